@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+// The development Twilio token is public knowledge (it is in this file); it exists so that
+// `npm start` and `npm run simulate` work together on a fresh machine without any secrets.
+export const DEVELOPMENT_TWILIO_AUTH_TOKEN = 'centralino-dev-twilio-token';
+export const DEVELOPMENT_EMAIL_WEBHOOK_SECRET = 'centralino-dev-email-secret';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: optionalString.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  ),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUBLIC_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_ACCOUNT_SID: optionalString,
+  TWILIO_API_KEY: optionalString,
+  TWILIO_API_SECRET: optionalString,
+  TWILIO_TWIML_APP_SID: optionalString,
+  EMAIL_WEBHOOK_SECRET: optionalString,
+  SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  DEMO_PASSWORD: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOLD_MUSIC_URL: optionalString.pipe(z.url().optional()),
+});
+
+export type Config = Readonly<{
+  env: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicBaseUrl: string;
+  twilio: Readonly<{
+    authToken: string;
+    usingDevelopmentToken: boolean;
+    accountSid: string | undefined;
+    apiKey: string | undefined;
+    apiSecret: string | undefined;
+    twimlAppSid: string | undefined;
+    softphoneEnabled: boolean;
+    holdMusicUrl: string;
+  }>;
+  email: Readonly<{ webhookSecret: string; usingDevelopmentSecret: boolean }>;
+  sessionSecret: string | undefined;
+  demoPassword: string | undefined;
+  logLevel: string;
+}>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once. An invalid value throws a ConfigError naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  if (isProduction && !e.TWILIO_AUTH_TOKEN) {
+    throw new ConfigError('Invalid configuration:\n  TWILIO_AUTH_TOKEN: required when NODE_ENV=production');
+  }
+  if (isProduction && !e.EMAIL_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  EMAIL_WEBHOOK_SECRET: required when NODE_ENV=production');
+  }
+  if (isProduction && !e.SESSION_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required when NODE_ENV=production');
+  }
+  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const softphoneEnabled = Boolean(e.TWILIO_ACCOUNT_SID && e.TWILIO_API_KEY && e.TWILIO_API_SECRET && e.TWILIO_TWIML_APP_SID);
+  return Object.freeze({
+    env: e.NODE_ENV,
+    isProduction,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    publicBaseUrl,
+    twilio: Object.freeze({
+      authToken: e.TWILIO_AUTH_TOKEN ?? DEVELOPMENT_TWILIO_AUTH_TOKEN,
+      usingDevelopmentToken: !e.TWILIO_AUTH_TOKEN,
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      apiKey: e.TWILIO_API_KEY,
+      apiSecret: e.TWILIO_API_SECRET,
+      twimlAppSid: e.TWILIO_TWIML_APP_SID,
+      softphoneEnabled,
+      // Twilio fetches this itself while the caller waits; it is never requested by our server.
+      holdMusicUrl: e.HOLD_MUSIC_URL ?? 'http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3',
+    }),
+    email: Object.freeze({
+      webhookSecret: e.EMAIL_WEBHOOK_SECRET ?? DEVELOPMENT_EMAIL_WEBHOOK_SECRET,
+      usingDevelopmentSecret: !e.EMAIL_WEBHOOK_SECRET,
+    }),
+    sessionSecret: e.SESSION_SECRET,
+    demoPassword: e.DEMO_PASSWORD,
+    logLevel: e.LOG_LEVEL,
+  });
+}

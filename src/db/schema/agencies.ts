@@ -1,0 +1,97 @@
+import { boolean, date, integer, pgTable, serial, smallint, text, timestamp, bigint, index, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/** A client agency: the GDPR controller of everything filed under its code. */
+export const agencies = pgTable('agencies', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  timezone: text('timezone').notNull().default('Europe/Rome'),
+  /** Pronto intervento: offered to callers out of hours when set. E.164. */
+  emergencyNumber: text('emergency_number'),
+  serviceLevelSeconds: integer('service_level_seconds').notNull().default(20),
+  shortAbandonSeconds: integer('short_abandon_seconds').notNull().default(5),
+  serviceLevelTargetPct: integer('service_level_target_pct').notNull().default(80),
+  /** Prefix of ticket references, e.g. `PV` in `PV-2026-000123`. */
+  ticketPrefix: text('ticket_prefix').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A housing stock an agency manages, e.g. the Comune di Pavia's, managed by ALER Pavia-Lodi. */
+export const portfolios = pgTable('portfolios', {
+  id: text('id').primaryKey(),
+  agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+});
+
+/** An inbound line. The number a tenant dials decides the agency (and portfolio) of the call. */
+export const phoneNumbers = pgTable(
+  'phone_numbers',
+  {
+    e164: text('e164').primaryKey(),
+    agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+    portfolioId: text('portfolio_id').references(() => portfolios.id, { onDelete: 'set null' }),
+    kind: text('kind', { enum: ['numero_verde', 'landline'] }).notNull(),
+    label: text('label'),
+  },
+  (table) => [index('phone_numbers_agency_idx').on(table.agencyCode)],
+);
+
+export const emailAddresses = pgTable('email_addresses', {
+  address: text('address').primaryKey(),
+  agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+  portfolioId: text('portfolio_id').references(() => portfolios.id, { onDelete: 'set null' }),
+});
+
+/** Weekly opening ranges, half-open [opens, closes) on the agency's wall clock. */
+export const openingHours = pgTable(
+  'opening_hours',
+  {
+    id: serial('id').primaryKey(),
+    agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+    weekday: smallint('weekday').notNull(),
+    opens: text('opens').notNull(),
+    closes: text('closes').notNull(),
+  },
+  (table) => [index('opening_hours_agency_idx').on(table.agencyCode)],
+);
+
+/** Dated exceptions: a row without hours closes the whole day; rows with hours replace the weekly ones. */
+export const scheduleExceptions = pgTable(
+  'schedule_exceptions',
+  {
+    id: serial('id').primaryKey(),
+    agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+    date: date('date', { mode: 'string' }).notNull(),
+    opens: text('opens'),
+    closes: text('closes'),
+    note: text('note'),
+  },
+  (table) => [index('schedule_exceptions_agency_date_idx').on(table.agencyCode, table.date)],
+);
+
+/** One queue per agency and category; `name` is the TwiML queue name `<agency>.<category>`. */
+export const queues = pgTable(
+  'queues',
+  {
+    name: text('name').primaryKey(),
+    agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+    category: text('category', { enum: ['maintenance', 'heating', 'admin'] }).notNull(),
+    label: text('label').notNull(),
+    /** Higher is served first when operators pick the next call across queues. */
+    priority: integer('priority').notNull().default(0),
+  },
+  (table) => [uniqueIndex('queues_agency_category_idx').on(table.agencyCode, table.category)],
+);
+
+/** The service contract: what the quarterly statement bills. */
+export const agencyContracts = pgTable('agency_contracts', {
+  id: serial('id').primaryKey(),
+  agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+  annualFeeCents: bigint('annual_fee_cents', { mode: 'number' }).notNull(),
+  currency: text('currency').notNull().default('EUR'),
+  vatExcluded: boolean('vat_excluded').notNull().default(true),
+  billing: text('billing').notNull().default('quarterly_in_arrears'),
+  startsOn: date('starts_on', { mode: 'string' }).notNull(),
+  months: integer('months').notNull(),
+  tacitRenewal: boolean('tacit_renewal').notNull().default(true),
+  noticeMonths: integer('notice_months').notNull().default(3),
+});

@@ -1,0 +1,66 @@
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { agencies } from './agencies.ts';
+
+/**
+ * One row per inbound call, kept current from its events. The events table below is the
+ * record of what happened; this row is what screens and reports read.
+ */
+export const calls = pgTable(
+  'calls',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    callSid: text('call_sid').notNull(),
+    agencyCode: text('agency_code').references(() => agencies.code, { onDelete: 'cascade' }),
+    portfolioId: text('portfolio_id'),
+    toNumber: text('to_number').notNull(),
+    fromNumber: text('from_number'),
+    /** numero_verde | landline, copied from the dialled number so reports survive renumbering. */
+    numberKind: text('number_kind'),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    status: text('status').notNull(),
+    statusSequence: integer('status_sequence'),
+    outcome: text('outcome').notNull(),
+    category: text('category'),
+    queueName: text('queue_name'),
+    enqueuedAt: timestamp('enqueued_at', { withTimezone: true, mode: 'date' }),
+    queueTimeSeconds: integer('queue_time_seconds'),
+    bridgedAt: timestamp('bridged_at', { withTimezone: true, mode: 'date' }),
+    answeredBy: text('answered_by'),
+    operatorCallSid: text('operator_call_sid'),
+    endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
+    durationSeconds: integer('duration_seconds'),
+    talkSeconds: integer('talk_seconds'),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [
+    uniqueIndex('calls_call_sid_idx').on(table.callSid),
+    index('calls_agency_started_idx').on(table.agencyCode, table.startedAt),
+    index('calls_queue_outcome_idx').on(table.queueName, table.outcome, table.enqueuedAt),
+  ],
+);
+
+/**
+ * Append-only: one row per webhook step. The unique (call_sid, step) key makes a retried
+ * webhook find its row and answer with the same stored TwiML instead of recording twice.
+ */
+export const callEvents = pgTable(
+  'call_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    callSid: text('call_sid').notNull(),
+    step: text('step').notNull(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
+    response: text('response'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [uniqueIndex('call_events_sid_step_idx').on(table.callSid, table.step), index('call_events_occurred_idx').on(table.occurredAt)],
+);
+
+/** An operator's softphone leg: lets `/bridged` tell which operator dequeued a caller. */
+export const operatorLegs = pgTable('operator_legs', {
+  callSid: text('call_sid').primaryKey(),
+  identity: text('identity').notNull(),
+  queueName: text('queue_name'),
+  startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+});

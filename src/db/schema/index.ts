@@ -1,0 +1,3 @@
+// The whole schema, one file per aggregate. drizzle-kit reads this barrel to generate migrations.
+export * from './agencies.ts';
+export * from './calls.ts';

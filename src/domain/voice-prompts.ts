@@ -1,0 +1,29 @@
+/** Tenant-facing voice texts, in Italian. */
+
+export const UNKNOWN_NUMBER_IT = 'Il numero chiamato non è attivo. Ci scusi per il disturbo.';
+
+export function greetingIt(agencyName: string, portfolioName: string | null): string {
+  const forWhom = portfolioName ? `${agencyName}, ${portfolioName}` : agencyName;
+  return `Benvenuto nel servizio segnalazioni di ${forWhom}.`;
+}
+
+export const MENU_RETRY_IT = 'Scelta non valida.';
+export const NOTHING_CHOSEN_IT = 'La mettiamo in attesa per le pratiche amministrative.';
+export const ENQUEUED_IT = 'Attenda in linea: il primo operatore disponibile le risponderà.';
+export const BRIDGING_IT = 'La mettiamo in contatto con un operatore.';
+export const NOTHING_WAITING_IT = 'Nessuna chiamata in attesa nelle sue code.';
+export const QUEUE_ERROR_IT = 'Ci scusi, in questo momento non riusciamo a metterla in contatto con un operatore. La preghiamo di richiamare più tardi o di scriverci per e-mail.';
+
+/** Announcement while waiting; Twilio requests it again each time it has been played. */
+export function waitAnnouncementIt(position: number | undefined, averageWaitSeconds: number | undefined): string {
+  const parts: string[] = [];
+  if (position !== undefined && position > 0) {
+    parts.push(position === 1 ? 'Lei è il prossimo in linea.' : `Ci sono ${position - 1} persone in attesa prima di lei.`);
+  }
+  if (averageWaitSeconds !== undefined && averageWaitSeconds >= 60) {
+    const minutes = Math.round(averageWaitSeconds / 60);
+    parts.push(minutes === 1 ? 'L\'attesa stimata è di circa un minuto.' : `L'attesa stimata è di circa ${minutes} minuti.`);
+  }
+  parts.push('La preghiamo di restare in linea.');
+  return parts.join(' ');
+}

@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, HTTP_STATUS_BY_CODE } from '../domain/errors.ts';
+import type { ErrorCode } from '../domain/errors.ts';
+
+export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown }; requestId: string };
+
+/** One error shape for the whole API. 5xx bodies never carry SQL, stack traces or driver messages. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    let code: ErrorCode;
+    let message: string;
+    let details: unknown;
+    if (error instanceof AppError) {
+      ({ code, message, details } = error);
+    } else if ('validation' in error && error.validation) {
+      code = 'VALIDATION';
+      message = error.message;
+    } else if ('statusCode' in error && typeof error.statusCode === 'number' && error.statusCode < 500) {
+      code = codeForStatus(error.statusCode);
+      message = error.message;
+    } else {
+      code = 'INTERNAL';
+      message = 'Internal error';
+    }
+    const status = HTTP_STATUS_BY_CODE[code];
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code, message }, 'request refused');
+    const body: ErrorBody = { error: details === undefined ? { code, message } : { code, message, details }, requestId: request.id };
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorBody = { error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` }, requestId: request.id };
+    return reply.code(404).send(body);
+  });
+}
+
+function codeForStatus(status: number): ErrorCode {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 429) return 'RATE_LIMITED';
+  return 'VALIDATION';
+}

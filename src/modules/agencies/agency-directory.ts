@@ -1,0 +1,123 @@
+import type { OpeningSchedule, TimeRange, Weekday } from '../../domain/schedule.ts';
+import type { Category } from '../../domain/routing.ts';
+import type { Executor } from '../../db/client.ts';
+import { agencies, emailAddresses, openingHours, phoneNumbers, portfolios, queues, scheduleExceptions } from '../../db/schema/index.ts';
+
+export type AgencyProfile = Readonly<{
+  code: string;
+  name: string;
+  timezone: string;
+  emergencyNumber: string | null;
+  serviceLevelSeconds: number;
+  shortAbandonSeconds: number;
+  serviceLevelTargetPct: number;
+  ticketPrefix: string;
+  schedule: OpeningSchedule;
+  queues: readonly Readonly<{ name: string; category: Category; label: string; priority: number }>[];
+}>;
+
+export type NumberRoute = Readonly<{
+  e164: string;
+  agency: AgencyProfile;
+  portfolioId: string | null;
+  portfolioName: string | null;
+  kind: 'numero_verde' | 'landline';
+}>;
+
+export type AddressRoute = Readonly<{ address: string; agency: AgencyProfile; portfolioId: string | null }>;
+
+/**
+ * Agencies, numbers, addresses, schedules and queues held in memory. Incoming calls are answered
+ * from here without touching the database, so a caller still hears the right menu or closed
+ * message while the database restarts. Reloaded after every administrative change.
+ */
+export type AgencyDirectory = Readonly<{
+  agencyCodes(): readonly string[];
+  agency(code: string): AgencyProfile | undefined;
+  routeNumber(e164: string): NumberRoute | undefined;
+  routeAddress(address: string): AddressRoute | undefined;
+  numbersOf(agencyCode: string): readonly NumberRoute[];
+  reload(db: Executor): Promise<void>;
+}>;
+
+type Snapshot = {
+  byCode: Map<string, AgencyProfile>;
+  byNumber: Map<string, NumberRoute>;
+  byAddress: Map<string, AddressRoute>;
+};
+
+export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
+  const [agencyRows, portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows] = await Promise.all([
+    db.select().from(agencies),
+    db.select().from(portfolios),
+    db.select().from(phoneNumbers),
+    db.select().from(emailAddresses),
+    db.select().from(openingHours),
+    db.select().from(scheduleExceptions),
+    db.select().from(queues),
+  ]);
+  const byCode = new Map<string, AgencyProfile>();
+  for (const row of agencyRows) {
+    const weekly = hourRows
+      .filter((hours) => hours.agencyCode === row.code)
+      .map((hours) => ({ weekday: hours.weekday as Weekday, opens: hours.opens, closes: hours.closes }));
+    const exceptionsByDate = new Map<string, { ranges: TimeRange[]; note: string | null }>();
+    for (const exception of exceptionRows.filter((candidate) => candidate.agencyCode === row.code)) {
+      const entry = exceptionsByDate.get(exception.date) ?? { ranges: [], note: null };
+      if (exception.opens && exception.closes) entry.ranges.push({ opens: exception.opens, closes: exception.closes });
+      entry.note = entry.note ?? exception.note;
+      exceptionsByDate.set(exception.date, entry);
+    }
+    byCode.set(row.code, {
+      code: row.code,
+      name: row.name,
+      timezone: row.timezone,
+      emergencyNumber: row.emergencyNumber,
+      serviceLevelSeconds: row.serviceLevelSeconds,
+      shortAbandonSeconds: row.shortAbandonSeconds,
+      serviceLevelTargetPct: row.serviceLevelTargetPct,
+      ticketPrefix: row.ticketPrefix,
+      schedule: {
+        timezone: row.timezone,
+        weekly,
+        exceptions: [...exceptionsByDate].map(([date, entry]) => ({ date, ranges: entry.ranges, note: entry.note })),
+      },
+      queues: queueRows
+        .filter((queue) => queue.agencyCode === row.code)
+        .map((queue) => ({ name: queue.name, category: queue.category, label: queue.label, priority: queue.priority })),
+    });
+  }
+  const portfolioNames = new Map(portfolioRows.map((portfolio) => [portfolio.id, portfolio.name]));
+  const byNumber = new Map<string, NumberRoute>();
+  for (const number of numberRows) {
+    const agency = byCode.get(number.agencyCode);
+    if (!agency) continue;
+    byNumber.set(number.e164, {
+      e164: number.e164,
+      agency,
+      portfolioId: number.portfolioId,
+      portfolioName: number.portfolioId ? (portfolioNames.get(number.portfolioId) ?? null) : null,
+      kind: number.kind,
+    });
+  }
+  const byAddress = new Map<string, AddressRoute>();
+  for (const address of addressRows) {
+    const agency = byCode.get(address.agencyCode);
+    if (agency) byAddress.set(address.address.toLowerCase(), { address: address.address, agency, portfolioId: address.portfolioId });
+  }
+  return { byCode, byNumber, byAddress };
+}
+
+export async function createAgencyDirectory(db: Executor): Promise<AgencyDirectory> {
+  let snapshot = await loadDirectorySnapshot(db);
+  return {
+    agencyCodes: () => [...snapshot.byCode.keys()].sort(),
+    agency: (code) => snapshot.byCode.get(code),
+    routeNumber: (e164) => snapshot.byNumber.get(e164),
+    routeAddress: (address) => snapshot.byAddress.get(address.trim().toLowerCase()),
+    numbersOf: (agencyCode) => [...snapshot.byNumber.values()].filter((route) => route.agency.code === agencyCode),
+    async reload(executor) {
+      snapshot = await loadDirectorySnapshot(executor);
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { and, asc, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { callEvents, calls, operatorLegs } from '../../db/schema/index.ts';
+import type { VoiceDecision } from './voice-decisions.ts';
+
+export type CallRow = typeof calls.$inferSelect;
+export type NewCall = typeof calls.$inferInsert;
+
+export type StepRecord = Readonly<{
+  callSid: string;
+  step: string;
+  type: string;
+  payload: Record<string, unknown>;
+  occurredAt: Date;
+}>;
+
+/**
+ * Claims a webhook step. Returns null when this step was recorded before (a retry), together
+ * with the stored decision so the caller can answer the same; otherwise the new event's id.
+ */
+export async function claimStep(
+  tx: Executor,
+  record: StepRecord,
+): Promise<{ fresh: true; eventId: number } | { fresh: false; decision: VoiceDecision | null }> {
+  const inserted = await tx.insert(callEvents).values(record).onConflictDoNothing().returning({ id: callEvents.id });
+  if (inserted.length > 0) return { fresh: true, eventId: inserted[0].id };
+  const [existing] = await tx
+    .select({ response: callEvents.response })
+    .from(callEvents)
+    .where(and(eq(callEvents.callSid, record.callSid), eq(callEvents.step, record.step)));
+  return { fresh: false, decision: existing?.response ? (JSON.parse(existing.response) as VoiceDecision) : null };
+}
+
+export async function storeDecision(tx: Executor, eventId: number, decision: VoiceDecision): Promise<void> {
+  await tx.update(callEvents).set({ response: JSON.stringify(decision) }).where(eq(callEvents.id, eventId));
+}
+
+export async function findCallBySid(tx: Executor, callSid: string, options: { forUpdate?: boolean } = {}): Promise<CallRow | undefined> {
+  const query = tx.select().from(calls).where(eq(calls.callSid, callSid));
+  const rows = options.forUpdate ? await query.for('update') : await query;
+  return rows[0];
+}
+
+export async function insertCall(tx: Executor, call: NewCall): Promise<CallRow> {
+  const [row] = await tx.insert(calls).values(call).onConflictDoNothing({ target: calls.callSid }).returning();
+  return row ?? (await findCallBySid(tx, call.callSid))!;
+}
+
+export async function updateCall(tx: Executor, id: string, changes: Partial<NewCall>): Promise<CallRow> {
+  const [row] = await tx.update(calls).set(changes).where(eq(calls.id, id)).returning();
+  return row;
+}
+
+/** Calls waiting in any of the given queues, oldest first. */
+export async function findWaitingCalls(tx: Executor, queueNames: readonly string[]): Promise<CallRow[]> {
+  if (queueNames.length === 0) return [];
+  return tx
+    .select()
+    .from(calls)
+    .where(and(eq(calls.outcome, 'queued'), inArray(calls.queueName, [...queueNames])))
+    .orderBy(asc(calls.enqueuedAt))
+    .limit(500);
+}
+
+export async function insertOperatorLeg(tx: Executor, leg: typeof operatorLegs.$inferInsert): Promise<void> {
+  await tx.insert(operatorLegs).values(leg).onConflictDoNothing();
+}
+
+export async function findOperatorLeg(tx: Executor, callSid: string) {
+  const [leg] = await tx.select().from(operatorLegs).where(eq(operatorLegs.callSid, callSid));
+  return leg;
+}
+
+export type CallPage = { items: CallRow[]; nextCursor: string | null };
+
+/** Newest first, keyset-paginated on (started_at, id). */
+export async function listCalls(
+  tx: Executor,
+  filter: { agencies: readonly string[]; from?: Date; to?: Date; limit: number; cursor?: { startedAt: Date; id: string } },
+): Promise<CallPage> {
+  if (filter.agencies.length === 0) return { items: [], nextCursor: null };
+  const conditions = [inArray(calls.agencyCode, [...filter.agencies])];
+  if (filter.from) conditions.push(gte(calls.startedAt, filter.from));
+  if (filter.to) conditions.push(lt(calls.startedAt, filter.to));
+  if (filter.cursor) {
+    const { startedAt, id } = filter.cursor;
+    conditions.push(or(lt(calls.startedAt, startedAt), and(eq(calls.startedAt, startedAt), lt(calls.id, id)))!);
+  }
+  const rows = await tx
+    .select()
+    .from(calls)
+    .where(and(...conditions))
+    .orderBy(desc(calls.startedAt), desc(calls.id))
+    .limit(filter.limit + 1);
+  const items = rows.slice(0, filter.limit);
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > filter.limit && last ? Buffer.from(JSON.stringify([last.startedAt.toISOString(), last.id])).toString('base64url') : null;
+  return { items, nextCursor };
+}
+
+export function decodeCallCursor(cursor: string): { startedAt: Date; id: string } | null {
+  try {
+    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const date = new Date(startedAt);
+    return Number.isNaN(date.getTime()) || typeof id !== 'string' ? null : { startedAt: date, id };
+  } catch {
+    return null;
+  }
+}
+
+export async function countCallEvents(tx: Executor, callSid: string): Promise<number> {
+  const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(callEvents).where(eq(callEvents.callSid, callSid));
+  return row.n;
+}

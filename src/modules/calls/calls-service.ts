@@ -1,0 +1,286 @@
+import type { Actor } from '../../domain/actor.ts';
+import { assertRole, scopeAgencies } from '../../domain/actor.ts';
+import type { CallOutcome } from '../../domain/call-state.ts';
+import { isFinalStatus, outcomeOfQueueResult, SETTLED_OUTCOMES, shouldApplyStatus } from '../../domain/call-state.ts';
+import type { Clock } from '../../domain/clock.ts';
+import { validation } from '../../domain/errors.ts';
+import type { EventBus } from '../../domain/events.ts';
+import type { PickRules, WaitingCall } from '../../domain/next-call.ts';
+import { DEFAULT_PICK_RULES, pickNextCall } from '../../domain/next-call.ts';
+import { decideMenu, parseQueueName } from '../../domain/routing.ts';
+import { closedMessageIt, isOpen } from '../../domain/schedule.ts';
+import { greetingIt } from '../../domain/voice-prompts.ts';
+import type { Database, Tx } from '../../db/client.ts';
+import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import * as repo from './calls-repo.ts';
+import type { CallRow } from './calls-repo.ts';
+import type { VoiceDecision } from './voice-decisions.ts';
+
+/** The parameters every Twilio voice request carries that the call service reads. */
+export type CallParams = Readonly<{ callSid: string; from: string | null; to: string | null; callStatus: string | null }>;
+
+export type CallServiceDeps = Readonly<{
+  db: Database;
+  directory: AgencyDirectory;
+  clock: Clock;
+  bus: EventBus;
+  /** Which queues an operator serves; the operators module answers this from their assignments. */
+  queuesServedBy?: (identity: string) => Promise<readonly string[]>;
+  pickRules?: PickRules;
+}>;
+
+export type CallService = ReturnType<typeof createCallService>;
+
+type StepResult = { decision: VoiceDecision; call: CallRow | null; fresh: boolean };
+
+export function createCallService(deps: CallServiceDeps) {
+  const { db, directory, clock, bus } = deps;
+  const pickRules = deps.pickRules ?? DEFAULT_PICK_RULES;
+
+  function publish(type: string, call: CallRow | null, extra: Record<string, unknown> = {}) {
+    if (!call) return;
+    bus.publish({
+      type,
+      agency: call.agencyCode,
+      at: clock.now().toISOString(),
+      data: { call: publicCall(call), ...extra },
+    });
+  }
+
+  /**
+   * Runs one webhook step exactly once per (CallSid, step). A retry gets the decision stored the
+   * first time and changes nothing; `apply` runs only for the first delivery, inside the same
+   * transaction as the event row, so the step and its effect commit together or not at all.
+   */
+  async function runStep(
+    params: { callSid: string; step: string; type: string; payload: Record<string, unknown> },
+    apply: (tx: Tx, now: Date) => Promise<{ decision: VoiceDecision; call: CallRow | null }>,
+  ): Promise<StepResult> {
+    const now = clock.now();
+    return db.transaction(async (tx) => {
+      const claim = await repo.claimStep(tx, { ...params, occurredAt: now });
+      if (!claim.fresh) {
+        return { decision: claim.decision ?? { kind: 'ack' }, call: (await repo.findCallBySid(tx, params.callSid)) ?? null, fresh: false };
+      }
+      const { decision, call } = await apply(tx, now);
+      await repo.storeDecision(tx, claim.eventId, decision);
+      return { decision, call, fresh: true };
+    });
+  }
+
+  return {
+    /** "A call comes in": route by the dialled number, enforce the opening window, offer the menu. */
+    async receiveIncomingCall(params: CallParams, payload: Record<string, unknown>): Promise<VoiceDecision> {
+      const result = await runStep({ callSid: params.callSid, step: 'incoming', type: 'incoming', payload }, async (tx, now) => {
+        const route = params.to ? directory.routeNumber(params.to) : undefined;
+        const base = {
+          callSid: params.callSid,
+          toNumber: params.to ?? '',
+          fromNumber: params.from,
+          startedAt: now,
+          status: params.callStatus ?? 'ringing',
+          updatedAt: now,
+        };
+        if (!route) {
+          const call = await repo.insertCall(tx, { ...base, outcome: 'unknown_number' });
+          return { decision: { kind: 'unknown_number' }, call };
+        }
+        const agency = route.agency;
+        const located = { ...base, agencyCode: agency.code, portfolioId: route.portfolioId, numberKind: route.kind };
+        if (!isOpen(agency.schedule, now)) {
+          const call = await repo.insertCall(tx, { ...located, outcome: 'out_of_hours' });
+          const message = closedMessageIt(agency.schedule, now, agency.name, { hasEmergencyNumber: Boolean(agency.emergencyNumber) });
+          return { decision: { kind: 'closed', message, emergencyNumber: agency.emergencyNumber }, call };
+        }
+        const call = await repo.insertCall(tx, { ...located, outcome: 'in_menu' });
+        return { decision: { kind: 'menu', attempt: 1, greeting: greetingIt(agency.name, route.portfolioName) }, call };
+      });
+      if (result.fresh) publish(result.call?.outcome === 'in_menu' ? 'call.ringing' : 'call.settled', result.call);
+      return result.decision;
+    },
+
+    /**
+     * The caller pressed a digit (or nothing). A caller who reached the menu while open is served
+     * even if the window has closed meanwhile: the opening hours are not checked again here.
+     */
+    async chooseFromMenu(params: CallParams, attempt: number, digits: string | undefined, payload: Record<string, unknown>) {
+      const result = await runStep({ callSid: params.callSid, step: `menu:${attempt}`, type: 'menu', payload }, async (tx, now) => {
+        let call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
+        if (!call) {
+          // The incoming step never reached us (or was lost); the caller is in our menu, so we serve them.
+          const route = params.to ? directory.routeNumber(params.to) : undefined;
+          if (!route) return { decision: { kind: 'unknown_number' }, call: null };
+          call = await repo.insertCall(tx, {
+            callSid: params.callSid,
+            agencyCode: route.agency.code,
+            portfolioId: route.portfolioId,
+            numberKind: route.kind,
+            toNumber: params.to ?? '',
+            fromNumber: params.from,
+            startedAt: now,
+            status: params.callStatus ?? 'in-progress',
+            outcome: 'in_menu',
+            updatedAt: now,
+          });
+        }
+        if (call.outcome !== 'in_menu' || !call.agencyCode) return { decision: { kind: 'ack' }, call };
+        const choice = decideMenu(digits, attempt);
+        if (choice.kind === 'repeat') return { decision: { kind: 'menu', attempt: choice.nextAttempt, greeting: null }, call };
+        const queue = directory.agency(call.agencyCode)?.queues.find((candidate) => candidate.category === choice.category);
+        if (!queue) throw validation(`Agency ${call.agencyCode} has no ${choice.category} queue`);
+        const updated = await repo.updateCall(tx, call.id, {
+          outcome: 'queued',
+          category: choice.category,
+          queueName: queue.name,
+          enqueuedAt: now,
+          updatedAt: now,
+        });
+        return { decision: { kind: 'enqueue', queueName: queue.name, category: choice.category, chosen: choice.chosen }, call: updated };
+      });
+      if (result.fresh && result.decision.kind === 'enqueue') publish('call.queued', result.call);
+      return result.decision;
+    },
+
+    /** `<Enqueue action>`: the caller left the queue, bridged to an operator or not. */
+    async recordQueueResult(params: CallParams, queueResult: string, queueTimeSeconds: number, payload: Record<string, unknown>) {
+      const result = await runStep({ callSid: params.callSid, step: 'queue-result', type: 'queue-result', payload }, async (tx, now) => {
+        const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
+        const decision: VoiceDecision = { kind: 'queue_result', result: queueResult };
+        if (!call || !call.agencyCode) return { decision, call: call ?? null };
+        const agency = directory.agency(call.agencyCode);
+        const outcome = outcomeOfQueueResult(queueResult, queueTimeSeconds, agency?.shortAbandonSeconds ?? 5);
+        const changes: Partial<repo.NewCall> = { outcome, queueTimeSeconds, updatedAt: now };
+        if (outcome === 'answered' && !call.bridgedAt) changes.bridgedAt = new Date(call.enqueuedAt!.getTime() + queueTimeSeconds * 1000);
+        const updated = await repo.updateCall(tx, call.id, withTalkTime({ ...call, ...changes } as CallRow, changes));
+        return { decision, call: updated };
+      });
+      if (result.fresh) publish('call.settled', result.call);
+      return result.decision;
+    },
+
+    /** Status callback: never moves a call back from a final state, whatever order callbacks arrive in. */
+    async recordStatus(
+      params: CallParams,
+      status: { callStatus: string; sequence: number | null; durationSeconds: number | null },
+      payload: Record<string, unknown>,
+    ) {
+      const step = `status:${status.sequence ?? status.callStatus}`;
+      const result = await runStep({ callSid: params.callSid, step, type: 'status', payload }, async (tx, now) => {
+        const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
+        if (!call) return { decision: { kind: 'ack' }, call: null };
+        if (!shouldApplyStatus({ status: call.status, sequence: call.statusSequence }, { status: status.callStatus, sequence: status.sequence })) {
+          return { decision: { kind: 'ack' }, call };
+        }
+        const changes: Partial<repo.NewCall> = { status: status.callStatus, statusSequence: status.sequence, updatedAt: now };
+        if (isFinalStatus(status.callStatus)) {
+          changes.endedAt = status.durationSeconds !== null ? new Date(call.startedAt.getTime() + status.durationSeconds * 1000) : now;
+          changes.durationSeconds = status.durationSeconds;
+          // Hung up before choosing a queue: the menu is over for good.
+          if (call.outcome === 'in_menu') changes.outcome = 'left_menu';
+        }
+        const updated = await repo.updateCall(tx, call.id, withTalkTime({ ...call, ...changes } as CallRow, changes));
+        return { decision: { kind: 'ack' }, call: updated };
+      });
+      if (result.fresh && result.call && isFinalStatus(result.call.status)) publish('call.ended', result.call);
+      return result.decision;
+    },
+
+    /** The operator's softphone asks for work: dial the queue holding the call they should take next. */
+    async takeNextCall(operatorCallSid: string, identity: string, payload: Record<string, unknown>) {
+      const result = await runStep({ callSid: operatorCallSid, step: 'operator', type: 'operator', payload }, async (tx, now) => {
+        const served = deps.queuesServedBy
+          ? await deps.queuesServedBy(identity)
+          : directory.agencyCodes().flatMap((code) => directory.agency(code)!.queues.map((queue) => queue.name));
+        const waiting = await repo.findWaitingCalls(tx, served);
+        const next = pickNextCall(waiting.map(toWaitingCall), now, pickRules);
+        await repo.insertOperatorLeg(tx, { callSid: operatorCallSid, identity, queueName: next?.queueName ?? null, startedAt: now });
+        const decision: VoiceDecision = next ? { kind: 'dial_queue', queueName: next.queueName } : { kind: 'nothing_waiting' };
+        return { decision, call: null };
+      });
+      return result.decision;
+    },
+
+    /** `<Queue url>`: the caller is about to be bridged; link them to the operator who dequeued them. */
+    async linkBridgedCall(params: CallParams, dequeuingCallSid: string | null, queueTimeSeconds: number | null, payload: Record<string, unknown>) {
+      const result = await runStep({ callSid: params.callSid, step: 'bridged', type: 'bridged', payload }, async (tx, now) => {
+        const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
+        if (!call) return { decision: { kind: 'bridging' }, call: null };
+        const leg = dequeuingCallSid ? await repo.findOperatorLeg(tx, dequeuingCallSid) : undefined;
+        const changes: Partial<repo.NewCall> = {
+          bridgedAt: now,
+          answeredBy: leg?.identity ?? null,
+          operatorCallSid: dequeuingCallSid,
+          updatedAt: now,
+        };
+        if (queueTimeSeconds !== null) changes.queueTimeSeconds = queueTimeSeconds;
+        if (call.outcome === 'queued') changes.outcome = 'bridged';
+        const updated = await repo.updateCall(tx, call.id, changes);
+        return { decision: { kind: 'bridging' }, call: updated };
+      });
+      if (result.fresh) publish('call.bridged', result.call, { operator: result.call?.answeredBy ?? null });
+      return result.decision;
+    },
+
+    /** GET /api/v1/calls: the call log of the agencies the actor may see. */
+    async listCalls(actor: Actor, query: { agency?: string; from?: Date; to?: Date; limit: number; cursor?: string }) {
+      assertRole(actor, 'operator', 'supervisor', 'admin', 'agency');
+      const agencies = scopeAgencies(actor, query.agency);
+      const cursor = query.cursor ? repo.decodeCallCursor(query.cursor) : undefined;
+      if (cursor === null) throw validation('Invalid cursor');
+      const page = await repo.listCalls(db, { agencies, from: query.from, to: query.to, limit: query.limit, cursor });
+      return { items: page.items.map(publicCall), nextCursor: page.nextCursor };
+    },
+
+    async findCall(callSid: string) {
+      return repo.findCallBySid(db, callSid);
+    },
+  };
+}
+
+function toWaitingCall(call: CallRow): WaitingCall {
+  const parsed = parseQueueName(call.queueName ?? '');
+  return {
+    callSid: call.callSid,
+    queueName: call.queueName ?? '',
+    category: parsed?.category ?? 'admin',
+    enqueuedAt: call.enqueuedAt ?? call.startedAt,
+    queuePriority: 0,
+  };
+}
+
+/** Talk time is known once the call has ended after a bridge: from the bridge to the hang-up. */
+function withTalkTime(merged: CallRow, changes: Partial<repo.NewCall>): Partial<repo.NewCall> {
+  if (merged.bridgedAt && merged.endedAt && merged.outcome === 'answered') {
+    return { ...changes, talkSeconds: Math.max(0, Math.round((merged.endedAt.getTime() - merged.bridgedAt.getTime()) / 1000)) };
+  }
+  return changes;
+}
+
+export function isSettled(outcome: string): boolean {
+  return (SETTLED_OUTCOMES as readonly string[]).includes(outcome as CallOutcome);
+}
+
+/** The call as the API and the dashboard show it. */
+export function publicCall(call: CallRow) {
+  return {
+    callSid: call.callSid,
+    agency: call.agencyCode,
+    portfolio: call.portfolioId,
+    to: call.toNumber,
+    from: call.fromNumber,
+    numberKind: call.numberKind,
+    startedAt: call.startedAt.toISOString(),
+    status: call.status,
+    outcome: call.outcome,
+    category: call.category,
+    queue: call.queueName,
+    enqueuedAt: call.enqueuedAt?.toISOString() ?? null,
+    queueTimeSeconds: call.queueTimeSeconds,
+    bridgedAt: call.bridgedAt?.toISOString() ?? null,
+    answeredBy: call.answeredBy,
+    endedAt: call.endedAt?.toISOString() ?? null,
+    durationSeconds: call.durationSeconds,
+    talkSeconds: call.talkSeconds,
+  };
+}
+export type PublicCall = ReturnType<typeof publicCall>;

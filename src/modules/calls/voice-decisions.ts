@@ -1,0 +1,16 @@
+import type { Category } from '../../domain/routing.ts';
+
+/**
+ * What the platform decided to tell Twilio at one step of a call, independent of TwiML.
+ * Stored with the step's event, so that a retried webhook is answered exactly as the first time.
+ */
+export type VoiceDecision =
+  | { kind: 'unknown_number' }
+  | { kind: 'closed'; message: string; emergencyNumber: string | null }
+  | { kind: 'menu'; attempt: number; greeting: string | null }
+  | { kind: 'enqueue'; queueName: string; category: Category; chosen: boolean }
+  | { kind: 'queue_result'; result: string }
+  | { kind: 'dial_queue'; queueName: string }
+  | { kind: 'nothing_waiting' }
+  | { kind: 'bridging' }
+  | { kind: 'ack' };

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import type { Config } from '../../src/config.ts';
+import { loadConfig } from '../../src/config.ts';
+import { fixedClock } from '../../src/domain/clock.ts';
+import type { DatabaseHandle } from '../../src/db/client.ts';
+import { createTestDatabase } from './test-database.ts';
+import { TEST_BASE_URL, TEST_EMAIL_SECRET, TEST_TWILIO_TOKEN } from './test-constants.ts';
+
+export type TestApp = Readonly<{
+  app: FastifyInstance;
+  clock: ReturnType<typeof fixedClock>;
+  database: DatabaseHandle;
+  config: Config;
+  close(): Promise<void>;
+}>;
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    PUBLIC_BASE_URL: TEST_BASE_URL,
+    TWILIO_AUTH_TOKEN: TEST_TWILIO_TOKEN,
+    EMAIL_WEBHOOK_SECRET: TEST_EMAIL_SECRET,
+    SESSION_SECRET: 'test-session-secret-test-session-secret-0123456789',
+    DATA_DIR: '.tmp/test-data',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  });
+}
+
+/** The whole app on a fresh seeded database, with a clock standing at `now`. */
+export async function createTestApp(options: { now?: string; config?: Record<string, string> } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const clock = fixedClock(options.now ?? '2026-11-23T09:00:00Z');
+  const config = testConfig(options.config);
+  const app = await buildApp({ config, database, clock, logger: process.env.TEST_LOG_LEVEL ? { level: process.env.TEST_LOG_LEVEL } : false });
+  await app.ready();
+  return {
+    app,
+    clock,
+    database,
+    config,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}

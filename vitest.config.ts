@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    globalSetup: ['tests/helpers/global-setup.ts'],
+    pool: 'forks',
+    // PGlite's first query in a file compiles WASM; native Postgres template copies can queue.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Runs with TZ=America/Los_Angeles from the npm script too: nothing may depend on the host's zone.
+  },
+});

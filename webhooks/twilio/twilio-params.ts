@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/**
+ * Twilio's voice parameters, as far as we read them. Twilio adds parameters over time, so every
+ * schema is loose: unknown names pass through untouched and are ignored.
+ */
+const text = z.string().trim();
+const optionalText = z
+  .union([text, z.array(text)])
+  .transform((value) => (Array.isArray(value) ? value[0] : value))
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+const optionalSeconds = z
+  .union([text, z.array(text)])
+  .transform((value) => (Array.isArray(value) ? value[0] : value))
+  .transform((value) => (value === '' ? undefined : Number(value)))
+  .pipe(z.number().int().min(0).max(86_400 * 7).optional())
+  .optional();
+
+export const CallSid = z.string().regex(/^CA[0-9a-fA-F]{32}$|^CA[\w-]{6,64}$/, 'CallSid must start with CA');
+
+export const VoiceParams = z.looseObject({
+  CallSid: z.union([CallSid, z.array(CallSid).nonempty().transform((values) => values[0])]),
+  From: optionalText,
+  To: optionalText,
+  CallStatus: optionalText,
+});
+
+export const MenuParams = z.looseObject({ ...VoiceParams.shape, Digits: optionalText });
+
+export const QueueWaitParams = z.looseObject({
+  CallSid: VoiceParams.shape.CallSid.optional(),
+  QueuePosition: optionalSeconds,
+  AvgQueueTime: optionalSeconds,
+  QueueTime: optionalSeconds,
+});
+
+export const QueueResultParams = z.looseObject({
+  ...VoiceParams.shape,
+  QueueResult: optionalText,
+  QueueTime: optionalSeconds,
+});
+
+export const StatusParams = z.looseObject({
+  ...VoiceParams.shape,
+  CallDuration: optionalSeconds,
+  SequenceNumber: optionalSeconds,
+});
+
+export const OperatorParams = z.looseObject({ ...VoiceParams.shape });
+
+export const BridgedParams = z.looseObject({
+  ...VoiceParams.shape,
+  DequeingCallSid: optionalText,
+  QueueTime: optionalSeconds,
+});
+
+export const MenuQuery = z.object({ attempt: z.coerce.number().int().min(1).max(9).default(1) });

@@ -1,0 +1,92 @@
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { AppError } from '../../src/domain/errors.ts';
+import type { CallParams, CallService } from '../../src/modules/calls/calls-service.ts';
+import type { FormParams } from './twilio-signature.ts';
+import { isValidTwilioSignature } from './twilio-signature.ts';
+import { BridgedParams, MenuParams, MenuQuery, OperatorParams, QueueResultParams, QueueWaitParams, StatusParams, VoiceParams } from './twilio-params.ts';
+import { renderDecision, renderQueueWait, VOICE_PATHS } from './twiml.ts';
+
+export type TwilioVoiceOptions = Readonly<{
+  publicBaseUrl: string;
+  authToken: string;
+  holdMusicUrl: string;
+  calls: CallService;
+}>;
+
+/**
+ * Twilio Programmable Voice webhooks (CONTRACT §4). This layer only verifies, parses and renders;
+ * every rule lives in the call service's verbs.
+ */
+export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoiceOptions): Promise<void> {
+  const { publicBaseUrl, authToken, calls } = options;
+  await app.register(formbody);
+
+  // A forged or replayed-for-another-URL request is refused before anything reads or writes.
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const url = `${publicBaseUrl}${request.url}`;
+    const signature = request.headers['x-twilio-signature'];
+    const params = (request.body ?? {}) as FormParams;
+    if (!isValidTwilioSignature(authToken, typeof signature === 'string' ? signature : undefined, url, params)) {
+      request.log.warn({ event: 'twilio.signature_rejected', path: request.routeOptions.url }, 'rejected a Twilio webhook with a missing or wrong signature');
+      return reply.code(403).send({ error: { code: 'FORBIDDEN', message: 'Invalid X-Twilio-Signature' }, requestId: request.id });
+    }
+  });
+
+  const twiml = (reply: FastifyReply, xml: string) => reply.type('text/xml; charset=utf-8').send(xml);
+  const render = (reply: FastifyReply, decision: Parameters<typeof renderDecision>[0]) => twiml(reply, renderDecision(decision, publicBaseUrl));
+
+  app.post(VOICE_PATHS.incoming, async (request, reply) => {
+    const params = parse(VoiceParams, request.body);
+    return render(reply, await calls.receiveIncomingCall(callParams(params), params));
+  });
+
+  app.post(VOICE_PATHS.menu, async (request, reply) => {
+    const params = parse(MenuParams, request.body);
+    const { attempt } = parse(MenuQuery, request.query);
+    return render(reply, await calls.chooseFromMenu(callParams(params), attempt, params.Digits, params));
+  });
+
+  // Twilio requests the wait URL again every time its TwiML ends: nothing is recorded here.
+  app.post(VOICE_PATHS.queueWait, async (request, reply) => {
+    const params = parse(QueueWaitParams, request.body);
+    return twiml(reply, renderQueueWait(params.QueuePosition, params.AvgQueueTime, options.holdMusicUrl));
+  });
+
+  app.post(VOICE_PATHS.queueResult, async (request, reply) => {
+    const params = parse(QueueResultParams, request.body);
+    const decision = await calls.recordQueueResult(callParams(params), params.QueueResult ?? 'unknown', params.QueueTime ?? 0, params);
+    return render(reply, decision);
+  });
+
+  app.post(VOICE_PATHS.status, async (request, reply) => {
+    const params = parse(StatusParams, request.body);
+    const status = { callStatus: params.CallStatus ?? 'unknown', sequence: params.SequenceNumber ?? null, durationSeconds: params.CallDuration ?? null };
+    return render(reply, await calls.recordStatus(callParams(params), status, params));
+  });
+
+  app.post(VOICE_PATHS.operator, async (request, reply) => {
+    const params = parse(OperatorParams, request.body);
+    const identity = params.From?.startsWith('client:') ? params.From.slice('client:'.length) : null;
+    if (!identity) throw new AppError('FORBIDDEN', 'The operator URL answers browser softphones only (From=client:<identity>)');
+    return render(reply, await calls.takeNextCall(params.CallSid, identity, params));
+  });
+
+  app.post(VOICE_PATHS.bridged, async (request, reply) => {
+    const params = parse(BridgedParams, request.body);
+    return render(reply, await calls.linkBridgedCall(callParams(params), params.DequeingCallSid ?? null, params.QueueTime ?? null, params));
+  });
+}
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input ?? {});
+  if (!result.success) {
+    throw new AppError('VALIDATION', 'Invalid Twilio parameters', result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
+  }
+  return result.data;
+}
+
+function callParams(params: { CallSid: string; From?: string; To?: string; CallStatus?: string }): CallParams {
+  return { callSid: params.CallSid, from: params.From ?? null, to: params.To ?? null, callStatus: params.CallStatus ?? null };
+}

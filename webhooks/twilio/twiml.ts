@@ -1,0 +1,88 @@
+import twilio from 'twilio';
+import { MENU_PROMPT_IT } from '../../src/domain/routing.ts';
+import { BRIDGING_IT, ENQUEUED_IT, MENU_RETRY_IT, NOTHING_CHOSEN_IT, NOTHING_WAITING_IT, QUEUE_ERROR_IT, UNKNOWN_NUMBER_IT, waitAnnouncementIt } from '../../src/domain/voice-prompts.ts';
+import type { VoiceDecision } from '../../src/modules/calls/voice-decisions.ts';
+
+const { VoiceResponse } = twilio.twiml;
+
+// Every prompt is spoken in Italian by the same voice; Polly.Bianca is one of Twilio's it-IT voices.
+const SAY = { language: 'it-IT', voice: 'Polly.Bianca' } as const;
+
+export const VOICE_PATHS = {
+  incoming: '/webhooks/twilio/voice',
+  menu: '/webhooks/twilio/voice/menu',
+  queueWait: '/webhooks/twilio/voice/queue-wait',
+  queueResult: '/webhooks/twilio/voice/queue-result',
+  status: '/webhooks/twilio/voice/status',
+  operator: '/webhooks/twilio/voice/operator',
+  bridged: '/webhooks/twilio/voice/bridged',
+} as const;
+
+/** Renders a decision as TwiML. Deterministic: the same decision always gives the same XML. */
+export function renderDecision(decision: VoiceDecision, baseUrl: string): string {
+  const response = new VoiceResponse();
+  switch (decision.kind) {
+    case 'unknown_number':
+      response.say(SAY, UNKNOWN_NUMBER_IT);
+      response.hangup();
+      break;
+    case 'closed':
+      response.say(SAY, decision.message);
+      if (decision.emergencyNumber) response.dial({ timeout: 30 }, decision.emergencyNumber);
+      else response.hangup();
+      break;
+    case 'menu': {
+      const gather = response.gather({
+        input: ['dtmf'],
+        numDigits: 1,
+        timeout: 6,
+        // Without it Twilio skips the action when nothing is pressed; we want to count the miss.
+        actionOnEmptyResult: true,
+        action: `${baseUrl}${VOICE_PATHS.menu}?attempt=${decision.attempt}`,
+        method: 'POST',
+      });
+      const intro = decision.greeting ?? (decision.attempt > 1 ? MENU_RETRY_IT : '');
+      gather.say(SAY, [intro, MENU_PROMPT_IT].filter(Boolean).join(' '));
+      break;
+    }
+    case 'enqueue':
+      response.say(SAY, decision.chosen ? ENQUEUED_IT : `${NOTHING_CHOSEN_IT} ${ENQUEUED_IT}`);
+      response.enqueue(
+        {
+          waitUrl: `${baseUrl}${VOICE_PATHS.queueWait}`,
+          waitUrlMethod: 'POST',
+          action: `${baseUrl}${VOICE_PATHS.queueResult}`,
+          method: 'POST',
+        },
+        decision.queueName,
+      );
+      break;
+    case 'queue_result':
+      if (['error', 'queue-full', 'system-error'].includes(decision.result)) {
+        response.say(SAY, QUEUE_ERROR_IT);
+        response.hangup();
+      }
+      break;
+    case 'dial_queue':
+      response.dial().queue({ url: `${baseUrl}${VOICE_PATHS.bridged}`, method: 'POST' }, decision.queueName);
+      break;
+    case 'nothing_waiting':
+      response.say(SAY, NOTHING_WAITING_IT);
+      response.hangup();
+      break;
+    case 'bridging':
+      response.say(SAY, BRIDGING_IT);
+      break;
+    case 'ack':
+      break;
+  }
+  return response.toString();
+}
+
+/** Hold: position and expected wait, then music. Twilio requests the wait URL again when it ends. */
+export function renderQueueWait(position: number | undefined, averageWaitSeconds: number | undefined, holdMusicUrl: string): string {
+  const response = new VoiceResponse();
+  response.say(SAY, waitAnnouncementIt(position, averageWaitSeconds));
+  response.play(holdMusicUrl);
+  return response.toString();
+}
