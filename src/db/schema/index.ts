@@ -2,3 +2,4 @@
 export * from './agencies.ts';
 export * from './calls.ts';
 export * from './users.ts';
+export * from './auth.ts';
