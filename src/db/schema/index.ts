@@ -3,3 +3,8 @@ export * from './agencies.ts';
 export * from './calls.ts';
 export * from './users.ts';
 export * from './auth.ts';
+export * from './tickets.ts';
+export * from './tenants.ts';
+export * from './operators.ts';
+export * from './outbox.ts';
+export * from './callbacks.ts';

@@ -1,0 +1,86 @@
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { agencies } from './agencies.ts';
+
+/**
+ * Where an agency wants its tickets: per queue (category), or for the whole agency when
+ * `category` is null. A signed JSON webhook, an e-mail address, or both.
+ */
+export const deliveryTargets = pgTable(
+  'delivery_targets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
+    category: text('category', { enum: ['maintenance', 'heating', 'admin'] }),
+    kind: text('kind', { enum: ['webhook', 'email'] }).notNull(),
+    label: text('label').notNull(),
+    url: text('url'),
+    /** HMAC-SHA256 key shared with the receiving system. */
+    secret: text('secret'),
+    emailTo: text('email_to'),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [index('delivery_targets_agency_idx').on(table.agencyCode, table.category)],
+);
+
+/**
+ * Transactional outbox: a row is written in the same transaction as the ticket change it
+ * announces, then delivered at least once by the worker. The id is the idempotency key the
+ * receiver sees on every attempt.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    agencyCode: text('agency_code').notNull(),
+    ticketId: uuid('ticket_id'),
+    ticketRef: text('ticket_ref'),
+    targetId: uuid('target_id').notNull(),
+    kind: text('kind', { enum: ['webhook', 'email'] }).notNull(),
+    /** What the delivery announces, e.g. `ticket.routed`. */
+    eventType: text('event_type').notNull(),
+    /** Unique per (ticket event, target): writing the same announcement twice lands once. */
+    dedupeKey: text('dedupe_key').notNull(),
+    payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
+    /** pending → delivering → delivered | dead; `held` is an e-mail kept here because no SMTP is configured. */
+    status: text('status', { enum: ['pending', 'delivering', 'delivered', 'dead', 'held'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** A claimed delivery whose lease has run out (the node died) is claimed again. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+    leaseToken: uuid('lease_token'),
+    /** Retries stop here and the delivery becomes a dead letter. */
+    giveUpAt: timestamp('give_up_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastError: text('last_error'),
+    lastStatusCode: integer('last_status_code'),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [
+    uniqueIndex('deliveries_dedupe_idx').on(table.dedupeKey),
+    index('deliveries_due_idx').on(table.status, table.nextAttemptAt),
+    index('deliveries_agency_status_idx').on(table.agencyCode, table.status, table.createdAt),
+    index('deliveries_ticket_idx').on(table.ticketId),
+  ],
+);
+
+/** Append-only log of every attempt, for supervisors looking at a dead letter. */
+export const deliveryAttempts = pgTable(
+  'delivery_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    deliveryId: uuid('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    ok: boolean('ok').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [index('delivery_attempts_delivery_idx').on(table.deliveryId, table.id)],
+);
