@@ -30,6 +30,7 @@ const EnvSchema = z.object({
   DEMO_PASSWORD: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOLD_MUSIC_URL: optionalString.pipe(z.url().optional()),
+  DEMO_CLOCK_START: optionalString.pipe(z.iso.datetime({ offset: true }).optional()),
 });
 
 export type Config = Readonly<{
@@ -53,6 +54,8 @@ export type Config = Readonly<{
   email: Readonly<{ webhookSecret: string; usingDevelopmentSecret: boolean }>;
   sessionSecret: string | undefined;
   demoPassword: string | undefined;
+  /** Development only: the platform's clock starts at this instant and runs on (demos and training after hours). */
+  demoClockStart: Date | undefined;
   logLevel: string;
 }>;
 
@@ -75,6 +78,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (isProduction && !e.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required when NODE_ENV=production');
+  }
+  if (isProduction && e.DEMO_CLOCK_START) {
+    throw new ConfigError('Invalid configuration:\n  DEMO_CLOCK_START: not allowed when NODE_ENV=production');
   }
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const softphoneEnabled = Boolean(e.TWILIO_ACCOUNT_SID && e.TWILIO_API_KEY && e.TWILIO_API_SECRET && e.TWILIO_TWIML_APP_SID);
@@ -103,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     sessionSecret: e.SESSION_SECRET,
     demoPassword: e.DEMO_PASSWORD,
+    demoClockStart: e.DEMO_CLOCK_START ? new Date(e.DEMO_CLOCK_START) : undefined,
     logLevel: e.LOG_LEVEL,
   });
 }

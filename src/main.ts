@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { buildApp, loggerOptions } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { systemClock } from './domain/clock.ts';
+import { shiftedClock, systemClock } from './domain/clock.ts';
 import { openDatabase } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { DEMO_SEED_STEPS } from './seed/demo-steps.ts';
@@ -24,10 +24,13 @@ async function main(): Promise<void> {
   if (config.twilio.usingDevelopmentToken) log.warn('TWILIO_AUTH_TOKEN is not set: using the public development token (never do this in production)');
   if (config.email.usingDevelopmentSecret) log.warn('EMAIL_WEBHOOK_SECRET is not set: using the public development secret');
 
+  const clock = config.demoClockStart ? shiftedClock(config.demoClockStart) : systemClock;
+  if (config.demoClockStart) log.warn({ startsAt: config.demoClockStart.toISOString() }, 'DEMO_CLOCK_START: the platform runs on a shifted clock');
+
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   log.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database opened');
   await migrateDatabase(database);
-  const seed = await seedDemoIfEmpty(database.db, DEMO_SEED_STEPS, { demoPassword: config.demoPassword, now: systemClock.now() });
+  const seed = await seedDemoIfEmpty(database.db, DEMO_SEED_STEPS, { demoPassword: config.demoPassword, now: clock.now() });
   if (seed.seeded) {
     log.info({ steps: seed.steps }, 'demo data loaded into the empty database');
     if (seed.generatedPassword) {
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const app = await buildApp({ config, database, clock: systemClock, logger: loggerOptions(config.logLevel) });
+  const app = await buildApp({ config, database, clock, logger: loggerOptions(config.logLevel) });
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down: finishing requests in flight');

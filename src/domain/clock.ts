@@ -18,3 +18,9 @@ export function fixedClock(start: Date | string): Clock & { set(at: Date | strin
     },
   };
 }
+
+/** A running clock that started at `start` when created: the system clock shifted by a fixed offset. */
+export function shiftedClock(start: Date, base: Clock = systemClock): Clock {
+  const offset = start.getTime() - base.now().getTime();
+  return { now: () => new Date(base.now().getTime() + offset) };
+}

@@ -181,7 +181,10 @@ export function createCallService(deps: CallServiceDeps) {
         const updated = await repo.updateCall(tx, call.id, withTalkTime({ ...call, ...changes } as CallRow, changes));
         return { decision: { kind: 'ack' }, call: updated };
       });
-      if (result.fresh && result.call && isFinalStatus(result.call.status)) publish('call.ended', result.call);
+      if (result.fresh && result.call && isFinalStatus(result.call.status)) {
+        publish('call.ended', result.call);
+        if (result.call.outcome === 'left_menu') publish('call.settled', result.call);
+      }
       return result.decision;
     },
 

@@ -1,0 +1,156 @@
+import type { Rng } from './rng.ts';
+import type { TwilioClient } from './twilio-client.ts';
+import { callParams, newSid } from './twilio-client.ts';
+
+/** The demo numbers (CONTRACT §3) and a number nobody owns. */
+export const DIALLED_NUMBERS = ['+39800100100', '+390240000000', '+39800200200', '+390382000000', '+39800300300'];
+const UNKNOWN_NUMBER = '+390299999999';
+
+/** Some callers are demo tenants (the screen pop finds them); the rest are strangers. */
+const KNOWN_CALLERS = ['+393471234567', '+393331112233', '+390382123456', '+390245678901'];
+
+export type CallOutcomeCounts = Record<'answered' | 'abandoned' | 'short_abandoned' | 'out_of_hours' | 'unknown_number' | 'left_menu' | 'refused' | 'error', number>;
+
+export function emptyCounts(): CallOutcomeCounts {
+  return { answered: 0, abandoned: 0, short_abandoned: 0, out_of_hours: 0, unknown_number: 0, left_menu: 0, refused: 0, error: 0 };
+}
+
+type Waiting = { callSid: string; enqueuedAt: number; dequeued: (operatorLeg: string) => void };
+
+/**
+ * Twilio's queues, played locally: `<Dial><Queue>` dequeues the caller at the front, so the
+ * simulator must keep the same FIFO order Twilio would.
+ */
+export class QueueBoard {
+  private readonly queues = new Map<string, Waiting[]>();
+
+  enqueue(queue: string, entry: Waiting): void {
+    const list = this.queues.get(queue) ?? [];
+    list.push(entry);
+    this.queues.set(queue, list);
+  }
+
+  leave(queue: string, callSid: string): void {
+    const list = this.queues.get(queue) ?? [];
+    const index = list.findIndex((entry) => entry.callSid === callSid);
+    if (index >= 0) list.splice(index, 1);
+  }
+
+  dequeueFront(queue: string): Waiting | undefined {
+    return this.queues.get(queue)?.shift();
+  }
+}
+
+export type SimulationTiming = Readonly<{
+  speed: number;
+  talkMeanSeconds: number;
+  patienceMeanSeconds: number;
+}>;
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One tenant's call, from ringing to hang-up, as Twilio would report it to our webhooks. */
+export async function playCaller(twilio: TwilioClient, board: QueueBoard, rng: Rng, timing: SimulationTiming, counts: CallOutcomeCounts): Promise<void> {
+  const wait = (seconds: number) => sleep((seconds * 1000) / timing.speed);
+  const callSid = newSid('CA');
+  const from = rng.chance(0.05) ? 'anonymous' : rng.chance(0.4) ? rng.pick(KNOWN_CALLERS) : randomItalianNumber(rng);
+  const to = rng.chance(0.03) ? UNKNOWN_NUMBER : rng.pick(DIALLED_NUMBERS);
+  const started = Date.now();
+  const elapsed = () => Math.round(((Date.now() - started) / 1000) * timing.speed);
+  const complete = (sequence: number) =>
+    twilio.post('/webhooks/twilio/voice/status', {
+      ...callParams(callSid, from, to, 'completed'),
+      CallDuration: String(elapsed()),
+      SequenceNumber: String(sequence),
+      CallbackSource: 'call-progress-events',
+      Timestamp: new Date().toUTCString(),
+    });
+
+  const incoming = await twilio.post('/webhooks/twilio/voice', callParams(callSid, from, to, 'ringing'));
+  if (incoming.status !== 200) {
+    counts.refused += 1;
+    return;
+  }
+  if (!incoming.body.includes('<Gather')) {
+    counts[incoming.body.includes('non è attivo') ? 'unknown_number' : 'out_of_hours'] += 1;
+    await wait(rng.int(5, 15));
+    await complete(1);
+    return;
+  }
+
+  // The menu: most press a valid digit at once, some press a wrong one first, a few hang up.
+  await wait(rng.int(4, 9));
+  if (rng.chance(0.04)) {
+    counts.left_menu += 1;
+    await complete(1);
+    return;
+  }
+  let attempt = 1;
+  let queue: string | null = null;
+  while (!queue) {
+    const digits = rng.chance(0.1) ? rng.pick(['0', '9', '']) : rng.pick(['1', '1', '1', '2', '2', '3']);
+    const menu = await twilio.post(`/webhooks/twilio/voice/menu?attempt=${attempt}`, { ...callParams(callSid, from, to, 'in-progress'), Digits: digits });
+    const match = /<Enqueue[^>]*>([^<]+)<\/Enqueue>/.exec(menu.body);
+    if (match) queue = match[1];
+    else if (menu.status !== 200 || !menu.body.includes('<Gather')) {
+      counts.error += 1;
+      return;
+    } else attempt += 1;
+  }
+
+  // Waiting: Twilio plays the wait URL in a loop until an operator dequeues the caller or they give up.
+  let operatorLeg: string | null = null;
+  const dequeued = new Promise<string>((resolve) => board.enqueue(queue!, { callSid, enqueuedAt: Date.now(), dequeued: resolve }));
+  const patience = Math.max(1, rng.exponential(timing.patienceMeanSeconds));
+  const enqueuedAt = Date.now();
+  const queueSeconds = () => Math.round(((Date.now() - enqueuedAt) / 1000) * timing.speed);
+  await twilio.post('/webhooks/twilio/voice/queue-wait', { CallSid: callSid, QueueSid: newSid('QU'), QueuePosition: '1', QueueTime: '0', AvgQueueTime: '30', CurrentQueueSize: '1' });
+  operatorLeg = await Promise.race([dequeued, wait(patience).then(() => null)]);
+  if (!operatorLeg) {
+    board.leave(queue, callSid);
+    const result = await twilio.post('/webhooks/twilio/voice/queue-result', { ...callParams(callSid, from, to, 'in-progress'), QueueResult: 'hangup', QueueTime: String(queueSeconds()), QueueSid: 'QU0' });
+    counts[queueSeconds() < 5 ? 'short_abandoned' : 'abandoned'] += result.status === 200 ? 1 : 0;
+    await complete(2);
+    return;
+  }
+  const waited = queueSeconds();
+  await twilio.post('/webhooks/twilio/voice/bridged', { CallSid: callSid, QueueSid: 'QU0', QueueTime: String(waited), DequeingCallSid: operatorLeg });
+  await wait(Math.max(10, rng.exponential(timing.talkMeanSeconds)));
+  // After a bridge Twilio reports the queue result only once both parties have hung up.
+  await complete(3);
+  await twilio.post('/webhooks/twilio/voice/queue-result', { ...callParams(callSid, from, to, 'completed'), QueueResult: 'bridged', QueueTime: String(waited), QueueSid: 'QU0' });
+  counts.answered += 1;
+}
+
+/**
+ * An operator at a browser softphone: asks `/operator` for work, gets `<Dial><Queue>`, and takes
+ * the caller at the front of that queue, until `until` has passed.
+ */
+export async function playOperator(identity: string, twilio: TwilioClient, board: QueueBoard, rng: Rng, timing: SimulationTiming, until: () => boolean): Promise<void> {
+  const wait = (seconds: number) => sleep((seconds * 1000) / timing.speed);
+  while (!until()) {
+    const leg = newSid('CA');
+    const response = await twilio.post('/webhooks/twilio/voice/operator', {
+      AccountSid: 'AC00000000000000000000000000000000',
+      CallSid: leg,
+      From: `client:${identity}`,
+      To: '',
+      CallStatus: 'ringing',
+      Direction: 'inbound',
+    });
+    const match = /<Queue[^>]*>([^<]+)<\/Queue>/.exec(response.body);
+    const caller = match ? board.dequeueFront(match[1]) : undefined;
+    if (!caller) {
+      await wait(rng.int(3, 6));
+      continue;
+    }
+    caller.dequeued(leg);
+    // Busy for the talk time plus wrap-up; the caller's own task reports the call's end.
+    await wait(timing.talkMeanSeconds + rng.int(5, 15));
+  }
+}
+
+function randomItalianNumber(rng: Rng): string {
+  if (rng.chance(0.7)) return `+393${rng.int(20, 99)}${rng.int(1_000_000, 9_999_999)}`;
+  return rng.pick(['+3902', '+390382', '+390371']) + String(rng.int(1_000_000, 9_999_999));
+}
