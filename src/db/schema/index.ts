@@ -8,3 +8,4 @@ export * from './tenants.ts';
 export * from './operators.ts';
 export * from './outbox.ts';
 export * from './callbacks.ts';
+export * from './email.ts';

@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto';
+import { convert as htmlToText } from 'html-to-text';
+import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
+import { simpleParser } from 'mailparser';
+import type { DatiCert } from '../../domain/email-pec.ts';
+import { parseDatiCert, PEC_ENVELOPE_TYPES, stripPecSubjectPrefix } from '../../domain/email-pec.ts';
+import { normaliseMessageId, parseMessageIdList } from '../../domain/email-threading.ts';
+
+/**
+ * MIME parsing with mailparser (nodemailer's parser): it streams through charsets with
+ * iconv-lite (ISO-8859-1, Windows-1252, Shift_JIS, …), survives broken boundaries and odd
+ * transfer encodings, and hands back attachments as Buffers. See README "E-mail channel".
+ */
+
+export type MailAddress = Readonly<{ address: string; name: string | null }>;
+
+export type ParsedAttachment = Readonly<{
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  contentId: string | null;
+  inline: boolean;
+  content: Buffer;
+}>;
+
+export type PecInfo =
+  | Readonly<{ kind: 'envelope'; transport: string | null; daticert: DatiCert | null; envelopeMessageId: string | null; unwrapped: boolean }>
+  | Readonly<{ kind: 'receipt'; receipt: string; daticert: DatiCert | null; refersTo: string | null }>;
+
+export type ParsedEmail = Readonly<{
+  /** Header values as received (unfolded, not decoded), lower-case names, every occurrence. */
+  headers: ReadonlyMap<string, readonly string[]>;
+  /** True when anything in the bytes looks like a mail header. Random bytes do not. */
+  looksLikeMail: boolean;
+  contentType: string | null;
+  messageId: string | null;
+  inReplyTo: readonly string[];
+  references: readonly string[];
+  from: MailAddress | null;
+  replyTo: MailAddress | null;
+  to: readonly string[];
+  cc: readonly string[];
+  /** Delivered-To, X-Original-To, Envelope-To: what the receiving MTA recorded. */
+  deliveredTo: readonly string[];
+  subject: string | null;
+  date: Date | null;
+  /** Plain text; HTML-only mail converted to text. Never HTML. */
+  text: string;
+  attachments: readonly ParsedAttachment[];
+  pec: PecInfo | null;
+}>;
+
+const MAX_TEXT_CHARS = 200_000;
+const MAIL_HEADER_NAMES = ['from', 'to', 'cc', 'subject', 'date', 'message-id', 'received', 'mime-version', 'content-type', 'delivered-to'];
+
+/** Parses a raw message. Throws only when mailparser itself gives up; callers quarantine then. */
+export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
+  const outer = await parseOne(raw);
+  const headers = outer.headers;
+  const receipt = first(headers, 'x-ricevuta');
+  if (receipt) {
+    const daticert = readDatiCert(outer.mail);
+    const refersTo = normaliseMessageId(first(headers, 'x-riferimento-message-id')) ?? normaliseMessageId(daticert?.msgid ?? null);
+    return { ...outer.email, pec: { kind: 'receipt', receipt: receipt.toLowerCase(), daticert, refersTo } };
+  }
+  const transport = first(headers, 'x-trasporto')?.toLowerCase() ?? null;
+  const postacert = outer.mail.attachments.find(
+    (attachment) => attachment.contentType === 'message/rfc822' && (attachment.filename ?? '').toLowerCase() === 'postacert.eml',
+  );
+  const isPecEnvelope = (transport !== null && PEC_ENVELOPE_TYPES.has(transport)) || (postacert !== undefined && hasDatiCert(outer.mail));
+  if (!isPecEnvelope) return outer.email;
+
+  const daticert = readDatiCert(outer.mail);
+  const envelopeMessageId = normaliseMessageId(outer.mail.messageId ?? null);
+  if (!postacert) {
+    return { ...outer.email, subject: stripPecSubjectPrefix(outer.email.subject), pec: { kind: 'envelope', transport, daticert, envelopeMessageId, unwrapped: false } };
+  }
+  const inner = await parseOne(postacert.content);
+  // The original's recipients first: it says which of our addresses the tenant wrote to. The
+  // envelope's own headers (Delivered-To of the PEC box) follow as a fallback.
+  return {
+    ...inner.email,
+    headers: mergeHeaders(inner.headers, headers),
+    deliveredTo: unique([...inner.email.deliveredTo, ...outer.email.deliveredTo, ...outer.email.to]),
+    from: inner.email.from ?? outer.email.from,
+    replyTo: inner.email.replyTo ?? outer.email.replyTo ?? outer.email.from,
+    messageId: inner.email.messageId ?? envelopeMessageId,
+    subject: stripPecSubjectPrefix(inner.email.subject ?? outer.email.subject),
+    date: inner.email.date ?? outer.email.date,
+    text: inner.email.text || outer.email.text,
+    pec: { kind: 'envelope', transport, daticert, envelopeMessageId, unwrapped: true },
+  };
+}
+
+async function parseOne(raw: Buffer): Promise<{ mail: ParsedMail; headers: Map<string, string[]>; email: ParsedEmail }> {
+  // ignoreEmbedded keeps message/rfc822 parts as attachments: the PEC's postacert.eml must be
+  // parsed on its own, and a forwarded message stays a downloadable .eml instead of being merged.
+  const mail = await simpleParser(raw, {
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipImageLinks: true,
+    skipTextLinks: true,
+    ignoreEmbedded: true,
+  } as Parameters<typeof simpleParser>[1] & { ignoreEmbedded: boolean });
+  const headers = collectHeaders(mail);
+  const from = addresses(mail.from)[0] ?? null;
+  const replyTo = addresses(mail.replyTo)[0] ?? null;
+  const date = mail.date instanceof Date && !Number.isNaN(mail.date.getTime()) ? mail.date : null;
+  const email: ParsedEmail = {
+    headers,
+    looksLikeMail: MAIL_HEADER_NAMES.some((name) => headers.has(name)),
+    contentType: first(headers, 'content-type'),
+    messageId: normaliseMessageId(mail.messageId ?? null),
+    inReplyTo: parseMessageIdList(all(headers, 'in-reply-to')),
+    references: parseMessageIdList(all(headers, 'references')),
+    from,
+    replyTo,
+    to: addresses(mail.to).map((entry) => entry.address),
+    cc: addresses(mail.cc).map((entry) => entry.address),
+    deliveredTo: unique(
+      ['delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to'].flatMap((name) => all(headers, name).flatMap(bareAddresses)),
+    ),
+    subject: mail.subject?.trim() || null,
+    date,
+    text: bodyText(mail),
+    attachments: mail.attachments.map(toAttachment),
+    pec: null,
+  };
+  return { mail, headers, email };
+}
+
+function bodyText(mail: ParsedMail): string {
+  let text = typeof mail.text === 'string' ? mail.text : '';
+  if (text.trim() === '' && typeof mail.html === 'string' && mail.html.trim() !== '') {
+    text = htmlToText(mail.html.slice(0, 2_000_000), {
+      wordwrap: false,
+      selectors: [
+        { selector: 'img', format: 'skip' },
+        { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+        { selector: 'style', format: 'skip' },
+        { selector: 'script', format: 'skip' },
+      ],
+    });
+  }
+  return text.replace(/\r\n?/g, '\n').replace(/\u0000/g, '').trim().slice(0, MAX_TEXT_CHARS);
+}
+
+function toAttachment(attachment: Attachment, index: number): ParsedAttachment {
+  const content = attachment.content;
+  const contentType = (attachment.contentType || 'application/octet-stream').toLowerCase();
+  return {
+    filename: safeFilename(attachment.filename, contentType, index + 1),
+    contentType,
+    size: content.length,
+    sha256: createHash('sha256').update(content).digest('hex'),
+    contentId: attachment.cid ?? null,
+    inline: attachment.contentDisposition === 'inline' || attachment.related === true,
+    content,
+  };
+}
+
+/** A name that is safe in a Content-Disposition header and on any file system. */
+export function safeFilename(name: string | undefined, contentType: string, position: number): string {
+  const cleaned = (name ?? '')
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f"\\/:*?<>|]+/g, '_')
+    .replace(/^[.\s]+/, '')
+    .trim()
+    .slice(0, 200);
+  if (cleaned) return cleaned;
+  const subtype = contentType.split('/')[1]?.replace(/[^a-z0-9.+-]/g, '') || 'bin';
+  const extension = { jpeg: 'jpg', 'plain': 'txt', rfc822: 'eml', 'octet-stream': 'bin' }[subtype] ?? subtype;
+  return `allegato-${position}.${extension}`;
+}
+
+function readDatiCert(mail: ParsedMail): DatiCert | null {
+  const part = mail.attachments.find((attachment) => (attachment.filename ?? '').toLowerCase() === 'daticert.xml');
+  if (!part) return null;
+  try {
+    return parseDatiCert(part.content.toString('utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function hasDatiCert(mail: ParsedMail): boolean {
+  return mail.attachments.some((attachment) => (attachment.filename ?? '').toLowerCase() === 'daticert.xml');
+}
+
+function collectHeaders(mail: ParsedMail): Map<string, string[]> {
+  const headers = new Map<string, string[]>();
+  for (const { key, line } of mail.headerLines ?? []) {
+    const colon = line.indexOf(':');
+    const value = (colon >= 0 ? line.slice(colon + 1) : '').replace(/\r?\n[ \t]+/g, ' ').trim();
+    const name = key.toLowerCase();
+    headers.set(name, [...(headers.get(name) ?? []), value]);
+  }
+  return headers;
+}
+
+function mergeHeaders(primary: Map<string, string[]>, secondary: Map<string, string[]>): Map<string, string[]> {
+  const merged = new Map(secondary);
+  for (const [name, values] of primary) merged.set(name, values);
+  return merged;
+}
+
+export function first(headers: ReadonlyMap<string, readonly string[]>, name: string): string | null {
+  return headers.get(name)?.[0] ?? null;
+}
+
+function all(headers: ReadonlyMap<string, readonly string[]>, name: string): string[] {
+  return [...(headers.get(name) ?? [])];
+}
+
+function addresses(value: AddressObject | AddressObject[] | undefined): MailAddress[] {
+  if (!value) return [];
+  const objects = Array.isArray(value) ? value : [value];
+  const result: MailAddress[] = [];
+  const visit = (entries: AddressObject['value']) => {
+    for (const entry of entries) {
+      if (entry.group) visit(entry.group);
+      else if (entry.address && entry.address.includes('@')) result.push({ address: entry.address.trim().toLowerCase(), name: entry.name?.trim() || null });
+    }
+  };
+  for (const object of objects) visit(object.value ?? []);
+  return result;
+}
+
+/** Addresses inside a raw header value such as `<a@b.example>` or `a@b.example, c@d.example`. */
+export function bareAddresses(value: string): string[] {
+  return [...value.matchAll(/[^\s<>,;"']+@[^\s<>,;"']+/g)].map((match) => match[0].toLowerCase());
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
