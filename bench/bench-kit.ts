@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** taskset pins the server to core 0 and the load generator to core 1, where the machine allows it. */
+export function pinnedCommand(core: number, command: string, args: string[]): [string, string[]] {
+  return process.platform === 'linux' ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
+}
+
+export function pinSelf(core: number): void {
+  if (process.platform !== 'linux') return;
+  spawn('taskset', ['-cp', String(core), String(process.pid)], { stdio: 'ignore' });
+}
+
+/** Starts a benchmark server script and waits for the JSON line it prints when it listens. */
+export async function startServer<T>(script: string, env: Record<string, string | undefined>): Promise<{ child: ChildProcess; info: T }> {
+  const [command, args] = pinnedCommand(0, process.execPath, [path.join(BENCH_DIR, script)]);
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const info = await new Promise<T>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
+    lines.once('line', (line) => resolve(JSON.parse(line) as T));
+  });
+  return { child, info };
+}
+
+export async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+export function writeResult(name: string, result: unknown): string {
+  const directory = path.join(BENCH_DIR, 'results');
+  mkdirSync(directory, { recursive: true });
+  const file = path.join(directory, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,140 @@
+/**
+ * Incoming-call webhook (signature check, DB write, TwiML) against a bare Fastify route, measured
+ * side by side in one run. The server runs in a child process pinned to core 0, autocannon here
+ * on core 1. Rounds alternate bare/webhook so that drift in the machine hits both alike; the
+ * median round is reported.
+ *
+ *   node bench/webhook-bench.ts [--rounds 3] [--duration 5] [--connections 10] [--rate 200 --rate-duration 60]
+ *   DATABASE_URL=postgres://… for native Postgres; PGlite otherwise.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { signTwilioRequest } from '../webhooks/twilio/twilio-signature.ts';
+import { median, pinSelf, startServer, stopServer, writeResult } from './bench-kit.ts';
+
+const TOKEN = 'bench-token';
+const PUBLIC_URL = 'http://bench.local';
+const NUMBERS = ['+39800100100', '+390240000000', '+39800200200', '+390382000000', '+39800300300'];
+
+export type WebhookBenchOptions = { rounds: number; duration: number; connections: number; rate: number; rateDuration: number };
+
+type Round = { target: 'bare' | 'webhook'; requestsPerSecond: number; p50: number; p99: number; errors: number; non2xx: number };
+
+function incomingBody(): { body: string; signature: string } {
+  const params = {
+    AccountSid: 'AC00000000000000000000000000000000',
+    CallSid: `CA${randomBytes(16).toString('hex')}`,
+    CallStatus: 'ringing',
+    Direction: 'inbound',
+    From: `+3934${Math.floor(10_000_000 + Math.random() * 89_999_999)}`,
+    To: NUMBERS[Math.floor(Math.random() * NUMBERS.length)],
+    ApiVersion: '2010-04-01',
+  };
+  return { body: new URLSearchParams(params).toString(), signature: signTwilioRequest(TOKEN, `${PUBLIC_URL}/webhooks/twilio/voice`, params) };
+}
+
+async function measure(target: Round['target'], port: number, options: { duration: number; connections: number; overallRate?: number }): Promise<Round> {
+  const path = target === 'bare' ? '/bare' : '/webhooks/twilio/voice';
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: options.connections,
+    duration: options.duration,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+    requests: [
+      {
+        method: 'POST',
+        path,
+        // Every request is a new call with a fresh CallSid, correctly signed: no idempotent replays.
+        setupRequest: (request) => {
+          const { body, signature } = incomingBody();
+          return { ...request, body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature } };
+        },
+      },
+    ],
+  });
+  return {
+    target,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+export async function runWebhookBench(options: WebhookBenchOptions) {
+  pinSelf(1);
+  const { child, info } = await startServer<{ app: number; bare: number; database: string }>('webhook-server.ts', { BENCH_TWILIO_TOKEN: TOKEN });
+  try {
+    // Warm-up: JIT, connection pools, PGlite's first queries.
+    await measure('webhook', info.app, { duration: 2, connections: options.connections });
+    await measure('bare', info.bare, { duration: 1, connections: options.connections });
+    const rounds: Round[] = [];
+    for (let round = 1; round <= options.rounds; round += 1) {
+      for (const target of ['bare', 'webhook'] as const) {
+        const measured = await measure(target, target === 'bare' ? info.bare : info.app, options);
+        rounds.push(measured);
+        process.stderr.write(`  round ${round}/${options.rounds} ${target.padEnd(7)} ${measured.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${measured.p99} ms\n`);
+      }
+    }
+    const of = (target: Round['target']) => rounds.filter((round) => round.target === target);
+    const bareRps = median(of('bare').map((round) => round.requestsPerSecond));
+    const webhookRps = median(of('webhook').map((round) => round.requestsPerSecond));
+    let fixedRate: Round | null = null;
+    if (options.rate > 0) {
+      process.stderr.write(`  fixed arrival rate: ${options.rate} req/s for ${options.rateDuration} s on the webhook\n`);
+      fixedRate = await measure('webhook', info.app, { duration: options.rateDuration, connections: Math.max(options.connections, 20), overallRate: options.rate });
+    }
+    return {
+      database: info.database,
+      options,
+      bare: { requestsPerSecond: bareRps, p99: median(of('bare').map((round) => round.p99)) },
+      webhook: {
+        requestsPerSecond: webhookRps,
+        p99: median(of('webhook').map((round) => round.p99)),
+        errors: of('webhook').reduce((sum, round) => sum + round.errors + round.non2xx, 0),
+      },
+      ratio: webhookRps / bareRps,
+      fixedRate,
+      rounds,
+    };
+  } finally {
+    await stopServer(child);
+  }
+}
+
+export function printWebhookResult(result: Awaited<ReturnType<typeof runWebhookBench>>): void {
+  console.log(`\nIncoming-call webhook vs bare Fastify route (${result.database}, median of ${result.options.rounds} rounds of ${result.options.duration} s, ${result.options.connections} connections)`);
+  console.table({
+    'bare route': { 'req/s': Math.round(result.bare.requestsPerSecond), 'p99 ms': result.bare.p99 },
+    'incoming-call webhook': { 'req/s': Math.round(result.webhook.requestsPerSecond), 'p99 ms': result.webhook.p99, errors: result.webhook.errors },
+  });
+  console.log(`webhook / bare throughput: ${(result.ratio * 100).toFixed(1)} %`);
+  if (result.fixedRate) {
+    const fixed = result.fixedRate;
+    console.log(`fixed rate ${result.options.rate} req/s for ${result.options.rateDuration} s: achieved ${fixed.requestsPerSecond.toFixed(0)} req/s, p50 ${fixed.p50} ms, p99 ${fixed.p99} ms, errors ${fixed.errors + fixed.non2xx}`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '3' },
+      duration: { type: 'string', default: '5' },
+      connections: { type: 'string', default: '10' },
+      rate: { type: 'string', default: '0' },
+      'rate-duration': { type: 'string', default: '60' },
+    },
+  });
+  const options = {
+    rounds: Number(values.rounds),
+    duration: Number(values.duration),
+    connections: Number(values.connections),
+    rate: Number(values.rate),
+    rateDuration: Number(values['rate-duration']),
+  };
+  const result = await runWebhookBench(options);
+  printWebhookResult(result);
+  console.log(`written: ${writeResult(`webhook-${result.database}`, result)}`);
+}
