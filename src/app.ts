@@ -18,6 +18,21 @@ import { callsRoutes } from './modules/calls/calls-routes.ts';
 import type { CallService } from './modules/calls/calls-service.ts';
 import { createCallService } from './modules/calls/calls-service.ts';
 import { twilioVoicePlugin } from '../webhooks/twilio/twilio-plugin.ts';
+import type { TicketService } from './modules/tickets/ticket-service.ts';
+import { createTicketService } from './modules/tickets/ticket-service.ts';
+import { ticketsRoutes } from './modules/tickets/tickets-routes.ts';
+import type { AccessLog } from './modules/access-log/access-log-service.ts';
+import { createAccessLog } from './modules/access-log/access-log-service.ts';
+import { accessLogRoutes } from './modules/access-log/access-log-routes.ts';
+import { adminRoutes } from './modules/admin/admin-routes.ts';
+import { installAuth } from './modules/auth/auth-plugin.ts';
+import { authRoutes } from './modules/auth/auth-routes.ts';
+import type { AuthService } from './modules/auth/auth-service.ts';
+import { createAuthService } from './modules/auth/auth-service.ts';
+import type { RouteTable } from './modules/auth/route-table.ts';
+import { collectRoutes } from './modules/auth/route-table.ts';
+import { createSecurityLog } from './modules/auth/security-log.ts';
+import { resolveSessionSecret } from './modules/auth/session-secret.ts';
 
 export type AppDeps = Readonly<{
   config: Config;
@@ -32,7 +47,15 @@ export type AppServices = Readonly<{
   bus: EventBus;
   directory: AgencyDirectory;
   calls: CallService;
+  /** Tickets (segnalazioni): createTicket, getTicket, listTickets, changeTicket, addTicketMessage, … */
+  tickets: TicketService;
   metrics: Metrics;
+  /** Sessions, API tokens, login; `actorFromCookieHeader` authenticates socket.io handshakes. */
+  auth: AuthService;
+  /** The processor access log: `record(actor, { agency, resource, resourceId?, action, fields? })`. */
+  accessLog: AccessLog;
+  /** Every route of the app (method, url), collected as they are registered: the isolation matrix reads it. */
+  routes: RouteTable;
 }>;
 
 declare module 'fastify' {
@@ -64,11 +87,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const bus = createEventBus((error) => app.log.error({ err: error }, 'event listener failed'));
   const directory = await createAgencyDirectory(database.db);
-  const calls = createCallService({ db: database.db, directory, clock, bus });
+  const accessLog = createAccessLog({ db: database.db, clock });
+  const calls = createCallService({ db: database.db, directory, clock, bus, accessLog });
+  const tickets = createTicketService({ db: database.db, clock, bus, directory, accessLog });
   const metrics = createMetrics({ collectDefaults: config.env !== 'test' });
-  app.decorate('services', { bus, directory, calls, metrics });
+  const routes = collectRoutes(app);
+  const securityLog = createSecurityLog({ db: database.db, clock, log: () => app.log });
+  const auth = createAuthService({ db: database.db, clock, secret: resolveSessionSecret(config), securityLog });
+  app.decorate('services', { bus, directory, calls, tickets, metrics, auth, accessLog, routes });
 
   decorateActor(app);
+  await installAuth(app, { auth, securityLog, publicBaseUrl: config.publicBaseUrl });
   installErrorHandler(app);
   await installOpenApi(app);
   installMetrics(app, metrics, bus);
@@ -82,6 +111,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(async (api) => {
     callsRoutes(api, calls);
+    ticketsRoutes(api, tickets);
+    authRoutes(api, auth, { publicBaseUrl: config.publicBaseUrl });
+    accessLogRoutes(api, accessLog);
+    adminRoutes(api, { db: database.db, clock, directory, auth });
   });
 
   return app;

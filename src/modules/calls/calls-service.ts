@@ -11,6 +11,7 @@ import { decideMenu, parseQueueName } from '../../domain/routing.ts';
 import { closedMessageIt, isOpen } from '../../domain/schedule.ts';
 import { greetingIt } from '../../domain/voice-prompts.ts';
 import type { Database, Tx } from '../../db/client.ts';
+import type { AccessLog } from '../access-log/access-log-service.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import * as repo from './calls-repo.ts';
 import type { CallRow } from './calls-repo.ts';
@@ -24,6 +25,8 @@ export type CallServiceDeps = Readonly<{
   directory: AgencyDirectory;
   clock: Clock;
   bus: EventBus;
+  /** Callers' numbers are personal data: staff reads of the call log are recorded here. */
+  accessLog: AccessLog;
   /** Which queues an operator serves; the operators module answers this from their assignments. */
   queuesServedBy?: (identity: string) => Promise<readonly string[]>;
   pickRules?: PickRules;
@@ -231,6 +234,7 @@ export function createCallService(deps: CallServiceDeps) {
       const cursor = query.cursor ? repo.decodeCallCursor(query.cursor) : undefined;
       if (cursor === null) throw validation('Invalid cursor');
       const page = await repo.listCalls(db, { agencies, from: query.from, to: query.to, limit: query.limit, cursor });
+      await deps.accessLog.recordList(actor, { resource: 'calls', action: 'list', fields: ['from'] }, page.items.map((call) => call.agencyCode));
       return { items: page.items.map(publicCall), nextCursor: page.nextCursor };
     },
 

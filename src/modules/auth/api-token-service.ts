@@ -1,0 +1,70 @@
+import type { Actor } from '../../domain/actor.ts';
+import { assertRole } from '../../domain/actor.ts';
+import type { Clock } from '../../domain/clock.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { Database } from '../../db/client.ts';
+import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import { randomSecret, sha256Hex } from './auth-crypto.ts';
+import * as repo from './auth-repo.ts';
+import type { ApiTokenRow } from './auth-repo.ts';
+
+/** Tokens carry a recognisable prefix so that secret scanners (and people) can spot a leaked one. */
+export const API_TOKEN_PREFIX = 'cnt_';
+
+export type ApiTokenService = ReturnType<typeof createApiTokenService>;
+
+/**
+ * Agency API tokens: scoped to one agency, shown once at creation, stored as SHA-256, revocable.
+ * Administrators manage them; supervisors may list them (never the secret, which is not kept).
+ */
+export function createApiTokenService(deps: { db: Database; clock: Clock; directory: AgencyDirectory }) {
+  const { db, clock, directory } = deps;
+
+  function assertAgencyExists(agency: string): void {
+    if (!directory.agency(agency)) throw new AppError('NOT_FOUND', 'Agency not found');
+  }
+
+  return {
+    async createToken(actor: Actor, input: { agency: string; name: string }) {
+      assertRole(actor, 'admin');
+      assertAgencyExists(input.agency);
+      const secret = `${API_TOKEN_PREFIX}${randomSecret(32)}`;
+      const row = await repo.insertApiToken(db, {
+        agencyCode: input.agency,
+        name: input.name,
+        tokenHash: sha256Hex(secret),
+        prefix: secret.slice(0, API_TOKEN_PREFIX.length + 6),
+        createdBy: actor.kind === 'user' ? actor.id : null,
+        createdAt: clock.now(),
+      });
+      return { ...publicToken(row), token: secret };
+    },
+
+    async listTokens(actor: Actor, query: { agency?: string }) {
+      assertRole(actor, 'admin', 'supervisor');
+      if (query.agency) assertAgencyExists(query.agency);
+      const agencies = query.agency ? [query.agency] : directory.agencyCodes();
+      return (await repo.listApiTokens(db, agencies)).map(publicToken);
+    },
+
+    async revokeToken(actor: Actor, id: string) {
+      assertRole(actor, 'admin');
+      const existing = await repo.findApiToken(db, id);
+      if (!existing) throw new AppError('NOT_FOUND', 'Token not found');
+      const revoked = await repo.revokeApiToken(db, id, clock.now());
+      return publicToken(revoked ?? existing);
+    },
+  };
+}
+
+export function publicToken(row: ApiTokenRow) {
+  return {
+    id: row.id,
+    agency: row.agencyCode,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
