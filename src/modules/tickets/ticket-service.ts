@@ -1,0 +1,392 @@
+import { DateTime } from 'luxon';
+import type { Actor } from '../../domain/actor.ts';
+import { assertCanSeeAgency, assertRole, isStaff, scopeAgencies } from '../../domain/actor.ts';
+import type { Clock } from '../../domain/clock.ts';
+import { conflict, forbidden, notFound, validation } from '../../domain/errors.ts';
+import type { EventBus } from '../../domain/events.ts';
+import { normalizePhone } from '../../domain/phone.ts';
+import type { Category } from '../../domain/routing.ts';
+import type { TicketChannel, TicketPriority, TicketStatus } from '../../domain/ticket-state.ts';
+import { decideTicketTransition, formatTicketRef, isOpenTicketStatus } from '../../domain/ticket-state.ts';
+import type { Database, Tx } from '../../db/client.ts';
+import type { DwellingData } from '../../db/schema/tickets.ts';
+import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import { findTenantByCode, findTenantsByPhone } from '../tenants/tenants-repo.ts';
+import type { TicketOutbox } from './ticket-outbox.ts';
+import * as repo from './tickets-repo.ts';
+import type { TicketEventRow, TicketRow } from './tickets-repo.ts';
+import type { Ticket, TicketEvent, TicketSummary } from './ticket-view.ts';
+import { toTicket, toTicketEvent, toTicketSummary } from './ticket-view.ts';
+
+export type DwellingInput = Partial<DwellingData>;
+
+export type CreateTicketInput = Readonly<{
+  agency: string;
+  portfolio?: string | null;
+  category: Category;
+  description: string;
+  channel?: TicketChannel;
+  callSid?: string;
+  caller?: Readonly<{ phone?: string | null; name?: string | null; email?: string | null }>;
+  dwelling?: DwellingInput | null;
+  priority?: TicketPriority;
+  subject?: string | null;
+  tenantCode?: string | null;
+  /**
+   * Route to the agency's office at once. Defaults to true when a person registers the ticket
+   * (they have triaged it on the phone) and false for the platform (e-mail), whose tickets wait
+   * for an operator to take, check and route them.
+   */
+  route?: boolean;
+}>;
+
+export type ChangeTicketInput = Readonly<{ status?: TicketStatus; category?: Category; priority?: TicketPriority; note?: string }>;
+
+export type TicketMessageInput = Readonly<{ kind: 'email' | 'note'; text: string; emailId?: string; from?: string }>;
+
+export type TicketListQuery = Readonly<{
+  agency?: string;
+  status?: TicketStatus;
+  category?: Category;
+  channel?: TicketChannel;
+  from?: Date;
+  to?: Date;
+  q?: string;
+  assignedTo?: string;
+  limit: number;
+  cursor?: string;
+}>;
+
+/**
+ * Staff reads of tenants' personal data are logged for the agency (the controller). The shape of
+ * the access-log service (`app.services.accessLog`), so that this module does not depend on it.
+ */
+export type AccessRecorder = Readonly<{
+  record(actor: Actor, entry: { agency: string; resource: string; resourceId?: string | null; action: string; fields?: readonly string[] }): Promise<void>;
+  recordList(actor: Actor, entry: { resource: string; action: string; fields?: readonly string[] }, agencyOfEachItem: readonly (string | null)[]): Promise<void>;
+}>;
+
+const PERSONAL_FIELDS = ['caller.phone', 'caller.name', 'caller.email', 'dwelling', 'description'];
+
+export type TicketServiceDeps = Readonly<{
+  db: Database;
+  clock: Clock;
+  bus: EventBus;
+  directory: AgencyDirectory;
+  outbox?: TicketOutbox;
+  accessLog?: AccessRecorder;
+}>;
+
+export type TicketService = ReturnType<typeof createTicketService>;
+
+const STAFF_ROLES = ['operator', 'supervisor', 'admin'] as const;
+const ALL_ROLES = ['operator', 'supervisor', 'admin', 'agency'] as const;
+
+export function createTicketService(deps: TicketServiceDeps) {
+  const { db, clock, bus, directory } = deps;
+
+  type Pending = { type: 'ticket.created' | 'ticket.changed'; ticket: Ticket; change: TicketEvent | null };
+
+  function publish(pending: readonly Pending[]) {
+    for (const item of pending) {
+      const { events: _events, ...summary } = item.ticket;
+      bus.publish({
+        type: item.type,
+        agency: item.ticket.agency,
+        at: clock.now().toISOString(),
+        data: { ticket: summary, ...(item.change ? { change: item.change } : {}) },
+      });
+    }
+  }
+
+  async function load(tx: Tx | Database, row: TicketRow): Promise<Ticket> {
+    const [events, callSids] = await Promise.all([repo.eventsOfTickets(tx, [row.id]), repo.callSidsOfTickets(tx, [row.id])]);
+    return toTicket(row, callSids.get(row.id) ?? [], events.get(row.id) ?? []);
+  }
+
+  /** The ticket if the actor may see it; another agency's ticket is simply not found. */
+  async function visibleTicket(tx: Tx | Database, actor: Actor, ref: string): Promise<TicketRow> {
+    const row = await repo.findTicketByRef(tx, ref);
+    if (!row) throw notFound('Ticket');
+    assertCanSeeAgency(actor, row.agencyCode, 'Ticket');
+    return row;
+  }
+
+  function eventBy(actor: Actor, ticketId: string, now: Date, fields: Omit<repo.NewTicketEventRow, 'ticketId' | 'actorKind' | 'actorId' | 'actorName' | 'actorRole' | 'occurredAt'>) {
+    return { ...fields, ticketId, actorKind: actor.kind, actorId: actor.id, actorName: actor.name, actorRole: actor.role, occurredAt: now };
+  }
+
+  /** Agencies are told about what the call center did, not about their own acknowledgements. */
+  async function announce(tx: Tx, actor: Actor, current: TicketRow, routed: boolean, event: TicketEventRow, eventType: string, now: Date) {
+    if (!deps.outbox || actor.role === 'agency' || !routed) return;
+    await deps.outbox.enqueue(tx, { ticket: await load(tx, current), eventId: event.id, eventType, now });
+  }
+
+
+  return {
+    /** Registers a request: the reference is allocated in the same transaction, without gaps. */
+    async createTicket(actor: Actor, input: CreateTicketInput): Promise<Ticket> {
+      assertRole(actor, ...STAFF_ROLES);
+      assertCanSeeAgency(actor, input.agency, 'Agency');
+      const agency = directory.agency(input.agency);
+      if (!agency) throw notFound('Agency');
+      const description = input.description.trim();
+      if (description === '') throw validation('A ticket needs a description');
+      const now = clock.now();
+      const route = input.route ?? actor.kind !== 'system';
+
+      const ticket = await db.transaction(async (tx) => {
+        const call = input.callSid ? await repo.findCallForTicket(tx, input.callSid) : undefined;
+        if (input.callSid && (!call || call.agencyCode !== agency.code)) throw validation(`Call ${input.callSid} is not a call to ${agency.code}`);
+        const portfolio = input.portfolio ?? call?.portfolioId ?? null;
+        if (portfolio && !(await repo.portfolioExists(tx, agency.code, portfolio))) throw validation(`Unknown portfolio ${portfolio} for ${agency.code}`);
+
+        const rawPhone = input.caller?.phone ?? call?.fromNumber ?? null;
+        const callerPhone = normalizePhone(rawPhone) ?? (rawPhone?.trim() || null);
+        let tenant = input.tenantCode ? await findTenantByCode(tx, agency.code, input.tenantCode.trim()) : undefined;
+        if (input.tenantCode && !tenant) throw validation(`No tenant ${input.tenantCode} in the registry of ${agency.code}`);
+        if (!tenant && callerPhone) {
+          // One tenant at that number: the ticket is theirs; several (a shared landline): the operator chooses.
+          const matches = await findTenantsByPhone(tx, agency.code, callerPhone);
+          if (matches.length === 1) tenant = matches[0];
+        }
+        const dwelling: DwellingData | null = input.dwelling
+          ? { ...input.dwelling }
+          : tenant
+            ? { address: tenant.address, municipality: tenant.municipality, building: tenant.building, stair: tenant.stair, floor: tenant.floor, flat: tenant.flat }
+            : null;
+
+        const year = DateTime.fromJSDate(now, { zone: agency.timezone }).year;
+        const seq = await repo.allocateTicketNumber(tx, agency.code, year);
+        const row = await repo.insertTicket(tx, {
+          ref: formatTicketRef(agency.ticketPrefix, year, seq),
+          agencyCode: agency.code,
+          portfolioId: portfolio,
+          year,
+          seq,
+          category: input.category,
+          status: route ? 'routed' : 'new',
+          channel: input.channel ?? 'voice',
+          priority: input.priority ?? 'normal',
+          subject: input.subject?.trim() || null,
+          description,
+          callerPhone,
+          callerName: input.caller?.name?.trim() || tenant?.name || null,
+          callerEmail: input.caller?.email?.trim() || tenant?.email || null,
+          tenantCode: tenant?.code ?? null,
+          dwelling,
+          createdById: actor.id,
+          createdByName: actor.name,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'created', toStatus: 'new', text: null, data: { channel: row.channel, category: row.category } }));
+        if (call) await repo.linkTicketCall(tx, row.id, call.callSid, now);
+        if (route) {
+          const routed = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'routed', fromStatus: 'new', toStatus: 'routed', text: null, data: { queue: `${row.agencyCode}.${row.category}` } }));
+          await announce(tx, actor, row, true, routed!, 'ticket.routed', now);
+        }
+        return load(tx, row);
+      });
+      publish([{ type: 'ticket.created', ticket, change: null }]);
+      return ticket;
+    },
+
+    async getTicket(actor: Actor, ref: string): Promise<Ticket> {
+      assertRole(actor, ...ALL_ROLES);
+      const row = await visibleTicket(db, actor, ref);
+      await deps.accessLog?.record(actor, { agency: row.agencyCode, resource: 'tickets', resourceId: row.ref, action: 'read', fields: PERSONAL_FIELDS });
+      return load(db, row);
+    },
+
+    async listTickets(actor: Actor, query: TicketListQuery): Promise<{ items: Ticket[]; nextCursor: string | null }> {
+      assertRole(actor, ...ALL_ROLES);
+      const agencies = actor.kind === 'system' && query.agency === undefined ? directory.agencyCodes() : scopeAgencies(actor, query.agency);
+      const cursor = query.cursor ? repo.decodeTicketCursor(query.cursor) : undefined;
+      if (cursor === null) throw validation('Invalid cursor');
+      const page = await repo.listTickets(db, { ...query, agencies, cursor });
+      const ids = page.items.map((row) => row.id);
+      const [events, callSids] = await Promise.all([repo.eventsOfTickets(db, ids), repo.callSidsOfTickets(db, ids)]);
+      await deps.accessLog?.recordList(
+        actor,
+        { resource: 'tickets', action: query.q ? 'search' : 'list', fields: PERSONAL_FIELDS },
+        page.items.map((row) => row.agencyCode),
+      );
+      return {
+        items: page.items.map((row) => toTicket(row, callSids.get(row.id) ?? [], events.get(row.id) ?? [])),
+        nextCursor: page.nextCursor,
+      };
+    },
+
+    /**
+     * PATCH: a status move (checked against the transitions table and persisted only if nobody
+     * moved the ticket first), a new category (re-routed to that queue's office), a note.
+     */
+    async changeTicket(actor: Actor, ref: string, input: ChangeTicketInput): Promise<Ticket> {
+      assertRole(actor, ...ALL_ROLES);
+      if (input.status === undefined && input.category === undefined && input.priority === undefined && !input.note?.trim()) {
+        throw validation('Nothing to change: give status, category, priority or note');
+      }
+      const now = clock.now();
+      const pending: Pending[] = [];
+      const ticket = await db.transaction(async (tx) => {
+        let row = await visibleTicket(tx, actor, ref);
+        const changes: TicketEventRow[] = [];
+
+        if ((input.category !== undefined && input.category !== row.category) || (input.priority !== undefined && input.priority !== row.priority)) {
+          if (!isStaff(actor)) throw forbidden('Only the call center re-files a ticket');
+          if (!isOpenTicketStatus(row.status)) throw conflict(`Ticket ${row.ref} is ${row.status}`);
+        }
+        if (input.category !== undefined && input.category !== row.category) {
+          const updated = await repo.updateTicketIf(tx, row.id, { status: row.status, category: row.category }, { category: input.category, updatedAt: now });
+          if (!updated) throw conflict(`Ticket ${row.ref} was changed meanwhile`);
+          const event = await repo.insertTicketEvent(
+            tx,
+            eventBy(actor, row.id, now, { type: 'category_changed', text: null, data: { from: row.category, to: input.category } }),
+          );
+          changes.push(event!);
+          row = updated;
+          // The new queue's office gets the ticket; the old one hears nothing more about it.
+          await announce(tx, actor, row, row.status !== 'new', event!, 'ticket.routed', now);
+        }
+        if (input.priority !== undefined && input.priority !== row.priority) {
+          const updated = await repo.updateTicketIf(tx, row.id, { status: row.status }, { priority: input.priority, updatedAt: now });
+          if (!updated) throw conflict(`Ticket ${row.ref} was changed meanwhile`);
+          const event = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'priority_changed', text: null, data: { from: row.priority, to: input.priority } }));
+          changes.push(event!);
+          row = updated;
+          await announce(tx, actor, row, row.status !== 'new', event!, 'ticket.changed', now);
+        }
+        if (input.status !== undefined) {
+          const from = row.status;
+          const decision = decideTicketTransition(from, input.status, actor.role);
+          if (!decision.ok && decision.reason === 'forbidden') throw forbidden(`Your role cannot move a ticket from ${from} to ${input.status}`);
+          if (!decision.ok) throw conflict(`Ticket ${row.ref} is ${from}: it cannot become ${input.status}`);
+          const updated = await repo.updateTicketIf(tx, row.id, { status: from }, { status: input.status, updatedAt: now });
+          if (!updated) throw conflict(`Ticket ${row.ref} was changed meanwhile`);
+          const event = await repo.insertTicketEvent(
+            tx,
+            eventBy(actor, row.id, now, { type: input.status, fromStatus: from, toStatus: input.status, text: input.note?.trim() || null, data: null }),
+          );
+          changes.push(event!);
+          row = updated;
+          // Routing announces to the office; later moves are announced only if it had been routed.
+          await announce(tx, actor, row, from !== 'new' || input.status === 'routed', event!, `ticket.${input.status}`, now);
+        } else if (input.note?.trim()) {
+          const event = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'note', text: input.note.trim(), data: null }));
+          await repo.touchTicket(tx, row.id, now);
+          changes.push(event!);
+          await announce(tx, actor, row, row.status !== 'new', event!, 'ticket.note', now);
+        }
+        const loaded = await load(tx, { ...row, updatedAt: now });
+        for (const change of changes) pending.push({ type: 'ticket.changed', ticket: loaded, change: toTicketEvent(change) });
+        return loaded;
+      });
+      publish(pending);
+      return ticket;
+    },
+
+    /** An operator takes a ticket for themselves; of two operators taking it at once, one gets it. */
+    async takeTicket(actor: Actor, ref: string): Promise<Ticket> {
+      assertRole(actor, ...STAFF_ROLES);
+      const now = clock.now();
+      let change: TicketEvent | null = null;
+      const ticket = await db.transaction(async (tx) => {
+        const row = await visibleTicket(tx, actor, ref);
+        if (!isOpenTicketStatus(row.status)) throw conflict(`Ticket ${row.ref} is ${row.status}`);
+        const updated = await repo.updateTicketIf(tx, row.id, { status: row.status, unassigned: true }, { assignedTo: actor.name, assignedAt: now, updatedAt: now });
+        if (!updated) {
+          const current = await repo.findTicketById(tx, row.id);
+          throw conflict(current?.assignedTo ? `Ticket ${row.ref} was taken by ${current.assignedTo}` : `Ticket ${row.ref} was changed meanwhile`);
+        }
+        const event = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'taken', text: null, data: { assignedTo: actor.name } }));
+        change = toTicketEvent(event!);
+        return load(tx, updated);
+      });
+      publish([{ type: 'ticket.changed', ticket, change }]);
+      return ticket;
+    },
+
+    /** Gives a taken ticket back: the operator who holds it, or a supervisor. */
+    async releaseTicket(actor: Actor, ref: string): Promise<Ticket> {
+      assertRole(actor, ...STAFF_ROLES);
+      const now = clock.now();
+      let change: TicketEvent | null = null;
+      const ticket = await db.transaction(async (tx) => {
+        const row = await visibleTicket(tx, actor, ref);
+        if (!row.assignedTo) throw conflict(`Ticket ${row.ref} is not taken`);
+        if (row.assignedTo !== actor.name && actor.role === 'operator') throw forbidden(`Ticket ${row.ref} is held by ${row.assignedTo}`);
+        const updated = await repo.updateTicketIf(tx, row.id, { assignedTo: row.assignedTo }, { assignedTo: null, assignedAt: null, updatedAt: now });
+        if (!updated) throw conflict(`Ticket ${row.ref} was changed meanwhile`);
+        const event = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'released', text: null, data: { from: row.assignedTo } }));
+        change = toTicketEvent(event!);
+        return load(tx, updated);
+      });
+      publish([{ type: 'ticket.changed', ticket, change }]);
+      return ticket;
+    },
+
+    /**
+     * Appends an e-mail (the platform, for a reply) or a note (anyone who sees the ticket). The same
+     * `emailId` twice is recorded once and the second call changes nothing.
+     */
+    async addTicketMessage(actor: Actor, ref: string, input: TicketMessageInput): Promise<Ticket> {
+      assertRole(actor, ...ALL_ROLES);
+      if (input.kind === 'email' && actor.role === 'agency') throw forbidden('E-mails are appended by the platform');
+      const text = input.text.trim();
+      if (text === '') throw validation('An empty message');
+      const now = clock.now();
+      let change: TicketEvent | null = null;
+      const ticket = await db.transaction(async (tx) => {
+        const row = await visibleTicket(tx, actor, ref);
+        const event = await repo.insertTicketEvent(
+          tx,
+          eventBy(actor, row.id, now, {
+            type: input.kind,
+            text,
+            emailId: input.emailId ?? null,
+            data: input.kind === 'email' ? { emailId: input.emailId ?? null, from: input.from ?? null } : null,
+          }),
+        );
+        if (!event) return load(tx, row);
+        await repo.touchTicket(tx, row.id, now);
+        change = toTicketEvent(event);
+        await announce(tx, actor, row, row.status !== 'new', event, input.kind === 'email' ? 'ticket.message' : 'ticket.note', now);
+        return load(tx, { ...row, updatedAt: now });
+      });
+      if (change) publish([{ type: 'ticket.changed', ticket, change }]);
+      return ticket;
+    },
+
+    /** A tenant calls again about an open ticket: the call is linked to it. */
+    async linkCall(actor: Actor, ref: string, callSid: string): Promise<Ticket> {
+      assertRole(actor, ...STAFF_ROLES);
+      const now = clock.now();
+      let change: TicketEvent | null = null;
+      const ticket = await db.transaction(async (tx) => {
+        const row = await visibleTicket(tx, actor, ref);
+        const call = await repo.findCallForTicket(tx, callSid);
+        if (!call || call.agencyCode !== row.agencyCode) throw validation(`Call ${callSid} is not a call to ${row.agencyCode}`);
+        if (await repo.linkTicketCall(tx, row.id, callSid, now)) {
+          const event = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'call_linked', text: null, data: { callSid } }));
+          await repo.touchTicket(tx, row.id, now);
+          change = toTicketEvent(event!);
+        }
+        return load(tx, row);
+      });
+      if (change) publish([{ type: 'ticket.changed', ticket, change }]);
+      return ticket;
+    },
+
+    /** For the screen pop: a caller's earlier tickets in one agency (the caller checks scope). */
+    async ticketsOfCaller(agency: string, phones: readonly string[], tenantCodes: readonly string[], limit = 20): Promise<TicketSummary[]> {
+      const rows = await repo.ticketsOfCaller(db, agency, phones, tenantCodes, limit);
+      const callSids = await repo.callSidsOfTickets(
+        db,
+        rows.map((row) => row.id),
+      );
+      return rows.map((row) => toTicketSummary(row, callSids.get(row.id) ?? []));
+    },
+  };
+}
+
