@@ -31,6 +31,14 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOLD_MUSIC_URL: optionalString.pipe(z.url().optional()),
   DEMO_CLOCK_START: optionalString.pipe(z.iso.datetime({ offset: true }).optional()),
+  SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+  SMTP_FROM: optionalString,
+  DELIVERY_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  HEATING_SEASON: z
+    .string()
+    .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\/(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD/MM-DD, e.g. 10-15/04-15')
+    .default('10-15/04-15'),
+  CALLBACK_DUE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(120),
 });
 
 export type Config = Readonly<{
@@ -57,6 +65,16 @@ export type Config = Readonly<{
   /** Development only: the platform's clock starts at this instant and runs on (demos and training after hours). */
   demoClockStart: Date | undefined;
   logLevel: string;
+  /** Outgoing mail; without a URL, e-mails to agencies stay readable in the delivery outbox. */
+  smtp: Readonly<{ url: string | undefined; from: string }>;
+  workflow: Readonly<{
+    /** How often the delivery worker looks for due deliveries; 0 turns the worker off (deliverDue() by hand). */
+    deliveryPollMs: number;
+    /** Month-day bounds of the heating season (Lombardy, climate zone E: 15 October – 15 April). */
+    heatingSeason: Readonly<{ from: string; to: string }>;
+    /** Opening minutes within which an abandoned caller must be called back. */
+    callbackDueMinutes: number;
+  }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -111,5 +129,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoPassword: e.DEMO_PASSWORD,
     demoClockStart: e.DEMO_CLOCK_START ? new Date(e.DEMO_CLOCK_START) : undefined,
     logLevel: e.LOG_LEVEL,
+    smtp: Object.freeze({ url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Centralino <centralino@localhost>' }),
+    workflow: Object.freeze({
+      deliveryPollMs: e.DELIVERY_POLL_MS,
+      heatingSeason: Object.freeze({ from: e.HEATING_SEASON.slice(0, 5), to: e.HEATING_SEASON.slice(6) }),
+      callbackDueMinutes: e.CALLBACK_DUE_MINUTES,
+    }),
   });
 }
