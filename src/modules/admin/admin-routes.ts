@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import type { Actor } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database } from '../../db/client.ts';
 import { docSchema } from '../../http/openapi.ts';
@@ -7,14 +9,94 @@ import { requireActor } from '../../http/request-context.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import { createApiTokenService } from '../auth/api-token-service.ts';
 import type { AuthService } from '../auth/auth-service.ts';
-import { IdParams, TokenCreateBody, TokenListQuery } from './admin-schemas.ts';
+import {
+  AgencyCreateBody,
+  AgencyParams,
+  AgencyPatchBody,
+  ContractBody,
+  EmailAddressesBody,
+  IdParams,
+  NumbersBody,
+  PasswordResetBody,
+  PortfoliosBody,
+  QueuesBody,
+  ScheduleBody,
+  TokenCreateBody,
+  TokenListQuery,
+  UserCreateBody,
+  UserListQuery,
+  UserPatchBody,
+} from './admin-schemas.ts';
+import { createAgencyAdminService } from './agencies-admin-service.ts';
+import { createUserAdminService } from './users-admin-service.ts';
 
 export type AdminDeps = Readonly<{ db: Database; clock: Clock; directory: AgencyDirectory; auth: AuthService }>;
 
 /** /api/v1/admin: agencies, users and tokens. Administrators change; supervisors read. */
 export function adminRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const tokens = createApiTokenService(deps);
+  const agencies = createAgencyAdminService(deps);
+  const users = createUserAdminService(deps);
   const tags = ['admin'];
+
+  app.get('/api/v1/admin/agencies', { schema: docSchema({ tags, summary: 'Agencies' }) }, async (request) => ({
+    items: await agencies.listAgencies(requireActor(request)),
+  }));
+  app.post('/api/v1/admin/agencies', { schema: docSchema({ tags, summary: 'Create an agency (with its three queues)', body: AgencyCreateBody }) }, async (request, reply) => {
+    const body = parseInput(AgencyCreateBody, request.body, 'agency');
+    return reply.code(201).send(await agencies.createAgency(requireActor(request), body));
+  });
+  app.get('/api/v1/admin/agencies/:code', { schema: docSchema({ tags, summary: 'An agency and its whole configuration', params: AgencyParams }) }, async (request) => {
+    const { code } = parseInput(AgencyParams, request.params, 'path');
+    return agencies.getAgency(requireActor(request), code);
+  });
+  app.patch(
+    '/api/v1/admin/agencies/:code',
+    { schema: docSchema({ tags, summary: 'Name, time zone, emergency number, service-level parameters', params: AgencyParams, body: AgencyPatchBody }) },
+    async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      return agencies.updateAgency(requireActor(request), code, parseInput(AgencyPatchBody, request.body, 'agency'));
+    },
+  );
+
+  /** PUT routes replace one part of an agency's configuration as a whole. */
+  function replaceRoute<S extends z.ZodType>(part: string, summary: string, schema: S, verb: (actor: Actor, code: string, body: z.output<S>) => Promise<unknown>) {
+    app.put(`/api/v1/admin/agencies/:code/${part}`, { schema: docSchema({ tags, summary, params: AgencyParams, body: schema }) }, async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      return verb(requireActor(request), code, parseInput(schema, request.body, part));
+    });
+  }
+  replaceRoute('portfolios', 'Replace the portfolios (housing stocks) of an agency', PortfoliosBody, agencies.replacePortfolios);
+  replaceRoute('numbers', 'Replace the inbound numbers of an agency', NumbersBody, agencies.replaceNumbers);
+  replaceRoute('email-addresses', 'Replace the inbound e-mail addresses of an agency', EmailAddressesBody, agencies.replaceEmailAddresses);
+  replaceRoute('schedule', 'Replace the weekly opening hours and dated exceptions', ScheduleBody, agencies.replaceSchedule);
+  replaceRoute('queues', 'Labels and priorities of the three queues', QueuesBody, agencies.replaceQueues);
+  replaceRoute('contract', 'Replace the contract terms', ContractBody, agencies.replaceContract);
+
+  app.get('/api/v1/admin/users', { schema: docSchema({ tags, summary: 'Users', query: UserListQuery }) }, async (request) => {
+    const query = parseInput(UserListQuery, request.query, 'query');
+    return { items: await users.listUsers(requireActor(request), query) };
+  });
+  app.post('/api/v1/admin/users', { schema: docSchema({ tags, summary: 'Create a user (a generated password is shown once)', body: UserCreateBody }) }, async (request, reply) => {
+    const body = parseInput(UserCreateBody, request.body, 'user');
+    return reply.code(201).send(await users.createUser(requireActor(request), body));
+  });
+  app.get('/api/v1/admin/users/:id', { schema: docSchema({ tags, summary: 'A user', params: IdParams }) }, async (request) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    return users.getUser(requireActor(request), id);
+  });
+  app.patch('/api/v1/admin/users/:id', { schema: docSchema({ tags, summary: 'Rename, disable or assign agencies', params: IdParams, body: UserPatchBody }) }, async (request) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    return users.updateUser(requireActor(request), id, parseInput(UserPatchBody, request.body, 'user'));
+  });
+  app.post(
+    '/api/v1/admin/users/:id/password',
+    { schema: docSchema({ tags, summary: "Reset a user's password (ends their sessions)", params: IdParams, body: PasswordResetBody }) },
+    async (request) => {
+      const { id } = parseInput(IdParams, request.params, 'path');
+      return users.resetPassword(requireActor(request), id, parseInput(PasswordResetBody, request.body, 'password reset'));
+    },
+  );
 
   app.get('/api/v1/admin/tokens', { schema: docSchema({ tags, summary: 'Agency API tokens', query: TokenListQuery }) }, async (request) => {
     const query = parseInput(TokenListQuery, request.query, 'query');

@@ -1,6 +1,136 @@
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { CATEGORIES } from '../../domain/routing.ts';
+import { isValidRange } from '../../domain/schedule.ts';
 
-export const AgencyCode = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and dashes');
+export const AgencyCode = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be 2–63 lower-case letters, digits and dashes');
+const E164 = z.string().regex(/^\+[1-9]\d{5,14}$/, 'must be an E.164 number such as +39800100100');
+const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$|^24:00(:00)?$/, 'must be HH:MM or HH:MM:SS');
+const IsoDate = z.iso.date();
+const Timezone = z.string().refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Rome');
+const PortfolioId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and dashes');
+
+export const AgencyParams = z.object({ code: AgencyCode });
+export const IdParams = z.object({ id: z.uuid() });
+
+const AgencyProfileFields = {
+  name: z.string().trim().min(1).max(200),
+  timezone: Timezone,
+  emergencyNumber: E164.nullable(),
+  serviceLevelSeconds: z.number().int().min(1).max(3600),
+  shortAbandonSeconds: z.number().int().min(0).max(600),
+  serviceLevelTargetPct: z.number().int().min(1).max(100),
+};
+
+export const AgencyCreateBody = z.object({
+  code: AgencyCode,
+  ticketPrefix: z.string().regex(/^[A-Z]{2,4}$/, 'must be 2–4 capital letters'),
+  name: AgencyProfileFields.name,
+  timezone: Timezone.default('Europe/Rome'),
+  emergencyNumber: E164.nullable().default(null),
+  serviceLevelSeconds: AgencyProfileFields.serviceLevelSeconds.default(20),
+  shortAbandonSeconds: AgencyProfileFields.shortAbandonSeconds.default(5),
+  serviceLevelTargetPct: AgencyProfileFields.serviceLevelTargetPct.default(80),
+});
+export type AgencyCreateBody = z.output<typeof AgencyCreateBody>;
+
+export const AgencyPatchBody = z
+  .object(AgencyProfileFields)
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change');
+export type AgencyPatchBody = z.output<typeof AgencyPatchBody>;
+
+export const PortfoliosBody = z.object({
+  portfolios: z.array(z.object({ id: PortfolioId, name: z.string().trim().min(1).max(200) })).max(100),
+});
+export type PortfoliosBody = z.output<typeof PortfoliosBody>;
+
+export const NumbersBody = z.object({
+  numbers: z
+    .array(
+      z.object({
+        e164: E164,
+        kind: z.enum(['numero_verde', 'landline']),
+        label: z.string().trim().max(200).nullable().default(null),
+        portfolio: PortfolioId.nullable().default(null),
+      }),
+    )
+    .max(100),
+});
+export type NumbersBody = z.output<typeof NumbersBody>;
+
+export const EmailAddressesBody = z.object({
+  addresses: z
+    .array(z.object({ address: z.email().transform((address) => address.toLowerCase()), portfolio: PortfolioId.nullable().default(null) }))
+    .max(100),
+});
+export type EmailAddressesBody = z.output<typeof EmailAddressesBody>;
+
+const Range = z.object({ opens: TimeOfDay, closes: TimeOfDay }).refine(isValidRange, 'opens must be before closes');
+
+export const ScheduleBody = z.object({
+  weekly: z.array(z.object({ weekday: z.number().int().min(1).max(7), opens: TimeOfDay, closes: TimeOfDay }).refine(isValidRange, 'opens must be before closes')).max(70),
+  /** A date with no ranges is closed all day; ranges replace that day's weekly hours. */
+  exceptions: z
+    .array(z.object({ date: IsoDate, ranges: z.array(Range).max(10).default([]), note: z.string().trim().max(200).nullable().default(null) }))
+    .max(1000)
+    .default([]),
+});
+export type ScheduleBody = z.output<typeof ScheduleBody>;
+
+export const QueuesBody = z.object({
+  queues: z
+    .array(z.object({ category: z.enum(CATEGORIES), label: z.string().trim().min(1).max(100), priority: z.number().int().min(-100).max(100).default(0) }))
+    .length(CATEGORIES.length, `one entry per category (${CATEGORIES.join(', ')})`)
+    .refine((queues) => new Set(queues.map((queue) => queue.category)).size === CATEGORIES.length, 'each category exactly once'),
+});
+export type QueuesBody = z.output<typeof QueuesBody>;
+
+export const ContractBody = z.object({
+  annualFeeCents: z.number().int().min(0).max(1e12),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').default('EUR'),
+  vatExcluded: z.boolean().default(true),
+  billing: z.enum(['quarterly_in_arrears', 'quarterly_in_advance', 'monthly_in_arrears', 'annually_in_advance']).default('quarterly_in_arrears'),
+  startsOn: IsoDate,
+  months: z.number().int().min(1).max(240),
+  tacitRenewal: z.boolean().default(true),
+  noticeMonths: z.number().int().min(0).max(24).default(3),
+});
+export type ContractBody = z.output<typeof ContractBody>;
+
+const Username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, 'must be 2–63 letters, digits, dots, dashes or underscores');
+
+export const UserCreateBody = z
+  .object({
+    username: Username,
+    displayName: z.string().trim().min(1).max(200),
+    role: z.enum(['operator', 'supervisor', 'admin', 'agency']),
+    /** For role agency: the one agency the user belongs to. */
+    agency: AgencyCode.optional(),
+    /** For staff: the agencies served. */
+    agencies: z.array(AgencyCode).max(500).default([]),
+    /** Omitted: a random password is generated and returned once. */
+    password: z.string().min(1).max(1024).optional(),
+  })
+  .refine((body) => (body.role === 'agency') === (body.agency !== undefined), { message: 'agency is required for role agency and only for it', path: ['agency'] })
+  .refine((body) => body.role !== 'agency' || body.agencies.length === 0, { message: 'an agency user serves no other agencies', path: ['agencies'] });
+export type UserCreateBody = z.output<typeof UserCreateBody>;
+
+export const UserPatchBody = z
+  .object({
+    displayName: z.string().trim().min(1).max(200),
+    disabled: z.boolean(),
+    agencies: z.array(AgencyCode).max(500),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change');
+export type UserPatchBody = z.output<typeof UserPatchBody>;
+
+export const PasswordResetBody = z.object({ password: z.string().min(1).max(1024).optional() });
 
 export const TokenCreateBody = z.object({
   agency: AgencyCode,
@@ -8,5 +138,4 @@ export const TokenCreateBody = z.object({
 });
 
 export const TokenListQuery = z.object({ agency: AgencyCode.optional() });
-
-export const IdParams = z.object({ id: z.uuid() });
+export const UserListQuery = z.object({ agency: AgencyCode.optional() });

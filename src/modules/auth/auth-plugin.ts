@@ -62,7 +62,9 @@ export async function installAuth(app: FastifyInstance, options: AuthPluginOptio
     if (origin === undefined) return false;
     if (origin === allowedOrigin) return false;
     try {
-      return new URL(origin).host !== request.headers.host;
+      const parsed = new URL(origin);
+      // Normalised the same way, so that `localhost:80` and `http://localhost` compare equal.
+      return !request.headers.host || parsed.host !== new URL(`${parsed.protocol}//${request.headers.host}`).host;
     } catch {
       return true;
     }

@@ -1,0 +1,132 @@
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { agencies, agencyContracts, emailAddresses, openingHours, phoneNumbers, portfolios, queues, scheduleExceptions, userAgencies } from '../../db/schema/index.ts';
+
+export type AgencyRow = typeof agencies.$inferSelect;
+
+export async function listAgencyRows(db: Executor, codes?: readonly string[]): Promise<AgencyRow[]> {
+  if (codes && codes.length === 0) return [];
+  const query = db.select().from(agencies);
+  return codes ? query.where(inArray(agencies.code, [...codes])).orderBy(asc(agencies.code)) : query.orderBy(asc(agencies.code));
+}
+
+export async function findAgencyRow(db: Executor, code: string): Promise<AgencyRow | undefined> {
+  const [row] = await db.select().from(agencies).where(eq(agencies.code, code));
+  return row;
+}
+
+export async function findAgencyByTicketPrefix(db: Executor, prefix: string): Promise<AgencyRow | undefined> {
+  const [row] = await db.select().from(agencies).where(eq(agencies.ticketPrefix, prefix));
+  return row;
+}
+
+/** Everything configured for one agency, as the admin API shows it. */
+export async function loadAgencyConfig(db: Executor, code: string) {
+  const agency = await findAgencyRow(db, code);
+  if (!agency) return undefined;
+  const [portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, contractRows] = await Promise.all([
+    db.select().from(portfolios).where(eq(portfolios.agencyCode, code)).orderBy(asc(portfolios.id)),
+    db.select().from(phoneNumbers).where(eq(phoneNumbers.agencyCode, code)).orderBy(asc(phoneNumbers.e164)),
+    db.select().from(emailAddresses).where(eq(emailAddresses.agencyCode, code)).orderBy(asc(emailAddresses.address)),
+    db.select().from(openingHours).where(eq(openingHours.agencyCode, code)).orderBy(asc(openingHours.weekday), asc(openingHours.opens)),
+    db.select().from(scheduleExceptions).where(eq(scheduleExceptions.agencyCode, code)).orderBy(asc(scheduleExceptions.date), asc(scheduleExceptions.opens)),
+    db.select().from(queues).where(eq(queues.agencyCode, code)).orderBy(asc(queues.category)),
+    db.select().from(agencyContracts).where(eq(agencyContracts.agencyCode, code)).orderBy(asc(agencyContracts.id)),
+  ]);
+  return { agency, portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, contractRows };
+}
+
+export async function insertAgency(db: Executor, row: typeof agencies.$inferInsert): Promise<void> {
+  await db.insert(agencies).values(row);
+}
+
+export async function updateAgency(db: Executor, code: string, changes: Partial<typeof agencies.$inferInsert>): Promise<void> {
+  await db.update(agencies).set(changes).where(eq(agencies.code, code));
+}
+
+export async function assignAgency(db: Executor, userId: string, agencyCode: string): Promise<void> {
+  await db.insert(userAgencies).values({ userId, agencyCode }).onConflictDoNothing();
+}
+
+export async function portfolioIdsOf(db: Executor, code: string): Promise<Set<string>> {
+  const rows = await db.select({ id: portfolios.id }).from(portfolios).where(eq(portfolios.agencyCode, code));
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Portfolio ids among `ids` that belong to another agency. */
+export async function foreignPortfolios(db: Executor, code: string, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: portfolios.id })
+    .from(portfolios)
+    .where(and(inArray(portfolios.id, [...ids]), ne(portfolios.agencyCode, code)));
+  return rows.map((row) => row.id);
+}
+
+export async function replacePortfolios(db: Executor, code: string, rows: readonly { id: string; name: string }[]): Promise<void> {
+  const keep = rows.map((row) => row.id);
+  const existing = await portfolioIdsOf(db, code);
+  const removed = [...existing].filter((id) => !keep.includes(id));
+  if (removed.length > 0) await db.delete(portfolios).where(and(eq(portfolios.agencyCode, code), inArray(portfolios.id, removed)));
+  for (const row of rows) {
+    await db
+      .insert(portfolios)
+      .values({ id: row.id, name: row.name, agencyCode: code })
+      .onConflictDoUpdate({ target: portfolios.id, set: { name: row.name } });
+  }
+}
+
+/** Numbers among `e164s` that route to another agency. */
+export async function foreignNumbers(db: Executor, code: string, e164s: readonly string[]): Promise<string[]> {
+  if (e164s.length === 0) return [];
+  const rows = await db
+    .select({ e164: phoneNumbers.e164 })
+    .from(phoneNumbers)
+    .where(and(inArray(phoneNumbers.e164, [...e164s]), ne(phoneNumbers.agencyCode, code)));
+  return rows.map((row) => row.e164);
+}
+
+export async function replaceNumbers(db: Executor, code: string, rows: readonly (typeof phoneNumbers.$inferInsert)[]): Promise<void> {
+  await db.delete(phoneNumbers).where(eq(phoneNumbers.agencyCode, code));
+  if (rows.length > 0) await db.insert(phoneNumbers).values([...rows]);
+}
+
+export async function foreignAddresses(db: Executor, code: string, addresses: readonly string[]): Promise<string[]> {
+  if (addresses.length === 0) return [];
+  const rows = await db
+    .select({ address: emailAddresses.address })
+    .from(emailAddresses)
+    .where(and(inArray(emailAddresses.address, [...addresses]), ne(emailAddresses.agencyCode, code)));
+  return rows.map((row) => row.address);
+}
+
+export async function replaceAddresses(db: Executor, code: string, rows: readonly (typeof emailAddresses.$inferInsert)[]): Promise<void> {
+  await db.delete(emailAddresses).where(eq(emailAddresses.agencyCode, code));
+  if (rows.length > 0) await db.insert(emailAddresses).values([...rows]);
+}
+
+export async function replaceSchedule(
+  db: Executor,
+  code: string,
+  weekly: readonly (typeof openingHours.$inferInsert)[],
+  exceptions: readonly (typeof scheduleExceptions.$inferInsert)[],
+): Promise<void> {
+  await db.delete(openingHours).where(eq(openingHours.agencyCode, code));
+  await db.delete(scheduleExceptions).where(eq(scheduleExceptions.agencyCode, code));
+  if (weekly.length > 0) await db.insert(openingHours).values([...weekly]);
+  if (exceptions.length > 0) await db.insert(scheduleExceptions).values([...exceptions]);
+}
+
+export async function upsertQueues(db: Executor, rows: readonly (typeof queues.$inferInsert)[]): Promise<void> {
+  for (const row of rows) {
+    await db
+      .insert(queues)
+      .values(row)
+      .onConflictDoUpdate({ target: queues.name, set: { label: row.label, priority: row.priority } });
+  }
+}
+
+export async function replaceContract(db: Executor, code: string, row: typeof agencyContracts.$inferInsert): Promise<void> {
+  await db.delete(agencyContracts).where(eq(agencyContracts.agencyCode, code));
+  await db.insert(agencyContracts).values(row);
+}

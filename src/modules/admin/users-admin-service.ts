@@ -1,0 +1,120 @@
+import type { Actor } from '../../domain/actor.ts';
+import { assertRole } from '../../domain/actor.ts';
+import type { Clock } from '../../domain/clock.ts';
+import { AppError, conflict, validation } from '../../domain/errors.ts';
+import type { Database, Executor } from '../../db/client.ts';
+import type { AuthService } from '../auth/auth-service.ts';
+import { assertAcceptablePassword } from '../auth/auth-service.ts';
+import { generatePassword, hashPassword } from '../auth/passwords.ts';
+import * as repo from './users-admin-repo.ts';
+import type { UserCreateBody, UserPatchBody } from './admin-schemas.ts';
+
+export type UserAdminService = ReturnType<typeof createUserAdminService>;
+
+/**
+ * Accounts. Administrators create, disable, assign and reset; supervisors read the staff and the
+ * agency users of the agencies they serve. Disabling an account or resetting its password ends
+ * every session it has.
+ */
+export function createUserAdminService(deps: { db: Database; clock: Clock; auth: AuthService }) {
+  const { db, clock, auth } = deps;
+
+  async function view(executor: Executor, id: string) {
+    const user = await repo.findUser(executor, id);
+    if (!user) throw new AppError('NOT_FOUND', 'User not found');
+    return publicUser(user, (await repo.assignments(executor, [id])).get(id) ?? []);
+  }
+
+  async function assertAgenciesExist(executor: Executor, codes: readonly string[]): Promise<void> {
+    const existing = await repo.existingAgencies(executor, codes);
+    const unknown = codes.filter((code) => !existing.has(code));
+    if (unknown.length > 0) throw validation(`Unknown agency: ${[...new Set(unknown)].join(', ')}`);
+  }
+
+  return {
+    async listUsers(actor: Actor, query: { agency?: string }) {
+      assertRole(actor, 'admin', 'supervisor');
+      const rows = await repo.listUsers(db);
+      const served = await repo.assignments(db, rows.map((row) => row.id));
+      return rows
+        .map((row) => publicUser(row, served.get(row.id) ?? []))
+        .filter((user) => actor.role === 'admin' || user.agency === null || actor.agencies.includes(user.agency))
+        .filter((user) => !query.agency || user.agency === query.agency || user.agencies.includes(query.agency));
+    },
+
+    async getUser(actor: Actor, id: string) {
+      assertRole(actor, 'admin', 'supervisor');
+      const user = await view(db, id);
+      if (actor.role !== 'admin' && user.agency !== null && !actor.agencies.includes(user.agency)) throw new AppError('NOT_FOUND', 'User not found');
+      return user;
+    },
+
+    async createUser(actor: Actor, body: UserCreateBody) {
+      assertRole(actor, 'admin');
+      const password = body.password ?? generatePassword();
+      assertAcceptablePassword(password, body.username);
+      const passwordHash = await hashPassword(password);
+      const now = clock.now();
+      const id = await db.transaction(async (tx) => {
+        await assertAgenciesExist(tx, [...body.agencies, ...(body.agency ? [body.agency] : [])]);
+        const row = await repo.insertUser(tx, {
+          username: body.username,
+          displayName: body.displayName,
+          role: body.role,
+          agencyCode: body.agency ?? null,
+          passwordHash,
+          passwordChangedAt: now,
+          createdAt: now,
+        });
+        if (!row) throw conflict(`Username ${body.username} is taken`);
+        await repo.replaceAssignments(tx, row.id, [...new Set(body.agencies)]);
+        return row.id;
+      });
+      return { user: await view(db, id), ...(body.password ? {} : { password }) };
+    },
+
+    async updateUser(actor: Actor, id: string, body: UserPatchBody) {
+      assertRole(actor, 'admin');
+      if (body.disabled && actor.id === id) throw validation('You cannot disable your own account');
+      const user = await db.transaction(async (tx) => {
+        const existing = await repo.findUser(tx, id);
+        if (!existing) throw new AppError('NOT_FOUND', 'User not found');
+        if (body.agencies !== undefined) {
+          if (existing.role === 'agency') throw validation('An agency user belongs to one agency; create another user for another agency');
+          await assertAgenciesExist(tx, body.agencies);
+          await repo.replaceAssignments(tx, id, [...new Set(body.agencies)]);
+        }
+        const changes = { ...(body.displayName !== undefined ? { displayName: body.displayName } : {}), ...(body.disabled !== undefined ? { disabled: body.disabled } : {}) };
+        if (Object.keys(changes).length > 0) await repo.updateUser(tx, id, changes);
+        return view(tx, id);
+      });
+      if (body.disabled) await auth.endSessionsOf(id, 'disabled');
+      return user;
+    },
+
+    async resetPassword(actor: Actor, id: string, body: { password?: string }) {
+      assertRole(actor, 'admin');
+      const existing = await repo.findUser(db, id);
+      if (!existing) throw new AppError('NOT_FOUND', 'User not found');
+      const password = body.password ?? generatePassword();
+      assertAcceptablePassword(password, existing.username);
+      await repo.updateUser(db, id, { passwordHash: await hashPassword(password), passwordChangedAt: clock.now() });
+      const endedSessions = await auth.endSessionsOf(id, 'password_reset');
+      return { user: await view(db, id), endedSessions, ...(body.password ? {} : { password }) };
+    },
+  };
+}
+
+function publicUser(row: repo.UserRow, agencies: readonly string[]) {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName,
+    role: row.role,
+    agency: row.agencyCode,
+    agencies: row.role === 'agency' ? (row.agencyCode ? [row.agencyCode] : []) : [...agencies],
+    disabled: row.disabled,
+    passwordChangedAt: row.passwordChangedAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
