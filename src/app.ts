@@ -17,10 +17,15 @@ import { createAgencyDirectory } from './modules/agencies/agency-directory.ts';
 import { callsRoutes } from './modules/calls/calls-routes.ts';
 import type { CallService } from './modules/calls/calls-service.ts';
 import { createCallService } from './modules/calls/calls-service.ts';
+import type { ResilientVoice } from './modules/calls/resilient-voice.ts';
+import { createResilientVoice } from './modules/calls/resilient-voice.ts';
+import { openDurableJournal } from './modules/calls/step-journal.ts';
+import type { VoiceStep } from './modules/calls/voice-steps.ts';
+import path from 'node:path';
 import { twilioVoicePlugin } from '../webhooks/twilio/twilio-plugin.ts';
+import type { DeliveryService } from './modules/delivery/delivery-service.ts';
 import type { TicketService } from './modules/tickets/ticket-service.ts';
-import { createTicketService } from './modules/tickets/ticket-service.ts';
-import { ticketsRoutes } from './modules/tickets/tickets-routes.ts';
+import { createWorkflow } from './modules/tickets/workflow-wiring.ts';
 import type { AccessLog } from './modules/access-log/access-log-service.ts';
 import { createAccessLog } from './modules/access-log/access-log-service.ts';
 import { accessLogRoutes } from './modules/access-log/access-log-routes.ts';
@@ -47,8 +52,12 @@ export type AppServices = Readonly<{
   bus: EventBus;
   directory: AgencyDirectory;
   calls: CallService;
+  /** The voice webhooks' path: database first, memory and a durable journal when it is away. */
+  voice: ResilientVoice;
   /** Tickets (segnalazioni): createTicket, getTicket, listTickets, changeTicket, addTicketMessage, … */
   tickets: TicketService;
+  /** The transactional outbox towards the agencies' offices; `deliverDue()` runs one worker pass. */
+  deliveries: DeliveryService;
   metrics: Metrics;
   /** Sessions, API tokens, login; `actorFromCookieHeader` authenticates socket.io handshakes. */
   auth: AuthService;
@@ -89,13 +98,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const directory = await createAgencyDirectory(database.db);
   const accessLog = createAccessLog({ db: database.db, clock });
   const calls = createCallService({ db: database.db, directory, clock, bus, accessLog });
-  const tickets = createTicketService({ db: database.db, clock, bus, directory, accessLog });
+  const workflow = createWorkflow({ config, db: database.db, clock, bus, directory, accessLog });
+  const { tickets, deliveries } = workflow.services;
   const metrics = createMetrics({ collectDefaults: config.env !== 'test' });
   const routes = collectRoutes(app);
   const securityLog = createSecurityLog({ db: database.db, clock, log: () => app.log });
   const auth = createAuthService({ db: database.db, clock, secret: resolveSessionSecret(config), securityLog });
-  app.decorate('services', { bus, directory, calls, tickets, metrics, auth, accessLog, routes });
+  const journal = await openDurableJournal<VoiceStep>(path.join(config.dataDir, 'journal', 'voice-steps.jsonl'));
+  const voice = createResilientVoice({ calls, directory, journal, clock, bus, log: app.log });
+  app.addHook('onClose', async () => voice.close());
+  app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, metrics, auth, accessLog, routes });
 
+  workflow.install(app, app.log);
   decorateActor(app);
   await installAuth(app, { auth, securityLog, publicBaseUrl: config.publicBaseUrl });
   installErrorHandler(app);
@@ -107,11 +121,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicBaseUrl: config.publicBaseUrl,
     authToken: config.twilio.authToken,
     holdMusicUrl: config.twilio.holdMusicUrl,
-    calls,
+    voice,
   });
   await app.register(async (api) => {
     callsRoutes(api, calls);
-    ticketsRoutes(api, tickets);
+    workflow.routes(api);
     authRoutes(api, auth, { publicBaseUrl: config.publicBaseUrl });
     accessLogRoutes(api, accessLog);
     adminRoutes(api, { db: database.db, clock, directory, auth });

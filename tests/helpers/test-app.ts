@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
@@ -22,7 +25,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     TWILIO_AUTH_TOKEN: TEST_TWILIO_TOKEN,
     EMAIL_WEBHOOK_SECRET: TEST_EMAIL_SECRET,
     SESSION_SECRET: 'test-session-secret-test-session-secret-0123456789',
-    DATA_DIR: '.tmp/test-data',
+    // Each app its own DATA_DIR: journals and secrets of parallel test files must not meet.
+    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'centralino-test-')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });

@@ -2,7 +2,8 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AppError } from '../../src/domain/errors.ts';
-import type { CallParams, CallService } from '../../src/modules/calls/calls-service.ts';
+import type { CallParams } from '../../src/modules/calls/calls-service.ts';
+import type { ResilientVoice } from '../../src/modules/calls/resilient-voice.ts';
 import type { FormParams } from './twilio-signature.ts';
 import { isValidTwilioSignature } from './twilio-signature.ts';
 import { BridgedParams, MenuParams, MenuQuery, OperatorParams, QueueResultParams, QueueWaitParams, StatusParams, VoiceParams } from './twilio-params.ts';
@@ -12,7 +13,7 @@ export type TwilioVoiceOptions = Readonly<{
   publicBaseUrl: string;
   authToken: string;
   holdMusicUrl: string;
-  calls: CallService;
+  voice: ResilientVoice;
 }>;
 
 /**
@@ -20,7 +21,7 @@ export type TwilioVoiceOptions = Readonly<{
  * every rule lives in the call service's verbs.
  */
 export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoiceOptions): Promise<void> {
-  const { publicBaseUrl, authToken, calls } = options;
+  const { publicBaseUrl, authToken, voice } = options;
   await app.register(formbody);
 
   // A forged or replayed-for-another-URL request is refused before anything reads or writes.
@@ -39,13 +40,13 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
 
   app.post(VOICE_PATHS.incoming, async (request, reply) => {
     const params = parse(VoiceParams, request.body);
-    return render(reply, await calls.receiveIncomingCall(callParams(params), params));
+    return render(reply, await voice.handle({ kind: 'incoming', params: callParams(params), payload: params }));
   });
 
   app.post(VOICE_PATHS.menu, async (request, reply) => {
     const params = parse(MenuParams, request.body);
     const { attempt } = parse(MenuQuery, request.query);
-    return render(reply, await calls.chooseFromMenu(callParams(params), attempt, params.Digits, params));
+    return render(reply, await voice.handle({ kind: 'menu', params: callParams(params), attempt, digits: params.Digits, payload: params }));
   });
 
   // Twilio requests the wait URL again every time its TwiML ends: nothing is recorded here.
@@ -56,26 +57,34 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
 
   app.post(VOICE_PATHS.queueResult, async (request, reply) => {
     const params = parse(QueueResultParams, request.body);
-    const decision = await calls.recordQueueResult(callParams(params), params.QueueResult ?? 'unknown', params.QueueTime ?? 0, params);
-    return render(reply, decision);
+    const step = { kind: 'queue-result', params: callParams(params), queueResult: params.QueueResult ?? 'unknown', queueTimeSeconds: params.QueueTime ?? 0, payload: params } as const;
+    return render(reply, await voice.handle(step));
   });
 
   app.post(VOICE_PATHS.status, async (request, reply) => {
     const params = parse(StatusParams, request.body);
-    const status = { callStatus: params.CallStatus ?? 'unknown', sequence: params.SequenceNumber ?? null, durationSeconds: params.CallDuration ?? null };
-    return render(reply, await calls.recordStatus(callParams(params), status, params));
+    const step = {
+      kind: 'status',
+      params: callParams(params),
+      callStatus: params.CallStatus ?? 'unknown',
+      sequence: params.SequenceNumber ?? null,
+      durationSeconds: params.CallDuration ?? null,
+      payload: params,
+    } as const;
+    return render(reply, await voice.handle(step));
   });
 
   app.post(VOICE_PATHS.operator, async (request, reply) => {
     const params = parse(OperatorParams, request.body);
     const identity = params.From?.startsWith('client:') ? params.From.slice('client:'.length) : null;
     if (!identity) throw new AppError('FORBIDDEN', 'The operator URL answers browser softphones only (From=client:<identity>)');
-    return render(reply, await calls.takeNextCall(params.CallSid, identity, params));
+    return render(reply, await voice.handle({ kind: 'operator', operatorCallSid: params.CallSid, identity, payload: params }));
   });
 
   app.post(VOICE_PATHS.bridged, async (request, reply) => {
     const params = parse(BridgedParams, request.body);
-    return render(reply, await calls.linkBridgedCall(callParams(params), params.DequeingCallSid ?? null, params.QueueTime ?? null, params));
+    const step = { kind: 'bridged', params: callParams(params), dequeuingCallSid: params.DequeingCallSid ?? null, queueTimeSeconds: params.QueueTime ?? null, payload: params } as const;
+    return render(reply, await voice.handle(step));
   });
 }
 

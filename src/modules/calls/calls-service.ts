@@ -58,8 +58,9 @@ export function createCallService(deps: CallServiceDeps) {
   async function runStep(
     params: { callSid: string; step: string; type: string; payload: Record<string, unknown> },
     apply: (tx: Tx, now: Date) => Promise<{ decision: VoiceDecision; call: CallRow | null }>,
+    at?: Date,
   ): Promise<StepResult> {
-    const now = clock.now();
+    const now = at ?? clock.now();
     return db.transaction(async (tx) => {
       const claim = await repo.claimStep(tx, { ...params, occurredAt: now });
       if (!claim.fresh) {
@@ -73,7 +74,7 @@ export function createCallService(deps: CallServiceDeps) {
 
   return {
     /** "A call comes in": route by the dialled number, enforce the opening window, offer the menu. */
-    async receiveIncomingCall(params: CallParams, payload: Record<string, unknown>): Promise<VoiceDecision> {
+    async receiveIncomingCall(params: CallParams, payload: Record<string, unknown>, at?: Date): Promise<VoiceDecision> {
       const result = await runStep({ callSid: params.callSid, step: 'incoming', type: 'incoming', payload }, async (tx, now) => {
         const route = params.to ? directory.routeNumber(params.to) : undefined;
         const base = {
@@ -97,7 +98,7 @@ export function createCallService(deps: CallServiceDeps) {
         }
         const call = await repo.insertCall(tx, { ...located, outcome: 'in_menu' });
         return { decision: { kind: 'menu', attempt: 1, greeting: greetingIt(agency.name, route.portfolioName) }, call };
-      });
+      }, at);
       if (result.fresh) publish(result.call?.outcome === 'in_menu' ? 'call.ringing' : 'call.settled', result.call);
       return result.decision;
     },
@@ -106,7 +107,7 @@ export function createCallService(deps: CallServiceDeps) {
      * The caller pressed a digit (or nothing). A caller who reached the menu while open is served
      * even if the window has closed meanwhile: the opening hours are not checked again here.
      */
-    async chooseFromMenu(params: CallParams, attempt: number, digits: string | undefined, payload: Record<string, unknown>) {
+    async chooseFromMenu(params: CallParams, attempt: number, digits: string | undefined, payload: Record<string, unknown>, at?: Date) {
       const result = await runStep({ callSid: params.callSid, step: `menu:${attempt}`, type: 'menu', payload }, async (tx, now) => {
         let call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
         if (!call) {
@@ -139,13 +140,13 @@ export function createCallService(deps: CallServiceDeps) {
           updatedAt: now,
         });
         return { decision: { kind: 'enqueue', queueName: queue.name, category: choice.category, chosen: choice.chosen }, call: updated };
-      });
+      }, at);
       if (result.fresh && result.decision.kind === 'enqueue') publish('call.queued', result.call);
       return result.decision;
     },
 
     /** `<Enqueue action>`: the caller left the queue, bridged to an operator or not. */
-    async recordQueueResult(params: CallParams, queueResult: string, queueTimeSeconds: number, payload: Record<string, unknown>) {
+    async recordQueueResult(params: CallParams, queueResult: string, queueTimeSeconds: number, payload: Record<string, unknown>, at?: Date) {
       const result = await runStep({ callSid: params.callSid, step: 'queue-result', type: 'queue-result', payload }, async (tx, now) => {
         const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
         const decision: VoiceDecision = { kind: 'queue_result', result: queueResult };
@@ -156,7 +157,7 @@ export function createCallService(deps: CallServiceDeps) {
         if (outcome === 'answered' && !call.bridgedAt) changes.bridgedAt = new Date(call.enqueuedAt!.getTime() + queueTimeSeconds * 1000);
         const updated = await repo.updateCall(tx, call.id, withTalkTime({ ...call, ...changes } as CallRow, changes));
         return { decision, call: updated };
-      });
+      }, at);
       if (result.fresh) publish('call.settled', result.call);
       return result.decision;
     },
@@ -166,6 +167,7 @@ export function createCallService(deps: CallServiceDeps) {
       params: CallParams,
       status: { callStatus: string; sequence: number | null; durationSeconds: number | null },
       payload: Record<string, unknown>,
+      at?: Date,
     ) {
       const step = `status:${status.sequence ?? status.callStatus}`;
       const result = await runStep({ callSid: params.callSid, step, type: 'status', payload }, async (tx, now) => {
@@ -183,7 +185,7 @@ export function createCallService(deps: CallServiceDeps) {
         }
         const updated = await repo.updateCall(tx, call.id, withTalkTime({ ...call, ...changes } as CallRow, changes));
         return { decision: { kind: 'ack' }, call: updated };
-      });
+      }, at);
       if (result.fresh && result.call && isFinalStatus(result.call.status)) {
         publish('call.ended', result.call);
         if (result.call.outcome === 'left_menu') publish('call.settled', result.call);
@@ -192,7 +194,7 @@ export function createCallService(deps: CallServiceDeps) {
     },
 
     /** The operator's softphone asks for work: dial the queue holding the call they should take next. */
-    async takeNextCall(operatorCallSid: string, identity: string, payload: Record<string, unknown>) {
+    async takeNextCall(operatorCallSid: string, identity: string, payload: Record<string, unknown>, at?: Date) {
       const result = await runStep({ callSid: operatorCallSid, step: 'operator', type: 'operator', payload }, async (tx, now) => {
         const served = deps.queuesServedBy
           ? await deps.queuesServedBy(identity)
@@ -202,12 +204,12 @@ export function createCallService(deps: CallServiceDeps) {
         await repo.insertOperatorLeg(tx, { callSid: operatorCallSid, identity, queueName: next?.queueName ?? null, startedAt: now });
         const decision: VoiceDecision = next ? { kind: 'dial_queue', queueName: next.queueName } : { kind: 'nothing_waiting' };
         return { decision, call: null };
-      });
+      }, at);
       return result.decision;
     },
 
     /** `<Queue url>`: the caller is about to be bridged; link them to the operator who dequeued them. */
-    async linkBridgedCall(params: CallParams, dequeuingCallSid: string | null, queueTimeSeconds: number | null, payload: Record<string, unknown>) {
+    async linkBridgedCall(params: CallParams, dequeuingCallSid: string | null, queueTimeSeconds: number | null, payload: Record<string, unknown>, at?: Date) {
       const result = await runStep({ callSid: params.callSid, step: 'bridged', type: 'bridged', payload }, async (tx, now) => {
         const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
         if (!call) return { decision: { kind: 'bridging' }, call: null };
@@ -222,7 +224,7 @@ export function createCallService(deps: CallServiceDeps) {
         if (call.outcome === 'queued') changes.outcome = 'bridged';
         const updated = await repo.updateCall(tx, call.id, changes);
         return { decision: { kind: 'bridging' }, call: updated };
-      });
+      }, at);
       if (result.fresh) publish('call.bridged', result.call, { operator: result.call?.answeredBy ?? null });
       return result.decision;
     },

@@ -1,0 +1,152 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../../domain/clock.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { EventBus } from '../../domain/events.ts';
+import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import type { CallService } from './calls-service.ts';
+import type { DurableJournal } from './step-journal.ts';
+import type { VoiceDecision } from './voice-decisions.ts';
+import type { VoiceStep } from './voice-steps.ts';
+import { applyVoiceStep, decideFromMemory, stepCallSid } from './voice-steps.ts';
+
+export type ResilientVoiceDeps = Readonly<{
+  calls: CallService;
+  directory: AgencyDirectory;
+  journal: DurableJournal<VoiceStep>;
+  clock: Clock;
+  bus: EventBus;
+  log: FastifyBaseLogger;
+  /** How long a webhook waits for the database before answering from memory. Twilio allows 15 s. */
+  databaseBudgetMs?: number;
+  /** After a failure, how long to answer from memory without trying the database again. */
+  breakerMs?: number;
+  replayIntervalMs?: number;
+}>;
+
+export type ResilientVoice = ReturnType<typeof createResilientVoice>;
+
+/**
+ * The voice webhooks' guarantee: every step gets correct TwiML quickly, and none is lost.
+ * Normally a step is answered once it has committed in the database. When the database fails
+ * or is slow, the step is decided from memory, written to a durable journal in DATA_DIR, and
+ * answered; a replayer applies the journal in order when the database is back. Each step is
+ * recorded exactly once: the (CallSid, step) key makes a replay of an already recorded step a no-op.
+ */
+export function createResilientVoice(deps: ResilientVoiceDeps) {
+  const { calls, directory, journal, clock, log } = deps;
+  const budgetMs = deps.databaseBudgetMs ?? 1500;
+  const breakerMs = deps.breakerMs ?? 2000;
+  let databaseSuspectUntil = 0;
+  let replaying: Promise<void> | null = null;
+  let closed = false;
+
+  // Who is waiting where, as this node last saw it: lets an operator still be offered a queue
+  // while the database cannot be asked.
+  const waiting = new Map<string, { queueName: string; since: number }>();
+  const unsubscribe = deps.bus.subscribe((event) => {
+    const call = event.data.call as { callSid?: string; queue?: string | null; outcome?: string } | undefined;
+    if (!call?.callSid) return;
+    if (call.outcome === 'queued' && call.queue) waiting.set(call.callSid, { queueName: call.queue, since: Date.parse(event.at) });
+    else waiting.delete(call.callSid);
+  });
+  const oldestWaitingQueue = () => [...waiting.values()].sort((a, b) => a.since - b.since)[0]?.queueName ?? null;
+
+  async function handle(step: VoiceStep): Promise<VoiceDecision> {
+    const at = clock.now();
+    // While earlier steps wait in the journal, later ones join them so that order is kept.
+    if (journal.size() === 0 && Date.now() >= databaseSuspectUntil) {
+      try {
+        return await withTimeout(applyVoiceStep(calls, step, at), budgetMs);
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        databaseSuspectUntil = Date.now() + breakerMs;
+        log.error({ err: error, step: step.kind }, 'database unavailable: answering from memory and journaling the step');
+      }
+    }
+    const decision = decideFromMemory(step, at, directory, () => oldestWaitingQueue());
+    await journal.append(step, at);
+    trackFromMemory(step, decision, at);
+    scheduleReplay();
+    return decision;
+  }
+
+  function trackFromMemory(step: VoiceStep, decision: VoiceDecision, at: Date) {
+    if (decision.kind === 'enqueue') waiting.set(stepCallSid(step), { queueName: decision.queueName, since: at.getTime() });
+    else if (step.kind === 'queue-result' || step.kind === 'bridged') waiting.delete(stepCallSid(step));
+  }
+
+  function scheduleReplay() {
+    if (replaying || closed) return;
+    replaying = (async () => {
+      while (!closed && journal.size() > 0) {
+        const done = await replayOnce();
+        if (!done) await sleep(deps.replayIntervalMs ?? 1000);
+      }
+    })().finally(() => {
+      replaying = null;
+    });
+  }
+
+  /** Applies journaled steps in order; false when the database is still away. */
+  async function replayOnce(): Promise<boolean> {
+    const entries = await journal.pending();
+    let applied = 0;
+    for (const entry of entries) {
+      try {
+        await applyVoiceStep(calls, entry.item, new Date(entry.at));
+      } catch (error) {
+        if (!(error instanceof AppError)) {
+          if (applied > 0) await journal.removeThrough(entries[applied - 1].seq);
+          return false;
+        }
+        // A step the rules refuse now will be refused for ever: keep it in the log, not in the way.
+        log.error({ err: error, seq: entry.seq, step: entry.item.kind }, 'journaled voice step refused on replay; dropped');
+      }
+      applied += 1;
+    }
+    if (applied > 0) await journal.removeThrough(entries[applied - 1].seq);
+    if (applied > 0) log.info({ replayed: applied }, 'journaled voice steps recorded after the database came back');
+    databaseSuspectUntil = 0;
+    return true;
+  }
+
+  // Steps journaled before a crash or restart are replayed as soon as the app starts.
+  if (journal.size() > 0) scheduleReplay();
+
+  return {
+    handle,
+    /** Steps waiting to be recorded: 0 when the database is in step with every answer given. */
+    backlog: () => journal.size(),
+    /** Resolves when the journal is empty (or the replayer gave up for now). */
+    async drain(): Promise<void> {
+      scheduleReplay();
+      await replaying;
+    },
+    async close(): Promise<void> {
+      closed = true;
+      unsubscribe();
+      await replaying;
+      await journal.close();
+    },
+  };
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

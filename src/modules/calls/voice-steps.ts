@@ -1,0 +1,79 @@
+import { decideMenu } from '../../domain/routing.ts';
+import { closedMessageIt, isOpen } from '../../domain/schedule.ts';
+import { greetingIt } from '../../domain/voice-prompts.ts';
+import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import type { CallParams, CallService } from './calls-service.ts';
+import type { VoiceDecision } from './voice-decisions.ts';
+
+type Payload = Record<string, unknown>;
+
+/** One Twilio voice webhook, as a value: handled live, journaled during an outage, replayed later. */
+export type VoiceStep =
+  | { kind: 'incoming'; params: CallParams; payload: Payload }
+  | { kind: 'menu'; params: CallParams; attempt: number; digits: string | undefined; payload: Payload }
+  | { kind: 'queue-result'; params: CallParams; queueResult: string; queueTimeSeconds: number; payload: Payload }
+  | { kind: 'status'; params: CallParams; callStatus: string; sequence: number | null; durationSeconds: number | null; payload: Payload }
+  | { kind: 'operator'; operatorCallSid: string; identity: string; payload: Payload }
+  | { kind: 'bridged'; params: CallParams; dequeuingCallSid: string | null; queueTimeSeconds: number | null; payload: Payload };
+
+/** Runs a step through the call service's verbs, at the instant it was received. */
+export function applyVoiceStep(calls: CallService, step: VoiceStep, at: Date): Promise<VoiceDecision> {
+  switch (step.kind) {
+    case 'incoming':
+      return calls.receiveIncomingCall(step.params, step.payload, at);
+    case 'menu':
+      return calls.chooseFromMenu(step.params, step.attempt, step.digits, step.payload, at);
+    case 'queue-result':
+      return calls.recordQueueResult(step.params, step.queueResult, step.queueTimeSeconds, step.payload, at);
+    case 'status':
+      return calls.recordStatus(step.params, { callStatus: step.callStatus, sequence: step.sequence, durationSeconds: step.durationSeconds }, step.payload, at);
+    case 'operator':
+      return calls.takeNextCall(step.operatorCallSid, step.identity, step.payload, at);
+    case 'bridged':
+      return calls.linkBridgedCall(step.params, step.dequeuingCallSid, step.queueTimeSeconds, step.payload, at);
+  }
+}
+
+/**
+ * What to tell Twilio when the database cannot be asked: the same rules, from the in-memory
+ * directory only. A caller hears the right menu, queue or closed message while the database
+ * restarts; the step itself is journaled and recorded when the database returns.
+ */
+export function decideFromMemory(step: VoiceStep, at: Date, directory: AgencyDirectory, pickQueueFor: (identity: string) => string | null): VoiceDecision {
+  switch (step.kind) {
+    case 'incoming': {
+      const route = step.params.to ? directory.routeNumber(step.params.to) : undefined;
+      if (!route) return { kind: 'unknown_number' };
+      const agency = route.agency;
+      if (!isOpen(agency.schedule, at)) {
+        const message = closedMessageIt(agency.schedule, at, agency.name, { hasEmergencyNumber: Boolean(agency.emergencyNumber) });
+        return { kind: 'closed', message, emergencyNumber: agency.emergencyNumber };
+      }
+      return { kind: 'menu', attempt: 1, greeting: greetingIt(agency.name, route.portfolioName) };
+    }
+    case 'menu': {
+      const route = step.params.to ? directory.routeNumber(step.params.to) : undefined;
+      if (!route) return { kind: 'unknown_number' };
+      const choice = decideMenu(step.digits, step.attempt);
+      if (choice.kind === 'repeat') return { kind: 'menu', attempt: choice.nextAttempt, greeting: null };
+      const queue = route.agency.queues.find((candidate) => candidate.category === choice.category);
+      if (!queue) return { kind: 'queue_result', result: 'error' };
+      return { kind: 'enqueue', queueName: queue.name, category: choice.category, chosen: choice.chosen };
+    }
+    case 'queue-result':
+      return { kind: 'queue_result', result: step.queueResult };
+    case 'status':
+      return { kind: 'ack' };
+    case 'operator': {
+      const queueName = pickQueueFor(step.identity);
+      return queueName ? { kind: 'dial_queue', queueName } : { kind: 'nothing_waiting' };
+    }
+    case 'bridged':
+      return { kind: 'bridging' };
+  }
+}
+
+/** The CallSid a step is about: the caller's, or the operator's leg for `operator`. */
+export function stepCallSid(step: VoiceStep): string {
+  return step.kind === 'operator' ? step.operatorCallSid : step.params.callSid;
+}
