@@ -119,7 +119,7 @@ export function createTicketService(deps: TicketServiceDeps) {
   /** Agencies are told about what the call center did, not about their own acknowledgements. */
   async function announce(tx: Tx, actor: Actor, current: TicketRow, routed: boolean, event: TicketEventRow, eventType: string, now: Date) {
     if (!deps.outbox || actor.role === 'agency' || !routed) return;
-    await deps.outbox.enqueue(tx, { ticket: await load(tx, current), eventId: event.id, eventType, now });
+    await deps.outbox.enqueue(tx, { ticketId: current.id, ticket: await load(tx, current), eventId: event.id, eventType, now });
   }
 
 
