@@ -22,7 +22,19 @@ import { createResilientVoice } from './modules/calls/resilient-voice.ts';
 import { openDurableJournal } from './modules/calls/step-journal.ts';
 import type { VoiceStep } from './modules/calls/voice-steps.ts';
 import path from 'node:path';
+import { installDashboard } from './http/dashboard-static.ts';
+import { liveRoutes } from './modules/live/live-routes.ts';
+import type { LiveService } from './modules/live/live-service.ts';
+import { createLiveService } from './modules/live/live-service.ts';
+import { createSoftphoneService } from './modules/live/softphone-service.ts';
+import type { Realtime } from './realtime/realtime-server.ts';
+import { attachRealtime } from './realtime/realtime-server.ts';
 import { twilioVoicePlugin } from '../webhooks/twilio/twilio-plugin.ts';
+import { emailWebhooksPlugin } from '../webhooks/email/email-plugin.ts';
+import { smtpSender } from './modules/email/email-outbox.ts';
+import { emailRoutes } from './modules/email/email-routes.ts';
+import type { EmailService } from './modules/email/email-service.ts';
+import { createEmailService } from './modules/email/email-service.ts';
 import type { DeliveryService } from './modules/delivery/delivery-service.ts';
 import type { TicketService } from './modules/tickets/ticket-service.ts';
 import { createWorkflow } from './modules/tickets/workflow-wiring.ts';
@@ -58,6 +70,8 @@ export type AppServices = Readonly<{
   tickets: TicketService;
   /** The transactional outbox towards the agencies' offices; `deliverDue()` runs one worker pass. */
   deliveries: DeliveryService;
+  /** Inbound e-mail: receive (store, parse, route, thread, ticket), quarantine, attachments, acknowledgements. */
+  email: EmailService;
   metrics: Metrics;
   /** Sessions, API tokens, login; `actorFromCookieHeader` authenticates socket.io handshakes. */
   auth: AuthService;
@@ -65,6 +79,10 @@ export type AppServices = Readonly<{
   accessLog: AccessLog;
   /** Every route of the app (method, url), collected as they are registered: the isolation matrix reads it. */
   routes: RouteTable;
+  /** The live read model behind the dashboard: snapshot(actor), agencyToday(code). */
+  live: LiveService;
+  /** socket.io on app.server (CONTRACT §8): rooms per agency and role, sequence numbers, snapshots. */
+  realtime: Realtime;
 }>;
 
 declare module 'fastify' {
@@ -100,6 +118,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const calls = createCallService({ db: database.db, directory, clock, bus, accessLog });
   const workflow = createWorkflow({ config, db: database.db, clock, bus, directory, accessLog });
   const { tickets, deliveries } = workflow.services;
+  const email = createEmailService({
+    db: database.db,
+    clock,
+    bus,
+    directory,
+    tickets,
+    recordAccess: (actor, entry) => accessLog.record(actor, entry),
+    send: config.smtp.url ? smtpSender(config.smtp.url) : null,
+    onBackgroundError: (error) => app.log.error({ err: error }, 'e-mail background work failed'),
+  });
   const metrics = createMetrics({ collectDefaults: config.env !== 'test' });
   const routes = collectRoutes(app);
   const securityLog = createSecurityLog({ db: database.db, clock, log: () => app.log });
@@ -107,7 +135,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const journal = await openDurableJournal<VoiceStep>(path.join(config.dataDir, 'journal', 'voice-steps.jsonl'));
   const voice = createResilientVoice({ calls, directory, journal, clock, bus, log: app.log });
   app.addHook('onClose', async () => voice.close());
-  app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, metrics, auth, accessLog, routes });
+  const live = createLiveService({ db: database.db, directory, clock });
+  const realtime = attachRealtime(app, { bus, live, clock, authenticate: (cookie) => auth.actorFromCookieHeader(cookie), publicBaseUrl: config.publicBaseUrl, log: app.log });
+  const softphone = createSoftphoneService({ db: database.db, calls, clock, twilioEnabled: config.twilio.softphoneEnabled });
+  app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, email, metrics, auth, accessLog, routes, live, realtime });
 
   workflow.install(app, app.log);
   decorateActor(app);
@@ -123,13 +154,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     holdMusicUrl: config.twilio.holdMusicUrl,
     voice,
   });
+  await app.register(emailWebhooksPlugin, {
+    email,
+    clock,
+    // One secret by default; dedicated provider secrets can be wired here from config when set.
+    secrets: { inbound: config.email.webhookSecret, sendgrid: config.email.webhookSecret, mailgun: config.email.webhookSecret, postmark: config.email.webhookSecret },
+  });
+  // Mail stored but not filed when the process stopped is filed now, without delaying readiness.
+  // A lease left by a crashed worker runs out after two minutes: the sweep files such mail too.
+  let emailSweep: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    const sweep = () => void email.reprocessPending().catch((error) => app.log.error({ err: error }, 'reprocessing stored e-mail failed'));
+    sweep();
+    emailSweep = setInterval(sweep, 60_000).unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(emailSweep);
+    await email.idle();
+  });
   await app.register(async (api) => {
     callsRoutes(api, calls);
     workflow.routes(api);
     authRoutes(api, auth, { publicBaseUrl: config.publicBaseUrl });
     accessLogRoutes(api, accessLog);
     adminRoutes(api, { db: database.db, clock, directory, auth });
+    emailRoutes(api, email);
+    liveRoutes(api, realtime.snapshotFor, softphone);
   });
+  await installDashboard(app);
 
   return app;
 }

@@ -1,0 +1,77 @@
+/** The API's shapes as the dashboard reads them (CONTRACT §6 and the modules' replies). */
+
+export type Dwelling = {
+  address?: string | null;
+  municipality?: string | null;
+  building?: string | null;
+  stair?: string | null;
+  floor?: string | null;
+  flat?: string | null;
+};
+
+export type TicketEvent = { type: string; at?: string; occurredAt?: string; actor?: unknown; text?: string | null; fromStatus?: string | null; toStatus?: string | null };
+
+export type Ticket = {
+  ref: string;
+  agency: string;
+  category: string;
+  status: string;
+  channel: string;
+  priority?: string;
+  createdAt: string;
+  updatedAt?: string;
+  caller: { phone: string | null; name: string | null; email?: string | null };
+  dwelling: Dwelling | null;
+  description: string;
+  subject?: string | null;
+  events?: TicketEvent[];
+};
+
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+export type Tenant = {
+  code: string;
+  name: string;
+  agency?: string;
+  email?: string | null;
+  dwelling?: Dwelling | null;
+  address?: string | null;
+  municipality?: string | null;
+  building?: string | null;
+  stair?: string | null;
+  floor?: string | null;
+  flat?: string | null;
+};
+
+export type CallerLookup = {
+  agency: string | null;
+  phone: string | null;
+  tenants: Tenant[];
+  previousTickets: Ticket[];
+};
+
+export type Callback = {
+  id: string;
+  agency: string;
+  callSid: string;
+  queue?: string | null;
+  category?: string | null;
+  callerPhone: string;
+  abandonedAt: string;
+  waitedSeconds?: number | null;
+  dueAt: string;
+  status: string;
+  attempts: number;
+};
+
+export type EmailItem = {
+  id: string;
+  agency: string | null;
+  from?: string | null;
+  subject?: string | null;
+  receivedAt?: string | null;
+  status?: string | null;
+  ticket?: string | null;
+};
+
+export type SoftphoneStatus = { mode: 'twilio' | 'simulator'; identity: string; call: import('../../src/realtime/realtime-contract.ts').LiveCall | null };

@@ -1,0 +1,123 @@
+import type { ComponentType } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ApiError, get, post, setCsrfToken, whenUnauthenticated } from './api.ts';
+import { ConnectionBadge } from './components/connection-badge.tsx';
+import { useLive } from './hooks.ts';
+import type { LiveStore } from './live-store.ts';
+import { createLiveStore } from './live-store.ts';
+import { ROLE_LABEL } from './format.ts';
+import { navigate, usePath } from './router.ts';
+import { AgencyScreen } from './screens/agency-screen.tsx';
+import { LoginScreen } from './screens/login-screen.tsx';
+import { OperatorScreen } from './screens/operator-screen.tsx';
+import { WallboardScreen } from './screens/wallboard-screen.tsx';
+import type { Session, User } from './session.ts';
+import { homePath, isStaff, isSupervisor } from './session.ts';
+
+type Screen = { path: string; label: string; allowed: (user: User) => boolean };
+
+const SCREENS: readonly Screen[] = [
+  { path: '/operatore', label: 'Postazione', allowed: isStaff },
+  { path: '/wallboard', label: 'Wallboard', allowed: isStaff },
+  { path: '/agenzia', label: 'Segnalazioni', allowed: () => true },
+  { path: '/report', label: 'Report', allowed: (user) => isSupervisor(user) || user.role === 'agency' },
+];
+
+export function App() {
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+
+  useEffect(() => {
+    whenUnauthenticated(() => setSession(null));
+    get<{ user?: User; csrfToken?: string }>('/api/v1/auth/me')
+      .then((me) => (me.user && me.csrfToken ? start({ user: me.user, csrfToken: me.csrfToken }) : setSession(null)))
+      .catch(() => setSession(null));
+  }, []);
+
+  function start(next: Session) {
+    setCsrfToken(next.csrfToken);
+    setSession(next);
+  }
+
+  if (session === undefined) return <div class="splash">Caricamento…</div>;
+  if (session === null) return <LoginScreen onLogin={(next) => { start(next); navigate(homePath(next.user)); }} />;
+  return <Shell session={session} onLogout={() => { setCsrfToken(null); setSession(null); navigate('/'); }} />;
+}
+
+function Shell({ session, onLogout }: { session: Session; onLogout: () => void }) {
+  const { user } = session;
+  const store = useMemo(() => createLiveStore(), [user.id]);
+  useEffect(() => {
+    store.whenUnauthenticated(onLogout);
+    store.start();
+    return () => store.stop();
+  }, [store]);
+  const path = usePath();
+  const screens = SCREENS.filter((screen) => screen.allowed(user));
+  const current = screens.find((screen) => path === screen.path || path.startsWith(`${screen.path}/`));
+  useEffect(() => {
+    if (!current) navigate(homePath(user));
+  }, [current, user]);
+
+  async function logout() {
+    try {
+      await post('/api/v1/auth/logout');
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 401) throw error;
+    }
+    onLogout();
+  }
+
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <a class="brand" href={homePath(user)} onClick={(event) => { event.preventDefault(); navigate(homePath(user)); }}>
+          Centralino
+        </a>
+        <nav aria-label="Schermate">
+          {screens.map((screen) => (
+            <a
+              key={screen.path}
+              href={screen.path}
+              aria-current={screen === current ? 'page' : undefined}
+              onClick={(event) => { event.preventDefault(); navigate(screen.path); }}
+            >
+              {screen.label}
+            </a>
+          ))}
+        </nav>
+        <LiveBadge store={store} />
+        <span class="who" title={user.username}>
+          {user.displayName} <small>{ROLE_LABEL[user.role]}</small>
+        </span>
+        <button type="button" class="ghost" onClick={() => void logout()}>
+          Esci
+        </button>
+      </header>
+      <main>{current ? <ScreenFor path={current.path} user={user} store={store} /> : null}</main>
+    </div>
+  );
+}
+
+function LiveBadge({ store }: { store: LiveStore }) {
+  const live = useLive(store);
+  return <ConnectionBadge connection={live.connection} />;
+}
+
+function ScreenFor({ path, user, store }: { path: string; user: User; store: LiveStore }) {
+  if (path === '/operatore') return <OperatorScreen user={user} store={store} />;
+  if (path === '/wallboard') return <WallboardScreen store={store} />;
+  if (path === '/agenzia') return <AgencyScreen user={user} store={store} />;
+  if (path === '/report') return <LazyReports user={user} />;
+  return null;
+}
+
+/** The report screen and its chart library are fetched only when a report is opened. */
+function LazyReports({ user }: { user: User }) {
+  const [Screen, setScreen] = useState<ComponentType<{ user: User }> | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    import('./screens/reports-screen.tsx').then((module) => setScreen(() => module.ReportsScreen)).catch(() => setFailed(true));
+  }, []);
+  if (failed) return <p class="notice error">Impossibile caricare i report: ricarica la pagina.</p>;
+  return Screen ? <Screen user={user} /> : <p class="muted">Caricamento report…</p>;
+}

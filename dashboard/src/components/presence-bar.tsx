@@ -1,0 +1,54 @@
+import { useState } from 'preact/hooks';
+import type { LiveOperator } from '../../../src/realtime/realtime-contract.ts';
+import { errorText, put } from '../api.ts';
+import { LOCATION_LABEL, PRESENCE_LABEL } from '../format.ts';
+import { PRESENCE_PATH } from '../endpoints.ts';
+
+/** The states an operator sets by hand; on call and wrap-up follow the softphone. */
+const SELECTABLE = ['available', 'break', 'offline'] as const;
+const LOCATIONS = ['on_site', 'remote'] as const;
+
+let lastLocation: string = 'on_site';
+
+export async function setMyPresence(change: { presence?: string; location?: string }): Promise<void> {
+  const body = { presence: change.presence, location: change.location ?? lastLocation };
+  await put(PRESENCE_PATH, body);
+  lastLocation = body.location;
+}
+
+export function PresenceBar({ me }: { me: LiveOperator | null }) {
+  const [error, setError] = useState<string | null>(null);
+  const presence = me?.state ?? 'offline';
+  const location = me?.location ?? lastLocation;
+  if (me?.location) lastLocation = me.location;
+
+  async function change(next: { presence?: string; location?: string }) {
+    setError(null);
+    try {
+      await setMyPresence({ presence: next.presence ?? (presence === 'offline' && next.location ? 'available' : presence), location: next.location ?? location });
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  }
+
+  return (
+    <div class="presence">
+      <div class="segmented" role="group" aria-label="Stato">
+        {SELECTABLE.map((value) => (
+          <button type="button" key={value} aria-pressed={presence === value} onClick={() => void change({ presence: value })} data-presence={value}>
+            {PRESENCE_LABEL[value]}
+          </button>
+        ))}
+      </div>
+      <div class="segmented" role="group" aria-label="Postazione">
+        {LOCATIONS.map((value) => (
+          <button type="button" key={value} aria-pressed={location === value} onClick={() => void change({ location: value })} data-location={value}>
+            {LOCATION_LABEL[value]}
+          </button>
+        ))}
+      </div>
+      {presence === 'on_call' || presence === 'wrap_up' ? <span class={`badge ${presence}`}>{PRESENCE_LABEL[presence]}</span> : null}
+      {error ? <p class="notice error" role="alert">{error}</p> : null}
+    </div>
+  );
+}

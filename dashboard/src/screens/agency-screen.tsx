@@ -1,0 +1,163 @@
+import { useEffect, useState } from 'preact/hooks';
+import { errorText, get, patch, query } from '../api.ts';
+import type { Page, Ticket } from '../api-types.ts';
+import { dwellingText } from '../components/caller-popup.tsx';
+import { CATEGORY_LABEL, CHANNEL_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatInteger, formatPct, formatPhone, formatSeconds } from '../format.ts';
+import { useLive } from '../hooks.ts';
+import type { LiveStore } from '../live-store.ts';
+import { navigate } from '../router.ts';
+import { TICKETS_PATH } from '../endpoints.ts';
+import type { User } from '../session.ts';
+
+const FILTERS: readonly [string, string][] = [
+  ['open', 'Da lavorare'],
+  ['routed', 'Nuove per l’ente'],
+  ['acknowledged', 'Prese in carico'],
+  ['closed', 'Chiuse'],
+  ['', 'Tutte'],
+];
+const OPEN = new Set(['new', 'routed', 'acknowledged']);
+
+function matches(ticket: Ticket, filter: string): boolean {
+  if (filter === '') return true;
+  if (filter === 'open') return OPEN.has(ticket.status);
+  return ticket.status === filter;
+}
+
+/** The agency's tickets, live: new ones appear at the top without a reload; acknowledge and close in place. */
+export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) {
+  const live = useLive(store);
+  const agencies = [...live.agencies.values()];
+  const [agency, setAgency] = useState(user.agency ?? user.agencies[0] ?? '');
+  const [filter, setFilter] = useState('open');
+  const [tickets, setTickets] = useState<Ticket[]>([]);
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  useEffect(() => {
+    setLoading(true);
+    const status = filter === 'open' ? undefined : filter;
+    get<Page<Ticket>>(`${TICKETS_PATH}${query({ agency, status, limit: 100 })}`)
+      .then((page) => {
+        setTickets(page.items.filter((ticket) => matches(ticket, filter)));
+        setError(null);
+      })
+      .catch((failure) => setError(errorText(failure)))
+      .finally(() => setLoading(false));
+  }, [agency, filter, live.generation]);
+
+  useEffect(
+    () =>
+      store.onEvent((event) => {
+        if (!event.type.startsWith('ticket.') || event.agency !== agency) return;
+        const ticket = (event.data as { ticket?: Ticket }).ticket;
+        if (!ticket) return;
+        setTickets((current) => {
+          const rest = current.filter((item) => item.ref !== ticket.ref);
+          return matches(ticket, filter) ? [ticket, ...rest].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : rest;
+        });
+        if (event.type === 'ticket.created') setFresh((current) => new Set([...current, ticket.ref]));
+      }),
+    [store, agency, filter],
+  );
+
+  async function move(ticket: Ticket, status: 'acknowledged' | 'closed') {
+    setError(null);
+    try {
+      const note = status === 'closed' ? prompt('Nota di chiusura (facoltativa):') ?? undefined : undefined;
+      const updated = await patch<Ticket>(`${TICKETS_PATH}/${encodeURIComponent(ticket.ref)}`, { status, ...(note ? { note } : {}) });
+      setTickets((current) => current.map((item) => (item.ref === updated.ref ? updated : item)).filter((item) => matches(item, filter)));
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  }
+
+  const current = live.agencies.get(agency);
+  const waiting = [...live.calls.values()].filter((call) => call.agency === agency && call.outcome === 'queued').length;
+
+  return (
+    <div class="agency-screen">
+      <section class="card agency-summary" aria-label="Oggi">
+        <div class="summary-head">
+          {user.role === 'agency' ? (
+            <h2>{current?.name ?? agency}</h2>
+          ) : (
+            <label class="inline">
+              Ente
+              <select value={agency} onChange={(event) => setAgency(event.currentTarget.value)}>
+                {agencies.map((option) => (
+                  <option key={option.code} value={option.code}>
+                    {option.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {user.role !== 'operator' ? (
+            <button type="button" class="ghost" onClick={() => navigate('/report')}>
+              Report e statistiche →
+            </button>
+          ) : null}
+        </div>
+        {current ? (
+          <dl class="summary">
+            <div><dt>In attesa ora</dt><dd>{formatInteger(waiting)}</dd></div>
+            <div><dt>Chiamate oggi</dt><dd>{formatInteger(current.today.offered)}</dd></div>
+            <div><dt>Risposte</dt><dd>{formatInteger(current.today.answered)}</dd></div>
+            <div><dt>Abbandonate</dt><dd>{formatInteger(current.today.abandoned)}</dd></div>
+            <div><dt>Livello di servizio</dt><dd>{formatPct(current.today.serviceLevelPct)}</dd></div>
+            <div><dt>Tempo medio di risposta</dt><dd>{formatSeconds(current.today.asaSeconds)}</dd></div>
+          </dl>
+        ) : null}
+      </section>
+
+      <section class="card" aria-labelledby="tickets-title">
+        <div class="list-head">
+          <h2 id="tickets-title">Segnalazioni</h2>
+          <div class="segmented" role="group" aria-label="Filtro">
+            {FILTERS.map(([value, label]) => (
+              <button type="button" key={value} aria-pressed={filter === value} onClick={() => setFilter(value)}>
+                {label}
+              </button>
+            ))}
+          </div>
+        </div>
+        {error ? <p class="notice error" role="alert">{error}</p> : null}
+        {loading && tickets.length === 0 ? <p class="muted">Caricamento…</p> : null}
+        {!loading && tickets.length === 0 ? <p class="muted">Nessuna segnalazione in questo elenco.</p> : null}
+        <ul class="tickets" aria-live="polite">
+          {tickets.map((ticket) => (
+            <li key={ticket.ref} class={`ticket ${fresh.has(ticket.ref) ? 'fresh' : ''}`} data-ref={ticket.ref}>
+              <div class="ticket-main">
+                <div class="ticket-title">
+                  <strong>{ticket.ref}</strong>
+                  <span class={`status ${ticket.status}`}>{TICKET_STATUS_LABEL[ticket.status] ?? ticket.status}</span>
+                  <span class="muted small">
+                    {CATEGORY_LABEL[ticket.category] ?? ticket.category} · {CHANNEL_LABEL[ticket.channel] ?? ticket.channel} · {formatDateTime(ticket.createdAt)}
+                  </span>
+                </div>
+                <p class="description">{ticket.subject ? <strong>{ticket.subject}: </strong> : null}{ticket.description}</p>
+                <div class="muted small">
+                  {ticket.caller?.name ?? 'Chiamante'} · {ticket.caller?.phone ? formatPhone(ticket.caller.phone) : ticket.caller?.email ?? '—'} · {dwellingText(ticket.dwelling)}
+                </div>
+              </div>
+              <div class="ticket-actions">
+                {ticket.status === 'routed' || ticket.status === 'new' ? (
+                  <button type="button" onClick={() => void move(ticket, 'acknowledged')} data-action="acknowledge">
+                    Prendi in carico
+                  </button>
+                ) : null}
+                {ticket.status === 'routed' || ticket.status === 'acknowledged' ? (
+                  <button type="button" onClick={() => void move(ticket, 'closed')} data-action="close">
+                    Chiudi
+                  </button>
+                ) : null}
+              </div>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,308 @@
+import { useEffect, useState } from 'preact/hooks';
+import { errorText, get, query } from '../api.ts';
+import { BarChart, DayChart } from '../components/charts.tsx';
+import { CATEGORY_LABEL, CHANNEL_LABEL, formatInteger, formatPct, formatSeconds } from '../format.ts';
+import { REPORT_PATH } from '../endpoints.ts';
+import type { User } from '../session.ts';
+
+/** CONTRACT §7. */
+export type CallReport = {
+  agency: string;
+  from: string;
+  to: string;
+  timezone: string;
+  parameters: { serviceLevelSeconds: number; shortAbandonSeconds: number };
+  totals: Totals;
+  byQueue: Record<string, { queued?: number; answered?: number; abandoned?: number; asaSeconds?: number | null }>;
+  byChannel?: Record<string, Record<string, number | null>> | Array<Record<string, unknown>>;
+  byDay: { date: string; calls: number; outOfHours: number; answered: number; abandoned: number; emails: number }[];
+  byHour: { hour: number; calls: number; answered: number; abandoned: number }[];
+};
+
+type Totals = {
+  calls: number;
+  outOfHours: number;
+  offered: number;
+  queued: number;
+  answered: number;
+  abandoned: number;
+  shortAbandoned: number;
+  answeredWithinServiceLevel: number;
+  serviceLevelPct: number | null;
+  abandonRatePct: number | null;
+  asaSeconds: number | null;
+  maxWaitSeconds: number | null;
+  ahtSeconds: number | null;
+  emails: number;
+  tickets: number;
+};
+
+const TOTAL_ROWS: readonly [keyof Totals, string, (value: number | null) => string][] = [
+  ['calls', 'Chiamate ricevute', formatInteger],
+  ['outOfHours', 'Fuori orario', formatInteger],
+  ['offered', 'Offerte', formatInteger],
+  ['queued', 'Entrate in coda', formatInteger],
+  ['answered', 'Risposte', formatInteger],
+  ['abandoned', 'Abbandonate', formatInteger],
+  ['shortAbandoned', 'Abbandoni brevi', formatInteger],
+  ['serviceLevelPct', 'Livello di servizio', formatPct],
+  ['abandonRatePct', 'Tasso di abbandono', formatPct],
+  ['asaSeconds', 'Tempo medio di risposta (ASA)', formatSeconds],
+  ['maxWaitSeconds', 'Attesa massima', formatSeconds],
+  ['ahtSeconds', 'Durata media conversazione', formatSeconds],
+  ['emails', 'E-mail ricevute', formatInteger],
+  ['tickets', 'Segnalazioni registrate', formatInteger],
+];
+
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function shiftYear(day: string, years: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  // 29 February a year earlier is 28 February.
+  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
+  return `${y + years}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+export function ReportsScreen({ user }: { user: User }) {
+  const today = isoDay(new Date());
+  const monthStart = `${today.slice(0, 8)}01`;
+  const [agency, setAgency] = useState(user.agency ?? user.agencies[0] ?? '');
+  const [from, setFrom] = useState(monthStart);
+  const [to, setTo] = useState(today);
+  const [report, setReport] = useState<CallReport | null>(null);
+  const [previous, setPrevious] = useState<CallReport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  async function load() {
+    setLoading(true);
+    setError(null);
+    try {
+      const [current, earlier] = await Promise.all([
+        get<CallReport>(`${REPORT_PATH}${query({ agency, from, to })}`),
+        get<CallReport>(`${REPORT_PATH}${query({ agency, from: shiftYear(from, -1), to: shiftYear(to, -1) })}`).catch(() => null),
+      ]);
+      setReport(current);
+      setPrevious(earlier);
+    } catch (failure) {
+      setError(errorText(failure));
+      setReport(null);
+    } finally {
+      setLoading(false);
+    }
+  }
+
+  useEffect(() => {
+    void load();
+  }, [agency]);
+
+  const csv = `${REPORT_PATH}${query({ agency, from, to, format: 'csv' })}`;
+
+  return (
+    <div class="reports">
+      <form
+        class="card report-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void load();
+        }}
+      >
+        <label>
+          Ente
+          {user.role === 'agency' ? (
+            <input value={agency} readOnly aria-readonly="true" />
+          ) : (
+            <select value={agency} onChange={(event) => setAgency(event.currentTarget.value)}>
+              {user.agencies.map((code) => (
+                <option key={code} value={code}>
+                  {code}
+                </option>
+              ))}
+            </select>
+          )}
+        </label>
+        <label>
+          Dal
+          <input type="date" value={from} max={to} onInput={(event) => setFrom(event.currentTarget.value)} required />
+        </label>
+        <label>
+          Al
+          <input type="date" value={to} min={from} onInput={(event) => setTo(event.currentTarget.value)} required />
+        </label>
+        <button type="submit" class="primary" disabled={loading}>
+          {loading ? 'Calcolo…' : 'Aggiorna'}
+        </button>
+        <a class="button ghost" href={csv} download>
+          Scarica CSV
+        </a>
+      </form>
+
+      {error ? <p class="notice error" role="alert">{error}</p> : null}
+      {report ? <ReportBody report={report} previous={previous} /> : loading ? <p class="muted">Calcolo del report…</p> : null}
+      <Definitions report={report} />
+    </div>
+  );
+}
+
+function delta(current: number | null, earlier: number | null | undefined): string {
+  if (current === null || earlier === null || earlier === undefined) return '—';
+  if (earlier === 0) return current === 0 ? '0%' : 'n.d.';
+  const change = ((current - earlier) / earlier) * 100;
+  return `${change > 0 ? '+' : ''}${formatPct(Math.round(change * 10) / 10)}`;
+}
+
+function ReportBody({ report, previous }: { report: CallReport; previous: CallReport | null }) {
+  const channels = channelRows(report);
+  return (
+    <>
+      <section class="card" aria-labelledby="totals-title">
+        <h2 id="totals-title">
+          Totali {report.from.split('-').reverse().join('/')} – {report.to.split('-').reverse().join('/')}
+        </h2>
+        <table class="totals">
+          <thead>
+            <tr>
+              <th scope="col">Indicatore</th>
+              <th scope="col" class="num">Periodo</th>
+              <th scope="col" class="num">Stesso periodo un anno prima</th>
+              <th scope="col" class="num">Variazione</th>
+            </tr>
+          </thead>
+          <tbody>
+            {TOTAL_ROWS.map(([key, label, format]) => (
+              <tr key={key}>
+                <th scope="row">{label}</th>
+                <td class="num strong">{format(report.totals[key])}</td>
+                <td class="num">{previous ? format(previous.totals[key]) : '—'}</td>
+                <td class="num">{key.endsWith('Pct') ? '' : delta(report.totals[key], previous?.totals[key])}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <div class="report-grid">
+        <section class="card" aria-labelledby="queues-title">
+          <h2 id="queues-title">Per coda</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Coda</th>
+                <th scope="col" class="num">In coda</th>
+                <th scope="col" class="num">Risposte</th>
+                <th scope="col" class="num">Abbandonate</th>
+                <th scope="col" class="num">ASA</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Object.entries(report.byQueue).map(([queue, row]) => (
+                <tr key={queue}>
+                  <th scope="row">{CATEGORY_LABEL[queue] ?? queue}</th>
+                  <td class="num">{formatInteger(row.queued ?? 0)}</td>
+                  <td class="num">{formatInteger(row.answered ?? 0)}</td>
+                  <td class="num">{formatInteger(row.abandoned ?? 0)}</td>
+                  <td class="num">{formatSeconds(row.asaSeconds ?? null)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section class="card" aria-labelledby="channels-title">
+          <h2 id="channels-title">Per canale</h2>
+          {channels.length === 0 ? (
+            <p class="muted small">Il report non riporta la suddivisione per canale.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Canale</th>
+                  <th scope="col" class="num">Contatti</th>
+                  <th scope="col" class="num">Risposte</th>
+                  <th scope="col" class="num">Abbandonate</th>
+                </tr>
+              </thead>
+              <tbody>
+                {channels.map((row) => (
+                  <tr key={row.channel}>
+                    <th scope="row">{CHANNEL_LABEL[row.channel] ?? row.channel}</th>
+                    <td class="num">{formatInteger(row.contacts)}</td>
+                    <td class="num">{row.answered === null ? '—' : formatInteger(row.answered)}</td>
+                    <td class="num">{row.abandoned === null ? '—' : formatInteger(row.abandoned)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </div>
+
+      <section class="card" aria-labelledby="days-title">
+        <h2 id="days-title">Per giorno</h2>
+        <DayChart rows={report.byDay} previous={previous?.byDay ?? null} />
+      </section>
+      <section class="card" aria-labelledby="hours-title">
+        <h2 id="hours-title">Per fascia oraria ({report.timezone})</h2>
+        <BarChart
+          labels={report.byHour.map((row) => `${row.hour}`)}
+          series={[
+            { label: 'Chiamate', values: report.byHour.map((row) => row.calls), color: '#1f5fbf' },
+            { label: 'Risposte', values: report.byHour.map((row) => row.answered), color: '#2e7d32' },
+            { label: 'Abbandonate', values: report.byHour.map((row) => row.abandoned), color: '#c62828' },
+          ]}
+        />
+      </section>
+    </>
+  );
+}
+
+type ChannelRow = { channel: string; contacts: number; answered: number | null; abandoned: number | null };
+
+/** The report's channel split, whichever shape the reports module gives it. */
+function channelRows(report: CallReport): ChannelRow[] {
+  const source = report.byChannel;
+  if (!source) return [];
+  const entries: [string, Record<string, unknown>][] = Array.isArray(source)
+    ? source.map((row) => [String(row.channel ?? row.kind ?? ''), row])
+    : Object.entries(source);
+  return entries.map(([channel, row]) => ({
+    channel,
+    contacts: Number(row.calls ?? row.contacts ?? row.emails ?? row.count ?? 0),
+    answered: typeof row.answered === 'number' ? row.answered : null,
+    abandoned: typeof row.abandoned === 'number' ? row.abandoned : null,
+  }));
+}
+
+function Definitions({ report }: { report: CallReport | null }) {
+  const sl = report?.parameters.serviceLevelSeconds ?? 20;
+  const short = report?.parameters.shortAbandonSeconds ?? 5;
+  return (
+    <section class="card definitions" aria-labelledby="definitions-title">
+      <h2 id="definitions-title">Come si calcolano gli indicatori</h2>
+      <dl>
+        <dt>Chiamate ricevute</dt>
+        <dd>Ogni chiamata in arrivo sui numeri dell’ente. Fuori orario: quelle arrivate a ente chiuso. Offerte = ricevute − fuori orario.</dd>
+        <dt>Entrate in coda</dt>
+        <dd>Chiamate offerte che hanno scelto (o ricevuto) una coda dal menu.</dd>
+        <dt>Risposte</dt>
+        <dd>Chiamate in coda collegate a un operatore (QueueResult = bridged).</dd>
+        <dt>Abbandoni brevi e abbandonate</dt>
+        <dd>
+          Chi riaggancia in coda prima di {short} secondi è un abbandono breve e non entra negli indicatori; chi riaggancia dopo almeno {short} secondi è una chiamata
+          abbandonata.
+        </dd>
+        <dt>Livello di servizio</dt>
+        <dd>100 × risposte con attesa ≤ {sl} secondi ÷ (risposte + abbandonate). Non calcolato quando il denominatore è zero.</dd>
+        <dt>Tasso di abbandono</dt>
+        <dd>100 × abbandonate ÷ (risposte + abbandonate).</dd>
+        <dt>Tempo medio di risposta (ASA)</dt>
+        <dd>Attesa media in coda delle chiamate risposte. Attesa massima: la più lunga tra risposte e abbandonate.</dd>
+        <dt>Durata media conversazione (AHT)</dt>
+        <dd>Tempo medio di conversazione delle chiamate risposte.</dd>
+        <dt>Giorni e ore</dt>
+        <dd>Una chiamata appartiene al giorno e all’ora locali ({report?.timezone ?? 'Europe/Rome'}) in cui è arrivata; i giorni dell’intervallo sono inclusi.</dd>
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,121 @@
+import { DateTime } from 'luxon';
+import type { Actor } from '../../domain/actor.ts';
+import { assertRole, isStaff } from '../../domain/actor.ts';
+import type { Clock } from '../../domain/clock.ts';
+import type { Database } from '../../db/client.ts';
+import type { AgencyToday, LiveAgency, LiveCall, LiveOperator, LiveRole, LiveSnapshot } from '../../realtime/realtime-contract.ts';
+import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import { publicCall } from '../calls/calls-service.ts';
+import * as repo from './live-repo.ts';
+import type { DayCounts } from './live-repo.ts';
+
+export type LiveServiceDeps = Readonly<{
+  db: Database;
+  directory: AgencyDirectory;
+  clock: Clock;
+  /** A caller waiting longer than this raises the wallboard alert. */
+  waitAlertSeconds?: number;
+}>;
+
+/** What the snapshot holds before the realtime layer stamps it with its epoch and sequence numbers. */
+export type LiveState = Omit<LiveSnapshot, 'epoch' | 'seqs'>;
+
+/** Calls that started longer ago than this and never reported an end are not shown as in progress. */
+const ACTIVE_WINDOW_MS = 6 * 60 * 60 * 1000;
+
+export type LiveService = ReturnType<typeof createLiveService>;
+
+/**
+ * The live read model: what is happening now (calls in progress, operators) and today's figures
+ * per agency. Screens load it once and then follow the realtime events.
+ */
+export function createLiveService(deps: LiveServiceDeps) {
+  const { db, directory, clock } = deps;
+  const waitAlertSeconds = deps.waitAlertSeconds ?? 120;
+
+  async function today(code: string, now: Date): Promise<AgencyToday> {
+    const agency = directory.agency(code);
+    const timezone = agency?.timezone ?? 'Europe/Rome';
+    const serviceLevelSeconds = agency?.serviceLevelSeconds ?? 20;
+    const start = DateTime.fromJSDate(now, { zone: timezone }).startOf('day');
+    const counts = await repo.countDay(db, code, start.toJSDate(), new Date(now.getTime() + 1), serviceLevelSeconds);
+    return todayFigures(counts, start.toISODate() ?? '');
+  }
+
+  return {
+    /** The live state the actor may see: its agencies only, operators for the staff only. */
+    async snapshot(actor: Actor): Promise<LiveState> {
+      assertRole(actor, 'operator', 'supervisor', 'admin', 'agency');
+      const now = clock.now();
+      const codes = actor.agencies.filter((code) => directory.agency(code));
+      const [figures, active, operators, servedQueues] = await Promise.all([
+        Promise.all(codes.map((code) => today(code, now))),
+        repo.findActiveCalls(db, codes, new Date(now.getTime() - ACTIVE_WINDOW_MS)),
+        isStaff(actor) ? repo.listOperators(db) : Promise.resolve(null),
+        actor.role === 'operator' ? queuesServedBy(actor, codes) : Promise.resolve(null),
+      ]);
+      const agencies: LiveAgency[] = codes.map((code, index) => {
+        const agency = directory.agency(code)!;
+        return {
+          code,
+          name: agency.name,
+          serviceLevelSeconds: agency.serviceLevelSeconds,
+          serviceLevelTargetPct: agency.serviceLevelTargetPct,
+          queues: agency.queues.map((queue) => ({ name: queue.name, category: queue.category, label: queue.label })),
+          today: figures[index],
+        };
+      });
+      return {
+        serverTime: now.toISOString(),
+        role: actor.role as LiveRole,
+        waitAlertSeconds,
+        agencies,
+        calls: active.map((call) => publicCall(call) as LiveCall),
+        operators: operators ? operators.map(toLiveOperator) : null,
+        servedQueues,
+      };
+    },
+
+    /** Today's figures of one agency; the realtime layer pushes them after the agency's calls change. */
+    async agencyToday(code: string): Promise<AgencyToday> {
+      return today(code, clock.now());
+    },
+  };
+
+  async function queuesServedBy(actor: Actor, codes: readonly string[]): Promise<string[]> {
+    const all = codes.flatMap((code) => directory.agency(code)!.queues.map((queue) => queue.name));
+    const assigned = await repo.assignedQueues(db, actor.name);
+    return assigned.length > 0 ? all.filter((name) => assigned.includes(name)) : all;
+  }
+}
+
+function toLiveOperator(row: repo.OperatorRow): LiveOperator {
+  return {
+    username: row.username,
+    displayName: row.displayName,
+    state: row.presence ?? 'offline',
+    location: row.location,
+    since: row.since?.toISOString() ?? null,
+  };
+}
+
+/** CONTRACT §7 ratios over today's counts; null when there is nothing to divide by. */
+export function todayFigures(counts: DayCounts, date: string): AgencyToday {
+  const settled = counts.answered + counts.abandoned;
+  const pct = (part: number, whole: number) => (whole === 0 ? null : Math.round((1000 * part) / whole) / 10);
+  return {
+    date,
+    calls: counts.calls,
+    outOfHours: counts.outOfHours,
+    offered: counts.calls - counts.outOfHours,
+    queued: counts.queued,
+    answered: counts.answered,
+    abandoned: counts.abandoned,
+    shortAbandoned: counts.shortAbandoned,
+    answeredWithinServiceLevel: counts.answeredWithinServiceLevel,
+    serviceLevelPct: pct(counts.answeredWithinServiceLevel, settled),
+    abandonRatePct: pct(counts.abandoned, settled),
+    asaSeconds: counts.answered === 0 ? null : Math.round((10 * counts.answeredWaitSum) / counts.answered) / 10,
+    maxWaitSeconds: counts.maxWaitSeconds,
+  };
+}

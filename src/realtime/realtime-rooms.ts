@@ -1,0 +1,43 @@
+import type { Actor } from '../domain/actor.ts';
+
+/**
+ * Rooms per agency and role. Call-center staff and agency users of the same agency are in
+ * different rooms, so an event can be shown to the staff without reaching the agency (or the
+ * other way round), and an agency user is never in another agency's room.
+ */
+export const STAFF_WIDE_ROOM = 'staff';
+
+export function staffRoom(agency: string): string {
+  return `agency:${agency}:staff`;
+}
+
+export function clientRoom(agency: string): string {
+  return `agency:${agency}:client`;
+}
+
+/** The rooms a connected actor joins. */
+export function roomsForActor(actor: Actor): string[] {
+  if (actor.role === 'agency') return actor.agencies.map(clientRoom);
+  const rooms = actor.agencies.map(staffRoom);
+  // Null-agency events (e-mail quarantine, operators' presence) are the supervisors' business.
+  if (actor.role === 'supervisor' || actor.role === 'admin') rooms.push(STAFF_WIDE_ROOM);
+  return rooms;
+}
+
+/**
+ * Event types an agency user receives about its own agency: its calls, its tickets, its figures.
+ * Everything else (e-mail work items, callbacks, operators) stays with the call-center staff.
+ */
+const CLIENT_VISIBLE_PREFIXES = ['call.', 'ticket.', 'live.'];
+
+export function isClientVisible(type: string): boolean {
+  return CLIENT_VISIBLE_PREFIXES.some((prefix) => type.startsWith(prefix));
+}
+
+/** The rooms an event goes to. */
+export function roomsForEvent(event: { type: string; agency: string | null }): string[] {
+  if (event.agency === null) return [STAFF_WIDE_ROOM];
+  const rooms = [staffRoom(event.agency)];
+  if (isClientVisible(event.type)) rooms.push(clientRoom(event.agency));
+  return rooms;
+}

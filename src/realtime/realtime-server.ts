@@ -1,0 +1,161 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { Server } from 'socket.io';
+import type { Actor } from '../domain/actor.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { DomainEvent, EventBus } from '../domain/events.ts';
+import type { LiveService } from '../modules/live/live-service.ts';
+import type { ClientToServer, Hello, LiveEvent, LiveRole, LiveSnapshot, ServerToClient } from './realtime-contract.ts';
+import { roomsForActor, roomsForEvent } from './realtime-rooms.ts';
+import type { Sequencer } from './realtime-sequencer.ts';
+import { createSequencer } from './realtime-sequencer.ts';
+
+export type RealtimeDeps = Readonly<{
+  bus: EventBus;
+  live: LiveService;
+  clock: Clock;
+  /** The session behind a Cookie header, or null: the same check the HTTP API makes. */
+  authenticate: (cookieHeader: string | undefined) => Promise<Actor | null>;
+  /** Origins allowed to open a socket besides the request's own host (the public base URL). */
+  publicBaseUrl: string;
+  log: FastifyBaseLogger;
+  /** How long the figures of an agency wait for more changes before they are recomputed and pushed. */
+  todayDelayMs?: number;
+  /** How often open sockets have their session checked again (logout, expiry, disabled user). */
+  sessionRecheckMs?: number;
+}>;
+
+export type Realtime = Readonly<{
+  sequencer: Sequencer;
+  /** The actor's live state stamped with the positions it is consistent with. */
+  snapshotFor(actor: Actor): Promise<LiveSnapshot>;
+  connectedCount(): number;
+}>;
+
+type SocketData = { actor: Actor; cookie: string | undefined; rooms: string[] };
+
+/**
+ * socket.io on the app's own HTTP server, path /socket.io (CONTRACT §8). Domain events from the
+ * bus go to the rooms of their agency; services never see a socket.
+ */
+export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realtime {
+  const { bus, live, authenticate, log, clock } = deps;
+  const sequencer = createSequencer();
+  const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(app.server, {
+    path: '/socket.io',
+    serveClient: false,
+    allowRequest: (request, callback) => callback(null, isSameOrigin(request, deps.publicBaseUrl)),
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      const cookie = socket.request.headers.cookie;
+      const actor = await authenticate(cookie);
+      if (!actor) return next(new Error('UNAUTHENTICATED'));
+      socket.data = { actor, cookie, rooms: roomsForActor(actor) };
+      next();
+    } catch (error) {
+      log.error({ err: error }, 'socket authentication failed');
+      next(new Error('UNAVAILABLE'));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    const { actor, rooms } = socket.data;
+    void socket.join(rooms);
+    const hello: Hello = { epoch: sequencer.epoch, rooms, username: actor.name, role: actor.role as LiveRole };
+    socket.emit('hello', hello);
+    socket.on('snapshot', async (ack) => {
+      if (typeof ack !== 'function') return;
+      try {
+        ack(await snapshotFor(actor));
+      } catch (error) {
+        log.error({ err: error }, 'live snapshot failed');
+        ack({ error: { code: 'UNAVAILABLE', message: 'Snapshot unavailable' } });
+      }
+    });
+  });
+
+  async function snapshotFor(actor: Actor): Promise<LiveSnapshot> {
+    // Positions first: anything the snapshot misses is an event numbered after them.
+    const seqs = sequencer.positions(roomsForActor(actor));
+    const state = await live.snapshot(actor);
+    return { epoch: sequencer.epoch, seqs, ...state };
+  }
+
+  function broadcast(event: DomainEvent): void {
+    for (const room of roomsForEvent(event)) {
+      const payload: LiveEvent = { epoch: sequencer.epoch, room, seq: sequencer.next(room), type: event.type, agency: event.agency, at: event.at, data: event.data };
+      io.to(room).emit('live', payload);
+    }
+  }
+
+  // An agency's figures are recomputed once per burst of call events, not once per event.
+  const todayDelayMs = deps.todayDelayMs ?? 200;
+  const pendingToday = new Map<string, ReturnType<typeof setTimeout>>();
+  function scheduleToday(agency: string): void {
+    if (pendingToday.has(agency)) return;
+    pendingToday.set(
+      agency,
+      setTimeout(async () => {
+        pendingToday.delete(agency);
+        try {
+          const today = await live.agencyToday(agency);
+          broadcast({ type: 'live.today', agency, at: clock.now().toISOString(), data: { today } });
+        } catch (error) {
+          log.warn({ err: error, agency }, 'could not recompute today\'s figures');
+        }
+      }, todayDelayMs),
+    );
+  }
+
+  const unsubscribe = bus.subscribe((event) => {
+    broadcast(event);
+    if (event.agency && event.type.startsWith('call.')) scheduleToday(event.agency);
+  });
+
+  // A socket outlives the request that opened it: logout or a disabled account must still end it.
+  const recheck = setInterval(async () => {
+    for (const socket of io.of('/').sockets.values()) {
+      try {
+        if (!(await authenticate(socket.data.cookie))) socket.disconnect(true);
+      } catch {
+        // The database is away for a moment: keep the socket, check again next time.
+      }
+    }
+  }, deps.sessionRecheckMs ?? 60_000);
+  recheck.unref();
+
+  app.addHook('preClose', async () => {
+    unsubscribe();
+    clearInterval(recheck);
+    for (const timer of pendingToday.values()) clearTimeout(timer);
+    pendingToday.clear();
+    // Open sockets would keep the HTTP server from closing; clients reconnect to the next server.
+    io.local.disconnectSockets(true);
+    io.engine.close();
+  });
+
+  return { sequencer, snapshotFor, connectedCount: () => io.of('/').sockets.size };
+}
+
+/**
+ * Browsers send Origin with every WebSocket handshake; a page of another site must not ride on the
+ * user's cookie. Requests without Origin (non-browser clients) carry no ambient authority and pass.
+ */
+function isSameOrigin(request: IncomingMessage, publicBaseUrl: string): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  if (host === request.headers.host) return true;
+  try {
+    return host === new URL(publicBaseUrl).host;
+  } catch {
+    return false;
+  }
+}
