@@ -9,3 +9,4 @@ export * from './operators.ts';
 export * from './outbox.ts';
 export * from './callbacks.ts';
 export * from './email.ts';
+export * from './reports.ts';

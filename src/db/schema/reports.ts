@@ -1,0 +1,82 @@
+import { bigint, date, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { agencies } from './agencies.ts';
+
+/**
+ * Call facts summed per agency x local day x local hour x queue category x number kind: what the
+ * reports read instead of millions of `calls` rows, for the days up to the agency's watermark
+ * (`call_rollup_watermarks`); later days are read from `calls`. A change to a call of a sealed
+ * day recomputes its local hour in the same transaction; imports or a time-zone change need a
+ * rebuild.
+ *
+ * Nothing here depends on an agency's parameters: the two cumulative arrays let a report apply any
+ * service-level or short-abandon threshold exactly, so a statement issued with last year's
+ * thresholds reproduces from the same rows.
+ */
+export const callRollupHourly = pgTable(
+  'call_rollup_hourly',
+  {
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
+    localDate: date('local_date', { mode: 'string' }).notNull(),
+    localHour: smallint('local_hour').notNull(),
+    /** '' for calls that never reached a queue (out of hours, still or left in the menu). */
+    category: text('category').notNull(),
+    /** numero_verde | landline; '' when unknown. */
+    numberKind: text('number_kind').notNull(),
+    calls: integer('calls').notNull(),
+    outOfHours: integer('out_of_hours').notNull(),
+    queued: integer('queued').notNull(),
+    answered: integer('answered').notNull(),
+    /** Hung up in queue, short or not: the threshold splits them at report time. */
+    hangups: integer('hangups').notNull(),
+    answeredWaitSum: bigint('answered_wait_sum', { mode: 'number' }).notNull(),
+    answeredWaitMax: integer('answered_wait_max'),
+    hangupWaitMax: integer('hangup_wait_max'),
+    talkSum: bigint('talk_sum', { mode: 'number' }).notNull(),
+    talkCount: integer('talk_count').notNull(),
+    /** [s] (0-based) = answered calls that waited at most s seconds; ends at the cell's longest wait (cap 120). */
+    answeredWaitLe: integer('answered_wait_le').array().notNull(),
+    /** [s] (0-based) = hang-ups in queue after at most s seconds; ends at the cell's longest such wait (cap 59). */
+    hangupWaitLe: integer('hangup_wait_le').array().notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.agencyCode, table.localDate, table.localHour, table.category, table.numberKind] })],
+);
+
+/**
+ * An issued quarterly statement, frozen: `body` is exactly what was issued, `parameters` what it
+ * was computed with. A re-issue is a new version; nothing here is ever updated or deleted.
+ */
+export const statements = pgTable(
+  'statements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code),
+    /** `2026-Q1` */
+    period: text('period').notNull(),
+    /** The days billed: the quarter's days inside the contract, inclusive, agency's zone. */
+    periodFrom: date('period_from', { mode: 'string' }).notNull(),
+    periodTo: date('period_to', { mode: 'string' }).notNull(),
+    version: integer('version').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true, mode: 'date' }).notNull(),
+    issuedById: text('issued_by_id').notNull(),
+    issuedByName: text('issued_by_name').notNull(),
+    parameters: jsonb('parameters').notNull().$type<Record<string, unknown>>(),
+    body: jsonb('body').notNull().$type<Record<string, unknown>>(),
+  },
+  (table) => [
+    uniqueIndex('statements_agency_period_version_idx').on(table.agencyCode, table.period, table.version),
+    index('statements_agency_issued_idx').on(table.agencyCode, table.issuedAt),
+  ],
+);
+
+/** Per agency: the rollup is complete for every local day up to `sealed_through`, inclusive. */
+export const callRollupWatermarks = pgTable('call_rollup_watermarks', {
+  agencyCode: text('agency_code')
+    .primaryKey()
+    .references(() => agencies.code, { onDelete: 'cascade' }),
+  sealedThrough: date('sealed_through', { mode: 'string' }).notNull(),
+  sealedAt: timestamp('sealed_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
