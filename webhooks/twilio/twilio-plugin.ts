@@ -36,7 +36,18 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
   });
 
   const twiml = (reply: FastifyReply, xml: string) => reply.type('text/xml; charset=utf-8').send(xml);
-  const render = (reply: FastifyReply, decision: Parameters<typeof renderDecision>[0]) => twiml(reply, renderDecision(decision, publicBaseUrl));
+  // Most answers repeat (an agency's menu, its queues): render each distinct decision once.
+  const rendered = new Map<string, string>();
+  const render = (reply: FastifyReply, decision: Parameters<typeof renderDecision>[0]) => {
+    const key = JSON.stringify(decision);
+    let xml = rendered.get(key);
+    if (xml === undefined) {
+      xml = renderDecision(decision, publicBaseUrl);
+      if (rendered.size >= 1000) rendered.clear();
+      rendered.set(key, xml);
+    }
+    return twiml(reply, xml);
+  };
 
   app.post(VOICE_PATHS.incoming, async (request, reply) => {
     const params = parse(VoiceParams, request.body);

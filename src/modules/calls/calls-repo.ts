@@ -113,3 +113,53 @@ export async function countCallEvents(tx: Executor, callSid: string): Promise<nu
   const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(callEvents).where(eq(callEvents.callSid, callSid));
   return row.n;
 }
+
+type ExecuteResult = { rows?: Record<string, unknown>[] } | Record<string, unknown>[];
+const rowsOf = (result: unknown) => (Array.isArray(result) ? result : ((result as { rows?: Record<string, unknown>[] }).rows ?? [])) as Record<string, unknown>[];
+
+/**
+ * The incoming-call step in one statement and one round trip (the hot path: every call starts
+ * here). The event row carries the answer; the call row is inserted only if the event was new,
+ * so a retried webhook records nothing and reads back the answer stored the first time.
+ */
+export async function recordIncomingOnce(
+  executor: Executor,
+  input: { call: Omit<NewCall, 'id'>; payload: Record<string, unknown>; response: string; occurredAt: Date },
+): Promise<{ fresh: true; callId: string } | { fresh: false; storedResponse: string | null }> {
+  const c = input.call;
+  const result = (await executor.execute(sql`
+    with event as (
+      insert into ${callEvents} (call_sid, step, type, payload, response, occurred_at)
+      values (${c.callSid}, 'incoming', 'incoming', ${JSON.stringify(input.payload)}::jsonb, ${input.response}, ${input.occurredAt.toISOString()}::timestamptz)
+      on conflict (call_sid, step) do nothing
+      returning id
+    ), call as (
+      insert into ${calls} (call_sid, agency_code, portfolio_id, to_number, from_number, number_kind, started_at, status, outcome, updated_at)
+      select ${c.callSid}, ${c.agencyCode ?? null}, ${c.portfolioId ?? null}, ${c.toNumber}, ${c.fromNumber ?? null}, ${c.numberKind ?? null},
+             ${c.startedAt.toISOString()}::timestamptz, ${c.status}, ${c.outcome}, ${c.updatedAt.toISOString()}::timestamptz
+      where exists (select 1 from event)
+      on conflict (call_sid) do nothing
+      returning id
+    )
+    select (select id from call) as call_id, (select id from event) as event_id,
+           (select response from ${callEvents} where call_sid = ${c.callSid} and step = 'incoming') as stored
+  `)) as ExecuteResult;
+  const [row] = rowsOf(result);
+  if (row?.event_id != null && row.call_id != null) return { fresh: true, callId: String(row.call_id) };
+  if (row?.event_id != null) {
+    // The call row existed already (a later step arrived first and created it): the event is ours.
+    const existing = await findCallBySid(executor, c.callSid);
+    return { fresh: true, callId: existing!.id };
+  }
+  // A concurrent duplicate may not have been visible to this statement's snapshot: read again.
+  const stored = (row?.stored as string | null) ?? (await storedResponse(executor, c.callSid, 'incoming'));
+  return { fresh: false, storedResponse: stored };
+}
+
+async function storedResponse(executor: Executor, callSid: string, step: string): Promise<string | null> {
+  const [existing] = await executor
+    .select({ response: callEvents.response })
+    .from(callEvents)
+    .where(and(eq(callEvents.callSid, callSid), eq(callEvents.step, step)));
+  return existing?.response ?? null;
+}

@@ -73,34 +73,32 @@ export function createCallService(deps: CallServiceDeps) {
   }
 
   return {
-    /** "A call comes in": route by the dialled number, enforce the opening window, offer the menu. */
+    /**
+     * "A call comes in": route by the dialled number, enforce the opening window, offer the menu.
+     * The decision needs no query (the directory is in memory), so the step is recorded in a
+     * single statement: this is the path every call takes and Twilio's clock is running.
+     */
     async receiveIncomingCall(params: CallParams, payload: Record<string, unknown>, at?: Date): Promise<VoiceDecision> {
-      const result = await runStep({ callSid: params.callSid, step: 'incoming', type: 'incoming', payload }, async (tx, now) => {
-        const route = params.to ? directory.routeNumber(params.to) : undefined;
-        const base = {
-          callSid: params.callSid,
-          toNumber: params.to ?? '',
-          fromNumber: params.from,
-          startedAt: now,
-          status: params.callStatus ?? 'ringing',
-          updatedAt: now,
-        };
-        if (!route) {
-          const call = await repo.insertCall(tx, { ...base, outcome: 'unknown_number' });
-          return { decision: { kind: 'unknown_number' }, call };
-        }
-        const agency = route.agency;
-        const located = { ...base, agencyCode: agency.code, portfolioId: route.portfolioId, numberKind: route.kind };
-        if (!isOpen(agency.schedule, now)) {
-          const call = await repo.insertCall(tx, { ...located, outcome: 'out_of_hours' });
-          const message = closedMessageIt(agency.schedule, now, agency.name, { hasEmergencyNumber: Boolean(agency.emergencyNumber) });
-          return { decision: { kind: 'closed', message, emergencyNumber: agency.emergencyNumber }, call };
-        }
-        const call = await repo.insertCall(tx, { ...located, outcome: 'in_menu' });
-        return { decision: { kind: 'menu', attempt: 1, greeting: greetingIt(agency.name, route.portfolioName) }, call };
-      }, at);
-      if (result.fresh) publish(result.call?.outcome === 'in_menu' ? 'call.ringing' : 'call.settled', result.call);
-      return result.decision;
+      const now = at ?? clock.now();
+      const decision = decideIncomingCall(directory, params.to, now);
+      const route = params.to ? directory.routeNumber(params.to) : undefined;
+      const call = {
+        callSid: params.callSid,
+        agencyCode: route?.agency.code ?? null,
+        portfolioId: route?.portfolioId ?? null,
+        numberKind: route?.kind ?? null,
+        toNumber: params.to ?? '',
+        fromNumber: params.from,
+        startedAt: now,
+        status: params.callStatus ?? 'ringing',
+        outcome: OUTCOME_OF_INCOMING[decision.kind],
+        updatedAt: now,
+      };
+      const recorded = await repo.recordIncomingOnce(db, { call, payload, response: JSON.stringify(decision), occurredAt: now });
+      if (!recorded.fresh) return recorded.storedResponse ? (JSON.parse(recorded.storedResponse) as VoiceDecision) : decision;
+      const row = { ...emptyCallRow(), ...call, id: recorded.callId } as CallRow;
+      publish(row.outcome === 'in_menu' ? 'call.ringing' : 'call.settled', row);
+      return decision;
     },
 
     /**
@@ -243,6 +241,27 @@ export function createCallService(deps: CallServiceDeps) {
     async findCall(callSid: string) {
       return repo.findCallBySid(db, callSid);
     },
+  };
+}
+
+const OUTCOME_OF_INCOMING: Readonly<Record<string, CallOutcome>> = { unknown_number: 'unknown_number', closed: 'out_of_hours', menu: 'in_menu' };
+
+/** The answer to a new call, from the in-memory directory alone: the same with or without a database. */
+export function decideIncomingCall(directory: AgencyDirectory, to: string | null, at: Date): VoiceDecision {
+  const route = to ? directory.routeNumber(to) : undefined;
+  if (!route) return { kind: 'unknown_number' };
+  const agency = route.agency;
+  if (!isOpen(agency.schedule, at)) {
+    const message = closedMessageIt(agency.schedule, at, agency.name, { hasEmergencyNumber: Boolean(agency.emergencyNumber) });
+    return { kind: 'closed', message, emergencyNumber: agency.emergencyNumber };
+  }
+  return { kind: 'menu', attempt: 1, greeting: greetingIt(agency.name, route.portfolioName) };
+}
+
+function emptyCallRow(): Omit<CallRow, 'id' | 'callSid' | 'toNumber' | 'startedAt' | 'status' | 'outcome' | 'updatedAt'> {
+  return {
+    agencyCode: null, portfolioId: null, fromNumber: null, numberKind: null, statusSequence: null, category: null, queueName: null,
+    enqueuedAt: null, queueTimeSeconds: null, bridgedAt: null, answeredBy: null, operatorCallSid: null, endedAt: null, durationSeconds: null, talkSeconds: null,
   };
 }
 

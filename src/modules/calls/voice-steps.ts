@@ -1,8 +1,7 @@
 import { decideMenu } from '../../domain/routing.ts';
-import { closedMessageIt, isOpen } from '../../domain/schedule.ts';
-import { greetingIt } from '../../domain/voice-prompts.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { CallParams, CallService } from './calls-service.ts';
+import { decideIncomingCall } from './calls-service.ts';
 import type { VoiceDecision } from './voice-decisions.ts';
 
 type Payload = Record<string, unknown>;
@@ -41,16 +40,8 @@ export function applyVoiceStep(calls: CallService, step: VoiceStep, at: Date): P
  */
 export function decideFromMemory(step: VoiceStep, at: Date, directory: AgencyDirectory, pickQueueFor: (identity: string) => string | null): VoiceDecision {
   switch (step.kind) {
-    case 'incoming': {
-      const route = step.params.to ? directory.routeNumber(step.params.to) : undefined;
-      if (!route) return { kind: 'unknown_number' };
-      const agency = route.agency;
-      if (!isOpen(agency.schedule, at)) {
-        const message = closedMessageIt(agency.schedule, at, agency.name, { hasEmergencyNumber: Boolean(agency.emergencyNumber) });
-        return { kind: 'closed', message, emergencyNumber: agency.emergencyNumber };
-      }
-      return { kind: 'menu', attempt: 1, greeting: greetingIt(agency.name, route.portfolioName) };
-    }
+    case 'incoming':
+      return decideIncomingCall(directory, step.params.to, at);
     case 'menu': {
       const route = step.params.to ? directory.routeNumber(step.params.to) : undefined;
       if (!route) return { kind: 'unknown_number' };
