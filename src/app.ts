@@ -17,6 +17,10 @@ import { createAgencyDirectory } from './modules/agencies/agency-directory.ts';
 import { callsRoutes } from './modules/calls/calls-routes.ts';
 import type { CallService } from './modules/calls/calls-service.ts';
 import { createCallService } from './modules/calls/calls-service.ts';
+import { createCallRollup } from './modules/reports/call-rollup.ts';
+import { reportsRoutes } from './modules/reports/reports-routes.ts';
+import type { ReportService } from './modules/reports/reports-service.ts';
+import { createReportService } from './modules/reports/reports-service.ts';
 import type { ResilientVoice } from './modules/calls/resilient-voice.ts';
 import { createResilientVoice } from './modules/calls/resilient-voice.ts';
 import { openDurableJournal } from './modules/calls/step-journal.ts';
@@ -36,6 +40,7 @@ import { emailRoutes } from './modules/email/email-routes.ts';
 import type { EmailService } from './modules/email/email-service.ts';
 import { createEmailService } from './modules/email/email-service.ts';
 import type { DeliveryService } from './modules/delivery/delivery-service.ts';
+import type { TenantService } from './modules/tenants/tenant-service.ts';
 import type { TicketService } from './modules/tickets/ticket-service.ts';
 import { createWorkflow } from './modules/tickets/workflow-wiring.ts';
 import type { AccessLog } from './modules/access-log/access-log-service.ts';
@@ -70,6 +75,8 @@ export type AppServices = Readonly<{
   tickets: TicketService;
   /** The transactional outbox towards the agencies' offices; `deliverDue()` runs one worker pass. */
   deliveries: DeliveryService;
+  /** Tenant registries per agency and the caller-ID screen pop. */
+  tenants: TenantService;
   /** Inbound e-mail: receive (store, parse, route, thread, ticket), quarantine, attachments, acknowledgements. */
   email: EmailService;
   metrics: Metrics;
@@ -83,6 +90,8 @@ export type AppServices = Readonly<{
   live: LiveService;
   /** socket.io on app.server (CONTRACT §8): rooms per agency and role, sequence numbers, snapshots. */
   realtime: Realtime;
+  /** Call-volume reports, the 36-month trend and quarterly statements (rollup of sealed days + raw today). */
+  reports: ReportService;
 }>;
 
 declare module 'fastify' {
@@ -115,9 +124,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const bus = createEventBus((error) => app.log.error({ err: error }, 'event listener failed'));
   const directory = await createAgencyDirectory(database.db);
   const accessLog = createAccessLog({ db: database.db, clock });
-  const calls = createCallService({ db: database.db, directory, clock, bus, accessLog });
+  const rollup = createCallRollup({ directory, clock });
+  const calls = createCallService({ db: database.db, directory, clock, bus, accessLog, afterCallChange: rollup.afterCallChange });
+  const reports = createReportService({ db: database.db, directory, clock, bus, rollup });
   const workflow = createWorkflow({ config, db: database.db, clock, bus, directory, accessLog });
-  const { tickets, deliveries } = workflow.services;
+  const { tickets, deliveries, tenants } = workflow.services;
   const email = createEmailService({
     db: database.db,
     clock,
@@ -138,7 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const live = createLiveService({ db: database.db, directory, clock });
   const realtime = attachRealtime(app, { bus, live, clock, authenticate: (cookie) => auth.actorFromCookieHeader(cookie), publicBaseUrl: config.publicBaseUrl, log: app.log });
   const softphone = createSoftphoneService({ db: database.db, calls, clock, twilioEnabled: config.twilio.softphoneEnabled });
-  app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, email, metrics, auth, accessLog, routes, live, realtime });
+  app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, tenants, email, metrics, auth, accessLog, routes, live, realtime, reports });
 
   workflow.install(app, app.log);
   decorateActor(app);
@@ -180,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     adminRoutes(api, { db: database.db, clock, directory, auth });
     emailRoutes(api, email);
     liveRoutes(api, realtime.snapshotFor, softphone);
+    reportsRoutes(api, reports);
   });
   await installDashboard(app);
 

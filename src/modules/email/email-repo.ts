@@ -1,0 +1,256 @@
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import {
+  emailAddresses,
+  emailAttachments,
+  emailMessageIds,
+  emailOutbox,
+  emailWebhookNonces,
+  inboundEmailRaw,
+  inboundEmails,
+  tickets,
+  ticketEvents,
+} from '../../db/schema/index.ts';
+import type { EmailStatus } from '../../db/schema/email.ts';
+
+export type InboundEmailRow = typeof inboundEmails.$inferSelect;
+export type NewInboundEmail = typeof inboundEmails.$inferInsert;
+export type OutboxRow = typeof emailOutbox.$inferSelect;
+export type NewOutbox = typeof emailOutbox.$inferInsert;
+export type NewAttachment = typeof emailAttachments.$inferInsert;
+export type AttachmentMeta = Omit<typeof emailAttachments.$inferSelect, 'content'>;
+
+/**
+ * Stores a delivery and its bytes. The raw SHA-256 is unique: the same bytes delivered again
+ * find the first row instead of a second copy.
+ */
+export async function insertInbound(tx: Executor, row: NewInboundEmail, raw: Buffer): Promise<{ fresh: boolean; row: InboundEmailRow }> {
+  const [inserted] = await tx.insert(inboundEmails).values(row).onConflictDoNothing({ target: inboundEmails.rawSha256 }).returning();
+  if (inserted) {
+    await tx.insert(inboundEmailRaw).values({ emailId: inserted.id, bytes: raw });
+    return { fresh: true, row: inserted };
+  }
+  const [existing] = await tx.select().from(inboundEmails).where(eq(inboundEmails.rawSha256, row.rawSha256));
+  return { fresh: false, row: existing };
+}
+
+/** False when this provider nonce was seen before: a replay. */
+export async function recordNonce(tx: Executor, provider: string, token: string, seenAt: Date): Promise<boolean> {
+  const inserted = await tx.insert(emailWebhookNonces).values({ provider, token, seenAt }).onConflictDoNothing().returning({ token: emailWebhookNonces.token });
+  return inserted.length > 0;
+}
+
+/** Takes the processing lease of a pending row; null if it is processed or someone else holds it. */
+export async function claimPending(tx: Executor, id: string, now: Date, leaseUntil: Date): Promise<InboundEmailRow | null> {
+  const [row] = await tx
+    .update(inboundEmails)
+    .set({ leaseUntil, attempts: sql`${inboundEmails.attempts} + 1` })
+    .where(and(eq(inboundEmails.id, id), eq(inboundEmails.status, 'pending'), or(isNull(inboundEmails.leaseUntil), lt(inboundEmails.leaseUntil, now))))
+    .returning();
+  return row ?? null;
+}
+
+export async function pendingIds(tx: Executor, now: Date, limit: number): Promise<string[]> {
+  const rows = await tx
+    .select({ id: inboundEmails.id })
+    .from(inboundEmails)
+    .where(and(eq(inboundEmails.status, 'pending'), or(isNull(inboundEmails.leaseUntil), lt(inboundEmails.leaseUntil, now))))
+    .orderBy(asc(inboundEmails.receivedAt))
+    .limit(limit);
+  return rows.map((row) => row.id);
+}
+
+export async function loadRaw(tx: Executor, id: string): Promise<Buffer | null> {
+  const [row] = await tx.select({ bytes: inboundEmailRaw.bytes }).from(inboundEmailRaw).where(eq(inboundEmailRaw.emailId, id));
+  return row?.bytes ?? null;
+}
+
+export async function findEmail(tx: Executor, id: string): Promise<InboundEmailRow | undefined> {
+  const [row] = await tx.select().from(inboundEmails).where(eq(inboundEmails.id, id));
+  return row;
+}
+
+/** Moves a row out of `from` (pending, quarantined); null when someone else moved it first. */
+export async function settleEmail(tx: Executor, id: string, from: EmailStatus, changes: Partial<NewInboundEmail>): Promise<InboundEmailRow | null> {
+  const [row] = await tx
+    .update(inboundEmails)
+    .set({ ...changes, leaseUntil: null })
+    .where(and(eq(inboundEmails.id, id), eq(inboundEmails.status, from)))
+    .returning();
+  return row ?? null;
+}
+
+/** Takes a short lease on a quarantined row, so that two supervisors cannot both assign it. */
+export async function leaseQuarantined(tx: Executor, id: string, now: Date, leaseUntil: Date): Promise<InboundEmailRow | null> {
+  const [row] = await tx
+    .update(inboundEmails)
+    .set({ leaseUntil })
+    .where(and(eq(inboundEmails.id, id), eq(inboundEmails.status, 'quarantined'), or(isNull(inboundEmails.leaseUntil), lt(inboundEmails.leaseUntil, now))))
+    .returning();
+  return row ?? null;
+}
+
+export async function releaseLease(tx: Executor, id: string): Promise<void> {
+  await tx.update(inboundEmails).set({ leaseUntil: null }).where(eq(inboundEmails.id, id));
+}
+
+/** The first claim of (agency, Message-ID) wins; the answer names the e-mail that holds it. */
+export async function claimMessageId(tx: Executor, agencyCode: string, messageId: string, emailId: string): Promise<{ holder: string | null }> {
+  await tx.insert(emailMessageIds).values({ agencyCode, messageId, emailId }).onConflictDoNothing();
+  const [row] = await tx
+    .select({ emailId: emailMessageIds.emailId, outboxId: emailMessageIds.outboxId })
+    .from(emailMessageIds)
+    .where(and(eq(emailMessageIds.agencyCode, agencyCode), eq(emailMessageIds.messageId, messageId)));
+  return { holder: row?.emailId ?? (row?.outboxId ? `outbox:${row.outboxId}` : null) };
+}
+
+/** Ticket references of known Message-IDs (inbound mail and our own acknowledgements) of one agency. */
+export async function ticketsOfMessageIds(tx: Executor, agencyCode: string, messageIds: readonly string[]): Promise<Map<string, string>> {
+  if (messageIds.length === 0) return new Map();
+  const rows = await tx
+    .select({ messageId: emailMessageIds.messageId, inboundRef: inboundEmails.ticketRef, outboxRef: emailOutbox.ticketRef })
+    .from(emailMessageIds)
+    .leftJoin(inboundEmails, eq(inboundEmails.id, emailMessageIds.emailId))
+    .leftJoin(emailOutbox, eq(emailOutbox.id, emailMessageIds.outboxId))
+    .where(and(eq(emailMessageIds.agencyCode, agencyCode), inArray(emailMessageIds.messageId, [...messageIds])));
+  const refs = new Map<string, string>();
+  for (const row of rows) {
+    const ref = row.inboundRef ?? row.outboxRef;
+    if (ref) refs.set(row.messageId, ref);
+  }
+  return refs;
+}
+
+/** The ticket an earlier, interrupted run already appended this e-mail to (ticket events are keyed by e-mail id). */
+export async function ticketHoldingEmail(tx: Executor, emailId: string): Promise<{ ref: string; agencyCode: string } | null> {
+  const [row] = await tx
+    .select({ ref: tickets.ref, agencyCode: tickets.agencyCode })
+    .from(ticketEvents)
+    .innerJoin(tickets, eq(tickets.id, ticketEvents.ticketId))
+    .where(eq(ticketEvents.emailId, emailId))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function insertAttachments(tx: Executor, rows: readonly NewAttachment[]): Promise<void> {
+  for (const row of rows) await tx.insert(emailAttachments).values(row).onConflictDoNothing();
+}
+
+const ATTACHMENT_META = {
+  id: emailAttachments.id,
+  emailId: emailAttachments.emailId,
+  position: emailAttachments.position,
+  filename: emailAttachments.filename,
+  contentType: emailAttachments.contentType,
+  size: emailAttachments.size,
+  sha256: emailAttachments.sha256,
+  contentId: emailAttachments.contentId,
+  inline: emailAttachments.inline,
+};
+
+export async function attachmentsOf(tx: Executor, emailIds: readonly string[]): Promise<AttachmentMeta[]> {
+  if (emailIds.length === 0) return [];
+  return tx
+    .select(ATTACHMENT_META)
+    .from(emailAttachments)
+    .where(inArray(emailAttachments.emailId, [...emailIds]))
+    .orderBy(asc(emailAttachments.emailId), asc(emailAttachments.position));
+}
+
+export async function findAttachment(tx: Executor, emailId: string, position: number) {
+  const [row] = await tx
+    .select()
+    .from(emailAttachments)
+    .where(and(eq(emailAttachments.emailId, emailId), eq(emailAttachments.position, position)));
+  return row;
+}
+
+export async function insertOutbox(tx: Executor, row: NewOutbox): Promise<OutboxRow | null> {
+  const [inserted] = await tx.insert(emailOutbox).values(row).onConflictDoNothing().returning();
+  if (!inserted) return null;
+  await tx.insert(emailMessageIds).values({ agencyCode: row.agencyCode, messageId: row.messageId, outboxId: inserted.id }).onConflictDoNothing();
+  return inserted;
+}
+
+export async function queuedOutbox(tx: Executor, limit: number): Promise<OutboxRow[]> {
+  return tx.select().from(emailOutbox).where(eq(emailOutbox.status, 'queued')).orderBy(asc(emailOutbox.createdAt)).limit(limit);
+}
+
+export async function outboxOfEmail(tx: Executor, emailId: string): Promise<OutboxRow[]> {
+  return tx.select().from(emailOutbox).where(eq(emailOutbox.inboundEmailId, emailId));
+}
+
+export async function markOutbox(tx: Executor, id: string, changes: Partial<NewOutbox>): Promise<void> {
+  await tx
+    .update(emailOutbox)
+    .set({ ...changes, attempts: sql`${emailOutbox.attempts} + 1` })
+    .where(and(eq(emailOutbox.id, id), eq(emailOutbox.status, 'queued')));
+}
+
+const LIST_COLUMNS = {
+  id: inboundEmails.id,
+  receivedAt: inboundEmails.receivedAt,
+  provider: inboundEmails.provider,
+  envelopeTo: inboundEmails.envelopeTo,
+  rawSize: inboundEmails.rawSize,
+  status: inboundEmails.status,
+  kind: inboundEmails.kind,
+  agencyCode: inboundEmails.agencyCode,
+  fromAddress: inboundEmails.fromAddress,
+  fromName: inboundEmails.fromName,
+  subject: inboundEmails.subject,
+  messageId: inboundEmails.messageId,
+  quarantineReason: inboundEmails.quarantineReason,
+  quarantinedAt: inboundEmails.quarantinedAt,
+  resolvedAt: inboundEmails.resolvedAt,
+  resolvedBy: inboundEmails.resolvedBy,
+  ticketRef: inboundEmails.ticketRef,
+  lastError: inboundEmails.lastError,
+};
+
+export type EmailListRow = { [K in keyof typeof LIST_COLUMNS]: InboundEmailRow[K] };
+
+/** Newest first, keyset-paginated on (received_at, id). */
+export async function listByStatus(
+  tx: Executor,
+  filter: { statuses: readonly EmailStatus[]; limit: number; cursor?: { receivedAt: Date; id: string } },
+): Promise<EmailListRow[]> {
+  const conditions = [inArray(inboundEmails.status, [...filter.statuses])];
+  if (filter.cursor) {
+    const { receivedAt, id } = filter.cursor;
+    conditions.push(or(lt(inboundEmails.receivedAt, receivedAt), and(eq(inboundEmails.receivedAt, receivedAt), lt(inboundEmails.id, id)))!);
+  }
+  return tx
+    .select(LIST_COLUMNS)
+    .from(inboundEmails)
+    .where(and(...conditions))
+    .orderBy(desc(inboundEmails.receivedAt), desc(inboundEmails.id))
+    .limit(filter.limit + 1);
+}
+
+export async function emailsOfTicket(tx: Executor, ref: string): Promise<EmailListRow[]> {
+  return tx.select(LIST_COLUMNS).from(inboundEmails).where(eq(inboundEmails.ticketRef, ref)).orderBy(asc(inboundEmails.receivedAt));
+}
+
+/** Retention: the bytes of discarded mail older than `before` go; the row stays as a record. */
+export async function purgeDiscardedRaw(tx: Executor, before: Date): Promise<number> {
+  const rows = await tx
+    .delete(inboundEmailRaw)
+    .where(
+      inArray(
+        inboundEmailRaw.emailId,
+        tx
+          .select({ id: inboundEmails.id })
+          .from(inboundEmails)
+          .where(and(eq(inboundEmails.status, 'discarded'), lt(inboundEmails.resolvedAt, before))),
+      ),
+    )
+    .returning({ id: inboundEmailRaw.emailId });
+  return rows.length;
+}
+
+/** The agency's inbound address (the portfolio's when given): the From of acknowledgements after a manual assignment. */
+export async function inboundAddressOf(tx: Executor, agencyCode: string, portfolioId: string | null): Promise<string | null> {
+  const rows = await tx.select().from(emailAddresses).where(eq(emailAddresses.agencyCode, agencyCode)).orderBy(asc(emailAddresses.address));
+  return rows.find((row) => row.portfolioId === portfolioId)?.address ?? null;
+}

@@ -1,0 +1,71 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { docSchema } from '../../http/openapi.ts';
+import { parseInput } from '../../http/parse.ts';
+import { requireActor } from '../../http/request-context.ts';
+import { AssignQuarantinedBody, AttachmentParams, EmailIdParams, QuarantineListQuery, TicketEmailsQuery } from './email-schemas.ts';
+import type { EmailService } from './email-service.ts';
+
+/** `attachment` always: a download is never displayed inline by the dashboard's origin. */
+function sendDownload(reply: FastifyReply, file: { filename: string; contentType: string; content: Buffer }) {
+  const ascii = file.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return reply
+    .header('content-type', file.contentType)
+    .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; sandbox")
+    .header('cache-control', 'private, no-store')
+    .send(file.content);
+}
+
+export function emailRoutes(app: FastifyInstance, email: EmailService): void {
+  const tags = ['email'];
+
+  app.get('/api/v1/email/quarantine', { schema: docSchema({ tags, summary: 'Quarantined e-mail (supervisors)', query: QuarantineListQuery }) }, async (request) => {
+    const query = parseInput(QuarantineListQuery, request.query, 'query');
+    return email.listQuarantine(requireActor(request), query);
+  });
+
+  app.post(
+    '/api/v1/email/quarantine/:id/assign',
+    { schema: docSchema({ tags, summary: 'Assign a quarantined e-mail to an agency: it becomes a ticket', params: EmailIdParams, body: AssignQuarantinedBody }) },
+    async (request) => {
+      const { id } = parseInput(EmailIdParams, request.params, 'path');
+      const body = parseInput(AssignQuarantinedBody, request.body);
+      return email.assignQuarantined(requireActor(request), id, body);
+    },
+  );
+
+  app.post(
+    '/api/v1/email/quarantine/:id/discard',
+    { schema: docSchema({ tags, summary: 'Discard a quarantined e-mail (the original is kept until retention)', params: EmailIdParams }) },
+    async (request) => {
+      const { id } = parseInput(EmailIdParams, request.params, 'path');
+      return email.discardQuarantined(requireActor(request), id);
+    },
+  );
+
+  app.get('/api/v1/emails', { schema: docSchema({ tags, summary: "A ticket's e-mails", query: TicketEmailsQuery }) }, async (request) => {
+    const { ticket } = parseInput(TicketEmailsQuery, request.query, 'query');
+    return email.listTicketEmails(requireActor(request), ticket);
+  });
+
+  app.get('/api/v1/emails/:id', { schema: docSchema({ tags, summary: 'An e-mail as text, with its attachments', params: EmailIdParams }) }, async (request) => {
+    const { id } = parseInput(EmailIdParams, request.params, 'path');
+    return email.getEmail(requireActor(request), id);
+  });
+
+  app.get('/api/v1/emails/:id/raw', { schema: docSchema({ tags, summary: 'The original message (.eml), for staff', params: EmailIdParams }) }, async (request, reply) => {
+    const { id } = parseInput(EmailIdParams, request.params, 'path');
+    const raw = await email.getRaw(requireActor(request), id);
+    return sendDownload(reply, { filename: raw.filename, contentType: 'application/octet-stream', content: raw.content });
+  });
+
+  app.get(
+    '/api/v1/emails/:id/attachments/:n',
+    { schema: docSchema({ tags, summary: 'Download an attachment (agency scope applies)', params: AttachmentParams }) },
+    async (request, reply) => {
+      const { id, n } = parseInput(AttachmentParams, request.params, 'path');
+      return sendDownload(reply, await email.getAttachment(requireActor(request), id, n));
+    },
+  );
+}

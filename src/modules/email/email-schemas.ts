@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { CATEGORIES } from '../../domain/routing.ts';
+
+export const EmailIdParams = z.object({ id: z.uuid() });
+
+export const AttachmentParams = z.object({ id: z.uuid(), n: z.coerce.number().int().min(1).max(10_000) });
+
+export const QuarantineListQuery = z.object({
+  status: z.enum(['open', 'discarded', 'all']).default('open'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).optional(),
+});
+
+export const AssignQuarantinedBody = z.object({
+  agency: z.string().min(1),
+  portfolio: z.string().min(1).nullable().optional(),
+  category: z.enum(CATEGORIES).optional(),
+});
+
+export const TicketEmailsQuery = z.object({ ticket: z.string().min(1).max(40) });

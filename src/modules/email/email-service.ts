@@ -1,0 +1,349 @@
+import { createHash } from 'node:crypto';
+import type { Actor } from '../../domain/actor.ts';
+import { assertCanSeeAgency, assertRole, isStaff } from '../../domain/actor.ts';
+import type { Clock } from '../../domain/clock.ts';
+import { conflict, notFound, validation } from '../../domain/errors.ts';
+import type { EventBus } from '../../domain/events.ts';
+import type { Category } from '../../domain/routing.ts';
+import type { Database } from '../../db/client.ts';
+import type { EmailStatus } from '../../db/schema/email.ts';
+import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import type { MailSender } from './email-outbox.ts';
+import { createOutboxDelivery } from './email-outbox.ts';
+import type { EmailTicketPort, Outcome } from './email-pipeline.ts';
+import { createPipeline } from './email-pipeline.ts';
+import * as repo from './email-repo.ts';
+import type { EmailListRow, InboundEmailRow } from './email-repo.ts';
+
+export type EmailProvider = 'raw' | 'sendgrid' | 'mailgun' | 'postmark';
+
+/** The four answers CONTRACT §5 allows for an authenticated delivery. */
+export type DeliveryStatus = 'ticket' | 'appended' | 'duplicate' | 'quarantined';
+
+export type ReceiveInput = Readonly<{
+  provider: EmailProvider;
+  raw: Buffer;
+  envelopeTo: readonly string[];
+  /** A provider nonce (Mailgun's token): refused if seen before. */
+  nonce?: string;
+}>;
+
+export type ReceiveResult =
+  | Readonly<{ kind: 'accepted'; id: string; status: DeliveryStatus; ticket: string | null }>
+  | Readonly<{ kind: 'replay' }>;
+
+/** Reads of e-mail bodies by call-center staff go to the processor access log. */
+export type EmailAccessRecorder = (actor: Actor, entry: { agency: string; resource: string; resourceId?: string | null; action: string; fields?: readonly string[] }) => Promise<void>;
+
+export type EmailServiceDeps = Readonly<{
+  db: Database;
+  clock: Clock;
+  bus: EventBus;
+  directory: AgencyDirectory;
+  tickets: EmailTicketPort;
+  recordAccess?: EmailAccessRecorder;
+  send?: MailSender | null;
+  onBackgroundError?: (error: unknown) => void;
+}>;
+
+export type EmailService = ReturnType<typeof createEmailService>;
+
+/** A worker that died mid-message gives it up after this long; start-up and the sweep take it again. */
+const LEASE_MS = 2 * 60_000;
+const QUARANTINE_ROLES = ['supervisor', 'admin'] as const;
+const READ_ROLES = ['operator', 'supervisor', 'admin', 'agency'] as const;
+/** HTML, SVG and scripts are served as opaque bytes: an attachment is never rendered by our origin. */
+const RENDERABLE_TYPES = /^(text\/html|application\/xhtml|image\/svg|text\/xml|application\/xml|text\/javascript|application\/javascript|application\/x-javascript|multipart\/)/;
+
+function deliveryStatus(status: EmailStatus): DeliveryStatus {
+  if (status === 'ticket' || status === 'appended' || status === 'duplicate') return status;
+  return 'quarantined';
+}
+
+export function publicEmail(row: EmailListRow | InboundEmailRow) {
+  return {
+    id: row.id,
+    receivedAt: row.receivedAt.toISOString(),
+    provider: row.provider,
+    status: row.status,
+    kind: row.kind,
+    agency: row.agencyCode,
+    from: row.fromAddress ? { address: row.fromAddress, name: row.fromName } : null,
+    subject: row.subject,
+    messageId: row.messageId,
+    envelopeTo: row.envelopeTo,
+    size: row.rawSize,
+    ticket: row.ticketRef,
+    quarantine: row.status === 'quarantined' || row.status === 'discarded' ? { reason: row.quarantineReason, at: row.quarantinedAt?.toISOString() ?? null } : null,
+    resolvedAt: row.resolvedAt?.toISOString() ?? null,
+    resolvedBy: row.resolvedBy,
+  };
+}
+
+function publicAttachment(emailId: string, attachment: repo.AttachmentMeta) {
+  return {
+    n: attachment.position,
+    filename: attachment.filename,
+    contentType: attachment.contentType,
+    size: attachment.size,
+    sha256: attachment.sha256,
+    inline: attachment.inline,
+    url: `/api/v1/emails/${emailId}/attachments/${attachment.position}`,
+  };
+}
+
+function encodeCursor(row: EmailListRow): string {
+  return Buffer.from(JSON.stringify([row.receivedAt.toISOString(), row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const receivedAt = new Date(at);
+    if (!Number.isNaN(receivedAt.getTime()) && typeof id === 'string') return { receivedAt, id };
+  } catch {
+    // falls through to the validation error
+  }
+  throw validation('Invalid cursor');
+}
+
+/**
+ * The e-mail channel: store first, then parse, route, thread and file as a ticket; quarantine
+ * what cannot be filed; acknowledge tenants. Webhook adapters and the API call only these verbs.
+ */
+export function createEmailService(deps: EmailServiceDeps) {
+  const { db, clock, bus, directory } = deps;
+  const onError = deps.onBackgroundError ?? (() => {});
+  const pipeline = createPipeline({ db, clock, directory, tickets: deps.tickets });
+  const outbox = createOutboxDelivery({ db, clock, send: deps.send ?? null, onError });
+  let sweeping: Promise<number> | null = null;
+
+  function announce(outcome: Outcome) {
+    const row = outcome.row;
+    const at = clock.now().toISOString();
+    if (row.status === 'quarantined') {
+      // No agency yet: only the supervisors' room hears of it.
+      bus.publish({ type: 'email.quarantined', agency: null, at, data: { email: { id: row.id, reason: row.quarantineReason, receivedAt: row.receivedAt.toISOString() } } });
+      return;
+    }
+    bus.publish({
+      type: 'email.received',
+      agency: row.agencyCode,
+      at,
+      data: { email: { id: row.id, status: row.status, ticket: row.ticketRef, kind: row.kind, subject: row.subject, receivedAt: row.receivedAt.toISOString() } },
+    });
+  }
+
+  /** Processes one pending row if its lease can be taken; null when another worker has it. */
+  async function processPending(id: string): Promise<InboundEmailRow | null> {
+    const now = clock.now();
+    const row = await repo.claimPending(db, id, now, new Date(now.getTime() + LEASE_MS));
+    if (!row) return null;
+    let outcome: Outcome;
+    try {
+      outcome = await pipeline.process(row);
+    } catch (error) {
+      // Whatever went wrong after the bytes were safe, a supervisor sees the message.
+      const message = error instanceof Error ? error.message : String(error);
+      const settled = await repo.settleEmail(db, row.id, 'pending', {
+        status: 'quarantined',
+        quarantineReason: 'processing_error',
+        quarantinedAt: clock.now(),
+        processedAt: clock.now(),
+        lastError: message.slice(0, 1000),
+      });
+      onError(error);
+      outcome = { row: settled ?? (await repo.findEmail(db, row.id)) ?? row, ack: null };
+    }
+    announce(outcome);
+    if (outcome.ack) outbox.kick();
+    return outcome.row;
+  }
+
+  async function visibleEmail(actor: Actor, id: string): Promise<InboundEmailRow> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('E-mail');
+    const row = await repo.findEmail(db, id);
+    if (!row) throw notFound('E-mail');
+    if (row.agencyCode && row.status !== 'quarantined' && row.status !== 'discarded') {
+      assertRole(actor, ...READ_ROLES);
+      assertCanSeeAgency(actor, row.agencyCode, 'E-mail');
+    } else {
+      // Quarantined mail belongs to no agency yet: the call center's supervisors look at it.
+      if (actor.kind !== 'system' && !(QUARANTINE_ROLES as readonly string[]).includes(actor.role)) throw notFound('E-mail');
+    }
+    return row;
+  }
+
+  async function recordRead(actor: Actor, row: InboundEmailRow, action: string, fields: readonly string[]) {
+    if (!deps.recordAccess || !row.agencyCode || !isStaff(actor)) return;
+    await deps.recordAccess(actor, { agency: row.agencyCode, resource: 'emails', resourceId: row.id, action, fields });
+  }
+
+  return {
+    /**
+     * An authenticated delivery. The bytes are committed before anything else is attempted; the
+     * same bytes again answer `duplicate` (or finish processing a row a crash left pending).
+     */
+    async receive(input: ReceiveInput): Promise<ReceiveResult> {
+      const now = clock.now();
+      const sha256 = createHash('sha256').update(input.raw).digest('hex');
+      const stored = await db.transaction(async (tx) => {
+        if (input.nonce !== undefined && !(await repo.recordNonce(tx, input.provider, input.nonce, now))) return null;
+        return repo.insertInbound(
+          tx,
+          {
+            receivedAt: now,
+            provider: input.provider,
+            envelopeTo: input.envelopeTo.map((address) => address.trim()).filter(Boolean).slice(0, 50),
+            rawSha256: sha256,
+            rawSize: input.raw.length,
+            status: 'pending',
+          },
+          input.raw,
+        );
+      });
+      if (!stored) return { kind: 'replay' };
+      if (!stored.fresh && stored.row.status !== 'pending') {
+        return { kind: 'accepted', id: stored.row.id, status: 'duplicate', ticket: stored.row.ticketRef };
+      }
+      const row = await processPending(stored.row.id);
+      if (!row) return { kind: 'accepted', id: stored.row.id, status: 'duplicate', ticket: null };
+      if (!stored.fresh) return { kind: 'accepted', id: row.id, status: 'duplicate', ticket: row.ticketRef };
+      return { kind: 'accepted', id: row.id, status: deliveryStatus(row.status), ticket: row.ticketRef };
+    },
+
+    /** Stored but unprocessed rows (a crash between storing and filing): run at start-up and periodically. */
+    async reprocessPending(limit = 100): Promise<number> {
+      if (sweeping) return sweeping;
+      sweeping = (async () => {
+        let processed = 0;
+        for (const id of await repo.pendingIds(db, clock.now(), limit)) {
+          if (await processPending(id)) processed += 1;
+        }
+        return processed;
+      })().finally(() => {
+        sweeping = null;
+      });
+      return sweeping;
+    },
+
+    async listQuarantine(actor: Actor, query: { status: 'open' | 'discarded' | 'all'; limit: number; cursor?: string }) {
+      assertRole(actor, ...QUARANTINE_ROLES);
+      const statuses: EmailStatus[] = query.status === 'open' ? ['quarantined'] : query.status === 'discarded' ? ['discarded'] : ['quarantined', 'discarded'];
+      const rows = await repo.listByStatus(db, { statuses, limit: query.limit, cursor: query.cursor ? decodeCursor(query.cursor) : undefined });
+      const items = rows.slice(0, query.limit);
+      return {
+        items: items.map((row) => ({ ...publicEmail(row), lastError: row.lastError })),
+        nextCursor: rows.length > query.limit && items.length > 0 ? encodeCursor(items[items.length - 1]) : null,
+      };
+    },
+
+    /** One message as text, with its attachments; bodies read by staff are logged for the agency. */
+    async getEmail(actor: Actor, id: string) {
+      const row = await visibleEmail(actor, id);
+      const attachments = await repo.attachmentsOf(db, [row.id]);
+      await recordRead(actor, row, 'read', ['from', 'subject', 'text']);
+      return {
+        ...publicEmail(row),
+        text: row.textBody,
+        sentAt: row.sentAt?.toISOString() ?? null,
+        pec: row.pec,
+        flags: row.flags,
+        attachments: attachments.map((attachment) => publicAttachment(row.id, attachment)),
+      };
+    },
+
+    async listTicketEmails(actor: Actor, ref: string) {
+      assertRole(actor, ...READ_ROLES);
+      const rows = (await repo.emailsOfTicket(db, ref)).filter((row) => row.agencyCode !== null);
+      if (rows.length === 0) return { items: [] };
+      assertCanSeeAgency(actor, rows[0].agencyCode!, 'Ticket');
+      const attachments = await repo.attachmentsOf(db, rows.map((row) => row.id));
+      return {
+        items: rows.map((row) => ({
+          ...publicEmail(row),
+          attachments: attachments.filter((attachment) => attachment.emailId === row.id).map((attachment) => publicAttachment(row.id, attachment)),
+        })),
+      };
+    },
+
+    async getAttachment(actor: Actor, id: string, position: number) {
+      const row = await visibleEmail(actor, id);
+      const attachment = await repo.findAttachment(db, row.id, position);
+      if (!attachment) throw notFound('Attachment');
+      await recordRead(actor, row, 'download', [`attachment:${position}`]);
+      const contentType = RENDERABLE_TYPES.test(attachment.contentType) ? 'application/octet-stream' : attachment.contentType;
+      return { filename: attachment.filename, contentType, content: attachment.content };
+    },
+
+    /** The original bytes (.eml) for staff: evidence, and what a supervisor inspects in quarantine. */
+    async getRaw(actor: Actor, id: string) {
+      assertRole(actor, 'operator', ...QUARANTINE_ROLES);
+      const row = await visibleEmail(actor, id);
+      const raw = await repo.loadRaw(db, row.id);
+      if (!raw) throw notFound('The original of this e-mail (removed by retention)');
+      await recordRead(actor, row, 'download', ['raw']);
+      return { filename: `${row.id}.eml`, content: raw };
+    },
+
+    /** "Assign to agency": the quarantined message becomes a ticket of that agency. */
+    async assignQuarantined(actor: Actor, id: string, input: { agency: string; portfolio?: string | null; category?: Category }) {
+      assertRole(actor, ...QUARANTINE_ROLES);
+      assertCanSeeAgency(actor, input.agency, 'Agency');
+      const agency = directory.agency(input.agency);
+      if (!agency) throw notFound('Agency');
+      const address = await repo.inboundAddressOf(db, agency.code, input.portfolio ?? null);
+      if (input.portfolio && !address) throw validation(`Unknown portfolio ${input.portfolio} for ${agency.code}`);
+      const now = clock.now();
+      const row = await repo.leaseQuarantined(db, id, now, new Date(now.getTime() + LEASE_MS));
+      if (!row) {
+        const current = await repo.findEmail(db, id);
+        if (!current || (current.status !== 'quarantined' && current.status !== 'discarded')) throw notFound('Quarantined e-mail');
+        throw conflict(`E-mail ${id} is ${current.status === 'discarded' ? 'discarded' : 'being assigned by someone else'}`);
+      }
+      let outcome: Outcome;
+      try {
+        outcome = await pipeline.assign(row, actor, {
+          route: { address: address ?? '', agency, portfolioId: input.portfolio ?? null },
+          category: input.category,
+        });
+      } catch (error) {
+        await repo.releaseLease(db, row.id);
+        throw error;
+      }
+      if (outcome.row.status !== 'ticket') throw conflict(`E-mail ${id} was resolved meanwhile`);
+      announce(outcome);
+      if (outcome.ack) outbox.kick();
+      return { id: outcome.row.id, status: 'ticket' as const, ticket: outcome.row.ticketRef };
+    },
+
+    /** "Discard": out of the quarantine list; the bytes stay until retention removes them. */
+    async discardQuarantined(actor: Actor, id: string) {
+      assertRole(actor, ...QUARANTINE_ROLES);
+      const now = clock.now();
+      const row = await repo.settleEmail(db, id, 'quarantined', { status: 'discarded', resolvedAt: now, resolvedBy: actor.name });
+      if (!row) {
+        const current = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findEmail(db, id) : undefined;
+        if (!current || (current.status !== 'quarantined' && current.status !== 'discarded')) throw notFound('Quarantined e-mail');
+        throw conflict(`E-mail ${id} is already ${current.status}`);
+      }
+      bus.publish({ type: 'email.discarded', agency: null, at: now.toISOString(), data: { email: { id: row.id } } });
+      return publicEmail(row);
+    },
+
+    /** Retention: removes the bytes of mail discarded before `before`. */
+    async purgeDiscarded(before: Date): Promise<number> {
+      return repo.purgeDiscardedRaw(db, before);
+    },
+
+    async outboxOf(emailId: string) {
+      return repo.outboxOfEmail(db, emailId);
+    },
+
+    /** Waits for background deliveries and sweeps: for a graceful shutdown. */
+    async idle(): Promise<void> {
+      await outbox.idle();
+      if (sweeping) await sweeping;
+    },
+  };
+}

@@ -1,0 +1,193 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../../src/domain/clock.ts';
+import { AppError } from '../../src/domain/errors.ts';
+import { parseInput } from '../../src/http/parse.ts';
+import type { EmailProvider, EmailService, ReceiveResult } from '../../src/modules/email/email-service.ts';
+import { hasSignatureShape, isValidBasicAuth, isValidEmailSignature, isValidMailgunSignature } from './email-signature.ts';
+import { decodeFormBytes } from './form-bytes.ts';
+import { PostmarkInbound, rawFromPostmark } from './postmark-input.ts';
+
+export const EMAIL_PATHS = {
+  inbound: '/webhooks/email/inbound',
+  sendgrid: '/webhooks/email/sendgrid',
+  mailgun: '/webhooks/email/mailgun',
+  postmark: '/webhooks/email/postmark',
+} as const;
+
+/** CONTRACT §5: 25 MiB. Fastify's 1 MiB default would refuse a tenant's two phone photos. */
+export const DEFAULT_MAX_EMAIL_BYTES = 25 * 1024 * 1024;
+
+export type EmailWebhookOptions = Readonly<{
+  email: EmailService;
+  clock: Clock;
+  secrets: Readonly<{
+    /** EMAIL_WEBHOOK_SECRET: HMAC key of `/webhooks/email/inbound`. */
+    inbound: string;
+    /** Basic-auth password in the SendGrid Inbound Parse URL. */
+    sendgrid: string;
+    /** Mailgun's HTTP webhook signing key. */
+    mailgun: string;
+    /** Basic-auth password in the Postmark inbound webhook URL. */
+    postmark: string;
+  }>;
+  maxBytes?: number;
+  /** Mailgun requests older (or newer) than this are refused as replays. */
+  mailgunMaxSkewSeconds?: number;
+}>;
+
+function unauthenticated(message: string): AppError {
+  return new AppError('UNAUTHENTICATED', message);
+}
+
+function envelopeList(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  return value
+    .split(',')
+    .map((address) => address.trim().replace(/^<|>$/g, ''))
+    .filter((address) => address.includes('@'));
+}
+
+function answer(reply: FastifyReply, result: ReceiveResult) {
+  if (result.kind === 'replay') {
+    // 406 is what tells Mailgun not to retry: a replay must not come back.
+    return reply.code(406).send({ error: { code: 'CONFLICT', message: 'Replayed request refused' }, requestId: reply.request.id });
+  }
+  return reply.code(202).send({ id: result.id, status: result.status, ticket: result.ticket });
+}
+
+/**
+ * Inbound e-mail (CONTRACT §5): the raw-MIME webhook and the SendGrid, Mailgun and Postmark
+ * adapters. Each one authenticates, turns the provider's request into raw bytes plus envelope
+ * recipients, and calls the one verb `email.receive`; nothing here decides what a mail becomes.
+ */
+export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWebhookOptions): Promise<void> {
+  const { email, secrets } = options;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_EMAIL_BYTES;
+  const maxSkewMs = (options.mailgunMaxSkewSeconds ?? 300) * 1000;
+
+  // Raw MIME, HMAC over the exact bytes. Every content type is read as bytes here.
+  await app.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
+    raw.post(
+      EMAIL_PATHS.inbound,
+      {
+        bodyLimit: maxBytes,
+        schema: { hide: true },
+        // Refused before the body is read: no 25 MiB upload for a request that is not even signed.
+        onRequest: async (request) => {
+          if (!hasSignatureShape(request.headers['x-signature-256'] as string | undefined)) throw unauthenticated('Missing or malformed X-Signature-256');
+        },
+      },
+      async (request, reply) => {
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        if (!isValidEmailSignature(secrets.inbound, request.headers['x-signature-256'] as string, body)) {
+          request.log.warn({ event: 'email.signature_rejected' }, 'rejected an inbound e-mail with a wrong signature');
+          throw unauthenticated('Invalid X-Signature-256');
+        }
+        if (body.length === 0) throw new AppError('VALIDATION', 'Empty message');
+        const envelopeTo = envelopeList(request.headers['x-envelope-to']);
+        return answer(reply, await email.receive({ provider: 'raw', raw: body, envelopeTo }));
+      },
+    );
+  });
+
+  // SendGrid Inbound Parse ("POST the raw, full MIME message") and Mailgun's `…/mime` route.
+  await app.register(async (forms) => {
+    await forms.register(multipart, {
+      // Fields decoded as ISO-8859-1 map one char to one byte: the raw message survives untouched.
+      defCharset: 'latin1',
+      limits: { fieldSize: maxBytes, fileSize: maxBytes, fields: 100, files: 20, parts: 150 },
+    } as Parameters<typeof multipart>[1]);
+    forms.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) =>
+      done(null, decodeFormBytes(body as Buffer)),
+    );
+
+    forms.post(
+      EMAIL_PATHS.sendgrid,
+      {
+        bodyLimit: maxBytes,
+        schema: { hide: true },
+        onRequest: async (request) => {
+          if (!isValidBasicAuth(request.headers.authorization, secrets.sendgrid)) throw unauthenticated('SendGrid Inbound Parse needs Basic auth');
+        },
+      },
+      async (request, reply) => {
+        const fields = await readForm(request, maxBytes);
+        const raw = fields.get('email');
+        if (!raw || raw.length === 0) {
+          request.log.error({ event: 'email.sendgrid_not_raw' }, 'SendGrid posted without the raw message: enable "POST the raw, full MIME message"');
+          throw new AppError('VALIDATION', 'No `email` field: enable "POST the raw, full MIME message" in Inbound Parse');
+        }
+        let envelopeTo: string[] = [];
+        try {
+          const envelope = JSON.parse(fields.get('envelope')?.toString('utf8') ?? '{}') as { to?: unknown };
+          if (Array.isArray(envelope.to)) envelopeTo = envelope.to.filter((to): to is string => typeof to === 'string');
+        } catch {
+          // A missing or broken envelope leaves routing to the headers.
+        }
+        return answer(reply, await email.receive({ provider: 'sendgrid', raw, envelopeTo }));
+      },
+    );
+
+    forms.post(EMAIL_PATHS.mailgun, { bodyLimit: maxBytes, schema: { hide: true } }, async (request, reply) => {
+      const fields = await readForm(request, maxBytes);
+      const text = (name: string) => fields.get(name)?.toString('utf8') ?? '';
+      const [timestamp, token, signature] = [text('timestamp'), text('token'), text('signature')];
+      if (!timestamp || !token || !isValidMailgunSignature(secrets.mailgun, timestamp, token, signature)) {
+        request.log.warn({ event: 'email.signature_rejected', provider: 'mailgun' }, 'rejected a Mailgun request with a wrong signature');
+        throw unauthenticated('Invalid Mailgun signature');
+      }
+      const sentAt = Number(timestamp) * 1000;
+      if (!Number.isFinite(sentAt) || Math.abs(options.clock.now().getTime() - sentAt) > maxSkewMs) {
+        return reply.code(406).send({ error: { code: 'CONFLICT', message: 'Stale Mailgun timestamp' }, requestId: request.id });
+      }
+      const raw = fields.get('body-mime');
+      if (!raw || raw.length === 0) throw new AppError('VALIDATION', 'No `body-mime` field: point the route at the …/mime URL');
+      const envelopeTo = envelopeList(text('recipient'));
+      return answer(reply, await email.receive({ provider: 'mailgun', raw, envelopeTo, nonce: token }));
+    });
+  });
+
+  // Postmark inbound JSON. Attachments arrive base64 inside the JSON, hence the larger limit.
+  await app.register(async (json) => {
+    const jsonLimit = Math.ceil(maxBytes * 1.4) + 1024 * 1024;
+    json.post(
+      EMAIL_PATHS.postmark,
+      {
+        bodyLimit: jsonLimit,
+        schema: { hide: true },
+        onRequest: async (request) => {
+          if (!isValidBasicAuth(request.headers.authorization, secrets.postmark)) throw unauthenticated('Postmark inbound webhook needs Basic auth');
+        },
+      },
+      async (request, reply) => {
+        const payload = parseInput(PostmarkInbound, request.body, 'Postmark payload');
+        const { raw, envelopeTo } = await rawFromPostmark(payload);
+        if (raw.length > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `The message exceeds ${maxBytes} bytes`);
+        return answer(reply, await email.receive({ provider: 'postmark' satisfies EmailProvider, raw, envelopeTo }));
+      },
+    );
+  });
+}
+
+/** Every field of a multipart or urlencoded form, as bytes. File parts are read too (some relays post the MIME as a file). */
+async function readForm(request: FastifyRequest, maxBytes: number): Promise<Map<string, Buffer>> {
+  if (request.body instanceof Map) return request.body as Map<string, Buffer>;
+  if (!request.isMultipart()) throw new AppError('VALIDATION', 'Expected multipart/form-data or application/x-www-form-urlencoded');
+  const fields = new Map<string, Buffer>();
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      const content = await part.toBuffer();
+      if (!fields.has(part.fieldname)) fields.set(part.fieldname, content);
+      continue;
+    }
+    if (part.valueTruncated) throw new AppError('PAYLOAD_TOO_LARGE', `Field ${part.fieldname} exceeds ${maxBytes} bytes`);
+    const value = typeof part.value === 'string' ? part.value : String(part.value ?? '');
+    // Decoded as latin1 unless the part declared another charset: then its UTF-8 bytes are the truth.
+    const bytes = /[^\u0000-\u00ff]/.test(value) ? Buffer.from(value, 'utf8') : Buffer.from(value, 'latin1');
+    if (!fields.has(part.fieldname)) fields.set(part.fieldname, bytes);
+  }
+  return fields;
+}
