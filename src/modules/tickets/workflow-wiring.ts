@@ -11,11 +11,14 @@ import { startDeliveryWorker } from '../delivery/delivery-worker.ts';
 import type { DeliveryWorker } from '../delivery/delivery-worker.ts';
 import { createSmtpMailer } from '../delivery/email-sender.ts';
 import { postWebhook } from '../delivery/webhook-sender.ts';
+import type { TenantService } from '../tenants/tenant-service.ts';
+import { createTenantService } from '../tenants/tenant-service.ts';
+import { tenantsRoutes } from '../tenants/tenants-routes.ts';
 import type { AccessRecorder, TicketService } from './ticket-service.ts';
 import { createTicketService } from './ticket-service.ts';
 import { ticketsRoutes } from './tickets-routes.ts';
 
-export type WorkflowServices = Readonly<{ tickets: TicketService; deliveries: DeliveryService }>;
+export type WorkflowServices = Readonly<{ tickets: TicketService; deliveries: DeliveryService; tenants: TenantService }>;
 
 /**
  * The operator's workflow after the call is answered: tickets, their delivery to the agencies'
@@ -32,13 +35,21 @@ export function createWorkflow(deps: { config: Config; db: Database; clock: Cloc
     transport: { webhook: (request) => postWebhook(request), mailer: config.smtp.url ? createSmtpMailer(config.smtp.url, config.smtp.from) : undefined },
   });
   const tickets = createTicketService({ db, clock, bus, directory, accessLog: deps.accessLog, outbox: deliveries.outbox });
-  const services: WorkflowServices = { tickets, deliveries };
+  const tenants = createTenantService({
+    db,
+    clock,
+    directory,
+    accessLog: deps.accessLog,
+    previousTickets: (agency, phones, tenantCodes) => tickets.ticketsOfCaller(agency, phones, tenantCodes),
+  });
+  const services: WorkflowServices = { tickets, deliveries, tenants };
 
   return {
     services,
     routes(api: FastifyInstance) {
       ticketsRoutes(api, tickets);
       deliveryRoutes(api, deliveries);
+      tenantsRoutes(api, tenants);
     },
     /** Starts the delivery worker with the app and stops it (waiting for the run in flight) on close. */
     install(app: FastifyInstance, log: FastifyBaseLogger) {
