@@ -44,6 +44,10 @@ describe('processor access log', () => {
     expect(lines[0]).toBe('at,agency,actor_kind,actor_id,actor_name,actor_role,resource,resource_id,action,fields,count');
     expect(lines.slice(1).every((line) => line.includes(',aler-milano,'))).toBe(true);
     expect(csv.body).not.toContain('aler-pavia-lodi');
+    const day = await t.app.inject({ method: 'GET', url: '/api/v1/access-log?from=2026-11-23&to=2026-11-23', headers: clerk.headers });
+    expect(day.json().items).toHaveLength(items.length);
+    const dayBefore = await t.app.inject({ method: 'GET', url: '/api/v1/access-log?from=2026-11-22&to=2026-11-22', headers: clerk.headers });
+    expect(dayBefore.json().items).toEqual([]);
     const foreign = await t.app.inject({ method: 'GET', url: '/api/v1/access-log?agency=aler-pavia-lodi', headers: clerk.headers });
     expect(foreign.statusCode).toBe(404);
   });

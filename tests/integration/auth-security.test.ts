@@ -84,6 +84,7 @@ describe('login throttling', () => {
     expect(refusedAsWrong).toBeLessThanOrEqual(5);
     expect(statuses.filter((status) => status === 429).length).toBe(150 - refusedAsWrong);
     expect(statuses.findIndex((status) => status === 429)).toBeLessThan(10);
+    expect(Number(burst.find((response) => response.statusCode === 429)!.headers['retry-after'])).toBeGreaterThan(0);
     // Even the right password waits out the lock: nothing is learnt from a locked account.
     expect((await login('operatore1', TEST_DEMO_PASSWORD, '198.51.100.1')).statusCode).toBe(429);
     expect((await login('operatore2', TEST_DEMO_PASSWORD, '198.51.100.2')).statusCode).toBe(200);

@@ -16,7 +16,7 @@ export function accessLogRoutes(app: FastifyInstance, accessLog: AccessLog): voi
       const items = await accessLog.exportEntries(actor, {
         agency: query.agency,
         from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
+        to: query.to ? endOf(query.to) : undefined,
       });
       if (query.format === 'csv') {
         const name = `access-log-${query.agency ?? 'all'}.csv`;
@@ -25,4 +25,9 @@ export function accessLogRoutes(app: FastifyInstance, accessLog: AccessLog): voi
       return { items };
     },
   );
+}
+
+/** A date alone means the whole (UTC) day, included; a date-time is an exclusive bound. */
+function endOf(value: string): Date {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(Date.parse(`${value}T00:00:00Z`) + 24 * 60 * 60_000) : new Date(value);
 }

@@ -112,7 +112,11 @@ export async function installAuth(app: FastifyInstance, options: AuthPluginOptio
   });
 
   // Authorization failures raised anywhere (service guards included) are recorded once.
-  app.addHook('onError', async (request, _reply, error) => {
+  app.addHook('onError', async (request, reply, error) => {
+    if (error instanceof AppError && error.code === 'RATE_LIMITED') {
+      const retryAfter = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+      if (retryAfter) reply.header('retry-after', String(retryAfter));
+    }
     if (!(error instanceof AppError) || error.code !== 'FORBIDDEN' || recorded.has(error)) return;
     await securityLog.record({
       kind: 'forbidden',

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, lte, or } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { apiTokens, loginThrottle, sessions, userAgencies, users } from '../../db/schema/index.ts';
 import type { ThrottleState } from './login-throttle.ts';
@@ -130,4 +130,17 @@ export async function revokeApiToken(db: Executor, id: string, now: Date): Promi
     .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
     .returning();
   return row;
+}
+
+const STALE_MS = 30 * 24 * 60 * 60_000;
+
+/**
+ * Housekeeping on each successful login, so that nothing grows without bound and no scheduler is
+ * needed: the user's sessions ended long ago, and throttle rows idle for a day and not locked.
+ */
+export async function pruneStale(db: Executor, userId: string, now: Date): Promise<void> {
+  await db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, new Date(now.getTime() - STALE_MS))));
+  await db
+    .delete(loginThrottle)
+    .where(and(lt(loginThrottle.updatedAt, new Date(now.getTime() - 24 * 60 * 60_000)), or(isNull(loginThrottle.lockedUntil), lte(loginThrottle.lockedUntil, now))));
 }

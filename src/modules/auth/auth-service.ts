@@ -145,6 +145,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       throw new AppError('UNAUTHENTICATED', BAD_CREDENTIALS);
     }
     await releaseLoginAttempt(keys, now);
+    await repo.pruneStale(db, user.id, now);
     return user;
   }
 
@@ -153,7 +154,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     const tokenHash = sha256Hex(token);
     const row = await repo.findLiveSession(db, tokenHash, now, SESSION_IDLE_MS);
     if (!row || row.user.disabled) return null;
-    await repo.touchSession(db, row.session.id, now, TOUCH_GRANULARITY_MS);
+    if (now.getTime() - row.session.lastSeenAt.getTime() >= TOUCH_GRANULARITY_MS) await repo.touchSession(db, row.session.id, now, TOUCH_GRANULARITY_MS);
     const user = await publicUser(row.user);
     return { actor: actorOf(user), sessionId: row.session.id, tokenHash, csrfToken: csrfTokenFor(secret, token), user };
   }
@@ -212,7 +213,8 @@ export function createAuthService(deps: AuthServiceDeps) {
     async authenticateBearer(token: string): Promise<Actor | null> {
       const row = await repo.findLiveApiToken(db, sha256Hex(token));
       if (!row) return null;
-      await repo.touchApiToken(db, row.id, clock.now(), TOUCH_GRANULARITY_MS);
+      const now = clock.now();
+      if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= TOUCH_GRANULARITY_MS) await repo.touchApiToken(db, row.id, now, TOUCH_GRANULARITY_MS);
       return Object.freeze({ kind: 'token', id: row.id, name: `token:${row.name}`, role: 'agency', agencies: Object.freeze([row.agencyCode]) });
     },
 
