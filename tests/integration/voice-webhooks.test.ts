@@ -203,6 +203,21 @@ describe('idempotency and ordering', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('records 30 concurrent calls, each delivered twice at once, exactly once with identical answers', async () => {
+    const all = Array.from({ length: 30 }, (_, index) => incomingCallParams(newCallSid(), TENANT, index % 2 ? '+39800200200' : '+390240000000'));
+    const responses = await Promise.all(all.flatMap((params) => [twilioPost(t.app, '/webhooks/twilio/voice', params), twilioPost(t.app, '/webhooks/twilio/voice', params)]));
+    for (let index = 0; index < all.length; index += 1) {
+      const [first, second] = [responses[2 * index], responses[2 * index + 1]];
+      expect(first.statusCode).toBe(200);
+      expect(second.body).toBe(first.body);
+      expect(first.body).toContain('<Gather');
+    }
+    for (const params of all) {
+      expect(await eventCount(params.CallSid)).toBe(1);
+      expect((await callRow(params.CallSid)).outcome).toBe('in_menu');
+    }
+  });
+
   it('records the same menu choice once', async () => {
     const { callSid, menu } = await callAndChoose('+39800200200', '2');
     const again = await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', {

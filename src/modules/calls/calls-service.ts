@@ -10,10 +10,11 @@ import { DEFAULT_PICK_RULES, pickNextCall } from '../../domain/next-call.ts';
 import { decideMenu, parseQueueName } from '../../domain/routing.ts';
 import { closedMessageIt, isOpen } from '../../domain/schedule.ts';
 import { greetingIt } from '../../domain/voice-prompts.ts';
-import type { Database, Tx } from '../../db/client.ts';
+import type { Database, Executor, Tx } from '../../db/client.ts';
 import type { AccessLog } from '../access-log/access-log-service.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import * as repo from './calls-repo.ts';
+import { createIncomingBatcher } from './incoming-batcher.ts';
 import type { CallRow } from './calls-repo.ts';
 import type { VoiceDecision } from './voice-decisions.ts';
 
@@ -30,6 +31,8 @@ export type CallServiceDeps = Readonly<{
   /** Which queues an operator serves; the operators module answers this from their assignments. */
   queuesServedBy?: (identity: string) => Promise<readonly string[]>;
   pickRules?: PickRules;
+  /** Inside the transaction that changed a call: keeps report rollups of sealed days exact (reports module). */
+  afterCallChange?: (executor: Executor, call: CallRow) => Promise<void>;
 }>;
 
 export type CallService = ReturnType<typeof createCallService>;
@@ -39,6 +42,7 @@ type StepResult = { decision: VoiceDecision; call: CallRow | null; fresh: boolea
 export function createCallService(deps: CallServiceDeps) {
   const { db, directory, clock, bus } = deps;
   const pickRules = deps.pickRules ?? DEFAULT_PICK_RULES;
+  const incoming = createIncomingBatcher(db);
 
   function publish(type: string, call: CallRow | null, extra: Record<string, unknown> = {}) {
     if (!call) return;
@@ -67,6 +71,7 @@ export function createCallService(deps: CallServiceDeps) {
         return { decision: claim.decision ?? { kind: 'ack' }, call: (await repo.findCallBySid(tx, params.callSid)) ?? null, fresh: false };
       }
       const { decision, call } = await apply(tx, now);
+      if (call && deps.afterCallChange) await deps.afterCallChange(tx, call);
       await repo.storeDecision(tx, claim.eventId, decision);
       return { decision, call, fresh: true };
     });
@@ -76,7 +81,8 @@ export function createCallService(deps: CallServiceDeps) {
     /**
      * "A call comes in": route by the dialled number, enforce the opening window, offer the menu.
      * The decision needs no query (the directory is in memory), so the step is recorded in a
-     * single statement: this is the path every call takes and Twilio's clock is running.
+     * single statement shared with the calls arriving at the same moment (group commit): this is
+     * the path every call takes while Twilio's clock is running.
      */
     async receiveIncomingCall(params: CallParams, payload: Record<string, unknown>, at?: Date): Promise<VoiceDecision> {
       const now = at ?? clock.now();
@@ -94,9 +100,11 @@ export function createCallService(deps: CallServiceDeps) {
         outcome: OUTCOME_OF_INCOMING[decision.kind],
         updatedAt: now,
       };
-      const recorded = await repo.recordIncomingOnce(db, { call, payload, response: JSON.stringify(decision), occurredAt: now });
+      const recorded = await incoming.record({ call, payload, response: JSON.stringify(decision), occurredAt: now });
       if (!recorded.fresh) return recorded.storedResponse ? (JSON.parse(recorded.storedResponse) as VoiceDecision) : decision;
       const row = { ...emptyCallRow(), ...call, id: recorded.callId } as CallRow;
+      // Only a step replayed hours late touches the rollup; a live call returns at once.
+      if (deps.afterCallChange) await deps.afterCallChange(db, row);
       publish(row.outcome === 'in_menu' ? 'call.ringing' : 'call.settled', row);
       return decision;
     },
