@@ -86,7 +86,6 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
           request.log.warn({ event: 'email.signature_rejected' }, 'rejected an inbound e-mail with a wrong signature');
           throw unauthenticated('Invalid X-Signature-256');
         }
-        if (body.length === 0) throw new AppError('VALIDATION', 'Empty message');
         const envelopeTo = envelopeList(request.headers['x-envelope-to']);
         return answer(reply, await email.receive({ provider: 'raw', raw: body, envelopeTo }));
       },

@@ -56,7 +56,14 @@ const MAIL_HEADER_NAMES = ['from', 'to', 'cc', 'subject', 'date', 'message-id', 
 
 /** Parses a raw message. Throws only when mailparser itself gives up; callers quarantine then. */
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
-  const outer = await parseOne(raw);
+  let outer = await parseOne(raw);
+  if (outer.email.text === '' && outer.email.attachments.length === 0 && /^multipart\//i.test(outer.email.contentType ?? '')) {
+    // The declared boundary never occurs: mail written by hand or mangled by a relay. Parse again
+    // with the boundary the body really uses, or at least keep the body as text.
+    const repaired = repairBoundary(raw);
+    if (repaired) outer = await parseOne(repaired);
+    if (outer.email.text === '' && outer.email.attachments.length === 0) outer = { ...outer, email: { ...outer.email, text: bodyAsText(raw) } };
+  }
   const headers = outer.headers;
   const receipt = first(headers, 'x-ricevuta');
   if (receipt) {
@@ -128,6 +135,32 @@ async function parseOne(raw: Buffer): Promise<{ mail: ParsedMail; headers: Map<s
     pec: null,
   };
   return { mail, headers, email };
+}
+
+function headerEnd(raw: Buffer): number {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
+  return lf >= 0 ? lf + 2 : raw.length;
+}
+
+/** The boundary the body actually uses (the most frequent `--token` line), put into the top-level header. */
+export function repairBoundary(raw: Buffer): Buffer | null {
+  const end = headerEnd(raw);
+  const head = raw.subarray(0, end).toString('latin1');
+  const body = raw.subarray(end, end + 1024 * 1024).toString('latin1');
+  const counts = new Map<string, number>();
+  for (const match of body.matchAll(/^--([^\s]{6,70}?)(?:--)?[ \t]*\r?$/gm)) counts.set(match[1], (counts.get(match[1]) ?? 0) + 1);
+  const [boundary] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
+  if (!boundary || !/boundary\s*=/i.test(head)) return null;
+  const fixedHead = head.replace(/boundary\s*=\s*("[^"]*"|[^;\s]+)/i, `boundary="${boundary.replace(/"/g, '')}"`);
+  return Buffer.concat([Buffer.from(fixedHead, 'latin1'), raw.subarray(end)]);
+}
+
+function bodyAsText(raw: Buffer): string {
+  const body = raw.subarray(headerEnd(raw), headerEnd(raw) + MAX_TEXT_CHARS);
+  const utf8 = body.toString('utf8');
+  return (utf8.includes('\ufffd') ? body.toString('latin1') : utf8).replace(/\r\n?/g, '\n').replace(/\u0000/g, '').trim();
 }
 
 function bodyText(mail: ParsedMail): string {
