@@ -1,0 +1,133 @@
+import { DateTime } from 'luxon';
+import type { Clock } from '../../domain/clock.ts';
+import type { Database, Executor } from '../../db/client.ts';
+import { buildRollupCells } from '../../domain/kpi-cells.ts';
+import { instantsOfDays, localSlot } from '../../domain/kpi.ts';
+import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import * as repo from './reports-repo.ts';
+
+/**
+ * The hourly rollup covers each agency's *sealed* days; reports read later days from `calls`.
+ *
+ * Why sealed days rather than updating the rollup on every webhook: the live path (a call coming
+ * in, Twilio's 15 s clock running) stays free of report work, and today's few thousand calls are
+ * cheap to count raw. A local day is sealed once it ended SEAL_LAG ago (Twilio ends calls after
+ * 4 hours by default): the first report after that builds it from `calls` and moves the watermark.
+ *
+ * A call of a sealed day that still changes (a late status callback, a step replayed from the
+ * journal after a database outage) recomputes its whole local hour in the same transaction as the
+ * change, from `calls`: right whatever happened before, the longest wait included, which a delta
+ * could not take back. That hour is a few hundred rows at most, read through
+ * `calls_agency_started_idx`. Calls younger than SEAL_LAG cannot belong to a sealed day, so live
+ * traffic never pays for this.
+ */
+export const SEAL_LAG_MS = 6 * 3600_000;
+
+// The calls of one local hour lie within this distance of any of them, even on the night the clocks
+// go back (that hour happens twice).
+const SLOT_REACH_MS = 3 * 3600_000;
+
+export type CallRollup = Readonly<{
+  /** Called by the call service after it changed a call, inside the same transaction. */
+  afterCallChange(executor: Executor, call: { agencyCode: string | null; startedAt: Date }): Promise<void>;
+  /** Seals every day that may be sealed now; answers the last sealed local day (null: none yet). */
+  seal(db: Database, agency: string, onMonth?: (chunk: { from: string; to: string }) => void): Promise<string | null>;
+  /** Recompute sealed days [from, to] of one agency from `calls` (after an import or a time-zone change). */
+  rebuildDays(db: Database, range: { agency: string; from: string; to: string }, onMonth?: (chunk: { from: string; to: string }) => void): Promise<{ cells: number }>;
+}>;
+
+export function createCallRollup(deps: { directory: AgencyDirectory; clock: Clock; sealLagMs?: number }): CallRollup {
+  const sealLagMs = deps.sealLagMs ?? SEAL_LAG_MS;
+  const timezoneOf = (agency: string) => {
+    const timezone = deps.directory.agency(agency)?.timezone;
+    if (!timezone) throw new Error(`Unknown agency ${agency}`);
+    return timezone;
+  };
+
+  /** Replaces the rollup rows of local days [from, to] with what `calls` says; caller holds the agency lock. */
+  async function rebuildChunk(tx: Executor, agency: string, timezone: string, chunk: { from: string; to: string }): Promise<number> {
+    const { start, end } = instantsOfDays(chunk.from, chunk.to, timezone);
+    await repo.deleteRollupDays(tx, agency, chunk.from, chunk.to);
+    const cells = buildRollupCells(await repo.factGroups(tx, { agency, timezone, start, end }));
+    await repo.insertRollupCells(tx, agency, cells);
+    return cells.length;
+  }
+
+  return {
+    async afterCallChange(executor, call) {
+      if (!call.agencyCode || deps.clock.now().getTime() - call.startedAt.getTime() < sealLagMs) return;
+      const agency = call.agencyCode;
+      const timezone = deps.directory.agency(agency)?.timezone;
+      if (!timezone) return;
+      const slot = localSlot(call.startedAt, timezone);
+      // A savepoint when the executor is already a transaction, so the hour is replaced as a whole.
+      await executor.transaction(async (tx) => {
+        await repo.lockRollupSlot(tx, agency, slot);
+        await repo.deleteRollupSlot(tx, agency, slot);
+        const groups = await repo.factGroups(tx, {
+          agency,
+          timezone,
+          start: new Date(call.startedAt.getTime() - SLOT_REACH_MS),
+          end: new Date(call.startedAt.getTime() + SLOT_REACH_MS),
+          slot,
+        });
+        await repo.insertRollupCells(tx, agency, buildRollupCells(groups));
+      });
+    },
+
+    async seal(db, agency, onMonth) {
+      const timezone = timezoneOf(agency);
+      const now = deps.clock.now();
+      const target = DateTime.fromMillis(now.getTime() - sealLagMs, { zone: timezone }).startOf('day').minus({ days: 1 }).toISODate()!;
+      const current = await repo.rollupWatermark(db, agency);
+      if (current !== null && current >= target) return current;
+      let from: string;
+      if (current !== null) {
+        from = DateTime.fromISO(current, { zone: 'UTC' }).plus({ days: 1 }).toISODate()!;
+      } else {
+        const earliest = await repo.earliestCallAt(db, agency);
+        from = earliest ? localSlot(earliest, timezone).date : target;
+      }
+      // One transaction per month keeps memory flat and lets live traffic in between.
+      for (const chunk of monthChunks(from, target)) {
+        await db.transaction(async (tx) => {
+          await repo.lockRollupAgency(tx, agency);
+          const sealed = await repo.rollupWatermark(tx, agency);
+          if (sealed !== null && sealed >= chunk.to) return;
+          await rebuildChunk(tx, agency, timezone, chunk);
+          await repo.setRollupWatermark(tx, agency, chunk.to, now);
+        });
+        onMonth?.(chunk);
+      }
+      if (from > target) await db.transaction((tx) => repo.setRollupWatermark(tx, agency, target, now));
+      return target;
+    },
+
+    async rebuildDays(db, range, onMonth) {
+      const timezone = timezoneOf(range.agency);
+      let cells = 0;
+      for (const chunk of monthChunks(range.from, range.to)) {
+        cells += await db.transaction(async (tx) => {
+          await repo.lockRollupAgency(tx, range.agency);
+          return rebuildChunk(tx, range.agency, timezone, chunk);
+        });
+        onMonth?.(chunk);
+      }
+      return { cells };
+    },
+  };
+}
+
+/** [from, to] cut at month ends; empty when from > to. */
+export function monthChunks(from: string, to: string): { from: string; to: string }[] {
+  const chunks: { from: string; to: string }[] = [];
+  let start = DateTime.fromISO(from, { zone: 'UTC' });
+  const last = DateTime.fromISO(to, { zone: 'UTC' });
+  while (start <= last) {
+    const monthEnd = start.endOf('month').startOf('day');
+    const end = monthEnd < last ? monthEnd : last;
+    chunks.push({ from: start.toISODate()!, to: end.toISODate()! });
+    start = end.plus({ days: 1 });
+  }
+  return chunks;
+}

@@ -1,0 +1,134 @@
+import type { CallReport } from '../../domain/kpi.ts';
+
+/**
+ * The call report as a CSV that Italian Excel opens as it is: UTF-8 with a BOM (or accents turn
+ * into mojibake), `;` between fields (the comma is the decimal separator), decimal commas, CRLF,
+ * one section per table with a blank line between.
+ */
+
+type Cell = string | number | boolean | null;
+
+const BOM = '\uFEFF';
+
+function formatCell(value: Cell): string {
+  if (value === null) return '';
+  if (typeof value === 'boolean') return value ? 'sì' : 'no';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value).replace('.', ',');
+  // A leading = + - @ would make Excel evaluate a formula (CSV injection).
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[";\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function line(cells: readonly Cell[]): string {
+  return cells.map(formatCell).join(';');
+}
+
+const QUEUE_LABELS: Record<string, string> = { maintenance: 'Manutenzione', heating: 'Riscaldamento', admin: 'Pratiche amministrative' };
+
+function totalsSection(title: string, report: CallReport): string[] {
+  const t = report.totals;
+  return [
+    title,
+    line(['Indicatore', 'Valore']),
+    line(['Chiamate', t.calls]),
+    line(['Fuori orario', t.outOfHours]),
+    line(['Offerte (in orario)', t.offered]),
+    line(['Entrate in coda', t.queued]),
+    line(['Risposte', t.answered]),
+    line(['Abbandonate', t.abandoned]),
+    line(['Abbandoni brevi', t.shortAbandoned]),
+    line([`Risposte entro ${report.parameters.serviceLevelSeconds} s`, t.answeredWithinServiceLevel]),
+    line(['Livello di servizio %', t.serviceLevelPct]),
+    line(['Obiettivo raggiunto', t.serviceLevelTargetMet]),
+    line(['Tasso di abbandono %', t.abandonRatePct]),
+    line(['Attesa media risposta (s)', t.asaSeconds]),
+    line(['Attesa massima (s)', t.maxWaitSeconds]),
+    line(['Durata media conversazione (s)', t.ahtSeconds]),
+    line(['E-mail', t.emails]),
+    line(['Segnalazioni', t.tickets]),
+  ];
+}
+
+export function callReportCsv(report: CallReport & { agencyName?: string; previousYear?: CallReport }): string {
+  const lines: string[] = [
+    line(['Rapporto chiamate', report.agencyName ? `${report.agencyName} (${report.agency})` : report.agency]),
+    line(['Dal', report.from]),
+    line(['Al', report.to]),
+    line(['Fuso orario', report.timezone]),
+    line(['Soglia livello di servizio (s)', report.parameters.serviceLevelSeconds]),
+    line(['Soglia abbandono breve (s)', report.parameters.shortAbandonSeconds]),
+    line(['Obiettivo livello di servizio %', report.parameters.serviceLevelTargetPct]),
+    '',
+    ...totalsSection('Totali', report),
+    '',
+    'Per coda',
+    line([
+      'Coda',
+      'In coda',
+      'Risposte',
+      'Abbandonate',
+      'Abbandoni brevi',
+      'Risposte entro soglia',
+      'Livello di servizio %',
+      'Tasso di abbandono %',
+      'Attesa media risposta (s)',
+      'Attesa massima (s)',
+      'Durata media conversazione (s)',
+    ]),
+    ...Object.entries(report.byQueue).map(([queue, row]) =>
+      line([
+        QUEUE_LABELS[queue] ?? queue,
+        row.queued,
+        row.answered,
+        row.abandoned,
+        row.shortAbandoned,
+        row.answeredWithinServiceLevel,
+        row.serviceLevelPct,
+        row.abandonRatePct,
+        row.asaSeconds,
+        row.maxWaitSeconds,
+        row.ahtSeconds,
+      ]),
+    ),
+    '',
+    'Per canale',
+    line(['Canale', 'Chiamate', 'Fuori orario', 'Offerte', 'In coda', 'Risposte', 'Abbandonate', 'Abbandoni brevi', 'Livello di servizio %', 'Tasso di abbandono %', 'Attesa media risposta (s)', 'E-mail', 'Segnalazioni']),
+    ...(['numero_verde', 'landline'] as const).map((channel) => {
+      const row = report.byChannel[channel];
+      return line([
+        channel === 'numero_verde' ? 'Numero verde' : 'Rete fissa',
+        row.calls,
+        row.outOfHours,
+        row.offered,
+        row.queued,
+        row.answered,
+        row.abandoned,
+        row.shortAbandoned,
+        row.serviceLevelPct,
+        row.abandonRatePct,
+        row.asaSeconds,
+        null,
+        null,
+      ]);
+    }),
+    line(['E-mail', null, null, null, null, null, null, null, null, null, null, report.byChannel.email.emails, report.byChannel.email.tickets]),
+    '',
+    'Per giorno',
+    line(['Data', 'Chiamate', 'Fuori orario', 'Risposte', 'Abbandonate', 'E-mail', 'In coda', 'Abbandoni brevi', 'Segnalazioni']),
+    ...report.byDay.map((row) => line([row.date, row.calls, row.outOfHours, row.answered, row.abandoned, row.emails, row.queued, row.shortAbandoned, row.tickets])),
+    '',
+    'Per ora del giorno',
+    line(['Ora', 'Chiamate', 'Risposte', 'Abbandonate', 'Fuori orario', 'In coda', 'Abbandoni brevi', 'Risposte entro soglia']),
+    ...report.byHour.map((row) =>
+      line([row.hour, row.calls, row.answered, row.abandoned, row.outOfHours, row.queued, row.shortAbandoned, row.answeredWithinServiceLevel]),
+    ),
+  ];
+  if (report.previousYear) {
+    lines.push('', ...totalsSection(`Stesso periodo dell'anno precedente (${report.previousYear.from} – ${report.previousYear.to})`, report.previousYear));
+  }
+  return `${BOM}${lines.join('\r\n')}\r\n`;
+}
+
+export function callReportFilename(report: CallReport): string {
+  return `chiamate-${report.agency}-${report.from}-${report.to}.csv`;
+}

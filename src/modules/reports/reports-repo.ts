@@ -1,0 +1,407 @@
+import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { agencyContracts, callRollupHourly, callRollupWatermarks, calls, inboundEmails, statements, tickets } from '../../db/schema/index.ts';
+import type { FactGroup, RollupCell } from '../../domain/kpi-cells.ts';
+import type { CallTally, KpiParameters, ReportDimensions } from '../../domain/kpi.ts';
+import { emptyDimensions, HANGUP_OUTCOMES, QUEUED_OUTCOMES } from '../../domain/kpi.ts';
+
+/**
+ * Report queries. The SQL here repeats the definitions of `tallyCall` (src/domain/kpi.ts) so that
+ * Postgres does the counting; tests/integration/reports-*.test.ts hold both to the same answers.
+ */
+
+export type StatementRow = typeof statements.$inferSelect;
+export type ContractRow = typeof agencyContracts.$inferSelect;
+
+/** PGlite answers `{ rows }`, postgres.js an array of rows. */
+async function rowsOf<T>(db: Executor, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+const inList = (values: readonly string[]) =>
+  sql.join(
+    values.map((value) => sql`${value}`),
+    sql`, `,
+  );
+const QUEUED = inList(QUEUED_OUTCOMES);
+const HANGUP = inList(HANGUP_OUTCOMES);
+
+type DimensionRow = {
+  g: number;
+  d: string | null;
+  h: number | null;
+  q: string | null;
+  k: string | null;
+  calls: number;
+  out_of_hours: number;
+  queued: number;
+  answered: number;
+  abandoned: number;
+  short_abandoned: number;
+  within_sl: number;
+  wait_sum: number;
+  talk_sum: number;
+  talk_count: number;
+  max_wait: number | null;
+};
+
+// grouping(d, h, q, k): a bit is set for every column the row is NOT grouped by.
+const GROUPED_BY_NOTHING = 15;
+const GROUPED_BY_DAY = 7;
+const GROUPED_BY_HOUR = 11;
+const GROUPED_BY_QUEUE = 13;
+const GROUPED_BY_CHANNEL = 14;
+
+function dimensionsOf(rows: readonly DimensionRow[]): ReportDimensions {
+  const dims = emptyDimensions();
+  for (const row of rows) {
+    const tally: CallTally = {
+      calls: Number(row.calls),
+      outOfHours: Number(row.out_of_hours),
+      queued: Number(row.queued),
+      answered: Number(row.answered),
+      abandoned: Number(row.abandoned),
+      shortAbandoned: Number(row.short_abandoned),
+      answeredWithinServiceLevel: Number(row.within_sl),
+      answeredWaitSeconds: Number(row.wait_sum),
+      talkSeconds: Number(row.talk_sum),
+      talkCount: Number(row.talk_count),
+      maxWaitSeconds: row.max_wait === null ? null : Number(row.max_wait),
+    };
+    const g = Number(row.g);
+    if (g === GROUPED_BY_NOTHING) dims.total = tally;
+    else if (g === GROUPED_BY_DAY && row.d !== null) dims.byDay.set(row.d, tally);
+    else if (g === GROUPED_BY_HOUR && row.h !== null) dims.byHour.set(Number(row.h), tally);
+    else if (g === GROUPED_BY_QUEUE && row.q !== null) dims.byQueue.set(row.q, tally);
+    else if (g === GROUPED_BY_CHANNEL && row.k !== null) dims.byChannel.set(row.k, tally);
+  }
+  return dims;
+}
+
+export type DayRange = Readonly<{ agency: string; timezone: string; from: string; to: string; start: Date; end: Date }>;
+
+/** The reference path: every call of the range, counted by Postgres. */
+export async function rawDimensions(db: Executor, range: DayRange, params: KpiParameters): Promise<ReportDimensions> {
+  const { serviceLevelSeconds: S, shortAbandonSeconds: A } = params;
+  const rows = await rowsOf<DimensionRow>(
+    db,
+    sql`with f as (
+      select to_char(${calls.startedAt} at time zone ${range.timezone}, 'YYYY-MM-DD') as d,
+             extract(hour from ${calls.startedAt} at time zone ${range.timezone})::int as h,
+             ${calls.category} as q, ${calls.numberKind} as k, ${calls.outcome} as o,
+             greatest(coalesce(${calls.queueTimeSeconds}, 0), 0) as w, ${calls.talkSeconds} as t
+      from ${calls}
+      where ${calls.agencyCode} = ${range.agency}
+        and ${calls.startedAt} >= ${range.start.toISOString()}::timestamptz and ${calls.startedAt} < ${range.end.toISOString()}::timestamptz
+    )
+    select grouping(d, h, q, k) as g, d, h, q, k,
+      count(*)::int as calls,
+      (count(*) filter (where o = 'out_of_hours'))::int as out_of_hours,
+      (count(*) filter (where o in (${QUEUED})))::int as queued,
+      (count(*) filter (where o = 'answered'))::int as answered,
+      (count(*) filter (where o in (${HANGUP}) and w >= ${A}::int))::int as abandoned,
+      (count(*) filter (where o in (${HANGUP}) and w < ${A}::int))::int as short_abandoned,
+      (count(*) filter (where o = 'answered' and w <= ${S}::int))::int as within_sl,
+      coalesce(sum(w) filter (where o = 'answered'), 0)::float8 as wait_sum,
+      coalesce(sum(t) filter (where o = 'answered'), 0)::float8 as talk_sum,
+      (count(t) filter (where o = 'answered'))::int as talk_count,
+      (max(w) filter (where o = 'answered' or (o in (${HANGUP}) and w >= ${A}::int)))::int as max_wait
+    from f
+    group by grouping sets ((), (d), (h), (q), (k))`,
+  );
+  return dimensionsOf(rows);
+}
+
+/** Hang-ups shorter than A seconds in a rollup row: element A (1-based) counts waits <= A - 1. */
+function shortAbandonsOfRow(shortAbandonSeconds: number): SQL {
+  if (shortAbandonSeconds <= 0) return sql`0`;
+  return sql`coalesce(${callRollupHourly.hangupWaitLe}[${shortAbandonSeconds}::int], ${callRollupHourly.hangups})`;
+}
+
+/** The fast path: the same figures from the hourly rollup (thresholds within the rollup caps). */
+export async function rollupDimensions(db: Executor, range: DayRange, params: KpiParameters): Promise<ReportDimensions> {
+  const { serviceLevelSeconds: S, shortAbandonSeconds: A } = params;
+  const r = callRollupHourly;
+  const rows = await rowsOf<DimensionRow>(
+    db,
+    sql`with f as (
+      select to_char(${r.localDate}, 'YYYY-MM-DD') as d, ${r.localHour}::int as h,
+             nullif(${r.category}, '') as q, nullif(${r.numberKind}, '') as k,
+             ${r.calls} as calls, ${r.outOfHours} as out_of_hours, ${r.queued} as queued, ${r.answered} as answered,
+             ${r.hangups} as hangups, ${shortAbandonsOfRow(A)} as short_abandoned,
+             coalesce(${r.answeredWaitLe}[${S + 1}::int], ${r.answered}) as within_sl,
+             ${r.answeredWaitSum} as wait_sum, ${r.talkSum} as talk_sum, ${r.talkCount} as talk_count,
+             greatest(${r.answeredWaitMax}, case when ${r.hangupWaitMax} >= ${A}::int then ${r.hangupWaitMax} end) as max_wait
+      from ${r}
+      where ${r.agencyCode} = ${range.agency} and ${r.localDate} >= ${range.from}::date and ${r.localDate} <= ${range.to}::date
+    )
+    select grouping(d, h, q, k) as g, d, h, q, k,
+      coalesce(sum(calls), 0)::int as calls,
+      coalesce(sum(out_of_hours), 0)::int as out_of_hours,
+      coalesce(sum(queued), 0)::int as queued,
+      coalesce(sum(answered), 0)::int as answered,
+      coalesce(sum(hangups - short_abandoned), 0)::int as abandoned,
+      coalesce(sum(short_abandoned), 0)::int as short_abandoned,
+      coalesce(sum(within_sl), 0)::int as within_sl,
+      coalesce(sum(wait_sum), 0)::float8 as wait_sum,
+      coalesce(sum(talk_sum), 0)::float8 as talk_sum,
+      coalesce(sum(talk_count), 0)::int as talk_count,
+      max(max_wait)::int as max_wait
+    from f
+    group by grouping sets ((), (d), (h), (q), (k))`,
+  );
+  return dimensionsOf(rows);
+}
+
+export type MonthRow = { month: string; calls: number; outOfHours: number; answered: number; abandoned: number; shortAbandoned: number };
+
+type RawMonthRow = { m: string; calls: number; out_of_hours: number; answered: number; abandoned: number; short_abandoned: number };
+
+const toMonthRows = (rows: RawMonthRow[]): MonthRow[] =>
+  rows.map((row) => ({
+    month: row.m,
+    calls: Number(row.calls),
+    outOfHours: Number(row.out_of_hours),
+    answered: Number(row.answered),
+    abandoned: Number(row.abandoned),
+    shortAbandoned: Number(row.short_abandoned),
+  }));
+
+/** Monthly volumes from the rollup: the 36-month trend reads some 10^5 rows instead of millions of calls. */
+export async function rollupMonths(db: Executor, range: DayRange, params: KpiParameters): Promise<MonthRow[]> {
+  const r = callRollupHourly;
+  const rows = await rowsOf<RawMonthRow>(
+    db,
+    sql`select to_char(${r.localDate}, 'YYYY-MM') as m,
+        sum(${r.calls})::int as calls, sum(${r.outOfHours})::int as out_of_hours, sum(${r.answered})::int as answered,
+        sum(${r.hangups} - ${shortAbandonsOfRow(params.shortAbandonSeconds)})::int as abandoned,
+        sum(${shortAbandonsOfRow(params.shortAbandonSeconds)})::int as short_abandoned
+      from ${r}
+      where ${r.agencyCode} = ${range.agency} and ${r.localDate} >= ${range.from}::date and ${r.localDate} <= ${range.to}::date
+      group by 1 order by 1`,
+  );
+  return toMonthRows(rows);
+}
+
+export async function rawMonths(db: Executor, range: DayRange, params: KpiParameters): Promise<MonthRow[]> {
+  const A = params.shortAbandonSeconds;
+  const rows = await rowsOf<RawMonthRow>(
+    db,
+    sql`with f as (
+      select to_char(${calls.startedAt} at time zone ${range.timezone}, 'YYYY-MM') as m, ${calls.outcome} as o,
+             greatest(coalesce(${calls.queueTimeSeconds}, 0), 0) as w
+      from ${calls}
+      where ${calls.agencyCode} = ${range.agency}
+        and ${calls.startedAt} >= ${range.start.toISOString()}::timestamptz and ${calls.startedAt} < ${range.end.toISOString()}::timestamptz
+    )
+    select m, count(*)::int as calls,
+      (count(*) filter (where o = 'out_of_hours'))::int as out_of_hours,
+      (count(*) filter (where o = 'answered'))::int as answered,
+      (count(*) filter (where o in (${HANGUP}) and w >= ${A}::int))::int as abandoned,
+      (count(*) filter (where o in (${HANGUP}) and w < ${A}::int))::int as short_abandoned
+    from f group by m order by m`,
+  );
+  return toMonthRows(rows);
+}
+
+/**
+ * E-mails counted as contacts: distinct inbound messages of the agency that opened or joined a
+ * ticket. Duplicates, automatic replies, bounces, PEC receipts and quarantined mail are not
+ * contacts from a person (yet), so they are left out.
+ */
+const COUNTED_EMAIL_STATUSES = ['ticket', 'appended'] as const;
+
+export type CountByKey = { key: string; channel?: string; n: number };
+
+export async function emailCounts(db: Executor, range: DayRange, bucket: 'day' | 'month'): Promise<CountByKey[]> {
+  const format = bucket === 'day' ? 'YYYY-MM-DD' : 'YYYY-MM';
+  const rows = await rowsOf<{ key: string; n: number }>(
+    db,
+    sql`select to_char(${inboundEmails.receivedAt} at time zone ${range.timezone}, ${format}) as key, count(*)::int as n
+      from ${inboundEmails}
+      where ${inboundEmails.agencyCode} = ${range.agency}
+        and ${inboundEmails.receivedAt} >= ${range.start.toISOString()}::timestamptz and ${inboundEmails.receivedAt} < ${range.end.toISOString()}::timestamptz
+        and ${inboundEmails.status} in (${inList(COUNTED_EMAIL_STATUSES)})
+      group by 1`,
+  );
+  return rows.map((row) => ({ key: row.key, n: Number(row.n) }));
+}
+
+/** Tickets opened in the range, whatever their channel (voice tickets are typed in by operators). */
+export async function ticketCounts(db: Executor, range: DayRange, bucket: 'day' | 'month'): Promise<CountByKey[]> {
+  const format = bucket === 'day' ? 'YYYY-MM-DD' : 'YYYY-MM';
+  const rows = await rowsOf<{ key: string; channel: string; n: number }>(
+    db,
+    sql`select to_char(${tickets.createdAt} at time zone ${range.timezone}, ${format}) as key, ${tickets.channel} as channel, count(*)::int as n
+      from ${tickets}
+      where ${tickets.agencyCode} = ${range.agency}
+        and ${tickets.createdAt} >= ${range.start.toISOString()}::timestamptz and ${tickets.createdAt} < ${range.end.toISOString()}::timestamptz
+      group by 1, 2`,
+  );
+  return rows.map((row) => ({ key: row.key, channel: row.channel, n: Number(row.n) }));
+}
+
+/* ---------- rollup maintenance ---------- */
+
+type FactGroupRow = {
+  local_date: string;
+  local_hour: number;
+  category: string | null;
+  number_kind: string | null;
+  outcome: string;
+  wait: number;
+  n: number;
+  talk_sum: number;
+  talk_count: number;
+};
+
+/** Calls of [start, end) grouped by cell, outcome and wait; optionally only one local hour. */
+export async function factGroups(
+  db: Executor,
+  filter: { agency: string; timezone: string; start: Date; end: Date; slot?: { date: string; hour: number } },
+): Promise<FactGroup[]> {
+  const local = sql`(${calls.startedAt} at time zone ${filter.timezone})`;
+  const slot = filter.slot
+    ? sql`and to_char(${local}, 'YYYY-MM-DD') = ${filter.slot.date} and extract(hour from ${local})::int = ${filter.slot.hour}::int`
+    : sql``;
+  const rows = await rowsOf<FactGroupRow>(
+    db,
+    sql`select to_char(${local}, 'YYYY-MM-DD') as local_date, extract(hour from ${local})::int as local_hour,
+        ${calls.category} as category, ${calls.numberKind} as number_kind, ${calls.outcome} as outcome,
+        greatest(coalesce(${calls.queueTimeSeconds}, 0), 0)::int as wait,
+        count(*)::int as n, coalesce(sum(${calls.talkSeconds}), 0)::float8 as talk_sum, count(${calls.talkSeconds})::int as talk_count
+      from ${calls}
+      where ${calls.agencyCode} = ${filter.agency}
+        and ${calls.startedAt} >= ${filter.start.toISOString()}::timestamptz and ${calls.startedAt} < ${filter.end.toISOString()}::timestamptz
+        ${slot}
+      group by 1, 2, 3, 4, 5, 6`,
+  );
+  return rows.map((row) => ({
+    localDate: row.local_date,
+    localHour: Number(row.local_hour),
+    category: row.category,
+    numberKind: row.number_kind,
+    outcome: row.outcome,
+    waitSeconds: Number(row.wait),
+    count: Number(row.n),
+    talkSum: Number(row.talk_sum),
+    talkCount: Number(row.talk_count),
+  }));
+}
+
+// Two-key advisory locks live apart from the one-key lock the migrator takes. A live refresh holds
+// the agency's lock shared and its hour's lock exclusively; a bulk rebuild holds the agency's lock
+// exclusively, so neither overwrites what the other just computed.
+const AGENCY_LOCK_CLASS = 70_071;
+const SLOT_LOCK_CLASS = 70_072;
+
+/** Serialises recomputations of one agency's local hour until the transaction ends. */
+export async function lockRollupSlot(tx: Executor, agency: string, slot: { date: string; hour: number }): Promise<void> {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock_shared(${AGENCY_LOCK_CLASS}::int, hashtext(${agency})),
+               pg_advisory_xact_lock(${SLOT_LOCK_CLASS}::int, hashtext(${`${agency}|${slot.date}|${slot.hour}`}))`,
+  );
+}
+
+/** Keeps live refreshes of the agency out until the transaction ends. */
+export async function lockRollupAgency(tx: Executor, agency: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${AGENCY_LOCK_CLASS}::int, hashtext(${agency}))`);
+}
+
+export async function deleteRollupSlot(tx: Executor, agency: string, slot: { date: string; hour: number }): Promise<void> {
+  await tx
+    .delete(callRollupHourly)
+    .where(and(eq(callRollupHourly.agencyCode, agency), eq(callRollupHourly.localDate, slot.date), eq(callRollupHourly.localHour, slot.hour)));
+}
+
+export async function deleteRollupDays(tx: Executor, agency: string, from: string, to: string): Promise<number> {
+  const deleted = await tx
+    .delete(callRollupHourly)
+    .where(and(eq(callRollupHourly.agencyCode, agency), gte(callRollupHourly.localDate, from), lte(callRollupHourly.localDate, to)))
+    .returning({ hour: callRollupHourly.localHour });
+  return deleted.length;
+}
+
+export async function rollupWatermark(db: Executor, agency: string): Promise<string | null> {
+  const [row] = await db.select({ sealedThrough: callRollupWatermarks.sealedThrough }).from(callRollupWatermarks).where(eq(callRollupWatermarks.agencyCode, agency));
+  return row?.sealedThrough ?? null;
+}
+
+export async function setRollupWatermark(tx: Executor, agency: string, sealedThrough: string, at: Date): Promise<void> {
+  await tx
+    .insert(callRollupWatermarks)
+    .values({ agencyCode: agency, sealedThrough, sealedAt: at })
+    .onConflictDoUpdate({ target: callRollupWatermarks.agencyCode, set: { sealedThrough, sealedAt: at } });
+}
+
+export async function earliestCallAt(db: Executor, agency: string): Promise<Date | null> {
+  const [row] = await db.select({ startedAt: calls.startedAt }).from(calls).where(eq(calls.agencyCode, agency)).orderBy(asc(calls.startedAt)).limit(1);
+  return row?.startedAt ?? null;
+}
+
+const INSERT_CHUNK = 1000;
+
+export async function insertRollupCells(tx: Executor, agency: string, cells: readonly RollupCell[]): Promise<void> {
+  for (let index = 0; index < cells.length; index += INSERT_CHUNK) {
+    await tx.insert(callRollupHourly).values(cells.slice(index, index + INSERT_CHUNK).map((cell) => ({ ...cell, agencyCode: agency })));
+  }
+}
+
+export async function readRollupCells(db: Executor, agency: string): Promise<(typeof callRollupHourly.$inferSelect)[]> {
+  return db
+    .select()
+    .from(callRollupHourly)
+    .where(eq(callRollupHourly.agencyCode, agency))
+    .orderBy(asc(callRollupHourly.localDate), asc(callRollupHourly.localHour), asc(callRollupHourly.category), asc(callRollupHourly.numberKind));
+}
+
+/* ---------- contracts and statements ---------- */
+
+export async function contractsOf(db: Executor, agency: string): Promise<ContractRow[]> {
+  return db.select().from(agencyContracts).where(eq(agencyContracts.agencyCode, agency)).orderBy(asc(agencyContracts.startsOn));
+}
+
+/** Inserts the next version of the agency's statement for the period; undefined when another issuer won the race. */
+export async function insertStatementVersion(
+  tx: Executor,
+  row: Omit<typeof statements.$inferInsert, 'version' | 'id'>,
+): Promise<StatementRow | undefined> {
+  const [latest] = await tx
+    .select({ version: statements.version })
+    .from(statements)
+    .where(and(eq(statements.agencyCode, row.agencyCode), eq(statements.period, row.period)))
+    .orderBy(desc(statements.version))
+    .limit(1);
+  const [inserted] = await tx
+    .insert(statements)
+    .values({ ...row, version: (latest?.version ?? 0) + 1 })
+    .onConflictDoNothing()
+    .returning();
+  return inserted;
+}
+
+export async function findStatement(db: Executor, id: string): Promise<StatementRow | undefined> {
+  const [row] = await db.select().from(statements).where(eq(statements.id, id));
+  return row;
+}
+
+export async function listStatements(db: Executor, agencies: readonly string[]): Promise<Omit<StatementRow, 'body' | 'parameters'>[]> {
+  if (agencies.length === 0) return [];
+  return db
+    .select({
+      id: statements.id,
+      agencyCode: statements.agencyCode,
+      period: statements.period,
+      periodFrom: statements.periodFrom,
+      periodTo: statements.periodTo,
+      version: statements.version,
+      issuedAt: statements.issuedAt,
+      issuedById: statements.issuedById,
+      issuedByName: statements.issuedByName,
+    })
+    .from(statements)
+    .where(inArray(statements.agencyCode, [...agencies]))
+    .orderBy(asc(statements.agencyCode), desc(statements.period), desc(statements.version));
+}

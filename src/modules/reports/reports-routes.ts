@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import { docSchema } from '../../http/openapi.ts';
+import { parseInput } from '../../http/parse.ts';
+import { requireActor } from '../../http/request-context.ts';
+import { callReportCsv, callReportFilename } from './report-csv.ts';
+import type { ReportService } from './reports-service.ts';
+import { CallReportQuery, IssueStatementBody, RebuildRollupBody, StatementListQuery, StatementParams, StatementPreviewQuery, TrendQuery } from './reports-schemas.ts';
+import { renderStatementHtml, STATEMENT_PAGE_CSP } from './statement-html.ts';
+
+const tags = ['reports'];
+
+export function reportsRoutes(app: FastifyInstance, reports: ReportService): void {
+  app.get(
+    '/api/v1/reports/calls',
+    { schema: docSchema({ tags, summary: 'Call-volume report of an agency over local days (CONTRACT §7); format=csv for Excel', query: CallReportQuery }) },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const { format, ...query } = parseInput(CallReportQuery, request.query, 'query');
+      const report = await reports.callReport(actor, query);
+      if (format === 'json') return report;
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${callReportFilename(report)}"`)
+        .send(callReportCsv(report));
+    },
+  );
+
+  app.get('/api/v1/reports/trend', { schema: docSchema({ tags, summary: 'Monthly call and e-mail volumes (default: 36 complete months)', query: TrendQuery }) }, async (request) => {
+    const actor = requireActor(request);
+    return reports.volumeTrend(actor, parseInput(TrendQuery, request.query, 'query'));
+  });
+
+  app.get('/api/v1/reports/statements', { schema: docSchema({ tags, summary: 'Issued quarterly statements, every version', query: StatementListQuery }) }, async (request) => {
+    const actor = requireActor(request);
+    return reports.listStatements(actor, parseInput(StatementListQuery, request.query, 'query'));
+  });
+
+  app.get(
+    '/api/v1/reports/statements/preview',
+    { schema: docSchema({ tags, summary: 'What the statement of a quarter would say now (not stored)', query: StatementPreviewQuery }) },
+    async (request) => {
+      const actor = requireActor(request);
+      return reports.previewStatement(actor, parseInput(StatementPreviewQuery, request.query, 'query'));
+    },
+  );
+
+  app.post(
+    '/api/v1/reports/statements',
+    { schema: docSchema({ tags, summary: 'Issue (freeze) the statement of a past quarter; a re-issue is a new version', body: IssueStatementBody }) },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      return reply.code(201).send(await reports.issueStatement(actor, parseInput(IssueStatementBody, request.body, 'body')));
+    },
+  );
+
+  app.get('/api/v1/reports/statements/:id', { schema: docSchema({ tags, summary: 'An issued statement as frozen', params: StatementParams }) }, async (request) => {
+    const actor = requireActor(request);
+    const { id } = parseInput(StatementParams, request.params, 'path');
+    return reports.getStatement(actor, id);
+  });
+
+  app.get(
+    '/api/v1/reports/statements/:id/print',
+    { schema: docSchema({ tags, summary: 'The statement as a printable Italian HTML page', params: StatementParams }) },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const { id } = parseInput(StatementParams, request.params, 'path');
+      const view = await reports.getStatement(actor, id);
+      return reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', STATEMENT_PAGE_CSP)
+        .header('cache-control', 'private, no-store')
+        .send(renderStatementHtml(view));
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/statements/:id/verify',
+    { schema: docSchema({ tags, summary: 'Recompute a statement from the raw calls with its stored parameters and list differences', params: StatementParams }) },
+    async (request) => {
+      const actor = requireActor(request);
+      const { id } = parseInput(StatementParams, request.params, 'path');
+      return reports.verifyStatement(actor, id);
+    },
+  );
+
+  app.post(
+    '/api/v1/reports/rollups/rebuild',
+    { schema: docSchema({ tags, summary: 'Administrators: recompute the report rollup of local days from the raw calls', body: RebuildRollupBody }) },
+    async (request) => {
+      const actor = requireActor(request);
+      return reports.rebuildRollup(actor, parseInput(RebuildRollupBody, request.body, 'body'));
+    },
+  );
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { MAX_TREND_MONTHS } from './reports-service.ts';
+
+const day = z.iso.date();
+// Integers in a query string arrive as text.
+const seconds = (max: number) => z.coerce.number().int().min(0).max(max);
+
+export const CallReportQuery = z.object({
+  agency: z.string().min(1),
+  from: day,
+  to: day,
+  format: z.enum(['json', 'csv']).default('json'),
+  /** Adds `previousYear`: the same days one year earlier. */
+  compare: z.enum(['previous-year']).optional(),
+  /** What-if thresholds; the agency's own when absent. */
+  serviceLevelSeconds: seconds(3600).optional(),
+  shortAbandonSeconds: seconds(3600).optional(),
+});
+
+export const TrendQuery = z.object({
+  agency: z.string().min(1),
+  months: z.coerce.number().int().min(1).max(MAX_TREND_MONTHS).default(36),
+  /** Last month of the trend, YYYY-MM; by default the last complete month. */
+  to: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM').optional(),
+});
+
+const period = z.string().regex(/^\d{4}-Q[1-4]$/, 'expected YYYY-Qn, e.g. 2026-Q1');
+
+export const StatementListQuery = z.object({ agency: z.string().min(1).optional() });
+export const StatementPreviewQuery = z.object({ agency: z.string().min(1), period });
+export const IssueStatementBody = z.object({ agency: z.string().min(1), period });
+export const StatementParams = z.object({ id: z.string().min(1).max(64) });
+export const RebuildRollupBody = z.object({ agency: z.string().min(1), from: day, to: day });

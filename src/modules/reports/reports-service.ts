@@ -1,0 +1,374 @@
+import { DateTime } from 'luxon';
+import type { Actor, Role } from '../../domain/actor.ts';
+import { assertCanSeeAgency, assertRole, canSeeAgency, scopeAgencies } from '../../domain/actor.ts';
+import type { Clock } from '../../domain/clock.ts';
+import { conflict, notFound, validation } from '../../domain/errors.ts';
+import type { EventBus } from '../../domain/events.ts';
+import { rollupSupports } from '../../domain/kpi-cells.ts';
+import type { ContactCounts, KpiParameters } from '../../domain/kpi.ts';
+import { assembleCallReport, emptyDimensions, instantsOfDays, mergeDimensions } from '../../domain/kpi.ts';
+import type { StatementBody, StatementMonth, StatementParameters } from '../../domain/statement.ts';
+import { assembleStatement, billQuarter, parseQuarter, statementDifferences } from '../../domain/statement.ts';
+import type { Database } from '../../db/client.ts';
+import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
+import type { CallRollup } from './call-rollup.ts';
+import * as repo from './reports-repo.ts';
+import type { DayRange, StatementRow } from './reports-repo.ts';
+
+export type ReportServiceDeps = Readonly<{
+  db: Database;
+  directory: AgencyDirectory;
+  clock: Clock;
+  bus: EventBus;
+  rollup: CallRollup;
+}>;
+
+export type ReportService = ReturnType<typeof createReportService>;
+
+/** Where call figures come from: the hourly rollup (default) or the raw calls (reference, audits, benchmarks). */
+export type FigureSource = 'rollup' | 'raw';
+
+export type CallReportQuery = Readonly<{
+  agency: string;
+  from: string;
+  to: string;
+  compare?: 'previous-year';
+  serviceLevelSeconds?: number;
+  shortAbandonSeconds?: number;
+  source?: FigureSource;
+}>;
+
+const REPORT_READERS: Role[] = ['operator', 'supervisor', 'admin', 'agency'];
+// Fees are the agency's and the call center's business, not the operators'.
+const STATEMENT_READERS: Role[] = ['supervisor', 'admin', 'agency'];
+const STATEMENT_ISSUERS: Role[] = ['supervisor', 'admin'];
+
+/** About five years of days; the byDay array grows with the range. */
+export const MAX_REPORT_DAYS = 1830;
+export const MAX_TREND_MONTHS = 120;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createReportService(deps: ReportServiceDeps) {
+  const { db, directory, clock, bus, rollup } = deps;
+
+  /** Role, then agency scope (another agency is NOT_FOUND, like one that does not exist). */
+  function visibleAgency(actor: Actor, code: string, roles: Role[]): AgencyProfile {
+    assertRole(actor, ...roles);
+    assertCanSeeAgency(actor, code, 'Agency');
+    const agency = directory.agency(code);
+    if (!agency) throw notFound('Agency');
+    return agency;
+  }
+
+  function parametersOf(agency: AgencyProfile, overrides: Partial<KpiParameters> = {}): StatementParameters {
+    return {
+      serviceLevelSeconds: overrides.serviceLevelSeconds ?? agency.serviceLevelSeconds,
+      shortAbandonSeconds: overrides.shortAbandonSeconds ?? agency.shortAbandonSeconds,
+      serviceLevelTargetPct: agency.serviceLevelTargetPct,
+      timezone: agency.timezone,
+    };
+  }
+
+  function todayIn(timezone: string): string {
+    return DateTime.fromJSDate(clock.now(), { zone: timezone }).toISODate()!;
+  }
+
+  function dayRange(agency: string, timezone: string, from: string, to: string): DayRange {
+    return { agency, timezone, from, to, ...instantsOfDays(from, to, timezone) };
+  }
+
+  async function contactCounts(range: DayRange): Promise<ContactCounts> {
+    const [emails, tickets] = await Promise.all([repo.emailCounts(db, range, 'day'), repo.ticketCounts(db, range, 'day')]);
+    const emailsByDay = new Map(emails.map((row) => [row.key, row.n]));
+    const ticketsByDay = new Map<string, number>();
+    const ticketsByChannel = new Map<string, number>();
+    for (const row of tickets) {
+      ticketsByDay.set(row.key, (ticketsByDay.get(row.key) ?? 0) + row.n);
+      ticketsByChannel.set(row.channel!, (ticketsByChannel.get(row.channel!) ?? 0) + row.n);
+    }
+    const sum = (map: Map<string, number>) => [...map.values()].reduce((total, n) => total + n, 0);
+    return { emails: sum(emailsByDay), tickets: sum(ticketsByDay), emailsByDay, ticketsByDay, ticketsByChannel };
+  }
+
+  /**
+   * Which days come from where: sealed days from the rollup, later ones from `calls`. Thresholds
+   * beyond the rollup's caps, or `source: 'raw'`, read everything from `calls`.
+   */
+  async function planSources(agency: string, from: string, to: string, params: KpiParameters, source: FigureSource): Promise<SourcePlan> {
+    if (source === 'raw' || !rollupSupports(params)) return { rollup: null, raw: { from, to } };
+    const sealed = await rollup.seal(db, agency);
+    if (sealed === null || sealed < from) return { rollup: null, raw: { from, to } };
+    if (sealed >= to) return { rollup: { from, to }, raw: null };
+    return { rollup: { from, to: sealed }, raw: { from: nextDay(sealed), to } };
+  }
+
+  /** The CONTRACT §7 report of local days [from, to] with the given parameters. */
+  async function figures(agency: AgencyProfile, from: string, to: string, parameters: StatementParameters, source: FigureSource = 'rollup') {
+    const params: KpiParameters = { serviceLevelSeconds: parameters.serviceLevelSeconds, shortAbandonSeconds: parameters.shortAbandonSeconds };
+    const plan = await planSources(agency.code, from, to, params, source);
+    const range = (part: { from: string; to: string }) => dayRange(agency.code, parameters.timezone, part.from, part.to);
+    const [fromRollup, fromCalls, contacts] = await Promise.all([
+      plan.rollup ? repo.rollupDimensions(db, range(plan.rollup), params) : emptyDimensions(),
+      plan.raw ? repo.rawDimensions(db, range(plan.raw), params) : emptyDimensions(),
+      contactCounts(range({ from, to })),
+    ]);
+    const dims = mergeDimensions(fromRollup, fromCalls);
+    const report = assembleCallReport({ agency: agency.code, from, to, timezone: parameters.timezone, parameters }, dims, contacts);
+    return { ...report, agencyName: agency.name, sources: plan };
+  }
+
+  async function monthlyVolumes(agency: AgencyProfile, from: string, to: string, parameters: StatementParameters, source: FigureSource = 'rollup') {
+    const params: KpiParameters = { serviceLevelSeconds: parameters.serviceLevelSeconds, shortAbandonSeconds: parameters.shortAbandonSeconds };
+    const plan = await planSources(agency.code, from, to, params, source);
+    const range = (part: { from: string; to: string }) => dayRange(agency.code, parameters.timezone, part.from, part.to);
+    const whole = range({ from, to });
+    const [fromRollup, fromCalls, emails, tickets] = await Promise.all([
+      plan.rollup ? repo.rollupMonths(db, range(plan.rollup), params) : [],
+      plan.raw ? repo.rawMonths(db, range(plan.raw), params) : [],
+      repo.emailCounts(db, whole, 'month'),
+      repo.ticketCounts(db, whole, 'month'),
+    ]);
+    const byMonth = new Map<string, repo.MonthRow>();
+    for (const row of [...fromRollup, ...fromCalls]) {
+      const sum = byMonth.get(row.month);
+      byMonth.set(
+        row.month,
+        sum
+          ? {
+              month: row.month,
+              calls: sum.calls + row.calls,
+              outOfHours: sum.outOfHours + row.outOfHours,
+              answered: sum.answered + row.answered,
+              abandoned: sum.abandoned + row.abandoned,
+              shortAbandoned: sum.shortAbandoned + row.shortAbandoned,
+            }
+          : row,
+      );
+    }
+    const emailsByMonth = new Map(emails.map((row) => [row.key, row.n]));
+    const ticketsByMonth = new Map<string, number>();
+    for (const row of tickets) ticketsByMonth.set(row.key, (ticketsByMonth.get(row.key) ?? 0) + row.n);
+    const months = monthsOf(from, to).map((month) => {
+      const row = byMonth.get(month);
+      return {
+        month,
+        calls: row?.calls ?? 0,
+        outOfHours: row?.outOfHours ?? 0,
+        answered: row?.answered ?? 0,
+        abandoned: row?.abandoned ?? 0,
+        shortAbandoned: row?.shortAbandoned ?? 0,
+        emails: emailsByMonth.get(month) ?? 0,
+        tickets: ticketsByMonth.get(month) ?? 0,
+      };
+    });
+    return { months, sources: plan };
+  }
+
+  async function computeStatement(agency: AgencyProfile, period: string, parameters: StatementParameters, source: FigureSource = 'rollup') {
+    const quarter = parseQuarter(period);
+    const contracts = await repo.contractsOf(db, agency.code);
+    const billing = billQuarter(contracts, quarter);
+    if (!billing) throw validation(`No contract of ${agency.code} runs during ${period}`);
+    const [report, { months }] = await Promise.all([
+      figures(agency, billing.from, billing.to, parameters, source),
+      monthlyVolumes(agency, billing.from, billing.to, parameters, source),
+    ]);
+    const statementMonths: StatementMonth[] = months.map(({ month, calls, answered, abandoned, emails }) => ({ month, calls, answered, abandoned, emails }));
+    return assembleStatement({ agency: { code: agency.code, name: agency.name }, quarter, billing, parameters, report, months: statementMonths });
+  }
+
+  async function latestVersionOf(row: StatementRow): Promise<number> {
+    const versions = await repo.listStatements(db, [row.agencyCode]);
+    return Math.max(...versions.filter((candidate) => candidate.period === row.period).map((candidate) => candidate.version));
+  }
+
+  async function visibleStatement(actor: Actor, id: string): Promise<StatementRow> {
+    assertRole(actor, ...STATEMENT_READERS);
+    const row = UUID.test(id) ? await repo.findStatement(db, id) : undefined;
+    if (!row || !canSeeAgency(actor, row.agencyCode)) throw notFound('Statement');
+    return row;
+  }
+
+  function statementView(row: StatementRow, latestVersion: number) {
+    return {
+      id: row.id,
+      agency: row.agencyCode,
+      period: row.period,
+      version: row.version,
+      latestVersion,
+      superseded: row.version < latestVersion,
+      issuedAt: row.issuedAt.toISOString(),
+      issuedBy: { id: row.issuedById, name: row.issuedByName },
+      statement: row.body as StatementBody,
+    };
+  }
+
+  return {
+    /** GET /api/v1/reports/calls */
+    async callReport(actor: Actor, query: CallReportQuery) {
+      const agency = visibleAgency(actor, query.agency, REPORT_READERS);
+      checkDayRange(query.from, query.to);
+      const parameters = parametersOf(agency, { serviceLevelSeconds: query.serviceLevelSeconds, shortAbandonSeconds: query.shortAbandonSeconds });
+      const current = await figures(agency, query.from, query.to, parameters, query.source);
+      if (query.compare !== 'previous-year') return current;
+      const earlier = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).minus({ years: 1 }).toISODate()!;
+      const previousYear = await figures(agency, earlier(query.from), earlier(query.to), parameters, query.source);
+      return { ...current, previousYear };
+    },
+
+    /** GET /api/v1/reports/trend: monthly volumes for the renewal negotiation. */
+    async volumeTrend(actor: Actor, query: { agency: string; months: number; to?: string; source?: FigureSource }) {
+      const agency = visibleAgency(actor, query.agency, REPORT_READERS);
+      if (!Number.isInteger(query.months) || query.months < 1 || query.months > MAX_TREND_MONTHS) {
+        throw validation(`months must be between 1 and ${MAX_TREND_MONTHS}`);
+      }
+      const parameters = parametersOf(agency);
+      // By default the trend ends with the last complete month: a half month would read as a drop.
+      const lastMonth = query.to
+        ? DateTime.fromISO(`${query.to}-01`, { zone: 'UTC' })
+        : DateTime.fromISO(todayIn(agency.timezone), { zone: 'UTC' }).startOf('month').minus({ months: 1 });
+      if (!lastMonth.isValid) throw validation('to must be a month, YYYY-MM');
+      const firstMonth = lastMonth.minus({ months: query.months - 1 });
+      const from = firstMonth.toISODate()!;
+      const to = lastMonth.endOf('month').toISODate()!;
+      const { months, sources } = await monthlyVolumes(agency, from, to, parameters, query.source);
+      const totals = months.reduce(
+        (sum, month) => ({
+          calls: sum.calls + month.calls,
+          answered: sum.answered + month.answered,
+          abandoned: sum.abandoned + month.abandoned,
+          emails: sum.emails + month.emails,
+          tickets: sum.tickets + month.tickets,
+        }),
+        { calls: 0, answered: 0, abandoned: 0, emails: 0, tickets: 0 },
+      );
+      return {
+        agency: agency.code,
+        agencyName: agency.name,
+        timezone: agency.timezone,
+        parameters: { serviceLevelSeconds: parameters.serviceLevelSeconds, shortAbandonSeconds: parameters.shortAbandonSeconds },
+        from: firstMonth.toFormat('yyyy-MM'),
+        to: lastMonth.toFormat('yyyy-MM'),
+        months,
+        totals,
+        sources,
+      };
+    },
+
+    /** What the statement of a quarter would say now, without issuing it. */
+    async previewStatement(actor: Actor, query: { agency: string; period: string }) {
+      const agency = visibleAgency(actor, query.agency, STATEMENT_READERS);
+      const statement = await computeStatement(agency, query.period, parametersOf(agency));
+      return { preview: true, complete: todayIn(agency.timezone) > statement.quarter.to, statement };
+    },
+
+    /** POST /api/v1/reports/statements: freezes the quarter's statement as a new version. */
+    async issueStatement(actor: Actor, query: { agency: string; period: string }) {
+      const agency = visibleAgency(actor, query.agency, STATEMENT_ISSUERS);
+      const quarter = parseQuarter(query.period);
+      if (todayIn(agency.timezone) <= quarter.to) {
+        throw validation(`${query.period} is billed in arrears: it can be issued from the day after ${quarter.to}`);
+      }
+      const parameters = parametersOf(agency);
+      const body = await computeStatement(agency, query.period, parameters);
+      const row = await db.transaction((tx) =>
+        repo.insertStatementVersion(tx, {
+          agencyCode: agency.code,
+          period: query.period,
+          periodFrom: body.billedPeriod.from,
+          periodTo: body.billedPeriod.to,
+          issuedAt: clock.now(),
+          issuedById: actor.id,
+          issuedByName: actor.name,
+          parameters,
+          body,
+        }),
+      );
+      if (!row) throw conflict(`Another version of ${agency.code} ${query.period} was issued at the same moment; reload and try again`);
+      bus.publish({
+        type: 'statement.issued',
+        agency: agency.code,
+        at: row.issuedAt.toISOString(),
+        data: { id: row.id, period: row.period, version: row.version },
+      });
+      return statementView(row, row.version);
+    },
+
+    async listStatements(actor: Actor, query: { agency?: string }) {
+      assertRole(actor, ...STATEMENT_READERS);
+      const agencies = scopeAgencies(actor, query.agency);
+      const rows = await repo.listStatements(db, agencies);
+      const latest = new Map<string, number>();
+      for (const row of rows) {
+        const key = `${row.agencyCode}|${row.period}`;
+        latest.set(key, Math.max(latest.get(key) ?? 0, row.version));
+      }
+      return {
+        items: rows.map((row) => ({
+          id: row.id,
+          agency: row.agencyCode,
+          period: row.period,
+          billedFrom: row.periodFrom,
+          billedTo: row.periodTo,
+          version: row.version,
+          superseded: row.version < (latest.get(`${row.agencyCode}|${row.period}`) ?? row.version),
+          issuedAt: row.issuedAt.toISOString(),
+          issuedBy: { id: row.issuedById, name: row.issuedByName },
+        })),
+      };
+    },
+
+    async getStatement(actor: Actor, id: string) {
+      const row = await visibleStatement(actor, id);
+      return statementView(row, await latestVersionOf(row));
+    },
+
+    /** Recomputes an issued statement with its stored parameters and lists what no longer matches. */
+    async verifyStatement(actor: Actor, id: string) {
+      const row = await visibleStatement(actor, id);
+      const agency = directory.agency(row.agencyCode);
+      if (!agency) throw notFound('Agency');
+      const parameters = row.parameters as StatementParameters;
+      const recomputed = await computeStatement(agency, row.period, parameters, 'raw');
+      const differences = statementDifferences(row.body, JSON.parse(JSON.stringify(recomputed)));
+      return { id: row.id, reproduces: differences.length === 0, differences, parameters, recomputed };
+    },
+
+    /** Administrators: recompute the rollup of local days [from, to] from the raw calls. */
+    async rebuildRollup(actor: Actor, query: { agency: string; from: string; to: string }) {
+      const agency = visibleAgency(actor, query.agency, ['admin']);
+      checkDayRange(query.from, query.to);
+      return { agency: agency.code, from: query.from, to: query.to, ...(await rollup.rebuildDays(db, query)) };
+    },
+  };
+}
+
+/** Local days read from the rollup and from the raw calls (either may be null). */
+export type SourcePlan = Readonly<{ rollup: { from: string; to: string } | null; raw: { from: string; to: string } | null }>;
+
+function nextDay(date: string): string {
+  return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days: 1 }).toISODate()!;
+}
+
+function checkDayRange(from: string, to: string): void {
+  const start = DateTime.fromISO(from, { zone: 'UTC' });
+  const end = DateTime.fromISO(to, { zone: 'UTC' });
+  if (!start.isValid || !end.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) {
+    throw validation('from and to must be dates, YYYY-MM-DD');
+  }
+  if (from > to) throw validation('from must not be after to');
+  if (end.diff(start, 'days').days + 1 > MAX_REPORT_DAYS) throw validation(`A report covers at most ${MAX_REPORT_DAYS} days`);
+}
+
+/** 'YYYY-MM' of every month touching [from, to]. */
+export function monthsOf(from: string, to: string): string[] {
+  const months: string[] = [];
+  let month = DateTime.fromISO(from, { zone: 'UTC' }).startOf('month');
+  const last = DateTime.fromISO(to, { zone: 'UTC' }).startOf('month');
+  while (month <= last) {
+    months.push(month.toFormat('yyyy-MM'));
+    month = month.plus({ months: 1 });
+  }
+  return months;
+}

@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { StatementBody } from '../../domain/statement.ts';
+
+/**
+ * The printable statement: one self-contained Italian page, rendered on the server. Every value
+ * goes through `escapeHtml`; the only style is the constant sheet below, allowed by its hash in the
+ * page's own Content-Security-Policy, so the page runs no script at all.
+ */
+
+const STYLE = `
+@page { size: A4; margin: 18mm 16mm; }
+* { box-sizing: border-box; }
+body { font: 10.5pt/1.45 "Helvetica Neue", Arial, sans-serif; color: #1a1a1a; margin: 0 auto; max-width: 190mm; padding: 12mm 0; }
+header { display: flex; justify-content: space-between; align-items: flex-start; border-bottom: 2px solid #1a1a1a; padding-bottom: 4mm; margin-bottom: 6mm; }
+h1 { font-size: 17pt; margin: 0 0 1mm; }
+h2 { font-size: 12pt; margin: 7mm 0 2mm; border-bottom: 1px solid #bbb; padding-bottom: 1mm; }
+.meta { text-align: right; font-size: 9.5pt; color: #444; }
+.superseded { color: #a00; font-weight: bold; }
+table { width: 100%; border-collapse: collapse; margin: 1mm 0 2mm; page-break-inside: avoid; }
+th, td { padding: 1.2mm 2mm; border-bottom: 1px solid #ddd; text-align: right; vertical-align: top; }
+th:first-child, td:first-child { text-align: left; }
+thead th { background: #f2f2f2; font-weight: 600; }
+tfoot td { font-weight: bold; border-top: 1.5px solid #1a1a1a; }
+.total { font-size: 13pt; font-weight: bold; }
+.notes { font-size: 8.5pt; color: #444; margin-top: 8mm; }
+.notes dt { font-weight: 600; }
+.notes dd { margin: 0 0 1.5mm 0; }
+@media print { body { padding: 0; max-width: none; } a { color: inherit; text-decoration: none; } }
+`;
+
+export const STATEMENT_PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; img-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
+
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+const it = (value: number, digits = 0) => value.toLocaleString('it-IT', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const money = (cents: number | null, currency: string) =>
+  cents === null ? '—' : (cents / 100).toLocaleString('it-IT', { style: 'currency', currency, minimumFractionDigits: 2 });
+const pct = (value: number | null) => (value === null ? '—' : `${it(value, 1)} %`);
+const seconds = (value: number | null) => (value === null ? '—' : `${it(value, 1)} s`);
+const dateIt = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).setLocale('it').toFormat('d LLLL yyyy');
+const monthIt = (month: string) => DateTime.fromISO(`${month}-01`, { zone: 'UTC' }).setLocale('it').toFormat('LLLL yyyy');
+
+const QUEUES: [string, string][] = [
+  ['maintenance', 'Manutenzione'],
+  ['heating', 'Riscaldamento'],
+  ['admin', 'Pratiche amministrative'],
+];
+const ORDINALS = ['', 'primo', 'secondo', 'terzo', 'quarto'];
+
+function row(cells: readonly string[], tag = 'td'): string {
+  return `<tr>${cells.map((cell) => `<${tag}>${cell}</${tag}>`).join('')}</tr>`;
+}
+
+export type PrintableStatement = Readonly<{
+  id: string;
+  version: number;
+  latestVersion: number;
+  issuedAt: string;
+  issuedBy: { name: string };
+  statement: StatementBody;
+}>;
+
+export function renderStatementHtml(view: PrintableStatement): string {
+  const s = view.statement;
+  const e = escapeHtml;
+  const [year, quarterPart] = s.period.split('-Q');
+  const quarterTitle = `${ORDINALS[Number(quarterPart)] ?? quarterPart} trimestre ${year}`;
+  const currency = s.fee.currency;
+  const issued = DateTime.fromISO(view.issuedAt).setZone(s.parameters.timezone).setLocale('it').toFormat("d LLLL yyyy 'alle' HH:mm");
+  const channel = s.volumes.byChannel;
+  const partial = s.billedPeriod.days !== s.quarter.days;
+
+  const feeLines = s.fee.lines
+    .map((line) =>
+      row([
+        e(`Contratto n. ${line.contractId}${line.renewed ? ' (rinnovo tacito)' : ''}`),
+        e(`${dateIt(line.from)} – ${dateIt(line.to)}`),
+        e(it(line.days)),
+        e(money(line.annualFeeCents, currency)),
+        e(money(line.amountCents, currency)),
+      ]),
+    )
+    .join('');
+
+  return `<!doctype html>
+<html lang="it">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(`Rendiconto ${s.period} – ${s.agency.name}`)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+  <div>
+    <h1>Rendiconto trimestrale del servizio di call center</h1>
+    <div>${e(s.agency.name)} <small>(${e(s.agency.code)})</small></div>
+    <div>${e(quarterTitle)}: ${e(dateIt(s.quarter.from))} – ${e(dateIt(s.quarter.to))}</div>
+  </div>
+  <div class="meta">
+    <div>Versione ${e(view.version)}${view.version < view.latestVersion ? ` <span class="superseded">sostituita dalla versione ${e(view.latestVersion)}</span>` : ''}</div>
+    <div>Emesso il ${e(issued)}</div>
+    <div>da ${e(view.issuedBy.name)}</div>
+    <div><small>Rif. ${e(view.id)}</small></div>
+  </div>
+</header>
+
+<h2>Corrispettivo</h2>
+<table>
+  <thead>${row(['Contratto', 'Periodo fatturato', 'Giorni', 'Canone annuo', 'Importo'], 'th')}</thead>
+  <tbody>${feeLines}</tbody>
+  <tfoot>${row(['Totale del trimestre' + (s.fee.vatExcluded ? ' (IVA esclusa)' : ''), '', e(it(s.billedPeriod.days)), '', `<span class="total">${e(money(s.fee.totalCents, currency))}</span>`])}</tfoot>
+</table>
+<p>Canone trimestrale pieno: ${e(money(s.fee.quarterlyFeeCents, currency))} (canone annuo / 4), fatturato posticipatamente.${
+    partial ? ` Il contratto copre ${e(it(s.billedPeriod.days))} dei ${e(it(s.quarter.days))} giorni del trimestre: l'importo è calcolato in proporzione ai giorni.` : ''
+  }</p>
+<table>
+  <tbody>
+    ${row(['Contatti gestiti (chiamate risposte + e-mail)', e(it(s.handledContacts.total))])}
+    ${row(['Costo per contatto gestito', e(money(s.costPerHandledContactCents, currency))])}
+  </tbody>
+</table>
+
+<h2>Volumi per canale</h2>
+<table>
+  <thead>${row(['Canale', 'Contatti', 'Fuori orario', 'Risposte', 'Abbandonate', 'Abbandoni brevi', 'Livello di servizio'], 'th')}</thead>
+  <tbody>
+    ${row(['Numero verde', e(it(channel.numero_verde.calls)), e(it(channel.numero_verde.outOfHours)), e(it(channel.numero_verde.answered)), e(it(channel.numero_verde.abandoned)), e(it(channel.numero_verde.shortAbandoned)), e(pct(channel.numero_verde.serviceLevelPct))])}
+    ${row(['Rete fissa', e(it(channel.landline.calls)), e(it(channel.landline.outOfHours)), e(it(channel.landline.answered)), e(it(channel.landline.abandoned)), e(it(channel.landline.shortAbandoned)), e(pct(channel.landline.serviceLevelPct))])}
+    ${row(['E-mail', e(it(channel.email.emails)), '', '', '', '', ''])}
+  </tbody>
+  <tfoot>${row(['Totale chiamate', e(it(s.volumes.calls)), e(it(s.volumes.outOfHours)), e(it(s.volumes.answered)), e(it(s.volumes.abandoned)), e(it(s.volumes.shortAbandoned)), e(pct(s.kpis.serviceLevelPct))])}</tfoot>
+</table>
+<p>Segnalazioni aperte nel periodo: ${e(it(s.volumes.tickets))}.</p>
+
+<h2>Volumi per coda</h2>
+<table>
+  <thead>${row(['Coda', 'In coda', 'Risposte', 'Abbandonate', 'Livello di servizio', 'Attesa media'], 'th')}</thead>
+  <tbody>
+    ${QUEUES.map(([key, label]) => {
+      const queue = s.volumes.byQueue[key as keyof typeof s.volumes.byQueue];
+      return row([e(label), e(it(queue.queued)), e(it(queue.answered)), e(it(queue.abandoned)), e(pct(queue.serviceLevelPct)), e(seconds(queue.asaSeconds))]);
+    }).join('\n    ')}
+  </tbody>
+</table>
+
+<h2>Indicatori di servizio</h2>
+<table>
+  <tbody>
+    ${row([e(`Livello di servizio (risposta entro ${s.parameters.serviceLevelSeconds} s)`), e(`${pct(s.kpis.serviceLevelPct)} — obiettivo ${it(s.kpis.serviceLevelTargetPct)} %${s.kpis.serviceLevelTargetMet === null ? '' : s.kpis.serviceLevelTargetMet ? ', raggiunto' : ', non raggiunto'}`)])}
+    ${row(['Tasso di abbandono', e(pct(s.kpis.abandonRatePct))])}
+    ${row(['Attesa media prima della risposta (ASA)', e(seconds(s.kpis.asaSeconds))])}
+    ${row(['Attesa massima', e(seconds(s.kpis.maxWaitSeconds))])}
+    ${row(['Durata media della conversazione', e(seconds(s.kpis.ahtSeconds))])}
+  </tbody>
+</table>
+
+<h2>Andamento mensile</h2>
+<table>
+  <thead>${row(['Mese', 'Chiamate', 'Risposte', 'Abbandonate', 'E-mail'], 'th')}</thead>
+  <tbody>
+    ${s.byMonth.map((month) => row([e(monthIt(month.month)), e(it(month.calls)), e(it(month.answered)), e(it(month.abandoned)), e(it(month.emails))])).join('\n    ')}
+  </tbody>
+</table>
+
+<dl class="notes">
+  <dt>Definizioni</dt>
+  <dd>Chiamate: tutte le chiamate in arrivo sui numeri dell'ente; fuori orario: quelle giunte a servizio chiuso. Giorni e ore nel fuso ${e(s.parameters.timezone)}, secondo l'ora di arrivo.</dd>
+  <dd>Risposte: chiamate in coda passate a un operatore. Abbandonate: chiamanti che hanno riagganciato in coda dopo almeno ${e(s.parameters.shortAbandonSeconds)} s; abbandoni brevi: prima di ${e(s.parameters.shortAbandonSeconds)} s (esclusi dagli indicatori).</dd>
+  <dd>Livello di servizio = risposte entro ${e(s.parameters.serviceLevelSeconds)} s / (risposte + abbandonate). Tasso di abbandono = abbandonate / (risposte + abbandonate).</dd>
+  <dd>E-mail: messaggi distinti ricevuti dall'ente che hanno aperto o integrato una segnalazione. Contatti gestiti = chiamate risposte + e-mail; le segnalazioni registrate durante una telefonata non sono contate due volte.</dd>
+  <dd>Il rendiconto è congelato all'emissione con i parametri indicati; una nuova emissione crea una nuova versione.</dd>
+</dl>
+</body>
+</html>
+`;
+}
