@@ -18,8 +18,24 @@ export const VOICE_PATHS = {
   bridged: '/webhooks/twilio/voice/bridged',
 } as const;
 
+// XML 1.0 cannot carry NUL, most control characters or lone surrogates; xmlbuilder throws on
+// them, which would turn an odd agency name into an application error for the caller.
+const ILLEGAL_XML_CHARS = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\ud800-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Drops what XML cannot represent; keeps everything else, markup included, as text. */
+export function xmlSafe(text: string): string {
+  return text.replace(ILLEGAL_XML_CHARS, '');
+}
+
+/** A copy of the decision whose every string is safe to put in XML. */
+function safeDecision(decision: VoiceDecision): VoiceDecision {
+  return JSON.parse(JSON.stringify(decision), (_key, value) => (typeof value === 'string' ? xmlSafe(value) : value)) as VoiceDecision;
+}
+
 /** Renders a decision as TwiML. Deterministic: the same decision always gives the same XML. */
-export function renderDecision(decision: VoiceDecision, baseUrl: string): string {
+export function renderDecision(unsafeDecision: VoiceDecision, unsafeBaseUrl: string): string {
+  const decision = safeDecision(unsafeDecision);
+  const baseUrl = xmlSafe(unsafeBaseUrl);
   const response = new VoiceResponse();
   switch (decision.kind) {
     case 'unknown_number':
@@ -83,6 +99,6 @@ export function renderDecision(decision: VoiceDecision, baseUrl: string): string
 export function renderQueueWait(position: number | undefined, averageWaitSeconds: number | undefined, holdMusicUrl: string): string {
   const response = new VoiceResponse();
   response.say(SAY, waitAnnouncementIt(position, averageWaitSeconds));
-  response.play(holdMusicUrl);
+  response.play(xmlSafe(holdMusicUrl));
   return response.toString();
 }
