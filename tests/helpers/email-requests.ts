@@ -45,3 +45,28 @@ export async function deliverEmail(app: FastifyInstance, raw: Buffer, envelopeTo
   if (response.statusCode !== 202) throw new Error(`expected 202, got ${response.statusCode}: ${response.body}`);
   return response.json() as InboundAnswer;
 }
+
+export type FormPart = Readonly<{ name: string; value: Buffer | string; filename?: string; contentType?: string }>;
+
+/** A multipart/form-data body as SendGrid and Mailgun post it; values are written byte for byte. */
+export function multipartBody(parts: readonly FormPart[]): { body: Buffer; contentType: string } {
+  const boundary = `----centralino${Math.random().toString(16).slice(2)}`;
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const disposition = `form-data; name="${part.name}"${part.filename ? `; filename="${part.filename}"` : ''}`;
+    const head = [`--${boundary}`, `Content-Disposition: ${disposition}`, ...(part.contentType ? [`Content-Type: ${part.contentType}`] : []), '', ''].join('\r\n');
+    chunks.push(Buffer.from(head, 'latin1'), Buffer.isBuffer(part.value) ? part.value : Buffer.from(part.value, 'utf8'), Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** `application/x-www-form-urlencoded` with every byte of the values percent-encoded. */
+export function urlencodedBody(fields: Record<string, Buffer | string>): Buffer {
+  const encode = (value: Buffer) => [...value].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+  return Buffer.from(
+    Object.entries(fields)
+      .map(([name, value]) => `${encodeURIComponent(name)}=${encode(Buffer.isBuffer(value) ? value : Buffer.from(value, 'utf8'))}`)
+      .join('&'),
+  );
+}
