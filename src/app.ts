@@ -41,6 +41,8 @@ import type { EmailService } from './modules/email/email-service.ts';
 import { createEmailService } from './modules/email/email-service.ts';
 import type { DeliveryService } from './modules/delivery/delivery-service.ts';
 import type { TenantService } from './modules/tenants/tenant-service.ts';
+import type { OperatorService } from './modules/operators/operator-service.ts';
+import type { CallbackService } from './modules/callbacks/callback-service.ts';
 import type { TicketService } from './modules/tickets/ticket-service.ts';
 import { createWorkflow } from './modules/tickets/workflow-wiring.ts';
 import type { AccessLog } from './modules/access-log/access-log-service.ts';
@@ -77,6 +79,10 @@ export type AppServices = Readonly<{
   deliveries: DeliveryService;
   /** Tenant registries per agency and the caller-ID screen pop. */
   tenants: TenantService;
+  /** Operators' presence and location, the agencies and queues they answer. */
+  operators: OperatorService;
+  /** Call-backs owed to callers who gave up in the queue. */
+  callbacks: CallbackService;
   /** Inbound e-mail: receive (store, parse, route, thread, ticket), quarantine, attachments, acknowledgements. */
   email: EmailService;
   metrics: Metrics;
@@ -125,10 +131,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const directory = await createAgencyDirectory(database.db);
   const accessLog = createAccessLog({ db: database.db, clock });
   const rollup = createCallRollup({ directory, clock });
-  const calls = createCallService({ db: database.db, directory, clock, bus, accessLog, afterCallChange: rollup.afterCallChange });
-  const reports = createReportService({ db: database.db, directory, clock, bus, rollup });
   const workflow = createWorkflow({ config, db: database.db, clock, bus, directory, accessLog });
-  const { tickets, deliveries, tenants } = workflow.services;
+  const { tickets, deliveries, tenants, operators, callbacks } = workflow.services;
+  const calls = createCallService({
+    db: database.db,
+    directory,
+    clock,
+    bus,
+    accessLog,
+    queuesServedBy: workflow.callHooks.queuesServedBy,
+    pickRules: workflow.callHooks.pickRules,
+    // Both run inside the call's own transaction: the day's rollup, and the call-back owed to an abandoned caller.
+    afterCallChange: async (executor, call) => {
+      await rollup.afterCallChange(executor, call);
+      await workflow.callHooks.afterCallChange(executor, call);
+    },
+  });
+  const reports = createReportService({ db: database.db, directory, clock, bus, rollup });
   const email = createEmailService({
     db: database.db,
     clock,
@@ -149,7 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const live = createLiveService({ db: database.db, directory, clock });
   const realtime = attachRealtime(app, { bus, live, clock, authenticate: (cookie) => auth.actorFromCookieHeader(cookie), publicBaseUrl: config.publicBaseUrl, log: app.log });
   const softphone = createSoftphoneService({ db: database.db, calls, clock, twilioEnabled: config.twilio.softphoneEnabled });
-  app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, tenants, email, metrics, auth, accessLog, routes, live, realtime, reports });
+  app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, tenants, operators, callbacks, email, metrics, auth, accessLog, routes, live, realtime, reports });
 
   workflow.install(app, app.log);
   decorateActor(app);
@@ -157,7 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   await installOpenApi(app);
   installMetrics(app, metrics, bus);
-  healthRoutes(app, database.ping);
+  healthRoutes(app, database.ping, () => voice.backlog());
 
   await app.register(twilioVoicePlugin, {
     publicBaseUrl: config.publicBaseUrl,
