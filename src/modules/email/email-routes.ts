@@ -21,17 +21,19 @@ export function emailRoutes(app: FastifyInstance, email: EmailService): void {
   const tags = ['email'];
 
   app.get('/api/v1/email/quarantine', { schema: docSchema({ tags, summary: 'Quarantined e-mail (supervisors)', query: QuarantineListQuery }) }, async (request) => {
+    const actor = requireActor(request);
     const query = parseInput(QuarantineListQuery, request.query, 'query');
-    return email.listQuarantine(requireActor(request), query);
+    return email.listQuarantine(actor, query);
   });
 
   app.post(
     '/api/v1/email/quarantine/:id/assign',
     { schema: docSchema({ tags, summary: 'Assign a quarantined e-mail to an agency: it becomes a ticket', params: EmailIdParams, body: AssignQuarantinedBody }) },
     async (request) => {
+      const actor = requireActor(request);
       const { id } = parseInput(EmailIdParams, request.params, 'path');
       const body = parseInput(AssignQuarantinedBody, request.body);
-      return email.assignQuarantined(requireActor(request), id, body);
+      return email.assignQuarantined(actor, id, body);
     },
   );
 
@@ -39,24 +41,28 @@ export function emailRoutes(app: FastifyInstance, email: EmailService): void {
     '/api/v1/email/quarantine/:id/discard',
     { schema: docSchema({ tags, summary: 'Discard a quarantined e-mail (the original is kept until retention)', params: EmailIdParams }) },
     async (request) => {
+      const actor = requireActor(request);
       const { id } = parseInput(EmailIdParams, request.params, 'path');
-      return email.discardQuarantined(requireActor(request), id);
+      return email.discardQuarantined(actor, id);
     },
   );
 
   app.get('/api/v1/emails', { schema: docSchema({ tags, summary: "A ticket's e-mails", query: TicketEmailsQuery }) }, async (request) => {
+    const actor = requireActor(request);
     const { ticket } = parseInput(TicketEmailsQuery, request.query, 'query');
-    return email.listTicketEmails(requireActor(request), ticket);
+    return email.listTicketEmails(actor, ticket);
   });
 
   app.get('/api/v1/emails/:id', { schema: docSchema({ tags, summary: 'An e-mail as text, with its attachments', params: EmailIdParams }) }, async (request) => {
+    const actor = requireActor(request);
     const { id } = parseInput(EmailIdParams, request.params, 'path');
-    return email.getEmail(requireActor(request), id);
+    return email.getEmail(actor, id);
   });
 
   app.get('/api/v1/emails/:id/raw', { schema: docSchema({ tags, summary: 'The original message (.eml), for staff', params: EmailIdParams }) }, async (request, reply) => {
+    const actor = requireActor(request);
     const { id } = parseInput(EmailIdParams, request.params, 'path');
-    const raw = await email.getRaw(requireActor(request), id);
+    const raw = await email.getRaw(actor, id);
     return sendDownload(reply, { filename: raw.filename, contentType: 'application/octet-stream', content: raw.content });
   });
 
@@ -64,8 +70,9 @@ export function emailRoutes(app: FastifyInstance, email: EmailService): void {
     '/api/v1/emails/:id/attachments/:n',
     { schema: docSchema({ tags, summary: 'Download an attachment (agency scope applies)', params: AttachmentParams }) },
     async (request, reply) => {
+      const actor = requireActor(request);
       const { id, n } = parseInput(AttachmentParams, request.params, 'path');
-      return sendDownload(reply, await email.getAttachment(requireActor(request), id, n));
+      return sendDownload(reply, await email.getAttachment(actor, id, n));
     },
   );
 }

@@ -51,6 +51,7 @@ export type EmailService = ReturnType<typeof createEmailService>;
 /** A worker that died mid-message gives it up after this long; start-up and the sweep take it again. */
 const LEASE_MS = 2 * 60_000;
 const QUARANTINE_ROLES = ['supervisor', 'admin'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const READ_ROLES = ['operator', 'supervisor', 'admin', 'agency'] as const;
 /** HTML, SVG and scripts are served as opaque bytes: an attachment is never rendered by our origin. */
 const RENDERABLE_TYPES = /^(text\/html|application\/xhtml|image\/svg|text\/xml|application\/xml|text\/javascript|application\/javascript|application\/x-javascript|multipart\/)/;
@@ -161,7 +162,7 @@ export function createEmailService(deps: EmailServiceDeps) {
   }
 
   async function visibleEmail(actor: Actor, id: string): Promise<InboundEmailRow> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('E-mail');
+    if (!UUID.test(id)) throw notFound('E-mail');
     const row = await repo.findEmail(db, id);
     if (!row) throw notFound('E-mail');
     if (row.agencyCode && row.status !== 'quarantined' && row.status !== 'discarded') {
@@ -223,6 +224,8 @@ export function createEmailService(deps: EmailServiceDeps) {
         return processed;
       })().finally(() => {
         sweeping = null;
+        // Acknowledgements a mail server refused earlier are retried on the same beat.
+        outbox.kick();
       });
       return sweeping;
     },
@@ -289,6 +292,7 @@ export function createEmailService(deps: EmailServiceDeps) {
     /** "Assign to agency": the quarantined message becomes a ticket of that agency. */
     async assignQuarantined(actor: Actor, id: string, input: { agency: string; portfolio?: string | null; category?: Category }) {
       assertRole(actor, ...QUARANTINE_ROLES);
+      if (!UUID.test(id)) throw notFound('Quarantined e-mail');
       assertCanSeeAgency(actor, input.agency, 'Agency');
       const agency = directory.agency(input.agency);
       if (!agency) throw notFound('Agency');
@@ -298,8 +302,8 @@ export function createEmailService(deps: EmailServiceDeps) {
       const row = await repo.leaseQuarantined(db, id, now, new Date(now.getTime() + LEASE_MS));
       if (!row) {
         const current = await repo.findEmail(db, id);
-        if (!current || (current.status !== 'quarantined' && current.status !== 'discarded')) throw notFound('Quarantined e-mail');
-        throw conflict(`E-mail ${id} is ${current.status === 'discarded' ? 'discarded' : 'being assigned by someone else'}`);
+        if (!current) throw notFound('Quarantined e-mail');
+        throw conflict(current.status === 'quarantined' ? `E-mail ${id} is being assigned by someone else` : `E-mail ${id} is ${current.status}, not in quarantine`);
       }
       let outcome: Outcome;
       try {
@@ -320,12 +324,13 @@ export function createEmailService(deps: EmailServiceDeps) {
     /** "Discard": out of the quarantine list; the bytes stay until retention removes them. */
     async discardQuarantined(actor: Actor, id: string) {
       assertRole(actor, ...QUARANTINE_ROLES);
+      if (!UUID.test(id)) throw notFound('Quarantined e-mail');
       const now = clock.now();
       const row = await repo.settleEmail(db, id, 'quarantined', { status: 'discarded', resolvedAt: now, resolvedBy: actor.name });
       if (!row) {
-        const current = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findEmail(db, id) : undefined;
-        if (!current || (current.status !== 'quarantined' && current.status !== 'discarded')) throw notFound('Quarantined e-mail');
-        throw conflict(`E-mail ${id} is already ${current.status}`);
+        const current = await repo.findEmail(db, id);
+        if (!current) throw notFound('Quarantined e-mail');
+        throw conflict(`E-mail ${id} is ${current.status}, not in quarantine`);
       }
       bus.publish({ type: 'email.discarded', agency: null, at: now.toISOString(), data: { email: { id: row.id } } });
       return publicEmail(row);
