@@ -260,6 +260,15 @@ describe('authentication and limits', () => {
     expect(file.content.equals(photo)).toBe(true);
   });
 
+  it('takes the raw message whatever content type the relay declares', async () => {
+    for (const [index, contentType] of ['application/octet-stream', 'text/plain; charset=utf-8', 'application/json'].entries()) {
+      const raw = Buffer.from(emailFixture('cc-routing.eml').toString('latin1').replace('cc-routing.2026', `cc-routing-type${index}.2026`), 'latin1');
+      const response = await postRawEmail(t.app, raw, { contentType });
+      expect(response.statusCode, contentType).toBe(202);
+      expect(response.json().status, contentType).toBe('ticket');
+    }
+  });
+
   it('answers 413 above 25 MiB', async () => {
     const raw = Buffer.alloc(25 * 1024 * 1024 + 1, 0x41);
     const response = await postRawEmail(t.app, raw);

@@ -83,9 +83,10 @@ describe('Mailgun (…/mime route, signed, no replays)', () => {
     return t.app.inject({ method: 'POST', url: '/webhooks/email/mailgun', headers: { 'content-type': form.contentType }, payload: form.body });
   };
 
-  it('files a signed message', async () => {
+  it('files a signed message, on the …/mime URL Mailgun forwards full MIME to', async () => {
     const raw = withMessageId('gmail-perdita-utf8.eml', 'mailgun-1@mail.gmail.com');
-    const response = await postMultipart(fields(raw));
+    const form = multipartBody(Object.entries(fields(raw)).map(([name, value]) => ({ name, value })));
+    const response = await t.app.inject({ method: 'POST', url: '/webhooks/email/mailgun/mime', headers: { 'content-type': form.contentType }, payload: form.body });
     expect(response.statusCode).toBe(202);
     expect(response.json()).toMatchObject({ status: 'ticket', ticket: expect.stringMatching(/^MI-/) });
   });

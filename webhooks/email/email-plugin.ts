@@ -41,6 +41,7 @@ function unauthenticated(message: string): AppError {
 }
 
 function envelopeList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(envelopeList);
   if (typeof value !== 'string') return [];
   return value
     .split(',')
@@ -130,7 +131,8 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
       },
     );
 
-    forms.post(EMAIL_PATHS.mailgun, { bodyLimit: maxBytes, schema: { hide: true } }, async (request, reply) => {
+    // Mailgun posts the whole MIME message only to URLs ending in `mime`: both paths take it.
+    const mailgun = async (request: FastifyRequest, reply: FastifyReply) => {
       const fields = await readForm(request, maxBytes);
       const text = (name: string) => fields.get(name)?.toString('utf8') ?? '';
       const [timestamp, token, signature] = [text('timestamp'), text('token'), text('signature')];
@@ -146,7 +148,9 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
       if (!raw || raw.length === 0) throw new AppError('VALIDATION', 'No `body-mime` field: point the route at the …/mime URL');
       const envelopeTo = envelopeList(text('recipient'));
       return answer(reply, await email.receive({ provider: 'mailgun', raw, envelopeTo, nonce: token }));
-    });
+    };
+    forms.post(EMAIL_PATHS.mailgun, { bodyLimit: maxBytes, schema: { hide: true } }, mailgun);
+    forms.post(`${EMAIL_PATHS.mailgun}/mime`, { bodyLimit: maxBytes, schema: { hide: true } }, mailgun);
   });
 
   // Postmark inbound JSON. Attachments arrive base64 inside the JSON, hence the larger limit.
