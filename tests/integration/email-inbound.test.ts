@@ -116,6 +116,15 @@ describe('duplicates and threads', () => {
     expect(await countOf(tickets)).toBe(ticketsAfterFirst);
   });
 
+  it('makes one ticket of the same message posted twice at the same moment', async () => {
+    const raw = Buffer.from(emailFixture('gmail-perdita-utf8.eml').toString('latin1').replace('CAF8x2aZ1=', 'CAF8x2aZ1-race='), 'latin1');
+    const relayed = Buffer.concat([Buffer.from('Received: from relay2.example; Mon, 23 Nov 2026 10:00:01 +0100\r\n'), raw]);
+    const before = await countOf(tickets);
+    const answers = await Promise.all([deliverEmail(t.app, raw), deliverEmail(t.app, raw), deliverEmail(t.app, relayed)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual(['duplicate', 'duplicate', 'ticket']);
+    expect(await countOf(tickets)).toBe(before + 1);
+  });
+
   it('recognises the same Message-ID relayed with other bytes as a duplicate, recorded once', async () => {
     const raw = emailFixture('latin1-8bit-perdita.eml').toString('latin1').replace('7F3A.p.greco', '7F3B.p.greco');
     const first = await deliverEmail(t.app, Buffer.from(raw, 'latin1'));

@@ -139,7 +139,11 @@ export function createEmailService(deps: EmailServiceDeps) {
   async function processPending(id: string): Promise<InboundEmailRow | null> {
     const now = clock.now();
     const row = await repo.claimPending(db, id, now, new Date(now.getTime() + LEASE_MS));
-    if (!row) return null;
+    return row ? processLeased(row) : null;
+  }
+
+  /** Processes a row whose lease this worker holds. */
+  async function processLeased(row: InboundEmailRow): Promise<InboundEmailRow> {
     let outcome: Outcome;
     try {
       outcome = await pipeline.process(row);
@@ -199,6 +203,9 @@ export function createEmailService(deps: EmailServiceDeps) {
             rawSha256: sha256,
             rawSize: input.raw.length,
             status: 'pending',
+            // Born leased: the sweep must not take a message this request is about to process.
+            leaseUntil: new Date(now.getTime() + LEASE_MS),
+            attempts: 1,
           },
           input.raw,
         );
@@ -207,7 +214,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       if (!stored.fresh && stored.row.status !== 'pending') {
         return { kind: 'accepted', id: stored.row.id, status: 'duplicate', ticket: stored.row.ticketRef };
       }
-      const row = await processPending(stored.row.id);
+      const row = stored.fresh ? await processLeased(stored.row) : await processPending(stored.row.id);
       if (!row) return { kind: 'accepted', id: stored.row.id, status: 'duplicate', ticket: null };
       if (!stored.fresh) return { kind: 'accepted', id: row.id, status: 'duplicate', ticket: row.ticketRef };
       return { kind: 'accepted', id: row.id, status: deliveryStatus(row.status), ticket: row.ticketRef };
