@@ -29,7 +29,7 @@ export type CallServiceDeps = Readonly<{
   /** Callers' numbers are personal data: staff reads of the call log are recorded here. */
   accessLog: AccessLog;
   /** Which queues an operator serves; the operators module answers this from their assignments. */
-  queuesServedBy?: (identity: string) => Promise<readonly string[]>;
+  queuesServedBy?: (identity: string, executor: Executor) => Promise<readonly string[]>;
   pickRules?: PickRules;
   /** Inside the transaction that changed a call: keeps report rollups of sealed days exact (reports module). */
   afterCallChange?: (executor: Executor, call: CallRow) => Promise<void>;
@@ -203,10 +203,10 @@ export function createCallService(deps: CallServiceDeps) {
     async takeNextCall(operatorCallSid: string, identity: string, payload: Record<string, unknown>, at?: Date) {
       const result = await runStep({ callSid: operatorCallSid, step: 'operator', type: 'operator', payload }, async (tx, now) => {
         const served = deps.queuesServedBy
-          ? await deps.queuesServedBy(identity)
+          ? await deps.queuesServedBy(identity, tx)
           : directory.agencyCodes().flatMap((code) => directory.agency(code)!.queues.map((queue) => queue.name));
         const waiting = await repo.findWaitingCalls(tx, served);
-        const next = pickNextCall(waiting.map(toWaitingCall), now, pickRules);
+        const next = pickNextCall(waiting.map((call) => toWaitingCall(call, directory)), now, pickRules);
         await repo.insertOperatorLeg(tx, { callSid: operatorCallSid, identity, queueName: next?.queueName ?? null, startedAt: now });
         const decision: VoiceDecision = next ? { kind: 'dial_queue', queueName: next.queueName } : { kind: 'nothing_waiting' };
         return { decision, call: null };
@@ -273,14 +273,15 @@ function emptyCallRow(): Omit<CallRow, 'id' | 'callSid' | 'toNumber' | 'startedA
   };
 }
 
-function toWaitingCall(call: CallRow): WaitingCall {
+function toWaitingCall(call: CallRow, directory: AgencyDirectory): WaitingCall {
   const parsed = parseQueueName(call.queueName ?? '');
+  const queue = parsed ? directory.agency(parsed.agency)?.queues.find((candidate) => candidate.name === call.queueName) : undefined;
   return {
     callSid: call.callSid,
     queueName: call.queueName ?? '',
     category: parsed?.category ?? 'admin',
     enqueuedAt: call.enqueuedAt ?? call.startedAt,
-    queuePriority: 0,
+    queuePriority: queue?.priority ?? 0,
   };
 }
 

@@ -1,0 +1,102 @@
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { operatorPresence, operatorPresenceEvents, operatorQueues, userAgencies, users } from '../../db/schema/index.ts';
+
+export type PresenceRow = typeof operatorPresence.$inferSelect;
+export type Presence = PresenceRow['presence'];
+export type Location = PresenceRow['location'];
+
+export type StaffMember = Readonly<{
+  id: string;
+  username: string;
+  displayName: string;
+  role: string;
+  disabled: boolean;
+  agencies: string[];
+  queues: string[];
+  presence: PresenceRow | null;
+}>;
+
+/** Call-center staff (not agency users), with the agencies and queues they serve and their presence. */
+export async function listStaff(tx: Executor, filter: { userIds?: readonly string[]; username?: string } = {}): Promise<StaffMember[]> {
+  const conditions = [ne(users.role, 'agency')];
+  if (filter.userIds) {
+    if (filter.userIds.length === 0) return [];
+    conditions.push(inArray(users.id, [...filter.userIds]));
+  }
+  if (filter.username) conditions.push(eq(users.username, filter.username));
+  const people = await tx
+    .select({ user: users, presence: operatorPresence })
+    .from(users)
+    .leftJoin(operatorPresence, eq(operatorPresence.userId, users.id))
+    .where(and(...conditions))
+    .orderBy(asc(users.username));
+  if (people.length === 0) return [];
+  const ids = people.map((row) => row.user.id);
+  const [agencyRows, queueRows] = await Promise.all([
+    tx.select().from(userAgencies).where(inArray(userAgencies.userId, ids)),
+    tx.select().from(operatorQueues).where(inArray(operatorQueues.userId, ids)),
+  ]);
+  return people.map(({ user, presence }) => ({
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    disabled: user.disabled,
+    agencies: agencyRows.filter((row) => row.userId === user.id).map((row) => row.agencyCode).sort(),
+    queues: queueRows.filter((row) => row.userId === user.id).map((row) => row.queueName).sort(),
+    presence,
+  }));
+}
+
+/** Staff members serving at least one of the given agencies. */
+export async function staffIdsServing(tx: Executor, agencies: readonly string[]): Promise<string[]> {
+  if (agencies.length === 0) return [];
+  const rows = await tx
+    .selectDistinct({ userId: userAgencies.userId })
+    .from(userAgencies)
+    .where(inArray(userAgencies.agencyCode, [...agencies]));
+  return rows.map((row) => row.userId);
+}
+
+export async function findPresence(tx: Executor, userId: string): Promise<PresenceRow | undefined> {
+  const [row] = await tx.select().from(operatorPresence).where(eq(operatorPresence.userId, userId));
+  return row;
+}
+
+/** Sets the presence, unless `onlyIf` says it must still be some state (an automatic change racing a manual one). */
+export async function writePresence(
+  tx: Executor,
+  row: PresenceRow,
+  onlyIf?: { presence: Presence; callSid: string | null },
+): Promise<PresenceRow | undefined> {
+  let written: PresenceRow | undefined;
+  if (onlyIf) {
+    [written] = await tx
+      .update(operatorPresence)
+      .set({ presence: row.presence, location: row.location, callSid: row.callSid, since: row.since })
+      .where(
+        and(
+          eq(operatorPresence.userId, row.userId),
+          eq(operatorPresence.presence, onlyIf.presence),
+          onlyIf.callSid === null ? sql`${operatorPresence.callSid} is null` : eq(operatorPresence.callSid, onlyIf.callSid),
+        ),
+      )
+      .returning();
+  } else {
+    [written] = await tx
+      .insert(operatorPresence)
+      .values(row)
+      .onConflictDoUpdate({ target: operatorPresence.userId, set: { presence: row.presence, location: row.location, callSid: row.callSid, since: row.since } })
+      .returning();
+  }
+  if (written) {
+    await tx.insert(operatorPresenceEvents).values({ userId: row.userId, presence: row.presence, location: row.location, callSid: row.callSid, occurredAt: row.since });
+  }
+  return written;
+}
+
+export async function replaceQueues(tx: Executor, userId: string, queueNames: readonly string[]): Promise<void> {
+  await tx.delete(operatorQueues).where(eq(operatorQueues.userId, userId));
+  if (queueNames.length > 0) await tx.insert(operatorQueues).values(queueNames.map((queueName) => ({ userId, queueName })));
+}

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../src/domain/events.ts';
+import { createAgencyToken, loginAs } from '../helpers/auth.ts';
+import type { AgencyToken, Session } from '../helpers/auth.ts';
+import type { TestApp } from '../helpers/test-app.ts';
+import { createTestApp } from '../helpers/test-app.ts';
+
+let t: TestApp;
+let operatore1: Session;
+let operatore2: Session;
+let supervisor: Session;
+let referentePavia: Session;
+let referenteMilano: Session;
+let paviaSystem: AgencyToken;
+const published: DomainEvent[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp({ now: '2026-11-23T10:00:00+01:00', config: { DELIVERY_POLL_MS: '0' } });
+  [operatore1, operatore2, supervisor, referentePavia, referenteMilano] = await Promise.all(
+    ['operatore1', 'operatore2', 'supervisore', 'referente-pavia', 'referente-milano'].map((name) => loginAs(t.app, name)),
+  );
+  paviaSystem = await createAgencyToken(t.app, 'aler-pavia-lodi');
+  t.app.services.bus.subscribe((event) => published.push(event));
+});
+afterAll(async () => {
+  await t?.close();
+});
+beforeEach(() => {
+  t.clock.set('2026-11-23T10:00:00+01:00');
+});
+
+async function create(payload: Record<string, unknown>, session = operatore1) {
+  return t.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: session.headers, payload });
+}
+
+async function newTicket(agency = 'aler-pavia-lodi', extra: Record<string, unknown> = {}) {
+  const response = await create({ agency, category: 'maintenance', description: 'Perdita d’acqua in cantina', ...extra });
+  expect(response.statusCode).toBe(201);
+  return response.json() as { ref: string; status: string };
+}
+
+const patch = (ref: string, headers: Readonly<Record<string, string>>, payload: Record<string, unknown>) =>
+  t.app.inject({ method: 'PATCH', url: `/api/v1/tickets/${ref}`, headers, payload });
+
+describe('tickets over HTTP', () => {
+  it('creates a ticket (201, CONTRACT §6 shape) and tells the dashboards', async () => {
+    const response = await create({
+      agency: 'aler-pavia-lodi',
+      category: 'heating',
+      description: 'Nessun riscaldamento da ieri sera',
+      caller: { phone: '0382 123 456', name: 'Lucia Neri' },
+      dwelling: { address: 'Via Folla di Sopra 5', municipality: 'Pavia', building: 'F5', stair: 'A', floor: '2', flat: '6' },
+      priority: 'urgent',
+    });
+    expect(response.statusCode).toBe(201);
+    const ticket = response.json() as Record<string, unknown>;
+    expect(ticket).toMatchObject({
+      agency: 'aler-pavia-lodi',
+      category: 'heating',
+      status: 'routed',
+      channel: 'voice',
+      createdAt: '2026-11-23T09:00:00.000Z',
+      caller: { phone: '+390382123456', name: 'Lucia Neri' },
+      dwelling: { address: 'Via Folla di Sopra 5', flat: '6' },
+      description: 'Nessun riscaldamento da ieri sera',
+      priority: 'urgent',
+    });
+    expect(ticket.ref).toMatch(/^PV-2026-\d{6}$/);
+    expect(Array.isArray(ticket.events)).toBe(true);
+    const created = published.find((event) => event.type === 'ticket.created' && (event.data.ticket as { ref: string }).ref === ticket.ref);
+    expect(created?.agency).toBe('aler-pavia-lodi');
+  });
+
+  it('validates input and keeps creation with the call center', async () => {
+    expect((await create({ agency: 'aler-pavia-lodi', category: 'plumbing', description: 'x' })).statusCode).toBe(400);
+    expect((await create({ agency: 'aler-pavia-lodi', category: 'admin', description: '' })).statusCode).toBe(400);
+    expect((await create({ agency: 'aler-pavia-lodi', category: 'admin', description: 'x' }, referentePavia)).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: paviaSystem.headers, payload: { agency: 'aler-pavia-lodi', category: 'admin', description: 'x' } })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/tickets', payload: { agency: 'aler-pavia-lodi', category: 'admin', description: 'x' } })).statusCode).toBe(401);
+    expect((await create({ agency: 'aler-pavia-lodi', category: 'admin', description: 'x', callSid: 'CA-unknown' })).statusCode).toBe(400);
+  });
+
+  it('two concurrent closes: one wins, the other gets 409', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const { ref } = await newTicket();
+      const responses = await Promise.all([patch(ref, referentePavia.headers, { status: 'closed' }), patch(ref, supervisor.headers, { status: 'closed' })]);
+      expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 409]);
+      const detail = (await t.app.inject({ url: `/api/v1/tickets/${ref}`, headers: supervisor.headers })).json() as { events: { type: string }[] };
+      expect(detail.events.filter((event) => event.type === 'closed')).toHaveLength(1);
+    }
+  });
+
+  it('two concurrent takes: one wins, the other gets 409', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const { ref } = await newTicket();
+      const take = (session: Session) => t.app.inject({ method: 'POST', url: `/api/v1/tickets/${ref}/take`, headers: session.headers });
+      const responses = await Promise.all([take(operatore1), take(operatore2)]);
+      expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 409]);
+      const winner = responses.find((response) => response.statusCode === 200)!.json() as { assignedTo: string };
+      const loser = responses.find((response) => response.statusCode === 409)!.json() as { error: { code: string; message: string } };
+      expect(loser.error.code).toBe('CONFLICT');
+      expect(loser.error.message).toContain(winner.assignedTo);
+    }
+  });
+
+  it('lets the agency acknowledge and close through the API with a bearer token, and refuses illegal moves with 409', async () => {
+    const { ref } = await newTicket();
+    const acknowledged = await patch(ref, paviaSystem.headers, { status: 'acknowledged', note: 'Presa in carico dal tecnico di zona' });
+    expect(acknowledged.statusCode).toBe(200);
+    expect(acknowledged.json()).toMatchObject({ status: 'acknowledged' });
+    expect((await patch(ref, paviaSystem.headers, { status: 'routed' })).statusCode).toBe(409);
+    expect((await patch(ref, paviaSystem.headers, { category: 'heating' })).statusCode).toBe(403);
+    const closed = await patch(ref, paviaSystem.headers, { status: 'closed' });
+    expect(closed.json()).toMatchObject({ status: 'closed' });
+    const events = (closed.json() as { events: { type: string; actor: { kind: string; role: string }; text: string | null }[] }).events;
+    expect(events.slice(-2).map((event) => [event.type, event.actor.kind, event.actor.role])).toEqual([
+      ['acknowledged', 'token', 'agency'],
+      ['closed', 'token', 'agency'],
+    ]);
+    expect((await patch(ref, operatore1.headers, { status: 'cancelled' })).statusCode).toBe(409);
+    expect((await patch(ref, operatore1.headers, {})).statusCode).toBe(400);
+    const changed = published.filter((event) => event.type === 'ticket.changed' && (event.data.ticket as { ref: string }).ref === ref);
+    expect(changed.map((event) => (event.data.change as { type: string }).type)).toEqual(['acknowledged', 'closed']);
+  });
+
+  it('shows an agency only its own tickets, everywhere', async () => {
+    const milan = await newTicket('aler-milano');
+    expect((await t.app.inject({ url: `/api/v1/tickets/${milan.ref}`, headers: referentePavia.headers })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: `/api/v1/tickets/${milan.ref}`, headers: paviaSystem.headers })).statusCode).toBe(404);
+    expect((await patch(milan.ref, paviaSystem.headers, { status: 'acknowledged' })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/api/v1/tickets?agency=aler-milano', headers: paviaSystem.headers })).statusCode).toBe(404);
+    const own = (await t.app.inject({ url: '/api/v1/tickets?limit=200', headers: paviaSystem.headers })).json() as { items: { agency: string }[] };
+    expect(own.items.length).toBeGreaterThan(0);
+    expect(own.items.every((item) => item.agency === 'aler-pavia-lodi')).toBe(true);
+    expect((await t.app.inject({ url: `/api/v1/tickets/${milan.ref}`, headers: referenteMilano.headers })).statusCode).toBe(200);
+  });
+
+  it('filters by status, category, channel, time and text, page by page', async () => {
+    t.clock.set('2026-11-23T15:00:00+01:00');
+    const { ref } = await newTicket('aler-milano', { category: 'admin', description: 'Richiesta voltura contratto Via Ovada' });
+    const query = async (search: string) =>
+      ((await t.app.inject({ url: `/api/v1/tickets?${search}`, headers: supervisor.headers })).json() as { items: { ref: string }[]; nextCursor: string | null });
+    expect((await query('q=voltura')).items.map((item) => item.ref)).toEqual([ref]);
+    expect((await query('from=2026-11-23T13:59:59Z')).items.map((item) => item.ref)).toEqual([ref]);
+    expect((await query('from=2026-11-23&to=2026-11-23&limit=200')).items.map((item) => item.ref)).toContain(ref);
+    expect((await query('from=2026-11-22&to=2026-11-22')).items).toEqual([]);
+    expect((await query('from=2026-11-23T14:00:01Z')).items).toEqual([]);
+    expect((await query('agency=aler-milano&category=admin&status=routed&channel=voice')).items.map((item) => item.ref)).toContain(ref);
+    expect((await query('channel=email')).items).toEqual([]);
+    const first = await query('limit=2');
+    expect(first.items).toHaveLength(2);
+    const second = await query(`limit=2&cursor=${first.nextCursor}`);
+    expect(second.items.map((item) => item.ref)).not.toContain(first.items[0].ref);
+    expect((await t.app.inject({ url: '/api/v1/tickets?cursor=garbage', headers: supervisor.headers })).statusCode).toBe(400);
+  });
+});
