@@ -10,3 +10,4 @@ export * from './outbox.ts';
 export * from './callbacks.ts';
 export * from './email.ts';
 export * from './reports.ts';
+export * from './cluster.ts';

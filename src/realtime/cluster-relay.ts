@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import type { DomainEvent, EventBus, EventListener } from '../domain/events.ts';
+
+/**
+ * Domain events between the nodes of a cluster, through Postgres LISTEN/NOTIFY: what commits on
+ * node A reaches the dashboards connected to node B.
+ *
+ * Why not socket.io's Postgres or Redis adapter: those relay socket.io packets that one node has
+ * already numbered, and our clients detect gaps (and resynchronise from a snapshot) by those
+ * numbers, per node. Relaying the domain event instead lets every node number what its own clients
+ * receive. It needs nothing beyond the Postgres the nodes already share.
+ *
+ * Remote events go to `subscribeRemote` listeners only (the realtime layer), never onto the local
+ * bus: metrics, workers and journals react to what happened on their own node, once.
+ */
+export type ClusterRelay = Readonly<{
+  nodeId: string;
+  subscribeRemote(listener: EventListener): () => void;
+  close(): Promise<void>;
+}>;
+
+const CHANNEL = 'centralino_events';
+// NOTIFY payloads are limited to 8000 bytes; larger events travel as a pointer to this table.
+const MAX_NOTIFY_BYTES = 7000;
+
+export async function startClusterRelay(options: { databaseUrl: string; bus: EventBus; onError: (error: unknown) => void }): Promise<ClusterRelay> {
+  const nodeId = randomUUID();
+  // One dedicated connection for LISTEN (postgres.js reconnects and re-listens by itself).
+  const sql = postgres(options.databaseUrl, { max: 2, onnotice: () => {}, connect_timeout: 5 });
+  const listeners = new Set<EventListener>();
+
+  const deliver = (event: DomainEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        options.onError(error);
+      }
+    }
+  };
+
+  const subscription = await sql.listen(CHANNEL, async (payload) => {
+    try {
+      const message = JSON.parse(payload) as { node: string; event?: DomainEvent; overflow?: number };
+      if (message.node === nodeId) return;
+      if (message.event) return deliver(message.event);
+      if (message.overflow !== undefined) {
+        const [row] = await sql<{ body: DomainEvent }[]>`select body from cluster_event_overflow where id = ${message.overflow}`;
+        if (row) deliver(row.body);
+      }
+    } catch (error) {
+      options.onError(error);
+    }
+  });
+
+  const unsubscribeBus = options.bus.subscribe((event) => {
+    void (async () => {
+      const payload = JSON.stringify({ node: nodeId, event });
+      if (Buffer.byteLength(payload) <= MAX_NOTIFY_BYTES) {
+        await sql.notify(CHANNEL, payload);
+      } else {
+        const [row] = await sql<{ id: string }[]>`insert into cluster_event_overflow (body) values (${sql.json(event as never)}) returning id`;
+        await sql.notify(CHANNEL, JSON.stringify({ node: nodeId, overflow: Number(row.id) }));
+        await sql`delete from cluster_event_overflow where created_at < now() - interval '10 minutes'`;
+      }
+    })().catch(options.onError);
+  });
+
+  return {
+    nodeId,
+    subscribeRemote(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      unsubscribeBus();
+      await subscription.unlisten();
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
