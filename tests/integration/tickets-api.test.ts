@@ -135,6 +135,15 @@ describe('tickets over HTTP', () => {
     expect((await t.app.inject({ url: `/api/v1/tickets/${milan.ref}`, headers: referenteMilano.headers })).statusCode).toBe(200);
   });
 
+  it('records staff reads of a ticket in the access log of its agency', async () => {
+    const { ref } = await newTicket('aler-milano');
+    await t.app.inject({ url: `/api/v1/tickets/${ref}`, headers: operatore2.headers });
+    const log = await t.app.inject({ url: '/api/v1/access-log?agency=aler-milano', headers: supervisor.headers });
+    expect(log.statusCode).toBe(200);
+    expect(log.body).toContain(ref);
+    expect(log.body).toContain('operatore2');
+  });
+
   it('filters by status, category, channel, time and text, page by page', async () => {
     t.clock.set('2026-11-23T15:00:00+01:00');
     const { ref } = await newTicket('aler-milano', { category: 'admin', description: 'Richiesta voltura contratto Via Ovada' });
