@@ -33,6 +33,7 @@ import { createLiveService } from './modules/live/live-service.ts';
 import { createSoftphoneService } from './modules/live/softphone-service.ts';
 import type { Realtime } from './realtime/realtime-server.ts';
 import { attachRealtime } from './realtime/realtime-server.ts';
+import { startClusterRelay } from './realtime/cluster-relay.ts';
 import { twilioVoicePlugin } from '../webhooks/twilio/twilio-plugin.ts';
 import { emailWebhooksPlugin } from '../webhooks/email/email-plugin.ts';
 import { smtpSender } from './modules/email/email-outbox.ts';
@@ -121,7 +122,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database, clock } = deps;
   const app = Fastify({
     logger: deps.logger ?? false,
-    trustProxy: true,
+    // Only the proxies the operator names are believed about the client's address (login throttling).
+    trustProxy: config.trustProxy,
     // Twilio's and the providers' requests are identified in logs by our own id, echoed back.
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
@@ -166,7 +168,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const voice = createResilientVoice({ calls, directory, journal, clock, bus, log: app.log });
   app.addHook('onClose', async () => voice.close());
   const live = createLiveService({ db: database.db, directory, clock });
-  const realtime = attachRealtime(app, { bus, live, clock, authenticate: (cookie) => auth.actorFromCookieHeader(cookie), publicBaseUrl: config.publicBaseUrl, log: app.log });
+  // Several nodes share one Postgres: events committed on one reach dashboards on the others.
+  const relay = config.databaseUrl
+    ? await startClusterRelay({ databaseUrl: config.databaseUrl, bus, onError: (error) => app.log.warn({ err: error }, 'cluster relay') })
+    : null;
+  if (relay) app.addHook('onClose', async () => relay.close());
+  const realtime = attachRealtime(app, {
+    bus,
+    live,
+    clock,
+    authenticate: (cookie) => auth.actorFromCookieHeader(cookie),
+    publicBaseUrl: config.publicBaseUrl,
+    log: app.log,
+    remote: relay ?? undefined,
+  });
   const softphone = createSoftphoneService({ db: database.db, calls, clock, twilioEnabled: config.twilio.softphoneEnabled });
   app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, tenants, operators, callbacks, email, metrics, auth, accessLog, routes, live, realtime, reports });
 

@@ -30,6 +30,7 @@ const EnvSchema = z.object({
   DEMO_PASSWORD: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOLD_MUSIC_URL: optionalString.pipe(z.url().optional()),
+  TRUST_PROXY: optionalString,
   DEMO_CLOCK_START: optionalString.pipe(z.iso.datetime({ offset: true }).optional()),
   SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
   SMTP_FROM: optionalString,
@@ -62,6 +63,8 @@ export type Config = Readonly<{
   email: Readonly<{ webhookSecret: string; usingDevelopmentSecret: boolean }>;
   sessionSecret: string | undefined;
   demoPassword: string | undefined;
+  /** Fastify's trustProxy: false, a hop count, or addresses/CIDRs of the proxies in front. */
+  trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
   /** Development only: the platform's clock starts at this instant and runs on (demos and training after hours). */
   demoClockStart: Date | undefined;
   logLevel: string;
@@ -127,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     sessionSecret: e.SESSION_SECRET,
     demoPassword: e.DEMO_PASSWORD,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     demoClockStart: e.DEMO_CLOCK_START ? new Date(e.DEMO_CLOCK_START) : undefined,
     logLevel: e.LOG_LEVEL,
     smtp: Object.freeze({ url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Centralino <centralino@localhost>' }),
@@ -136,4 +140,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       callbackDueMinutes: e.CALLBACK_DUE_MINUTES,
     }),
   });
+}
+
+/** `TRUST_PROXY`: unset or "false" trusts nobody; "true" everybody; a number of hops; or a comma-separated list of addresses/CIDRs. */
+function parseTrustProxy(value: string | undefined): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value.split(',').map((part) => part.trim()).filter(Boolean);
 }

@@ -23,6 +23,8 @@ export type RealtimeDeps = Readonly<{
   todayDelayMs?: number;
   /** How often open sockets have their session checked again (logout, expiry, disabled user). */
   sessionRecheckMs?: number;
+  /** Events committed on other nodes of the cluster (see cluster-relay.ts); absent on a single node. */
+  remote?: { subscribeRemote(listener: (event: DomainEvent) => void): () => void };
 }>;
 
 export type Realtime = Readonly<{
@@ -109,10 +111,16 @@ export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realti
     );
   }
 
-  const unsubscribe = bus.subscribe((event) => {
+  const onEvent = (event: DomainEvent) => {
     broadcast(event);
     if (event.agency && event.type.startsWith('call.')) scheduleToday(event.agency);
-  });
+  };
+  const unsubscribeLocal = bus.subscribe(onEvent);
+  const unsubscribeRemote = deps.remote?.subscribeRemote(onEvent) ?? (() => {});
+  const unsubscribe = () => {
+    unsubscribeLocal();
+    unsubscribeRemote();
+  };
 
   // A socket outlives the request that opened it: logout or a disabled account must still end it.
   const recheck = setInterval(async () => {
