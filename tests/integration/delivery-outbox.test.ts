@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliveries as deliveriesTable } from '../../src/db/schema/index.ts';
 import type { DomainEvent } from '../../src/domain/events.ts';
@@ -116,7 +116,10 @@ describe('delivery to the agency', () => {
       t.clock.advance(HOUR);
     }
     // Attempts at 0 s, 30 s, 1, 2, 4, 8, 16, 32 min, then hourly up to the 24th hour: never after.
-    const [row] = await t.database.db.select().from(deliveriesTable).where(eq(deliveriesTable.ticketRef, ticket.ref));
+    const [row] = await t.database.db
+      .select()
+      .from(deliveriesTable)
+      .where(and(eq(deliveriesTable.ticketRef, ticket.ref), eq(deliveriesTable.kind, 'webhook')));
     expect(row.status).toBe('dead');
     expect(receiver.received.length).toBeLessThanOrEqual(26);
     expect(published.some((event) => event.type === 'delivery.dead' && event.agency === 'aler-milano')).toBe(true);
@@ -144,6 +147,18 @@ describe('delivery to the agency', () => {
     expect(detail.attemptLog.at(-1)?.ok).toBe(true);
     await disableTarget(target.id);
     await receiver.close();
+  });
+
+  it('keeps e-mails to the agency readable in the outbox when no SMTP server is configured', async () => {
+    const ticket = await createTicket('aler-pavia-lodi', 'admin', 'Richiesta di cambio alloggio');
+    expect((await t.app.services.deliveries.deliverDue()).claimed).toBe(0);
+    const held = await t.app.inject({ url: `/api/v1/deliveries?kind=email&status=held&ticket=${ticket.ref}`, headers: supervisor.headers });
+    const [item] = (held.json() as { items: { id: string; eventType: string }[] }).items;
+    expect(item.eventType).toBe('ticket.routed');
+    const detail = (await t.app.inject({ url: `/api/v1/deliveries/${item.id}`, headers: supervisor.headers })).json() as { payload: { to: string; subject: string; text: string } };
+    expect(detail.payload.to).toBe('amministrazione@aler-pavia-lodi.example');
+    expect(detail.payload.subject).toBe(`[${ticket.ref}] Nuova segnalazione – pratiche amministrative`);
+    expect(detail.payload.text).toContain('Richiesta di cambio alloggio');
   });
 
   it('loses nothing when a node dies mid-delivery: the lease runs out and another node delivers', async () => {
