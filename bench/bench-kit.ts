@@ -49,3 +49,19 @@ export function writeResult(name: string, result: unknown): string {
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
+
+/** Starts `node src/main.ts` as one node of the platform, pinned to core 0, and waits until it is ready. */
+export async function startNode(port: number, env: Record<string, string | undefined>): Promise<ChildProcess> {
+  const root = path.join(BENCH_DIR, '..');
+  const [command, args] = pinnedCommand(0, path.join(root, 'node_modules/.bin/node'), [path.join(root, 'src/main.ts')]);
+  const child = spawn(command, args, { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`node on port ${port} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

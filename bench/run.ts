@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { writeResult } from './bench-kit.ts';
+import { printFanoutResult, runFanoutBench } from './fanout-bench.ts';
 import { printWebhookResult, runWebhookBench } from './webhook-bench.ts';
 
 const { values } = parseArgs({ options: { full: { type: 'boolean', default: false } } });
@@ -15,5 +16,10 @@ console.log('\n[1] incoming-call webhook vs bare Fastify route');
 const webhook = await runWebhookBench({ rounds: 3, duration: full ? 10 : 4, connections: 10, rate: full ? 200 : 0, rateDuration: 60 });
 printWebhookResult(webhook);
 summary.webhook = webhook;
+
+console.log('\n[2] dashboard fan-out to connected sockets');
+const fanout = await runFanoutBench({ clients: full ? 500 : 200, events: full ? 30 : 10 });
+printFanoutResult(fanout);
+summary.fanout = fanout;
 
 console.log(`\nwritten: ${writeResult('bench', summary)}`);
