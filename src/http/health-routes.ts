@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { withTimeout } from '../util/with-timeout.ts';
 
 /**
  * `journalBacklog` counts voice steps answered from memory during a database outage and not yet
@@ -14,21 +15,5 @@ export function healthRoutes(app: FastifyInstance, ping: () => Promise<void>, jo
       request.log.warn({ err: error }, 'readiness check failed');
       return reply.code(503).send({ status: 'unavailable', journalBacklog: journalBacklog() });
     }
-  });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
   });
 }

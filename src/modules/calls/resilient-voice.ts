@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { CallService } from './calls-service.ts';
+import { withTimeout } from '../../util/with-timeout.ts';
 import type { DurableJournal } from './step-journal.ts';
 import type { VoiceDecision } from './voice-decisions.ts';
 import type { VoiceStep } from './voice-steps.ts';
@@ -56,7 +57,7 @@ export function createResilientVoice(deps: ResilientVoiceDeps) {
     // While earlier steps wait in the journal, later ones join them so that order is kept.
     if (journal.size() === 0 && Date.now() >= databaseSuspectUntil) {
       try {
-        return await withTimeout(applyVoiceStep(calls, step, at), budgetMs);
+        return await withTimeout(applyVoiceStep(calls, step, at), budgetMs, `database did not answer within ${budgetMs} ms`);
       } catch (error) {
         if (error instanceof AppError) throw error;
         databaseSuspectUntil = Date.now() + breakerMs;
@@ -133,20 +134,4 @@ export function createResilientVoice(deps: ResilientVoiceDeps) {
 
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`database did not answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
