@@ -11,3 +11,4 @@ export * from './callbacks.ts';
 export * from './email.ts';
 export * from './reports.ts';
 export * from './cluster.ts';
+export * from './privacy.ts';
