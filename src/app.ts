@@ -167,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const journal = await openDurableJournal<VoiceStep>(path.join(config.dataDir, 'journal', 'voice-steps.jsonl'));
   const voice = createResilientVoice({ calls, directory, journal, clock, bus, log: app.log });
   app.addHook('onClose', async () => voice.close());
-  const live = createLiveService({ db: database.db, directory, clock });
+  const live = createLiveService({ db: database.db, directory, clock, operators });
   // Several nodes share one Postgres: events committed on one reach dashboards on the others.
   const relay = config.databaseUrl
     ? await startClusterRelay({ databaseUrl: config.databaseUrl, bus, onError: (error) => app.log.warn({ err: error }, 'cluster relay') })

@@ -24,6 +24,7 @@ export type Ticket = {
   dwelling: Dwelling | null;
   description: string;
   subject?: string | null;
+  assignedTo?: string | null;
   events?: TicketEvent[];
 };
 

@@ -66,11 +66,16 @@ const timeOnly = new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hou
 export const formatDateTime = (iso: string | null | undefined) => (iso ? dateTime.format(new Date(iso)) : '—');
 export const formatTime = (iso: string | null | undefined) => (iso ? timeOnly.format(new Date(iso)) : '—');
 
-/** +393471234567 → "+39 347 123 4567" (readable on the phone), anything else as it is. */
+/** +393471234567 → "+39 347 123 4567", +390382401234 → "+39 0382 401234", +390240000000 → "+39 02 4000 0000". */
 export function formatPhone(phone: string | null | undefined): string {
   if (!phone) return 'Numero nascosto';
-  const match = /^\+39(\d{3})(\d{3})(\d+)$/.exec(phone);
-  return match ? `+39 ${match[1]} ${match[2]} ${match[3]}` : phone;
+  const mobile = /^\+39(3\d{2})(\d{3})(\d{3,4})$/.exec(phone);
+  if (mobile) return `+39 ${mobile[1]} ${mobile[2]} ${mobile[3]}`;
+  const milan = /^\+39(02)(\d{4})(\d+)$/.exec(phone);
+  if (milan) return `+39 ${milan[1]} ${milan[2]} ${milan[3]}`;
+  const landline = /^\+39(0\d{3})(\d+)$/.exec(phone);
+  if (landline) return `+39 ${landline[1]} ${landline[2]}`;
+  return phone;
 }
 
 export function queueLabel(queue: string | null | undefined): string {

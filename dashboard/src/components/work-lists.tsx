@@ -1,14 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, errorText, get } from '../api.ts';
-import type { Callback, EmailItem, Page } from '../api-types.ts';
-import { CATEGORY_LABEL, formatDateTime, formatPhone } from '../format.ts';
+import { ApiError, errorText, get, post } from '../api.ts';
+import type { Callback, Page, Ticket } from '../api-types.ts';
+import { CATEGORY_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatPhone } from '../format.ts';
 import type { LiveStore } from '../live-store.ts';
-import { CALLBACKS_PATH, EMAIL_ITEMS_PATH } from '../endpoints.ts';
+import { CALLBACKS_PATH, EMAIL_ITEMS_PATH, TICKETS_PATH } from '../endpoints.ts';
 
 type ListState<T> = { items: T[]; error: string | null; unavailable: boolean };
 
+const OPEN = new Set(['new', 'routed', 'acknowledged']);
+
 /** A list from the API, reloaded after resyncs and whenever an event of its kind arrives. */
-function useWorkList<T>(store: LiveStore, path: string, eventPrefix: string, generation: number): ListState<T> {
+function useWorkList<T>(store: LiveStore, path: string, eventPrefix: string, generation: number): [ListState<T>, () => void] {
   const [state, setState] = useState<ListState<T>>({ items: [], error: null, unavailable: false });
   const [tick, setTick] = useState(0);
   useEffect(() => store.onEvent((event) => event.type.startsWith(eventPrefix) && setTick((n) => n + 1)), [store, eventPrefix]);
@@ -17,13 +19,26 @@ function useWorkList<T>(store: LiveStore, path: string, eventPrefix: string, gen
       .then((reply) => setState({ items: Array.isArray(reply) ? reply : reply.items, error: null, unavailable: false }))
       .catch((error) => setState({ items: [], error: errorText(error), unavailable: error instanceof ApiError && error.status === 404 }));
   }, [path, generation, tick]);
-  return state;
+  return [state, () => setTick((n) => n + 1)];
 }
 
 /** The operator's other work: callers owed a call back, and e-mails to handle. */
-export function WorkLists({ store, generation }: { store: LiveStore; generation: number }) {
-  const callbacks = useWorkList<Callback>(store, CALLBACKS_PATH, 'callback.', generation);
-  const emails = useWorkList<EmailItem>(store, EMAIL_ITEMS_PATH, 'email.', generation);
+export function WorkLists({ store, generation, username, agencyName }: { store: LiveStore; generation: number; username: string; agencyName: (code: string) => string }) {
+  const [callbacks] = useWorkList<Callback>(store, CALLBACKS_PATH, 'callback.', generation);
+  const [emailTickets, reloadEmails] = useWorkList<Ticket>(store, EMAIL_ITEMS_PATH, 'ticket.', generation);
+  const [error, setError] = useState<string | null>(null);
+  const emails = emailTickets.items.filter((ticket) => ticket.channel === 'email' && OPEN.has(ticket.status));
+
+  async function take(ticket: Ticket) {
+    setError(null);
+    try {
+      await post(`${TICKETS_PATH}/${encodeURIComponent(ticket.ref)}/take`);
+      reloadEmails();
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  }
+
   return (
     <div class="work-lists">
       <div>
@@ -31,18 +46,18 @@ export function WorkLists({ store, generation }: { store: LiveStore; generation:
           Richiamate <span class="count">{callbacks.items.length}</span>
         </h2>
         {callbacks.unavailable ? (
-          <p class="muted small">Non disponibile.</p>
+          <p class="muted small">Elenco richiamate non disponibile su questo server.</p>
         ) : callbacks.error ? (
           <p class="notice error">{callbacks.error}</p>
         ) : callbacks.items.length === 0 ? (
           <p class="muted small">Nessun chiamante da richiamare.</p>
         ) : (
-          <ul class="items">
+          <ul class="items" data-testid="callbacks">
             {callbacks.items.slice(0, 20).map((item) => (
               <li key={item.id}>
                 <strong>{formatPhone(item.callerPhone)}</strong> · {CATEGORY_LABEL[item.category ?? ''] ?? 'Coda'}
                 <div class="muted small">
-                  {item.agency} · entro {formatDateTime(item.dueAt)} · tentativi {item.attempts}
+                  {agencyName(item.agency)} · entro {formatDateTime(item.dueAt)} · tentativi {item.attempts}
                 </div>
               </li>
             ))}
@@ -51,21 +66,29 @@ export function WorkLists({ store, generation }: { store: LiveStore; generation:
       </div>
       <div>
         <h2>
-          E-mail da lavorare <span class="count">{emails.items.length}</span>
+          E-mail da lavorare <span class="count">{emails.length}</span>
         </h2>
-        {emails.unavailable ? (
-          <p class="muted small">Non disponibile.</p>
-        ) : emails.error ? (
-          <p class="notice error">{emails.error}</p>
-        ) : emails.items.length === 0 ? (
+        {error ? <p class="notice error" role="alert">{error}</p> : null}
+        {emailTickets.error ? (
+          <p class="notice error">{emailTickets.error}</p>
+        ) : emails.length === 0 ? (
           <p class="muted small">Nessuna e-mail in attesa.</p>
         ) : (
-          <ul class="items">
-            {emails.items.slice(0, 20).map((item) => (
-              <li key={item.id}>
-                <strong class="clamp">{item.subject || '(senza oggetto)'}</strong>
+          <ul class="items" data-testid="emails">
+            {emails.slice(0, 20).map((ticket) => (
+              <li key={ticket.ref}>
+                <div class="item-head">
+                  <strong class="clamp">{ticket.subject || ticket.description.slice(0, 80) || '(senza oggetto)'}</strong>
+                  {ticket.assignedTo ? (
+                    <span class="muted small">{ticket.assignedTo === username ? 'tua' : `di ${ticket.assignedTo}`}</span>
+                  ) : (
+                    <button type="button" class="small-button" onClick={() => void take(ticket)}>
+                      Prendi
+                    </button>
+                  )}
+                </div>
                 <div class="muted small">
-                  {item.from ?? '—'} · {item.agency ?? 'da smistare'} · {formatDateTime(item.receivedAt)}
+                  {ticket.ref} · {agencyName(ticket.agency)} · {TICKET_STATUS_LABEL[ticket.status] ?? ticket.status} · {formatDateTime(ticket.createdAt)}
                 </div>
               </li>
             ))}

@@ -18,6 +18,13 @@ const FILTERS: readonly [string, string][] = [
 ];
 const OPEN = new Set(['new', 'routed', 'acknowledged']);
 
+/** "Giuseppe Rinaldi · +39 347 123 4567 · Via Riviera 41, Pavia", leaving out what is unknown. */
+function whoAndWhere(ticket: Ticket): string {
+  const contact = ticket.caller?.phone ? formatPhone(ticket.caller.phone) : ticket.caller?.email;
+  const dwelling = dwellingText(ticket.dwelling);
+  return [ticket.caller?.name || 'Chiamante non identificato', contact, dwelling === '—' ? null : dwelling].filter(Boolean).join(' · ');
+}
+
 function matches(ticket: Ticket, filter: string): boolean {
   if (filter === '') return true;
   if (filter === 'open') return OPEN.has(ticket.status);
@@ -34,6 +41,7 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
+  const [closing, setClosing] = useState<{ ref: string; note: string } | null>(null);
 
   useEffect(() => {
     setLoading(true);
@@ -62,12 +70,12 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
     [store, agency, filter],
   );
 
-  async function move(ticket: Ticket, status: 'acknowledged' | 'closed') {
+  async function move(ticket: Ticket, status: 'acknowledged' | 'closed', note?: string) {
     setError(null);
     try {
-      const note = status === 'closed' ? prompt('Nota di chiusura (facoltativa):') ?? undefined : undefined;
       const updated = await patch<Ticket>(`${TICKETS_PATH}/${encodeURIComponent(ticket.ref)}`, { status, ...(note ? { note } : {}) });
       setTickets((current) => current.map((item) => (item.ref === updated.ref ? updated : item)).filter((item) => matches(item, filter)));
+      setClosing(null);
     } catch (failure) {
       setError(errorText(failure));
     }
@@ -103,7 +111,7 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
         {current ? (
           <dl class="summary">
             <div><dt>In attesa ora</dt><dd>{formatInteger(waiting)}</dd></div>
-            <div><dt>Chiamate oggi</dt><dd>{formatInteger(current.today.offered)}</dd></div>
+            <div><dt>Chiamate oggi (in orario)</dt><dd>{formatInteger(current.today.offered)}</dd></div>
             <div><dt>Risposte</dt><dd>{formatInteger(current.today.answered)}</dd></div>
             <div><dt>Abbandonate</dt><dd>{formatInteger(current.today.abandoned)}</dd></div>
             <div><dt>Livello di servizio</dt><dd>{formatPct(current.today.serviceLevelPct)}</dd></div>
@@ -138,22 +146,43 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
                   </span>
                 </div>
                 <p class="description">{ticket.subject ? <strong>{ticket.subject}: </strong> : null}{ticket.description}</p>
-                <div class="muted small">
-                  {ticket.caller?.name ?? 'Chiamante'} · {ticket.caller?.phone ? formatPhone(ticket.caller.phone) : ticket.caller?.email ?? '—'} · {dwellingText(ticket.dwelling)}
+                <div class="muted small">{whoAndWhere(ticket)}</div>
+              </div>
+              {closing?.ref === ticket.ref ? (
+                <form
+                  class="close-form"
+                  onSubmit={(event) => {
+                    event.preventDefault();
+                    void move(ticket, 'closed', closing.note.trim() || undefined);
+                  }}
+                >
+                  <label>
+                    Nota di chiusura (facoltativa)
+                    <input autoFocus value={closing.note} onInput={(event) => setClosing({ ref: ticket.ref, note: event.currentTarget.value })} onKeyDown={(event) => event.key === 'Escape' && setClosing(null)} />
+                  </label>
+                  <div class="ticket-actions">
+                    <button type="submit" class="primary" data-action="confirm-close">
+                      Conferma chiusura
+                    </button>
+                    <button type="button" onClick={() => setClosing(null)}>
+                      Annulla
+                    </button>
+                  </div>
+                </form>
+              ) : (
+                <div class="ticket-actions">
+                  {ticket.status === 'routed' || ticket.status === 'new' ? (
+                    <button type="button" onClick={() => void move(ticket, 'acknowledged')} data-action="acknowledge">
+                      Prendi in carico
+                    </button>
+                  ) : null}
+                  {ticket.status === 'routed' || ticket.status === 'acknowledged' ? (
+                    <button type="button" onClick={() => setClosing({ ref: ticket.ref, note: '' })} data-action="close">
+                      Chiudi
+                    </button>
+                  ) : null}
                 </div>
-              </div>
-              <div class="ticket-actions">
-                {ticket.status === 'routed' || ticket.status === 'new' ? (
-                  <button type="button" onClick={() => void move(ticket, 'acknowledged')} data-action="acknowledge">
-                    Prendi in carico
-                  </button>
-                ) : null}
-                {ticket.status === 'routed' || ticket.status === 'acknowledged' ? (
-                  <button type="button" onClick={() => void move(ticket, 'closed')} data-action="close">
-                    Chiudi
-                  </button>
-                ) : null}
-              </div>
+              )}
             </li>
           ))}
         </ul>

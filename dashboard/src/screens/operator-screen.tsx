@@ -47,10 +47,8 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
     try {
       const { call } = await post<{ call: LiveCall | null }>('/api/v1/softphone/take-next');
       if (!call) setMessage({ kind: 'info', text: 'Nessuna chiamata in attesa nelle tue code.' });
-      else {
-        setPhase({ kind: 'talking', call });
-        await setMyPresence({ presence: 'on_call' }).catch(() => {});
-      }
+      // The server moves presence to "on call" and, after the hang-up, to "wrap-up" by itself.
+      else setPhase({ kind: 'talking', call });
     } catch (error) {
       setMessage({ kind: 'error', text: errorText(error) });
     } finally {
@@ -64,7 +62,6 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
     try {
       const { call } = await post<{ call: LiveCall }>('/api/v1/softphone/hang-up', { callSid: phase.call.callSid });
       setPhase({ kind: 'wrap_up', call });
-      await setMyPresence({ presence: 'wrap_up' }).catch(() => {});
     } catch (error) {
       setMessage({ kind: 'error', text: errorText(error) });
     } finally {
@@ -94,7 +91,7 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
           Le tue code <span class="count" data-testid="waiting-total">{waitingTotal}</span>
           <span class="muted small"> in attesa</span>
         </h2>
-        <QueueTable queues={queues} now={now} alertSeconds={live.waitAlertSeconds} />
+        <QueueTable queues={queues} now={now} alertSeconds={live.waitAlertSeconds} showTalking={false} />
       </section>
 
       <section class="card call-card" aria-labelledby="call-title" aria-live="polite">
@@ -150,7 +147,7 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
       </section>
 
       <section class="card work-card" aria-label="Attività">
-        <WorkLists store={store} generation={live.generation} />
+        <WorkLists store={store} generation={live.generation} username={user.username} agencyName={(code) => live.agencies.get(code)?.name ?? code} />
       </section>
     </div>
   );

@@ -18,7 +18,7 @@ export function alertsOf(agencies: LiveAgency[], queues: QueueView[], now: numbe
     if (level !== null && level < agency.serviceLevelTargetPct) {
       alerts.push({
         key: `sl:${agency.code}`,
-        text: `${agency.name}: livello di servizio ${formatPct(level)}, sotto l’obiettivo del ${agency.serviceLevelTargetPct}%`,
+        text: `${agency.name}: livello di servizio al ${formatPct(level)}, sotto l’obiettivo (${agency.serviceLevelTargetPct}%)`,
       });
     }
   }
@@ -122,6 +122,7 @@ function OperatorsPanel({ operators, now }: { operators: LiveOperator[]; now: nu
             <th scope="col">Stato</th>
             <th scope="col" class="num">In sede</th>
             <th scope="col" class="num">Da remoto</th>
+            <th scope="col" class="num">Totale</th>
           </tr>
         </thead>
         <tbody>
@@ -133,7 +134,8 @@ function OperatorsPanel({ operators, now }: { operators: LiveOperator[]; now: nu
                   <span class={`dot-state ${state}`} aria-hidden="true" /> {PRESENCE_LABEL[state] ?? state}
                 </td>
                 <td class="num">{row.on_site}</td>
-                <td class="num">{row.remote + row.unknown}</td>
+                <td class="num">{row.remote}</td>
+                <td class="num strong">{row.on_site + row.remote + row.unknown}</td>
               </tr>
             );
           })}

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { calls, operatorPresence, operatorQueues, users } from '../../db/schema/index.ts';
+import { calls } from '../../db/schema/index.ts';
 
 /** Outcomes of a call still in progress: what the live screens list. */
 export const ACTIVE_OUTCOMES = ['in_menu', 'queued', 'bridged'] as const;
@@ -79,42 +79,4 @@ export async function countDay(db: Executor, agency: string, from: Date, to: Dat
     .from(calls)
     .where(and(eq(calls.agencyCode, agency), gte(calls.startedAt, from), lt(calls.startedAt, to)));
   return row;
-}
-
-export type OperatorRow = {
-  userId: string;
-  username: string;
-  displayName: string;
-  role: string;
-  presence: string | null;
-  location: string | null;
-  since: Date | null;
-};
-
-/** Operators with their presence (none recorded yet: offline). */
-export async function listOperators(db: Executor): Promise<OperatorRow[]> {
-  return db
-    .select({
-      userId: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      role: users.role,
-      presence: operatorPresence.presence,
-      location: operatorPresence.location,
-      since: operatorPresence.since,
-    })
-    .from(users)
-    .leftJoin(operatorPresence, eq(operatorPresence.userId, users.id))
-    .where(and(eq(users.role, 'operator'), eq(users.disabled, false)))
-    .orderBy(asc(users.username));
-}
-
-/** The queues assigned to an operator; empty means every queue of the agencies they serve. */
-export async function assignedQueues(db: Executor, username: string): Promise<string[]> {
-  const rows = await db
-    .select({ queueName: operatorQueues.queueName })
-    .from(operatorQueues)
-    .innerJoin(users, eq(users.id, operatorQueues.userId))
-    .where(eq(users.username, username));
-  return rows.map((row) => row.queueName);
 }

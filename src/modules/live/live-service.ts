@@ -9,10 +9,19 @@ import { publicCall } from '../calls/calls-service.ts';
 import * as repo from './live-repo.ts';
 import type { DayCounts } from './live-repo.ts';
 
+/** What the operators module tells the live view: staff with their presence, and the queues each answers. */
+export type OperatorDirectory = Readonly<{
+  listOperators(actor: Actor, query: { agency?: string }): Promise<{ items: readonly StaffPresence[] }>;
+  queuesServedBy(username: string): Promise<readonly string[]>;
+}>;
+
+export type StaffPresence = Readonly<{ username: string; displayName: string; role: string; presence: string; location: string | null; since: string | null }>;
+
 export type LiveServiceDeps = Readonly<{
   db: Database;
   directory: AgencyDirectory;
   clock: Clock;
+  operators: OperatorDirectory;
   /** A caller waiting longer than this raises the wallboard alert. */
   waitAlertSeconds?: number;
 }>;
@@ -51,8 +60,8 @@ export function createLiveService(deps: LiveServiceDeps) {
       const [figures, active, operators, servedQueues] = await Promise.all([
         Promise.all(codes.map((code) => today(code, now))),
         repo.findActiveCalls(db, codes, new Date(now.getTime() - ACTIVE_WINDOW_MS)),
-        isStaff(actor) ? repo.listOperators(db) : Promise.resolve(null),
-        actor.role === 'operator' ? queuesServedBy(actor, codes) : Promise.resolve(null),
+        isStaff(actor) ? deps.operators.listOperators(actor, {}) : Promise.resolve(null),
+        actor.role === 'operator' ? deps.operators.queuesServedBy(actor.name) : Promise.resolve(null),
       ]);
       const agencies: LiveAgency[] = codes.map((code, index) => {
         const agency = directory.agency(code)!;
@@ -71,8 +80,8 @@ export function createLiveService(deps: LiveServiceDeps) {
         waitAlertSeconds,
         agencies,
         calls: active.map((call) => publicCall(call) as LiveCall),
-        operators: operators ? operators.map(toLiveOperator) : null,
-        servedQueues,
+        operators: operators ? operators.items.filter(isOnTheFloor).map(toLiveOperator) : null,
+        servedQueues: servedQueues ? [...servedQueues] : null,
       };
     },
 
@@ -82,21 +91,15 @@ export function createLiveService(deps: LiveServiceDeps) {
     },
   };
 
-  async function queuesServedBy(actor: Actor, codes: readonly string[]): Promise<string[]> {
-    const all = codes.flatMap((code) => directory.agency(code)!.queues.map((queue) => queue.name));
-    const assigned = await repo.assignedQueues(db, actor.name);
-    return assigned.length > 0 ? all.filter((name) => assigned.includes(name)) : all;
-  }
 }
 
-function toLiveOperator(row: repo.OperatorRow): LiveOperator {
-  return {
-    username: row.username,
-    displayName: row.displayName,
-    state: row.presence ?? 'offline',
-    location: row.location,
-    since: row.since?.toISOString() ?? null,
-  };
+/** Operators always; supervisors and admins only while they take calls themselves. */
+function isOnTheFloor(member: StaffPresence): boolean {
+  return member.role === 'operator' || member.presence !== 'offline';
+}
+
+function toLiveOperator(member: StaffPresence): LiveOperator {
+  return { username: member.username, displayName: member.displayName, state: member.presence, location: member.location, since: member.since };
 }
 
 /** CONTRACT §7 ratios over today's counts; null when there is nothing to divide by. */
