@@ -111,9 +111,12 @@ export function attachmentRows(emailId: string, parsed: ParsedEmail): repo.NewAt
   }));
 }
 
+/** The ticket's timeline carries the text up to this length; the whole message stays at /api/v1/emails/:id. */
+const MESSAGE_CHARS = 20_000;
+
 function ticketText(parsed: ParsedEmail): string {
   const text = parsed.text.trim();
-  if (text) return text;
+  if (text) return text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS)}…` : text;
   const names = parsed.attachments.map((attachment) => attachment.filename);
   if (names.length > 0) return `(messaggio senza testo; allegati: ${names.join(', ')})`;
   return parsed.subject ? `(messaggio senza testo) ${parsed.subject}` : '(messaggio senza testo)';
