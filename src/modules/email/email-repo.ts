@@ -185,10 +185,6 @@ export async function queuedOutbox(tx: Executor, limit: number): Promise<OutboxR
   return tx.select().from(emailOutbox).where(eq(emailOutbox.status, 'queued')).orderBy(asc(emailOutbox.createdAt)).limit(limit);
 }
 
-export async function outboxOfEmail(tx: Executor, emailId: string): Promise<OutboxRow[]> {
-  return tx.select().from(emailOutbox).where(eq(emailOutbox.inboundEmailId, emailId));
-}
-
 export async function markOutbox(tx: Executor, id: string, changes: Partial<NewOutbox>): Promise<void> {
   await tx
     .update(emailOutbox)

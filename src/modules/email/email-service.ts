@@ -348,10 +348,6 @@ export function createEmailService(deps: EmailServiceDeps) {
       return repo.purgeDiscardedRaw(db, before);
     },
 
-    async outboxOf(emailId: string) {
-      return repo.outboxOfEmail(db, emailId);
-    },
-
     /** Waits for background deliveries and sweeps: for a graceful shutdown. */
     async idle(): Promise<void> {
       await outbox.idle();

@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { emailOutbox } from '../../src/db/schema/index.ts';
+import { emailOutbox, inboundEmails } from '../../src/db/schema/index.ts';
 import type { MailSender } from '../../src/modules/email/email-outbox.ts';
 import { createEmailService } from '../../src/modules/email/email-service.ts';
+import { actorOf } from '../helpers/actors.ts';
 import { emailFixture } from '../helpers/email-requests.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { createTestApp } from '../helpers/test-app.ts';
@@ -50,4 +51,20 @@ it('keeps an acknowledgement the mail server refused queued, with the reason', a
   expect(result).toMatchObject({ kind: 'accepted', status: 'ticket' });
   const [row] = await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, 'p.greco@virgilio.it'));
   expect(row).toMatchObject({ status: 'queued', attempts: 1, lastError: '421 4.7.0 try again later' });
+});
+
+it('quarantines a message whose filing fails after it was stored, instead of answering 5xx', async () => {
+  const { bus, directory, tickets } = t.app.services;
+  const failing = { ...tickets, createTicket: async () => Promise.reject(new Error('tickets unavailable')) };
+  const email = createEmailService({ db: t.database.db, clock: t.clock, bus, directory, tickets: failing });
+  const raw = Buffer.from(emailFixture('thunderbird-contratto-portfolio.eml').toString('latin1').replace('8f1d2c3b', 'failing0'), 'latin1');
+  const result = await email.receive({ provider: 'raw', raw, envelopeTo: [] });
+  expect(result).toMatchObject({ kind: 'accepted', status: 'quarantined', ticket: null });
+  const quarantined = (await t.database.db.select().from(inboundEmails).where(eq(inboundEmails.id, (result as { id: string }).id)))[0];
+  expect(quarantined).toMatchObject({ quarantineReason: 'processing_error', lastError: 'tickets unavailable' });
+
+  // Once the tickets work again, a supervisor files it.
+  const supervisor = await actorOf(t.database.db, 'supervisore');
+  const assigned = await t.app.services.email.assignQuarantined(supervisor, quarantined.id, { agency: 'aler-pavia-lodi', portfolio: 'comune-di-pavia' });
+  expect(assigned).toMatchObject({ status: 'ticket', ticket: expect.stringMatching(/^PV-/) });
 });
