@@ -26,6 +26,7 @@ import { createResilientVoice } from './modules/calls/resilient-voice.ts';
 import { openDurableJournal } from './modules/calls/step-journal.ts';
 import type { VoiceStep } from './modules/calls/voice-steps.ts';
 import path from 'node:path';
+import { SYSTEM_ACTOR } from './domain/actor.ts';
 import { installDashboard } from './http/dashboard-static.ts';
 import { liveRoutes } from './modules/live/live-routes.ts';
 import type { LiveService } from './modules/live/live-service.ts';
@@ -167,7 +168,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const journal = await openDurableJournal<VoiceStep>(path.join(config.dataDir, 'journal', 'voice-steps.jsonl'));
   const voice = createResilientVoice({ calls, directory, journal, clock, bus, log: app.log });
   app.addHook('onClose', async () => voice.close());
-  const live = createLiveService({ db: database.db, directory, clock, operators });
+  const live = createLiveService({
+    db: database.db,
+    directory,
+    clock,
+    operators,
+    dayTotals: async (agency, day) => (await reports.callReport(SYSTEM_ACTOR, { agency, from: day, to: day })).totals,
+  });
   // Several nodes share one Postgres: events committed on one reach dashboards on the others.
   const relay = config.databaseUrl
     ? await startClusterRelay({ databaseUrl: config.databaseUrl, bus, onError: (error) => app.log.warn({ err: error }, 'cluster relay') })
@@ -203,7 +210,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     email,
     clock,
     // One secret by default; dedicated provider secrets can be wired here from config when set.
-    secrets: { inbound: config.email.webhookSecret, sendgrid: config.email.webhookSecret, mailgun: config.email.webhookSecret, postmark: config.email.webhookSecret },
+    secrets: { inbound: config.email.webhookSecret, sendgrid: config.email.sendgridPassword, mailgun: config.email.mailgunSigningKey, postmark: config.email.postmarkPassword },
   });
   // Mail stored but not filed when the process stopped is filed now, without delaying readiness.
   // A lease left by a crashed worker runs out after two minutes: the sweep files such mail too.

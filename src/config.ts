@@ -26,6 +26,9 @@ const EnvSchema = z.object({
   TWILIO_API_SECRET: optionalString,
   TWILIO_TWIML_APP_SID: optionalString,
   EMAIL_WEBHOOK_SECRET: optionalString,
+  MAILGUN_SIGNING_KEY: optionalString,
+  SENDGRID_INBOUND_PASSWORD: optionalString,
+  POSTMARK_INBOUND_PASSWORD: optionalString,
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   DEMO_PASSWORD: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -60,7 +63,14 @@ export type Config = Readonly<{
     softphoneEnabled: boolean;
     holdMusicUrl: string;
   }>;
-  email: Readonly<{ webhookSecret: string; usingDevelopmentSecret: boolean }>;
+  email: Readonly<{
+    webhookSecret: string;
+    usingDevelopmentSecret: boolean;
+    /** Each provider authenticates with its own secret; unset, each falls back to EMAIL_WEBHOOK_SECRET. */
+    mailgunSigningKey: string;
+    sendgridPassword: string;
+    postmarkPassword: string;
+  }>;
   sessionSecret: string | undefined;
   demoPassword: string | undefined;
   /** Fastify's trustProxy: false, a hop count, or addresses/CIDRs of the proxies in front. */
@@ -104,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('Invalid configuration:\n  DEMO_CLOCK_START: not allowed when NODE_ENV=production');
   }
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const emailSecret = e.EMAIL_WEBHOOK_SECRET ?? DEVELOPMENT_EMAIL_WEBHOOK_SECRET;
   const softphoneEnabled = Boolean(e.TWILIO_ACCOUNT_SID && e.TWILIO_API_KEY && e.TWILIO_API_SECRET && e.TWILIO_TWIML_APP_SID);
   return Object.freeze({
     env: e.NODE_ENV,
@@ -125,8 +136,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       holdMusicUrl: e.HOLD_MUSIC_URL ?? 'http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3',
     }),
     email: Object.freeze({
-      webhookSecret: e.EMAIL_WEBHOOK_SECRET ?? DEVELOPMENT_EMAIL_WEBHOOK_SECRET,
+      webhookSecret: emailSecret,
       usingDevelopmentSecret: !e.EMAIL_WEBHOOK_SECRET,
+      mailgunSigningKey: e.MAILGUN_SIGNING_KEY ?? emailSecret,
+      sendgridPassword: e.SENDGRID_INBOUND_PASSWORD ?? emailSecret,
+      postmarkPassword: e.POSTMARK_INBOUND_PASSWORD ?? emailSecret,
     }),
     sessionSecret: e.SESSION_SECRET,
     demoPassword: e.DEMO_PASSWORD,
