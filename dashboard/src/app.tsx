@@ -107,17 +107,19 @@ function ScreenFor({ path, user, store }: { path: string; user: User; store: Liv
   if (path === '/operatore') return <OperatorScreen user={user} store={store} />;
   if (path === '/wallboard') return <WallboardScreen store={store} />;
   if (path === '/agenzia') return <AgencyScreen user={user} store={store} />;
-  if (path === '/report') return <LazyReports user={user} />;
+  if (path === '/report') return <LazyReports user={user} store={store} />;
   return null;
 }
 
 /** The report screen and its chart library are fetched only when a report is opened. */
-function LazyReports({ user }: { user: User }) {
-  const [Screen, setScreen] = useState<ComponentType<{ user: User }> | null>(null);
+function LazyReports({ user, store }: { user: User; store: LiveStore }) {
+  const live = useLive(store);
+  const names = Object.fromEntries([...live.agencies.values()].map((agency) => [agency.code, agency.name]));
+  const [Screen, setScreen] = useState<ComponentType<{ user: User; agencyNames: Record<string, string> }> | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     import('./screens/reports-screen.tsx').then((module) => setScreen(() => module.ReportsScreen)).catch(() => setFailed(true));
   }, []);
   if (failed) return <p class="notice error">Impossibile caricare i report: ricarica la pagina.</p>;
-  return Screen ? <Screen user={user} /> : <p class="muted">Caricamento report…</p>;
+  return Screen ? <Screen user={user} agencyNames={names} /> : <p class="muted">Caricamento report…</p>;
 }

@@ -44,14 +44,17 @@ export type LiveCall = {
   talkSeconds: number | null;
 };
 
-/** Today's figures of one agency, on the agency's calendar day (CONTRACT §7 definitions). */
+/**
+ * Today's figures of one agency on its own calendar day, exactly as the day's call report counts
+ * them (CONTRACT §7): a call counts as answered once Twilio reports the queue result, i.e. when the
+ * conversation is over; calls being talked right now are the `bridged` ones among the live calls.
+ */
 export type AgencyToday = {
   date: string;
   calls: number;
   outOfHours: number;
   offered: number;
   queued: number;
-  /** Answered includes calls being talked right now (bridged), so the wallboard moves when an operator picks up. */
   answered: number;
   abandoned: number;
   shortAbandoned: number;
@@ -60,6 +63,9 @@ export type AgencyToday = {
   abandonRatePct: number | null;
   asaSeconds: number | null;
   maxWaitSeconds: number | null;
+  ahtSeconds: number | null;
+  emails: number;
+  tickets: number;
 };
 
 export type LiveQueue = { name: string; category: string; label: string };

@@ -113,7 +113,7 @@ export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realti
 
   const onEvent = (event: DomainEvent) => {
     broadcast(event);
-    if (event.agency && event.type.startsWith('call.')) scheduleToday(event.agency);
+    if (event.agency && changesToday(event.type)) scheduleToday(event.agency);
   };
   const unsubscribeLocal = bus.subscribe(onEvent);
   const unsubscribeRemote = deps.remote?.subscribeRemote(onEvent) ?? (() => {});
@@ -145,6 +145,11 @@ export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realti
   });
 
   return { sequencer, snapshotFor, connectedCount: () => io.of('/').sockets.size };
+}
+
+/** Events after which an agency's figures for the day may have moved. */
+function changesToday(type: string): boolean {
+  return type.startsWith('call.') || type === 'ticket.created' || type === 'email.received';
 }
 
 /**

@@ -207,6 +207,18 @@ describe('the live dashboard in Chromium', () => {
     await operator.page.screenshot({ path: path.join(SCREENSHOTS, 'operator.png'), fullPage: true });
     await supervisor.page.screenshot({ path: path.join(SCREENSHOTS, 'wallboard.png'), fullPage: true });
     await pavia.page.screenshot({ path: path.join(SCREENSHOTS, 'agency.png'), fullPage: true });
+
+    // The agency's report of the day, with its charts and the KPI definitions.
+    await pavia.page.getByRole('link', { name: 'Report', exact: true }).click();
+    await pavia.page.getByLabel('Dal', { exact: true }).fill('2026-11-23');
+    await pavia.page.getByLabel('Al', { exact: true }).fill('2026-11-23');
+    await pavia.page.getByRole('button', { name: 'Aggiorna' }).click();
+    await pavia.page.locator('table.totals').filter({ hasText: '23/11/2026' }).or(pavia.page.locator('#totals-title').filter({ hasText: '23/11/2026' })).first().waitFor();
+    await pavia.page.locator('.chart canvas').first().waitFor();
+    expect(await pavia.page.locator('.report-form select').count()).toBe(0); // an agency user cannot pick another agency
+    await pavia.page.screenshot({ path: path.join(SCREENSHOTS, 'reports.png'), fullPage: true });
+    await pavia.page.getByRole('link', { name: 'Segnalazioni', exact: true }).click();
+    await pavia.page.locator('li.ticket').first().waitFor();
   });
 
   it('reconnects by itself after the server restarts, and shows the right state', async () => {

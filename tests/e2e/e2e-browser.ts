@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core';
 import { TEST_DEMO_PASSWORD } from '../helpers/test-constants.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=it-IT'];
 
 export type UserBrowser = Readonly<{ context: BrowserContext; page: Page; close(): Promise<void> }>;
 

@@ -23,22 +23,27 @@ function useChart(build: (width: number) => uPlot.Options, data: uPlot.AlignedDa
 
 const axisStyle = { stroke: '#333', grid: { stroke: '#e3e6ea' }, ticks: { stroke: '#c9ced4' } };
 
-/** Calls per day, with the same days a year earlier as a dashed line. */
+/** Calls per day, with the same days a year earlier as a dashed line; days as categories (dd/mm). */
 export function DayChart({ rows, previous }: { rows: { date: string; calls: number; answered: number; abandoned: number }[]; previous: { calls: number }[] | null }) {
-  const xs = rows.map((row) => Date.parse(`${row.date}T12:00:00Z`) / 1000);
+  const labels = rows.map((row) => `${row.date.slice(8, 10)}/${row.date.slice(5, 7)}`);
+  const xs = labels.map((_, index) => index);
   const series: Series[] = [
     { label: 'Chiamate', values: rows.map((row) => row.calls), color: '#1f5fbf' },
     { label: 'Risposte', values: rows.map((row) => row.answered), color: '#2e7d32' },
     { label: 'Abbandonate', values: rows.map((row) => row.abandoned), color: '#c62828' },
   ];
   if (previous && previous.length) series.push({ label: 'Chiamate un anno prima', values: rows.map((_, index) => previous[index]?.calls ?? 0), color: '#6b7280', dash: [6, 4] });
+  const step = Math.ceil(labels.length / 24);
   const box = useChart(
     (width) => ({
       width,
       height: 260,
-      scales: { x: { time: true } },
-      axes: [axisStyle, axisStyle],
-      series: [{ label: 'Giorno', value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toLocaleDateString('it-IT', { timeZone: 'UTC' })) }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, points: { show: rows.length <= 45 } }))],
+      scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } },
+      axes: [{ ...axisStyle, values: (_u, ticks) => ticks.map((tick) => labels[tick] ?? ''), splits: () => xs.filter((x) => x % step === 0) }, axisStyle],
+      series: [
+        { label: 'Giorno', value: (_u, v) => (v === null ? '—' : rows[v]?.date.split('-').reverse().join('/') ?? '—') },
+        ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, points: { show: rows.length <= 45, size: 6 } })),
+      ],
     }),
     [xs, ...series.map((s) => s.values)],
     [JSON.stringify(rows), JSON.stringify(previous)],
@@ -47,16 +52,17 @@ export function DayChart({ rows, previous }: { rows: { date: string; calls: numb
 }
 
 /** Bars for the first series over categorical labels (hours of the day), lines for the others. */
-export function BarChart({ labels, series }: { labels: string[]; series: Series[] }) {
+export function BarChart({ labels, series, xLabel }: { labels: string[]; series: Series[]; xLabel: string }) {
   const xs = labels.map((_, index) => index);
   const box = useChart(
     (width) => ({
       width,
       height: 260,
       scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } },
-      axes: [{ ...axisStyle, values: (_u, ticks) => ticks.map((tick) => labels[tick] ?? ''), splits: () => xs }, axisStyle],
+      // Every label when they fit, every other one (or fewer) when they would overlap.
+      axes: [{ ...axisStyle, values: (_u, ticks) => ticks.map((tick) => labels[tick] ?? ''), splits: () => xs.filter((x) => x % Math.ceil(labels.length / 24) === 0) }, axisStyle],
       series: [
-        { label: 'Ora', value: (_u, v) => (v === null ? '—' : `${labels[v] ?? v}:00`) },
+        { label: xLabel, value: (_u, v) => (v === null ? '—' : xLabel === 'Ora' ? `${labels[v] ?? v}:00` : (labels[v] ?? String(v))) },
         ...series.map((s, index) =>
           index === 0
             ? { label: s.label, stroke: s.color, fill: `${s.color}55`, width: 1, paths: uPlot.paths.bars!({ size: [0.7, 48] }), points: { show: false } }

@@ -14,7 +14,8 @@ export type CallReport = {
   parameters: { serviceLevelSeconds: number; shortAbandonSeconds: number };
   totals: Totals;
   byQueue: Record<string, { queued?: number; answered?: number; abandoned?: number; asaSeconds?: number | null }>;
-  byChannel?: Record<string, Record<string, number | null>> | Array<Record<string, unknown>>;
+  byChannel?: Record<string, Record<string, number | null>>;
+  previousYear?: CallReport;
   byDay: { date: string; calls: number; outOfHours: number; answered: number; abandoned: number; emails: number }[];
   byHour: { hour: number; calls: number; answered: number; abandoned: number }[];
 };
@@ -58,14 +59,8 @@ function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-function shiftYear(day: string, years: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  // 29 February a year earlier is 28 February.
-  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
-  return `${y + years}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
 
-export function ReportsScreen({ user }: { user: User }) {
+export function ReportsScreen({ user, agencyNames }: { user: User; agencyNames: Record<string, string> }) {
   const today = isoDay(new Date());
   const monthStart = `${today.slice(0, 8)}01`;
   const [agency, setAgency] = useState(user.agency ?? user.agencies[0] ?? '');
@@ -80,12 +75,9 @@ export function ReportsScreen({ user }: { user: User }) {
     setLoading(true);
     setError(null);
     try {
-      const [current, earlier] = await Promise.all([
-        get<CallReport>(`${REPORT_PATH}${query({ agency, from, to })}`),
-        get<CallReport>(`${REPORT_PATH}${query({ agency, from: shiftYear(from, -1), to: shiftYear(to, -1) })}`).catch(() => null),
-      ]);
+      const current = await get<CallReport>(`${REPORT_PATH}${query({ agency, from, to, compare: 'previous-year' })}`);
       setReport(current);
-      setPrevious(earlier);
+      setPrevious(current.previousYear ?? null);
     } catch (failure) {
       setError(errorText(failure));
       setReport(null);
@@ -112,12 +104,12 @@ export function ReportsScreen({ user }: { user: User }) {
         <label>
           Ente
           {user.role === 'agency' ? (
-            <input value={agency} readOnly aria-readonly="true" />
+            <input value={agencyNames[agency] ?? agency} readOnly aria-readonly="true" />
           ) : (
             <select value={agency} onChange={(event) => setAgency(event.currentTarget.value)}>
               {user.agencies.map((code) => (
                 <option key={code} value={code}>
-                  {code}
+                  {agencyNames[code] ?? code}
                 </option>
               ))}
             </select>
@@ -141,6 +133,8 @@ export function ReportsScreen({ user }: { user: User }) {
 
       {error ? <p class="notice error" role="alert">{error}</p> : null}
       {report ? <ReportBody report={report} previous={previous} /> : loading ? <p class="muted">Calcolo del report…</p> : null}
+      <Trend agency={agency} />
+      <Statements agency={agency} />
       <Definitions report={report} />
     </div>
   );
@@ -219,8 +213,11 @@ function ReportBody({ report, previous }: { report: CallReport; previous: CallRe
                 <tr>
                   <th scope="col">Canale</th>
                   <th scope="col" class="num">Contatti</th>
+                  <th scope="col" class="num">Fuori orario</th>
                   <th scope="col" class="num">Risposte</th>
                   <th scope="col" class="num">Abbandonate</th>
+                  <th scope="col" class="num">Liv. servizio</th>
+                  <th scope="col" class="num">Segnalazioni</th>
                 </tr>
               </thead>
               <tbody>
@@ -228,8 +225,11 @@ function ReportBody({ report, previous }: { report: CallReport; previous: CallRe
                   <tr key={row.channel}>
                     <th scope="row">{CHANNEL_LABEL[row.channel] ?? row.channel}</th>
                     <td class="num">{formatInteger(row.contacts)}</td>
+                    <td class="num">{row.outOfHours === null ? '—' : formatInteger(row.outOfHours)}</td>
                     <td class="num">{row.answered === null ? '—' : formatInteger(row.answered)}</td>
                     <td class="num">{row.abandoned === null ? '—' : formatInteger(row.abandoned)}</td>
+                    <td class="num">{formatPct(row.serviceLevelPct)}</td>
+                    <td class="num">{row.tickets === null ? '—' : formatInteger(row.tickets)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -245,6 +245,7 @@ function ReportBody({ report, previous }: { report: CallReport; previous: CallRe
       <section class="card" aria-labelledby="hours-title">
         <h2 id="hours-title">Per fascia oraria ({report.timezone})</h2>
         <BarChart
+          xLabel="Ora"
           labels={report.byHour.map((row) => `${row.hour}`)}
           series={[
             { label: 'Chiamate', values: report.byHour.map((row) => row.calls), color: '#1f5fbf' },
@@ -257,21 +258,89 @@ function ReportBody({ report, previous }: { report: CallReport; previous: CallRe
   );
 }
 
-type ChannelRow = { channel: string; contacts: number; answered: number | null; abandoned: number | null };
+type ChannelRow = { channel: string; contacts: number; outOfHours: number | null; answered: number | null; abandoned: number | null; serviceLevelPct: number | null; tickets: number | null };
 
-/** The report's channel split, whichever shape the reports module gives it. */
+/** Numero verde and landline calls, then e-mail (its contacts are messages, its work is tickets). */
 function channelRows(report: CallReport): ChannelRow[] {
   const source = report.byChannel;
   if (!source) return [];
-  const entries: [string, Record<string, unknown>][] = Array.isArray(source)
-    ? source.map((row) => [String(row.channel ?? row.kind ?? ''), row])
-    : Object.entries(source);
-  return entries.map(([channel, row]) => ({
+  return Object.entries(source).map(([channel, row]) => ({
     channel,
-    contacts: Number(row.calls ?? row.contacts ?? row.emails ?? row.count ?? 0),
+    contacts: Number(row.calls ?? row.emails ?? 0),
+    outOfHours: typeof row.outOfHours === 'number' ? row.outOfHours : null,
     answered: typeof row.answered === 'number' ? row.answered : null,
     abandoned: typeof row.abandoned === 'number' ? row.abandoned : null,
+    serviceLevelPct: typeof row.serviceLevelPct === 'number' ? row.serviceLevelPct : null,
+    tickets: typeof row.tickets === 'number' ? row.tickets : null,
   }));
+}
+
+const MONTHS = ['gen', 'feb', 'mar', 'apr', 'mag', 'giu', 'lug', 'ago', 'set', 'ott', 'nov', 'dic'];
+
+type TrendReply = { months: { month: string; calls: number; answered: number; abandoned: number; emails: number; tickets: number }[] };
+
+/** 36 complete months of volumes: what the contract renewal is negotiated on. */
+function Trend({ agency }: { agency: string }) {
+  const [trend, setTrend] = useState<TrendReply | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setTrend(null);
+    get<TrendReply>(`/api/v1/reports/trend${query({ agency, months: 36 })}`)
+      .then(setTrend)
+      .catch((failure) => setError(errorText(failure)));
+  }, [agency]);
+  return (
+    <section class="card" aria-labelledby="trend-title">
+      <h2 id="trend-title">Andamento degli ultimi 36 mesi</h2>
+      {error ? <p class="notice error">{error}</p> : null}
+      {trend ? (
+        <BarChart
+          labels={trend.months.map((row) => `${MONTHS[Number(row.month.slice(5)) - 1]} ’${row.month.slice(2, 4)}`)}
+          series={[
+            { label: 'Chiamate', values: trend.months.map((row) => row.calls), color: '#1f5fbf' },
+            { label: 'E-mail', values: trend.months.map((row) => row.emails), color: '#8e44ad' },
+            { label: 'Segnalazioni', values: trend.months.map((row) => row.tickets), color: '#2e7d32' },
+          ]}
+          xLabel="Mese"
+        />
+      ) : (
+        <p class="muted">Caricamento…</p>
+      )}
+    </section>
+  );
+}
+
+type StatementItem = { id: string; period: string; version: number; superseded: boolean; issuedAt: string; issuedBy: { name: string } };
+
+/** Issued quarterly statements (frozen; a re-issue is a new version), each with its printable page. */
+function Statements({ agency }: { agency: string }) {
+  const [items, setItems] = useState<StatementItem[] | null>(null);
+  useEffect(() => {
+    get<{ items: StatementItem[] } | StatementItem[]>(`/api/v1/reports/statements${query({ agency })}`)
+      .then((reply) => setItems(Array.isArray(reply) ? reply : reply.items))
+      .catch(() => setItems([]));
+  }, [agency]);
+  if (!items) return null;
+  return (
+    <section class="card" aria-labelledby="statements-title">
+      <h2 id="statements-title">Rendiconti trimestrali emessi</h2>
+      {items.length === 0 ? (
+        <p class="muted small">Nessun rendiconto emesso per questo ente.</p>
+      ) : (
+        <ul class="items">
+          {items.map((item) => (
+            <li key={item.id}>
+              <a href={`/api/v1/reports/statements/${item.id}/print`} target="_blank" rel="noopener">
+                {item.period.replace('-Q', ' – trimestre ')} · versione {item.version}
+              </a>
+              {item.superseded ? <span class="muted small"> (sostituita)</span> : null}
+              <div class="muted small">emesso il {new Date(item.issuedAt).toLocaleDateString('it-IT')} da {item.issuedBy?.name ?? '—'}</div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
 }
 
 function Definitions({ report }: { report: CallReport | null }) {

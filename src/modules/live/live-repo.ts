@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { calls } from '../../db/schema/index.ts';
 
@@ -42,41 +42,5 @@ export async function findBridgedCallOf(db: Executor, username: string, since: D
     .where(and(eq(calls.answeredBy, username), eq(calls.outcome, 'bridged'), gte(calls.startedAt, since)))
     .orderBy(asc(calls.bridgedAt))
     .limit(1);
-  return row;
-}
-
-export type DayCounts = {
-  calls: number;
-  outOfHours: number;
-  queued: number;
-  answered: number;
-  abandoned: number;
-  shortAbandoned: number;
-  answeredWithinServiceLevel: number;
-  answeredWaitSum: number;
-  maxWaitSeconds: number | null;
-};
-
-/**
- * One agency's counts over [from, to). A call being talked right now counts as answered with the
- * wait it had when it was bridged, so the wallboard moves the moment an operator picks up.
- */
-export async function countDay(db: Executor, agency: string, from: Date, to: Date, serviceLevelSeconds: number): Promise<DayCounts> {
-  const answered = sql`${calls.outcome} in ('answered', 'bridged')`;
-  const wait = sql`coalesce(${calls.queueTimeSeconds}, greatest(0, floor(extract(epoch from (${calls.bridgedAt} - ${calls.enqueuedAt})))::int))`;
-  const [row] = await db
-    .select({
-      calls: sql<number>`count(*)::int`,
-      outOfHours: sql<number>`(count(*) filter (where ${calls.outcome} = 'out_of_hours'))::int`,
-      queued: sql<number>`(count(*) filter (where ${calls.enqueuedAt} is not null))::int`,
-      answered: sql<number>`(count(*) filter (where ${answered}))::int`,
-      abandoned: sql<number>`(count(*) filter (where ${calls.outcome} = 'abandoned'))::int`,
-      shortAbandoned: sql<number>`(count(*) filter (where ${calls.outcome} = 'short_abandoned'))::int`,
-      answeredWithinServiceLevel: sql<number>`(count(*) filter (where ${answered} and ${wait} <= ${serviceLevelSeconds}))::int`,
-      answeredWaitSum: sql<number>`coalesce(sum(${wait}) filter (where ${answered}), 0)::int`,
-      maxWaitSeconds: sql<number | null>`(max(${wait}) filter (where ${calls.outcome} in ('answered', 'bridged', 'abandoned')))::int`,
-    })
-    .from(calls)
-    .where(and(eq(calls.agencyCode, agency), gte(calls.startedAt, from), lt(calls.startedAt, to)));
   return row;
 }

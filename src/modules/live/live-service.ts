@@ -7,7 +7,6 @@ import type { AgencyToday, LiveAgency, LiveCall, LiveOperator, LiveRole, LiveSna
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import { publicCall } from '../calls/calls-service.ts';
 import * as repo from './live-repo.ts';
-import type { DayCounts } from './live-repo.ts';
 
 /** What the operators module tells the live view: staff with their presence, and the queues each answers. */
 export type OperatorDirectory = Readonly<{
@@ -17,11 +16,16 @@ export type OperatorDirectory = Readonly<{
 
 export type StaffPresence = Readonly<{ username: string; displayName: string; role: string; presence: string; location: string | null; since: string | null }>;
 
+/** One agency's figures over whole local days, as the reports compute them (CONTRACT §7). */
+export type DayTotals = (agency: string, day: string) => Promise<Omit<AgencyToday, 'date'>>;
+
 export type LiveServiceDeps = Readonly<{
   db: Database;
   directory: AgencyDirectory;
   clock: Clock;
   operators: OperatorDirectory;
+  /** The reports module's figures: the wallboard's "today" equals the day's report, to the call. */
+  dayTotals: DayTotals;
   /** A caller waiting longer than this raises the wallboard alert. */
   waitAlertSeconds?: number;
 }>;
@@ -43,12 +47,9 @@ export function createLiveService(deps: LiveServiceDeps) {
   const waitAlertSeconds = deps.waitAlertSeconds ?? 120;
 
   async function today(code: string, now: Date): Promise<AgencyToday> {
-    const agency = directory.agency(code);
-    const timezone = agency?.timezone ?? 'Europe/Rome';
-    const serviceLevelSeconds = agency?.serviceLevelSeconds ?? 20;
-    const start = DateTime.fromJSDate(now, { zone: timezone }).startOf('day');
-    const counts = await repo.countDay(db, code, start.toJSDate(), new Date(now.getTime() + 1), serviceLevelSeconds);
-    return todayFigures(counts, start.toISODate() ?? '');
+    const timezone = directory.agency(code)?.timezone ?? 'Europe/Rome';
+    const date = DateTime.fromJSDate(now, { zone: timezone }).toISODate()!;
+    return { date, ...(await deps.dayTotals(code, date)) };
   }
 
   return {
@@ -100,25 +101,4 @@ function isOnTheFloor(member: StaffPresence): boolean {
 
 function toLiveOperator(member: StaffPresence): LiveOperator {
   return { username: member.username, displayName: member.displayName, state: member.presence, location: member.location, since: member.since };
-}
-
-/** CONTRACT §7 ratios over today's counts; null when there is nothing to divide by. */
-export function todayFigures(counts: DayCounts, date: string): AgencyToday {
-  const settled = counts.answered + counts.abandoned;
-  const pct = (part: number, whole: number) => (whole === 0 ? null : Math.round((1000 * part) / whole) / 10);
-  return {
-    date,
-    calls: counts.calls,
-    outOfHours: counts.outOfHours,
-    offered: counts.calls - counts.outOfHours,
-    queued: counts.queued,
-    answered: counts.answered,
-    abandoned: counts.abandoned,
-    shortAbandoned: counts.shortAbandoned,
-    answeredWithinServiceLevel: counts.answeredWithinServiceLevel,
-    serviceLevelPct: pct(counts.answeredWithinServiceLevel, settled),
-    abandonRatePct: pct(counts.abandoned, settled),
-    asaSeconds: counts.answered === 0 ? null : Math.round((10 * counts.answeredWaitSum) / counts.answered) / 10,
-    maxWaitSeconds: counts.maxWaitSeconds,
-  };
 }
