@@ -29,6 +29,7 @@ export type EmailTicketPort = Readonly<{
       caller?: { name?: string | null; email?: string | null };
       subject?: string | null;
       route?: boolean;
+      firstMessage?: { kind: 'email'; text: string; emailId?: string; from?: string };
     },
   ): Promise<{ ref: string }>;
   getTicket(actor: Actor, ref: string): Promise<{ ref: string; agency: string }>;
@@ -229,9 +230,11 @@ export function createPipeline(deps: PipelineDeps) {
         caller: { name: parsed.from?.name ?? null, email: parsed.replyTo?.address ?? parsed.from?.address ?? null },
         subject: parsed.subject?.slice(0, 300) ?? null,
         route: false,
+        // In the ticket's own transaction: a crash right after cannot leave a ticket that a retry
+        // would not find (ticketHoldingEmail looks for this message) and create again.
+        firstMessage: { kind: 'email', text: ticketText(parsed), emailId: row.id, from: fromLabel(parsed) },
       });
       ref = ticket.ref;
-      await tickets.addTicketMessage(SYSTEM_ACTOR, ref, { kind: 'email', text: ticketText(parsed), emailId: row.id, from: fromLabel(parsed) });
     }
     const now = clock.now();
     const ticketRef = ref;

@@ -38,6 +38,11 @@ export type CreateTicketInput = Readonly<{
    * for an operator to take, check and route them.
    */
   route?: boolean;
+  /**
+   * The message the ticket starts from (the tenant's e-mail), written in the same transaction:
+   * a crash can then never leave a ticket whose source cannot be found, and be retried into two.
+   */
+  firstMessage?: TicketMessageInput;
 }>;
 
 export type ChangeTicketInput = Readonly<{ status?: TicketStatus; category?: Category; priority?: TicketPriority; note?: string }>;
@@ -182,6 +187,18 @@ export function createTicketService(deps: TicketServiceDeps) {
         });
         await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'created', toStatus: 'new', text: null, data: { channel: row.channel, category: row.category } }));
         if (call) await repo.linkTicketCall(tx, row.id, call.callSid, now);
+        const first = input.firstMessage;
+        if (first) {
+          await repo.insertTicketEvent(
+            tx,
+            eventBy(actor, row.id, now, {
+              type: first.kind,
+              text: first.text.trim(),
+              emailId: first.emailId ?? null,
+              data: first.kind === 'email' ? { emailId: first.emailId ?? null, from: first.from ?? null } : null,
+            }),
+          );
+        }
         if (route) {
           const routed = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'routed', fromStatus: 'new', toStatus: 'routed', text: null, data: { queue: `${row.agencyCode}.${row.category}` } }));
           await announce(tx, actor, row, true, routed!, 'ticket.routed', now);
