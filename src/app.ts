@@ -59,6 +59,10 @@ import type { RouteTable } from './modules/auth/route-table.ts';
 import { collectRoutes } from './modules/auth/route-table.ts';
 import { createSecurityLog } from './modules/auth/security-log.ts';
 import { resolveSessionSecret } from './modules/auth/session-secret.ts';
+import type { PrivacyService } from './modules/privacy/privacy-service.ts';
+import { createPrivacyService } from './modules/privacy/privacy-service.ts';
+import { privacyRoutes } from './modules/privacy/privacy-routes.ts';
+import { startRetentionWorker } from './modules/privacy/retention-worker.ts';
 
 export type AppDeps = Readonly<{
   config: Config;
@@ -100,6 +104,8 @@ export type AppServices = Readonly<{
   realtime: Realtime;
   /** Call-volume reports, the 36-month trend and quarterly statements (rollup of sealed days + raw today). */
   reports: ReportService;
+  /** GDPR: retention (`applyRetention(now)`), data-subject export/erasure, agency export and end-of-contract deletion, receipts. */
+  privacy: PrivacyService;
 }>;
 
 declare module 'fastify' {
@@ -189,8 +195,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     log: app.log,
     remote: relay ?? undefined,
   });
-  const softphone = createSoftphoneService({ db: database.db, calls, clock, twilioEnabled: config.twilio.softphoneEnabled });
-  app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, tenants, operators, callbacks, email, metrics, auth, accessLog, routes, live, realtime, reports });
+  const { accountSid, apiKey, apiSecret, twimlAppSid } = config.twilio;
+  const softphone = createSoftphoneService({
+    db: database.db,
+    calls,
+    clock,
+    twilio: accountSid && apiKey && apiSecret && twimlAppSid ? { accountSid, apiKey, apiSecret, twimlAppSid } : null,
+  });
+  const privacy = createPrivacyService({ db: database.db, clock, directory, accessLog, log: app.log });
+  app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, tenants, operators, callbacks, email, metrics, auth, accessLog, routes, live, realtime, reports, privacy });
 
   workflow.install(app, app.log);
   decorateActor(app);
@@ -224,6 +237,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clearInterval(emailSweep);
     await email.idle();
   });
+  let retention: ReturnType<typeof startRetentionWorker> | undefined;
+  app.addHook('onReady', async () => {
+    retention = startRetentionWorker({ apply: () => privacy.applyRetention(), log: app.log });
+  });
+  app.addHook('onClose', async () => retention?.stop());
   await app.register(async (api) => {
     callsRoutes(api, calls);
     workflow.routes(api);
@@ -233,6 +251,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     emailRoutes(api, email);
     liveRoutes(api, realtime.snapshotFor, softphone);
     reportsRoutes(api, reports);
+    privacyRoutes(api, privacy);
   });
   await installDashboard(app);
 

@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/client.ts';
@@ -95,6 +96,11 @@ describe('the live dashboard in Chromium', () => {
       logInThroughPage(pavia.page, server.url, 'referente-pavia'),
     ]);
     expect(new URL(operator.page.url()).pathname).toBe('/operatore');
+    // The operator screen's JavaScript stays small: reports, charts and the Twilio SDK are loaded on demand.
+    const scripts = await operator.page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name).filter((name) => name.endsWith('.js')));
+    const gzipped = scripts.reduce((sum, url) => sum + gzipSync(readFileSync(path.join('dashboard/dist', new URL(url).pathname))).length, 0);
+    expect(scripts.some((url) => /reports-screen|twilio/.test(url))).toBe(false);
+    expect(gzipped).toBeLessThan(200 * 1024);
     expect(new URL(supervisor.page.url()).pathname).toBe('/wallboard');
     expect(new URL(pavia.page.url()).pathname).toBe('/agenzia');
 

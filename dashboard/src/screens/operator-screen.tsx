@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { LiveCall } from '../../../src/realtime/realtime-contract.ts';
 import { errorText, get, post } from '../api.ts';
 import type { SoftphoneStatus, Ticket } from '../api-types.ts';
@@ -13,8 +13,10 @@ import type { LiveStore } from '../live-store.ts';
 import { queueViews } from '../live-view.ts';
 import type { User } from '../session.ts';
 import { setMyPresence } from '../components/presence-bar.tsx';
+import type { BrowserCall } from '../twilio-softphone.ts';
+import { callNextWithTwilio } from '../twilio-softphone.ts';
 
-type Phase = { kind: 'idle' } | { kind: 'talking'; call: LiveCall } | { kind: 'wrap_up'; call: LiveCall };
+type Phase = { kind: 'idle' } | { kind: 'dialling' } | { kind: 'talking'; call: LiveCall } | { kind: 'wrap_up'; call: LiveCall };
 
 export function OperatorScreen({ user, store }: { user: User; store: LiveStore }) {
   const live = useLive(store);
@@ -24,6 +26,21 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
   const [ticket, setTicket] = useState<Ticket | null>(null);
   const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const browserCall = useRef<BrowserCall | null>(null);
+
+  // With the Twilio softphone the server learns which caller was bridged and tells every screen.
+  useEffect(
+    () =>
+      store.onEvent((event) => {
+        const call = (event.data as { call?: LiveCall }).call;
+        if (!call || call.answeredBy !== user.username) return;
+        if (event.type === 'call.bridged') setPhase((current) => (current.kind === 'dialling' || current.kind === 'idle' ? { kind: 'talking', call } : current));
+        if (event.type === 'call.settled' || event.type === 'call.ended') {
+          setPhase((current) => (current.kind === 'talking' && current.call.callSid === call.callSid ? { kind: 'wrap_up', call } : current));
+        }
+      }),
+    [store, user.username],
+  );
 
   // After a reload or a reconnection the server says whether this operator is still in a call.
   useEffect(() => {
@@ -40,24 +57,43 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
   const me = live.operators?.get(user.username) ?? null;
 
   const takeNext = useCallback(async () => {
-    if (busy || phase.kind !== 'idle') return;
+    if (busy || phase.kind !== 'idle' || !softphone) return;
     setBusy(true);
     setMessage(null);
     setTicket(null);
     try {
+      if (softphone.mode === 'twilio') {
+        setPhase({ kind: 'dialling' });
+        browserCall.current = await callNextWithTwilio({
+          onEnded: (reason) => {
+            browserCall.current = null;
+            // Hung up before any caller was bridged: nobody was waiting, or the line failed.
+            setPhase((current) => (current.kind === 'dialling' ? { kind: 'idle' } : current));
+            if (reason) setMessage({ kind: 'error', text: reason });
+          },
+        });
+        return;
+      }
       const { call } = await post<{ call: LiveCall | null }>('/api/v1/softphone/take-next');
       if (!call) setMessage({ kind: 'info', text: 'Nessuna chiamata in attesa nelle tue code.' });
       // The server moves presence to "on call" and, after the hang-up, to "wrap-up" by itself.
       else setPhase({ kind: 'talking', call });
     } catch (error) {
+      setPhase((current) => (current.kind === 'dialling' ? { kind: 'idle' } : current));
       setMessage({ kind: 'error', text: errorText(error) });
     } finally {
       setBusy(false);
     }
-  }, [busy, phase]);
+  }, [busy, phase, softphone]);
 
   async function hangUp() {
     if (phase.kind !== 'talking') return;
+    if (browserCall.current) {
+      // Twilio reports the end (queue result, status) to the server; the events bring the wrap-up.
+      browserCall.current.hangUp();
+      setPhase({ kind: 'wrap_up', call: phase.call });
+      return;
+    }
     setBusy(true);
     try {
       const { call } = await post<{ call: LiveCall }>('/api/v1/softphone/hang-up', { callSid: phase.call.callSid });
@@ -76,8 +112,7 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
     await setMyPresence({ presence: 'available' }).catch((error) => setMessage({ kind: 'error', text: errorText(error) }));
   }
 
-  const simulator = softphone?.mode !== 'twilio';
-  useShortcut('n', () => void takeNext(), phase.kind === 'idle' && simulator);
+  useShortcut('n', () => void takeNext(), phase.kind === 'idle' && softphone !== null);
 
   return (
     <div class="operator-grid">
@@ -96,14 +131,18 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
 
       <section class="card call-card" aria-labelledby="call-title" aria-live="polite">
         <h2 id="call-title">Chiamata</h2>
-        {phase.kind === 'idle' ? (
+        {phase.kind === 'dialling' ? (
+          <p class="notice info" role="status">
+            Collegamento al prossimo chiamante…
+          </p>
+        ) : phase.kind === 'idle' ? (
           <div class="take-next">
-            <button type="button" class="primary big" onClick={() => void takeNext()} disabled={busy || !simulator} aria-keyshortcuts="n" data-testid="take-next">
+            <button type="button" class="primary big" onClick={() => void takeNext()} disabled={busy || !softphone} aria-keyshortcuts="n" data-testid="take-next">
               Prendi la prossima chiamata <kbd>N</kbd>
             </button>
             <p class="muted small">
               {softphone?.mode === 'twilio'
-                ? 'Softphone Twilio configurato: le chiamate arrivano al browser.'
+                ? 'Softphone Twilio: la chiamata arriva in questo browser (cuffia e microfono).'
                 : 'Modalità simulatore (Twilio non configurato): la chiamata è collegata senza audio.'}
             </p>
           </div>
@@ -120,7 +159,7 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
               {phase.kind === 'talking' ? (
                 <div class="call-actions">
                   <span class="badge talking">In conversazione {formatDuration(secondsSince(phase.call.bridgedAt, now))}</span>
-                  <button type="button" class="danger" onClick={() => void hangUp()} disabled={busy || !simulator} data-testid="hang-up">
+                  <button type="button" class="danger" onClick={() => void hangUp()} disabled={busy} data-testid="hang-up">
                     Termina chiamata
                   </button>
                 </div>

@@ -21,6 +21,12 @@ export function liveRoutes(app: FastifyInstance, snapshot: (actor: Actor) => Pro
   });
 
   app.post(
+    '/api/v1/softphone/token',
+    { schema: docSchema({ tags: ['live'], summary: 'Access token for the browser Twilio Voice SDK (when the Twilio variables are set)' }) },
+    async (request, reply) => reply.header('cache-control', 'no-store').send(softphone.token(requireActor(request))),
+  );
+
+  app.post(
     '/api/v1/softphone/take-next',
     { schema: docSchema({ tags: ['live'], summary: 'Simulator (no Twilio configured): take the next waiting caller' }) },
     async (request) => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import twilio from 'twilio';
 import type { Actor } from '../../domain/actor.ts';
 import { assertRole } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -8,12 +9,15 @@ import type { CallService, PublicCall } from '../calls/calls-service.ts';
 import { publicCall } from '../calls/calls-service.ts';
 import * as repo from './live-repo.ts';
 
+/** The Twilio variables of CONTRACT §2 that let a browser place audio; null when any is missing. */
+export type SoftphoneCredentials = Readonly<{ accountSid: string; apiKey: string; apiSecret: string; twimlAppSid: string }>;
+
 export type SoftphoneDeps = Readonly<{
   db: Database;
   calls: CallService;
   clock: Clock;
-  /** True when the Twilio variables are set: audio goes through the browser SDK, not the simulator. */
-  twilioEnabled: boolean;
+  /** Set: audio goes through the browser's Twilio Voice SDK. Null: the server-side simulator. */
+  twilio: SoftphoneCredentials | null;
 }>;
 
 export type SoftphoneStatus = Readonly<{ mode: 'twilio' | 'simulator'; identity: string; call: PublicCall | null }>;
@@ -38,8 +42,10 @@ export function softphoneIdentity(actor: Actor): string {
 export function createSoftphoneService(deps: SoftphoneDeps) {
   const { db, calls, clock } = deps;
 
+  const twilioEnabled = deps.twilio !== null;
+
   function assertSimulator(): void {
-    if (deps.twilioEnabled) throw new AppError('CONFLICT', 'The Twilio softphone is configured: take calls from the browser softphone');
+    if (twilioEnabled) throw new AppError('CONFLICT', 'The Twilio softphone is configured: take calls from the browser softphone');
   }
 
   return {
@@ -47,7 +53,22 @@ export function createSoftphoneService(deps: SoftphoneDeps) {
       assertRole(actor, 'operator', 'supervisor', 'admin');
       const identity = softphoneIdentity(actor);
       const current = await repo.findBridgedCallOf(db, identity, new Date(clock.now().getTime() - RECENT_MS));
-      return { mode: deps.twilioEnabled ? 'twilio' : 'simulator', identity, call: current ? publicCall(current) : null };
+      return { mode: twilioEnabled ? 'twilio' : 'simulator', identity, call: current ? publicCall(current) : null };
+    },
+
+    /**
+     * An access token for the browser's Twilio Voice SDK: outgoing calls only, to the TwiML App whose
+     * voice URL is /webhooks/twilio/voice/operator, as `client:<username>`.
+     */
+    token(actor: Actor): { identity: string; token: string; expiresAt: string } {
+      assertRole(actor, 'operator', 'supervisor', 'admin');
+      const credentials = deps.twilio;
+      if (!credentials) throw new AppError('CONFLICT', 'Twilio is not configured: use the simulator (take-next)');
+      const identity = softphoneIdentity(actor);
+      const ttl = 3600;
+      const token = new twilio.jwt.AccessToken(credentials.accountSid, credentials.apiKey, credentials.apiSecret, { identity, ttl });
+      token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ outgoingApplicationSid: credentials.twimlAppSid, incomingAllow: false }));
+      return { identity, token: token.toJwt(), expiresAt: new Date(clock.now().getTime() + ttl * 1000).toISOString() };
     },
 
     /** "Prendi la prossima chiamata": the caller the operator is now talking to, or null when nobody waits. */
