@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agencies } from '../../src/db/schema/index.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import type { CallReportQuery } from '../../src/modules/reports/reports-service.ts';
 import { actorOf } from '../helpers/actors.ts';
@@ -208,5 +210,21 @@ describe('calls of sealed days that change late', () => {
     expect(rebuilt.json()).toMatchObject({ agency: AGENCY, from: '2026-11-12', to: '2026-11-12' });
     const fresh = await bothWays({ agency: AGENCY, from: '2026-11-12', to: '2026-11-12' });
     expect(fresh.fromRollup).toEqual(fresh.fromRaw);
+  });
+
+  it('are cut into days again when the agency moves to another time zone', async () => {
+    const zone = async (timezone: string) => {
+      await t.database.db.update(agencies).set({ timezone }).where(eq(agencies.code, AGENCY));
+      await t.app.services.directory.reload(t.database.db);
+    };
+    await zone('Atlantic/Canary');
+    const moved = await bothWays({ agency: AGENCY, from: '2026-09-01', to: '2026-11-23' });
+    expect(moved.fromRollup.timezone).toBe('Atlantic/Canary');
+    expect(moved.rollupSources.rollup).not.toBeNull();
+    expect(moved.fromRollup).toEqual(moved.fromRaw);
+    await zone('Europe/Rome');
+    const back = await bothWays({ agency: AGENCY, from: '2026-09-01', to: '2026-11-23' });
+    expect(back.fromRollup).toEqual(back.fromRaw);
+    expect(back.fromRollup.byHour).not.toEqual(moved.fromRollup.byHour);
   });
 });

@@ -5,8 +5,8 @@ import { agencies } from './agencies.ts';
  * Call facts summed per agency x local day x local hour x queue category x number kind: what the
  * reports read instead of millions of `calls` rows, for the days up to the agency's watermark
  * (`call_rollup_watermarks`); later days are read from `calls`. A change to a call of a sealed
- * day recomputes its local hour in the same transaction; imports or a time-zone change need a
- * rebuild.
+ * day recomputes its local hour in the same transaction; rows imported around the call service
+ * need a rebuild.
  *
  * Nothing here depends on an agency's parameters: the two cumulative arrays let a report apply any
  * service-level or short-abandon threshold exactly, so a statement issued with last year's
@@ -79,4 +79,6 @@ export const callRollupWatermarks = pgTable('call_rollup_watermarks', {
     .references(() => agencies.code, { onDelete: 'cascade' }),
   sealedThrough: date('sealed_through', { mode: 'string' }).notNull(),
   sealedAt: timestamp('sealed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  /** The zone the local days were cut in; when the agency's zone changes, everything is sealed again. */
+  timezone: text('timezone'),
 });

@@ -32,7 +32,7 @@ export type CallRollup = Readonly<{
   afterCallChange(executor: Executor, call: { agencyCode: string | null; startedAt: Date }): Promise<void>;
   /** Seals every day that may be sealed now; answers the last sealed local day (null: none yet). */
   seal(db: Database, agency: string, onMonth?: (chunk: { from: string; to: string }) => void): Promise<string | null>;
-  /** Recompute sealed days [from, to] of one agency from `calls` (after an import or a time-zone change). */
+  /** Recompute sealed days [from, to] of one agency from `calls` (after rows were imported around the call service). */
   rebuildDays(db: Database, range: { agency: string; from: string; to: string }, onMonth?: (chunk: { from: string; to: string }) => void): Promise<{ cells: number }>;
 }>;
 
@@ -79,7 +79,9 @@ export function createCallRollup(deps: { directory: AgencyDirectory; clock: Cloc
       const timezone = timezoneOf(agency);
       const now = deps.clock.now();
       const target = DateTime.fromMillis(now.getTime() - sealLagMs, { zone: timezone }).startOf('day').minus({ days: 1 }).toISODate()!;
-      const current = await repo.rollupWatermark(db, agency);
+      const watermark = await repo.rollupWatermark(db, agency);
+      // Days cut in another zone are other days: a changed zone seals everything again.
+      const current = watermark && watermark.timezone === timezone ? watermark.sealedThrough : null;
       if (current !== null && current >= target) return current;
       let from: string;
       if (current !== null) {
@@ -87,19 +89,20 @@ export function createCallRollup(deps: { directory: AgencyDirectory; clock: Cloc
       } else {
         const earliest = await repo.earliestCallAt(db, agency);
         from = earliest ? localSlot(earliest, timezone).date : target;
+        if (watermark) await db.transaction((tx) => repo.deleteRollupOf(tx, agency));
       }
       // One transaction per month keeps memory flat and lets live traffic in between.
       for (const chunk of monthChunks(from, target)) {
         await db.transaction(async (tx) => {
           await repo.lockRollupAgency(tx, agency);
           const sealed = await repo.rollupWatermark(tx, agency);
-          if (sealed !== null && sealed >= chunk.to) return;
+          if (sealed !== null && sealed.timezone === timezone && sealed.sealedThrough >= chunk.to) return;
           await rebuildChunk(tx, agency, timezone, chunk);
-          await repo.setRollupWatermark(tx, agency, chunk.to, now);
+          await repo.setRollupWatermark(tx, agency, { sealedThrough: chunk.to, timezone }, now);
         });
         onMonth?.(chunk);
       }
-      if (from > target) await db.transaction((tx) => repo.setRollupWatermark(tx, agency, target, now));
+      if (from > target) await db.transaction((tx) => repo.setRollupWatermark(tx, agency, { sealedThrough: target, timezone }, now));
       return target;
     },
 

@@ -316,6 +316,10 @@ export async function deleteRollupSlot(tx: Executor, agency: string, slot: { dat
     .where(and(eq(callRollupHourly.agencyCode, agency), eq(callRollupHourly.localDate, slot.date), eq(callRollupHourly.localHour, slot.hour)));
 }
 
+export async function deleteRollupOf(tx: Executor, agency: string): Promise<void> {
+  await tx.delete(callRollupHourly).where(eq(callRollupHourly.agencyCode, agency));
+}
+
 export async function deleteRollupDays(tx: Executor, agency: string, from: string, to: string): Promise<number> {
   const deleted = await tx
     .delete(callRollupHourly)
@@ -324,16 +328,19 @@ export async function deleteRollupDays(tx: Executor, agency: string, from: strin
   return deleted.length;
 }
 
-export async function rollupWatermark(db: Executor, agency: string): Promise<string | null> {
-  const [row] = await db.select({ sealedThrough: callRollupWatermarks.sealedThrough }).from(callRollupWatermarks).where(eq(callRollupWatermarks.agencyCode, agency));
-  return row?.sealedThrough ?? null;
+export async function rollupWatermark(db: Executor, agency: string): Promise<{ sealedThrough: string; timezone: string | null } | null> {
+  const [row] = await db
+    .select({ sealedThrough: callRollupWatermarks.sealedThrough, timezone: callRollupWatermarks.timezone })
+    .from(callRollupWatermarks)
+    .where(eq(callRollupWatermarks.agencyCode, agency));
+  return row ?? null;
 }
 
-export async function setRollupWatermark(tx: Executor, agency: string, sealedThrough: string, at: Date): Promise<void> {
+export async function setRollupWatermark(tx: Executor, agency: string, watermark: { sealedThrough: string; timezone: string }, at: Date): Promise<void> {
   await tx
     .insert(callRollupWatermarks)
-    .values({ agencyCode: agency, sealedThrough, sealedAt: at })
-    .onConflictDoUpdate({ target: callRollupWatermarks.agencyCode, set: { sealedThrough, sealedAt: at } });
+    .values({ agencyCode: agency, ...watermark, sealedAt: at })
+    .onConflictDoUpdate({ target: callRollupWatermarks.agencyCode, set: { ...watermark, sealedAt: at } });
 }
 
 export async function earliestCallAt(db: Executor, agency: string): Promise<Date | null> {

@@ -1,0 +1,1 @@
+ALTER TABLE "call_rollup_watermarks" ADD COLUMN "timezone" text;
