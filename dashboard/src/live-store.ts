@@ -12,6 +12,7 @@ import type {
   ServerToClient,
   SnapshotReply,
 } from '../../src/realtime/realtime-contract.ts';
+import { classifyEvent } from './live-sequence.ts';
 
 const ACTIVE = new Set(['in_menu', 'queued', 'bridged']);
 
@@ -110,10 +111,9 @@ export function createLiveStore(options: { url?: string } = {}) {
       buffered.push(event);
       return;
     }
-    if (event.epoch !== state.epoch) return resync();
-    const last = seqs[event.room] ?? 0;
-    if (event.seq <= last) return; // already part of the snapshot
-    if (event.seq !== last + 1) return resync(); // something was missed
+    const verdict = classifyEvent(event, state.epoch, seqs);
+    if (verdict === 'resync') return resync();
+    if (verdict === 'stale') return;
     seqs[event.room] = event.seq;
     reduce(event);
     for (const listener of eventListeners) listener(event);
