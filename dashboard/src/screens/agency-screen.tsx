@@ -171,7 +171,9 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
                 </form>
               ) : (
                 <div class="ticket-actions">
-                  {ticket.status === 'routed' || ticket.status === 'new' ? (
+                  {/* A new ticket is still being checked by the call center: only a routed one can be taken on. */}
+                  {ticket.status === 'new' ? <span class="muted">In verifica al call center</span> : null}
+                  {ticket.status === 'routed' ? (
                     <button type="button" onClick={() => void move(ticket, 'acknowledged')} data-action="acknowledge">
                       Prendi in carico
                     </button>
