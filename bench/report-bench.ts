@@ -20,6 +20,7 @@ import { systemClock } from '../src/domain/clock.ts';
 import { createEventBus } from '../src/domain/events.ts';
 import { quarterOf } from '../src/domain/statement.ts';
 import { openPostgres } from '../src/db/client.ts';
+import { migrateDatabase } from '../src/db/migrate.ts';
 import { createAgencyDirectory } from '../src/modules/agencies/agency-directory.ts';
 import { createCallRollup } from '../src/modules/reports/call-rollup.ts';
 import { callReportCsv } from '../src/modules/reports/report-csv.ts';
@@ -39,6 +40,10 @@ const { values: args } = parseArgs({
 const runs = Number(args.runs);
 const url = args.url ?? process.env.DATABASE_URL ?? DEFAULT_URL;
 
+// The seed may be older than the code: bring its schema up to date first.
+const migrator = openPostgres(url, { max: 2 });
+await migrateDatabase(migrator);
+await migrator.close();
 const database = openPostgres(url, { max: 10 });
 const db = database.db;
 const rowsOf = (result: unknown) => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];

@@ -80,8 +80,9 @@ export function createCallRollup(deps: { directory: AgencyDirectory; clock: Cloc
       const now = deps.clock.now();
       const target = DateTime.fromMillis(now.getTime() - sealLagMs, { zone: timezone }).startOf('day').minus({ days: 1 }).toISODate()!;
       const watermark = await repo.rollupWatermark(db, agency);
-      // Days cut in another zone are other days: a changed zone seals everything again.
-      const current = watermark && watermark.timezone === timezone ? watermark.sealedThrough : null;
+      // Days cut in another zone are other days: a changed zone seals everything again (a watermark
+      // from before zones were recorded is taken as cut in the current one).
+      const current = watermark && (watermark.timezone ?? timezone) === timezone ? watermark.sealedThrough : null;
       if (current !== null && current >= target) return current;
       let from: string;
       if (current !== null) {
@@ -96,7 +97,7 @@ export function createCallRollup(deps: { directory: AgencyDirectory; clock: Cloc
         await db.transaction(async (tx) => {
           await repo.lockRollupAgency(tx, agency);
           const sealed = await repo.rollupWatermark(tx, agency);
-          if (sealed !== null && sealed.timezone === timezone && sealed.sealedThrough >= chunk.to) return;
+          if (sealed !== null && (sealed.timezone ?? timezone) === timezone && sealed.sealedThrough >= chunk.to) return;
           await rebuildChunk(tx, agency, timezone, chunk);
           await repo.setRollupWatermark(tx, agency, { sealedThrough: chunk.to, timezone }, now);
         });
