@@ -389,10 +389,11 @@ export async function emailsDue(db: Executor, window: RetentionWindow): Promise<
   return rows.map((row) => row.id);
 }
 
+/** Acknowledgements past the cut-off go whatever their state: one still queued after so long will never be sent. */
 export async function outboxDue(db: Executor, window: RetentionWindow): Promise<string[]> {
   const rows = await rowsOf<{ id: string }>(
     db,
-    sql`select o.id from email_outbox o where o.agency_code = ${window.agency} and ${since(sql`o.created_at`, window)} and o.status <> 'queued' limit ${window.limit}`,
+    sql`select o.id from email_outbox o where o.agency_code = ${window.agency} and ${since(sql`o.created_at`, window)} limit ${window.limit}`,
   );
   return rows.map((row) => row.id);
 }
