@@ -63,9 +63,10 @@ async function measure(target: Round['target'], port: number, options: { duratio
   };
 }
 
-export async function runWebhookBench(options: WebhookBenchOptions) {
+/** `databaseUrl`: native Postgres; undefined: embedded PGlite, whatever the environment says. */
+export async function runWebhookBench(options: WebhookBenchOptions, databaseUrl: string | undefined = process.env.DATABASE_URL) {
   pinSelf(1);
-  const { child, info } = await startServer<{ app: number; bare: number; database: string }>('webhook-server.ts', { BENCH_TWILIO_TOKEN: TOKEN });
+  const { child, info } = await startServer<{ app: number; bare: number; database: string }>('webhook-server.ts', { BENCH_TWILIO_TOKEN: TOKEN, DATABASE_URL: databaseUrl ?? '' });
   try {
     // Warm-up: JIT, connection pools, PGlite's first queries.
     await measure('webhook', info.app, { duration: 2, connections: options.connections });

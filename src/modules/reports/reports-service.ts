@@ -205,6 +205,14 @@ export function createReportService(deps: ReportServiceDeps) {
   }
 
   return {
+    /**
+     * Adds every finished day of every agency to the rollup. Run in the background (main.ts), so
+     * that no report request has to seal months of history while a supervisor waits.
+     */
+    async sealFinishedDays(): Promise<void> {
+      for (const agency of directory.agencyCodes()) await rollup.seal(db, agency);
+    },
+
     /** GET /api/v1/reports/calls */
     async callReport(actor: Actor, query: CallReportQuery) {
       const agency = visibleAgency(actor, query.agency, REPORT_READERS);
