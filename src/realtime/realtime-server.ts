@@ -43,10 +43,13 @@ type SocketData = { actor: Actor; cookie: string | undefined; rooms: string[] };
 export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realtime {
   const { bus, live, authenticate, log, clock } = deps;
   const sequencer = createSequencer();
+  // Set when the app starts closing: a dashboard reconnecting in that window would hold the HTTP
+  // server open (an upgraded socket counts as a connection until it ends), so it is turned away.
+  let closing = false;
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(app.server, {
     path: '/socket.io',
     serveClient: false,
-    allowRequest: (request, callback) => callback(null, isSameOrigin(request, deps.publicBaseUrl)),
+    allowRequest: (request, callback) => callback(null, !closing && isSameOrigin(request, deps.publicBaseUrl)),
   });
 
   io.use(async (socket, next) => {
@@ -134,15 +137,22 @@ export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realti
   }, deps.sessionRecheckMs ?? 60_000);
   recheck.unref();
 
+  // Open sockets would keep the HTTP server from closing; clients reconnect to the next server.
+  const dropSockets = () => {
+    io.local.disconnectSockets(true);
+    io.engine.close();
+  };
   app.addHook('preClose', async () => {
+    closing = true;
     unsubscribe();
     clearInterval(recheck);
     for (const timer of pendingToday.values()) clearTimeout(timer);
     pendingToday.clear();
-    // Open sockets would keep the HTTP server from closing; clients reconnect to the next server.
-    io.local.disconnectSockets(true);
-    io.engine.close();
+    dropSockets();
   });
+  // Again just before the HTTP server closes (onClose hooks run in reverse order, the server's last),
+  // for any transport that slipped in while the other modules were shutting down.
+  app.addHook('onClose', async () => dropSockets());
 
   return { sequencer, snapshotFor, connectedCount: () => io.of('/').sockets.size };
 }
