@@ -47,7 +47,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     atContractEnd: 'delete',
   },
   { table: 'call_rollup_hourly', scope: agency(), personal: [], neutral: ['agency_code', 'category', 'number_kind', 'answered_wait_le', 'hangup_wait_le'], atContractEnd: 'delete' },
-  { table: 'call_rollup_watermarks', scope: agency(), personal: [], neutral: ['agency_code'], atContractEnd: 'delete' },
+  { table: 'call_rollup_watermarks', scope: agency(), personal: [], neutral: ['agency_code', 'timezone'], atContractEnd: 'delete' },
   // Call-backs
   { table: 'callback_attempts', scope: parent('callback_id', 'callbacks'), personal: ['note'], neutral: ['outcome', 'actor_id', 'actor_name'], atContractEnd: 'delete' },
   {
