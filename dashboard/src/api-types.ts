@@ -63,6 +63,7 @@ export type Callback = {
   dueAt: string;
   status: string;
   attempts: number;
+  assignedTo?: string | null;
 };
 
 export type EmailItem = {

@@ -2,6 +2,7 @@
 export const CALLER_LOOKUP_PATH = (callSid: string) => `/api/v1/calls/${encodeURIComponent(callSid)}/caller`;
 export const PRESENCE_PATH = '/api/v1/operators/me/presence';
 export const CALLBACKS_PATH = '/api/v1/callbacks?status=open';
+export const CALLBACK_PATH = (id: string) => `/api/v1/callbacks/${encodeURIComponent(id)}`;
 /** E-mail becomes tickets (channel email) as it arrives: the operator's e-mail work is the open ones. */
 export const EMAIL_ITEMS_PATH = '/api/v1/tickets?channel=email&limit=50';
 export const TICKETS_PATH = '/api/v1/tickets';

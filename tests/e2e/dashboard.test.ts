@@ -257,6 +257,15 @@ describe('the live dashboard in Chromium', () => {
     await pavia.page.locator(`li[data-ref="${created.json().ref}"]`).waitFor();
     await operator.page.screenshot({ path: path.join(SCREENSHOTS, 'operator-after-restart.png'), fullPage: true });
   });
+
+  it('works the call back owed to the caller who gave up', async () => {
+    await operator.page.getByTestId('hang-up').click();
+    await operator.page.getByTestId('ready').click();
+    const task = operator.page.locator('[data-testid="callbacks"] li').filter({ hasText: '+39 348 777 6655' });
+    await task.getByRole('button', { name: 'Prendi' }).click();
+    await task.getByRole('button', { name: 'Raggiunto' }).click();
+    await task.waitFor({ state: 'detached' });
+  });
 });
 
 async function expectText(locator: ReturnType<UserBrowser['page']['locator']>, text: string): Promise<void> {

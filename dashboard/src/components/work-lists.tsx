@@ -3,11 +3,20 @@ import { ApiError, errorText, get, post } from '../api.ts';
 import type { Callback, Page, Ticket } from '../api-types.ts';
 import { CATEGORY_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatPhone } from '../format.ts';
 import type { LiveStore } from '../live-store.ts';
-import { CALLBACKS_PATH, EMAIL_ITEMS_PATH, TICKETS_PATH } from '../endpoints.ts';
+import { CALLBACK_PATH, CALLBACKS_PATH, EMAIL_ITEMS_PATH, TICKETS_PATH } from '../endpoints.ts';
 
 type ListState<T> = { items: T[]; error: string | null; unavailable: boolean };
 
 const OPEN = new Set(['new', 'routed', 'acknowledged']);
+
+/** How a call back went (the callbacks module's outcomes). */
+const CALLBACK_OUTCOMES: readonly [string, string][] = [
+  ['reached', 'Raggiunto'],
+  ['no_answer', 'Non risponde'],
+  ['busy', 'Occupato'],
+  ['voicemail', 'Segreteria'],
+  ['wrong_number', 'Numero errato'],
+];
 
 /** A list from the API, reloaded after resyncs and whenever an event of its kind arrives. */
 function useWorkList<T>(store: LiveStore, path: string, eventPrefix: string, generation: number): [ListState<T>, () => void] {
@@ -24,10 +33,30 @@ function useWorkList<T>(store: LiveStore, path: string, eventPrefix: string, gen
 
 /** The operator's other work: callers owed a call back, and e-mails to handle. */
 export function WorkLists({ store, generation, username, agencyName }: { store: LiveStore; generation: number; username: string; agencyName: (code: string) => string }) {
-  const [callbacks] = useWorkList<Callback>(store, CALLBACKS_PATH, 'callback.', generation);
+  const [callbacks, reloadCallbacks] = useWorkList<Callback>(store, CALLBACKS_PATH, 'callback.', generation);
   const [emailTickets, reloadEmails] = useWorkList<Ticket>(store, EMAIL_ITEMS_PATH, 'ticket.', generation);
   const [error, setError] = useState<string | null>(null);
   const emails = emailTickets.items.filter((ticket) => ticket.channel === 'email' && OPEN.has(ticket.status));
+
+  async function takeCallback(item: Callback) {
+    setError(null);
+    try {
+      await post(`${CALLBACK_PATH(item.id)}/take`);
+      reloadCallbacks();
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  }
+
+  async function recordOutcome(item: Callback, outcome: string) {
+    setError(null);
+    try {
+      await post(`${CALLBACK_PATH(item.id)}/outcome`, { outcome });
+      reloadCallbacks();
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  }
 
   async function take(ticket: Ticket) {
     setError(null);
@@ -54,11 +83,29 @@ export function WorkLists({ store, generation, username, agencyName }: { store: 
         ) : (
           <ul class="items" data-testid="callbacks">
             {callbacks.items.slice(0, 20).map((item) => (
-              <li key={item.id}>
-                <strong>{formatPhone(item.callerPhone)}</strong> · {CATEGORY_LABEL[item.category ?? ''] ?? 'Coda'}
-                <div class="muted small">
-                  {agencyName(item.agency)} · entro {formatDateTime(item.dueAt)} · tentativi {item.attempts}
+              <li key={item.id} data-callback={item.id}>
+                <div class="item-head">
+                  <strong>{formatPhone(item.callerPhone)}</strong>
+                  {!item.assignedTo ? (
+                    <button type="button" class="small-button" onClick={() => void takeCallback(item)}>
+                      Prendi
+                    </button>
+                  ) : item.assignedTo !== username ? (
+                    <span class="muted small">di {item.assignedTo}</span>
+                  ) : null}
                 </div>
+                <div class="muted small">
+                  {agencyName(item.agency)} · {CATEGORY_LABEL[item.category ?? ''] ?? 'Coda'} · entro {formatDateTime(item.dueAt)} · tentativi {item.attempts}
+                </div>
+                {item.assignedTo === username ? (
+                  <div class="outcomes" role="group" aria-label="Esito della richiamata">
+                    {CALLBACK_OUTCOMES.map(([value, label]) => (
+                      <button type="button" class="small-button" key={value} onClick={() => void recordOutcome(item, value)}>
+                        {label}
+                      </button>
+                    ))}
+                  </div>
+                ) : null}
               </li>
             ))}
           </ul>
