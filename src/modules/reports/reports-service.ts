@@ -11,6 +11,7 @@ import type { StatementBody, StatementMonth, StatementParameters } from '../../d
 import { assembleStatement, billQuarter, parseQuarter, statementDifferences } from '../../domain/statement.ts';
 import type { Database } from '../../db/client.ts';
 import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
+import { monthChunks } from './call-rollup.ts';
 import type { CallRollup } from './call-rollup.ts';
 import * as repo from './reports-repo.ts';
 import type { DayRange, StatementRow } from './reports-repo.ts';
@@ -108,12 +109,20 @@ export function createReportService(deps: ReportServiceDeps) {
     const params: KpiParameters = { serviceLevelSeconds: parameters.serviceLevelSeconds, shortAbandonSeconds: parameters.shortAbandonSeconds };
     const plan = await planSources(agency.code, from, to, params, source);
     const range = (part: { from: string; to: string }) => dayRange(agency.code, parameters.timezone, part.from, part.to);
-    const [fromRollup, fromCalls, contacts] = await Promise.all([
-      plan.rollup ? repo.rollupDimensions(db, range(plan.rollup), params) : emptyDimensions(),
-      plan.raw ? repo.rawDimensions(db, range(plan.raw), params) : emptyDimensions(),
-      contactCounts(range({ from, to })),
-    ]);
-    const dims = mergeDimensions(fromRollup, fromCalls);
+    // Month by month, yielding in between: on PGlite a query runs inside this process and holds
+    // the event loop (and every webhook) until it ends; a year in one query held it for ~250 ms.
+    let dims = emptyDimensions();
+    for (const [part, read] of [
+      [plan.rollup, repo.rollupDimensions],
+      [plan.raw, repo.rawDimensions],
+    ] as const) {
+      if (!part) continue;
+      for (const month of monthChunks(part.from, part.to)) {
+        dims = mergeDimensions(dims, await read(db, range(month), params));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    const contacts = await contactCounts(range({ from, to }));
     const report = assembleCallReport({ agency: agency.code, from, to, timezone: parameters.timezone, parameters }, dims, contacts);
     return { ...report, agencyName: agency.name, sources: plan };
   }
