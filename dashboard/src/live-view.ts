@@ -1,5 +1,8 @@
 import type { LiveAgency, LiveCall } from '../../src/realtime/realtime-contract.ts';
 import type { LiveState } from './live-store.ts';
+import { CATEGORY_LABEL, formatDuration, formatPct } from './format.ts';
+
+const secondsSince = (iso: string, now: number) => Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
 
 export type QueueView = {
   agency: LiveAgency;
@@ -37,3 +40,30 @@ export function callsInMenu(state: LiveState, agency: string): number {
   for (const call of state.calls.values()) if (call.agency === agency && call.outcome === 'in_menu') count += 1;
   return count;
 }
+
+export type Alert = { key: string; text: string };
+
+/** Alerts a supervisor must see: an agency below its service-level target, a caller waiting too long. */
+export function alertsOf(agencies: LiveAgency[], queues: QueueView[], now: number, waitAlertSeconds: number): Alert[] {
+  const alerts: Alert[] = [];
+  for (const agency of agencies) {
+    const level = agency.today.serviceLevelPct;
+    if (level !== null && level < agency.serviceLevelTargetPct) {
+      alerts.push({
+        key: `sl:${agency.code}`,
+        text: `${agency.name}: livello di servizio al ${formatPct(level)}, sotto l’obiettivo (${agency.serviceLevelTargetPct}%)`,
+      });
+    }
+  }
+  for (const queue of queues) {
+    const longest = queue.oldestEnqueuedAt ? secondsSince(queue.oldestEnqueuedAt, now) : 0;
+    if (longest >= waitAlertSeconds) {
+      alerts.push({
+        key: `wait:${queue.name}`,
+        text: `${queue.agency.name} · ${CATEGORY_LABEL[queue.category] ?? queue.label}: un chiamante attende da ${formatDuration(longest)}`,
+      });
+    }
+  }
+  return alerts;
+}
+

@@ -1,38 +1,12 @@
 import type { LiveAgency, LiveOperator } from '../../../src/realtime/realtime-contract.ts';
 import { QueueTable } from '../components/queue-table.tsx';
-import { CATEGORY_LABEL, LOCATION_LABEL, PRESENCE_LABEL, formatDuration, formatInteger, formatPct, formatSeconds } from '../format.ts';
+import { LOCATION_LABEL, PRESENCE_LABEL, formatDuration, formatInteger, formatPct, formatSeconds } from '../format.ts';
 import { secondsSince, useLive, useServerNow } from '../hooks.ts';
 import type { LiveStore } from '../live-store.ts';
 import type { QueueView } from '../live-view.ts';
-import { callsInMenu, queueViews } from '../live-view.ts';
+import { alertsOf, callsInMenu, queueViews } from '../live-view.ts';
 
 const PRESENCE_ORDER = ['available', 'on_call', 'wrap_up', 'break', 'offline'];
-
-type Alert = { key: string; text: string };
-
-/** Alerts a supervisor must see: an agency below its service-level target, a caller waiting too long. */
-export function alertsOf(agencies: LiveAgency[], queues: QueueView[], now: number, waitAlertSeconds: number): Alert[] {
-  const alerts: Alert[] = [];
-  for (const agency of agencies) {
-    const level = agency.today.serviceLevelPct;
-    if (level !== null && level < agency.serviceLevelTargetPct) {
-      alerts.push({
-        key: `sl:${agency.code}`,
-        text: `${agency.name}: livello di servizio al ${formatPct(level)}, sotto l’obiettivo (${agency.serviceLevelTargetPct}%)`,
-      });
-    }
-  }
-  for (const queue of queues) {
-    const longest = queue.oldestEnqueuedAt ? secondsSince(queue.oldestEnqueuedAt, now) : 0;
-    if (longest >= waitAlertSeconds) {
-      alerts.push({
-        key: `wait:${queue.name}`,
-        text: `${queue.agency.name} · ${CATEGORY_LABEL[queue.category] ?? queue.label}: un chiamante attende da ${formatDuration(longest)}`,
-      });
-    }
-  }
-  return alerts;
-}
 
 export function WallboardScreen({ store }: { store: LiveStore }) {
   const live = useLive(store);

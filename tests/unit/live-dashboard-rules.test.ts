@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyEvent } from '../../dashboard/src/live-sequence.ts';
+import { alertsOf } from '../../dashboard/src/live-view.ts';
 import { roomsForActor, roomsForEvent } from '../../src/realtime/realtime-rooms.ts';
 
 const at = (room: string, seq: number, epoch = 'e1') => ({ epoch, room, seq });
@@ -43,5 +44,35 @@ describe('rooms per agency and role', () => {
     expect(roomsForEvent({ type: 'operator.presence', agency: 'aler-milano' })).toEqual(['agency:aler-milano:staff']);
     expect(roomsForEvent({ type: 'callback.created', agency: 'aler-milano' })).toEqual(['agency:aler-milano:staff']);
     expect(roomsForEvent({ type: 'email.quarantined', agency: null })).toEqual(['staff']);
+  });
+});
+
+describe('wallboard alerts', () => {
+  const today = (serviceLevelPct: number | null) => ({
+    date: '2026-11-23', calls: 10, outOfHours: 0, offered: 10, queued: 10, answered: 5, abandoned: 5, shortAbandoned: 0,
+    answeredWithinServiceLevel: 4, serviceLevelPct, abandonRatePct: 50, asaSeconds: 12, maxWaitSeconds: 80, ahtSeconds: 60, emails: 0, tickets: 0,
+  });
+  const agency = (code: string, level: number | null) => ({ code, name: code.toUpperCase(), serviceLevelSeconds: 20, serviceLevelTargetPct: 80, queues: [], today: today(level) });
+  const now = Date.parse('2026-11-23T10:00:00Z');
+  const queue = (waitedSeconds: number | null) => ({
+    agency: agency('aler-milano', 90),
+    name: 'aler-milano.heating',
+    category: 'heating',
+    label: 'riscaldamento',
+    waiting: [],
+    oldestEnqueuedAt: waitedSeconds === null ? null : new Date(now - waitedSeconds * 1000).toISOString(),
+    talking: 0,
+  });
+
+  it('raises one for an agency below its service-level target, none at or above it or with no calls yet', () => {
+    const alerts = alertsOf([agency('aler-pavia-lodi', 79.9), agency('aler-milano', 80), agency('aler-x', null)], [], now, 120);
+    expect(alerts.map((alert) => alert.key)).toEqual(['sl:aler-pavia-lodi']);
+    expect(alerts[0].text).toContain('79,9%');
+  });
+
+  it('raises one for a caller waiting at least the threshold', () => {
+    expect(alertsOf([], [queue(119), queue(null)], now, 120)).toEqual([]);
+    const [alert] = alertsOf([], [queue(120)], now, 120);
+    expect(alert.text).toBe('ALER-MILANO · Riscaldamento: un chiamante attende da 2:00');
   });
 });
