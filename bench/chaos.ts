@@ -56,7 +56,13 @@ chaosUrl.pathname = '/centralino_chaos';
   await admin.unsafe('create database centralino_chaos');
   await admin.end();
 }
-const [cluster] = execFileSync('pg_lsclusters', ['-h'], { encoding: 'utf8' }).trim().split('\n').map((line) => line.split(/\s+/));
+// The local cluster that serves DATABASE_URL's port is the one stopped and started.
+const clusters = execFileSync('pg_lsclusters', ['-h'], { encoding: 'utf8' }).trim().split('\n').map((line) => line.split(/\s+/));
+const cluster = clusters.find(([, , clusterPort]) => clusterPort === (adminUrl.port || '5432'));
+if (!cluster) {
+  console.error(`No local cluster listens on port ${adminUrl.port || '5432'} (pg_lsclusters): the chaos run must be able to stop it.`);
+  process.exit(2);
+}
 const [pgVersion, pgCluster] = cluster;
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'centralino-chaos-'));

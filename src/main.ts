@@ -46,8 +46,8 @@ async function main(): Promise<void> {
     await app.close();
     await database.close();
   });
-  await app.listen({ port: config.port, host: config.host });
   startRollupSealer(app);
+  await app.listen({ port: config.port, host: config.host });
 }
 
 /**
