@@ -172,6 +172,30 @@ describe('a retention pass', () => {
     expect(settings.lastRetentionCutoff).toBe('2025-07-14T22:00:00.000Z');
   });
 
+  it('works through more records than one batch, including records that arrived dated before an earlier cut-off', async () => {
+    // 1,100 calls to ALER Milano in January 2024, written after the passes above: past Milano's 36 months.
+    const rows = Array.from({ length: 1100 }, (_, index) => ({
+      callSid: `CAhistoric${String(index).padStart(6, '0')}`,
+      agencyCode: MILANO,
+      toNumber: '+39800100100',
+      fromNumber: PERSON.phone,
+      numberKind: 'numero_verde',
+      startedAt: new Date(Date.parse('2024-01-10T09:00:00Z') + index * 60_000),
+      status: 'completed',
+      outcome: 'answered',
+      category: 'maintenance',
+      queueTimeSeconds: 10,
+      updatedAt: new Date('2024-01-10T12:00:00Z'),
+    }));
+    for (let start = 0; start < rows.length; start += 250) await t.database.db.insert(calls).values(rows.slice(start, start + 250));
+    const windowed = await t.app.services.privacy.applyRetention(t.clock.now());
+    expect(windowed.find((outcome) => outcome.agency === MILANO)?.counts.calls).toBeUndefined();
+    const full = await t.app.services.privacy.applyRetention(t.clock.now(), { full: true });
+    expect(full.find((outcome) => outcome.agency === MILANO)?.counts).toEqual({ calls: 1100 });
+    const left = await t.database.db.select().from(calls).where(inArray(calls.callSid, rows.map((row) => row.callSid)));
+    expect(left.filter((call) => call.fromNumber !== null)).toEqual([]);
+  });
+
   it('is an administrator’s to run by hand', async () => {
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/privacy/retention/run', headers: as.pavia.headers })).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/privacy/retention/run', headers: as.supervisor.headers })).statusCode).toBe(403);

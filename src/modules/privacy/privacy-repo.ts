@@ -350,73 +350,90 @@ export async function deleteOverflow(tx: Executor, agency: string, ids: readonly
 
 export type RetentionWindow = Readonly<{ agency: string; before: Date; notBefore: Date | null; limit: number }>;
 
-const since = (column: SQL, window: RetentionWindow) =>
-  window.notBefore ? sql`${column} < ${window.before.toISOString()}::timestamptz and ${column} >= ${window.notBefore.toISOString()}::timestamptz` : sql`${column} < ${window.before.toISOString()}::timestamptz`;
+/** Where the previous batch of a pass stopped: (time, id) of its last record. */
+export type RetentionCursor = Readonly<{ at: string; id: string }> | null;
+export type DueBatch = Readonly<{ ids: string[]; cursor: RetentionCursor }>;
 
-export async function callsDue(db: Executor, window: RetentionWindow): Promise<string[]> {
-  const kept = texts(CALL_PAYLOAD_KEPT_KEYS);
-  const rows = await rowsOf<{ call_sid: string }>(
+/**
+ * The next batch of records of one kind still holding personal data, in (time, id) order after
+ * `cursor`: every batch starts where the last one stopped, so a pass over millions of old records
+ * never scans the ones it has done again.
+ */
+async function dueBatch(
+  db: Executor,
+  window: RetentionWindow,
+  cursor: RetentionCursor,
+  query: { table: string; alias: string; at: string; id: string; stillPersonal: SQL },
+): Promise<DueBatch> {
+  const at = sql`${sql.identifier(query.alias)}.${sql.identifier(query.at)}`;
+  const key = sql`${sql.identifier(query.alias)}.${sql.identifier(query.id)}::text`;
+  const lower = window.notBefore ? sql` and ${at} >= ${window.notBefore.toISOString()}::timestamptz` : sql``;
+  const after = cursor ? sql` and (${at}, ${key}) > (${cursor.at}::timestamptz, ${cursor.id}::text)` : sql``;
+  const rows = await rowsOf<{ id: string; at: string }>(
     db,
-    sql`select c.call_sid from calls c where c.agency_code = ${window.agency} and ${since(sql`c.started_at`, window)}
-          and (c.from_number is not null or exists (select 1 from call_events e where e.call_sid = c.call_sid
-               and exists (select 1 from jsonb_object_keys(e.payload) k where not (k = any(${kept})))))
-        limit ${window.limit}`,
+    sql`select ${key} as id, ${at}::text as at from ${sql.identifier(query.table)} ${sql.identifier(query.alias)}
+        where ${sql.identifier(query.alias)}.agency_code = ${window.agency} and ${at} < ${window.before.toISOString()}::timestamptz${lower}${after}
+          and (${query.stillPersonal})
+        order by ${at}, ${key} limit ${window.limit}`,
   );
-  return rows.map((row) => row.call_sid);
+  const last = rows.at(-1);
+  return { ids: rows.map((row) => row.id), cursor: last ? { at: last.at, id: last.id } : cursor };
+}
+
+export function callsDue(db: Executor, window: RetentionWindow, cursor: RetentionCursor): Promise<DueBatch> {
+  const kept = texts(CALL_PAYLOAD_KEPT_KEYS);
+  return dueBatch(db, window, cursor, {
+    table: 'calls',
+    alias: 'c',
+    at: 'started_at',
+    id: 'call_sid',
+    stillPersonal: sql`c.from_number is not null or exists (select 1 from call_events e where e.call_sid = c.call_sid
+      and exists (select 1 from jsonb_object_keys(e.payload) k where not (k = any(${kept}))))`,
+  });
 }
 
 /** A ticket untouched since the cut-off, whatever its status: one still open after years is not being worked. */
-export async function ticketsDue(db: Executor, window: RetentionWindow): Promise<string[]> {
-  const rows = await rowsOf<{ id: string }>(
-    db,
-    sql`select t.id from tickets t where t.agency_code = ${window.agency} and ${since(sql`t.updated_at`, window)}
-          and (t.description <> ${ANONYMISED} or t.subject <> ${ANONYMISED} or t.caller_phone is not null or t.caller_name is not null
-               or t.caller_email is not null or t.tenant_code is not null or t.dwelling is not null
-               or exists (select 1 from ticket_events te where te.ticket_id = t.id and te.text is not null and te.text <> ${ANONYMISED}))
-        limit ${window.limit}`,
-  );
-  return rows.map((row) => row.id);
+export function ticketsDue(db: Executor, window: RetentionWindow, cursor: RetentionCursor): Promise<DueBatch> {
+  return dueBatch(db, window, cursor, {
+    table: 'tickets',
+    alias: 't',
+    at: 'updated_at',
+    id: 'id',
+    stillPersonal: sql`t.description <> ${ANONYMISED} or t.subject <> ${ANONYMISED} or t.caller_phone is not null or t.caller_name is not null
+      or t.caller_email is not null or t.tenant_code is not null or t.dwelling is not null
+      or exists (select 1 from ticket_events te where te.ticket_id = t.id and te.text is not null and te.text <> ${ANONYMISED})`,
+  });
 }
 
 /** Mail still being filed (`pending`) is left for the next pass. */
-export async function emailsDue(db: Executor, window: RetentionWindow): Promise<string[]> {
-  const rows = await rowsOf<{ id: string }>(
-    db,
-    sql`select e.id from inbound_emails e where e.agency_code = ${window.agency} and ${since(sql`e.received_at`, window)}
-          and e.status <> 'pending' and e.raw_sha256 not like 'erased:%'
-        limit ${window.limit}`,
-  );
-  return rows.map((row) => row.id);
+export function emailsDue(db: Executor, window: RetentionWindow, cursor: RetentionCursor): Promise<DueBatch> {
+  return dueBatch(db, window, cursor, { table: 'inbound_emails', alias: 'e', at: 'received_at', id: 'id', stillPersonal: sql`e.status <> 'pending' and e.raw_sha256 not like 'erased:%'` });
 }
 
 /** Acknowledgements past the cut-off go whatever their state: one still queued after so long will never be sent. */
-export async function outboxDue(db: Executor, window: RetentionWindow): Promise<string[]> {
-  const rows = await rowsOf<{ id: string }>(
-    db,
-    sql`select o.id from email_outbox o where o.agency_code = ${window.agency} and ${since(sql`o.created_at`, window)} limit ${window.limit}`,
-  );
-  return rows.map((row) => row.id);
+export function outboxDue(db: Executor, window: RetentionWindow, cursor: RetentionCursor): Promise<DueBatch> {
+  return dueBatch(db, window, cursor, { table: 'email_outbox', alias: 'o', at: 'created_at', id: 'id', stillPersonal: sql`true` });
 }
 
-export async function callbacksDue(db: Executor, window: RetentionWindow): Promise<string[]> {
-  const rows = await rowsOf<{ id: string }>(
-    db,
-    sql`select cb.id from callbacks cb where cb.agency_code = ${window.agency} and ${since(sql`cb.created_at`, window)}
-          and (cb.caller_phone <> ${ANONYMISED} or exists (select 1 from callback_attempts a where a.callback_id = cb.id and a.note is not null))
-        limit ${window.limit}`,
-  );
-  return rows.map((row) => row.id);
+export function callbacksDue(db: Executor, window: RetentionWindow, cursor: RetentionCursor): Promise<DueBatch> {
+  return dueBatch(db, window, cursor, {
+    table: 'callbacks',
+    alias: 'cb',
+    at: 'created_at',
+    id: 'id',
+    stillPersonal: sql`cb.caller_phone <> ${ANONYMISED} or exists (select 1 from callback_attempts a where a.callback_id = cb.id and a.note is not null)`,
+  });
 }
 
 /** Deliveries still in flight are left alone. */
-export async function deliveriesDue(db: Executor, window: RetentionWindow): Promise<string[]> {
-  const rows = await rowsOf<{ id: string }>(
-    db,
-    sql`select d.id from deliveries d where d.agency_code = ${window.agency} and ${since(sql`d.created_at`, window)}
-          and d.status not in ('pending', 'delivering') and not (d.payload ? 'anonimizzato')
-        limit ${window.limit}`,
-  );
-  return rows.map((row) => row.id);
+export function deliveriesDue(db: Executor, window: RetentionWindow, cursor: RetentionCursor): Promise<DueBatch> {
+  return dueBatch(db, window, cursor, {
+    table: 'deliveries',
+    alias: 'd',
+    at: 'created_at',
+    id: 'id',
+    stillPersonal: sql`d.status not in ('pending', 'delivering') and not (d.payload ? 'anonimizzato')`,
+  });
 }
 
 export async function pruneAccessLog(tx: Executor, agency: string, before: Date): Promise<number> {

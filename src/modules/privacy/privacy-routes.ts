@@ -4,7 +4,7 @@ import { docSchema } from '../../http/openapi.ts';
 import { parseInput } from '../../http/parse.ts';
 import { requireActor } from '../../http/request-context.ts';
 import type { PrivacyService } from './privacy-service.ts';
-import { AgencyCodeParams, AgencyDeletionBody, AgencyExportBody, AgencyQuery, ReceiptListQuery, ReceiptParams, RetentionBody, SubjectRequestBody } from './privacy-schemas.ts';
+import { AgencyCodeParams, AgencyDeletionBody, AgencyExportBody, AgencyQuery, ReceiptListQuery, ReceiptParams, RetentionBody, RetentionRunBody, SubjectRequestBody } from './privacy-schemas.ts';
 
 /** /api/v1/privacy: data-subject requests, the agency export and deletion, retention, receipts. */
 export function privacyRoutes(app: FastifyInstance, privacy: PrivacyService): void {
@@ -24,9 +24,13 @@ export function privacyRoutes(app: FastifyInstance, privacy: PrivacyService): vo
     },
   );
 
-  app.post('/api/v1/privacy/retention/run', { schema: docSchema({ tags, summary: 'Apply every agency’s retention now (administrators)' }) }, async (request) => ({
-    items: await privacy.runRetentionNow(requireActor(request)),
-  }));
+  app.post(
+    '/api/v1/privacy/retention/run',
+    { schema: docSchema({ tags, summary: 'Apply every agency’s retention now (administrators); `full` looks at every old record again', body: RetentionRunBody }) },
+    async (request) => ({
+      items: await privacy.runRetentionNow(requireActor(request), parseInput(RetentionRunBody, request.body ?? {}, 'request')),
+    }),
+  );
 
   app.post(
     '/api/v1/privacy/subject-export',

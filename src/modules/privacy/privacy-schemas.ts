@@ -34,6 +34,8 @@ export const RetentionBody = z.object({
   accessLogMonths: z.number().int().min(RETENTION_BOUNDS.accessLogMonths.min).max(RETENTION_BOUNDS.accessLogMonths.max),
 });
 
+export const RetentionRunBody = z.object({ full: z.boolean().optional() });
+
 export const AgencyCodeParams = z.object({ code: Agency });
 export const ReceiptParams = z.object({ id: z.uuid() });
 export const AgencyQuery = z.object({ agency: Agency.optional() });

@@ -179,20 +179,27 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
     const add = (changed: Record<string, number>) => {
       for (const [table, n] of Object.entries(changed)) if (n > 0) counts[table] = (counts[table] ?? 0) + n;
     };
-    const steps: { due: (executor: Executor) => Promise<string[]>; apply: (executor: Executor, ids: string[]) => Promise<Record<string, number>> }[] = [
-      { due: (x) => repo.callsDue(x, window), apply: (x, ids) => repo.anonymiseCalls(x, agency, ids).then(({ calls, callEvents }) => ({ calls, call_events: callEvents })) },
+    type Step = {
+      due: (executor: Executor, cursor: repo.RetentionCursor) => Promise<repo.DueBatch>;
+      apply: (executor: Executor, ids: string[]) => Promise<Record<string, number>>;
+    };
+    const steps: Step[] = [
+      { due: (x, c) => repo.callsDue(x, window, c), apply: (x, ids) => repo.anonymiseCalls(x, agency, ids).then(({ calls, callEvents }) => ({ calls, call_events: callEvents })) },
       {
-        due: (x) => repo.ticketsDue(x, window),
+        due: (x, c) => repo.ticketsDue(x, window, c),
         apply: (x, ids) => repo.anonymiseTickets(x, agency, ids, null).then(({ tickets, ticketEvents }) => ({ tickets, ticket_events: ticketEvents })),
       },
-      { due: (x) => repo.emailsDue(x, window), apply: (x, ids) => repo.anonymiseEmails(x, agency, ids).then(emailCounts) },
-      { due: (x) => repo.outboxDue(x, window), apply: (x, ids) => repo.deleteOutbox(x, agency, ids).then(({ emailOutbox, emailMessageIds }) => ({ email_outbox: emailOutbox, email_message_ids: emailMessageIds })) },
+      { due: (x, c) => repo.emailsDue(x, window, c), apply: (x, ids) => repo.anonymiseEmails(x, agency, ids).then(emailCounts) },
       {
-        due: (x) => repo.callbacksDue(x, window),
+        due: (x, c) => repo.outboxDue(x, window, c),
+        apply: (x, ids) => repo.deleteOutbox(x, agency, ids).then(({ emailOutbox, emailMessageIds }) => ({ email_outbox: emailOutbox, email_message_ids: emailMessageIds })),
+      },
+      {
+        due: (x, c) => repo.callbacksDue(x, window, c),
         apply: (x, ids) => repo.anonymiseCallbacks(x, agency, ids).then(({ callbacks, callbackAttempts }) => ({ callbacks, callback_attempts: callbackAttempts })),
       },
       {
-        due: (x) => repo.deliveriesDue(x, window),
+        due: (x, c) => repo.deliveriesDue(x, window, c),
         apply: (x, ids) => repo.anonymiseDeliveries(x, agency, ids, null).then(({ deliveries, deliveryAttempts }) => ({ deliveries, delivery_attempts: deliveryAttempts })),
       },
     ];
@@ -206,16 +213,14 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
     });
 
     for (const step of steps) {
+      let cursor: repo.RetentionCursor = null;
       for (;;) {
-        const result = await db.transaction(async (tx) => {
-          if (!(await repo.tryLockRetention(tx, agency))) return 'locked' as const;
-          const ids = await step.due(tx);
-          if (ids.length === 0) return 'done' as const;
-          const changed = await step.apply(tx, ids);
-          add(changed);
-          // A batch that changed nothing would be selected again forever: stop instead.
-          const progress = Object.values(changed).some((n) => n > 0);
-          return ids.length < RETENTION_BATCH || !progress ? ('done' as const) : ('more' as const);
+        const result: 'locked' | 'done' | 'more' = await db.transaction(async (tx) => {
+          if (!(await repo.tryLockRetention(tx, agency))) return 'locked';
+          const batch = await step.due(tx, cursor);
+          if (batch.ids.length > 0) add(await step.apply(tx, batch.ids));
+          cursor = batch.cursor;
+          return batch.ids.length < RETENTION_BATCH ? 'done' : 'more';
         });
         if (result === 'locked') return outcome(true, null);
         if (result === 'done') break;
@@ -283,24 +288,27 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
      * agency's period is anonymised, the facts reports count are kept, the access log is pruned.
      * Safe to run on several nodes at once and to repeat: a node finding an agency locked skips
      * it, and every change is conditional on the data still being there.
+     *
+     * A pass looks at what became due since the previous pass's cut-off; `full` looks at every
+     * record before the cut-off again (records that arrived dated in the past, e.g. imported).
      */
-    async applyRetention(now: Date = clock.now()): Promise<RetentionOutcome[]> {
+    async applyRetention(now: Date = clock.now(), options: { full?: boolean } = {}): Promise<RetentionOutcome[]> {
       const agencies = await repo.agencyNames(db);
       const rows = await settingsOf([...agencies.keys()]);
       const outcomes: RetentionOutcome[] = [];
       for (const [agency, { timezone }] of [...agencies].sort(([a], [b]) => a.localeCompare(b))) {
         const row = rows.get(agency);
         const settings = { personalDataMonths: row?.personalDataMonths ?? DEFAULT_RETENTION.personalDataMonths, accessLogMonths: row?.accessLogMonths ?? DEFAULT_RETENTION.accessLogMonths };
-        outcomes.push(await retainAgency(agency, timezone, settings, row?.lastRetentionCutoff ?? null, now));
+        outcomes.push(await retainAgency(agency, timezone, settings, options.full ? null : (row?.lastRetentionCutoff ?? null), now));
       }
       return outcomes;
     },
 
     /** An administrator's "run it now" (the worker runs the same pass every few hours). */
-    async runRetentionNow(actor: Actor): Promise<RetentionOutcome[]> {
+    async runRetentionNow(actor: Actor, options: { full?: boolean } = {}): Promise<RetentionOutcome[]> {
       assertRole(actor, 'admin');
       if (actor.kind === 'token') throw new AppError('FORBIDDEN', 'This action needs the role admin');
-      return service.applyRetention(clock.now());
+      return service.applyRetention(clock.now(), options);
     },
 
     /** Every record of the agency about the person, as one JSON document (art. 15 and 20). */
