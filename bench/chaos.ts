@@ -4,7 +4,7 @@
  * SIGKILL at random moments. Then it checks the promise: every webhook that was acknowledged
  * (answered 200) is recorded exactly once, and calls got their TwiML quickly during the outage.
  *
- *   DATABASE_URL=postgres://… npm run chaos -- [--webhooks 10000] [--kills 20] [--db-stop-seconds 30] [--concurrency 16]
+ *   DATABASE_URL=postgres://… npm run chaos -- [--webhooks 10000] [--kills 20] [--db-stop-seconds 30] [--rate 150] [--concurrency 16]
  *
  * It needs root to stop and start the local cluster (pg_ctlcluster), as in CI. It uses its own
  * database (centralino_chaos), dropped and created anew on each run.
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     kills: { type: 'string', default: '20' },
     'db-stop-seconds': { type: 'string', default: '30' },
     concurrency: { type: 'string', default: '16' },
+    rate: { type: 'string', default: '150' },
     port: { type: 'string', default: '3999' },
     seed: { type: 'string', default: '42' },
   },
@@ -40,6 +41,7 @@ const totalWebhooks = Number(values.webhooks);
 const kills = Number(values.kills);
 const dbStopSeconds = Number(values['db-stop-seconds']);
 const concurrency = Number(values.concurrency);
+const rate = Number(values.rate);
 const port = Number(values.port);
 const rng = createRng(Number(values.seed));
 const TOKEN = 'chaos-twilio-token';
@@ -116,8 +118,17 @@ let sent = 0;
 const twilio = createTwilioClient({ url, publicUrl: url, authToken: TOKEN });
 const NUMBERS = ['+39800100100', '+390240000000', '+39800200200', '+390382000000', '+39800300300'];
 
+// Paced at --rate webhooks a second, so that the outage and the kills fall inside the load.
+let nextSlot = 0;
+async function pace(): Promise<void> {
+  const now = performance.now();
+  nextSlot = Math.max(nextSlot + 1000 / rate, now);
+  if (nextSlot > now) await sleep(nextSlot - now);
+}
+
 /** Delivers one webhook as Twilio with a fallback URL would: a refused or failed try goes again. */
 async function deliver(pathAndQuery: string, params: Record<string, string>, step: string): Promise<void> {
+  await pace();
   sent += 1;
   for (let attempt = 0; attempt < 120; attempt += 1) {
     const started = performance.now();
@@ -176,10 +187,12 @@ const faults = (async () => {
     outage = { from, to: Date.now() };
     bar.update({ phase: 'Postgres back' });
   }
-  // Then the kills, spread over what remains.
+  // Then the kills, spread over what remains of the load.
+  const killsFrom = everyAck();
+  const remaining = calls * 4 - killsFrom;
   for (let kill = 1; kill <= kills; kill += 1) {
-    const target = calls * 4 * (0.45 + (0.5 * kill) / (kills + 1));
-    while (everyAck() < target && launched < calls) await sleep(50);
+    const target = killsFrom + (remaining * kill) / (kills + 1);
+    while (everyAck() < target && launched < calls) await sleep(20);
     if (launched >= calls && everyAck() >= calls * 4 - concurrency * 4) break;
     await sleep(rng.int(0, 300));
     bar.update({ phase: `kill -9 #${kill}` });
