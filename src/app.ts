@@ -6,6 +6,7 @@ import type { EventBus } from './domain/events.ts';
 import { createEventBus } from './domain/events.ts';
 import type { DatabaseHandle } from './db/client.ts';
 import { installErrorHandler } from './http/error-handler.ts';
+import { installSecurityHeaders } from './http/security-headers.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { maskPhone, maskPhonesInText, PHONE_LOG_PATHS } from './http/log-masking.ts';
 import type { Metrics } from './http/metrics.ts';
@@ -208,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   workflow.install(app, app.log);
   decorateActor(app);
   await installAuth(app, { auth, securityLog, publicBaseUrl: config.publicBaseUrl });
+  await installSecurityHeaders(app, { https: config.publicBaseUrl.startsWith('https:') });
   installErrorHandler(app);
   await installOpenApi(app);
   installMetrics(app, metrics, bus);
