@@ -241,7 +241,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   let retention: ReturnType<typeof startRetentionWorker> | undefined;
   app.addHook('onReady', async () => {
-    retention = startRetentionWorker({ apply: () => privacy.applyRetention(), log: app.log });
+    if (config.retentionIntervalMs > 0) {
+      retention = startRetentionWorker({ apply: () => privacy.applyRetention(), log: app.log, intervalMs: config.retentionIntervalMs });
+    }
   });
   app.addHook('onClose', async () => retention?.stop());
   await app.register(async (api) => {
