@@ -89,6 +89,9 @@ export function createCallRollup(deps: { directory: AgencyDirectory; clock: Cloc
         from = DateTime.fromISO(current, { zone: 'UTC' }).plus({ days: 1 }).toISODate()!;
       } else {
         const earliest = await repo.earliestCallAt(db, agency);
+        // No call at all (a new agency, or one whose data was deleted at the end of its contract):
+        // nothing to seal, and no watermark to leave behind for it.
+        if (!earliest && !watermark) return null;
         from = earliest ? localSlot(earliest, timezone).date : target;
         if (watermark) await db.transaction((tx) => repo.deleteRollupOf(tx, agency));
       }
