@@ -42,9 +42,9 @@ export async function startClusterRelay(options: { databaseUrl: string; bus: Eve
 
   const subscription = await sql.listen(CHANNEL, async (payload) => {
     try {
-      const message = JSON.parse(payload) as { node: string; event?: DomainEvent; overflow?: number };
+      const message = JSON.parse(payload) as { node: string; events?: DomainEvent[]; overflow?: number };
       if (message.node === nodeId) return;
-      if (message.event) return deliver(message.event);
+      message.events?.forEach(deliver);
       if (message.overflow !== undefined) {
         const [row] = await sql<{ body: DomainEvent }[]>`select body from cluster_event_overflow where id = ${message.overflow}`;
         if (row) deliver(row.body);
@@ -54,17 +54,39 @@ export async function startClusterRelay(options: { databaseUrl: string; bus: Eve
     }
   });
 
-  const unsubscribeBus = options.bus.subscribe((event) => {
-    void (async () => {
-      const payload = JSON.stringify({ node: nodeId, event });
-      if (Buffer.byteLength(payload) <= MAX_NOTIFY_BYTES) {
-        await sql.notify(CHANNEL, payload);
-      } else {
+  // Events published in the same turn of the event loop travel in one NOTIFY (a burst of calls
+  // is one statement on the database, not one per event), split where a payload would be too big.
+  let pending: DomainEvent[] = [];
+  const send = async (events: DomainEvent[]) => {
+    let batch: DomainEvent[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (batch.length > 0) await sql.notify(CHANNEL, JSON.stringify({ node: nodeId, events: batch }));
+      batch = [];
+      bytes = 0;
+    };
+    for (const event of events) {
+      const size = Buffer.byteLength(JSON.stringify(event));
+      if (size > MAX_NOTIFY_BYTES - 100) {
         const [row] = await sql<{ id: string }[]>`insert into cluster_event_overflow (body) values (${sql.json(event as never)}) returning id`;
         await sql.notify(CHANNEL, JSON.stringify({ node: nodeId, overflow: Number(row.id) }));
         await sql`delete from cluster_event_overflow where created_at < now() - interval '10 minutes'`;
+        continue;
       }
-    })().catch(options.onError);
+      if (bytes + size > MAX_NOTIFY_BYTES - 100) await flush();
+      batch.push(event);
+      bytes += size + 1;
+    }
+    await flush();
+  };
+  const unsubscribeBus = options.bus.subscribe((event) => {
+    pending.push(event);
+    if (pending.length > 1) return;
+    setImmediate(() => {
+      const events = pending;
+      pending = [];
+      send(events).catch(options.onError);
+    });
   });
 
   return {
