@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { deliveryTargets } from '../db/schema/index.ts';
-import { parseTenantCsv } from '../modules/tenants/tenant-csv.ts';
+import { parseTenantCsv, tenantFromCsvRow } from '../modules/tenants/tenant-csv.ts';
 import { upsertTenant } from '../modules/tenants/tenants-repo.ts';
 import type { DemoSeedStep } from './seed-demo.ts';
 
@@ -19,20 +19,7 @@ export const seedTenants: DemoSeedStep = {
       for (const row of parsed.rows) {
         await upsertTenant(
           tx,
-          {
-            agencyCode: agency,
-            code: row.code,
-            name: row.name,
-            email: row.email,
-            portfolioId: row.portfolio,
-            address: row.address,
-            municipality: row.municipality,
-            building: row.building,
-            stair: row.stair,
-            floor: row.floor,
-            flat: row.flat,
-            phones: row.phones,
-          },
+          tenantFromCsvRow(agency, row),
           now,
         );
       }

@@ -3,6 +3,7 @@ import { errorText, get, query } from '../api.ts';
 import { BarChart, DayChart } from '../components/charts.tsx';
 import { CATEGORY_LABEL, CHANNEL_LABEL, formatInteger, formatPct, formatSeconds } from '../format.ts';
 import { REPORT_PATH } from '../endpoints.ts';
+import type { AgencyToday } from '../../../src/realtime/realtime-contract.ts';
 import type { User } from '../session.ts';
 
 /** CONTRACT §7. */
@@ -20,23 +21,8 @@ export type CallReport = {
   byHour: { hour: number; calls: number; answered: number; abandoned: number }[];
 };
 
-type Totals = {
-  calls: number;
-  outOfHours: number;
-  offered: number;
-  queued: number;
-  answered: number;
-  abandoned: number;
-  shortAbandoned: number;
-  answeredWithinServiceLevel: number;
-  serviceLevelPct: number | null;
-  abandonRatePct: number | null;
-  asaSeconds: number | null;
-  maxWaitSeconds: number | null;
-  ahtSeconds: number | null;
-  emails: number;
-  tickets: number;
-};
+/** The report's totals have the same fields as today's figures on the wallboard (one definition, CONTRACT §7). */
+type Totals = Omit<AgencyToday, 'date'>;
 
 const TOTAL_ROWS: readonly [keyof Totals, string, (value: number | null) => string][] = [
   ['calls', 'Chiamate ricevute', formatInteger],

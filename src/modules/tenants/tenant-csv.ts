@@ -1,4 +1,5 @@
 import { normalizePhone } from '../../domain/phone.ts';
+import type { TenantUpsert } from './tenants-repo.ts';
 
 /**
  * The agencies' registry exports: a header row, `;` (Italian spreadsheets) or `,` as delimiter,
@@ -169,4 +170,22 @@ export function parseTenantCsv(text: string): ParsedTenantCsv {
     });
   }
   return { rows, refused, error: null };
+}
+
+/** The registry row a CSV line describes, for `agencyCode`: one mapping for the import and the demo seed. */
+export function tenantFromCsvRow(agencyCode: string, row: TenantCsvRow): TenantUpsert {
+  return {
+    agencyCode,
+    code: row.code,
+    name: row.name,
+    email: row.email,
+    portfolioId: row.portfolio,
+    address: row.address,
+    municipality: row.municipality,
+    building: row.building,
+    stair: row.stair,
+    floor: row.floor,
+    flat: row.flat,
+    phones: row.phones,
+  };
 }

@@ -9,6 +9,7 @@ import type { AccessRecorder } from '../tickets/ticket-service.ts';
 import type { TicketSummary } from '../tickets/ticket-view.ts';
 import { findCallForTicket, portfolioExists } from '../tickets/tickets-repo.ts';
 import type { RefusedRow, TenantCsvRow } from './tenant-csv.ts';
+import { tenantFromCsvRow } from './tenant-csv.ts';
 import * as repo from './tenants-repo.ts';
 import type { TenantWithPhones } from './tenants-repo.ts';
 
@@ -108,20 +109,7 @@ export function createTenantService(deps: TenantServiceDeps) {
           }
           const outcome = await repo.upsertTenant(
             tx,
-            {
-              agencyCode: agency,
-              code: row.code,
-              name: row.name,
-              email: row.email,
-              portfolioId: row.portfolio,
-              address: row.address,
-              municipality: row.municipality,
-              building: row.building,
-              stair: row.stair,
-              floor: row.floor,
-              flat: row.flat,
-              phones: row.phones,
-            },
+            tenantFromCsvRow(agency, row),
             now,
           );
           summary[outcome] += 1;
