@@ -116,7 +116,8 @@ export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realti
 
   const onEvent = (event: DomainEvent) => {
     broadcast(event);
-    if (event.agency && changesToday(event.type)) scheduleToday(event.agency);
+    // Today's figures are a report over today's calls: not worth a query when nobody is watching.
+    if (event.agency && changesToday(event.type) && io.of('/').sockets.size > 0) scheduleToday(event.agency);
   };
   const unsubscribeLocal = bus.subscribe(onEvent);
   const unsubscribeRemote = deps.remote?.subscribeRemote(onEvent) ?? (() => {});
