@@ -115,11 +115,12 @@ function ScreenFor({ path, user, store }: { path: string; user: User; store: Liv
 function LazyReports({ user, store }: { user: User; store: LiveStore }) {
   const live = useLive(store);
   const names = Object.fromEntries([...live.agencies.values()].map((agency) => [agency.code, agency.name]));
-  const [Screen, setScreen] = useState<ComponentType<{ user: User; agencyNames: Record<string, string> }> | null>(null);
+  const today = [...live.agencies.values()][0]?.today?.date;
+  const [Screen, setScreen] = useState<ComponentType<{ user: User; agencyNames: Record<string, string>; today?: string }> | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     import('./screens/reports-screen.tsx').then((module) => setScreen(() => module.ReportsScreen)).catch(() => setFailed(true));
   }, []);
   if (failed) return <p class="notice error">Impossibile caricare i report: ricarica la pagina.</p>;
-  return Screen ? <Screen user={user} agencyNames={names} /> : <p class="muted">Caricamento report…</p>;
+  return Screen ? <Screen user={user} agencyNames={names} today={today} /> : <p class="muted">Caricamento report…</p>;
 }

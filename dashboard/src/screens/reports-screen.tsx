@@ -41,13 +41,14 @@ const TOTAL_ROWS: readonly [keyof Totals, string, (value: number | null) => stri
   ['tickets', 'Segnalazioni registrate', formatInteger],
 ];
 
-function isoDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
+/** Today in Rome as YYYY-MM-DD (a UTC date would still be yesterday until 01:00 or 02:00). */
+function romeToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
 }
 
-
-export function ReportsScreen({ user, agencyNames }: { user: User; agencyNames: Record<string, string> }) {
-  const today = isoDay(new Date());
+/** `today`: the platform's own date from the live snapshot, which may run on a demo clock. */
+export function ReportsScreen({ user, agencyNames, today: platformToday }: { user: User; agencyNames: Record<string, string>; today?: string }) {
+  const today = platformToday ?? romeToday();
   const monthStart = `${today.slice(0, 8)}01`;
   const [agency, setAgency] = useState(user.agency ?? user.agencies[0] ?? '');
   const [from, setFrom] = useState(monthStart);
