@@ -10,6 +10,7 @@ import { navigate, usePath } from './router.ts';
 import { AgencyScreen } from './screens/agency-screen.tsx';
 import { LoginScreen } from './screens/login-screen.tsx';
 import { OperatorScreen } from './screens/operator-screen.tsx';
+import { QuarantineScreen } from './screens/quarantine-screen.tsx';
 import { WallboardScreen } from './screens/wallboard-screen.tsx';
 import type { Session, User } from './session.ts';
 import { homePath, isStaff, isSupervisor } from './session.ts';
@@ -21,6 +22,7 @@ const SCREENS: readonly Screen[] = [
   { path: '/wallboard', label: 'Wallboard', allowed: isStaff },
   { path: '/agenzia', label: 'Segnalazioni', allowed: () => true },
   { path: '/report', label: 'Report', allowed: (user) => isSupervisor(user) || user.role === 'agency' },
+  { path: '/quarantena', label: 'Quarantena', allowed: isSupervisor },
 ];
 
 export function App() {
@@ -108,7 +110,13 @@ function ScreenFor({ path, user, store }: { path: string; user: User; store: Liv
   if (path === '/wallboard') return <WallboardScreen store={store} />;
   if (path === '/agenzia') return <AgencyScreen user={user} store={store} />;
   if (path === '/report') return <LazyReports user={user} store={store} />;
+  if (path === '/quarantena') return <QuarantineWithAgencies store={store} />;
   return null;
+}
+
+function QuarantineWithAgencies({ store }: { store: LiveStore }) {
+  const live = useLive(store);
+  return <QuarantineScreen agencyNames={Object.fromEntries([...live.agencies.values()].map((agency) => [agency.code, agency.name]))} />;
 }
 
 /** The report screen and its chart library are fetched only when a report is opened. */

@@ -7,3 +7,5 @@ export const CALLBACK_PATH = (id: string) => `/api/v1/callbacks/${encodeURICompo
 export const EMAIL_ITEMS_PATH = '/api/v1/tickets?channel=email&limit=50';
 export const TICKETS_PATH = '/api/v1/tickets';
 export const REPORT_PATH = '/api/v1/reports/calls';
+export const QUARANTINE_PATH = '/api/v1/email/quarantine';
+export const QUARANTINE_ITEM_PATH = (id: string, action: 'assign' | 'discard') => `/api/v1/email/quarantine/${encodeURIComponent(id)}/${action}`;

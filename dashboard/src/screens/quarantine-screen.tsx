@@ -1,0 +1,130 @@
+import { useEffect, useState } from 'preact/hooks';
+import { errorText, get, post, query } from '../api.ts';
+import { CATEGORY_LABEL, formatDateTime } from '../format.ts';
+import { QUARANTINE_ITEM_PATH, QUARANTINE_PATH } from '../endpoints.ts';
+
+type QuarantinedEmail = {
+  id: string;
+  receivedAt: string;
+  provider: string;
+  status: 'quarantined' | 'discarded';
+  from: { address: string; name: string | null } | null;
+  subject: string | null;
+  envelopeTo: string | null;
+  size: number;
+  quarantine: { reason: string | null; at: string | null } | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+};
+
+/** Why a message is here, in the words a supervisor would use. */
+const REASON_LABEL: Record<string, string> = {
+  unroutable: 'destinatario non riconosciuto',
+  unparseable: 'messaggio illeggibile',
+  processing_error: 'errore di elaborazione',
+  bounce_unmatched: 'notifica di mancato recapito senza segnalazione',
+  auto_reply_unmatched: 'risposta automatica senza segnalazione',
+  pec_receipt_unmatched: 'ricevuta PEC senza messaggio di origine',
+};
+
+/**
+ * E-mail the pipeline could not route or read, kept for a supervisor: assign it to an agency (it
+ * becomes a ticket) or discard it (the original stays until retention removes it).
+ */
+export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, string> }) {
+  const [items, setItems] = useState<QuarantinedEmail[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [choice, setChoice] = useState<Record<string, { agency: string; category: string }>>({});
+  const agencies = Object.entries(agencyNames);
+
+  async function load() {
+    try {
+      const page = await get<{ items: QuarantinedEmail[] }>(`${QUARANTINE_PATH}${query({ status: 'open', limit: 100 })}`);
+      setItems(page.items);
+      setError(null);
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  }
+  useEffect(() => {
+    void load();
+  }, []);
+
+  async function act(item: QuarantinedEmail, action: 'assign' | 'discard') {
+    const picked = choice[item.id] ?? { agency: agencies[0]?.[0] ?? '', category: '' };
+    try {
+      await post(QUARANTINE_ITEM_PATH(item.id, action), action === 'assign' ? { agency: picked.agency, ...(picked.category ? { category: picked.category } : {}) } : undefined);
+      setItems((current) => (current ?? []).filter((other) => other.id !== item.id));
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  }
+
+  return (
+    <section class="card" aria-labelledby="quarantine-title">
+      <div class="list-head">
+        <h2 id="quarantine-title">E-mail in quarantena</h2>
+        <button type="button" onClick={() => void load()}>
+          Aggiorna
+        </button>
+      </div>
+      <p class="muted small">
+        Messaggi che non è stato possibile attribuire a un ente o leggere. Assegnandoli a un ente diventano segnalazioni; scartandoli
+        l'originale resta conservato fino alla scadenza della conservazione.
+      </p>
+      {error ? <p class="notice error" role="alert">{error}</p> : null}
+      {items === null ? <p class="muted">Caricamento…</p> : null}
+      {items?.length === 0 ? <p class="muted">Nessun messaggio in quarantena.</p> : null}
+      <ul class="tickets">
+        {(items ?? []).map((item) => {
+          const picked = choice[item.id] ?? { agency: agencies[0]?.[0] ?? '', category: '' };
+          const set = (change: Partial<typeof picked>) => setChoice((current) => ({ ...current, [item.id]: { ...picked, ...change } }));
+          return (
+            <li key={item.id} class="ticket" data-email={item.id}>
+              <div class="ticket-main">
+                <div class="ticket-title">
+                  <strong>{item.subject || '(senza oggetto)'}</strong>
+                  <span class="muted small">
+                    {formatDateTime(item.receivedAt)} · {REASON_LABEL[item.quarantine?.reason ?? ''] ?? item.quarantine?.reason ?? '—'}
+                  </span>
+                </div>
+                <div class="muted small">
+                  Da {item.from ? `${item.from.name ?? ''} <${item.from.address}>` : 'mittente sconosciuto'} · a {item.envelopeTo ?? '—'} · {Math.ceil(item.size / 1024)} KB
+                </div>
+              </div>
+              <div class="ticket-actions">
+                <label class="small">
+                  Ente
+                  <select value={picked.agency} onChange={(event) => set({ agency: event.currentTarget.value })}>
+                    {agencies.map(([code, name]) => (
+                      <option key={code} value={code}>
+                        {name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label class="small">
+                  Categoria
+                  <select value={picked.category} onChange={(event) => set({ category: event.currentTarget.value })}>
+                    <option value="">automatica</option>
+                    {Object.entries(CATEGORY_LABEL).map(([code, label]) => (
+                      <option key={code} value={code}>
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <button type="button" class="primary" onClick={() => void act(item, 'assign')} data-action="assign">
+                  Assegna
+                </button>
+                <button type="button" onClick={() => void act(item, 'discard')} data-action="discard">
+                  Scarta
+                </button>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
