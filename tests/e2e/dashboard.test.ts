@@ -6,7 +6,8 @@ import type { DatabaseHandle } from '../../src/db/client.ts';
 import type { LiveEvent } from '../../src/realtime/realtime-contract.ts';
 import type { LiveClient } from '../helpers/live-socket.ts';
 import { connected, connectLive } from '../helpers/live-socket.ts';
-import { TEST_DEMO_PASSWORD } from '../helpers/test-constants.ts';
+import { TEST_DEMO_PASSWORD, TEST_EMAIL_SECRET } from '../helpers/test-constants.ts';
+import { signEmailWebhook } from '../../webhooks/email/email-signature.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 import { incomingCallParams, newCallSid, twilioPostOverHttp } from '../helpers/twilio-requests.ts';
 import type { UserBrowser } from './e2e-browser.ts';
@@ -265,6 +266,25 @@ describe('the live dashboard in Chromium', () => {
     await task.getByRole('button', { name: 'Prendi' }).click();
     await task.getByRole('button', { name: 'Raggiunto' }).click();
     await task.waitFor({ state: 'detached' });
+  });
+
+  it('lets a supervisor assign a quarantined e-mail, which reaches the agency as a ticket', async () => {
+    const raw = Buffer.from(
+      'From: Mario Bianchi <mario.bianchi@posta.example>\r\nTo: info@sconosciuto.example\r\nSubject: Perdita in bagno\r\n' +
+        'Message-ID: <quarantena-e2e@posta.example>\r\n\r\nPerde acqua dal soffitto del bagno, scala B.\r\n',
+    );
+    const stored = await fetch(`${server.url}/webhooks/email/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'message/rfc822', 'x-signature-256': signEmailWebhook(TEST_EMAIL_SECRET, raw), 'x-envelope-to': 'info@sconosciuto.example' },
+      body: raw,
+    });
+    expect(((await stored.json()) as { status: string }).status).toBe('quarantined');
+    await supervisor.page.goto(`${server.url}/quarantena`);
+    const item = supervisor.page.locator('[data-email]').filter({ hasText: 'Perdita in bagno' });
+    await item.getByLabel('Ente').selectOption('aler-pavia-lodi');
+    await item.locator('[data-action="assign"]').click();
+    await item.waitFor({ state: 'detached' });
+    await pavia.page.locator('li.ticket').filter({ hasText: 'Perdita in bagno' }).waitFor();
   });
 });
 
