@@ -58,15 +58,17 @@ export async function startClusterRelay(options: { databaseUrl: string; bus: Eve
   // is one statement on the database, not one per event), split where a payload would be too big.
   let pending: DomainEvent[] = [];
   const send = async (events: DomainEvent[]) => {
-    let batch: DomainEvent[] = [];
+    // Each event is serialised once; the payload is assembled from the serialised pieces.
+    let batch: string[] = [];
     let bytes = 0;
     const flush = async () => {
-      if (batch.length > 0) await sql.notify(CHANNEL, JSON.stringify({ node: nodeId, events: batch }));
+      if (batch.length > 0) await sql.notify(CHANNEL, `{"node":${JSON.stringify(nodeId)},"events":[${batch.join(',')}]}`);
       batch = [];
       bytes = 0;
     };
     for (const event of events) {
-      const size = Buffer.byteLength(JSON.stringify(event));
+      const json = JSON.stringify(event);
+      const size = Buffer.byteLength(json);
       if (size > MAX_NOTIFY_BYTES - 100) {
         const [row] = await sql<{ id: string }[]>`insert into cluster_event_overflow (body) values (${sql.json(event as never)}) returning id`;
         await sql.notify(CHANNEL, JSON.stringify({ node: nodeId, overflow: Number(row.id) }));
@@ -74,7 +76,7 @@ export async function startClusterRelay(options: { databaseUrl: string; bus: Eve
         continue;
       }
       if (bytes + size > MAX_NOTIFY_BYTES - 100) await flush();
-      batch.push(event);
+      batch.push(json);
       bytes += size + 1;
     }
     await flush();

@@ -89,8 +89,12 @@ export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realti
   }
 
   function broadcast(event: DomainEvent): void {
+    // Nobody connected: number the event (a later snapshot's positions stay right), encode nothing.
+    const listening = io.of('/').sockets.size > 0;
     for (const room of roomsForEvent(event)) {
-      const payload: LiveEvent = { epoch: sequencer.epoch, room, seq: sequencer.next(room), type: event.type, agency: event.agency, at: event.at, data: event.data };
+      const seq = sequencer.next(room);
+      if (!listening) continue;
+      const payload: LiveEvent = { epoch: sequencer.epoch, room, seq, type: event.type, agency: event.agency, at: event.at, data: event.data };
       io.to(room).emit('live', payload);
     }
   }
