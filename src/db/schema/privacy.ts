@@ -18,6 +18,8 @@ export const privacySettings = pgTable('privacy_settings', {
   /** The last retention pass over this agency and the cut-off it applied. */
   lastRetentionAt: timestamp('last_retention_at', { withTimezone: true, mode: 'date' }),
   lastRetentionCutoff: timestamp('last_retention_cutoff', { withTimezone: true, mode: 'date' }),
+  /** A pass under way holds the agency until then: a second node skips it, a dead pass's claim lapses. */
+  retentionClaimedUntil: timestamp('retention_claimed_until', { withTimezone: true, mode: 'date' }),
 });
 
 /**

@@ -106,6 +106,31 @@ export async function agencyNames(db: Executor): Promise<Map<string, { name: str
 const RETENTION_LOCK_CLASS = 70_081;
 
 /** One node at a time per agency: another node holding it means that pass is being done already. */
+/**
+ * Claims the agency for one whole retention pass (its batches are separate transactions, so a
+ * transaction lock alone would let two passes interleave and split the work and its receipt).
+ * Succeeds when nobody holds the agency or the holder's lease has lapsed.
+ */
+export async function claimRetention(
+  db: Executor,
+  row: Pick<SettingsRow, 'agencyCode' | 'personalDataMonths' | 'accessLogMonths'> & { at: Date; until: Date },
+): Promise<boolean> {
+  const claimed = await db
+    .insert(privacySettings)
+    .values({ agencyCode: row.agencyCode, personalDataMonths: row.personalDataMonths, accessLogMonths: row.accessLogMonths, updatedAt: row.at, updatedBy: 'default', retentionClaimedUntil: row.until })
+    .onConflictDoUpdate({
+      target: privacySettings.agencyCode,
+      set: { retentionClaimedUntil: row.until },
+      setWhere: sql`${privacySettings.retentionClaimedUntil} is null or ${privacySettings.retentionClaimedUntil} <= ${row.at.toISOString()}::timestamptz`,
+    })
+    .returning({ agencyCode: privacySettings.agencyCode });
+  return claimed.length > 0;
+}
+
+export async function releaseRetention(db: Executor, agency: string): Promise<void> {
+  await db.update(privacySettings).set({ retentionClaimedUntil: null }).where(eq(privacySettings.agencyCode, agency));
+}
+
 export async function tryLockRetention(tx: Executor, agency: string): Promise<boolean> {
   const [row] = await rowsOf<{ locked: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${RETENTION_LOCK_CLASS}::int, hashtext(${agency})) as locked`);
   return row?.locked === true;

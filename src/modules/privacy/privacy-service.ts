@@ -170,6 +170,9 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
   }
 
   /** One agency's pass: each kind of record in batches, each batch its own transaction under the agency's lock. */
+  /** How long a pass holds its agency: a node that dies mid-pass is taken over after this. */
+  const RETENTION_LEASE_MS = 15 * 60_000;
+
   async function retainAgency(agency: string, timezone: string, settings: RetentionSettings, previousCutoff: Date | null, now: Date): Promise<RetentionOutcome> {
     const cutoff = retentionCutoff(now, settings.personalDataMonths, timezone);
     const accessLogCutoff = retentionCutoff(now, settings.accessLogMonths, timezone);
@@ -212,39 +215,53 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
       receiptId,
     });
 
-    for (const step of steps) {
-      let cursor: repo.RetentionCursor = null;
-      for (;;) {
-        const result: 'locked' | 'done' | 'more' = await db.transaction(async (tx) => {
-          if (!(await repo.tryLockRetention(tx, agency))) return 'locked';
-          const batch = await step.due(tx, cursor);
-          if (batch.ids.length > 0) add(await step.apply(tx, batch.ids));
-          cursor = batch.cursor;
-          return batch.ids.length < RETENTION_BATCH ? 'done' : 'more';
-        });
-        if (result === 'locked') return outcome(true, null);
-        if (result === 'done') break;
-      }
+    // One pass per agency at a time, from its first batch to its receipt.
+    if (!(await repo.claimRetention(db, { agencyCode: agency, ...settings, at: now, until: new Date(now.getTime() + RETENTION_LEASE_MS) }))) {
+      return outcome(true, null);
     }
-    const receipt = await db.transaction(async (tx) => {
-      if (!(await repo.tryLockRetention(tx, agency))) return 'locked' as const;
-      add({ access_log: await repo.pruneAccessLog(tx, agency, accessLogCutoff) });
-      await repo.markRetentionPass(tx, { agencyCode: agency, ...settings, at: now, cutoff });
-      if (Object.keys(counts).length === 0) return null;
-      return repo.insertReceipt(tx, {
-        kind: 'retention',
-        agencyCode: agency,
-        status: 'completed',
-        requestedAt: now,
-        completedAt: now,
-        ...actorColumns(SYSTEM_ACTOR),
-        counts,
-        details: { cutoff: cutoff.toISOString(), accessLogCutoff: accessLogCutoff.toISOString(), ...settings },
+    try {
+      return await retainClaimedAgency();
+    } finally {
+      // Normally released with the receipt; this covers a pass that stopped early or failed.
+      await repo.releaseRetention(db, agency).catch(() => {});
+    }
+
+    async function retainClaimedAgency(): Promise<RetentionOutcome> {
+      for (const step of steps) {
+        let cursor: repo.RetentionCursor = null;
+        for (;;) {
+          const result: 'locked' | 'done' | 'more' = await db.transaction(async (tx) => {
+            if (!(await repo.tryLockRetention(tx, agency))) return 'locked';
+            const batch = await step.due(tx, cursor);
+            if (batch.ids.length > 0) add(await step.apply(tx, batch.ids));
+            cursor = batch.cursor;
+            return batch.ids.length < RETENTION_BATCH ? 'done' : 'more';
+          });
+          if (result === 'locked') return outcome(true, null);
+          if (result === 'done') break;
+        }
+      }
+      const receipt = await db.transaction(async (tx) => {
+        if (!(await repo.tryLockRetention(tx, agency))) return 'locked' as const;
+        add({ access_log: await repo.pruneAccessLog(tx, agency, accessLogCutoff) });
+        await repo.markRetentionPass(tx, { agencyCode: agency, ...settings, at: now, cutoff });
+        await repo.releaseRetention(tx, agency);
+        if (Object.keys(counts).length === 0) return null;
+        return repo.insertReceipt(tx, {
+          kind: 'retention',
+          agencyCode: agency,
+          status: 'completed',
+          requestedAt: now,
+          completedAt: now,
+          ...actorColumns(SYSTEM_ACTOR),
+          counts,
+          details: { cutoff: cutoff.toISOString(), accessLogCutoff: accessLogCutoff.toISOString(), ...settings },
+        });
       });
-    });
-    if (receipt === 'locked') return outcome(true, null);
-    if (receipt) log.info({ agency, cutoff: cutoff.toISOString(), counts }, 'retention applied');
-    return outcome(false, receipt?.id ?? null);
+      if (receipt === 'locked') return outcome(true, null);
+      if (receipt) log.info({ agency, cutoff: cutoff.toISOString(), counts }, 'retention applied');
+      return outcome(false, receipt?.id ?? null);
+    }
   }
 
   const service = {

@@ -1,0 +1,1 @@
+ALTER TABLE "privacy_settings" ADD COLUMN "retention_claimed_until" timestamp with time zone;
