@@ -1,13 +1,9 @@
 /** The API's shapes as the dashboard reads them (CONTRACT §6 and the modules' replies). */
 
-export type Dwelling = {
-  address?: string | null;
-  municipality?: string | null;
-  building?: string | null;
-  stair?: string | null;
-  floor?: string | null;
-  flat?: string | null;
-};
+import type { DwellingData } from '../../src/domain/dwelling.ts';
+
+/** The server's own type: the dashboard reads the dwelling exactly as the API writes it. */
+export type Dwelling = DwellingData;
 
 export type TicketEvent = { type: string; at?: string; occurredAt?: string; actor?: unknown; text?: string | null; fromStatus?: string | null; toStatus?: string | null };
 
@@ -30,18 +26,13 @@ export type Ticket = {
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
-export type Tenant = {
+/** A registry entry: its dwelling either nested or, in some replies, spread over the entry itself. */
+export type Tenant = Dwelling & {
   code: string;
   name: string;
   agency?: string;
   email?: string | null;
   dwelling?: Dwelling | null;
-  address?: string | null;
-  municipality?: string | null;
-  building?: string | null;
-  stair?: string | null;
-  floor?: string | null;
-  flat?: string | null;
 };
 
 export type CallerLookup = {

@@ -1,6 +1,8 @@
 import { expect } from 'vitest';
-import type { TestApp } from './test-app.ts';
+import type { Session } from './auth.ts';
 import { loginAs } from './auth.ts';
+import type { TestApp } from './test-app.ts';
+import { createTestApp } from './test-app.ts';
 import { deliverEmail } from './email-requests.ts';
 import { incomingCallParams, newCallSid, twilioPost } from './twilio-requests.ts';
 
@@ -129,4 +131,20 @@ export async function seedPrivacyScenario(t: TestApp): Promise<Scenario> {
     })
   ).ref as string;
   return { answeredCall, abandonedCall, neighbourCall, milanoCall, phoneTicket, emailTicket, neighbourTicket, milanoTicket };
+}
+
+export type PrivacyRoles = Record<'pavia' | 'milano' | 'supervisor' | 'operator' | 'admin', Session>;
+
+/** The privacy scenario on a fresh app, with a session for each role the privacy tests act as. */
+export async function startPrivacyScenario(): Promise<{ t: TestApp; scenario: Scenario; as: PrivacyRoles }> {
+  const t = await createTestApp({ now: '2026-11-23T10:00:00+01:00', config: { DELIVERY_POLL_MS: '0' } });
+  const scenario = await seedPrivacyScenario(t);
+  const as: PrivacyRoles = {
+    pavia: await loginAs(t.app, 'referente-pavia'),
+    milano: await loginAs(t.app, 'referente-milano'),
+    supervisor: await loginAs(t.app, 'supervisore'),
+    operator: await loginAs(t.app, 'operatore1'),
+    admin: await loginAs(t.app, 'admin'),
+  };
+  return { t, scenario, as };
 }

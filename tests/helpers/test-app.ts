@@ -34,7 +34,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 /** The whole app on a fresh seeded database, with a clock standing at `now`. */
 export async function createTestApp(options: { now?: string; config?: Record<string, string> } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  return startTestApp(await createTestDatabase(), options);
+}
+
+/** The whole app over a database the test already has (closed with the app), clock standing at `now`. */
+export async function startTestApp(database: DatabaseHandle, options: { now?: string; config?: Record<string, string> } = {}): Promise<TestApp> {
   const clock = fixedClock(options.now ?? '2026-11-23T09:00:00Z');
   const config = testConfig(options.config);
   const app = await buildApp({ config, database, clock, logger: process.env.TEST_LOG_LEVEL ? { level: process.env.TEST_LOG_LEVEL } : false });

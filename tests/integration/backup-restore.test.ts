@@ -18,7 +18,7 @@ import { withDatabase } from '../helpers/global-setup.ts';
 import type { Scenario } from '../helpers/privacy-scenario.ts';
 import { PAVIA, seedPrivacyScenario } from '../helpers/privacy-scenario.ts';
 import type { TestApp } from '../helpers/test-app.ts';
-import { createTestApp, testConfig } from '../helpers/test-app.ts';
+import { createTestApp, startTestApp, testConfig } from '../helpers/test-app.ts';
 import { TEST_DEMO_PASSWORD } from '../helpers/test-constants.ts';
 
 /**
@@ -87,20 +87,7 @@ async function startPgliteApp(dataDir: string): Promise<TestApp> {
   const database = await openDatabase({ databaseUrl: undefined, dataDir });
   await migrateDatabase(database);
   await seedDemoIfEmpty(database.db, DEMO_SEED_STEPS, { demoPassword: TEST_DEMO_PASSWORD, now: new Date('2026-01-01T00:00:00Z') });
-  const clock = fixedClock(NOW);
-  const config = testConfig({ DATA_DIR: dataDir, DELIVERY_POLL_MS: '0' });
-  const app = await buildApp({ config, database, clock });
-  await app.ready();
-  return {
-    app,
-    clock,
-    database,
-    config,
-    async close() {
-      await app.close();
-      await database.close();
-    },
-  };
+  return startTestApp(database, { now: NOW, config: { DATA_DIR: dataDir, DELIVERY_POLL_MS: '0' } });
 }
 
 async function script(name: string, args: string[], env: Record<string, string | undefined>) {

@@ -2,17 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { tenants } from '../../src/db/schema/index.ts';
 import type { Session } from '../helpers/auth.ts';
-import { createAgencyToken, loginAs } from '../helpers/auth.ts';
+import { createAgencyToken } from '../helpers/auth.ts';
 import { searchDatabase, searchFiles } from '../helpers/personal-data-search.ts';
 import type { Needle } from '../helpers/personal-data-search.ts';
-import type { Scenario } from '../helpers/privacy-scenario.ts';
-import { MILANO, NEIGHBOUR, PAVIA, PERSON, seedPrivacyScenario } from '../helpers/privacy-scenario.ts';
+import type { PrivacyRoles, Scenario } from '../helpers/privacy-scenario.ts';
+import { MILANO, NEIGHBOUR, PAVIA, PERSON, startPrivacyScenario } from '../helpers/privacy-scenario.ts';
 import type { TestApp } from '../helpers/test-app.ts';
-import { createTestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 let scenario: Scenario;
-const as = {} as Record<'pavia' | 'milano' | 'supervisor' | 'operator' | 'admin', Session>;
+let as: PrivacyRoles;
 const DAY = 'from=2026-11-23&to=2026-11-23';
 
 const phone: Needle = { kind: 'phone', e164: PERSON.phone };
@@ -33,13 +32,7 @@ async function report(agency: string) {
 const tablesOf = (hits: { table: string }[]) => [...new Set(hits.map((hit) => hit.table))].sort();
 
 beforeAll(async () => {
-  t = await createTestApp({ now: '2026-11-23T10:00:00+01:00', config: { DELIVERY_POLL_MS: '0' } });
-  scenario = await seedPrivacyScenario(t);
-  as.pavia = await loginAs(t.app, 'referente-pavia');
-  as.milano = await loginAs(t.app, 'referente-milano');
-  as.supervisor = await loginAs(t.app, 'supervisore');
-  as.operator = await loginAs(t.app, 'operatore1');
-  as.admin = await loginAs(t.app, 'admin');
+  ({ t, scenario, as } = await startPrivacyScenario());
 });
 
 afterAll(async () => {

@@ -3,17 +3,16 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Executor } from '../../src/db/client.ts';
 import type { Session } from '../helpers/auth.ts';
-import { createAgencyToken, loginAs } from '../helpers/auth.ts';
-import type { Scenario } from '../helpers/privacy-scenario.ts';
-import { MILANO, NEIGHBOUR, PAVIA, PAVIA_NUMBER, PERSON, seedPrivacyScenario } from '../helpers/privacy-scenario.ts';
+import { createAgencyToken } from '../helpers/auth.ts';
+import type { PrivacyRoles, Scenario } from '../helpers/privacy-scenario.ts';
+import { MILANO, NEIGHBOUR, PAVIA, PAVIA_NUMBER, PERSON, startPrivacyScenario } from '../helpers/privacy-scenario.ts';
 import type { TestApp } from '../helpers/test-app.ts';
-import { createTestApp } from '../helpers/test-app.ts';
 import { TEST_DEMO_PASSWORD } from '../helpers/test-constants.ts';
 import { incomingCallParams, newCallSid, twilioPost } from '../helpers/twilio-requests.ts';
 
 let t: TestApp;
 let scenario: Scenario;
-const as = {} as Record<'pavia' | 'milano' | 'supervisor' | 'operator' | 'admin', Session>;
+let as: PrivacyRoles;
 
 type ExportLine = { type: 'header' | 'row' | 'table' | 'end'; table?: string; row?: Record<string, unknown>; rows?: number; counts?: Record<string, number>; exportId?: string };
 
@@ -64,13 +63,7 @@ const milanoRows = (table: string, columns: string[]) => {
 };
 
 beforeAll(async () => {
-  t = await createTestApp({ now: '2026-11-23T10:00:00+01:00', config: { DELIVERY_POLL_MS: '0' } });
-  scenario = await seedPrivacyScenario(t);
-  as.pavia = await loginAs(t.app, 'referente-pavia');
-  as.milano = await loginAs(t.app, 'referente-milano');
-  as.supervisor = await loginAs(t.app, 'supervisore');
-  as.operator = await loginAs(t.app, 'operatore1');
-  as.admin = await loginAs(t.app, 'admin');
+  ({ t, scenario, as } = await startPrivacyScenario());
 });
 
 afterAll(async () => {

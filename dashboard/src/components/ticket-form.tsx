@@ -4,6 +4,7 @@ import { errorText, get, post } from '../api.ts';
 import type { CallerLookup, Dwelling, Ticket } from '../api-types.ts';
 import { CATEGORY_LABEL } from '../format.ts';
 import { CALLER_LOOKUP_PATH, TICKETS_PATH } from '../endpoints.ts';
+import { AgencySelect } from './agency-select.tsx';
 import { dwellingOf } from './caller-popup.tsx';
 
 const DWELLING_FIELDS: readonly [keyof Dwelling, string][] = [
@@ -66,13 +67,7 @@ export function TicketForm({ call, agencies, onCreated }: { call: LiveCall; agen
       <div class="row">
         <label>
           Ente
-          <select name="agency" value={agency} onChange={(event) => setAgency(event.currentTarget.value)}>
-            {agencies.map((option) => (
-              <option key={option.code} value={option.code}>
-                {option.name}
-              </option>
-            ))}
-          </select>
+          <AgencySelect name="agency" agencies={agencies} value={agency} onChange={setAgency} />
         </label>
         <label>
           Categoria

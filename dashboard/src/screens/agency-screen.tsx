@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, patch, query } from '../api.ts';
 import type { Page, Ticket } from '../api-types.ts';
+import { AgencySelect } from '../components/agency-select.tsx';
 import { dwellingText } from '../components/caller-popup.tsx';
 import { CATEGORY_LABEL, CHANNEL_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatInteger, formatPct, formatPhone, formatSeconds } from '../format.ts';
 import { useLive } from '../hooks.ts';
@@ -93,13 +94,7 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
           ) : (
             <label class="inline">
               Ente
-              <select value={agency} onChange={(event) => setAgency(event.currentTarget.value)}>
-                {agencies.map((option) => (
-                  <option key={option.code} value={option.code}>
-                    {option.name}
-                  </option>
-                ))}
-              </select>
+              <AgencySelect agencies={agencies} value={agency} onChange={setAgency} />
             </label>
           )}
           {user.role !== 'operator' ? (

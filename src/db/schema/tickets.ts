@@ -1,15 +1,6 @@
 import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { DwellingData } from '../../domain/dwelling.ts';
 import { agencies } from './agencies.ts';
-
-/** The dwelling a request is about, as the tenant registry or the caller describes it. */
-export type DwellingData = {
-  address?: string | null;
-  municipality?: string | null;
-  building?: string | null;
-  stair?: string | null;
-  floor?: string | null;
-  flat?: string | null;
-};
 
 /**
  * A request (segnalazione). The row is the current state; `ticket_events` is the record of

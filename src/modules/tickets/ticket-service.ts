@@ -9,7 +9,7 @@ import type { Category } from '../../domain/routing.ts';
 import type { TicketChannel, TicketPriority, TicketStatus } from '../../domain/ticket-state.ts';
 import { decideTicketTransition, formatTicketRef, isOpenTicketStatus } from '../../domain/ticket-state.ts';
 import type { Database, Tx } from '../../db/client.ts';
-import type { DwellingData } from '../../db/schema/tickets.ts';
+import type { DwellingData } from '../../domain/dwelling.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import { findTenantByCode, findTenantsByPhone } from '../tenants/tenants-repo.ts';
 import type { TicketOutbox } from './ticket-outbox.ts';

@@ -1,4 +1,4 @@
-import type { DwellingData } from '../../db/schema/tickets.ts';
+import type { DwellingData } from '../../domain/dwelling.ts';
 import type { Category } from '../../domain/routing.ts';
 import type { TicketChannel, TicketPriority, TicketStatus } from '../../domain/ticket-state.ts';
 import type { TicketEventRow, TicketRow } from './tickets-repo.ts';
