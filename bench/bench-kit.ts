@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -64,4 +65,21 @@ export async function startNode(port: number, env: Record<string, string | undef
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * A new, empty database on the server behind `databaseUrl`, dropped again by `drop()`: every run
+ * starts from the same state, not from the rows (and bloat) earlier runs left behind.
+ */
+export async function freshDatabase(databaseUrl: string, name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  return {
+    url: Object.assign(new URL(databaseUrl), { pathname: `/${name}` }).toString(),
+    drop: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
 }

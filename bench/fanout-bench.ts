@@ -10,12 +10,11 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import postgres from 'postgres';
 import { io as connectSocket } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { signTwilioRequest } from '../webhooks/twilio/twilio-signature.ts';
 import { callParams, newSid } from '../scripts/simulator/twilio-client.ts';
-import { pinSelf, startNode, stopServer, writeResult } from './bench-kit.ts';
+import { freshDatabase, pinSelf, startNode, stopServer, writeResult } from './bench-kit.ts';
 
 const TOKEN = 'fanout-token';
 const PASSWORD = 'fanout-password';
@@ -95,10 +94,7 @@ export async function runFanoutBench(options: FanoutOptions) {
     }
     return { database: 'pglite', results };
   }
-  const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe('drop database if exists centralino_fanout with (force)');
-  await admin.unsafe('create database centralino_fanout');
-  const url = Object.assign(new URL(databaseUrl), { pathname: '/centralino_fanout' }).toString();
+  const { url, drop } = await freshDatabase(databaseUrl, 'centralino_fanout');
   const dir = () => mkdtempSync(path.join(os.tmpdir(), 'centralino-fanout-'));
   const a = await startNode(3921, { ...env, DATABASE_URL: url, DATA_DIR: dir() });
   const b = await startNode(3922, { ...env, DATABASE_URL: url, DATA_DIR: dir() });
@@ -107,8 +103,7 @@ export async function runFanoutBench(options: FanoutOptions) {
     results.push(await measure([3921, 3922], options));
   } finally {
     await Promise.all([stopServer(a), stopServer(b)]);
-    await admin.unsafe('drop database if exists centralino_fanout with (force)');
-    await admin.end();
+    await drop();
   }
   return { database: 'postgres', results };
 }

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { signTwilioRequest } from '../webhooks/twilio/twilio-signature.ts';
-import { median, pinSelf, startServer, stopServer, writeResult } from './bench-kit.ts';
+import { freshDatabase, median, pinSelf, startServer, stopServer, writeResult } from './bench-kit.ts';
 
 const TOKEN = 'bench-token';
 const PUBLIC_URL = 'http://bench.local';
@@ -66,7 +66,8 @@ async function measure(target: Round['target'], port: number, options: { duratio
 /** `databaseUrl`: native Postgres; undefined: embedded PGlite, whatever the environment says. */
 export async function runWebhookBench(options: WebhookBenchOptions, databaseUrl: string | undefined = process.env.DATABASE_URL) {
   pinSelf(1);
-  const { child, info } = await startServer<{ app: number; bare: number; database: string }>('webhook-server.ts', { BENCH_TWILIO_TOKEN: TOKEN, DATABASE_URL: databaseUrl ?? '' });
+  const database = databaseUrl ? await freshDatabase(databaseUrl, 'centralino_webhook_bench') : undefined;
+  const { child, info } = await startServer<{ app: number; bare: number; database: string }>('webhook-server.ts', { BENCH_TWILIO_TOKEN: TOKEN, DATABASE_URL: database?.url ?? '' });
   try {
     // Warm-up: JIT, connection pools, PGlite's first queries.
     await measure('webhook', info.app, { duration: 2, connections: options.connections });
@@ -102,6 +103,7 @@ export async function runWebhookBench(options: WebhookBenchOptions, databaseUrl:
     };
   } finally {
     await stopServer(child);
+    await database?.drop();
   }
 }
 
