@@ -149,6 +149,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     bus,
     accessLog,
+    // Two overlapping commits keep the node busy while one waits for its fsync; the rest of the pool serves everything else.
+    incomingWritesInFlight: Math.min(2, database.connections),
     queuesServedBy: workflow.callHooks.queuesServedBy,
     pickRules: workflow.callHooks.pickRules,
     // Both run inside the call's own transaction: the day's rollup, and the call-back owed to an abandoned caller.
@@ -209,7 +211,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   workflow.install(app, app.log);
   decorateActor(app);
   await installAuth(app, { auth, securityLog, publicBaseUrl: config.publicBaseUrl });
-  await installSecurityHeaders(app, { https: config.publicBaseUrl.startsWith('https:') });
+  installSecurityHeaders(app, { https: config.publicBaseUrl.startsWith('https:') });
   installErrorHandler(app);
   await installOpenApi(app);
   installMetrics(app, metrics, bus);

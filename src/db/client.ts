@@ -18,6 +18,8 @@ export type Executor = Database | Tx;
 export type DatabaseHandle = Readonly<{
   db: Database;
   kind: 'pglite' | 'postgres';
+  /** How many statements can run at the same time: PGlite has one connection, Postgres a pool. */
+  connections: number;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ export function wrapPglite(client: PGlite): DatabaseHandle {
   return {
     db,
     kind: 'pglite',
+    connections: 1,
     ping: async () => {
       await client.query('select 1');
     },
@@ -38,11 +41,13 @@ export function wrapPglite(client: PGlite): DatabaseHandle {
 }
 
 export function openPostgres(url: string, options: { max?: number } = {}): DatabaseHandle {
-  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {}, connect_timeout: 5 });
+  const connections = options.max ?? 10;
+  const client = postgres(url, { max: connections, onnotice: () => {}, connect_timeout: 5 });
   const db = drizzlePostgres({ client, schema }) as unknown as Database;
   return {
     db,
     kind: 'postgres',
+    connections,
     ping: async () => {
       await db.execute(sql`select 1`);
     },

@@ -28,6 +28,8 @@ export type CallServiceDeps = Readonly<{
   bus: EventBus;
   /** Callers' numbers are personal data: staff reads of the call log are recorded here. */
   accessLog: AccessLog;
+  /** How many incoming-call statements may be in flight at once (see the incoming batcher). */
+  incomingWritesInFlight?: number;
   /** Which queues an operator serves; the operators module answers this from their assignments. */
   queuesServedBy?: (identity: string, executor: Executor) => Promise<readonly string[]>;
   pickRules?: PickRules;
@@ -42,7 +44,7 @@ type StepResult = { decision: VoiceDecision; call: CallRow | null; fresh: boolea
 export function createCallService(deps: CallServiceDeps) {
   const { db, directory, clock, bus } = deps;
   const pickRules = deps.pickRules ?? DEFAULT_PICK_RULES;
-  const incoming = createIncomingBatcher(db);
+  const incoming = createIncomingBatcher(db, { maxInFlight: deps.incomingWritesInFlight });
 
   function publish(type: string, call: CallRow | null, extra: Record<string, unknown> = {}) {
     if (!call) return;

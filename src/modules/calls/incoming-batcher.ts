@@ -11,40 +11,59 @@ type Pending = { record: IncomingRecord; resolve: (outcome: IncomingOutcome) => 
 /**
  * Group commit for the incoming-call step. A durable commit costs an fsync (2–5 ms on this
  * class of disk), so one commit per webhook caps a node near the disk's fsync rate. Steps that
- * arrive while a statement is in flight wait and go together in the next one: one statement,
+ * arrive while statements are in flight wait and go together in the next one: one statement,
  * one commit, many calls. Each webhook is still answered only after its own row has committed.
+ *
+ * Up to `maxInFlight` statements run at once, on separate connections: while one waits for its
+ * fsync the next is already executing (Postgres flushes concurrent commits together), so the
+ * node is not idle for the length of a commit. PGlite has one connection: there, use 1.
  */
-export function createIncomingBatcher(db: Executor, options: { maxBatch?: number } = {}) {
+export function createIncomingBatcher(db: Executor, options: { maxBatch?: number; maxInFlight?: number } = {}) {
   const maxBatch = options.maxBatch ?? 100;
-  let queue: Pending[] = [];
-  let inFlight = false;
+  const maxInFlight = options.maxInFlight ?? 1;
+  const queue: Pending[] = [];
+  let inFlight = 0;
+  let scheduled = false;
 
-  async function drain(): Promise<void> {
-    if (inFlight) return;
-    inFlight = true;
+  function drain(): void {
+    scheduled = false;
+    while (queue.length > 0 && inFlight < maxInFlight) {
+      const batch = queue.splice(0, maxBatch);
+      inFlight += 1;
+      void runBatch(batch).finally(() => {
+        inFlight -= 1;
+        if (queue.length > 0) schedule();
+      });
+    }
+  }
+
+  // Wait one turn of the event loop so that requests parsed together go together.
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(drain);
+  }
+
+  async function runBatch(batch: Pending[]): Promise<void> {
+    // The same CallSid twice in one batch: only the first is inserted; the others share its fate.
+    const firstBySid = new Map<string, Pending>();
+    const followers: Pending[] = [];
+    for (const pending of batch) {
+      if (firstBySid.has(pending.record.call.callSid)) followers.push(pending);
+      else firstBySid.set(pending.record.call.callSid, pending);
+    }
     try {
-      while (queue.length > 0) {
-        const batch = queue.splice(0, maxBatch);
-        // The same CallSid twice in one batch: only the first is inserted; the others share its fate.
-        const firstBySid = new Map<string, Pending>();
-        const followers: Pending[] = [];
-        for (const pending of batch) {
-          if (firstBySid.has(pending.record.call.callSid)) followers.push(pending);
-          else firstBySid.set(pending.record.call.callSid, pending);
-        }
-        try {
-          const outcomes = await insertBatch(db, [...firstBySid.values()].map((pending) => pending.record));
-          for (const [callSid, pending] of firstBySid) pending.resolve(outcomes.get(callSid)!);
-          for (const follower of followers) {
-            const first = outcomes.get(follower.record.call.callSid)!;
-            follower.resolve({ fresh: false, storedResponse: first.fresh ? firstBySid.get(follower.record.call.callSid)!.record.response : first.storedResponse });
-          }
-        } catch (error) {
-          batch.forEach((pending) => pending.reject(error));
-        }
+      // Rows in CallSid order: two statements (here or on another node) that insert the same
+      // CallSids take their index locks in the same order, so they wait for each other, never deadlock.
+      const records = [...firstBySid.values()].map((pending) => pending.record).sort((a, b) => (a.call.callSid < b.call.callSid ? -1 : 1));
+      const outcomes = await insertBatch(db, records);
+      for (const [callSid, pending] of firstBySid) pending.resolve(outcomes.get(callSid)!);
+      for (const follower of followers) {
+        const first = outcomes.get(follower.record.call.callSid)!;
+        follower.resolve({ fresh: false, storedResponse: first.fresh ? firstBySid.get(follower.record.call.callSid)!.record.response : first.storedResponse });
       }
-    } finally {
-      inFlight = false;
+    } catch (error) {
+      batch.forEach((pending) => pending.reject(error));
     }
   }
 
@@ -52,8 +71,7 @@ export function createIncomingBatcher(db: Executor, options: { maxBatch?: number
     record(record: IncomingRecord): Promise<IncomingOutcome> {
       return new Promise((resolve, reject) => {
         queue.push({ record, resolve, reject });
-        // Wait one turn of the event loop so that requests parsed together go together.
-        if (!inFlight && queue.length === 1) setImmediate(() => void drain());
+        if (inFlight < maxInFlight) schedule();
       });
     },
   };
@@ -62,18 +80,31 @@ export function createIncomingBatcher(db: Executor, options: { maxBatch?: number
 type ExecuteResult = { rows?: Record<string, unknown>[] } | Record<string, unknown>[];
 
 async function insertBatch(db: Executor, records: readonly IncomingRecord[]): Promise<Map<string, IncomingOutcome>> {
-  const values = sql.join(
-    records.map(({ call: c, payload, response, occurredAt }) =>
-      sql`(${c.callSid}, ${JSON.stringify(payload)}::jsonb, ${response}, ${occurredAt.toISOString()}::timestamptz, ${c.agencyCode ?? null},
-           ${c.portfolioId ?? null}, ${c.toNumber}, ${c.fromNumber ?? null}, ${c.numberKind ?? null}, ${c.startedAt.toISOString()}::timestamptz,
-           ${c.status}, ${c.outcome}, ${c.updatedAt.toISOString()}::timestamptz)`,
-    ),
-    sql`, `,
+  // The whole batch travels as one JSON parameter: the statement text is the same for every batch
+  // size, so each connection parses and plans it once, and a batch is one parameter, not 13 per call.
+  const input = JSON.stringify(
+    records.map(({ call: c, payload, response, occurredAt }) => ({
+      call_sid: c.callSid,
+      payload,
+      response,
+      occurred_at: occurredAt.toISOString(),
+      agency_code: c.agencyCode ?? null,
+      portfolio_id: c.portfolioId ?? null,
+      to_number: c.toNumber,
+      from_number: c.fromNumber ?? null,
+      number_kind: c.numberKind ?? null,
+      started_at: c.startedAt.toISOString(),
+      status: c.status,
+      outcome: c.outcome,
+      updated_at: c.updatedAt.toISOString(),
+    })),
   );
   // Events first: a CallSid whose event row already exists is a retry and inserts no call row.
   const result = (await db.execute(sql`
-    with input (call_sid, payload, response, occurred_at, agency_code, portfolio_id, to_number, from_number, number_kind, started_at, status, outcome, updated_at) as (
-      values ${values}
+    with input as (
+      select * from jsonb_to_recordset(${input}::jsonb) as input (
+        call_sid text, payload jsonb, response text, occurred_at timestamptz, agency_code text, portfolio_id text, to_number text,
+        from_number text, number_kind text, started_at timestamptz, status text, outcome text, updated_at timestamptz)
     ), event as (
       insert into ${callEvents} (call_sid, step, type, payload, response, occurred_at)
       select call_sid, 'incoming', 'incoming', payload, response, occurred_at from input
