@@ -70,10 +70,20 @@ function wallClockSeconds(local: DateTime): number {
   return local.hour * 3600 + local.minute * 60 + local.second;
 }
 
+// The answer only changes from one whole second to the next (ranges have no finer resolution),
+// and every call in a burst asks about the same second: the zone conversion, the costliest part
+// of a call's decision, runs once a second per schedule instead of once per call.
+const lastAnswer = new WeakMap<OpeningSchedule, { second: number; open: boolean }>();
+
 export function isOpen(schedule: OpeningSchedule, instant: Date): boolean {
+  const second = Math.floor(instant.getTime() / 1000);
+  const cached = lastAnswer.get(schedule);
+  if (cached?.second === second) return cached.open;
   const local = localTime(schedule, instant);
   const now = wallClockSeconds(local);
-  return rangesOn(schedule, local).some((range) => secondsOfDay(range.opens) <= now && now < secondsOfDay(range.closes));
+  const open = rangesOn(schedule, local).some((range) => secondsOfDay(range.opens) <= now && now < secondsOfDay(range.closes));
+  lastAnswer.set(schedule, { second, open });
+  return open;
 }
 
 /**
