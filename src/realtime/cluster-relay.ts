@@ -13,6 +13,13 @@ import type { DomainEvent, EventBus, EventListener } from '../domain/events.ts';
  *
  * Remote events go to `subscribeRemote` listeners only (the realtime layer), never onto the local
  * bus: metrics, workers and journals react to what happened on their own node, once.
+ *
+ * A node relays only while another node is listening. A NOTIFY is a transaction of its own, with
+ * its own commit and fsync, and a single node would pay that on every burst of calls for nobody.
+ * Nodes say `hello` when they (re)start listening, answer a `hello` with `here`, repeat `here`
+ * every half minute and say `bye` when they close; a node not heard from for a minute and a half
+ * is forgotten. A node is ready only after its `hello` has come back to it through Postgres, so
+ * the others have it in their mailboxes before any dashboard can connect to it.
  */
 export type ClusterRelay = Readonly<{
   nodeId: string;
@@ -23,6 +30,11 @@ export type ClusterRelay = Readonly<{
 const CHANNEL = 'centralino_events';
 // NOTIFY payloads are limited to 8000 bytes; larger events travel as a pointer to this table.
 const MAX_NOTIFY_BYTES = 7000;
+const HEARTBEAT_MS = 30_000;
+const FORGET_AFTER_MS = 3 * HEARTBEAT_MS;
+const HELLO_ECHO_TIMEOUT_MS = 5_000;
+
+type Presence = 'hello' | 'here' | 'bye';
 
 export async function startClusterRelay(options: { databaseUrl: string; bus: EventBus; onError: (error: unknown) => void }): Promise<ClusterRelay> {
   const nodeId = randomUUID();
@@ -40,19 +52,47 @@ export async function startClusterRelay(options: { databaseUrl: string; bus: Eve
     }
   };
 
-  const subscription = await sql.listen(CHANNEL, async (payload) => {
-    try {
-      const message = JSON.parse(payload) as { node: string; events?: DomainEvent[]; overflow?: number };
-      if (message.node === nodeId) return;
-      message.events?.forEach(deliver);
-      if (message.overflow !== undefined) {
-        const [row] = await sql<{ body: DomainEvent }[]>`select body from cluster_event_overflow where id = ${message.overflow}`;
-        if (row) deliver(row.body);
-      }
-    } catch (error) {
-      options.onError(error);
-    }
+  // Other nodes, by id, with when each was last heard from.
+  const peers = new Map<string, number>();
+  const hasPeers = () => {
+    const now = Date.now();
+    for (const [peer, heardAt] of peers) if (now - heardAt > FORGET_AFTER_MS) peers.delete(peer);
+    return peers.size > 0;
+  };
+  const announce = (presence: Presence) => sql.notify(CHANNEL, JSON.stringify({ node: nodeId, presence }));
+  // Our own messages come back to us too: recognised by their first bytes, never parsed.
+  const ownPrefix = `{"node":${JSON.stringify(nodeId)},`;
+  let helloEchoed: () => void = () => {};
+  const echo = new Promise<void>((resolve) => {
+    helloEchoed = resolve;
   });
+
+  const subscription = await sql.listen(
+    CHANNEL,
+    async (payload) => {
+      if (payload.startsWith(ownPrefix)) {
+        if (payload.endsWith('"presence":"hello"}')) helloEchoed();
+        return;
+      }
+      try {
+        const message = JSON.parse(payload) as { node: string; presence?: Presence; events?: DomainEvent[]; overflow?: number };
+        if (message.presence === 'bye') peers.delete(message.node);
+        else peers.set(message.node, Date.now());
+        if (message.presence === 'hello') await announce('here');
+        message.events?.forEach(deliver);
+        if (message.overflow !== undefined) {
+          const [row] = await sql<{ body: DomainEvent }[]>`select body from cluster_event_overflow where id = ${message.overflow}`;
+          if (row) deliver(row.body);
+        }
+      } catch (error) {
+        options.onError(error);
+      }
+    },
+    // On the first LISTEN and after every reconnection, when we may have missed others' greetings.
+    () => void announce('hello').catch(options.onError),
+  );
+  const heartbeat = setInterval(() => void announce('here').catch(options.onError), HEARTBEAT_MS).unref();
+  await Promise.race([echo, new Promise((resolve) => setTimeout(resolve, HELLO_ECHO_TIMEOUT_MS).unref())]);
 
   // Events published in the same turn of the event loop travel in one NOTIFY (a burst of calls
   // is one statement on the database, not one per event), split where a payload would be too big.
@@ -82,6 +122,7 @@ export async function startClusterRelay(options: { databaseUrl: string; bus: Eve
     await flush();
   };
   const unsubscribeBus = options.bus.subscribe((event) => {
+    if (!hasPeers()) return;
     pending.push(event);
     if (pending.length > 1) return;
     setImmediate(() => {
@@ -99,6 +140,8 @@ export async function startClusterRelay(options: { databaseUrl: string; bus: Eve
     },
     async close() {
       unsubscribeBus();
+      clearInterval(heartbeat);
+      await announce('bye').catch(options.onError);
       await subscription.unlisten();
       await sql.end({ timeout: 5 });
     },

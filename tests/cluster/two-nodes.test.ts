@@ -115,31 +115,7 @@ describe('two nodes on one Postgres', () => {
   });
 
   it('deliver an event committed on node A to a dashboard connected to node B', async () => {
-    const login = await fetch(`${nodes[1].url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: PUBLIC_URL },
-      body: JSON.stringify({ username: 'supervisore', password: PASSWORD }),
-    });
-    expect(login.status).toBe(200);
-    const cookie = login.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
-    const socket: Socket = connectSocket(nodes[1].url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie } });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('hello', () => resolve());
-        socket.once('connect_error', reject);
-      });
-      const callSid = newCallSid();
-      const received = new Promise<{ type: string }>((resolve) => {
-        socket.on('live', (event: { type: string; data: { call?: { callSid?: string } } }) => {
-          if (event.data.call?.callSid === callSid) resolve(event);
-        });
-      });
-      const answer = await postWebhook(nodes[0], '/webhooks/twilio/voice', incomingCallParams(callSid, '+393471234567', '+39800100100'));
-      expect(answer.status).toBe(200);
-      expect((await received).type).toBe('call.ringing');
-    } finally {
-      socket.close();
-    }
+    await expectRelayed(nodes[0], nodes[1]);
   });
 
   it('roll a restart through both nodes without a failed webhook', async () => {
@@ -172,4 +148,41 @@ describe('two nodes on one Postgres', () => {
     expect(results.length).toBeGreaterThan(0);
     expect(results.filter((result) => result.status !== 200)).toEqual([]);
   });
+
+  it('relay events both ways as soon as a restarted node is ready', async () => {
+    await stop(nodes[1]);
+    await start(nodes[1]);
+    // No traffic since B came back: B knows of A only because A answered its hello.
+    await expectRelayed(nodes[1], nodes[0]);
+    await expectRelayed(nodes[0], nodes[1]);
+  });
 });
+
+/** A call arriving on `from` reaches a supervisor's dashboard connected to `to`. */
+async function expectRelayed(from: Node, to: Node): Promise<void> {
+  const login = await fetch(`${to.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: PUBLIC_URL },
+    body: JSON.stringify({ username: 'supervisore', password: PASSWORD }),
+  });
+  expect(login.status).toBe(200);
+  const cookie = login.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
+  const socket: Socket = connectSocket(to.url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie } });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('hello', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    const callSid = newCallSid();
+    const received = new Promise<{ type: string }>((resolve) => {
+      socket.on('live', (event: { type: string; data: { call?: { callSid?: string } } }) => {
+        if (event.data.call?.callSid === callSid) resolve(event);
+      });
+    });
+    const answer = await postWebhook(from, '/webhooks/twilio/voice', incomingCallParams(callSid, '+393471234567', '+39800100100'));
+    expect(answer.status).toBe(200);
+    expect((await received).type).toBe('call.ringing');
+  } finally {
+    socket.close();
+  }
+}
