@@ -54,7 +54,9 @@ export const callEvents = pgTable(
     response: text('response'),
     occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
-  (table) => [uniqueIndex('call_events_sid_step_idx').on(table.callSid, table.step), index('call_events_occurred_idx').on(table.occurredAt)],
+  // No index on occurred_at: nothing reads events by time (retention goes through `calls`), and
+  // every incoming call paid for keeping one.
+  (table) => [uniqueIndex('call_events_sid_step_idx').on(table.callSid, table.step)],
 );
 
 /** An operator's softphone leg: lets `/bridged` tell which operator dequeued a caller. */

@@ -117,8 +117,7 @@ async function insertBatch(db: Executor, records: readonly IncomingRecord[]): Pr
       on conflict (call_sid) do nothing
       returning call_sid, id
     )
-    select input.call_sid, event.id as event_id, call.id as call_id,
-           (select existing.response from ${callEvents} existing where existing.call_sid = input.call_sid and existing.step = 'incoming') as stored
+    select input.call_sid, event.id as event_id, call.id as call_id
     from input left join event on event.call_sid = input.call_sid left join call on call.call_sid = input.call_sid
   `)) as ExecuteResult;
   const rows = (Array.isArray(result) ? result : (result.rows ?? [])) as Record<string, unknown>[];
@@ -128,9 +127,9 @@ async function insertBatch(db: Executor, records: readonly IncomingRecord[]): Pr
     if (row.event_id != null) {
       outcomes.set(callSid, row.call_id != null ? { fresh: true, callId: String(row.call_id) } : { fresh: true, callId: await existingCallId(db, callSid) });
     } else {
-      // A concurrent duplicate may have committed after this statement's snapshot: read it again.
-      const stored = (row.stored as string | null) ?? (await storedIncomingResponse(db, callSid));
-      outcomes.set(callSid, { fresh: false, storedResponse: stored });
+      // A retry (rare): its first delivery's answer, read after this statement, so that it also
+      // sees a concurrent delivery that committed while this one waited on the CallSid's index entry.
+      outcomes.set(callSid, { fresh: false, storedResponse: await storedIncomingResponse(db, callSid) });
     }
   }
   return outcomes;

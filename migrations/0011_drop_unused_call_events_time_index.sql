@@ -1,0 +1,1 @@
+DROP INDEX "call_events_occurred_idx";
