@@ -68,7 +68,7 @@ async function measure(target: Round['target'], port: number, options: { duratio
 }
 
 /** `databaseUrl`: native Postgres; undefined: embedded PGlite, whatever the environment says. */
-export async function runWebhookBench(options: WebhookBenchOptions, databaseUrl: string | undefined = process.env.DATABASE_URL) {
+export async function runWebhookBench(options: WebhookBenchOptions, databaseUrl: string | undefined) {
   pinSelf(1);
   const database = databaseUrl ? await freshDatabase(databaseUrl, 'centralino_webhook_bench') : undefined;
   const { child, info } = await startServer<{ app: number; bare: number; database: string }>('webhook-server.ts', { BENCH_TWILIO_TOKEN: TOKEN, DATABASE_URL: database?.url ?? '' });
@@ -153,7 +153,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     rate: Number(values.rate),
     rateDuration: Number(values['rate-duration']),
   };
-  const result = await runWebhookBench(options);
+  const result = await runWebhookBench(options, process.env.DATABASE_URL);
   printWebhookResult(result);
   console.log(`written: ${writeResult(`webhook-${result.database}`, result)}`);
 }
