@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { preparingStatements } from './prepared-statements.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -42,7 +43,7 @@ export function wrapPglite(client: PGlite): DatabaseHandle {
 
 export function openPostgres(url: string, options: { max?: number } = {}): DatabaseHandle {
   const connections = options.max ?? 10;
-  const client = postgres(url, { max: connections, onnotice: () => {}, connect_timeout: 5 });
+  const client = preparingStatements(postgres(url, { max: connections, onnotice: () => {}, connect_timeout: 5 }));
   const db = drizzlePostgres({ client, schema }) as unknown as Database;
   return {
     db,
