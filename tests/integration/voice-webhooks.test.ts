@@ -188,6 +188,34 @@ describe('signatures', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('<Gather');
   });
+
+  it('records a call whose parameters carry characters Postgres cannot store, without holding up the calls beside it', async () => {
+    const odd: Record<string, string> = { ...incomingCallParams(newCallSid(), TENANT, '+39800200200'), CallerName: 'ROSSI\u0000MARIO' };
+    const others = Array.from({ length: 5 }, () => incomingCallParams(newCallSid(), TENANT, '+39800200200'));
+    const responses = await Promise.all([odd, ...others].map((p) => twilioPost(t.app, '/webhooks/twilio/voice', p)));
+    for (const response of responses) expect(response.body).toContain('<Gather');
+    // Recorded at once, not parked in the outage journal.
+    expect(await t.app.inject({ method: 'GET', url: '/readyz' }).then((r) => r.json())).toMatchObject({ journalBacklog: 0 });
+    const [event] = await t.database.db.select().from(callEvents).where(eq(callEvents.callSid, odd.CallSid));
+    expect(event.payload).toMatchObject({ CallerName: 'ROSSIMARIO' });
+    for (const p of others) expect((await callRow(p.CallSid)).outcome).toBe('in_menu');
+  });
+
+  it('drops a journaled step that Postgres refuses for its data, and records the steps behind it', async () => {
+    const voice = t.app.services.voice;
+    // Straight to the service, past the webhook's clean-up: the last line of defence.
+    const refused = newCallSid();
+    const bad = voice.handle({ kind: 'incoming', params: { callSid: refused, from: TENANT, to: '+39800200200', callStatus: 'ringing' }, payload: { CallerName: 'A\u0000B' } });
+    const good = incomingCallParams(newCallSid(), TENANT, '+39800200200');
+    const [answer, response] = await Promise.all([bad, twilioPost(t.app, '/webhooks/twilio/voice', good)]);
+    // Both callers heard the menu (the batch they shared failed, so both were answered from memory).
+    expect(answer.kind).toBe('menu');
+    expect(response.body).toContain('<Gather');
+    await voice.drain();
+    expect(voice.backlog()).toBe(0);
+    expect((await callRow(good.CallSid)).outcome).toBe('in_menu');
+    expect(await callRow(refused)).toBeUndefined();
+  });
 });
 
 describe('idempotency and ordering', () => {

@@ -56,3 +56,22 @@ export const BridgedParams = z.looseObject({
 });
 
 export const MenuQuery = z.object({ attempt: z.coerce.number().int().min(1).max(9).default(1) });
+
+// Postgres stores neither NUL nor lone surrogates, in text or in jsonb: a parameter carrying one
+// would fail the statement that records its call, and with it every call sharing that statement.
+const UNSTORABLE = /[\u0000\ud800-\udfff]/;
+
+function storableText(text: string): string {
+  return UNSTORABLE.test(text) ? text.replaceAll('\u0000', '').toWellFormed() : text;
+}
+
+function storableValue(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  return Array.isArray(value) ? value.map(storableValue) : value;
+}
+
+/** The parameters without the characters Postgres cannot store (NUL dropped, lone surrogates as U+FFFD). */
+export function storableParams<T>(params: T): T {
+  if (typeof params !== 'object' || params === null) return params;
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [storableText(name), storableValue(value)])) as T;
+}

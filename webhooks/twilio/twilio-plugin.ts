@@ -6,7 +6,7 @@ import type { CallParams } from '../../src/modules/calls/calls-service.ts';
 import type { ResilientVoice } from '../../src/modules/calls/resilient-voice.ts';
 import type { FormParams } from './twilio-signature.ts';
 import { isValidTwilioSignature } from './twilio-signature.ts';
-import { BridgedParams, MenuParams, MenuQuery, OperatorParams, QueueResultParams, QueueWaitParams, StatusParams, VoiceParams } from './twilio-params.ts';
+import { BridgedParams, MenuParams, MenuQuery, OperatorParams, QueueResultParams, QueueWaitParams, StatusParams, storableParams, VoiceParams } from './twilio-params.ts';
 import { renderDecision, renderQueueWait, VOICE_PATHS } from './twiml.ts';
 
 export type TwilioVoiceOptions = Readonly<{
@@ -104,7 +104,7 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   if (!result.success) {
     throw new AppError('VALIDATION', 'Invalid Twilio parameters', result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
   }
-  return result.data;
+  return storableParams(result.data);
 }
 
 function callParams(params: { CallSid: string; From?: string; To?: string; CallStatus?: string }): CallParams {

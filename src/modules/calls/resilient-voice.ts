@@ -96,12 +96,13 @@ export function createResilientVoice(deps: ResilientVoiceDeps) {
       try {
         await applyVoiceStep(calls, entry.item, new Date(entry.at));
       } catch (error) {
-        if (!(error instanceof AppError)) {
+        if (!refusedForEver(error)) {
           if (applied > 0) await journal.removeThrough(entries[applied - 1].seq);
           return false;
         }
-        // A step the rules refuse now will be refused for ever: keep it in the log, not in the way.
-        log.error({ err: error, seq: entry.seq, step: entry.item.kind }, 'journaled voice step refused on replay; dropped');
+        // A step refused now will be refused for ever: keep it in the log, not in the way of the
+        // steps behind it (or the journal would never drain and the node never leave outage mode).
+        log.error({ err: error, seq: entry.seq, step: entry.item.kind, callSid: stepCallSid(entry.item) }, 'journaled voice step refused on replay; dropped');
       }
       applied += 1;
     }
@@ -130,6 +131,13 @@ export function createResilientVoice(deps: ResilientVoiceDeps) {
       await journal.close();
     },
   };
+}
+
+/** Refused by our rules, or by Postgres for the data itself (SQLSTATE class 22): not an outage. */
+function refusedForEver(error: unknown): boolean {
+  if (error instanceof AppError) return true;
+  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.code ?? (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof code === 'string' && code.startsWith('22');
 }
 
 function sleep(ms: number) {
