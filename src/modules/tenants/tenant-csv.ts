@@ -1,3 +1,4 @@
+import type { DwellingData } from '../../domain/dwelling.ts';
 import { normalizePhone } from '../../domain/phone.ts';
 import type { TenantUpsert } from './tenants-repo.ts';
 
@@ -6,20 +7,16 @@ import type { TenantUpsert } from './tenants-repo.ts';
  * RFC 4180 quoting. Column names in English or Italian; several numbers in one cell separated
  * by `|`, `/`, `;` or `,`.
  */
-export type TenantCsvRow = Readonly<{
-  line: number;
-  code: string;
-  name: string;
-  email: string | null;
-  portfolio: string | null;
-  address: string | null;
-  municipality: string | null;
-  building: string | null;
-  stair: string | null;
-  floor: string | null;
-  flat: string | null;
-  phones: readonly string[];
-}>;
+export type TenantCsvRow = Readonly<
+  {
+    line: number;
+    code: string;
+    name: string;
+    email: string | null;
+    portfolio: string | null;
+    phones: readonly string[];
+  } & Required<DwellingData>
+>;
 
 export type RefusedRow = Readonly<{ line: number; code: string | null; reason: string }>;
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
+import type { DwellingData } from '../../domain/dwelling.ts';
 import { tenantPhones, tenants } from '../../db/schema/index.ts';
 
 export type TenantRow = typeof tenants.$inferSelect;
@@ -67,20 +68,16 @@ export async function searchTenants(tx: Executor, agencies: readonly string[], q
   return withPhones(tx, rows);
 }
 
-export type TenantUpsert = Readonly<{
-  agencyCode: string;
-  code: string;
-  name: string;
-  email: string | null;
-  portfolioId: string | null;
-  address: string | null;
-  municipality: string | null;
-  building: string | null;
-  stair: string | null;
-  floor: string | null;
-  flat: string | null;
-  phones: readonly string[];
-}>;
+export type TenantUpsert = Readonly<
+  {
+    agencyCode: string;
+    code: string;
+    name: string;
+    email: string | null;
+    portfolioId: string | null;
+    phones: readonly string[];
+  } & Required<DwellingData>
+>;
 
 /** Inserts or replaces a tenant by (agency, code); their numbers are replaced as a whole. */
 export async function upsertTenant(tx: Executor, tenant: TenantUpsert, now: Date): Promise<'inserted' | 'updated'> {

@@ -3,14 +3,7 @@ import type { Category } from '../../domain/routing.ts';
 import type { TicketChannel, TicketPriority, TicketStatus } from '../../domain/ticket-state.ts';
 import type { TicketEventRow, TicketRow } from './tickets-repo.ts';
 
-export type Dwelling = Readonly<{
-  address: string | null;
-  municipality: string | null;
-  building: string | null;
-  stair: string | null;
-  floor: string | null;
-  flat: string | null;
-}>;
+export type Dwelling = Readonly<Required<DwellingData>>;
 
 export type TicketEvent = Readonly<{
   id: number;
