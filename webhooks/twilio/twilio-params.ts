@@ -70,8 +70,18 @@ function storableValue(value: unknown): unknown {
   return Array.isArray(value) ? value.map(storableValue) : value;
 }
 
-/** The parameters without the characters Postgres cannot store (NUL dropped, lone surrogates as U+FFFD). */
+function isStorable(value: unknown): boolean {
+  if (typeof value === 'string') return !UNSTORABLE.test(value);
+  return !Array.isArray(value) || value.every(isStorable);
+}
+
+/**
+ * The parameters without the characters Postgres cannot store (NUL dropped, lone surrogates as
+ * U+FFFD). Every webhook passes here: clean parameters, the usual case, are returned as they are.
+ */
 export function storableParams<T>(params: T): T {
   if (typeof params !== 'object' || params === null) return params;
-  return Object.fromEntries(Object.entries(params).map(([name, value]) => [storableText(name), storableValue(value)])) as T;
+  const entries = Object.entries(params);
+  if (entries.every(([name, value]) => isStorable(name) && isStorable(value))) return params;
+  return Object.fromEntries(entries.map(([name, value]) => [storableText(name), storableValue(value)])) as T;
 }

@@ -136,7 +136,9 @@ export function createResilientVoice(deps: ResilientVoiceDeps) {
 /** Refused by our rules, or by Postgres for the data itself (SQLSTATE class 22): not an outage. */
 function refusedForEver(error: unknown): boolean {
   if (error instanceof AppError) return true;
-  const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.code ?? (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  // postgres.js and PGlite put the SQLSTATE on the error; drizzle may wrap it as the cause.
+  const failure = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = failure?.code ?? failure?.cause?.code;
   return typeof code === 'string' && code.startsWith('22');
 }
 
