@@ -1,0 +1,274 @@
+/**
+ * The promise "a caller always hears an answer", measured under a hostile storm. One real node
+ * (`node src/main.ts`) per database answers a signed incoming call every 100 ms while it is sent, in
+ * the same minute: an e-mail of 2 MB of nested `<div>`s, two messages of 24 MB carrying an 18 MB
+ * photo (the most a 25 MiB message holds after base64), a message of 60,000 MIME parts, an unsigned
+ * 100 MiB multipart post to the SendGrid route, and a call-volume report over a year (JSON and CSV)
+ * on a year of history. It prints each call's latency (p50, p99, max), every answer that was not
+ * TwiML, what became of each hostile request, and the node's own event-loop delay from /readyz.
+ *
+ *   npm run bench:isolation                      # PGlite; with DATABASE_URL, native Postgres too
+ *   npm run bench:isolation -- --history 300000  # calls of history for the report (default 200,000)
+ *
+ * The node is not pinned to a core: its e-mail parsing threads must be free to use the other one.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import { signEmailWebhook } from '../webhooks/email/email-signature.ts';
+import { signTwilioRequest } from '../webhooks/twilio/twilio-signature.ts';
+import { BENCH_DIR, freshDatabase, stopServer, writeResult } from './bench-kit.ts';
+
+const { values } = parseArgs({
+  options: {
+    history: { type: 'string', default: '200000' },
+    port: { type: 'string', default: '3917' },
+    'calm-seconds': { type: 'string', default: '5' },
+  },
+});
+const ROOT = path.join(BENCH_DIR, '..');
+const NODE = path.join(ROOT, 'node_modules/.bin/node');
+const PORT = Number(values.port);
+const BASE = `http://127.0.0.1:${PORT}`;
+const PUBLIC_URL = 'http://isolation.bench';
+const SECRETS = { TWILIO_AUTH_TOKEN: 'isolation-bench-twilio-token', EMAIL_WEBHOOK_SECRET: 'isolation-bench-email-secret' };
+const PASSWORD = 'bench-demo-password';
+const NUMBERS = ['+39800100100', '+390240000000', '+39800200200', '+390382000000'];
+const MAILBOX = 'callcenter@aler-pavia-lodi.example';
+
+type CallSample = { at: number; ms: number; twiml: boolean; status: number };
+type HostileResult = { name: string; status: number | string; outcome: string; ms: number };
+
+// --- the hostile messages ---------------------------------------------------------------------
+
+function headers(subject: string, contentType: string): string {
+  const id = `<${randomBytes(8).toString('hex')}@storm.example>`;
+  return [`From: Sconosciuto <storm@example.net>`, `To: ${MAILBOX}`, `Subject: ${subject}`, `Message-ID: ${id}`, 'MIME-Version: 1.0', `Content-Type: ${contentType}`, '', ''].join('\r\n');
+}
+
+function deepHtml(): Buffer {
+  return Buffer.from(`${headers('Guasto', 'text/html; charset=utf-8')}${'<div>'.repeat(400_000)}\r\n`);
+}
+
+function bigPhoto(): Buffer {
+  const photo = randomBytes(18_000_000).toString('base64').replace(/.{76}/g, '$&\r\n');
+  const body = ['--b1', 'Content-Type: text/plain; charset=utf-8', '', 'Vi mando la foto della perdita in bagno.', '--b1', 'Content-Type: image/jpeg; name="perdita.jpg"', 'Content-Transfer-Encoding: base64', 'Content-Disposition: attachment; filename="perdita.jpg"', '', photo, '--b1--', ''].join('\r\n');
+  return Buffer.from(`${headers('Perdita in bagno', 'multipart/mixed; boundary="b1"')}${body}`);
+}
+
+function manyParts(count: number): Buffer {
+  const part = '--p\r\nContent-Type: text/plain\r\n\r\nx\r\n';
+  return Buffer.from(`${headers('Parti', 'multipart/mixed; boundary="p"')}${part.repeat(count)}--p--\r\n`);
+}
+
+// --- the node ---------------------------------------------------------------------------------
+
+async function startNode(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(NODE, [path.join(ROOT, 'src/main.ts')], {
+    env: { ...process.env, ...SECRETS, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PUBLIC_BASE_URL: PUBLIC_URL, DEMO_PASSWORD: PASSWORD, DEMO_SEED: '1', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the node exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${BASE}/readyz`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function login(): Promise<string> {
+  const response = await fetch(`${BASE}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: PUBLIC_URL },
+    body: JSON.stringify({ username: 'supervisore', password: PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  return response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+}
+
+// --- the traffic ------------------------------------------------------------------------------
+
+async function call(): Promise<CallSample> {
+  const params = {
+    AccountSid: 'AC00000000000000000000000000000000',
+    CallSid: `CA${randomBytes(16).toString('hex')}`,
+    CallStatus: 'ringing',
+    Direction: 'inbound',
+    From: `+3934${Math.floor(10_000_000 + Math.random() * 89_999_999)}`,
+    To: NUMBERS[Math.floor(Math.random() * NUMBERS.length)],
+    ApiVersion: '2010-04-01',
+  };
+  const started = performance.now();
+  try {
+    const response = await fetch(`${BASE}/webhooks/twilio/voice`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest(SECRETS.TWILIO_AUTH_TOKEN, `${PUBLIC_URL}/webhooks/twilio/voice`, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+    const text = await response.text();
+    return { at: started, ms: performance.now() - started, twiml: response.ok && text.includes('<Response>'), status: response.status };
+  } catch {
+    return { at: started, ms: performance.now() - started, twiml: false, status: 0 };
+  }
+}
+
+/** Calls every 100 ms, each without waiting for the previous one, until `stop` resolves. */
+async function callEvery100ms(stop: Promise<void>): Promise<CallSample[]> {
+  const pending: Promise<CallSample>[] = [];
+  let stopped = false;
+  void stop.then(() => (stopped = true));
+  while (!stopped) {
+    pending.push(call());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return Promise.all(pending);
+}
+
+async function postEmail(name: string, raw: Buffer): Promise<HostileResult> {
+  const started = performance.now();
+  try {
+    const response = await fetch(`${BASE}/webhooks/email/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'message/rfc822', 'x-signature-256': signEmailWebhook(SECRETS.EMAIL_WEBHOOK_SECRET, raw), 'x-envelope-to': MAILBOX },
+      body: raw,
+    });
+    const body = (await response.json().catch(() => ({}))) as { status?: string; error?: { code?: string } };
+    return { name, status: response.status, outcome: body.status ?? body.error?.code ?? '?', ms: performance.now() - started };
+  } catch (error) {
+    return { name, status: 'error', outcome: (error as Error).message, ms: performance.now() - started };
+  }
+}
+
+/** 100 MiB of multipart, unsigned, written as fast as the server takes it; how much it took before answering. */
+function unsignedHugeMultipart(): Promise<HostileResult> {
+  const started = performance.now();
+  const total = 100 * 1024 * 1024;
+  const chunk = Buffer.alloc(1024 * 1024, 'A');
+  return new Promise((resolve) => {
+    let written = 0;
+    let settled = false;
+    const done = (status: number | string, outcome: string) => {
+      if (settled) return;
+      settled = true;
+      resolve({ name: 'unsigned 100 MiB multipart (SendGrid)', status, outcome: `${outcome}; ${(written / 1048576).toFixed(0)} MiB written`, ms: performance.now() - started });
+    };
+    const request = httpRequest(`${BASE}/webhooks/email/sendgrid`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(total) },
+    });
+    request.on('response', (response) => {
+      response.resume();
+      done(response.statusCode ?? 0, 'answered');
+      request.destroy();
+    });
+    request.on('error', (error) => done('closed', error.message));
+    const pump = () => {
+      while (written < total && !settled) {
+        written += chunk.length;
+        if (!request.write(chunk)) return void request.once('drain', pump);
+      }
+      if (!settled) request.end();
+    };
+    pump();
+  });
+}
+
+async function yearReport(cookie: string, format: 'json' | 'csv'): Promise<HostileResult> {
+  const end = DateTime.now().setZone('Europe/Rome').minus({ days: 1 });
+  const query = new URLSearchParams({ agency: 'aler-milano', from: end.minus({ years: 1 }).plus({ days: 1 }).toISODate()!, to: end.toISODate()!, format });
+  const name = `report over a year (${format})`;
+  const started = performance.now();
+  try {
+    const response = await fetch(`${BASE}/api/v1/reports/calls?${query}`, { headers: { cookie } });
+    const body = await response.text();
+    return { name, status: response.status, outcome: `${(body.length / 1024).toFixed(0)} KiB`, ms: performance.now() - started };
+  } catch (error) {
+    return { name, status: 'error', outcome: (error as Error).message, ms: performance.now() - started };
+  }
+}
+
+// --- one run ----------------------------------------------------------------------------------
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function runOn(label: 'PGlite' | 'native Postgres', databaseUrl: string | undefined) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'centralino-isolation-'));
+  const database = databaseUrl ? await freshDatabase(databaseUrl, 'centralino_isolation_bench') : undefined;
+  console.log(`\n[${label}] seeding ${Number(values.history).toLocaleString('en')} calls of history…`);
+  const target = database ? ['--url', database.url] : ['--pglite', dataDir];
+  const seeded = spawnSync(NODE, [path.join(ROOT, 'scripts/bench-seed.ts'), '--calls', values.history!, '--years', '1', '--emails', '0', ...target], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DEMO_PASSWORD: PASSWORD },
+  });
+  if (seeded.status !== 0) throw new Error(`bench:seed failed with ${seeded.status}`);
+  // Inside opening hours on a weekday, so that calls reach the menu and write what a real call writes.
+  const clockStart = DateTime.now().setZone('Europe/Rome').set({ hour: 10, minute: 0, second: 0 }).plus({ days: 1 });
+  const weekday = clockStart.weekday > 5 ? clockStart.plus({ days: 8 - clockStart.weekday }) : clockStart;
+  const node = await startNode({ DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', DEMO_CLOCK_START: weekday.toISO()!, DELIVERY_POLL_MS: '0' });
+  try {
+    const cookie = await login();
+    let stopCalls!: () => void;
+    const callsDone = callEvery100ms(new Promise((resolve) => (stopCalls = resolve)));
+    const calm = Number(values['calm-seconds']) * 1000;
+    await new Promise((resolve) => setTimeout(resolve, calm));
+    const stormStarted = performance.now();
+    console.log(`[${label}] storm: deep HTML, 2 × 24 MB photo mails, 60,000 parts, unsigned 100 MiB, a year's report`);
+    const hostile = await Promise.all([
+      postEmail('2 MB of nested <div> (HTML)', deepHtml()),
+      postEmail('24 MB message, 18 MB photo', bigPhoto()),
+      postEmail('24 MB message, 18 MB photo (another)', bigPhoto()),
+      postEmail('60,000 MIME parts', manyParts(60_000)),
+      unsignedHugeMultipart(),
+      yearReport(cookie, 'json'),
+      yearReport(cookie, 'csv'),
+    ]);
+    const stormMs = performance.now() - stormStarted;
+    await new Promise((resolve) => setTimeout(resolve, calm));
+    stopCalls();
+    const samples = await callsDone;
+    const ready = (await fetch(`${BASE}/readyz`).then((response) => response.json()).catch((error: Error) => ({ error: error.message }))) as Record<string, unknown>;
+    const during = samples.filter((sample) => sample.at >= stormStarted && sample.at <= stormStarted + stormMs);
+    const summarise = (list: CallSample[]) => {
+      const sorted = list.map((sample) => sample.ms).sort((a, b) => a - b);
+      return {
+        calls: list.length,
+        notTwiml: list.filter((sample) => !sample.twiml).length,
+        p50: Math.round(percentile(sorted, 50)),
+        p99: Math.round(percentile(sorted, 99)),
+        max: Math.round(sorted.at(-1) ?? Number.NaN),
+        over1s: list.filter((sample) => sample.ms > 1000).length,
+      };
+    };
+    return { database: label, stormSeconds: Math.round(stormMs / 100) / 10, allCalls: summarise(samples), duringStorm: summarise(during), hostile, readyz: ready };
+  } finally {
+    await stopServer(node);
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const results = [await runOn('PGlite', undefined)];
+if (process.env.DATABASE_URL) results.push(await runOn('native Postgres', process.env.DATABASE_URL));
+else console.log('\n(set DATABASE_URL to run on native Postgres too)');
+
+console.log('\nCalls answered during the run (a signed incoming call every 100 ms), in ms:');
+console.table(Object.fromEntries(results.flatMap((r) => [[`${r.database}: whole run`, r.allCalls], [`${r.database}: during the storm (${r.stormSeconds} s)`, r.duringStorm]])));
+for (const result of results) {
+  console.log(`\n${result.database}: the hostile requests`);
+  console.table(result.hostile.map((h) => ({ request: h.name, status: h.status, outcome: h.outcome, ms: Math.round(h.ms) })));
+  console.log(`${result.database}: /readyz after the storm: ${JSON.stringify(result.readyz)}`);
+}
+const pass = results.every((r) => r.allCalls.notTwiml === 0 && r.allCalls.p99 <= 50 && r.allCalls.max <= 1000);
+console.log(`\ntarget (every call TwiML, p99 ≤ 50 ms, none over 1 s): ${pass ? 'met' : 'NOT met'}`);
+console.log(`written: ${writeResult('isolation', results)}`);
