@@ -187,7 +187,7 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
 
 /**
  * The two form encodings providers use, each read within the form's limits. Nothing else is
- * parsed in this scope: any other content type is refused (415) before its body is read.
+ * parsed in this scope: any other content type is refused (400) before its body is read.
  */
 function acceptProviderForms(scope: FastifyInstance, form: ProviderForm, maxBytes: number): void {
   scope.removeAllContentTypeParsers();
