@@ -6,6 +6,8 @@ import type { EventBus } from './domain/events.ts';
 import { createEventBus } from './domain/events.ts';
 import type { DatabaseHandle } from './db/client.ts';
 import { installErrorHandler } from './http/error-handler.ts';
+import { closeConnectionsOfUnreadBodies } from './http/close-unread-bodies.ts';
+import { serverLimits } from './http/server-limits.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { maskPhone, maskPhonesInText, PHONE_LOG_PATHS } from './http/log-masking.ts';
@@ -135,6 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Twilio's and the providers' requests are identified in logs by our own id, echoed back.
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+    // Body limits, timeouts and keep-alive: no client holds a connection or memory for long.
+    ...serverLimits(config.http),
   });
 
   const bus = createEventBus((error) => app.log.error({ err: error }, 'event listener failed'));
@@ -213,6 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await installAuth(app, { auth, securityLog, publicBaseUrl: config.publicBaseUrl });
   installSecurityHeaders(app, { https: config.publicBaseUrl.startsWith('https:') });
   installErrorHandler(app);
+  closeConnectionsOfUnreadBodies(app);
   await installOpenApi(app);
   installMetrics(app, metrics, bus);
   healthRoutes(app, database.ping, () => voice.backlog());

@@ -44,6 +44,10 @@ const EnvSchema = z.object({
     .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\/(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD/MM-DD, e.g. 10-15/04-15')
     .default('10-15/04-15'),
   CALLBACK_DUE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(120),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
+  CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(72_000),
 });
 
 export type Config = Readonly<{
@@ -83,6 +87,17 @@ export type Config = Readonly<{
   logLevel: string;
   /** Outgoing mail; without a URL, e-mails to agencies stay readable in the delivery outbox. */
   smtp: Readonly<{ url: string | undefined; from: string }>;
+  /** How long a client may take to send a request, and how long a connection may sit silent. */
+  http: Readonly<{
+    /** The whole request, headers and body, must have arrived within this; then 408 and the connection closes. */
+    requestTimeoutMs: number;
+    /** The request line and headers must have arrived within this (slow-header clients). At most requestTimeoutMs. */
+    headersTimeoutMs: number;
+    /** A connection on which nothing moves either way for this long is closed (a client that stops reading, a half-open socket). */
+    connectionTimeoutMs: number;
+    /** An idle keep-alive connection is closed after this; longer than the 60 s idle timeout of common load balancers. */
+    keepAliveTimeoutMs: number;
+  }>;
   workflow: Readonly<{
     /** How often the delivery worker looks for due deliveries; 0 turns the worker off (deliverDue() by hand). */
     deliveryPollMs: number;
@@ -112,6 +127,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (isProduction && !e.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required when NODE_ENV=production');
+  }
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration:\n  HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS');
   }
   if (isProduction && e.DEMO_CLOCK_START) {
     throw new ConfigError('Invalid configuration:\n  DEMO_CLOCK_START: not allowed when NODE_ENV=production');
@@ -152,6 +170,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoClockStart: e.DEMO_CLOCK_START ? new Date(e.DEMO_CLOCK_START) : undefined,
     logLevel: e.LOG_LEVEL,
     smtp: Object.freeze({ url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Centralino <centralino@localhost>' }),
+    http: Object.freeze({
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      connectionTimeoutMs: e.CONNECTION_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+    }),
     workflow: Object.freeze({
       deliveryPollMs: e.DELIVERY_POLL_MS,
       heatingSeason: Object.freeze({ from: e.HEATING_SEASON.slice(0, 5), to: e.HEATING_SEASON.slice(6) }),

@@ -15,6 +15,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     } else if ('validation' in error && error.validation) {
       code = 'VALIDATION';
       message = error.message;
+    } else if ('code' in error && error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // Fastify's own message does not say what the limit is; the route knows it.
+      code = 'PAYLOAD_TOO_LARGE';
+      message = `The request body exceeds this route's limit of ${request.routeOptions.bodyLimit} bytes`;
     } else if ('statusCode' in error && typeof error.statusCode === 'number' && error.statusCode < 500) {
       code = codeForStatus(error.statusCode);
       message = error.message;
@@ -38,6 +42,7 @@ function codeForStatus(status: number): ErrorCode {
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';
+  if (status === 408) return 'REQUEST_TIMEOUT';
   if (status === 409) return 'CONFLICT';
   if (status === 413) return 'PAYLOAD_TOO_LARGE';
   if (status === 429) return 'RATE_LIMITED';

@@ -10,6 +10,9 @@ import { roomsForActor, roomsForEvent } from './realtime-rooms.ts';
 import type { Sequencer } from './realtime-sequencer.ts';
 import { createSequencer } from './realtime-sequencer.ts';
 
+/** The largest message (or long-polling POST) a dashboard may send. */
+export const REALTIME_MAX_MESSAGE_BYTES = 16 * 1024;
+
 export type RealtimeDeps = Readonly<{
   bus: EventBus;
   live: LiveService;
@@ -49,6 +52,8 @@ export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realti
   const io = new Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>(app.server, {
     path: '/socket.io',
     serveClient: false,
+    // Dashboards only ask for snapshots (a few bytes); socket.io's default would buffer 1 MB per message.
+    maxHttpBufferSize: REALTIME_MAX_MESSAGE_BYTES,
     allowRequest: (request, callback) => callback(null, !closing && isSameOrigin(request, deps.publicBaseUrl)),
   });
 

@@ -1,11 +1,11 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../src/domain/clock.ts';
 import { AppError } from '../../src/domain/errors.ts';
 import { parseInput } from '../../src/http/parse.ts';
 import type { EmailProvider, EmailService, ReceiveResult } from '../../src/modules/email/email-service.ts';
 import { hasSignatureShape, isValidBasicAuth, isValidEmailSignature, isValidMailgunSignature } from './email-signature.ts';
-import { decodeFormBytes } from './form-bytes.ts';
+import type { ProviderForm } from './provider-form.ts';
+import { formTotalBytes, readMultipartForm, selectUrlencodedFields } from './provider-form.ts';
 import { PostmarkInbound, rawFromPostmark } from './postmark-input.ts';
 
 export const EMAIL_PATHS = {
@@ -14,6 +14,20 @@ export const EMAIL_PATHS = {
   mailgun: '/webhooks/email/mailgun',
   postmark: '/webhooks/email/postmark',
 } as const;
+
+/** SendGrid's raw mode: `email` is the message; `attachmentN` files come only when raw mode is off. */
+const SENDGRID_FORM: ProviderForm = {
+  messageField: 'email',
+  keptFields: ['envelope'],
+  wrongModeHint: 'enable "POST the raw, full MIME message" in Inbound Parse',
+};
+
+/** Mailgun's `…/mime` forward: `body-mime` is the message; attachments come as files only to other URLs. */
+const MAILGUN_FORM: ProviderForm = {
+  messageField: 'body-mime',
+  keptFields: ['recipient', 'timestamp', 'token', 'signature'],
+  wrongModeHint: 'point the route at the …/mime URL',
+};
 
 /** CONTRACT §5: 25 MiB. Fastify's 1 MiB default would refuse a tenant's two phone photos. */
 export const DEFAULT_MAX_EMAIL_BYTES = 25 * 1024 * 1024;
@@ -93,28 +107,20 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
     );
   });
 
-  // SendGrid Inbound Parse ("POST the raw, full MIME message") and Mailgun's `…/mime` route.
-  await app.register(async (forms) => {
-    await forms.register(multipart, {
-      // Fields decoded as ISO-8859-1 map one char to one byte: the raw message survives untouched.
-      defCharset: 'latin1',
-      limits: { fieldSize: maxBytes, fileSize: maxBytes, fields: 100, files: 20, parts: 150 },
-    } as Parameters<typeof multipart>[1]);
-    forms.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) =>
-      done(null, decodeFormBytes(body as Buffer)),
-    );
-
-    forms.post(
+  // SendGrid Inbound Parse ("POST the raw, full MIME message"): Basic auth, refused before a byte of the body is read.
+  await app.register(async (sendgrid) => {
+    acceptProviderForms(sendgrid, SENDGRID_FORM, maxBytes);
+    sendgrid.post(
       EMAIL_PATHS.sendgrid,
       {
-        bodyLimit: maxBytes,
+        bodyLimit: formTotalBytes(maxBytes),
         schema: { hide: true },
         onRequest: async (request) => {
           if (!isValidBasicAuth(request.headers.authorization, secrets.sendgrid)) throw unauthenticated('SendGrid Inbound Parse needs Basic auth');
         },
       },
       async (request, reply) => {
-        const fields = await readForm(request, maxBytes);
+        const fields = formFields(request);
         const raw = fields.get('email');
         if (!raw || raw.length === 0) {
           request.log.error({ event: 'email.sendgrid_not_raw' }, 'SendGrid posted without the raw message: enable "POST the raw, full MIME message"');
@@ -130,10 +136,13 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
         return answer(reply, await email.receive({ provider: 'sendgrid', raw, envelopeTo }));
       },
     );
+  });
 
-    // Mailgun posts the whole MIME message only to URLs ending in `mime`: both paths take it.
+  // Mailgun's `…/mime` route. The signature is a form field: the size limits are what protect here.
+  await app.register(async (forms) => {
+    acceptProviderForms(forms, MAILGUN_FORM, maxBytes);
     const mailgun = async (request: FastifyRequest, reply: FastifyReply) => {
-      const fields = await readForm(request, maxBytes);
+      const fields = formFields(request);
       const text = (name: string) => fields.get(name)?.toString('utf8') ?? '';
       const [timestamp, token, signature] = [text('timestamp'), text('token'), text('signature')];
       if (!timestamp || !token || !isValidMailgunSignature(secrets.mailgun, timestamp, token, signature)) {
@@ -149,8 +158,9 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
       const envelopeTo = envelopeList(text('recipient'));
       return answer(reply, await email.receive({ provider: 'mailgun', raw, envelopeTo, nonce: token }));
     };
-    forms.post(EMAIL_PATHS.mailgun, { bodyLimit: maxBytes, schema: { hide: true } }, mailgun);
-    forms.post(`${EMAIL_PATHS.mailgun}/mime`, { bodyLimit: maxBytes, schema: { hide: true } }, mailgun);
+    // Mailgun posts the whole MIME message only to URLs ending in `mime`: both paths take it.
+    forms.post(EMAIL_PATHS.mailgun, { bodyLimit: formTotalBytes(maxBytes), schema: { hide: true } }, mailgun);
+    forms.post(`${EMAIL_PATHS.mailgun}/mime`, { bodyLimit: formTotalBytes(maxBytes), schema: { hide: true } }, mailgun);
   });
 
   // Postmark inbound JSON. Attachments arrive base64 inside the JSON, hence the larger limit.
@@ -175,22 +185,23 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
   });
 }
 
-/** Every field of a multipart or urlencoded form, as bytes. File parts are read too (some relays post the MIME as a file). */
-async function readForm(request: FastifyRequest, maxBytes: number): Promise<Map<string, Buffer>> {
-  if (request.body instanceof Map) return request.body as Map<string, Buffer>;
-  if (!request.isMultipart()) throw new AppError('VALIDATION', 'Expected multipart/form-data or application/x-www-form-urlencoded');
-  const fields = new Map<string, Buffer>();
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      const content = await part.toBuffer();
-      if (!fields.has(part.fieldname)) fields.set(part.fieldname, content);
-      continue;
+/**
+ * The two form encodings providers use, each read within the form's limits. Nothing else is
+ * parsed in this scope: any other content type is refused (400) before its body is read.
+ */
+function acceptProviderForms(scope: FastifyInstance, form: ProviderForm, maxBytes: number): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('multipart/form-data', (request: FastifyRequest, payload: FastifyRequest['raw']) => readMultipartForm(payload, request.headers, form, maxBytes));
+  scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: formTotalBytes(maxBytes) }, (_request, body, done) => {
+    try {
+      done(null, selectUrlencodedFields(body as Buffer, form, maxBytes));
+    } catch (error) {
+      done(error as Error, undefined);
     }
-    if (part.valueTruncated) throw new AppError('PAYLOAD_TOO_LARGE', `Field ${part.fieldname} exceeds ${maxBytes} bytes`);
-    const value = typeof part.value === 'string' ? part.value : String(part.value ?? '');
-    // Decoded as latin1 unless the part declared another charset: then its UTF-8 bytes are the truth.
-    const bytes = /[^\u0000-\u00ff]/.test(value) ? Buffer.from(value, 'utf8') : Buffer.from(value, 'latin1');
-    if (!fields.has(part.fieldname)) fields.set(part.fieldname, bytes);
-  }
-  return fields;
+  });
+}
+
+function formFields(request: FastifyRequest): Map<string, Buffer> {
+  if (request.body instanceof Map) return request.body as Map<string, Buffer>;
+  throw new AppError('VALIDATION', 'Expected multipart/form-data or application/x-www-form-urlencoded');
 }

@@ -9,6 +9,9 @@ import { isValidTwilioSignature } from './twilio-signature.ts';
 import { BridgedParams, MenuParams, MenuQuery, OperatorParams, QueueResultParams, QueueWaitParams, StatusParams, storableParams, VoiceParams } from './twilio-params.ts';
 import { renderDecision, renderQueueWait, VOICE_PATHS } from './twiml.ts';
 
+/** Twilio's voice webhooks are form posts of a few kilobytes; nothing legitimate comes near this. */
+export const TWILIO_BODY_LIMIT_BYTES = 64 * 1024;
+
 export type TwilioVoiceOptions = Readonly<{
   publicBaseUrl: string;
   authToken: string;
@@ -23,16 +26,22 @@ export type TwilioVoiceOptions = Readonly<{
 export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoiceOptions): Promise<void> {
   const { publicBaseUrl, authToken, voice } = options;
   await app.register(formbody);
+  app.addHook('onRoute', (route) => {
+    route.bodyLimit ??= TWILIO_BODY_LIMIT_BYTES;
+  });
+
+  // Without a signature there is nothing to check: refused before the body is read.
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const signature = request.headers['x-twilio-signature'];
+    if (typeof signature !== 'string' || signature === '') return refuseSignature(request, reply);
+  });
 
   // A forged or replayed-for-another-URL request is refused before anything reads or writes.
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const url = `${publicBaseUrl}${request.url}`;
     const signature = request.headers['x-twilio-signature'];
     const params = (request.body ?? {}) as FormParams;
-    if (!isValidTwilioSignature(authToken, typeof signature === 'string' ? signature : undefined, url, params)) {
-      request.log.warn({ event: 'twilio.signature_rejected', path: request.routeOptions.url }, 'rejected a Twilio webhook with a missing or wrong signature');
-      return reply.code(403).send({ error: { code: 'FORBIDDEN', message: 'Invalid X-Twilio-Signature' }, requestId: request.id });
-    }
+    if (!isValidTwilioSignature(authToken, typeof signature === 'string' ? signature : undefined, url, params)) return refuseSignature(request, reply);
   });
 
   const twiml = (reply: FastifyReply, xml: string) => reply.type('text/xml; charset=utf-8').send(xml);
@@ -97,6 +106,11 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     const step = { kind: 'bridged', params: callParams(params), dequeuingCallSid: params.DequeingCallSid ?? null, queueTimeSeconds: params.QueueTime ?? null, payload: params } as const;
     return render(reply, await voice.handle(step));
   });
+}
+
+function refuseSignature(request: FastifyRequest, reply: FastifyReply) {
+  request.log.warn({ event: 'twilio.signature_rejected', path: request.routeOptions.url }, 'rejected a Twilio webhook with a missing or wrong signature');
+  return reply.code(403).send({ error: { code: 'FORBIDDEN', message: 'Invalid X-Twilio-Signature' }, requestId: request.id });
 }
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
