@@ -29,13 +29,17 @@ describe('a dashboard following sequenced events', () => {
 describe('rooms per agency and role', () => {
   const actor = (role: 'operator' | 'supervisor' | 'agency', agencies: string[]) => ({ kind: 'user' as const, id: 'u', name: 'u', role, agencies });
 
+  const all = ['aler-milano', 'aler-pavia-lodi'];
+
   it('puts an agency user in its own agency’s client room only', () => {
-    expect(roomsForActor(actor('agency', ['aler-pavia-lodi']))).toEqual(['agency:aler-pavia-lodi:client']);
+    expect(roomsForActor(actor('agency', ['aler-pavia-lodi']), all)).toEqual(['agency:aler-pavia-lodi:client']);
   });
 
-  it('puts staff in the staff rooms of the agencies they serve; supervisors also in the staff-wide room', () => {
-    expect(roomsForActor(actor('operator', ['aler-milano', 'aler-pavia-lodi']))).toEqual(['agency:aler-milano:staff', 'agency:aler-pavia-lodi:staff']);
-    expect(roomsForActor(actor('supervisor', ['aler-milano']))).toEqual(['agency:aler-milano:staff', 'staff']);
+  it('puts staff in the staff rooms of the agencies they serve; supervisors serving every agency also in the staff-wide room', () => {
+    expect(roomsForActor(actor('operator', ['aler-milano', 'aler-pavia-lodi']), all)).toEqual(['agency:aler-milano:staff', 'agency:aler-pavia-lodi:staff']);
+    expect(roomsForActor(actor('supervisor', ['aler-milano', 'aler-pavia-lodi']), all)).toEqual(['agency:aler-milano:staff', 'agency:aler-pavia-lodi:staff', 'staff']);
+    // Events of no agency (mail sent to none of our addresses) may be another agency's business.
+    expect(roomsForActor(actor('supervisor', ['aler-milano']), all)).toEqual(['agency:aler-milano:staff']);
   });
 
   it('sends calls and tickets to the agency, everything else to the staff only', () => {
