@@ -264,7 +264,8 @@ describe('isolation matrix', () => {
       }
       expect(probes).toBeGreaterThan(apiRoutes.length);
       expect(failures).toEqual([]);
-    });
+      // Hundreds of probes on two shared cores: room to finish, no claim about speed.
+    }, 240_000);
   }
 
   it('shows staff both agencies without a server error on any read', async () => {
