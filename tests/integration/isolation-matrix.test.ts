@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/modules/auth/route-table.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 import type { TestApp } from '../helpers/test-app.ts';
-import { createAgencyToken, loginAs } from '../helpers/auth.ts';
+import { createAgencyToken, createStaffUser, loginAs } from '../helpers/auth.ts';
 import { connected, connectLive } from '../helpers/live-socket.ts';
 import type { LiveClient } from '../helpers/live-socket.ts';
-import { TEST_DEMO_PASSWORD, TEST_EMAIL_SECRET } from '../helpers/test-constants.ts';
+import { TEST_EMAIL_SECRET } from '../helpers/test-constants.ts';
 import { incomingCallParams, newCallSid, twilioPost } from '../helpers/twilio-requests.ts';
 
 /**
@@ -157,13 +157,6 @@ beforeAll(async () => {
   milano['agency token'] = (await createAgencyToken(t.app, OWN)).headers;
   // A token of the other agency, so that token routes have a foreign identifier to try.
   await createAgencyToken(t.app, OTHER);
-  for (const [role, username] of Object.entries(PARTIAL_STAFF)) {
-    const created = await inject(
-      { method: 'POST', url: '/api/v1/admin/users', payload: { username, displayName: username, role: role.split(' ')[0], agencies: [OWN], password: TEST_DEMO_PASSWORD } },
-      staff.admin,
-    );
-    expect(created.statusCode, created.body).toBe(201);
-  }
 
   const ownCall = await ring(OWN_TENANT.phone, '+39800100100', '1');
   const otherCall = await ring(OTHER_TENANT.phone, '+39800200200', '2');
@@ -211,7 +204,7 @@ beforeAll(async () => {
   // Staff sessions are gone from these sets: the clerk logs in last, after staff reads.
   milano['agency user'] = (await loginAs(t.app, 'referente-milano')).headers;
   for (const [viewer, username] of Object.entries(PARTIAL_STAFF)) {
-    const session = await loginAs(t.app, username);
+    const session = await createStaffUser(t.app, username, viewer.startsWith('supervisor') ? 'supervisor' : 'operator', [OWN]);
     milano[viewer as Viewer] = session.headers;
     partialCookies[viewer as Viewer] = session.cookie;
   }
