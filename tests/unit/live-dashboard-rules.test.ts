@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyEvent } from '../../dashboard/src/live-sequence.ts';
 import { alertsOf } from '../../dashboard/src/live-view.ts';
+import { proposedAgency } from '../../dashboard/src/quarantine-rules.ts';
 import { roomsForActor, roomsForEvent } from '../../src/realtime/realtime-rooms.ts';
 
 const at = (room: string, seq: number, epoch = 'e1') => ({ epoch, room, seq });
@@ -78,5 +79,19 @@ describe('wallboard alerts', () => {
     expect(alertsOf([], [queue(119), queue(null)], now, 120)).toEqual([]);
     const [alert] = alertsOf([], [queue(120)], now, 120);
     expect(alert.text).toBe('ALER-MILANO · Riscaldamento: un chiamante attende da 2:00');
+  });
+});
+
+describe('the quarantine screen’s assign form', () => {
+  const served = ['aler-milano', 'aler-pavia-lodi'];
+
+  it('proposes the agency the mail was addressed to, not the first one in the list', () => {
+    expect(proposedAgency('aler-pavia-lodi', served)).toBe('aler-pavia-lodi');
+  });
+
+  it('falls back to an agency the user serves for mail of no agency, or of one they do not serve', () => {
+    expect(proposedAgency(null, served)).toBe('aler-milano');
+    expect(proposedAgency('aler-bergamo', ['aler-pavia-lodi'])).toBe('aler-pavia-lodi');
+    expect(proposedAgency(null, [])).toBe('');
   });
 });

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, post, query } from '../api.ts';
 import { CATEGORY_LABEL, formatDateTime } from '../format.ts';
 import { QUARANTINE_ITEM_PATH, QUARANTINE_PATH } from '../endpoints.ts';
+import { proposedAgency } from '../quarantine-rules.ts';
 
 type QuarantinedEmail = {
   id: string;
@@ -40,7 +41,7 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
   const [error, setError] = useState<string | null>(null);
   const [choice, setChoice] = useState<Record<string, { agency: string; category: string }>>({});
   const agencies = Object.entries(agencyNames);
-  const proposed = (item: QuarantinedEmail) => choice[item.id] ?? { agency: item.agency && agencyNames[item.agency] ? item.agency : (agencies[0]?.[0] ?? ''), category: '' };
+  const proposed = (item: QuarantinedEmail) => choice[item.id] ?? { agency: proposedAgency(item.agency, agencies.map(([code]) => code)), category: '' };
 
   async function load() {
     try {
