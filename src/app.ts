@@ -199,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     authenticate: (cookie) => auth.actorFromCookieHeader(cookie),
     publicBaseUrl: config.publicBaseUrl,
+    agencyCodes: () => directory.agencyCodes(),
     log: app.log,
     remote: relay ?? undefined,
   });

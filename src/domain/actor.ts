@@ -29,6 +29,15 @@ export function canSeeAgency(actor: Actor, agency: string): boolean {
 }
 
 /**
+ * Whether the actor serves every agency of the platform (`allAgencies`). What belongs to no agency
+ * (e-mail sent to none of our addresses) may be any agency's tenants' data, so only someone who
+ * may read every agency's data may read it.
+ */
+export function servesEveryAgency(actor: Actor, allAgencies: readonly string[]): boolean {
+  return actor.kind === 'system' || allAgencies.every((code) => actor.agencies.includes(code));
+}
+
+/**
  * Refuses access to another agency's data. It answers NOT_FOUND rather than FORBIDDEN so that
  * a clerk cannot even learn that a record of another agency exists.
  */

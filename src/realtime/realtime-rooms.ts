@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor.ts';
+import { servesEveryAgency } from '../domain/actor.ts';
 
 /**
  * Rooms per agency and role. Call-center staff and agency users of the same agency are in
@@ -15,12 +16,15 @@ export function clientRoom(agency: string): string {
   return `agency:${agency}:client`;
 }
 
-/** The rooms a connected actor joins. */
-export function roomsForActor(actor: Actor): string[] {
+/**
+ * The rooms a connected actor joins. Events of no agency (mail sent to none of our addresses, an
+ * operator assigned to no agency) may concern any agency: only supervisors and administrators
+ * serving every agency (`allAgencies`) hear them.
+ */
+export function roomsForActor(actor: Actor, allAgencies: readonly string[]): string[] {
   if (actor.role === 'agency') return actor.agencies.map(clientRoom);
   const rooms = actor.agencies.map(staffRoom);
-  // Null-agency events (e-mail quarantine, operators' presence) are the supervisors' business.
-  if (actor.role === 'supervisor' || actor.role === 'admin') rooms.push(STAFF_WIDE_ROOM);
+  if ((actor.role === 'supervisor' || actor.role === 'admin') && servesEveryAgency(actor, allAgencies)) rooms.push(STAFF_WIDE_ROOM);
   return rooms;
 }
 

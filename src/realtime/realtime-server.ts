@@ -21,6 +21,8 @@ export type RealtimeDeps = Readonly<{
   authenticate: (cookieHeader: string | undefined) => Promise<Actor | null>;
   /** Origins allowed to open a socket besides the request's own host (the public base URL). */
   publicBaseUrl: string;
+  /** Every agency of the platform now: who serves them all also hears events of no agency. */
+  agencyCodes: () => readonly string[];
   log: FastifyBaseLogger;
   /** How long the figures of an agency wait for more changes before they are recomputed and pushed. */
   todayDelayMs?: number;
@@ -62,7 +64,7 @@ export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realti
       const cookie = socket.request.headers.cookie;
       const actor = await authenticate(cookie);
       if (!actor) return next(new Error('UNAUTHENTICATED'));
-      socket.data = { actor, cookie, rooms: roomsForActor(actor) };
+      socket.data = { actor, cookie, rooms: roomsForActor(actor, deps.agencyCodes()) };
       next();
     } catch (error) {
       log.error({ err: error }, 'socket authentication failed');
@@ -88,7 +90,7 @@ export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realti
 
   async function snapshotFor(actor: Actor): Promise<LiveSnapshot> {
     // Positions first: anything the snapshot misses is an event numbered after them.
-    const seqs = sequencer.positions(roomsForActor(actor));
+    const seqs = sequencer.positions(roomsForActor(actor, deps.agencyCodes()));
     const state = await live.snapshot(actor);
     return { epoch: sequencer.epoch, seqs, ...state };
   }

@@ -49,3 +49,19 @@ export async function createAgencyToken(app: FastifyInstance, agency: string, na
   const body = response.json() as { id: string; token: string };
   return { id: body.id, token: body.token, headers: { authorization: `Bearer ${body.token}` } };
 }
+
+/**
+ * Creates call-center staff assigned to some agencies only, through the admin API (as `admin`), and
+ * logs them in: the partial assignments the isolation tests need.
+ */
+export async function createStaffUser(app: FastifyInstance, username: string, role: 'operator' | 'supervisor' | 'admin', agencies: readonly string[]): Promise<Session> {
+  const admin = await loginAs(app, 'admin');
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/admin/users',
+    headers: admin.headers,
+    payload: { username, displayName: username, role, agencies, password: TEST_DEMO_PASSWORD },
+  });
+  if (response.statusCode !== 201) throw new Error(`user creation failed: ${response.statusCode} ${response.body}`);
+  return loginAs(app, username);
+}

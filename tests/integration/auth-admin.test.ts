@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../helpers/test-app.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import type { Session } from '../helpers/auth.ts';
-import { loginAs } from '../helpers/auth.ts';
+import { createStaffUser, loginAs } from '../helpers/auth.ts';
 import { incomingCallParams, newCallSid, twilioPost } from '../helpers/twilio-requests.ts';
 
 const AT_10_ROME = '2026-11-23T09:00:00Z';
@@ -175,5 +175,20 @@ describe('user administration', () => {
     expect(list.body).not.toContain('$argon2');
     const id = list.json().items[0].id;
     expect((await api('PATCH', `/api/v1/admin/users/${id}`, supervisor, { displayName: 'x' })).statusCode).toBe(403);
+  });
+
+  it("shows a supervisor of one agency only that agency's users, and only that part of a colleague's assignments", async () => {
+    const milanoOnly = await createStaffUser(t.app, 'supervisore-milano', 'supervisor', ['aler-milano']);
+    const list = await api('GET', '/api/v1/admin/users', milanoOnly);
+    expect(list.statusCode).toBe(200);
+    const users = list.json().items as { id: string; username: string; agencies: string[] }[];
+    expect(users.map((user) => user.username)).toContain('referente-milano');
+    expect(users.map((user) => user.username)).not.toContain('referente-pavia');
+    // operatore1 serves both agencies; that they also serve ALER Pavia-Lodi is not this supervisor's business.
+    const colleague = users.find((user) => user.username === 'operatore1')!;
+    expect(colleague.agencies).toEqual(['aler-milano']);
+    expect(list.body).not.toContain('aler-pavia-lodi');
+    expect((await api('GET', `/api/v1/admin/users/${colleague.id}`, milanoOnly)).json().agencies).toEqual(['aler-milano']);
+    expect((await api('GET', '/api/v1/admin/users?agency=aler-pavia-lodi', milanoOnly)).statusCode).toBe(404);
   });
 });

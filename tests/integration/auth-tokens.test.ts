@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../helpers/test-app.ts';
 import type { TestApp } from '../helpers/test-app.ts';
-import { createAgencyToken, loginAs } from '../helpers/auth.ts';
+import { createAgencyToken, createStaffUser, loginAs } from '../helpers/auth.ts';
 import { incomingCallParams, newCallSid, twilioPost } from '../helpers/twilio-requests.ts';
 
 const START = '2026-11-23T09:00:00Z';
@@ -83,6 +83,19 @@ describe('agency API tokens', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/admin/tokens', headers: supervisor.headers })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/admin/tokens', headers: supervisor.headers, payload: { agency: 'aler-milano', name: 'x' } })).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/admin/tokens/${token.id}`, headers: supervisor.headers })).statusCode).toBe(403);
+  });
+
+  it("are listed to a supervisor only for the agencies they serve: another agency's token is not even named", async () => {
+    await createAgencyToken(t.app, 'aler-pavia-lodi', 'gestionale Pavia');
+    const milanoOnly = await createStaffUser(t.app, 'supervisore-milano', 'supervisor', ['aler-milano']);
+    const listed = await listTokens(milanoOnly.headers);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(new Set(listed.map((item) => item.agency))).toEqual(new Set(['aler-milano']));
+    const foreign = await t.app.inject({ method: 'GET', url: '/api/v1/admin/tokens?agency=aler-pavia-lodi', headers: milanoOnly.headers });
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.body).not.toContain('gestionale Pavia');
+    // Administrators still manage every agency's tokens.
+    expect((await listTokens((await loginAs(t.app, 'admin')).headers)).some((item) => item.agency === 'aler-pavia-lodi')).toBe(true);
   });
 
   it('cannot be created for an unknown agency', async () => {

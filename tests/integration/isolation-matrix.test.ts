@@ -1,23 +1,35 @@
 import { createHmac } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/modules/auth/route-table.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 import type { TestApp } from '../helpers/test-app.ts';
-import { createAgencyToken, loginAs } from '../helpers/auth.ts';
+import { createAgencyToken, createStaffUser, loginAs } from '../helpers/auth.ts';
+import { connected, connectLive } from '../helpers/live-socket.ts';
+import type { LiveClient } from '../helpers/live-socket.ts';
 import { TEST_EMAIL_SECRET } from '../helpers/test-constants.ts';
 import { incomingCallParams, newCallSid, twilioPost } from '../helpers/twilio-requests.ts';
 
 /**
  * The isolation matrix: every /api/v1 route of the built app (read from its route table, so new
- * routes join by themselves) × every role × own/other agency. ALER Milano's clerk and ALER
- * Milano's API token must be refused ALER Pavia-Lodi's data (403/404), with not one of its rows in
- * any response body; anonymous requests get 401.
+ * routes join by themselves) × every role × own/other agency. ALER Milano's clerk, ALER Milano's
+ * API token, and a supervisor and an operator of the call center assigned to ALER Milano only must
+ * be refused ALER Pavia-Lodi's data (403/404), with not one of its rows in any response body, on
+ * every route and on the live socket; anonymous requests get 401.
  */
 const OWN = 'aler-milano';
 const OTHER = 'aler-pavia-lodi';
 const OWN_TENANT = { phone: '+393471111111', name: 'Mario Milanese' };
 const OTHER_TENANT = { phone: '+393479999999', name: 'Pietro Pavese' };
 const OTHER_EMAIL_TEXT = 'Infiltrazione nel sottotetto di via Pavese';
+/** Quarantined mail routed to ALER Pavia-Lodi (an auto-reply answering nothing of ours). */
+const OTHER_QUARANTINED_TEXT = 'Risposta automatica da via Pavese';
+/** Mail for none of our addresses: it may be any agency's tenant's, so only staff serving every agency see it. */
+const UNROUTABLE_TEXT = 'Lettera senza ente di via Nessuno';
+/** Call-center staff assigned to ALER Milano only, created through the admin API. */
+const PARTIAL_STAFF = { 'supervisor of ALER Milano only': 'supervisore-milano', 'operator of ALER Milano only': 'operatore-milano' } as const;
+type Viewer = 'agency user' | 'agency token' | keyof typeof PARTIAL_STAFF;
+const VIEWERS = ['agency user', 'agency token', ...(Object.keys(PARTIAL_STAFF) as (keyof typeof PARTIAL_STAFF)[])] as const;
 const RANGE = 'from=2026-11-01&to=2026-11-30';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -27,12 +39,26 @@ type Outcome = { probe: Probe; status: number; body: string };
 
 let t: TestApp;
 let apiRoutes: RouteEntry[];
+let unroutableId: string | undefined;
+const partialCookies: Partial<Record<Viewer, string>> = {};
 const staff: Record<'operator' | 'supervisor' | 'admin', Headers> = { operator: {}, supervisor: {}, admin: {} };
-const milano: Record<'agency user' | 'agency token', Headers> = { 'agency user': {}, 'agency token': {} };
+const milano = {} as Record<Viewer, Headers>;
+let baseUrl: string;
 /** Identifiers of ALER Pavia-Lodi's records, as staff can see them: what the Milano actors try to reach. */
 const foreignIds = new Set<string>();
 /** Strings that only ALER Pavia-Lodi's data contains: none may reach a Milano actor. */
-const foreignMarkers = new Set<string>([OTHER, OTHER_TENANT.phone, OTHER_TENANT.name, OTHER_EMAIL_TEXT, '+39800200200', '+390382000000', '+39800300300', 'callcenter@aler-pavia-lodi.example']);
+const foreignMarkers = new Set<string>([
+  OTHER,
+  OTHER_TENANT.phone,
+  OTHER_TENANT.name,
+  OTHER_EMAIL_TEXT,
+  OTHER_QUARANTINED_TEXT,
+  UNROUTABLE_TEXT,
+  '+39800200200',
+  '+390382000000',
+  '+39800300300',
+  'callcenter@aler-pavia-lodi.example',
+]);
 
 const hasRoute = (method: string, url: string) => apiRoutes.some((route) => route.method === method && route.url === url);
 
@@ -48,11 +74,12 @@ async function ring(from: string, to: string, digit: string) {
   return callSid;
 }
 
-async function sendEmail(to: string, subject: string, text: string) {
+async function sendEmail(to: string, subject: string, text: string, extraHeaders: string[] = []) {
   const raw = [
     `From: ${OTHER_TENANT.name} <pietro.pavese@example.net>`,
     `To: ${to}`,
     `Subject: ${subject}`,
+    ...extraHeaders,
     `Message-ID: <${newCallSid()}@example.net>`,
     'Date: Mon, 23 Nov 2026 09:30:00 +0100',
     'MIME-Version: 1.0',
@@ -120,6 +147,8 @@ function leakedMarkers(outcome: Outcome): string[] {
 
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-11-23T09:00:00Z' });
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   apiRoutes = t.app.services.routes.filter((route) => route.url.startsWith('/api/v1/') && route.method !== 'HEAD' && route.method !== 'OPTIONS');
 
   staff.operator = (await loginAs(t.app, 'operatore1')).headers;
@@ -147,6 +176,11 @@ beforeAll(async () => {
   if (t.app.services.routes.some((route) => route.url === '/webhooks/email/inbound')) {
     const received = await sendEmail('callcenter@aler-pavia-lodi.example', 'Segnalazione infiltrazione', OTHER_EMAIL_TEXT);
     expect(received.statusCode, received.body).toBe(202);
+    const autoReply = await sendEmail('callcenter@aler-pavia-lodi.example', 'Risposta automatica: fuori sede', OTHER_QUARANTINED_TEXT, ['Auto-Submitted: auto-replied']);
+    expect(autoReply.json()).toMatchObject({ status: 'quarantined' });
+    const unroutable = await sendEmail('nessuno@altrove.example', 'Lettera', UNROUTABLE_TEXT);
+    expect(unroutable.json()).toMatchObject({ status: 'quarantined' });
+    unroutableId = unroutable.json().id;
   }
 
   // What staff see of each agency: ids of the other agency to try, minus anything the two share.
@@ -165,8 +199,15 @@ beforeAll(async () => {
     }
   }
   for (const id of ownIds) foreignIds.delete(id);
+  // Not ALER Pavia-Lodi's, but no more ALER Milano's: out of reach of anyone serving Milano only.
+  if (unroutableId) foreignIds.add(unroutableId);
   // Staff sessions are gone from these sets: the clerk logs in last, after staff reads.
   milano['agency user'] = (await loginAs(t.app, 'referente-milano')).headers;
+  for (const [viewer, username] of Object.entries(PARTIAL_STAFF)) {
+    const session = await createStaffUser(t.app, username, viewer.startsWith('supervisor') ? 'supervisor' : 'operator', [OWN]);
+    milano[viewer as Viewer] = session.headers;
+    partialCookies[viewer as Viewer] = session.cookie;
+  }
 }, 240_000);
 
 afterAll(async () => {
@@ -193,7 +234,7 @@ describe('isolation matrix', () => {
     expect(failures).toEqual([]);
   });
 
-  for (const who of ['agency user', 'agency token'] as const) {
+  for (const who of VIEWERS) {
     it(`refuses ALER Milano's ${who} every record of ALER Pavia-Lodi, on every route, with no foreign row in any body`, async () => {
       const failures: string[] = [];
       let probes = 0;
@@ -216,7 +257,8 @@ describe('isolation matrix', () => {
       }
       expect(probes).toBeGreaterThan(apiRoutes.length);
       expect(failures).toEqual([]);
-    });
+      // Hundreds of probes on two shared cores: room to finish, no claim about speed.
+    }, 240_000);
   }
 
   it('shows staff both agencies without a server error on any read', async () => {
@@ -277,5 +319,60 @@ describe('acceptance: referente-milano', () => {
     expect(ownItems.length).toBeGreaterThan(0);
     expect(ownItems.every((ticket) => ticket.agency === OWN)).toBe(true);
     expect((await inject({ method: 'GET', url: `/api/v1/tickets/${encodeURIComponent(ownItems[0].ref)}` }, milano['agency user'])).statusCode).toBe(200);
+  });
+});
+
+describe('isolation on the live socket', () => {
+  it('sends staff serving ALER Milano only nothing of ALER Pavia-Lodi: no event, no snapshot entry, no operator detail', async () => {
+    const clients: [string, LiveClient][] = Object.entries(partialCookies).map(([viewer, cookie]) => [viewer, connectLive(baseUrl, cookie!)]);
+    try {
+      for (const [, client] of clients) {
+        await connected(client);
+        await client.hello;
+      }
+      const markers = new Set([...foreignMarkers, ...foreignIds]);
+      // operatore1 serves both agencies and answers a caller of ALER Pavia-Lodi.
+      const paviaCall = await ring(OTHER_TENANT.phone, '+39800200200', '2');
+      markers.add(paviaCall);
+      const leg = newCallSid();
+      await twilioPost(t.app, '/webhooks/twilio/voice/operator', { CallSid: leg, From: 'client:operatore1' });
+      const onCall = clients.map(([, client]) =>
+        client.waitFor((event) => event.type === 'operator.presence' && (event.data.operator as { username?: string; presence?: string }).presence === 'on_call'),
+      );
+      await twilioPost(t.app, '/webhooks/twilio/voice/bridged', { CallSid: paviaCall, QueueSid: 'QU1', QueueTime: '20', DequeingCallSid: leg });
+      await Promise.all(onCall);
+      // Pavia-Lodi's quarantined mail and mail of no agency arrive, and the supervisor serving every agency discards them.
+      for (const [to, text] of [
+        ['callcenter@aler-pavia-lodi.example', `${OTHER_QUARANTINED_TEXT} (2)`],
+        ['nessuno@altrove.example', `${UNROUTABLE_TEXT} (2)`],
+      ]) {
+        const received = await sendEmail(to, 'Risposta automatica', text, ['Auto-Submitted: auto-replied']);
+        expect(received.json()).toMatchObject({ status: 'quarantined' });
+        markers.add(received.json().id);
+        expect((await inject({ method: 'POST', url: `/api/v1/email/quarantine/${received.json().id}/discard` }, staff.supervisor)).statusCode).toBe(200);
+      }
+      // A Milano caller last: once every socket has it, everything published before it has been delivered.
+      const sentinel = await ring(OWN_TENANT.phone, '+39800100100', '1');
+      await Promise.all(clients.map(([, client]) => client.waitFor((event) => event.type === 'call.queued' && (event.data.call as { callSid?: string }).callSid === sentinel)));
+
+      const failures: string[] = [];
+      for (const [viewer, client] of clients) {
+        for (const event of client.events) {
+          const leaks = [...markers].filter((marker) => JSON.stringify(event).includes(marker));
+          if (leaks.length > 0) failures.push(`${viewer}: ${event.type} in ${event.room} leaked ${leaks.join(', ')}`);
+        }
+        const snapshot = JSON.stringify(await client.snapshot());
+        const leaks = [...markers].filter((marker) => snapshot.includes(marker));
+        if (leaks.length > 0) failures.push(`${viewer}: snapshot leaked ${leaks.join(', ')}`);
+        const operators = await inject({ method: 'GET', url: '/api/v1/operators' }, milano[viewer as Viewer]);
+        const listed = [...markers].filter((marker) => operators.body.includes(marker));
+        if (listed.length > 0) failures.push(`${viewer}: GET /api/v1/operators leaked ${listed.join(', ')}`);
+      }
+      expect(failures).toEqual([]);
+      // The presence itself is theirs to see: operatore1 serves ALER Milano too.
+      expect(clients[0][1].events.some((event) => event.type === 'operator.presence' && (event.data.operator as { username?: string }).username === 'operatore1')).toBe(true);
+    } finally {
+      for (const [, client] of clients) client.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyEvent } from '../../dashboard/src/live-sequence.ts';
 import { alertsOf } from '../../dashboard/src/live-view.ts';
+import { proposedAgency } from '../../dashboard/src/quarantine-rules.ts';
 import { roomsForActor, roomsForEvent } from '../../src/realtime/realtime-rooms.ts';
 
 const at = (room: string, seq: number, epoch = 'e1') => ({ epoch, room, seq });
@@ -29,13 +30,17 @@ describe('a dashboard following sequenced events', () => {
 describe('rooms per agency and role', () => {
   const actor = (role: 'operator' | 'supervisor' | 'agency', agencies: string[]) => ({ kind: 'user' as const, id: 'u', name: 'u', role, agencies });
 
+  const all = ['aler-milano', 'aler-pavia-lodi'];
+
   it('puts an agency user in its own agency’s client room only', () => {
-    expect(roomsForActor(actor('agency', ['aler-pavia-lodi']))).toEqual(['agency:aler-pavia-lodi:client']);
+    expect(roomsForActor(actor('agency', ['aler-pavia-lodi']), all)).toEqual(['agency:aler-pavia-lodi:client']);
   });
 
-  it('puts staff in the staff rooms of the agencies they serve; supervisors also in the staff-wide room', () => {
-    expect(roomsForActor(actor('operator', ['aler-milano', 'aler-pavia-lodi']))).toEqual(['agency:aler-milano:staff', 'agency:aler-pavia-lodi:staff']);
-    expect(roomsForActor(actor('supervisor', ['aler-milano']))).toEqual(['agency:aler-milano:staff', 'staff']);
+  it('puts staff in the staff rooms of the agencies they serve; supervisors serving every agency also in the staff-wide room', () => {
+    expect(roomsForActor(actor('operator', ['aler-milano', 'aler-pavia-lodi']), all)).toEqual(['agency:aler-milano:staff', 'agency:aler-pavia-lodi:staff']);
+    expect(roomsForActor(actor('supervisor', ['aler-milano', 'aler-pavia-lodi']), all)).toEqual(['agency:aler-milano:staff', 'agency:aler-pavia-lodi:staff', 'staff']);
+    // Events of no agency (mail sent to none of our addresses) may be another agency's business.
+    expect(roomsForActor(actor('supervisor', ['aler-milano']), all)).toEqual(['agency:aler-milano:staff']);
   });
 
   it('sends calls and tickets to the agency, everything else to the staff only', () => {
@@ -74,5 +79,19 @@ describe('wallboard alerts', () => {
     expect(alertsOf([], [queue(119), queue(null)], now, 120)).toEqual([]);
     const [alert] = alertsOf([], [queue(120)], now, 120);
     expect(alert.text).toBe('ALER-MILANO · Riscaldamento: un chiamante attende da 2:00');
+  });
+});
+
+describe('the quarantine screen’s assign form', () => {
+  const served = ['aler-milano', 'aler-pavia-lodi'];
+
+  it('proposes the agency the mail was addressed to, not the first one in the list', () => {
+    expect(proposedAgency('aler-pavia-lodi', served)).toBe('aler-pavia-lodi');
+  });
+
+  it('falls back to an agency the user serves for mail of no agency, or of one they do not serve', () => {
+    expect(proposedAgency(null, served)).toBe('aler-milano');
+    expect(proposedAgency('aler-bergamo', ['aler-pavia-lodi'])).toBe('aler-pavia-lodi');
+    expect(proposedAgency(null, [])).toBe('');
   });
 });

@@ -2,12 +2,15 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, post, query } from '../api.ts';
 import { CATEGORY_LABEL, formatDateTime } from '../format.ts';
 import { QUARANTINE_ITEM_PATH, QUARANTINE_PATH } from '../endpoints.ts';
+import { proposedAgency } from '../quarantine-rules.ts';
 
 type QuarantinedEmail = {
   id: string;
   receivedAt: string;
   provider: string;
   status: 'quarantined' | 'discarded';
+  /** The agency the recipient address routed it to; null when it was sent to none of ours. */
+  agency: string | null;
   from: { address: string; name: string | null } | null;
   subject: string | null;
   envelopeTo: string | null;
@@ -29,13 +32,16 @@ const REASON_LABEL: Record<string, string> = {
 
 /**
  * E-mail the pipeline could not route or read, kept for a supervisor: assign it to an agency (it
- * becomes a ticket) or discard it (the original stays until retention removes it).
+ * becomes a ticket) or discard it (the original stays until retention removes it). `agencyNames`
+ * holds the agencies the user serves: the only ones offered. The agency the mail was routed to is
+ * proposed; moving it elsewhere is allowed to a user serving both, and the server logs it.
  */
 export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, string> }) {
   const [items, setItems] = useState<QuarantinedEmail[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [choice, setChoice] = useState<Record<string, { agency: string; category: string }>>({});
   const agencies = Object.entries(agencyNames);
+  const proposed = (item: QuarantinedEmail) => choice[item.id] ?? { agency: proposedAgency(item.agency, agencies.map(([code]) => code)), category: '' };
 
   async function load() {
     try {
@@ -51,7 +57,7 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
   }, []);
 
   async function act(item: QuarantinedEmail, action: 'assign' | 'discard') {
-    const picked = choice[item.id] ?? { agency: agencies[0]?.[0] ?? '', category: '' };
+    const picked = proposed(item);
     try {
       await post(QUARANTINE_ITEM_PATH(item.id, action), action === 'assign' ? { agency: picked.agency, ...(picked.category ? { category: picked.category } : {}) } : undefined);
       setItems((current) => (current ?? []).filter((other) => other.id !== item.id));
@@ -77,7 +83,8 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
       {items?.length === 0 ? <p class="muted">Nessun messaggio in quarantena.</p> : null}
       <ul class="tickets">
         {(items ?? []).map((item) => {
-          const picked = choice[item.id] ?? { agency: agencies[0]?.[0] ?? '', category: '' };
+          const picked = proposed(item);
+          const moved = item.agency !== null && picked.agency !== item.agency;
           const set = (change: Partial<typeof picked>) => setChoice((current) => ({ ...current, [item.id]: { ...picked, ...change } }));
           return (
             <li key={item.id} class="ticket" data-email={item.id}>
@@ -90,7 +97,14 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
                 </div>
                 <div class="muted small">
                   Da {item.from ? `${item.from.name ?? ''} <${item.from.address}>` : 'mittente sconosciuto'} · a {item.envelopeTo ?? '—'} · {Math.ceil(item.size / 1024)} KB
+                  {' · '}
+                  {item.agency ? `indirizzato a ${agencyNames[item.agency] ?? item.agency}` : 'nessun ente destinatario'}
                 </div>
+                {moved ? (
+                  <p class="muted small" role="note">
+                    Il messaggio era indirizzato a {agencyNames[item.agency!] ?? item.agency}: lo spostamento a un altro ente viene registrato nel registro degli accessi.
+                  </p>
+                ) : null}
               </div>
               <div class="ticket-actions">
                 <label class="small">

@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/actor.ts';
-import { assertRole } from '../../domain/actor.ts';
+import { assertCanSeeAgency, assertRole } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { AppError, conflict, validation } from '../../domain/errors.ts';
 import type { Database, Executor } from '../../db/client.ts';
@@ -31,21 +31,33 @@ export function createUserAdminService(deps: { db: Database; clock: Clock; auth:
     if (unknown.length > 0) throw validation(`Unknown agency: ${[...new Set(unknown)].join(', ')}`);
   }
 
+  /**
+   * What a supervisor may see of a user: agency users of the agencies they serve, and staff with
+   * only those of their assignments (that a colleague also serves another agency is not theirs to know).
+   * Administrators see everything. Null: not visible at all.
+   */
+  function asSeenBy(actor: Actor, user: ReturnType<typeof publicUser>): ReturnType<typeof publicUser> | null {
+    if (actor.role === 'admin') return user;
+    if (user.agency !== null) return actor.agencies.includes(user.agency) ? user : null;
+    return { ...user, agencies: user.agencies.filter((code) => actor.agencies.includes(code)) };
+  }
+
   return {
     async listUsers(actor: Actor, query: { agency?: string }) {
       assertRole(actor, 'admin', 'supervisor');
+      if (query.agency && actor.role !== 'admin') assertCanSeeAgency(actor, query.agency, 'Agency');
       const rows = await repo.listUsers(db);
       const served = await repo.assignments(db, rows.map((row) => row.id));
       return rows
-        .map((row) => publicUser(row, served.get(row.id) ?? []))
-        .filter((user) => actor.role === 'admin' || user.agency === null || actor.agencies.includes(user.agency))
+        .map((row) => asSeenBy(actor, publicUser(row, served.get(row.id) ?? [])))
+        .filter((user) => user !== null)
         .filter((user) => !query.agency || user.agency === query.agency || user.agencies.includes(query.agency));
     },
 
     async getUser(actor: Actor, id: string) {
       assertRole(actor, 'admin', 'supervisor');
-      const user = await view(db, id);
-      if (actor.role !== 'admin' && user.agency !== null && !actor.agencies.includes(user.agency)) throw new AppError('NOT_FOUND', 'User not found');
+      const user = asSeenBy(actor, await view(db, id));
+      if (!user) throw new AppError('NOT_FOUND', 'User not found');
       return user;
     },
 

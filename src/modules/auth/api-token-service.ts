@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/actor.ts';
-import { assertRole } from '../../domain/actor.ts';
+import { assertRole, scopeAgencies } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { Database } from '../../db/client.ts';
@@ -43,7 +43,8 @@ export function createApiTokenService(deps: { db: Database; clock: Clock; direct
     async listTokens(actor: Actor, query: { agency?: string }) {
       assertRole(actor, 'admin', 'supervisor');
       if (query.agency) assertAgencyExists(query.agency);
-      const agencies = query.agency ? [query.agency] : directory.agencyCodes();
+      // Administrators manage every agency's tokens; a supervisor sees those of the agencies they serve.
+      const agencies = actor.role === 'admin' ? (query.agency ? [query.agency] : directory.agencyCodes()) : scopeAgencies(actor, query.agency);
       return (await repo.listApiTokens(db, agencies)).map(publicToken);
     },
 

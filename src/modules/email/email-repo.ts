@@ -218,9 +218,21 @@ export type EmailListRow = { [K in keyof typeof LIST_COLUMNS]: InboundEmailRow[K
 /** Newest first, keyset-paginated on (received_at, id). */
 export async function listByStatus(
   tx: Executor,
-  filter: { statuses: readonly EmailStatus[]; limit: number; cursor?: { receivedAt: Date; id: string } },
+  filter: {
+    statuses: readonly EmailStatus[];
+    limit: number;
+    cursor?: { receivedAt: Date; id: string };
+    /** Mail routed to these agencies, and mail of no agency when `agencyless`. */
+    agencies: readonly string[];
+    agencyless: boolean;
+  },
 ): Promise<EmailListRow[]> {
-  const conditions = [inArray(inboundEmails.status, [...filter.statuses])];
+  const scope = [
+    ...(filter.agencies.length > 0 ? [inArray(inboundEmails.agencyCode, [...filter.agencies])] : []),
+    ...(filter.agencyless ? [isNull(inboundEmails.agencyCode)] : []),
+  ];
+  if (scope.length === 0) return [];
+  const conditions = [inArray(inboundEmails.status, [...filter.statuses]), or(...scope)!];
   if (filter.cursor) {
     const { receivedAt, id } = filter.cursor;
     conditions.push(or(lt(inboundEmails.receivedAt, receivedAt), and(eq(inboundEmails.receivedAt, receivedAt), lt(inboundEmails.id, id)))!);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../domain/actor.ts';
-import { assertCanSeeAgency, assertRole, isStaff } from '../../domain/actor.ts';
+import { assertCanSeeAgency, assertRole, canSeeAgency, isStaff, servesEveryAgency } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { conflict, notFound, validation } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
@@ -123,8 +123,8 @@ export function createEmailService(deps: EmailServiceDeps) {
     const row = outcome.row;
     const at = clock.now().toISOString();
     if (row.status === 'quarantined') {
-      // No agency yet: only the supervisors' room hears of it.
-      bus.publish({ type: 'email.quarantined', agency: null, at, data: { email: { id: row.id, reason: row.quarantineReason, receivedAt: row.receivedAt.toISOString() } } });
+      // To the staff of the agency it was routed to; of no agency, to the staff-wide room (those serving every agency).
+      bus.publish({ type: 'email.quarantined', agency: row.agencyCode, at, data: { email: { id: row.id, reason: row.quarantineReason, receivedAt: row.receivedAt.toISOString() } } });
       return;
     }
     bus.publish({
@@ -165,6 +165,17 @@ export function createEmailService(deps: EmailServiceDeps) {
     return outcome.row;
   }
 
+  /**
+   * Quarantined mail is the business of the supervisors and administrators serving the agency it
+   * was routed to. Mail routed to no agency (unroutable, unreadable without a known recipient, a
+   * processing error) may be any agency's tenants' mail, so only staff serving every agency see it:
+   * a supervisor of one agency must not read what may be another agency's tenant's letter.
+   */
+  function canSeeQuarantined(actor: Actor, agencyCode: string | null): boolean {
+    if (actor.kind !== 'system' && !(QUARANTINE_ROLES as readonly string[]).includes(actor.role)) return false;
+    return agencyCode ? canSeeAgency(actor, agencyCode) : servesEveryAgency(actor, directory.agencyCodes());
+  }
+
   async function visibleEmail(actor: Actor, id: string): Promise<InboundEmailRow> {
     if (!UUID.test(id)) throw notFound('E-mail');
     const row = await repo.findEmail(db, id);
@@ -172,11 +183,29 @@ export function createEmailService(deps: EmailServiceDeps) {
     if (row.agencyCode && row.status !== 'quarantined' && row.status !== 'discarded') {
       assertRole(actor, ...READ_ROLES);
       assertCanSeeAgency(actor, row.agencyCode, 'E-mail');
-    } else {
-      // Quarantined mail belongs to no agency yet: the call center's supervisors look at it.
-      if (actor.kind !== 'system' && !(QUARANTINE_ROLES as readonly string[]).includes(actor.role)) throw notFound('E-mail');
+    } else if (!canSeeQuarantined(actor, row.agencyCode)) {
+      throw notFound('E-mail');
     }
     return row;
+  }
+
+  /** A quarantined message the actor may act on, or 404 (another agency's mail is not confirmed to exist). */
+  async function visibleQuarantined(actor: Actor, id: string): Promise<InboundEmailRow> {
+    if (!UUID.test(id)) throw notFound('Quarantined e-mail');
+    const row = await repo.findEmail(db, id);
+    if (!row || !canSeeQuarantined(actor, row.agencyCode)) throw notFound('Quarantined e-mail');
+    return row;
+  }
+
+  /**
+   * Moving mail to an agency its recipient address does not belong to hands one controller's data
+   * (or data of no known controller) to another: both agencies' access logs record who did it.
+   */
+  async function recordMove(actor: Actor, id: string, from: string | null, to: string) {
+    if (!deps.recordAccess) return;
+    const fields = [`from:${from ?? 'none'}`, `to:${to}`];
+    if (from) await deps.recordAccess(actor, { agency: from, resource: 'emails', resourceId: id, action: 'reassign', fields });
+    await deps.recordAccess(actor, { agency: to, resource: 'emails', resourceId: id, action: 'reassign', fields });
   }
 
   async function recordRead(actor: Actor, row: InboundEmailRow, action: string, fields: readonly string[]) {
@@ -240,7 +269,13 @@ export function createEmailService(deps: EmailServiceDeps) {
     async listQuarantine(actor: Actor, query: { status: 'open' | 'discarded' | 'all'; limit: number; cursor?: string }) {
       assertRole(actor, ...QUARANTINE_ROLES);
       const statuses: EmailStatus[] = query.status === 'open' ? ['quarantined'] : query.status === 'discarded' ? ['discarded'] : ['quarantined', 'discarded'];
-      const rows = await repo.listByStatus(db, { statuses, limit: query.limit, cursor: query.cursor ? decodeCursor(query.cursor) : undefined });
+      const rows = await repo.listByStatus(db, {
+        statuses,
+        limit: query.limit,
+        cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
+        agencies: actor.kind === 'system' ? directory.agencyCodes() : actor.agencies,
+        agencyless: servesEveryAgency(actor, directory.agencyCodes()),
+      });
       const items = rows.slice(0, query.limit);
       return {
         items: items.map((row) => ({ ...publicEmail(row), lastError: row.lastError })),
@@ -296,10 +331,13 @@ export function createEmailService(deps: EmailServiceDeps) {
       return { filename: `${row.id}.eml`, content: raw };
     },
 
-    /** "Assign to agency": the quarantined message becomes a ticket of that agency. */
+    /**
+     * "Assign to agency": the quarantined message becomes a ticket of that agency. The actor must
+     * serve the agency the mail was routed to (or every agency, for mail of none) and the target.
+     */
     async assignQuarantined(actor: Actor, id: string, input: { agency: string; portfolio?: string | null; category?: Category }) {
       assertRole(actor, ...QUARANTINE_ROLES);
-      if (!UUID.test(id)) throw notFound('Quarantined e-mail');
+      await visibleQuarantined(actor, id);
       assertCanSeeAgency(actor, input.agency, 'Agency');
       const agency = directory.agency(input.agency);
       if (!agency) throw notFound('Agency');
@@ -314,6 +352,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       }
       let outcome: Outcome;
       try {
+        if (row.agencyCode !== agency.code) await recordMove(actor, row.id, row.agencyCode, agency.code);
         outcome = await pipeline.assign(row, actor, {
           route: { address: address ?? '', agency, portfolioId: input.portfolio ?? null },
           category: input.category,
@@ -331,7 +370,7 @@ export function createEmailService(deps: EmailServiceDeps) {
     /** "Discard": out of the quarantine list; the bytes stay until retention removes them. */
     async discardQuarantined(actor: Actor, id: string) {
       assertRole(actor, ...QUARANTINE_ROLES);
-      if (!UUID.test(id)) throw notFound('Quarantined e-mail');
+      await visibleQuarantined(actor, id);
       const now = clock.now();
       const row = await repo.settleEmail(db, id, 'quarantined', { status: 'discarded', resolvedAt: now, resolvedBy: actor.name });
       if (!row) {
@@ -339,7 +378,7 @@ export function createEmailService(deps: EmailServiceDeps) {
         if (!current) throw notFound('Quarantined e-mail');
         throw conflict(`E-mail ${id} is ${current.status}, not in quarantine`);
       }
-      bus.publish({ type: 'email.discarded', agency: null, at: now.toISOString(), data: { email: { id: row.id } } });
+      bus.publish({ type: 'email.discarded', agency: row.agencyCode, at: now.toISOString(), data: { email: { id: row.id } } });
       return publicEmail(row);
     },
 

@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/actor.ts';
-import { assertRole, scopeAgencies } from '../../domain/actor.ts';
+import { assertRole, canSeeAgency, scopeAgencies } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { forbidden, notFound, validation } from '../../domain/errors.ts';
 import type { DomainEvent, EventBus } from '../../domain/events.ts';
@@ -17,13 +17,32 @@ export type OperatorService = ReturnType<typeof createOperatorService>;
 export function createOperatorService(deps: OperatorServiceDeps) {
   const { db, clock, bus, directory } = deps;
 
-  /** Every queue of the member's agencies, narrowed to their assigned queues when they have any. */
-  function servedQueues(member: StaffMember): string[] {
-    const all = member.agencies.flatMap((code) => directory.agency(code)?.queues.map((queue) => queue.name) ?? []);
-    return member.queues.length > 0 ? all.filter((name) => member.queues.includes(name)) : all;
+  function queuesOf(agency: string): string[] {
+    return directory.agency(agency)?.queues.map((queue) => queue.name) ?? [];
   }
 
-  function view(member: StaffMember) {
+  /**
+   * The queues the member answers in each of `agencies`: those a supervisor assigned in that agency,
+   * or all of the agency's queues when none was. Narrowing is per agency, so a supervisor of one
+   * agency never changes what the member answers for another.
+   */
+  function servedQueues(member: StaffMember, agencies: readonly string[] = member.agencies): string[] {
+    return agencies.flatMap((code) => {
+      const all = queuesOf(code);
+      const narrowed = all.filter((name) => member.queues.includes(name));
+      return narrowed.length > 0 ? narrowed : all;
+    });
+  }
+
+  /**
+   * The member as seen by someone serving `scope` (null: the platform, everything): only the
+   * agencies, queues and call of those agencies, so that a supervisor of one agency learns no
+   * CallSid or queue of another.
+   */
+  function view(member: StaffMember, scope: readonly string[] | null) {
+    const agencies = scope === null ? member.agencies : member.agencies.filter((code) => scope.includes(code));
+    const callSid = member.presence?.callSid ?? null;
+    const callVisible = callSid !== null && (scope === null || (member.callAgency !== null && scope.includes(member.callAgency)));
     return {
       id: member.id,
       username: member.username,
@@ -32,17 +51,21 @@ export function createOperatorService(deps: OperatorServiceDeps) {
       presence: member.presence?.presence ?? 'offline',
       location: member.presence?.location ?? null,
       since: member.presence?.since.toISOString() ?? null,
-      callSid: member.presence?.callSid ?? null,
-      agencies: member.agencies,
-      queues: servedQueues(member),
+      callSid: callVisible ? callSid : null,
+      agencies,
+      queues: servedQueues(member, agencies),
     };
   }
 
-  /** One event per agency the operator serves: each agency's staff room shows its own operators. */
+  const scopeOf = (actor: Actor): readonly string[] | null => (actor.kind === 'system' ? null : actor.agencies);
+
+  /** One event per agency the operator serves, each carrying only that agency's part: each agency's staff room shows its own operators. */
   function publishPresence(member: StaffMember) {
-    const operator = view(member);
     const at = clock.now().toISOString();
-    const events: DomainEvent[] = member.agencies.length > 0 ? member.agencies.map((agency) => ({ type: 'operator.presence', agency, at, data: { operator } })) : [{ type: 'operator.presence', agency: null, at, data: { operator } }];
+    const events: DomainEvent[] =
+      member.agencies.length > 0
+        ? member.agencies.map((agency) => ({ type: 'operator.presence', agency, at, data: { operator: view(member, [agency]) } }))
+        : [{ type: 'operator.presence', agency: null, at, data: { operator: view(member, []) } }];
     for (const event of events) bus.publish(event);
   }
 
@@ -57,7 +80,7 @@ export function createOperatorService(deps: OperatorServiceDeps) {
     if (!found || found.disabled) return;
     const row = { userId: found.id, presence, location: found.presence?.location ?? 'on_site', callSid: presence === 'on_call' || presence === 'wrap_up' ? callSid : null, since: clock.now() };
     const written = await repo.writePresence(db, row, onlyIf);
-    if (written) publishPresence({ ...found, presence: written });
+    if (written) publishPresence({ ...found, presence: written, callAgency: row.callSid ? await repo.agencyOfCall(db, row.callSid) : null });
   }
 
   return {
@@ -74,9 +97,9 @@ export function createOperatorService(deps: OperatorServiceDeps) {
         since: clock.now(),
       };
       const written = await repo.writePresence(db, row);
-      const updated = { ...found, presence: written! };
+      const updated = { ...found, presence: written!, callAgency: written!.callSid ? found.callAgency : null };
       publishPresence(updated);
-      return view(updated);
+      return view(updated, scopeOf(actor));
     },
 
     /** Supervisors see every operator of their agencies; an operator sees themselves and colleagues of shared agencies. */
@@ -86,19 +109,23 @@ export function createOperatorService(deps: OperatorServiceDeps) {
       const ids = await repo.staffIdsServing(db, agencies);
       if (actor.kind === 'user' && !ids.includes(actor.id) && query.agency === undefined) ids.push(actor.id);
       const staff = await repo.listStaff(db, { userIds: ids });
-      return { items: staff.filter((found) => !found.disabled).map(view) };
+      return { items: staff.filter((found) => !found.disabled).map((found) => view(found, scopeOf(actor))) };
     },
 
-    /** Narrows the queues an operator answers within their agencies; an empty list means all of them. */
+    /**
+     * Narrows the queues an operator answers in the agencies the actor serves (an empty list: all
+     * of them); the operator's queues of agencies the actor does not serve stay as they are.
+     */
     async setOperatorQueues(actor: Actor, username: string, queueNames: readonly string[]) {
       assertRole(actor, 'supervisor', 'admin');
       const found = await member({ username });
-      if (!found || !found.agencies.some((agency) => actor.kind === 'system' || actor.agencies.includes(agency))) throw notFound('Operator');
-      const allowed = new Set(found.agencies.flatMap((code) => directory.agency(code)?.queues.map((queue) => queue.name) ?? []));
-      const unknown = queueNames.filter((name) => !allowed.has(name));
-      if (unknown.length > 0) throw validation(`Not a queue of ${username}'s agencies: ${unknown.join(', ')}`);
-      await db.transaction((tx) => repo.replaceQueues(tx, found.id, [...new Set(queueNames)]));
-      return view((await member({ username }))!);
+      const shared = found?.agencies.filter((agency) => canSeeAgency(actor, agency)) ?? [];
+      if (!found || shared.length === 0) throw notFound('Operator');
+      const within = shared.flatMap(queuesOf);
+      const unknown = queueNames.filter((name) => !within.includes(name));
+      if (unknown.length > 0) throw validation(`Not a queue of ${username}'s agencies that you serve: ${unknown.join(', ')}`);
+      await db.transaction((tx) => repo.replaceQueuesWithin(tx, found.id, within, [...new Set(queueNames)]));
+      return view((await member({ username }))!, scopeOf(actor));
     },
 
     /**

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { operatorPresence, operatorPresenceEvents, operatorQueues, userAgencies, users } from '../../db/schema/index.ts';
+import { calls, operatorPresence, operatorPresenceEvents, operatorQueues, userAgencies, users } from '../../db/schema/index.ts';
 
 export type PresenceRow = typeof operatorPresence.$inferSelect;
 export type Presence = PresenceRow['presence'];
@@ -15,6 +15,8 @@ export type StaffMember = Readonly<{
   agencies: string[];
   queues: string[];
   presence: PresenceRow | null;
+  /** The agency of the call in `presence.callSid`: only that agency's staff may see the CallSid. */
+  callAgency: string | null;
 }>;
 
 /** Call-center staff (not agency users), with the agencies and queues they serve and their presence. */
@@ -26,9 +28,10 @@ export async function listStaff(tx: Executor, filter: { userIds?: readonly strin
   }
   if (filter.username) conditions.push(eq(users.username, filter.username));
   const people = await tx
-    .select({ user: users, presence: operatorPresence })
+    .select({ user: users, presence: operatorPresence, callAgency: calls.agencyCode })
     .from(users)
     .leftJoin(operatorPresence, eq(operatorPresence.userId, users.id))
+    .leftJoin(calls, eq(calls.callSid, operatorPresence.callSid))
     .where(and(...conditions))
     .orderBy(asc(users.username));
   if (people.length === 0) return [];
@@ -37,7 +40,7 @@ export async function listStaff(tx: Executor, filter: { userIds?: readonly strin
     tx.select().from(userAgencies).where(inArray(userAgencies.userId, ids)),
     tx.select().from(operatorQueues).where(inArray(operatorQueues.userId, ids)),
   ]);
-  return people.map(({ user, presence }) => ({
+  return people.map(({ user, presence, callAgency }) => ({
     id: user.id,
     username: user.username,
     displayName: user.displayName,
@@ -46,7 +49,14 @@ export async function listStaff(tx: Executor, filter: { userIds?: readonly strin
     agencies: agencyRows.filter((row) => row.userId === user.id).map((row) => row.agencyCode).sort(),
     queues: queueRows.filter((row) => row.userId === user.id).map((row) => row.queueName).sort(),
     presence,
+    callAgency: presence?.callSid ? callAgency : null,
   }));
+}
+
+/** The agency a call belongs to (null for a number of no agency, or an unknown CallSid). */
+export async function agencyOfCall(tx: Executor, callSid: string): Promise<string | null> {
+  const [row] = await tx.select({ agency: calls.agencyCode }).from(calls).where(eq(calls.callSid, callSid));
+  return row?.agency ?? null;
 }
 
 /** Staff members serving at least one of the given agencies. */
@@ -96,7 +106,11 @@ export async function writePresence(
   return written;
 }
 
-export async function replaceQueues(tx: Executor, userId: string, queueNames: readonly string[]): Promise<void> {
-  await tx.delete(operatorQueues).where(eq(operatorQueues.userId, userId));
+/**
+ * Replaces the operator's queues among `within` (the queues of the agencies the actor serves);
+ * the operator's queues of other agencies are left as they are.
+ */
+export async function replaceQueuesWithin(tx: Executor, userId: string, within: readonly string[], queueNames: readonly string[]): Promise<void> {
+  if (within.length > 0) await tx.delete(operatorQueues).where(and(eq(operatorQueues.userId, userId), inArray(operatorQueues.queueName, [...within])));
   if (queueNames.length > 0) await tx.insert(operatorQueues).values(queueNames.map((queueName) => ({ userId, queueName })));
 }
