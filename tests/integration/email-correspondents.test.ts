@@ -79,14 +79,29 @@ describe('who may write into a ticket', () => {
     expect(await emailRow(answer.id)).toMatchObject({ status: 'ticket', ticketRef: answer.ticket });
   });
 
-  it('appends the reference-quoting mail of a known correspondent, whatever the case of their address', async () => {
-    const { ref } = await firstRequest('Bruno Galli <bruno.galli@posta.example>');
-    const answer = await deliverEmail(t.app, mail({ from: 'Bruno Galli <Bruno.Galli@POSTA.example>', subject: `R: ${ref} caldaia`, body: 'Ora perde anche il termosifone del bagno.' }));
+  it('appends the reference-quoting mail of a known correspondent: an earlier sender of the ticket', async () => {
+    const { ref, ack } = await firstRequest('Bruno Galli <bruno.galli@posta.example>');
+    // Bruno answers our acknowledgement from his office; from then on that address corresponds too.
+    const fromWork = 'Bruno Galli <Bruno.Galli@Lavoro.example>';
+    await deliverEmail(t.app, mail({ from: fromWork, subject: 'Re: Segnalazione ricevuta', inReplyTo: ack.messageId, body: 'Sono in ufficio fino alle 18.' }));
+    const answer = await deliverEmail(t.app, mail({ from: fromWork, subject: `R: ${ref} caldaia`, body: 'Ora perde anche il termosifone del bagno.' }));
     expect(answer).toMatchObject({ status: 'appended', ticket: ref });
     expect((await ticketOf(ref)).events.filter((event) => event.type === 'email').map((event) => event.text)).toEqual([
       expect.stringContaining('raccordo'),
+      expect.stringContaining('fino alle 18'),
       expect.stringContaining('termosifone del bagno'),
     ]);
+  });
+
+  it('appends the reference-quoting mail of the caller whose e-mail an operator typed on a phone ticket', async () => {
+    const phoned = await t.app.services.tickets.createTicket(SYSTEM_ACTOR, {
+      agency: 'aler-pavia-lodi',
+      category: 'maintenance',
+      description: 'Ascensore fermo al terzo piano',
+      caller: { name: 'Luisa Marchi', email: ' Luisa.Marchi@Posta.example ' },
+    });
+    const answer = await deliverEmail(t.app, mail({ from: 'Luisa Marchi <luisa.marchi@posta.example>', subject: `Segnalazione ${phoned.ref}`, body: 'Vi mando la foto del pulsante.' }));
+    expect(answer).toMatchObject({ status: 'appended', ticket: phoned.ref });
   });
 
   it('appends a reply to our acknowledgement sent from another address', async () => {
