@@ -29,7 +29,7 @@ const ticketOf = (ref: string) => t.app.services.tickets.getTicket(SYSTEM_ACTOR,
 const emailRow = async (id: string) => (await db().select().from(inboundEmails).where(eq(inboundEmails.id, id)))[0];
 const ackOf = async (emailId: string) => (await db().select().from(emailOutbox).where(eq(emailOutbox.inboundEmailId, emailId)))[0];
 /** The same message from another address (the acknowledgement limit counts per sender). */
-const withSender = (raw: string, address: string) => Buffer.from(raw.replace(/^From: (.*)<[^>]+>/m, `From: $1<${address}>`), 'latin1');
+const withSender = (raw: string, address: string) => raw.replace(/^From: (.*)<[^>]+>/m, `From: $1<${address}>`);
 const countOf = async (table: typeof inboundEmails | typeof tickets) => (await db().select({ n: count() }).from(table))[0].n;
 
 /** Every new request of the fixture set: where it lands, as a tenant or an operator would check it. */
