@@ -21,6 +21,8 @@ export type Ticket = {
   description: string;
   subject?: string | null;
   assignedTo?: string | null;
+  /** The older ticket this one was opened beside: a stranger quoted it, or it was already over. */
+  linkedTo?: { ref: string; kind: 'mentions' | 'follow_up' } | null;
   events?: TicketEvent[];
 };
 

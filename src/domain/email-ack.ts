@@ -5,12 +5,30 @@ import { describeOpeningIt, describeWeeklyHoursIt, isOpen, nextOpening } from '.
 
 export type AutoAck = Readonly<{ subject: string; text: string }>;
 
-/** Mail clients prefix replies with these; we do not stack another one on top. */
-const REPLY_PREFIX = /^\s*((re|r|ris|aw|sv|fwd?|i|inoltra)\s*(\[\d+\])?\s*:\s*)+/i;
+/**
+ * The acknowledgement's subject carries the reference and nothing of the sender's: whoever writes to
+ * us, with whatever Reply-To, cannot make us send words of their choosing to someone else.
+ */
+export function ackSubject(ref: string): string {
+  return `[${ref}] Segnalazione ricevuta`;
+}
 
-export function replySubject(ref: string, originalSubject: string | null): string {
-  const base = (originalSubject ?? '').replace(REPLY_PREFIX, '').replace(/\s+/g, ' ').trim().slice(0, 180);
-  return base ? `[${ref}] Re: ${base}` : `[${ref}] Segnalazione ricevuta`;
+/** At most this many acknowledgements per recipient and agency in any hour; beyond it the ticket is made and nobody is written to. */
+export const ACKS_PER_HOUR = 3;
+export const ACK_WINDOW_MS = 60 * 60_000;
+
+export type AckRecipient = Readonly<{ to: string | null; replyToIgnored: boolean }>;
+
+/**
+ * Who is acknowledged: the sender (`From`). A different `Reply-To` only when the agency's tenant
+ * registry has that address, since otherwise anyone could point our mail at a third party. Mail
+ * without a `From` is acknowledged only at a registered `Reply-To`: there is nobody else we know
+ * asked for it. Addresses come normalised (`correspondentAddress`).
+ */
+export function chooseAckRecipient(input: { from: string | null; replyTo: string | null; replyToOnRegistry: boolean }): AckRecipient {
+  const { from, replyTo } = input;
+  if (replyTo && replyTo !== from && input.replyToOnRegistry) return { to: replyTo, replyToIgnored: false };
+  return { to: from, replyToIgnored: replyTo !== null && replyTo !== from };
 }
 
 /**
@@ -21,7 +39,6 @@ export function autoAckIt(input: {
   agencyName: string;
   ref: string;
   category: Category;
-  originalSubject: string | null;
   schedule: OpeningSchedule;
   receivedAt: Date;
 }): AutoAck {
@@ -49,5 +66,5 @@ export function autoAckIt(input: {
     'Questo è un messaggio automatico.',
     `${input.agencyName} - Servizio segnalazioni`,
   );
-  return { subject: replySubject(input.ref, input.originalSubject), text: lines.join('\n') };
+  return { subject: ackSubject(input.ref), text: lines.join('\n') };
 }

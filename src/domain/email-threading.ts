@@ -84,3 +84,44 @@ export function routingAddress(address: string): string {
   const plus = local.indexOf('+');
   return `${plus > 0 ? local.slice(0, plus) : local}@${trimmed.slice(at + 1)}`;
 }
+
+/**
+ * A correspondent's address as we compare it: trimmed, without angle brackets, lower-cased. The
+ * `+tag` stays: a missed match only opens a linked ticket an operator sees, while a false one would
+ * write into someone else's ticket, and not every provider treats `a+b@` as `a@`'s mailbox.
+ */
+export function correspondentAddress(address: string | null | undefined): string | null {
+  const trimmed = address?.trim().replace(/^<|>$/g, '').toLowerCase() ?? '';
+  return trimmed.includes('@') ? trimmed : null;
+}
+
+/** An existing ticket of the routed agency that a message points at. */
+export type ThreadTarget = Readonly<{ ref: string; status: string; knownSender: boolean }>;
+
+export type ThreadDecision = Readonly<
+  | { kind: 'append'; ref: string }
+  | { kind: 'linked'; ref: string; link: 'mentions' | 'follow_up'; linkedStatus: string }
+  | { kind: 'new' }
+>;
+
+const OVER = new Set(['closed', 'cancelled']);
+
+/**
+ * Where a message goes. A reference in the subject threads it only for a known correspondent of
+ * that ticket; a message that answers one of ours (its In-Reply-To/References name our mail or the
+ * ticket's) threads whoever sent it. A message for a closed or cancelled ticket never changes it:
+ * it opens a new ticket linked to it (`follow_up`), and a stranger quoting a reference opens one
+ * linked to the ticket quoted (`mentions`).
+ *
+ * `subjectTargets` are the subject's references that exist in the agency, in order; `answered` is
+ * the ticket of the first Message-ID we know, if any.
+ */
+export function decideThread(input: { subjectTargets: readonly ThreadTarget[]; answered: Omit<ThreadTarget, 'knownSender'> | null }): ThreadDecision {
+  const { subjectTargets, answered } = input;
+  const chosen = subjectTargets.find((target) => target.knownSender || target.ref === answered?.ref) ?? answered;
+  if (chosen) {
+    return OVER.has(chosen.status) ? { kind: 'linked', ref: chosen.ref, link: 'follow_up', linkedStatus: chosen.status } : { kind: 'append', ref: chosen.ref };
+  }
+  const quoted = subjectTargets[0];
+  return quoted ? { kind: 'linked', ref: quoted.ref, link: 'mentions', linkedStatus: quoted.status } : { kind: 'new' };
+}

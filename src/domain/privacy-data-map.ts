@@ -81,7 +81,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     table: 'tickets',
     scope: agency(),
     personal: ['subject', 'description', 'caller_phone', 'caller_name', 'caller_email', 'tenant_code', 'dwelling'],
-    neutral: ['ref', 'agency_code', 'portfolio_id', 'category', 'status', 'channel', 'priority', 'assigned_to', 'created_by_id', 'created_by_name'],
+    neutral: ['ref', 'agency_code', 'portfolio_id', 'category', 'status', 'channel', 'priority', 'assigned_to', 'created_by_id', 'created_by_name', 'linked_ref', 'link_kind'],
     atContractEnd: 'delete',
   },
   { table: 'ticket_counters', scope: agency(), personal: [], neutral: ['agency_code'], atContractEnd: 'delete' },

@@ -37,7 +37,7 @@ it('sends the acknowledgement as an auto-reply threaded to the tenant’s messag
     inReplyTo: '<CAF8x2aZ1=h9Jqv7s0Yt4m2Yq+QmNn3v6cU8u1s9LZ0rB3xWQ1g@mail.gmail.com>',
     headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
   });
-  expect(sent[0].subject).toMatch(/^\[MI-2026-\d{6}\] Re: Perdita d'acqua dal soffitto$/);
+  expect(sent[0].subject).toMatch(/^\[MI-2026-\d{6}\] Segnalazione ricevuta$/);
   const [row] = await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, 'mario.rossi.1961@gmail.com'));
   expect(row).toMatchObject({ status: 'sent', attempts: 1 });
 });

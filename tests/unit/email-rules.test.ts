@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { autoAckIt, replySubject } from '../../src/domain/email-ack.ts';
+import { autoAckIt, chooseAckRecipient } from '../../src/domain/email-ack.ts';
 import { categoriseEmail } from '../../src/domain/email-category.ts';
 import { classifyAutomation, isMachineMail, mayAutoAcknowledge } from '../../src/domain/email-loop.ts';
 import { parseDatiCert, stripPecSubjectPrefix } from '../../src/domain/email-pec.ts';
-import { extractTicketRefs, normaliseMessageId, parseMessageIdList, routingAddress, threadCandidates } from '../../src/domain/email-threading.ts';
+import { correspondentAddress, decideThread, extractTicketRefs, normaliseMessageId, parseMessageIdList, routingAddress, threadCandidates } from '../../src/domain/email-threading.ts';
 import type { OpeningSchedule } from '../../src/domain/schedule.ts';
 
 describe('categoriseEmail', () => {
@@ -114,6 +114,33 @@ describe('threading', () => {
   it('routes sub-addresses like their mailbox', () => {
     expect(routingAddress('<CallCenter+Urgente@ALER-Pavia-Lodi.example>')).toBe('callcenter@aler-pavia-lodi.example');
   });
+
+  it('compares correspondents case-insensitively but keeps their sub-address', () => {
+    expect(correspondentAddress(' <Mario.Rossi@Gmail.com> ')).toBe('mario.rossi@gmail.com');
+    expect(correspondentAddress('mario+aler@gmail.com')).toBe('mario+aler@gmail.com');
+    expect(correspondentAddress('not an address')).toBeNull();
+  });
+
+  it('threads a subject reference only for a known correspondent, a reply whoever sent it, and never into a closed ticket', () => {
+    const open = (ref: string, knownSender: boolean) => ({ ref, status: 'routed', knownSender });
+    expect(decideThread({ subjectTargets: [open('PV-2026-000001', true)], answered: null })).toEqual({ kind: 'append', ref: 'PV-2026-000001' });
+    expect(decideThread({ subjectTargets: [open('PV-2026-000001', false)], answered: null })).toEqual({
+      kind: 'linked',
+      ref: 'PV-2026-000001',
+      link: 'mentions',
+      linkedStatus: 'routed',
+    });
+    expect(decideThread({ subjectTargets: [open('PV-2026-000001', false)], answered: { ref: 'PV-2026-000001', status: 'new' } })).toEqual({ kind: 'append', ref: 'PV-2026-000001' });
+    expect(decideThread({ subjectTargets: [open('PV-2026-000001', false)], answered: { ref: 'PV-2026-000002', status: 'new' } })).toEqual({ kind: 'append', ref: 'PV-2026-000002' });
+    expect(decideThread({ subjectTargets: [], answered: { ref: 'PV-2026-000002', status: 'closed' } })).toEqual({
+      kind: 'linked',
+      ref: 'PV-2026-000002',
+      link: 'follow_up',
+      linkedStatus: 'closed',
+    });
+    expect(decideThread({ subjectTargets: [{ ref: 'PV-2026-000003', status: 'cancelled', knownSender: true }], answered: null })).toMatchObject({ kind: 'linked', link: 'follow_up' });
+    expect(decideThread({ subjectTargets: [], answered: null })).toEqual({ kind: 'new' });
+  });
 });
 
 describe('PEC', () => {
@@ -143,11 +170,11 @@ describe('acknowledgement', () => {
     exceptions: [],
   };
   const ack = (at: string) =>
-    autoAckIt({ agencyName: 'ALER Pavia-Lodi', ref: 'PV-2026-000123', category: 'heating', originalSubject: 'Re: Caldaia', schedule, receivedAt: new Date(at) });
+    autoAckIt({ agencyName: 'ALER Pavia-Lodi', ref: 'PV-2026-000123', category: 'heating', schedule, receivedAt: new Date(at) });
 
   it('gives the reference, in Italian, during opening hours', () => {
     const { subject, text } = ack('2026-11-23T10:00:00+01:00');
-    expect(subject).toBe('[PV-2026-000123] Re: Caldaia');
+    expect(subject).toBe('[PV-2026-000123] Segnalazione ricevuta');
     expect(text).toContain('PV-2026-000123');
     expect(text).toContain('riscaldamento');
     expect(text).toContain('al più presto');
@@ -159,8 +186,12 @@ describe('acknowledgement', () => {
     expect(ack('2026-11-24T06:30:00+01:00').text).toContain('a partire da oggi alle 8');
   });
 
-  it('does not stack reply prefixes', () => {
-    expect(replySubject('MI-2026-000001', 'R: RE: Fwd: Ascensore')).toBe('[MI-2026-000001] Re: Ascensore');
-    expect(replySubject('MI-2026-000001', null)).toBe('[MI-2026-000001] Segnalazione ricevuta');
+  it('goes to the sender, and to a different Reply-To only when the registry knows it', () => {
+    const from = 'maria@posta.example';
+    expect(chooseAckRecipient({ from, replyTo: null, replyToOnRegistry: false })).toEqual({ to: from, replyToIgnored: false });
+    expect(chooseAckRecipient({ from, replyTo: from, replyToOnRegistry: false })).toEqual({ to: from, replyToIgnored: false });
+    expect(chooseAckRecipient({ from, replyTo: 'victim@elsewhere.example', replyToOnRegistry: false })).toEqual({ to: from, replyToIgnored: true });
+    expect(chooseAckRecipient({ from, replyTo: 'figlia@posta.example', replyToOnRegistry: true })).toEqual({ to: 'figlia@posta.example', replyToIgnored: false });
+    expect(chooseAckRecipient({ from: null, replyTo: 'victim@elsewhere.example', replyToOnRegistry: false })).toEqual({ to: null, replyToIgnored: true });
   });
 });

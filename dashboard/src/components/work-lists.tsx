@@ -9,6 +9,12 @@ type ListState<T> = { items: T[]; error: string | null; unavailable: boolean };
 
 const OPEN = new Set(['new', 'routed', 'acknowledged']);
 
+/** Why an e-mail ticket names an older one (the mail was not written into it). */
+const LINK_LABEL: Record<'mentions' | 'follow_up', string> = {
+  mentions: 'Mittente estraneo: cita la segnalazione',
+  follow_up: 'Seguito della segnalazione chiusa',
+};
+
 /** How a call back went (the callbacks module's outcomes). */
 const CALLBACK_OUTCOMES: readonly [string, string][] = [
   ['reached', 'Raggiunto'],
@@ -137,6 +143,11 @@ export function WorkLists({ store, generation, username, agencyName }: { store: 
                 <div class="muted small">
                   {ticket.ref} · {agencyName(ticket.agency)} · {TICKET_STATUS_LABEL[ticket.status] ?? ticket.status} · {formatDateTime(ticket.createdAt)}
                 </div>
+                {ticket.linkedTo ? (
+                  <div class="small" data-testid="ticket-link">
+                    {LINK_LABEL[ticket.linkedTo.kind]} {ticket.linkedTo.ref}
+                  </div>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -28,6 +28,7 @@ const REASON_LABEL: Record<string, string> = {
   bounce_unmatched: 'notifica di mancato recapito senza segnalazione',
   auto_reply_unmatched: 'risposta automatica senza segnalazione',
   pec_receipt_unmatched: 'ricevuta PEC senza messaggio di origine',
+  ticket_closed: 'messaggio automatico per una segnalazione chiusa o annullata',
 };
 
 /**

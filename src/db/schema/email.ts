@@ -140,6 +140,9 @@ export const emailOutbox = pgTable(
     uniqueIndex('email_outbox_message_id_idx').on(table.messageId),
     uniqueIndex('email_outbox_inbound_kind_idx').on(table.inboundEmailId, table.kind).where(sql`${table.inboundEmailId} is not null`),
     index('email_outbox_status_idx').on(table.status, table.createdAt),
+    // Acknowledgements per recipient in the last hour (the rate limit) and per ticket (its correspondents).
+    index('email_outbox_recipient_created_idx').on(table.agencyCode, sql`lower(${table.toAddress})`, table.createdAt),
+    index('email_outbox_ticket_idx').on(table.ticketRef),
   ],
 );
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agencies } from './agencies.ts';
 
@@ -23,7 +24,11 @@ export const tenants = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
-  (table) => [uniqueIndex('tenants_agency_code_idx').on(table.agencyCode, table.code)],
+  (table) => [
+    uniqueIndex('tenants_agency_code_idx').on(table.agencyCode, table.code),
+    // Is this address on the agency's registry? (an acknowledgement may go to a registered Reply-To)
+    index('tenants_agency_email_idx').on(table.agencyCode, sql`lower(${table.email})`),
+  ],
 );
 
 /** A tenant's numbers in E.164; the agency is repeated so that a caller lookup is one index scan. */

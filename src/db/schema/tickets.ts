@@ -1,5 +1,6 @@
 import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { DwellingData } from '../../domain/dwelling.ts';
+import { TICKET_LINK_KINDS } from '../../domain/ticket-link.ts';
 import { agencies } from './agencies.ts';
 
 /**
@@ -32,6 +33,13 @@ export const tickets = pgTable(
     /** Username of the operator who took the ticket; set only by a conditional update. */
     assignedTo: text('assigned_to'),
     assignedAt: timestamp('assigned_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * The older ticket of the same agency this one was opened beside instead of writing into it:
+     * a stranger's mail quoting its reference (`mentions`), a reply to a closed or cancelled ticket
+     * (`follow_up`). Set at creation only; the older ticket is never changed by it.
+     */
+    linkedRef: text('linked_ref'),
+    linkKind: text('link_kind', { enum: TICKET_LINK_KINDS }),
     createdById: text('created_by_id').notNull(),
     createdByName: text('created_by_name').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),

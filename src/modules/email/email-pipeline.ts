@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../domain/actor.ts';
 import { SYSTEM_ACTOR } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { autoAckIt } from '../../domain/email-ack.ts';
+import { ACK_WINDOW_MS, ACKS_PER_HOUR, autoAckIt, chooseAckRecipient } from '../../domain/email-ack.ts';
 import { categoriseEmail, keywordRulesFor } from '../../domain/email-category.ts';
 import type { AutomationVerdict } from '../../domain/email-loop.ts';
 import { classifyAutomation, isMachineMail, mayAutoAcknowledge } from '../../domain/email-loop.ts';
-import { parseMessageIdList, routingAddress, threadCandidates } from '../../domain/email-threading.ts';
-import { AppError } from '../../domain/errors.ts';
+import type { ThreadDecision } from '../../domain/email-threading.ts';
+import { correspondentAddress, decideThread, parseMessageIdList, routingAddress, threadCandidates } from '../../domain/email-threading.ts';
 import type { Category } from '../../domain/routing.ts';
+import type { TicketLink } from '../../domain/ticket-link.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import type { AddressRoute, AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
 import type { ParsedEmail } from './email-parser.ts';
@@ -30,9 +31,9 @@ export type EmailTicketPort = Readonly<{
       subject?: string | null;
       route?: boolean;
       firstMessage?: { kind: 'email'; text: string; emailId?: string; from?: string };
+      linkedTo?: TicketLink;
     },
   ): Promise<{ ref: string }>;
-  getTicket(actor: Actor, ref: string): Promise<{ ref: string; agency: string }>;
   addTicketMessage(actor: Actor, ref: string, input: { kind: 'email'; text: string; emailId?: string; from?: string }): Promise<unknown>;
 }>;
 
@@ -161,34 +162,39 @@ export function createPipeline(deps: PipelineDeps) {
     });
   }
 
-  /** The ticket a reply belongs to, within the routed agency only. */
-  async function findThread(agency: AgencyProfile, parsed: ParsedEmail, references: readonly string[]): Promise<string | null> {
+  /**
+   * Where a message goes, within the routed agency only: appended to the ticket it answers or that
+   * its known sender names, or a new ticket (linked to the one it names when it may not write there).
+   */
+  async function threadOf(agency: AgencyProfile, parsed: ParsedEmail, references: readonly string[]): Promise<ThreadDecision> {
     const candidates = threadCandidates({ subject: parsed.subject, inReplyTo: parsed.inReplyTo, references, ticketPrefix: agency.ticketPrefix });
-    const known = await repo.ticketsOfMessageIds(
-      db,
-      agency.code,
-      candidates.flatMap((candidate) => (candidate.kind === 'message-id' ? [candidate.messageId] : [])),
-    );
-    for (const candidate of candidates) {
-      if (candidate.kind === 'message-id') {
-        const ref = known.get(candidate.messageId);
-        if (ref) return ref;
-        continue;
-      }
-      try {
-        const ticket = await tickets.getTicket(SYSTEM_ACTOR, candidate.ref);
-        if (ticket.agency === agency.code) return ticket.ref;
-      } catch (error) {
-        if (!(error instanceof AppError && error.code === 'NOT_FOUND')) throw error;
-      }
+    const subjectRefs = candidates.flatMap((candidate) => (candidate.kind === 'ref' ? [candidate.ref] : []));
+    const messageIds = candidates.flatMap((candidate) => (candidate.kind === 'message-id' ? [candidate.messageId] : []));
+    const known = await repo.ticketsOfMessageIds(db, agency.code, messageIds);
+    const answeredRef = messageIds.map((messageId) => known.get(messageId)).find((ref) => ref !== undefined) ?? null;
+    const found = await repo.ticketsForThreading(db, agency.code, answeredRef ? [...subjectRefs, answeredRef] : subjectRefs);
+    const sender = correspondentAddress(parsed.from?.address);
+    const subjectTargets = [];
+    for (const ref of subjectRefs) {
+      const ticket = found.get(ref);
+      if (!ticket) continue;
+      const knownSender = ticket.ref === answeredRef || (sender !== null && (await repo.isCorrespondent(db, agency.code, ticket.ref, sender)));
+      subjectTargets.push({ ...ticket, knownSender });
     }
-    return null;
+    return decideThread({ subjectTargets, answered: (answeredRef && found.get(answeredRef)) || null });
   }
 
-  function ackFor(row: InboundEmailRow, route: AddressRoute, parsed: ParsedEmail, ref: string, category: Category, at: Date) {
-    const to = parsed.replyTo?.address ?? parsed.from?.address;
-    if (!to || !route.address) return null;
-    const ack = autoAckIt({ agencyName: route.agency.name, ref, category, originalSubject: parsed.subject, schedule: route.agency.schedule, receivedAt: at });
+  /** Who the acknowledgement goes to (also the ticket's caller e-mail): see `chooseAckRecipient`. */
+  async function ackRecipient(agencyCode: string, parsed: ParsedEmail) {
+    const from = correspondentAddress(parsed.from?.address);
+    const replyTo = correspondentAddress(parsed.replyTo?.address);
+    const replyToOnRegistry = replyTo !== null && replyTo !== from && (await repo.onTenantRegistry(db, agencyCode, replyTo));
+    return chooseAckRecipient({ from, replyTo, replyToOnRegistry });
+  }
+
+  function ackFor(row: InboundEmailRow, route: AddressRoute, parsed: ParsedEmail, to: string, ref: string, category: Category, at: Date) {
+    if (!route.address) return null;
+    const ack = autoAckIt({ agencyName: route.agency.name, ref, category, schedule: route.agency.schedule, receivedAt: at });
     const domain = route.address.slice(route.address.lastIndexOf('@') + 1);
     return {
       kind: 'auto_ack',
@@ -214,10 +220,11 @@ export function createPipeline(deps: PipelineDeps) {
     parsed: ParsedEmail,
     verdict: AutomationVerdict,
     described: Partial<NewInboundEmail>,
-    options: { actor: Actor; category?: Category; fromStatus: 'pending' | 'quarantined'; resolvedBy?: string },
+    options: { actor: Actor; category?: Category; fromStatus: 'pending' | 'quarantined'; resolvedBy?: string; linkedTo?: TicketLink },
   ): Promise<Outcome> {
     const agency = route.agency;
     const category = options.category ?? categoriseEmail(parsed.subject, parsed.text, keywordRulesFor(agency.code));
+    const recipient = await ackRecipient(agency.code, parsed);
     const earlier = await repo.ticketHoldingEmail(db, row.id);
     let ref = earlier?.agencyCode === agency.code ? earlier.ref : null;
     if (!ref) {
@@ -227,20 +234,31 @@ export function createPipeline(deps: PipelineDeps) {
         category,
         description: ticketDescription(parsed),
         channel: 'email',
-        caller: { name: parsed.from?.name ?? null, email: parsed.replyTo?.address ?? parsed.from?.address ?? null },
+        caller: { name: parsed.from?.name ?? null, email: recipient.to },
         subject: parsed.subject?.slice(0, 300) ?? null,
         route: false,
         // In the ticket's own transaction: a crash right after cannot leave a ticket that a retry
         // would not find (ticketHoldingEmail looks for this message) and create again.
         firstMessage: { kind: 'email', text: ticketText(parsed), emailId: row.id, from: fromLabel(parsed) },
+        ...(options.linkedTo ? { linkedTo: options.linkedTo } : {}),
       });
       ref = ticket.ref;
     }
     const now = clock.now();
     const ticketRef = ref;
     return db.transaction(async (tx) => {
+      // Acknowledge people, a few times an hour per recipient at most (counted in the database, so
+      // that every node agrees); why a message got no acknowledgement is kept in its flags.
+      let acknowledge = recipient.to !== null && mayAutoAcknowledge(verdict, recipient.to);
+      const ackFlags: Record<string, unknown> = recipient.replyToIgnored ? { replyToIgnored: true } : {};
+      if (acknowledge && (await repo.recentAcksTo(tx, agency.code, recipient.to!, new Date(now.getTime() - ACK_WINDOW_MS))) >= ACKS_PER_HOUR) {
+        acknowledge = false;
+        ackFlags.ackWithheld = 'rate_limited';
+      }
+      const flags = Object.keys(ackFlags).length > 0 ? { flags: { ...(described.flags ?? row.flags ?? {}), ...ackFlags } } : {};
       const settled = await repo.settleEmail(tx, row.id, options.fromStatus, {
         ...described,
+        ...flags,
         status: 'ticket',
         agencyCode: agency.code,
         portfolioId: route.portfolioId,
@@ -252,9 +270,7 @@ export function createPipeline(deps: PipelineDeps) {
       });
       if (!settled) return { row: (await repo.findEmail(tx, row.id)) ?? row, ack: null };
       await repo.insertAttachments(tx, attachmentRows(row.id, parsed));
-      const outbox = mayAutoAcknowledge(verdict, parsed.replyTo?.address ?? parsed.from?.address ?? null)
-        ? ackFor(row, route, parsed, ticketRef, category, row.receivedAt)
-        : null;
+      const outbox = acknowledge ? ackFor(row, route, parsed, recipient.to!, ticketRef, category, row.receivedAt) : null;
       const ack = outbox ? await repo.insertOutbox(tx, outbox) : null;
       return { row: settled, ack };
     });
@@ -305,8 +321,9 @@ export function createPipeline(deps: PipelineDeps) {
         }
       }
 
-      const ref = await findThread(agency, parsed, verdict.bounce ? [...parsed.references, ...bouncedMessageIds(parsed)] : parsed.references);
-      if (ref) {
+      const decision = await threadOf(agency, parsed, verdict.bounce ? [...parsed.references, ...bouncedMessageIds(parsed)] : parsed.references);
+      if (decision.kind === 'append') {
+        const ref = decision.ref;
         await tickets.addTicketMessage(SYSTEM_ACTOR, ref, { kind: 'email', text: ticketText(parsed), emailId: row.id, from: fromLabel(parsed) });
         return settle(row, { ...described, ...routed, status: 'appended', ticketRef: ref }, async (tx) => {
           await repo.insertAttachments(tx, attachmentRows(row.id, parsed));
@@ -314,9 +331,12 @@ export function createPipeline(deps: PipelineDeps) {
         });
       }
       if (isMachineMail(verdict)) {
-        return quarantine(row, verdict.bounce ? 'bounce_unmatched' : 'auto_reply_unmatched', { ...described, ...routed }, parsed);
+        // Machine mail never opens a ticket, nor changes one that is over: a supervisor looks at it.
+        const reason = decision.kind === 'linked' && decision.link === 'follow_up' ? 'ticket_closed' : verdict.bounce ? 'bounce_unmatched' : 'auto_reply_unmatched';
+        return quarantine(row, reason, { ...described, ...routed }, parsed);
       }
-      return openTicket(row, route, parsed, verdict, described, { actor: SYSTEM_ACTOR, fromStatus: 'pending' });
+      const linkedTo = decision.kind === 'linked' ? { ref: decision.ref, kind: decision.link } : undefined;
+      return openTicket(row, route, parsed, verdict, described, { actor: SYSTEM_ACTOR, fromStatus: 'pending', linkedTo });
     },
 
     /** A supervisor files a quarantined message under an agency: it becomes that agency's ticket. */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import {
   emailAddresses,
@@ -8,6 +8,7 @@ import {
   emailWebhookNonces,
   inboundEmailRaw,
   inboundEmails,
+  tenants,
   tickets,
   ticketEvents,
 } from '../../db/schema/index.ts';
@@ -270,4 +271,57 @@ export async function purgeDiscardedRaw(tx: Executor, before: Date): Promise<num
 export async function inboundAddressOf(tx: Executor, agencyCode: string, portfolioId: string | null): Promise<string | null> {
   const rows = await tx.select().from(emailAddresses).where(eq(emailAddresses.agencyCode, agencyCode)).orderBy(asc(emailAddresses.address));
   return rows.find((row) => row.portfolioId === portfolioId)?.address ?? null;
+}
+
+/** The agency's tickets among `refs`, with what threading needs to know of them. */
+export async function ticketsForThreading(tx: Executor, agencyCode: string, refs: readonly string[]): Promise<Map<string, { ref: string; status: string }>> {
+  if (refs.length === 0) return new Map();
+  const rows = await tx
+    .select({ ref: tickets.ref, status: tickets.status })
+    .from(tickets)
+    .where(and(eq(tickets.agencyCode, agencyCode), inArray(tickets.ref, [...refs])));
+  return new Map(rows.map((row) => [row.ref, row]));
+}
+
+/**
+ * Whether `address` (normalised) already corresponds about the ticket: its caller's e-mail, the
+ * sender of mail filed on it, or an address we wrote to about it.
+ */
+export async function isCorrespondent(tx: Executor, agencyCode: string, ref: string, address: string): Promise<boolean> {
+  const [row] = await tx
+    .select({
+      known: sql<boolean>`lower(trim(coalesce(${tickets.callerEmail}, ''))) = ${address}
+        or exists (select 1 from ${inboundEmails} where ${inboundEmails.ticketRef} = ${ref} and ${inboundEmails.agencyCode} = ${agencyCode}
+                     and ${inboundEmails.status} in ('ticket', 'appended') and lower(${inboundEmails.fromAddress}) = ${address})
+        or exists (select 1 from ${emailOutbox} where ${emailOutbox.ticketRef} = ${ref} and ${emailOutbox.agencyCode} = ${agencyCode} and lower(${emailOutbox.toAddress}) = ${address})`,
+    })
+    .from(tickets)
+    .where(and(eq(tickets.agencyCode, agencyCode), eq(tickets.ref, ref)));
+  return row?.known === true;
+}
+
+/** Whether the agency's tenant registry has this (normalised) e-mail address. */
+export async function onTenantRegistry(tx: Executor, agencyCode: string, address: string): Promise<boolean> {
+  const rows = await tx
+    .select({ id: tenants.id })
+    .from(tenants)
+    .where(and(eq(tenants.agencyCode, agencyCode), sql`lower(${tenants.email}) = ${address}`))
+    .limit(1);
+  return rows.length > 0;
+}
+
+// A two-key advisory lock class of its own (the migrator, the reports and retention use others).
+const ACK_LOCK_CLASS = 70_091;
+
+/**
+ * Acknowledgements already queued for (agency, recipient) since `since`. The transaction first takes
+ * a lock on that pair, so two messages from one sender on two nodes count one after the other.
+ */
+export async function recentAcksTo(tx: Executor, agencyCode: string, address: string, since: Date): Promise<number> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${ACK_LOCK_CLASS}::int, hashtext(${`${agencyCode}|${address}`}))`);
+  const [row] = await tx
+    .select({ n: count() })
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.agencyCode, agencyCode), sql`lower(${emailOutbox.toAddress}) = ${address}`, gt(emailOutbox.createdAt, since), eq(emailOutbox.kind, 'auto_ack')));
+  return row?.n ?? 0;
 }

@@ -6,6 +6,8 @@ import { conflict, forbidden, notFound, validation } from '../../domain/errors.t
 import type { EventBus } from '../../domain/events.ts';
 import { normalizePhone } from '../../domain/phone.ts';
 import type { Category } from '../../domain/routing.ts';
+import type { TicketLink } from '../../domain/ticket-link.ts';
+import { linkNoteIt } from '../../domain/ticket-link.ts';
 import type { TicketChannel, TicketPriority, TicketStatus } from '../../domain/ticket-state.ts';
 import { decideTicketTransition, formatTicketRef, isOpenTicketStatus } from '../../domain/ticket-state.ts';
 import type { Database, Tx } from '../../db/client.ts';
@@ -43,6 +45,11 @@ export type CreateTicketInput = Readonly<{
    * a crash can then never leave a ticket whose source cannot be found, and be retried into two.
    */
   firstMessage?: TicketMessageInput;
+  /**
+   * An older ticket of the same agency this one is opened beside (the platform, for mail it would
+   * not write into that ticket): recorded on the new ticket and its timeline, the older unchanged.
+   */
+  linkedTo?: TicketLink;
 }>;
 
 export type ChangeTicketInput = Readonly<{ status?: TicketStatus; category?: Category; priority?: TicketPriority; note?: string }>;
@@ -155,6 +162,8 @@ export function createTicketService(deps: TicketServiceDeps) {
           const matches = await findTenantsByPhone(tx, agency.code, callerPhone);
           if (matches.length === 1) tenant = matches[0];
         }
+        const linked = input.linkedTo ? await repo.findTicketByRef(tx, input.linkedTo.ref) : undefined;
+        if (input.linkedTo && linked?.agencyCode !== agency.code) throw validation(`No ticket ${input.linkedTo.ref} in ${agency.code}`);
         const dwelling: DwellingData | null = input.dwelling
           ? { ...input.dwelling }
           : tenant
@@ -180,6 +189,8 @@ export function createTicketService(deps: TicketServiceDeps) {
           callerEmail: input.caller?.email?.trim() || tenant?.email || null,
           tenantCode: tenant?.code ?? null,
           dwelling,
+          linkedRef: linked?.ref ?? null,
+          linkKind: linked ? input.linkedTo!.kind : null,
           createdById: actor.id,
           createdByName: actor.name,
           createdAt: now,
@@ -187,6 +198,10 @@ export function createTicketService(deps: TicketServiceDeps) {
         });
         await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'created', toStatus: 'new', text: null, data: { channel: row.channel, category: row.category } }));
         if (call) await repo.linkTicketCall(tx, row.id, call.callSid, now);
+        if (linked && input.linkedTo) {
+          const link = { ref: linked.ref, kind: input.linkedTo.kind };
+          await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'linked', text: linkNoteIt(link, linked.status), data: { ...link, linkedStatus: linked.status } }));
+        }
         const first = input.firstMessage;
         if (first) {
           await repo.insertTicketEvent(

@@ -1,5 +1,6 @@
 import type { DwellingData } from '../../domain/dwelling.ts';
 import type { Category } from '../../domain/routing.ts';
+import type { TicketLink } from '../../domain/ticket-link.ts';
 import type { TicketChannel, TicketPriority, TicketStatus } from '../../domain/ticket-state.ts';
 import type { TicketEventRow, TicketRow } from './tickets-repo.ts';
 
@@ -36,6 +37,8 @@ export type Ticket = Readonly<{
   assignedAt: string | null;
   createdBy: string;
   callSids: readonly string[];
+  /** The older ticket this one was opened beside (`mentions`, `follow_up`), or null. */
+  linkedTo: TicketLink | null;
   events: readonly TicketEvent[];
 }>;
 
@@ -88,6 +91,7 @@ export function toTicketSummary(row: TicketRow, callSids: readonly string[]): Ti
     assignedAt: row.assignedAt?.toISOString() ?? null,
     createdBy: row.createdByName,
     callSids,
+    linkedTo: row.linkedRef && row.linkKind ? { ref: row.linkedRef, kind: row.linkKind } : null,
   };
 }
 
