@@ -18,8 +18,8 @@ export type EventLoopDelay = Readonly<{
   /** Cumulative bucket counts (seconds), as a Prometheus histogram exposes them. */
   histogram(): Readonly<{ buckets: ReadonlyArray<readonly [le: number, count: number]>; count: number; sum: number }>;
   /**
-   * Milliseconds over about the last minute: `max` exactly, `p99` as the worst p99 of its
-   * 5-second windows (an upper bound of the minute's p99: a readiness probe should err that way).
+   * Milliseconds over about the last minute: `max` exactly, `p99` as the worst p99 of its windows
+   * (5 s at most each): never below the minute's own p99, the side a readiness probe should err on.
    */
   recent(): RecentEventLoopDelay;
   stop(): void;
@@ -29,9 +29,10 @@ export type EventLoopDelay = Readonly<{
  * Measures how late the event loop runs with `perf_hooks.monitorEventLoopDelay` (a libuv timer
  * every 10 ms, recorded in native code: no JavaScript runs per sample). Every 5 s, and before
  * each read, the monitor's samples are folded into cumulative buckets and a one-minute ring of
- * per-window figures, and the monitor starts afresh. A stall is therefore seen by /readyz for a minute and
- * by Prometheus forever, as a histogram that can be summed over nodes and rated over time
- * (prom-client's own `nodejs_eventloop_lag_*` are percentiles since start, which cannot).
+ * per-window figures, and the monitor starts afresh. A stall is therefore seen by /readyz for a
+ * minute and by Prometheus for good, as a histogram that sums over nodes and rates over time
+ * (prom-client's `nodejs_eventloop_lag_*` are percentiles of whatever happened between two
+ * scrapes, which neither add up across nodes nor survive a missed scrape).
  */
 export function startEventLoopDelay(now: () => number = Date.now): EventLoopDelay {
   const monitor = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
