@@ -13,6 +13,7 @@ import { healthRoutes } from './http/health-routes.ts';
 import { maskPhone, maskPhonesInText, PHONE_LOG_PATHS } from './http/log-masking.ts';
 import type { Metrics } from './http/metrics.ts';
 import { createMetrics, installMetrics } from './http/metrics.ts';
+import { startEventLoopDelay } from './http/event-loop-delay.ts';
 import { installOpenApi } from './http/openapi.ts';
 import { decorateActor } from './http/request-context.ts';
 import type { AgencyDirectory } from './modules/agencies/agency-directory.ts';
@@ -174,7 +175,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     send: config.smtp.url ? smtpSender(config.smtp.url) : null,
     onBackgroundError: (error) => app.log.error({ err: error }, 'e-mail background work failed'),
   });
-  const metrics = createMetrics({ collectDefaults: config.env !== 'test' });
+  const eventLoopDelay = startEventLoopDelay();
+  app.addHook('onClose', async () => eventLoopDelay.stop());
+  const metrics = createMetrics({ collectDefaults: config.env !== 'test', eventLoopDelay });
   const routes = collectRoutes(app);
   const securityLog = createSecurityLog({ db: database.db, clock, log: () => app.log });
   const auth = createAuthService({ db: database.db, clock, secret: resolveSessionSecret(config), securityLog });
@@ -215,13 +218,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   workflow.install(app, app.log);
   decorateActor(app);
-  await installAuth(app, { auth, securityLog, publicBaseUrl: config.publicBaseUrl });
+  // Before authentication: its onRequest hook refuses (401, 403) by throwing, which skips every
+  // hook after it, and a refusal must carry the same headers as any other answer.
   installSecurityHeaders(app, { https: config.publicBaseUrl.startsWith('https:') });
+  await installAuth(app, { auth, securityLog, publicBaseUrl: config.publicBaseUrl });
   installErrorHandler(app);
   closeConnectionsOfUnreadBodies(app);
   await installOpenApi(app);
-  installMetrics(app, metrics, bus);
-  healthRoutes(app, database.ping, () => voice.backlog());
+  installMetrics(app, metrics, bus, { token: config.metrics.token });
+  healthRoutes(app, database.ping, () => voice.backlog(), () => eventLoopDelay.recent());
 
   await app.register(twilioVoicePlugin, {
     publicBaseUrl: config.publicBaseUrl,

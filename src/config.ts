@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackHost } from './util/loopback-host.ts';
 
 // The development Twilio token is public knowledge (it is in this file); it exists so that
 // `npm start` and `npm run simulate` work together on a fresh machine without any secrets.
@@ -14,7 +15,8 @@ const optionalString = z
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // The default depends on NODE_ENV (see loadConfig): loopback outside production.
+  HOST: optionalString,
   DATABASE_URL: optionalString.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
   ),
@@ -48,12 +50,17 @@ const EnvSchema = z.object({
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
   CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(72_000),
+  METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(1).max(65535).optional()),
+  METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  DEMO_SEED: optionalString.pipe(z.enum(['0', '1', 'true', 'false'], { message: 'must be 1 or 0' }).optional()),
 });
 
 export type Config = Readonly<{
   env: 'development' | 'production' | 'test';
   isProduction: boolean;
   port: number;
+  /** Loopback outside production unless HOST says otherwise; see loadConfig. */
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
@@ -78,6 +85,14 @@ export type Config = Readonly<{
   }>;
   sessionSecret: string | undefined;
   demoPassword: string | undefined;
+  /** Whether an empty database receives the demo data: outside production, or with DEMO_SEED=1. */
+  demoSeed: boolean;
+  /**
+   * Per-agency call volumes (the basis of the fees) are not for anonymous eyes: /metrics on the
+   * public port answers only to `Authorization: Bearer <token>` (404 without a token configured);
+   * `port` opens a listener of its own, on `host` (loopback by default), for Prometheus.
+   */
+  metrics: Readonly<{ port: number | undefined; host: string; token: string | undefined }>;
   /** How often the retention pass anonymises what is past each agency's retention; 0 turns it off. */
   retentionIntervalMs: number;
   /** Fastify's trustProxy: false, a hop count, or addresses/CIDRs of the proxies in front. */
@@ -134,6 +149,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (isProduction && e.DEMO_CLOCK_START) {
     throw new ConfigError('Invalid configuration:\n  DEMO_CLOCK_START: not allowed when NODE_ENV=production');
   }
+  // Loopback outside production: the development secrets below are public, so a laptop's server
+  // must not be reachable from the café's network. Production listens everywhere, with real secrets.
+  const host = e.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
+  const exposedWithPublicSecrets = isLoopbackHost(host) ? [] : developmentSecretsIn(e);
+  if (exposedWithPublicSecrets.length > 0) {
+    const lines = exposedWithPublicSecrets.map(
+      (name) => `  ${name}: the public development value is refused on HOST=${host}, which other machines can reach; set a real secret, or bind HOST=127.0.0.1`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('Invalid configuration:\n  METRICS_PORT: must differ from PORT (the metrics listener is a separate one)');
+  }
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const emailSecret = e.EMAIL_WEBHOOK_SECRET ?? DEVELOPMENT_EMAIL_WEBHOOK_SECRET;
   const softphoneEnabled = Boolean(e.TWILIO_ACCOUNT_SID && e.TWILIO_API_KEY && e.TWILIO_API_SECRET && e.TWILIO_TWIML_APP_SID);
@@ -141,7 +169,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     isProduction,
     port: e.PORT,
-    host: e.HOST,
+    host,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     publicBaseUrl,
@@ -165,6 +193,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     sessionSecret: e.SESSION_SECRET,
     demoPassword: e.DEMO_PASSWORD,
+    demoSeed: e.DEMO_SEED === undefined ? !isProduction : e.DEMO_SEED === '1' || e.DEMO_SEED === 'true',
+    metrics: Object.freeze({ port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN }),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     retentionIntervalMs: e.RETENTION_INTERVAL_MS,
     demoClockStart: e.DEMO_CLOCK_START ? new Date(e.DEMO_CLOCK_START) : undefined,
@@ -182,6 +212,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       callbackDueMinutes: e.CALLBACK_DUE_MINUTES,
     }),
   });
+}
+
+/** The variables that hold (or fall back to) a development secret printed in this file. */
+function developmentSecretsIn(e: z.infer<typeof EnvSchema>): string[] {
+  const names: string[] = [];
+  if (!e.TWILIO_AUTH_TOKEN || e.TWILIO_AUTH_TOKEN === DEVELOPMENT_TWILIO_AUTH_TOKEN) names.push('TWILIO_AUTH_TOKEN');
+  if (!e.EMAIL_WEBHOOK_SECRET || e.EMAIL_WEBHOOK_SECRET === DEVELOPMENT_EMAIL_WEBHOOK_SECRET) names.push('EMAIL_WEBHOOK_SECRET');
+  // Unset, these fall back to EMAIL_WEBHOOK_SECRET (named above when it is the development value).
+  for (const name of ['MAILGUN_SIGNING_KEY', 'SENDGRID_INBOUND_PASSWORD', 'POSTMARK_INBOUND_PASSWORD'] as const) {
+    if (e[name] === DEVELOPMENT_EMAIL_WEBHOOK_SECRET) names.push(name);
+  }
+  return names;
 }
 
 /** `TRUST_PROXY`: unset or "false" trusts nobody; "true" everybody; a number of hops; or a comma-separated list of addresses/CIDRs. */

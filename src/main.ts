@@ -4,9 +4,10 @@ import { buildApp, loggerOptions } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { shiftedClock, systemClock } from './domain/clock.ts';
 import { openDatabase } from './db/client.ts';
+import { startMetricsListener } from './http/metrics-listener.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { DEMO_SEED_STEPS } from './seed/demo-steps.ts';
-import { seedDemoIfEmpty } from './seed/seed-demo.ts';
+import { seedDemoIfWanted } from './seed/seed-demo.ts';
 
 /** Composition root: config -> database -> migrations -> demo seed -> app -> listen. */
 async function main(): Promise<void> {
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   log.info({ database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'database opened');
   await migrateDatabase(database);
-  const seed = await seedDemoIfEmpty(database.db, DEMO_SEED_STEPS, { demoPassword: config.demoPassword, now: clock.now() });
+  const seed = await seedDemoIfWanted(database.db, DEMO_SEED_STEPS, { wanted: config.demoSeed, demoPassword: config.demoPassword, now: clock.now() });
+  if (!config.demoSeed) log.info('demo seed off (production, or DEMO_SEED=0): an empty database stays empty');
   if (seed.seeded) {
     log.info({ steps: seed.steps }, 'demo data loaded into the empty database');
     if (seed.generatedPassword) {
@@ -40,9 +42,13 @@ async function main(): Promise<void> {
   }
 
   const app = await buildApp({ config, database, clock, logger: loggerOptions(config.logLevel) });
+  const metricsListener =
+    config.metrics.port === undefined ? null : await startMetricsListener(app.services.metrics.registry, { host: config.metrics.host, port: config.metrics.port });
+  if (metricsListener) app.log.info({ host: config.metrics.host, port: metricsListener.port }, 'metrics listening (GET /metrics)');
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    await metricsListener?.close();
     await app.close();
     await database.close();
   });

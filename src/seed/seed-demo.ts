@@ -52,3 +52,16 @@ export async function seedDemoIfEmpty(
     return { seeded: true, generatedPassword, steps: steps.map((step) => step.name) } as const;
   });
 }
+
+/**
+ * The start-up rule: the demo data (agencies, users with a printed password) goes only where it is
+ * wanted (`config.demoSeed`: outside production, or DEMO_SEED=1), and only into an empty database.
+ */
+export async function seedDemoIfWanted(
+  db: Database,
+  steps: readonly DemoSeedStep[],
+  options: { wanted: boolean; demoPassword: string | undefined; now: Date },
+): Promise<DemoSeedResult> {
+  if (!options.wanted) return { seeded: false };
+  return seedDemoIfEmpty(db, steps, options);
+}

@@ -6,8 +6,8 @@ import { signEmailWebhook } from '../../webhooks/email/email-signature.ts';
 import { TEST_EMAIL_SECRET } from './test-constants.ts';
 
 export const EMAIL_FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/email');
-/** CI has shared/ beside the clone: `../shared/corpus` from the repository root. */
-export const SHARED_CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus');
+/** Real-world mail by others (MIT), kept with its licences: see its README. */
+export const EMAIL_CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/email-corpus');
 
 /** A fixture's bytes, with `{{NAME}}` placeholders (references and Message-IDs known only at run time) filled in. */
 export function emailFixture(name: string, vars: Record<string, string> = {}): Buffer {

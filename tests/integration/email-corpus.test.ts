@@ -1,20 +1,22 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inboundEmailRaw, inboundEmails } from '../../src/db/schema/index.ts';
-import { postRawEmail, SHARED_CORPUS } from '../helpers/email-requests.ts';
+import { postRawEmail, EMAIL_CORPUS } from '../helpers/email-requests.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 
 const ADDRESSES = ['segnalazioni@aler-milano.example', 'callcenter@aler-pavia-lodi.example', 'patrimonio-comunale@aler-pavia-lodi.example'];
 
-function filesUnder(directory: string): string[] {
+/** Every message of the corpus: its licence files and README are not mail. */
+function messagesUnder(directory: string): string[] {
   return readdirSync(directory)
     .sort()
+    .filter((name) => name !== 'LICENSE' && name !== 'README.md')
     .flatMap((name) => {
       const full = path.join(directory, name);
-      return statSync(full).isDirectory() ? filesUnder(full) : [full];
+      return statSync(full).isDirectory() ? messagesUnder(full) : [full];
     });
 }
 
@@ -26,15 +28,15 @@ afterAll(async () => {
   await t.close();
 });
 
-it('answers 202 to every file of the shared corpus, posted to an agency, and loses none', async () => {
-  expect(existsSync(SHARED_CORPUS), `the shared corpus is expected at ${SHARED_CORPUS}`).toBe(true);
-  const files = filesUnder(SHARED_CORPUS);
-  expect(files.length).toBeGreaterThanOrEqual(111);
+// 108 messages one after another: far more than one request's budget on a busy machine.
+it('answers 202 to every message of the real-world corpus, posted to an agency, and loses none', { timeout: 300_000 }, async () => {
+  const files = messagesUnder(EMAIL_CORPUS);
+  expect(files.length).toBeGreaterThanOrEqual(108);
   const outcomes = new Map<string, number>();
   for (const [index, file] of files.entries()) {
     const raw = readFileSync(file);
     const response = await postRawEmail(t.app, raw, { envelopeTo: ADDRESSES[index % ADDRESSES.length] });
-    const name = path.relative(SHARED_CORPUS, file);
+    const name = path.relative(EMAIL_CORPUS, file);
     expect(response.statusCode, `${name}: ${response.body}`).toBe(202);
     const answer = response.json() as { id: string; status: string; ticket: string | null };
     expect(['ticket', 'appended', 'duplicate', 'quarantined'], name).toContain(answer.status);

@@ -369,7 +369,8 @@ describe('health and metrics', () => {
   it('reports health, readiness and webhook metrics', async () => {
     expect((await t.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
     expect((await t.app.inject('/readyz')).statusCode).toBe(200);
-    const metrics = await t.app.inject('/metrics');
+    // What Prometheus scrapes (from the METRICS_PORT listener or with METRICS_TOKEN: safe-defaults.test.ts).
+    const metrics = { body: await t.app.services.metrics.registry.metrics() };
     expect(metrics.body).toContain('centralino_webhook_duration_seconds_bucket');
     expect(metrics.body).toMatch(/centralino_calls_total\{agency="aler-milano",outcome="out_of_hours"\} \d+/);
   });

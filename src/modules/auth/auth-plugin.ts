@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../domain/errors.ts';
+import { METRICS_ROUTE } from '../../http/metrics.ts';
 import { safeEqual } from './auth-crypto.ts';
 import type { AuthService, LiveSession } from './auth-service.ts';
 import { SESSION_ABSOLUTE_MS } from './auth-service.ts';
@@ -71,8 +72,9 @@ export async function installAuth(app: FastifyInstance, options: AuthPluginOptio
   }
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    // Webhooks authenticate with their providers' signatures, never as a person.
-    if (request.url.startsWith('/webhooks/')) return;
+    // Webhooks authenticate with their providers' signatures, never as a person; /metrics with
+    // METRICS_TOKEN, whose bearer header is not an agency's API token.
+    if (request.url.startsWith('/webhooks/') || request.routeOptions.url === METRICS_ROUTE) return;
     const authorization = request.headers.authorization;
     const bearer = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
     if (bearer) {
