@@ -25,6 +25,11 @@ const REASON_LABEL: Record<string, string> = {
   bounce_unmatched: 'notifica di mancato recapito senza segnalazione',
   auto_reply_unmatched: 'risposta automatica senza segnalazione',
   pec_receipt_unmatched: 'ricevuta PEC senza messaggio di origine',
+  too_complex: 'messaggio troppo complesso da leggere',
+  too_many_parts: 'messaggio con troppe parti',
+  parse_timeout: 'lettura interrotta: tempo esaurito',
+  parse_memory: 'lettura interrotta: memoria esaurita',
+  too_many_attempts: 'elaborazione interrotta più volte',
 };
 
 /**
