@@ -36,24 +36,33 @@ const TWILIO_TOKEN = 'bench-token';
 const EMAIL_SECRET = 'bench-email-secret';
 const PUBLIC_BASE_URL = 'http://bench.local';
 
-async function postCall(base: string): Promise<number> {
+/** Twilio hangs up on a webhook that has not answered in 15 s. */
+const TWILIO_TIMEOUT_MS = 15_000;
+
+/** One signed incoming call: how long its answer took, and whether it came within Twilio's 15 s. */
+async function postCall(base: string): Promise<{ ms: number; answered: boolean }> {
   const callSid = `CA${randomBytes(16).toString('hex')}`;
   const params = callParams(callSid, '+393471234567', '+39800100100', 'ringing');
   const pathname = '/webhooks/twilio/voice';
   const started = performance.now();
-  const response = await fetch(`${base}${pathname}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest(TWILIO_TOKEN, `${PUBLIC_BASE_URL}${pathname}`, params) },
-    body: new URLSearchParams(params).toString(),
-  });
-  const twiml = await response.text();
-  if (response.status !== 200 || !twiml.includes('<Gather')) throw new Error(`call not answered with the menu: ${response.status}`);
-  return performance.now() - started;
+  try {
+    const response = await fetch(`${base}${pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest(TWILIO_TOKEN, `${PUBLIC_BASE_URL}${pathname}`, params) },
+      body: new URLSearchParams(params).toString(),
+      signal: AbortSignal.timeout(TWILIO_TIMEOUT_MS),
+    });
+    const twiml = await response.text();
+    if (response.status !== 200 || !twiml.includes('<Gather')) throw new Error(`call not answered with the menu: ${response.status}`);
+    return { ms: performance.now() - started, answered: true };
+  } catch {
+    return { ms: performance.now() - started, answered: false };
+  }
 }
 
 /** The caller thread: a signed incoming call every 100 ms between 'start' and 'stop', then the answer times. */
 function placeCalls(base: string): void {
-  let times: Promise<number>[] = [];
+  let times: Promise<{ ms: number; answered: boolean }>[] = [];
   let ticker: NodeJS.Timeout | undefined;
   parentPort!.on('message', async (message: string) => {
     if (message === 'start') {
@@ -138,14 +147,15 @@ async function main(): Promise<void> {
   /** One mail posted while a call arrives every 100 ms, from 300 ms before until 300 ms after its answer. */
   async function measure(raw: Buffer) {
     const loop = monitorEventLoopDelay({ resolution: 10 });
-    const callTimes = new Promise<number[]>((resolve) => caller.once('message', resolve));
+    const callTimes = new Promise<{ ms: number; answered: boolean }[]>((resolve) => caller.once('message', resolve));
     caller.postMessage('start');
     loop.enable();
     await sleep(300);
     const answer = await postMail(raw);
     await sleep(300);
     caller.postMessage('stop');
-    const calls = (await callTimes).sort((a, b) => a - b);
+    const placed = await callTimes;
+    const calls = placed.map((call) => call.ms).sort((a, b) => a - b);
     loop.disable();
     const ms = (ns: number) => Math.round(ns / 1e6);
     return {
@@ -154,6 +164,7 @@ async function main(): Promise<void> {
       loopDelayP99Ms: ms(loop.percentile(99)),
       loopDelayMaxMs: ms(loop.max),
       calls: calls.length,
+      unanswered15s: placed.filter((call) => !call.answered).length,
       callP50Ms: Math.round(percentile(calls, 50)),
       callP99Ms: Math.round(percentile(calls, 99)),
       callMaxMs: Math.round(calls[calls.length - 1] ?? 0),
