@@ -29,7 +29,7 @@ const EnvSchema = z.object({
   MAILGUN_SIGNING_KEY: optionalString,
   SENDGRID_INBOUND_PASSWORD: optionalString,
   POSTMARK_INBOUND_PASSWORD: optionalString,
-  EMAIL_PARSE_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
+  EMAIL_PARSE_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(30_000),
   EMAIL_PARSE_MEMORY_MB: z.coerce.number().int().min(32).max(4096).default(256),
   EMAIL_PARSE_THREADS: z.coerce.number().int().min(1).max(8).default(1),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
