@@ -45,6 +45,8 @@ import { smtpSender } from './modules/email/email-outbox.ts';
 import { emailRoutes } from './modules/email/email-routes.ts';
 import type { EmailService } from './modules/email/email-service.ts';
 import { createEmailService } from './modules/email/email-service.ts';
+import type { EmailParsePool } from './modules/email/parse-pool.ts';
+import { createParsePool } from './modules/email/parse-pool.ts';
 import type { DeliveryService } from './modules/delivery/delivery-service.ts';
 import type { TenantService } from './modules/tenants/tenant-service.ts';
 import type { OperatorService } from './modules/operators/operator-service.ts';
@@ -95,6 +97,8 @@ export type AppServices = Readonly<{
   callbacks: CallbackService;
   /** Inbound e-mail: receive (store, parse, route, thread, ticket), quarantine, attachments, acknowledgements. */
   email: EmailService;
+  /** The worker threads that parse inbound mail, within a time and memory budget per message. */
+  emailParser: EmailParsePool;
   metrics: Metrics;
   /** Sessions, API tokens, login; `actorFromCookieHeader` authenticates socket.io handshakes. */
   auth: AuthService;
@@ -165,12 +169,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   const reports = createReportService({ db: database.db, directory, clock, bus, rollup });
+  // Parsing mail is CPU work that must never hold the thread answering calls: worker threads do it.
+  const emailParser = createParsePool(config.email.parse);
   const email = createEmailService({
     db: database.db,
     clock,
     bus,
     directory,
     tickets,
+    parse: (raw) => emailParser.parse(raw),
     recordAccess: (actor, entry) => accessLog.record(actor, entry),
     send: config.smtp.url ? smtpSender(config.smtp.url) : null,
     onBackgroundError: (error) => app.log.error({ err: error }, 'e-mail background work failed'),
@@ -214,7 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     twilio: accountSid && apiKey && apiSecret && twimlAppSid ? { accountSid, apiKey, apiSecret, twimlAppSid } : null,
   });
   const privacy = createPrivacyService({ db: database.db, clock, directory, accessLog, log: app.log });
-  app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, tenants, operators, callbacks, email, metrics, auth, accessLog, routes, live, realtime, reports, privacy });
+  app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, tenants, operators, callbacks, email, emailParser, metrics, auth, accessLog, routes, live, realtime, reports, privacy });
 
   workflow.install(app, app.log);
   decorateActor(app);
@@ -251,6 +258,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     clearInterval(emailSweep);
     await email.idle();
+    await emailParser.close();
   });
   let retention: ReturnType<typeof startRetentionWorker> | undefined;
   app.addHook('onReady', async () => {

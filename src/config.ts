@@ -31,6 +31,9 @@ const EnvSchema = z.object({
   MAILGUN_SIGNING_KEY: optionalString,
   SENDGRID_INBOUND_PASSWORD: optionalString,
   POSTMARK_INBOUND_PASSWORD: optionalString,
+  EMAIL_PARSE_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(30_000),
+  EMAIL_PARSE_MEMORY_MB: z.coerce.number().int().min(32).max(4096).default(256),
+  EMAIL_PARSE_THREADS: z.coerce.number().int().min(1).max(8).default(1),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   DEMO_PASSWORD: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -82,6 +85,8 @@ export type Config = Readonly<{
     mailgunSigningKey: string;
     sendgridPassword: string;
     postmarkPassword: string;
+    /** MIME parsing in worker threads: how many, and each message's time and heap budget. */
+    parse: Readonly<{ threads: number; timeoutMs: number; memoryMb: number }>;
   }>;
   sessionSecret: string | undefined;
   demoPassword: string | undefined;
@@ -190,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mailgunSigningKey: e.MAILGUN_SIGNING_KEY ?? emailSecret,
       sendgridPassword: e.SENDGRID_INBOUND_PASSWORD ?? emailSecret,
       postmarkPassword: e.POSTMARK_INBOUND_PASSWORD ?? emailSecret,
+      parse: Object.freeze({ threads: e.EMAIL_PARSE_THREADS, timeoutMs: e.EMAIL_PARSE_TIMEOUT_MS, memoryMb: e.EMAIL_PARSE_MEMORY_MB }),
     }),
     sessionSecret: e.SESSION_SECRET,
     demoPassword: e.DEMO_PASSWORD,

@@ -18,8 +18,8 @@ afterAll(async () => {
 
 /** The e-mail service as app.ts wires it when SMTP_URL is set, with a mail server we can watch. */
 function serviceSendingTo(send: MailSender) {
-  const { bus, directory, tickets } = t.app.services;
-  return createEmailService({ db: t.database.db, clock: t.clock, bus, directory, tickets, send });
+  const { bus, directory, tickets, emailParser } = t.app.services;
+  return createEmailService({ db: t.database.db, clock: t.clock, bus, directory, tickets, parse: emailParser.parse, send });
 }
 
 it('sends the acknowledgement as an auto-reply threaded to the tenant’s message', async () => {
@@ -56,7 +56,7 @@ it('keeps an acknowledgement the mail server refused queued, with the reason', a
 it('quarantines a message whose filing fails after it was stored, instead of answering 5xx', async () => {
   const { bus, directory, tickets } = t.app.services;
   const failing = { ...tickets, createTicket: async () => Promise.reject(new Error('tickets unavailable')) };
-  const email = createEmailService({ db: t.database.db, clock: t.clock, bus, directory, tickets: failing });
+  const email = createEmailService({ db: t.database.db, clock: t.clock, bus, directory, tickets: failing, parse: t.app.services.emailParser.parse });
   const raw = Buffer.from(emailFixture('thunderbird-contratto-portfolio.eml').toString('latin1').replace('8f1d2c3b', 'failing0'), 'latin1');
   const result = await email.receive({ provider: 'raw', raw, envelopeTo: [] });
   expect(result).toMatchObject({ kind: 'accepted', status: 'quarantined', ticket: null });

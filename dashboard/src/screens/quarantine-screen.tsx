@@ -29,6 +29,11 @@ const REASON_LABEL: Record<string, string> = {
   auto_reply_unmatched: 'risposta automatica senza segnalazione',
   pec_receipt_unmatched: 'ricevuta PEC senza messaggio di origine',
   ticket_closed: 'messaggio automatico per una segnalazione chiusa o annullata',
+  too_complex: 'messaggio troppo complesso da leggere',
+  too_many_parts: 'messaggio con troppe parti',
+  parse_timeout: 'lettura interrotta: tempo esaurito',
+  parse_memory: 'lettura interrotta: memoria esaurita',
+  too_many_attempts: 'elaborazione interrotta più volte',
 };
 
 /**

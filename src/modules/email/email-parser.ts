@@ -5,6 +5,8 @@ import { simpleParser } from 'mailparser';
 import type { DatiCert } from '../../domain/email-pec.ts';
 import { parseDatiCert, PEC_ENVELOPE_TYPES, stripPecSubjectPrefix } from '../../domain/email-pec.ts';
 import { normaliseMessageId, parseMessageIdList } from '../../domain/email-threading.ts';
+import type { ParseLimits } from './email-complexity.ts';
+import { assertMimeShape, DEFAULT_PARSE_LIMITS, htmlDepthExceeds, ParseLimitError } from './email-complexity.ts';
 
 /**
  * MIME parsing with mailparser (nodemailer's parser): it streams through charsets with
@@ -54,8 +56,13 @@ export type ParsedEmail = Readonly<{
 const MAX_TEXT_CHARS = 200_000;
 const MAIL_HEADER_NAMES = ['from', 'to', 'cc', 'subject', 'date', 'message-id', 'received', 'mime-version', 'content-type', 'delivered-to'];
 
-/** Parses a raw message. Throws only when mailparser itself gives up; callers quarantine then. */
-export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
+/**
+ * Parses a raw message. Throws a ParseLimitError for mail past `limits` (see email-complexity.ts),
+ * or whatever mailparser throws when it gives up; callers quarantine then. CPU-bound: the app runs
+ * it in a worker thread (parse-pool.ts), never on the thread that answers calls.
+ */
+export async function parseEmail(raw: Buffer, limits: ParseLimits = DEFAULT_PARSE_LIMITS): Promise<ParsedEmail> {
+  const parseOne = (bytes: Buffer) => parseWithin(bytes, limits);
   let outer = await parseOne(raw);
   if (outer.email.text === '' && outer.email.attachments.length === 0 && /^multipart\//i.test(outer.email.contentType ?? '')) {
     // The declared boundary never occurs: mail written by hand or mangled by a relay. Parse again
@@ -100,16 +107,22 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   };
 }
 
-async function parseOne(raw: Buffer): Promise<{ mail: ParsedMail; headers: Map<string, string[]>; email: ParsedEmail }> {
+async function parseWithin(raw: Buffer, limits: ParseLimits): Promise<{ mail: ParsedMail; headers: Map<string, string[]>; email: ParsedEmail }> {
+  assertMimeShape(raw, limits);
   // ignoreEmbedded keeps message/rfc822 parts as attachments: the PEC's postacert.eml must be
   // parsed on its own, and a forwarded message stays a downloadable .eml instead of being merged.
+  // maxChildNodes is mailsplit's own count of parts, in case it splits where our scan did not.
   const mail = await simpleParser(raw, {
     skipHtmlToText: true,
     skipTextToHtml: true,
     skipImageLinks: true,
     skipTextLinks: true,
     ignoreEmbedded: true,
-  } as Parameters<typeof simpleParser>[1] & { ignoreEmbedded: boolean });
+    maxChildNodes: limits.maxParts,
+  } as Parameters<typeof simpleParser>[1] & { ignoreEmbedded: boolean; maxChildNodes: number }).catch((error: unknown) => {
+    if (error instanceof Error && /child nodes exceeded/i.test(error.message)) throw new ParseLimitError('too_many_parts', `more than ${limits.maxParts} MIME parts`);
+    throw error;
+  });
   const headers = collectHeaders(mail);
   const from = addresses(mail.from)[0] ?? null;
   const replyTo = addresses(mail.replyTo)[0] ?? null;
@@ -130,7 +143,7 @@ async function parseOne(raw: Buffer): Promise<{ mail: ParsedMail; headers: Map<s
     ),
     subject: mail.subject?.trim() || null,
     date,
-    text: bodyText(mail),
+    text: bodyText(mail, limits),
     attachments: mail.attachments.map(toAttachment),
     pec: null,
   };
@@ -163,11 +176,16 @@ function bodyAsText(raw: Buffer): string {
   return (utf8.includes('\ufffd') ? body.toString('latin1') : utf8).replace(/\r\n?/g, '\n').replace(/\u0000/g, '').trim();
 }
 
-function bodyText(mail: ParsedMail): string {
+function bodyText(mail: ParsedMail, limits: ParseLimits): string {
   let text = typeof mail.text === 'string' ? mail.text : '';
   if (text.trim() === '' && typeof mail.html === 'string' && mail.html.trim() !== '') {
-    text = htmlToText(mail.html.slice(0, 2_000_000), {
+    // Past maxHtmlChars the HTML is left out: the text is capped anyway, and the parser's cost
+    // grows faster than the HTML (see email-complexity.ts).
+    const html = mail.html.slice(0, limits.maxHtmlChars);
+    if (htmlDepthExceeds(html, limits.maxHtmlDepth)) throw new ParseLimitError('too_complex', `HTML nested deeper than ${limits.maxHtmlDepth} levels`);
+    text = htmlToText(html, {
       wordwrap: false,
+      limits: { maxInputLength: limits.maxHtmlChars, maxDepth: limits.maxHtmlDepth, maxChildNodes: limits.maxHtmlChildNodes, ellipsis: '…' },
       selectors: [
         { selector: 'img', format: 'skip' },
         { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },

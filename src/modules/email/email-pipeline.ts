@@ -13,7 +13,7 @@ import type { TicketLink } from '../../domain/ticket-link.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import type { AddressRoute, AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
 import type { ParsedEmail } from './email-parser.ts';
-import { parseEmail } from './email-parser.ts';
+import type { ParseOutcome } from './parse-pool.ts';
 import * as repo from './email-repo.ts';
 import type { InboundEmailRow, NewInboundEmail, OutboxRow } from './email-repo.ts';
 
@@ -37,7 +37,14 @@ export type EmailTicketPort = Readonly<{
   addTicketMessage(actor: Actor, ref: string, input: { kind: 'email'; text: string; emailId?: string; from?: string }): Promise<unknown>;
 }>;
 
-export type PipelineDeps = Readonly<{ db: Database; clock: Clock; directory: AgencyDirectory; tickets: EmailTicketPort }>;
+export type PipelineDeps = Readonly<{
+  db: Database;
+  clock: Clock;
+  directory: AgencyDirectory;
+  tickets: EmailTicketPort;
+  /** MIME parsing, off the main thread (parse-pool.ts). The bytes are handed over: not used afterwards. */
+  parse: (raw: Buffer) => Promise<ParseOutcome>;
+}>;
 
 export type Outcome = Readonly<{
   row: InboundEmailRow;
@@ -140,7 +147,7 @@ function fromLabel(parsed: ParsedEmail): string | undefined {
  * row with a conditional update from `pending`, so a second worker can never settle it twice.
  */
 export function createPipeline(deps: PipelineDeps) {
-  const { db, clock, directory, tickets } = deps;
+  const { db, clock, directory, tickets, parse } = deps;
 
   async function settle(row: InboundEmailRow, changes: Partial<NewInboundEmail>, extra?: (tx: Executor) => Promise<OutboxRow | null>): Promise<Outcome> {
     const now = clock.now();
@@ -280,19 +287,15 @@ export function createPipeline(deps: PipelineDeps) {
     /** Processes a row whose lease the caller holds. Throws only when the database fails. */
     async process(row: InboundEmailRow): Promise<Outcome> {
       const raw = await repo.loadRaw(db, row.id);
-      let parsed: ParsedEmail | null = null;
-      let parseError: string | null = null;
-      if (raw) {
-        try {
-          parsed = await parseEmail(raw);
-        } catch (error) {
-          parseError = error instanceof Error ? error.message : String(error);
-        }
-      }
+      const parsing = raw ? await parse(raw) : null;
+      const parsed = parsing?.ok ? parsing.email : null;
       const route = routeRecipients(directory, row.envelopeTo, parsed);
       const routed = route ? { agencyCode: route.agency.code, portfolioId: route.portfolioId, recipient: route.address } : {};
       if (!parsed || !parsed.looksLikeMail) {
-        return quarantine(row, 'unparseable', { ...routed, kind: 'unparseable', lastError: parseError?.slice(0, 1000) ?? null }, null);
+        // Too complex, too slow or too big to parse: settled in quarantine with the reason, so no
+        // sweep takes it again; the bytes stay for a supervisor.
+        const failure = parsing && !parsing.ok ? parsing : null;
+        return quarantine(row, failure?.reason ?? 'unparseable', { ...routed, kind: 'unparseable', lastError: failure?.error.slice(0, 1000) ?? null }, null);
       }
       const verdict = verdictOf(directory, parsed);
       const described = describe(parsed, verdict);
@@ -342,8 +345,10 @@ export function createPipeline(deps: PipelineDeps) {
     /** A supervisor files a quarantined message under an agency: it becomes that agency's ticket. */
     async assign(row: InboundEmailRow, actor: Actor, target: { route: AddressRoute; category?: Category }): Promise<Outcome> {
       const raw = await repo.loadRaw(db, row.id);
-      const parsed = raw ? await parseEmail(raw).catch(() => null) : null;
-      const usable: ParsedEmail = parsed ?? fallbackParsed(raw);
+      const parsing = raw ? await parse(raw) : null;
+      const parsed = parsing?.ok ? parsing.email : null;
+      // The bytes went to the parsing thread: the fallback reads them again.
+      const usable: ParsedEmail = parsed ?? fallbackParsed(raw ? await repo.loadRaw(db, row.id) : null);
       const verdict = verdictOf(directory, usable);
       const described = parsed ? describe(parsed, verdict) : {};
       if (usable.messageId) await repo.claimMessageId(db, target.route.agency.code, usable.messageId, row.id);

@@ -14,6 +14,7 @@ import type { EmailTicketPort, Outcome } from './email-pipeline.ts';
 import { createPipeline } from './email-pipeline.ts';
 import * as repo from './email-repo.ts';
 import type { EmailListRow, InboundEmailRow } from './email-repo.ts';
+import type { ParseOutcome } from './parse-pool.ts';
 
 export type EmailProvider = 'raw' | 'sendgrid' | 'mailgun' | 'postmark';
 
@@ -41,6 +42,8 @@ export type EmailServiceDeps = Readonly<{
   bus: EventBus;
   directory: AgencyDirectory;
   tickets: EmailTicketPort;
+  /** MIME parsing in worker threads: the app's parse pool (parse-pool.ts). */
+  parse: (raw: Buffer) => Promise<ParseOutcome>;
   recordAccess?: EmailAccessRecorder;
   send?: MailSender | null;
   onBackgroundError?: (error: unknown) => void;
@@ -50,6 +53,11 @@ export type EmailService = ReturnType<typeof createEmailService>;
 
 /** A worker that died mid-message gives it up after this long; start-up and the sweep take it again. */
 const LEASE_MS = 2 * 60_000;
+/**
+ * Claims of one pending message (its first processing included). A message whose processing
+ * kills the process every time would otherwise be taken again by every sweep, for ever.
+ */
+const MAX_PROCESSING_ATTEMPTS = 3;
 const QUARANTINE_ROLES = ['supervisor', 'admin'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const READ_ROLES = ['operator', 'supervisor', 'admin', 'agency'] as const;
@@ -115,7 +123,7 @@ function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
 export function createEmailService(deps: EmailServiceDeps) {
   const { db, clock, bus, directory } = deps;
   const onError = deps.onBackgroundError ?? (() => {});
-  const pipeline = createPipeline({ db, clock, directory, tickets: deps.tickets });
+  const pipeline = createPipeline({ db, clock, directory, tickets: deps.tickets, parse: deps.parse });
   const outbox = createOutboxDelivery({ db, clock, send: deps.send ?? null, onError });
   let sweeping: Promise<number> | null = null;
 
@@ -139,7 +147,24 @@ export function createEmailService(deps: EmailServiceDeps) {
   async function processPending(id: string): Promise<InboundEmailRow | null> {
     const now = clock.now();
     const row = await repo.claimPending(db, id, now, new Date(now.getTime() + LEASE_MS));
-    return row ? processLeased(row) : null;
+    if (!row) return null;
+    if (row.attempts > MAX_PROCESSING_ATTEMPTS) return giveUp(row);
+    return processLeased(row);
+  }
+
+  /** A message whose earlier claims all ended without settling it: kept in quarantine, not tried again. */
+  async function giveUp(row: InboundEmailRow): Promise<InboundEmailRow> {
+    const now = clock.now();
+    const settled = await repo.settleEmail(db, row.id, 'pending', {
+      status: 'quarantined',
+      quarantineReason: 'too_many_attempts',
+      quarantinedAt: now,
+      processedAt: now,
+      lastError: `processing was interrupted ${row.attempts - 1} times`,
+    });
+    const outcome = { row: settled ?? (await repo.findEmail(db, row.id)) ?? row, ack: null };
+    announce(outcome);
+    return outcome.row;
   }
 
   /** Processes a row whose lease this worker holds. */
