@@ -88,7 +88,9 @@ describe('the fixture set', () => {
     expect(await emailRow(answer.id)).toMatchObject({ quarantineReason: 'unparseable', kind: 'unparseable', rawSize: garbage.length });
     const [raw] = await db().select().from(inboundEmailRaw).where(eq(inboundEmailRaw.emailId, answer.id));
     expect(raw.bytes.equals(garbage)).toBe(true);
-    expect(events.some((event) => event.type === 'email.quarantined' && event.agency === null && (event.data.email as { id: string }).id === answer.id)).toBe(true);
+    // Announced to the staff of the agency it was routed to; mail for nobody we know, to those serving every agency.
+    expect(events.some((event) => event.type === 'email.quarantined' && event.agency === 'aler-pavia-lodi' && (event.data.email as { id: string }).id === answer.id)).toBe(true);
+    expect(events.some((event) => event.type === 'email.quarantined' && event.agency === null && (event.data.email as { id: string }).id === unknown.id)).toBe(true);
   });
 
   it('quarantines an auto-reply and a bounce that answer nothing of ours, and never makes a ticket of a PEC receipt', async () => {
