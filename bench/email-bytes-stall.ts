@@ -10,7 +10,7 @@
  * PGlite lives in a data directory on disk, as in production (an in-memory PGlite grows its WAL
  * files in JavaScript arrays, which stalls on its own).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,7 @@ import { systemClock } from '../src/domain/clock.ts';
 import type { Database } from '../src/db/client.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
+import { writeBlob } from '../src/modules/email/email-bytes-repo.ts';
 import * as repo from '../src/modules/email/email-repo.ts';
 import { DEMO_SEED_STEPS } from '../src/seed/demo-steps.ts';
 import { seedDemoIfEmpty } from '../src/seed/seed-demo.ts';
@@ -35,6 +36,7 @@ const BASE_URL = 'http://localhost:3000';
 const bytes = {
   async storeRaw(db: Database, raw: Buffer): Promise<string> {
     const row = {
+      id: randomUUID(),
       receivedAt: new Date(),
       provider: 'raw' as const,
       envelopeTo: [],
@@ -43,12 +45,14 @@ const bytes = {
       // Quarantined and of no agency: no sweep touches it, and a supervisor may download it.
       status: 'quarantined' as const,
     };
-    const stored = await db.transaction((tx) => repo.insertInbound(tx, row, raw));
+    const blobId = await writeBlob(db, row.id, raw, row.receivedAt);
+    const stored = await db.transaction((tx) => repo.insertInbound(tx, row, blobId));
     return stored.row.id;
   },
   async storeAttachment(db: Database, emailId: string, content: Buffer): Promise<void> {
     const sha256 = createHash('sha256').update(content).digest('hex');
-    await repo.insertAttachments(db, [{ emailId, position: 1, filename: 'foto.jpg', contentType: 'image/jpeg', size: content.length, sha256, content }]);
+    const staged = await repo.stageAttachments(db, [{ emailId, position: 1, filename: 'foto.jpg', contentType: 'image/jpeg', size: content.length, sha256, content }], new Date());
+    await db.transaction((tx) => repo.insertAttachments(tx, staged));
   },
   loadRaw: (db: Database, emailId: string) => repo.loadRaw(db, emailId),
 };

@@ -98,7 +98,7 @@ export function describe(parsed: ParsedEmail, verdict: AutomationVerdict): Parti
   };
 }
 
-export function attachmentRows(emailId: string, parsed: ParsedEmail): repo.NewAttachment[] {
+export function attachmentRows(emailId: string, parsed: ParsedEmail): repo.AttachmentInput[] {
   return parsed.attachments.map((attachment, index) => ({
     emailId,
     position: index + 1,
@@ -154,11 +154,27 @@ export function createPipeline(deps: PipelineDeps) {
     });
   }
 
+  /**
+   * Attachment bytes are written before the transaction that files the message, never inside it;
+   * whatever that transaction did not take (it lost a race, it failed) is removed after it.
+   */
+  async function withAttachments<T>(row: InboundEmailRow, parsed: ParsedEmail | null, file: (staged: repo.StagedAttachment[]) => Promise<T>): Promise<T> {
+    const staged = parsed ? await repo.stageAttachments(db, attachmentRows(row.id, parsed), clock.now()) : [];
+    try {
+      return await file(staged);
+    } finally {
+      // A failure here leaves loose chunks, which the sweep removes.
+      await repo.releaseAttachments(db, staged).catch(() => {});
+    }
+  }
+
   function quarantine(row: InboundEmailRow, reason: string, changes: Partial<NewInboundEmail>, parsed: ParsedEmail | null): Promise<Outcome> {
-    return settle(row, { ...changes, status: 'quarantined', quarantineReason: reason, quarantinedAt: clock.now() }, async (tx) => {
-      if (parsed) await repo.insertAttachments(tx, attachmentRows(row.id, parsed));
-      return null;
-    });
+    return withAttachments(row, parsed, (staged) =>
+      settle(row, { ...changes, status: 'quarantined', quarantineReason: reason, quarantinedAt: clock.now() }, async (tx) => {
+        await repo.insertAttachments(tx, staged);
+        return null;
+      }),
+    );
   }
 
   /** The ticket a reply belongs to, within the routed agency only. */
@@ -238,7 +254,7 @@ export function createPipeline(deps: PipelineDeps) {
     }
     const now = clock.now();
     const ticketRef = ref;
-    return db.transaction(async (tx) => {
+    return withAttachments(row, parsed, (staged) => db.transaction(async (tx) => {
       const settled = await repo.settleEmail(tx, row.id, options.fromStatus, {
         ...described,
         status: 'ticket',
@@ -251,13 +267,13 @@ export function createPipeline(deps: PipelineDeps) {
         ...(options.resolvedBy ? { resolvedAt: now, resolvedBy: options.resolvedBy } : {}),
       });
       if (!settled) return { row: (await repo.findEmail(tx, row.id)) ?? row, ack: null };
-      await repo.insertAttachments(tx, attachmentRows(row.id, parsed));
+      await repo.insertAttachments(tx, staged);
       const outbox = mayAutoAcknowledge(verdict, parsed.replyTo?.address ?? parsed.from?.address ?? null)
         ? ackFor(row, route, parsed, ticketRef, category, row.receivedAt)
         : null;
       const ack = outbox ? await repo.insertOutbox(tx, outbox) : null;
       return { row: settled, ack };
-    });
+    }));
   }
 
   return {
@@ -308,10 +324,12 @@ export function createPipeline(deps: PipelineDeps) {
       const ref = await findThread(agency, parsed, verdict.bounce ? [...parsed.references, ...bouncedMessageIds(parsed)] : parsed.references);
       if (ref) {
         await tickets.addTicketMessage(SYSTEM_ACTOR, ref, { kind: 'email', text: ticketText(parsed), emailId: row.id, from: fromLabel(parsed) });
-        return settle(row, { ...described, ...routed, status: 'appended', ticketRef: ref }, async (tx) => {
-          await repo.insertAttachments(tx, attachmentRows(row.id, parsed));
-          return null;
-        });
+        return withAttachments(row, parsed, (staged) =>
+          settle(row, { ...described, ...routed, status: 'appended', ticketRef: ref }, async (tx) => {
+            await repo.insertAttachments(tx, staged);
+            return null;
+          }),
+        );
       }
       if (isMachineMail(verdict)) {
         return quarantine(row, verdict.bounce ? 'bounce_unmatched' : 'auto_reply_unmatched', { ...described, ...routed }, parsed);
