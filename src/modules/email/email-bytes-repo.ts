@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { emailBlobChunks, emailLooseBlobs } from '../../db/schema/index.ts';
@@ -10,6 +11,9 @@ import { emailBlobChunks, emailLooseBlobs } from '../../db/schema/index.ts';
  * here carries at most one chunk, no transaction spans a blob, and a blob is written before the
  * row that names it commits (a crash in between leaves loose chunks that the sweep removes, never
  * a row without its bytes).
+ *
+ * Between two statements the loop is given a turn (`nextTurn`): PGlite settles a query's promise
+ * without one, so a loop of awaited queries alone would hold the event loop for the whole blob.
  */
 
 /**
@@ -40,6 +44,7 @@ export async function writeBlob(db: Executor, emailId: string, bytes: Buffer, no
   await db.insert(emailLooseBlobs).values({ blobId, state: 'writing', since: now });
   // An empty blob still has its chunk 0: every blob has a first chunk.
   for (let seq = 0, offset = 0; seq === 0 || offset < bytes.length; seq += 1, offset += CHUNK_BYTES) {
+    await nextTurn();
     const chunk = bytes.subarray(offset, offset + CHUNK_BYTES);
     const written = await db.execute(
       sql`insert into ${emailBlobChunks} (blob_id, seq, email_id, bytes)
@@ -95,6 +100,7 @@ export async function removeDroppedBlobs(db: Executor, blobIds?: readonly string
   const only = blobIds ? sql` and l.blob_id = any(${uuidArray(blobIds)})` : sql``;
   let removed = 0;
   for (;;) {
+    await nextTurn();
     const deleted = await db.execute(
       sql`delete from ${emailBlobChunks} c using (
             select c2.blob_id, c2.seq from ${emailBlobChunks} c2 join ${emailLooseBlobs} l on l.blob_id = c2.blob_id
@@ -127,6 +133,7 @@ export async function sweepLooseBlobs(db: Executor, now: Date): Promise<number> 
  */
 export async function* readBlob(db: Executor, blobId: string): AsyncGenerator<Buffer> {
   for (let seq = 0; ; seq += 1) {
+    await nextTurn();
     const [row] = await db
       .select({ seq: emailBlobChunks.seq, bytes: sql<string>`encode(${emailBlobChunks.bytes}, 'base64')` })
       .from(emailBlobChunks)
