@@ -269,7 +269,7 @@ describe('authentication and limits', () => {
     expect(email.attachments).toEqual([expect.objectContaining({ n: 1, filename: 'perdita.jpg', size: photo.length, sha256: createHash('sha256').update(photo).digest('hex') })]);
     const file = await t.app.services.email.getAttachment(SYSTEM_ACTOR, answer.id, 1);
     expect((await buffer(file.content)).equals(photo)).toBe(true);
-  });
+  }, 120_000);
 
   it('takes the raw message whatever content type the relay declares', async () => {
     for (const [index, contentType] of ['application/octet-stream', 'text/plain; charset=utf-8', 'application/json'].entries()) {
