@@ -254,26 +254,28 @@ export function createPipeline(deps: PipelineDeps) {
     }
     const now = clock.now();
     const ticketRef = ref;
-    return withAttachments(row, parsed, (staged) => db.transaction(async (tx) => {
-      const settled = await repo.settleEmail(tx, row.id, options.fromStatus, {
-        ...described,
-        status: 'ticket',
-        agencyCode: agency.code,
-        portfolioId: route.portfolioId,
-        recipient: route.address,
-        category,
-        ticketRef,
-        processedAt: now,
-        ...(options.resolvedBy ? { resolvedAt: now, resolvedBy: options.resolvedBy } : {}),
-      });
-      if (!settled) return { row: (await repo.findEmail(tx, row.id)) ?? row, ack: null };
-      await repo.insertAttachments(tx, staged);
-      const outbox = mayAutoAcknowledge(verdict, parsed.replyTo?.address ?? parsed.from?.address ?? null)
-        ? ackFor(row, route, parsed, ticketRef, category, row.receivedAt)
-        : null;
-      const ack = outbox ? await repo.insertOutbox(tx, outbox) : null;
-      return { row: settled, ack };
-    }));
+    return withAttachments(row, parsed, (staged) =>
+      db.transaction(async (tx) => {
+        const settled = await repo.settleEmail(tx, row.id, options.fromStatus, {
+          ...described,
+          status: 'ticket',
+          agencyCode: agency.code,
+          portfolioId: route.portfolioId,
+          recipient: route.address,
+          category,
+          ticketRef,
+          processedAt: now,
+          ...(options.resolvedBy ? { resolvedAt: now, resolvedBy: options.resolvedBy } : {}),
+        });
+        if (!settled) return { row: (await repo.findEmail(tx, row.id)) ?? row, ack: null };
+        await repo.insertAttachments(tx, staged);
+        const outbox = mayAutoAcknowledge(verdict, parsed.replyTo?.address ?? parsed.from?.address ?? null)
+          ? ackFor(row, route, parsed, ticketRef, category, row.receivedAt)
+          : null;
+        const ack = outbox ? await repo.insertOutbox(tx, outbox) : null;
+        return { row: settled, ack };
+      }),
+    );
   }
 
   return {
