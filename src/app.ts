@@ -249,9 +249,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // Mail stored but not filed when the process stopped is filed now, without delaying readiness.
   // A lease left by a crashed worker runs out after two minutes: the sweep files such mail too.
+  // The same beat removes e-mail bytes no row names any more (deleted rows, crashed writes).
   let emailSweep: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
-    const sweep = () => void email.reprocessPending().catch((error) => app.log.error({ err: error }, 'reprocessing stored e-mail failed'));
+    const sweep = () => {
+      void email.reprocessPending().catch((error) => app.log.error({ err: error }, 'reprocessing stored e-mail failed'));
+      void email.sweepBytes().catch((error) => app.log.error({ err: error }, 'removing loose e-mail bytes failed'));
+    };
     sweep();
     emailSweep = setInterval(sweep, 60_000).unref();
   });

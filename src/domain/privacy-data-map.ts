@@ -85,9 +85,10 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     atContractEnd: 'delete',
   },
   { table: 'ticket_counters', scope: agency(), personal: [], neutral: ['agency_code'], atContractEnd: 'delete' },
-  // E-mail
-  { table: 'email_attachments', scope: parent('email_id', 'inbound_emails'), personal: ['filename', 'content'], neutral: ['content_type', 'sha256', 'content_id'], atContractEnd: 'delete' },
-  { table: 'inbound_email_raw', scope: parent('email_id', 'inbound_emails'), personal: ['bytes'], neutral: [], atContractEnd: 'delete' },
+  // E-mail (the bytes of raw messages and attachments are the chunks of their blobs)
+  { table: 'email_blob_chunks', scope: parent('email_id', 'inbound_emails'), personal: ['bytes'], neutral: [], atContractEnd: 'delete' },
+  { table: 'email_attachments', scope: parent('email_id', 'inbound_emails'), personal: ['filename'], neutral: ['content_type', 'sha256', 'content_id'], atContractEnd: 'delete' },
+  { table: 'inbound_email_raw', scope: parent('email_id', 'inbound_emails'), personal: [], neutral: [], atContractEnd: 'delete' },
   { table: 'email_message_ids', scope: agency(), personal: ['message_id'], neutral: ['agency_code'], atContractEnd: 'delete' },
   {
     table: 'email_outbox',
@@ -176,6 +177,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
   { table: 'login_throttle', scope: none('failed-login counters per account and address, short-lived'), personal: ['key'], neutral: [], atContractEnd: 'delete' },
   { table: 'security_events', scope: none("the platform's security log (route patterns, never query strings)"), personal: ['username', 'ip'], neutral: ['kind', 'actor_id', 'method', 'path', 'detail'], atContractEnd: 'delete' },
   { table: 'email_webhook_nonces', scope: none("providers' replay tokens"), personal: [], neutral: ['provider', 'token'], atContractEnd: 'delete' },
+  { table: 'email_loose_blobs', scope: none('e-mail bytes being written or waiting for the sweep: identifiers and a state only'), personal: [], neutral: ['state'], atContractEnd: 'delete' },
 ];
 
 /** The rule of a table, or undefined when the map does not know it (a test fails on that). */

@@ -36,6 +36,7 @@ export const TABLE_LABELS_IT: Readonly<Record<string, string>> = {
   inbound_emails: 'e-mail ricevute',
   inbound_email_raw: 'e-mail ricevute (messaggi originali)',
   email_attachments: 'allegati delle e-mail',
+  email_blob_chunks: 'contenuto dei messaggi originali e degli allegati',
   email_message_ids: 'identificativi dei messaggi',
   email_outbox: 'risposte automatiche',
   tenants: 'anagrafe inquilini',

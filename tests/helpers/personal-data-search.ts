@@ -9,8 +9,8 @@ import type { Executor } from '../../src/db/client.ts';
  * Searches the whole database for a person, without trusting the code under test to know where
  * their data is: every text, JSON, array and binary column of every table of the schema, as
  * information_schema lists them. Rows that belong to another agency are left out — through the
- * table's agency column, a foreign key to a table that has one, or a CallSid of a call that has
- * one; everything else (rows of this agency, of no agency, platform tables) is searched.
+ * table's agency column, a foreign key to a table that has one, the e-mail an `email_id` names,
+ * or a CallSid of a call that has one; everything else (rows of this agency, of no agency, platform tables) is searched.
  */
 
 export type Needle =
@@ -89,6 +89,13 @@ export async function searchDatabase(db: Executor, needle: Needle, agency: strin
         condition: sql`not exists (select 1 from ${sql.identifier(link.parent)} p where p.${sql.identifier(link.parent_column)} = t.${sql.identifier(link.column_name)}
                          and coalesce(p.agency_code, ${agency}) <> ${agency})`,
         scope: `via ${link.column_name} → ${link.parent}`,
+      };
+    }
+    // E-mail bytes are written before their e-mail's row exists: they name it without a foreign key.
+    if (has(table, 'email_id')) {
+      return {
+        condition: sql`not exists (select 1 from inbound_emails p where p.id = t.email_id and coalesce(p.agency_code, ${agency}) <> ${agency})`,
+        scope: 'via email_id → inbound_emails',
       };
     }
     if (has(table, 'call_sid')) {

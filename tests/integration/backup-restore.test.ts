@@ -153,7 +153,7 @@ describe('backup and restore', () => {
     expect(Object.keys(after)).toEqual(Object.keys(before));
     expect(after).toEqual(before);
     // The records made through the webhooks and the API are among them.
-    for (const table of ['public.calls', 'public.call_events', 'public.tickets', 'public.ticket_events', 'public.inbound_emails', 'public.inbound_email_raw', 'public.email_attachments', 'public.callbacks', 'public.deliveries', 'public.tenants', 'public.users', 'drizzle.__drizzle_migrations']) {
+    for (const table of ['public.calls', 'public.call_events', 'public.tickets', 'public.ticket_events', 'public.inbound_emails', 'public.inbound_email_raw', 'public.email_attachments', 'public.email_blob_chunks', 'public.callbacks', 'public.deliveries', 'public.tenants', 'public.users', 'drizzle.__drizzle_migrations']) {
       expect(after[table]?.rows, table).toBeGreaterThan(0);
     }
   });

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { buffer } from 'node:stream/consumers';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
-import { emailOutbox, inboundEmailRaw, inboundEmails } from '../../src/db/schema/index.ts';
+import { emailOutbox, inboundEmails } from '../../src/db/schema/index.ts';
+import { loadRaw } from '../../src/modules/email/email-repo.ts';
 import { basicAuthHeader, signMailgun } from '../../webhooks/email/email-signature.ts';
 import { emailFixture, multipartBody, urlencodedBody } from '../helpers/email-requests.ts';
 import type { TestApp } from '../helpers/test-app.ts';
@@ -18,7 +20,7 @@ afterAll(async () => {
 });
 
 const db = () => t.database.db;
-const rawOf = async (id: string) => (await db().select().from(inboundEmailRaw).where(eq(inboundEmailRaw.emailId, id)))[0].bytes;
+const rawOf = async (id: string) => (await loadRaw(db(), id))!;
 const storedCount = async () => (await db().select({ n: count() }).from(inboundEmails))[0].n;
 const ticketOf = (ref: string) => t.app.services.tickets.getTicket(SYSTEM_ACTOR, ref);
 
@@ -156,7 +158,7 @@ describe('Postmark (JSON, Basic auth)', () => {
     expect(ticket).toMatchObject({ agency: 'aler-milano', category: 'heating', subject: 'Termosifoni freddi in sala', caller: { email: 'giulia.ricci@alice.it', name: 'Giulia Ricci' } });
     const file = await t.app.services.email.getAttachment(SYSTEM_ACTOR, answer.id, 1);
     expect(file).toMatchObject({ filename: 'termosifone.jpg', contentType: 'image/jpeg' });
-    expect(file.content.equals(photo)).toBe(true);
+    expect((await buffer(file.content)).equals(photo)).toBe(true);
   });
 
   it('keeps threading and loop headers: an out-of-office reply to our acknowledgement joins the ticket unanswered', async () => {

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
 import { accessLog, emailOutbox, inboundEmailRaw } from '../../src/db/schema/index.ts';
+import { loadRaw } from '../../src/modules/email/email-repo.ts';
 import { actorOf } from '../helpers/actors.ts';
 import type { Session } from '../helpers/auth.ts';
 import { loginAs } from '../helpers/auth.ts';
@@ -89,8 +90,7 @@ describe('quarantine', () => {
     expect(open.some((item) => item.id === quarantined.id)).toBe(false);
     const gone = (await get('/api/v1/email/quarantine?status=discarded', 'supervisore')).json().items as { id: string }[];
     expect(gone.some((item) => item.id === quarantined.id)).toBe(true);
-    const [raw] = await t.database.db.select().from(inboundEmailRaw).where(eq(inboundEmailRaw.emailId, quarantined.id));
-    expect(raw.bytes.length).toBeGreaterThan(2048);
+    expect((await loadRaw(t.database.db, quarantined.id))!.length).toBeGreaterThan(2048);
 
     // Retention removes the bytes of mail discarded before its cut-off, not before.
     expect(await t.app.services.email.purgeDiscarded(new Date('2026-11-01T00:00:00Z'))).toBe(0);

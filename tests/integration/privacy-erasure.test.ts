@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { tenants } from '../../src/db/schema/index.ts';
+import { emailBlobChunks, emailLooseBlobs, inboundEmails, tenants } from '../../src/db/schema/index.ts';
 import type { Session } from '../helpers/auth.ts';
 import { createAgencyToken } from '../helpers/auth.ts';
 import { searchDatabase, searchFiles } from '../helpers/personal-data-search.ts';
@@ -45,8 +45,10 @@ describe('erasure of a tenant by phone number', () => {
     // The search finds the person everywhere before: it would notice anything the erasure missed.
     const before = await searchDatabase(db, phone, PAVIA);
     expect(tablesOf(before)).toEqual(
-      expect.arrayContaining(['call_events', 'calls', 'callbacks', 'deliveries', 'email_attachments', 'inbound_email_raw', 'inbound_emails', 'tenant_phones', 'ticket_events', 'tickets']),
+      expect.arrayContaining(['call_events', 'calls', 'callbacks', 'deliveries', 'email_blob_chunks', 'inbound_emails', 'tenant_phones', 'ticket_events', 'tickets']),
     );
+    const [erasedEmail] = await db.select({ id: inboundEmails.id }).from(inboundEmails).where(eq(inboundEmails.ticketRef, scenario.emailTicket));
+    expect(await db.select({ seq: emailBlobChunks.seq }).from(emailBlobChunks).where(eq(emailBlobChunks.emailId, erasedEmail.id))).not.toEqual([]);
     const paviaReport = await report(PAVIA);
     const milanoReport = await report(MILANO);
     const trendBefore = (await get(as.supervisor, `/api/v1/reports/trend?agency=${PAVIA}`)).json();
@@ -64,6 +66,9 @@ describe('erasure of a tenant by phone number', () => {
     expect(receipt.subject.phones).toEqual(expect.arrayContaining(['+39 347 ••• ••67']));
     expect(receipt.counts).toMatchObject({ calls: 2, tickets: 2, inbound_emails: 1, inbound_email_raw: 1, email_attachments: 1, callbacks: 1, tenants: 1 });
 
+    // Not one chunk of the raw message or the attachment stays behind, nor anything waiting for a sweep.
+    expect(await db.select({ seq: emailBlobChunks.seq }).from(emailBlobChunks).where(eq(emailBlobChunks.emailId, erasedEmail.id))).toEqual([]);
+    expect(await db.select().from(emailLooseBlobs)).toEqual([]);
     // Nothing of the person in any column of any table of ALER Pavia-Lodi, in any written form or encoding…
     for (const needle of [phone, landline, email, surname]) {
       expect(await searchDatabase(db, needle, PAVIA), JSON.stringify(needle)).toEqual([]);

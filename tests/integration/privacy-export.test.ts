@@ -56,6 +56,7 @@ const milanoRows = (table: string, columns: string[]) => {
     callback_attempts: `t.callback_id in (select id from callbacks where agency_code = '${MILANO}')`,
     delivery_attempts: `t.delivery_id in (select id from deliveries where agency_code = '${MILANO}')`,
     inbound_email_raw: `t.email_id in (select id from inbound_emails where agency_code = '${MILANO}')`,
+    email_blob_chunks: `t.email_id in (select id from inbound_emails where agency_code = '${MILANO}')`,
     email_attachments: `t.email_id in (select id from inbound_emails where agency_code = '${MILANO}')`,
     sessions: `t.user_id in (select id from users where agency_code = '${MILANO}')`,
   };
@@ -136,6 +137,10 @@ describe('full agency export and end-of-contract deletion', () => {
     expect(rows('calls').every((row) => row.agency_code === PAVIA)).toBe(true);
     expect(rows('tenants').length).toBeGreaterThanOrEqual(4);
     expect(rows('inbound_email_raw')).toHaveLength(1);
+    // The message's bytes are the chunks of the blob its row names.
+    const rawBlob = rows('inbound_email_raw')[0].blob_id;
+    const rawChunks = rows('email_blob_chunks').filter((row) => row.blob_id === rawBlob);
+    expect(Buffer.concat(rawChunks.map((row) => Buffer.from(String(row.bytes), 'base64'))).toString('utf8')).toContain(`From: ${PERSON.name}`);
     expect(rows('users').map((row) => row.username)).toEqual(['referente-pavia']);
     // Secrets stay behind; ALER Milano stays out.
     expect(rows('users')[0]).not.toHaveProperty('password_hash');

@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessLog, callbacks, calls, deliveries, emailAttachments, emailOutbox, inboundEmailRaw, inboundEmails, tickets } from '../../src/db/schema/index.ts';
+import { accessLog, callbacks, calls, deliveries, emailAttachments, emailBlobChunks, emailLooseBlobs, emailOutbox, inboundEmailRaw, inboundEmails, tickets } from '../../src/db/schema/index.ts';
 import type { RetentionOutcome } from '../../src/modules/privacy/privacy-service.ts';
 import type { Session } from '../helpers/auth.ts';
 import { loginAs } from '../helpers/auth.ts';
@@ -117,6 +117,9 @@ describe('a retention pass', () => {
     expect(email).toMatchObject({ status: 'ticket', fromAddress: null, textBody: null, subject: null });
     expect(await db.select().from(inboundEmailRaw)).toEqual([]);
     expect(await db.select().from(emailAttachments)).toEqual([]);
+    // The bytes themselves, not only the rows that named them.
+    expect(await db.select({ seq: emailBlobChunks.seq }).from(emailBlobChunks)).toEqual([]);
+    expect(await db.select().from(emailLooseBlobs)).toEqual([]);
     expect(await db.select().from(emailOutbox).where(eq(emailOutbox.agencyCode, PAVIA))).toEqual([]);
     expect((await db.select().from(callbacks).where(eq(callbacks.agencyCode, PAVIA))).map((row) => row.callerPhone)).toEqual(['[anonimizzato]']);
     expect((await db.select().from(deliveries).where(eq(deliveries.agencyCode, PAVIA))).every((row) => JSON.stringify(row.payload) === '{"anonimizzato":true}')).toBe(true);

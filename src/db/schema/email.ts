@@ -67,13 +67,21 @@ export const inboundEmails = pgTable(
   ],
 );
 
-/** The bytes exactly as received; kept apart so that lists never drag megabytes along. */
-export const inboundEmailRaw = pgTable('inbound_email_raw', {
-  emailId: uuid('email_id')
-    .primaryKey()
-    .references(() => inboundEmails.id, { onDelete: 'cascade' }),
-  bytes: bytea('bytes').notNull(),
-});
+/**
+ * The message exactly as received, by reference: its bytes are the chunks of `blob_id`
+ * (`email_blob_chunks`), so that lists never drag megabytes along and no statement carries a
+ * whole message.
+ */
+export const inboundEmailRaw = pgTable(
+  'inbound_email_raw',
+  {
+    emailId: uuid('email_id')
+      .primaryKey()
+      .references(() => inboundEmails.id, { onDelete: 'cascade' }),
+    blobId: uuid('blob_id').notNull(),
+  },
+  (table) => [uniqueIndex('inbound_email_raw_blob_idx').on(table.blobId)],
+);
 
 /**
  * Message-IDs known per agency, inbound and our own auto-acks: the first claim of an inbound
@@ -107,9 +115,45 @@ export const emailAttachments = pgTable(
     sha256: text('sha256').notNull(),
     contentId: text('content_id'),
     inline: boolean('inline').notNull().default(false),
-    content: bytea('content').notNull(),
+    /** The decoded content: the chunks of this blob. */
+    blobId: uuid('blob_id').notNull(),
   },
-  (table) => [uniqueIndex('email_attachments_email_position_idx').on(table.emailId, table.position)],
+  (table) => [uniqueIndex('email_attachments_email_position_idx').on(table.emailId, table.position), uniqueIndex('email_attachments_blob_idx').on(table.blobId)],
+);
+
+/**
+ * The bytes of raw messages and attachments, in chunks of at most 256 KiB: one chunk is one short
+ * statement (PGlite runs on the event loop, and a transaction there holds its only connection).
+ * Chunks are written before the row that names their blob commits, so there is no foreign key;
+ * `email_id` says whose data they are (the agency's, through the e-mail).
+ */
+export const emailBlobChunks = pgTable(
+  'email_blob_chunks',
+  {
+    blobId: uuid('blob_id').notNull(),
+    seq: integer('seq').notNull(),
+    emailId: uuid('email_id').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.blobId, table.seq] }), index('email_blob_chunks_email_idx').on(table.emailId)],
+);
+
+export const LOOSE_BLOB_STATES = ['writing', 'dropped'] as const;
+
+/**
+ * Blobs no committed row names: `writing` while a request writes its chunks (the row that names
+ * the blob removes this entry in its own transaction), `dropped` once the row that named it is
+ * deleted (a trigger adds the entry, whatever deleted the row). The sweep deletes the chunks of
+ * dropped blobs, and of writing ones a crash left behind.
+ */
+export const emailLooseBlobs = pgTable(
+  'email_loose_blobs',
+  {
+    blobId: uuid('blob_id').primaryKey(),
+    state: text('state', { enum: LOOSE_BLOB_STATES }).notNull(),
+    since: timestamp('since', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [index('email_loose_blobs_state_since_idx').on(table.state, table.since)],
 );
 
 /** Auto-acknowledgements waiting for (or past) delivery. One per inbound message at most. */

@@ -106,7 +106,7 @@ export function describe(parsed: ParsedEmail, verdict: AutomationVerdict): Parti
   };
 }
 
-export function attachmentRows(emailId: string, parsed: ParsedEmail): repo.NewAttachment[] {
+export function attachmentRows(emailId: string, parsed: ParsedEmail): repo.AttachmentInput[] {
   return parsed.attachments.map((attachment, index) => ({
     emailId,
     position: index + 1,
@@ -162,11 +162,27 @@ export function createPipeline(deps: PipelineDeps) {
     });
   }
 
+  /**
+   * Attachment bytes are written before the transaction that files the message, never inside it;
+   * whatever that transaction did not take (it lost a race, it failed) is removed after it.
+   */
+  async function withAttachments<T>(row: InboundEmailRow, parsed: ParsedEmail | null, file: (staged: repo.StagedAttachment[]) => Promise<T>): Promise<T> {
+    const staged = parsed ? await repo.stageAttachments(db, attachmentRows(row.id, parsed), clock.now()) : [];
+    try {
+      return await file(staged);
+    } finally {
+      // A failure here leaves loose chunks, which the sweep removes.
+      await repo.releaseAttachments(db, staged).catch(() => {});
+    }
+  }
+
   function quarantine(row: InboundEmailRow, reason: string, changes: Partial<NewInboundEmail>, parsed: ParsedEmail | null): Promise<Outcome> {
-    return settle(row, { ...changes, status: 'quarantined', quarantineReason: reason, quarantinedAt: clock.now() }, async (tx) => {
-      if (parsed) await repo.insertAttachments(tx, attachmentRows(row.id, parsed));
-      return null;
-    });
+    return withAttachments(row, parsed, (staged) =>
+      settle(row, { ...changes, status: 'quarantined', quarantineReason: reason, quarantinedAt: clock.now() }, async (tx) => {
+        await repo.insertAttachments(tx, staged);
+        return null;
+      }),
+    );
   }
 
   /**
@@ -253,34 +269,36 @@ export function createPipeline(deps: PipelineDeps) {
     }
     const now = clock.now();
     const ticketRef = ref;
-    return db.transaction(async (tx) => {
-      // Acknowledge people, a few times an hour per recipient at most (counted in the database, so
-      // that every node agrees); why a message got no acknowledgement is kept in its flags.
-      let acknowledge = recipient.to !== null && mayAutoAcknowledge(verdict, recipient.to);
-      const ackFlags: Record<string, unknown> = recipient.replyToIgnored ? { replyToIgnored: true } : {};
-      if (acknowledge && (await repo.recentAcksTo(tx, agency.code, recipient.to!, new Date(now.getTime() - ACK_WINDOW_MS))) >= ACKS_PER_HOUR) {
-        acknowledge = false;
-        ackFlags.ackWithheld = 'rate_limited';
-      }
-      const flags = Object.keys(ackFlags).length > 0 ? { flags: { ...(described.flags ?? row.flags ?? {}), ...ackFlags } } : {};
-      const settled = await repo.settleEmail(tx, row.id, options.fromStatus, {
-        ...described,
-        ...flags,
-        status: 'ticket',
-        agencyCode: agency.code,
-        portfolioId: route.portfolioId,
-        recipient: route.address,
-        category,
-        ticketRef,
-        processedAt: now,
-        ...(options.resolvedBy ? { resolvedAt: now, resolvedBy: options.resolvedBy } : {}),
-      });
-      if (!settled) return { row: (await repo.findEmail(tx, row.id)) ?? row, ack: null };
-      await repo.insertAttachments(tx, attachmentRows(row.id, parsed));
-      const outbox = acknowledge ? ackFor(row, route, parsed, recipient.to!, ticketRef, category, row.receivedAt) : null;
-      const ack = outbox ? await repo.insertOutbox(tx, outbox) : null;
-      return { row: settled, ack };
-    });
+    return withAttachments(row, parsed, (staged) =>
+      db.transaction(async (tx) => {
+        // Acknowledge people, a few times an hour per recipient at most (counted in the database, so
+        // that every node agrees); why a message got no acknowledgement is kept in its flags.
+        let acknowledge = recipient.to !== null && mayAutoAcknowledge(verdict, recipient.to);
+        const ackFlags: Record<string, unknown> = recipient.replyToIgnored ? { replyToIgnored: true } : {};
+        if (acknowledge && (await repo.recentAcksTo(tx, agency.code, recipient.to!, new Date(now.getTime() - ACK_WINDOW_MS))) >= ACKS_PER_HOUR) {
+          acknowledge = false;
+          ackFlags.ackWithheld = 'rate_limited';
+        }
+        const flags = Object.keys(ackFlags).length > 0 ? { flags: { ...(described.flags ?? row.flags ?? {}), ...ackFlags } } : {};
+        const settled = await repo.settleEmail(tx, row.id, options.fromStatus, {
+          ...described,
+          ...flags,
+          status: 'ticket',
+          agencyCode: agency.code,
+          portfolioId: route.portfolioId,
+          recipient: route.address,
+          category,
+          ticketRef,
+          processedAt: now,
+          ...(options.resolvedBy ? { resolvedAt: now, resolvedBy: options.resolvedBy } : {}),
+        });
+        if (!settled) return { row: (await repo.findEmail(tx, row.id)) ?? row, ack: null };
+        await repo.insertAttachments(tx, staged);
+        const outbox = acknowledge ? ackFor(row, route, parsed, recipient.to!, ticketRef, category, row.receivedAt) : null;
+        const ack = outbox ? await repo.insertOutbox(tx, outbox) : null;
+        return { row: settled, ack };
+      }),
+    );
   }
 
   return {
@@ -328,10 +346,12 @@ export function createPipeline(deps: PipelineDeps) {
       if (decision.kind === 'append') {
         const ref = decision.ref;
         await tickets.addTicketMessage(SYSTEM_ACTOR, ref, { kind: 'email', text: ticketText(parsed), emailId: row.id, from: fromLabel(parsed) });
-        return settle(row, { ...described, ...routed, status: 'appended', ticketRef: ref }, async (tx) => {
-          await repo.insertAttachments(tx, attachmentRows(row.id, parsed));
-          return null;
-        });
+        return withAttachments(row, parsed, (staged) =>
+          settle(row, { ...described, ...routed, status: 'appended', ticketRef: ref }, async (tx) => {
+            await repo.insertAttachments(tx, staged);
+            return null;
+          }),
+        );
       }
       if (isMachineMail(verdict)) {
         // Machine mail never opens a ticket, nor changes one that is over: a supervisor looks at it.

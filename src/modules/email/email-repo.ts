@@ -13,35 +13,55 @@ import {
   ticketEvents,
 } from '../../db/schema/index.ts';
 import type { EmailStatus } from '../../db/schema/email.ts';
+import * as bytes from './email-bytes-repo.ts';
 
 export type InboundEmailRow = typeof inboundEmails.$inferSelect;
 export type NewInboundEmail = typeof inboundEmails.$inferInsert;
 export type OutboxRow = typeof emailOutbox.$inferSelect;
 export type NewOutbox = typeof emailOutbox.$inferInsert;
-export type NewAttachment = typeof emailAttachments.$inferInsert;
-export type AttachmentMeta = Omit<typeof emailAttachments.$inferSelect, 'content'>;
+/** An attachment as the parser gives it: its bytes are written as a blob before its row. */
+export type AttachmentInput = Omit<typeof emailAttachments.$inferInsert, 'id' | 'blobId'> & { content: Buffer };
+/** An attachment whose bytes are written (`stageAttachments`), ready for its row. */
+export type StagedAttachment = Omit<typeof emailAttachments.$inferInsert, 'id'> & { blobId: string };
+export type AttachmentMeta = Omit<typeof emailAttachments.$inferSelect, 'blobId'>;
+
+/** The same bytes delivered before: nothing needs writing, the first row answers. */
+export async function findInboundBySha(tx: Executor, rawSha256: string): Promise<InboundEmailRow | undefined> {
+  const [row] = await tx.select().from(inboundEmails).where(eq(inboundEmails.rawSha256, rawSha256));
+  return row;
+}
+
+/** Thrown when bytes were not written because a first delivery had them, and that delivery is gone. */
+export class RawBytesNeeded extends Error {}
 
 /**
- * Bytes travel as base64 text and are decoded by Postgres itself. PGlite's own bytea parameter
- * and result conversion walks every byte in JavaScript (about 3 s each way for a 13 MB message);
- * `decode`/`encode` with Buffer's native base64 takes milliseconds on both drivers.
+ * Stores a delivery under its raw bytes, already written as `blobId` (null when `findInboundBySha`
+ * found them). The raw SHA-256 is unique: the same bytes delivered again find the first row instead
+ * of a second copy; a blob written for them is then the caller's to discard.
  */
-const bytesIn = (bytes: Buffer) => sql`decode(${bytes.toString('base64')}, 'base64')`;
-const bytesOut = (column: typeof inboundEmailRaw.bytes | typeof emailAttachments.content) => sql<string>`encode(${column}, 'base64')`;
-const fromBase64 = (value: string) => Buffer.from(value, 'base64');
-
-/**
- * Stores a delivery and its bytes. The raw SHA-256 is unique: the same bytes delivered again
- * find the first row instead of a second copy.
- */
-export async function insertInbound(tx: Executor, row: NewInboundEmail, raw: Buffer): Promise<{ fresh: boolean; row: InboundEmailRow }> {
+export async function insertInbound(tx: Executor, row: NewInboundEmail & { id: string }, blobId: string | null): Promise<{ fresh: boolean; row: InboundEmailRow }> {
+  if (blobId === null) {
+    const existing = await findInboundBySha(tx, row.rawSha256);
+    if (existing) return { fresh: false, row: existing };
+    throw new RawBytesNeeded(`no stored e-mail has the bytes ${row.rawSha256}`);
+  }
   const [inserted] = await tx.insert(inboundEmails).values(row).onConflictDoNothing({ target: inboundEmails.rawSha256 }).returning();
   if (inserted) {
-    await tx.insert(inboundEmailRaw).values({ emailId: inserted.id, bytes: bytesIn(raw) });
+    await tx.insert(inboundEmailRaw).values({ emailId: inserted.id, blobId });
+    await bytes.claimBlob(tx, blobId);
     return { fresh: true, row: inserted };
   }
   const [existing] = await tx.select().from(inboundEmails).where(eq(inboundEmails.rawSha256, row.rawSha256));
   return { fresh: false, row: existing };
+}
+
+/** False when this provider nonce was seen before (a replay); claims nothing. */
+export async function nonceSeen(tx: Executor, provider: string, token: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ token: emailWebhookNonces.token })
+    .from(emailWebhookNonces)
+    .where(and(eq(emailWebhookNonces.provider, provider), eq(emailWebhookNonces.token, token)));
+  return row !== undefined;
 }
 
 /** False when this provider nonce was seen before: a replay. */
@@ -70,9 +90,16 @@ export async function pendingIds(tx: Executor, now: Date, limit: number): Promis
   return rows.map((row) => row.id);
 }
 
+/** The blob holding the raw message; null once retention removed it. */
+export async function rawBlobOf(tx: Executor, id: string): Promise<string | null> {
+  const [row] = await tx.select({ blobId: inboundEmailRaw.blobId }).from(inboundEmailRaw).where(eq(inboundEmailRaw.emailId, id));
+  return row?.blobId ?? null;
+}
+
+/** The raw message in memory, for the parser: read chunk by chunk, never in one statement. */
 export async function loadRaw(tx: Executor, id: string): Promise<Buffer | null> {
-  const [row] = await tx.select({ bytes: bytesOut(inboundEmailRaw.bytes) }).from(inboundEmailRaw).where(eq(inboundEmailRaw.emailId, id));
-  return row ? fromBase64(row.bytes) : null;
+  const blobId = await rawBlobOf(tx, id);
+  return blobId ? bytes.loadBlob(tx, blobId) : null;
 }
 
 export async function findEmail(tx: Executor, id: string): Promise<InboundEmailRow | undefined> {
@@ -142,8 +169,30 @@ export async function ticketHoldingEmail(tx: Executor, emailId: string): Promise
   return row ?? null;
 }
 
-export async function insertAttachments(tx: Executor, rows: readonly NewAttachment[]): Promise<void> {
-  for (const row of rows) await tx.insert(emailAttachments).values({ ...row, content: bytesIn(row.content as Buffer) }).onConflictDoNothing();
+/**
+ * Writes the attachments' bytes, each its own blob, before the transaction that inserts their rows
+ * (never inside it). What that transaction does not take, `releaseAttachments` removes.
+ */
+export async function stageAttachments(db: Executor, rows: readonly AttachmentInput[], now: Date): Promise<StagedAttachment[]> {
+  const staged: StagedAttachment[] = [];
+  for (const { content, ...row } of rows) staged.push({ ...row, blobId: await bytes.writeBlob(db, row.emailId, content, now) });
+  return staged;
+}
+
+/** In the settling transaction. A row an interrupted earlier run inserted stays; this run's blob for it is dropped. */
+export async function insertAttachments(tx: Executor, rows: readonly StagedAttachment[]): Promise<void> {
+  for (const row of rows) {
+    const [inserted] = await tx.insert(emailAttachments).values(row).onConflictDoNothing().returning({ id: emailAttachments.id });
+    if (inserted) await bytes.claimBlob(tx, row.blobId);
+  }
+}
+
+/** After the settling transaction, committed or not: the staged blobs no row took go. */
+export async function releaseAttachments(db: Executor, rows: readonly StagedAttachment[]): Promise<void> {
+  await bytes.discardBlobs(
+    db,
+    rows.map((row) => row.blobId),
+  );
 }
 
 const ATTACHMENT_META = {
@@ -169,10 +218,10 @@ export async function attachmentsOf(tx: Executor, emailIds: readonly string[]): 
 
 export async function findAttachment(tx: Executor, emailId: string, position: number) {
   const [row] = await tx
-    .select({ ...ATTACHMENT_META, content: bytesOut(emailAttachments.content) })
+    .select({ ...ATTACHMENT_META, blobId: emailAttachments.blobId })
     .from(emailAttachments)
     .where(and(eq(emailAttachments.emailId, emailId), eq(emailAttachments.position, position)));
-  return row ? { ...row, content: fromBase64(row.content) } : undefined;
+  return row;
 }
 
 export async function insertOutbox(tx: Executor, row: NewOutbox): Promise<OutboxRow | null> {
@@ -250,7 +299,10 @@ export async function emailsOfTicket(tx: Executor, ref: string): Promise<EmailLi
   return tx.select(LIST_COLUMNS).from(inboundEmails).where(eq(inboundEmails.ticketRef, ref)).orderBy(asc(inboundEmails.receivedAt));
 }
 
-/** Retention: the bytes of discarded mail older than `before` go; the row stays as a record. */
+/**
+ * Retention: the raw message of discarded mail older than `before` goes; the row stays as a
+ * record. The deleted rows' blobs become loose (a trigger) and their chunks go after.
+ */
 export async function purgeDiscardedRaw(tx: Executor, before: Date): Promise<number> {
   const rows = await tx
     .delete(inboundEmailRaw)

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole, canSeeAgency, isStaff, servesEveryAgency } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -12,9 +12,12 @@ import type { MailSender } from './email-outbox.ts';
 import { createOutboxDelivery } from './email-outbox.ts';
 import type { EmailTicketPort, Outcome } from './email-pipeline.ts';
 import { createPipeline } from './email-pipeline.ts';
+import * as bytes from './email-bytes-repo.ts';
 import * as repo from './email-repo.ts';
-import type { EmailListRow, InboundEmailRow } from './email-repo.ts';
+import type { EmailListRow, InboundEmailRow, NewInboundEmail } from './email-repo.ts';
 import type { ParseOutcome } from './parse-pool.ts';
+
+type StoredInbound = Awaited<ReturnType<typeof repo.insertInbound>>;
 
 export type EmailProvider = 'raw' | 'sendgrid' | 'mailgun' | 'postmark';
 
@@ -126,6 +129,7 @@ export function createEmailService(deps: EmailServiceDeps) {
   const pipeline = createPipeline({ db, clock, directory, tickets: deps.tickets, parse: deps.parse });
   const outbox = createOutboxDelivery({ db, clock, send: deps.send ?? null, onError });
   let sweeping: Promise<number> | null = null;
+  let sweepingBytes: Promise<number> | null = null;
 
   function announce(outcome: Outcome) {
     const row = outcome.row;
@@ -201,6 +205,38 @@ export function createEmailService(deps: EmailServiceDeps) {
     return agencyCode ? canSeeAgency(actor, agencyCode) : servesEveryAgency(actor, directory.agencyCodes());
   }
 
+  /**
+   * The bytes go in first, chunk by chunk and outside any transaction (unless the same bytes are
+   * stored already); then the row that names them commits, with the provider's nonce, in one
+   * short transaction. A blob no row took (the same bytes delivered at the same moment, a replay)
+   * is removed again. Null for a replayed nonce.
+   */
+  async function store(input: ReceiveInput, row: NewInboundEmail & { id: string }): Promise<StoredInbound | null> {
+    const known = await repo.findInboundBySha(db, row.rawSha256);
+    let blobId = known ? null : await bytes.writeBlob(db, row.id, input.raw, row.receivedAt);
+    let stored: StoredInbound | null = null;
+    try {
+      try {
+        stored = await storeRow(input, row, blobId);
+      } catch (error) {
+        if (!(error instanceof repo.RawBytesNeeded)) throw error;
+        // The first delivery of these bytes was erased meanwhile: this one keeps its own copy.
+        blobId = await bytes.writeBlob(db, row.id, input.raw, row.receivedAt);
+        stored = await storeRow(input, row, blobId);
+      }
+      return stored;
+    } finally {
+      if (blobId && !stored?.fresh) await bytes.discardBlobs(db, [blobId]);
+    }
+  }
+
+  function storeRow(input: ReceiveInput, row: NewInboundEmail & { id: string }, blobId: string | null): Promise<StoredInbound | null> {
+    return db.transaction(async (tx) => {
+      if (input.nonce !== undefined && !(await repo.recordNonce(tx, input.provider, input.nonce, row.receivedAt))) return null;
+      return repo.insertInbound(tx, row, blobId);
+    });
+  }
+
   async function visibleEmail(actor: Actor, id: string): Promise<InboundEmailRow> {
     if (!UUID.test(id)) throw notFound('E-mail');
     const row = await repo.findEmail(db, id);
@@ -246,23 +282,18 @@ export function createEmailService(deps: EmailServiceDeps) {
     async receive(input: ReceiveInput): Promise<ReceiveResult> {
       const now = clock.now();
       const sha256 = createHash('sha256').update(input.raw).digest('hex');
-      const stored = await db.transaction(async (tx) => {
-        if (input.nonce !== undefined && !(await repo.recordNonce(tx, input.provider, input.nonce, now))) return null;
-        return repo.insertInbound(
-          tx,
-          {
-            receivedAt: now,
-            provider: input.provider,
-            envelopeTo: input.envelopeTo.map((address) => address.trim()).filter(Boolean).slice(0, 50),
-            rawSha256: sha256,
-            rawSize: input.raw.length,
-            status: 'pending',
-            // Born leased: the sweep must not take a message this request is about to process.
-            leaseUntil: new Date(now.getTime() + LEASE_MS),
-            attempts: 1,
-          },
-          input.raw,
-        );
+      if (input.nonce !== undefined && (await repo.nonceSeen(db, input.provider, input.nonce))) return { kind: 'replay' };
+      const stored = await store(input, {
+        id: randomUUID(),
+        receivedAt: now,
+        provider: input.provider,
+        envelopeTo: input.envelopeTo.map((address) => address.trim()).filter(Boolean).slice(0, 50),
+        rawSha256: sha256,
+        rawSize: input.raw.length,
+        status: 'pending',
+        // Born leased: the sweep must not take a message this request is about to process.
+        leaseUntil: new Date(now.getTime() + LEASE_MS),
+        attempts: 1,
       });
       if (!stored) return { kind: 'replay' };
       if (!stored.fresh && stored.row.status !== 'pending') {
@@ -337,23 +368,24 @@ export function createEmailService(deps: EmailServiceDeps) {
       };
     },
 
+    /** The attachment's bytes as a stream of chunks, read one query at a time as the reply drains. */
     async getAttachment(actor: Actor, id: string, position: number) {
       const row = await visibleEmail(actor, id);
       const attachment = await repo.findAttachment(db, row.id, position);
       if (!attachment) throw notFound('Attachment');
       await recordRead(actor, row, 'download', [`attachment:${position}`]);
       const contentType = RENDERABLE_TYPES.test(attachment.contentType) ? 'application/octet-stream' : attachment.contentType;
-      return { filename: attachment.filename, contentType, content: attachment.content };
+      return { filename: attachment.filename, contentType, size: attachment.size, content: bytes.readBlob(db, attachment.blobId) };
     },
 
-    /** The original bytes (.eml) for staff: evidence, and what a supervisor inspects in quarantine. */
+    /** The original bytes (.eml) for staff, streamed: evidence, and what a supervisor inspects in quarantine. */
     async getRaw(actor: Actor, id: string) {
       assertRole(actor, 'operator', ...QUARANTINE_ROLES);
       const row = await visibleEmail(actor, id);
-      const raw = await repo.loadRaw(db, row.id);
-      if (!raw) throw notFound('The original of this e-mail (removed by retention)');
+      const blobId = await repo.rawBlobOf(db, row.id);
+      if (!blobId) throw notFound('The original of this e-mail (removed by retention)');
       await recordRead(actor, row, 'download', ['raw']);
-      return { filename: `${row.id}.eml`, content: raw };
+      return { filename: `${row.id}.eml`, size: row.rawSize, content: bytes.readBlob(db, blobId) };
     },
 
     /**
@@ -409,13 +441,25 @@ export function createEmailService(deps: EmailServiceDeps) {
 
     /** Retention: removes the bytes of mail discarded before `before`. */
     async purgeDiscarded(before: Date): Promise<number> {
-      return repo.purgeDiscardedRaw(db, before);
+      const purged = await repo.purgeDiscardedRaw(db, before);
+      await bytes.removeDroppedBlobs(db);
+      return purged;
+    },
+
+    /** Removes the chunks no row names any more, and those a crash left half-written (run with the minute sweep). */
+    async sweepBytes(): Promise<number> {
+      if (sweepingBytes) return sweepingBytes;
+      sweepingBytes = bytes.sweepLooseBlobs(db, clock.now()).finally(() => {
+        sweepingBytes = null;
+      });
+      return sweepingBytes;
     },
 
     /** Waits for background deliveries and sweeps: for a graceful shutdown. */
     async idle(): Promise<void> {
       await outbox.idle();
       if (sweeping) await sweeping;
+      if (sweepingBytes) await sweepingBytes.catch(() => {});
     },
   };
 }

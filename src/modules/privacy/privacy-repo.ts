@@ -164,6 +164,23 @@ export type SubjectRecords = {
   overflow: number[];
 };
 
+/** Longer than any phone number or e-mail address a search looks for. */
+const BYTES_OVERLAP = 1024;
+
+/**
+ * Whether the bytes of an e-mail (raw message, attachments) match `pattern`, chunk by chunk. Each
+ * chunk is searched with the last KiB of the chunk before it in front, so that a number or an
+ * address split across two chunks is found too.
+ */
+function bytesMatch(emailId: SQL, pattern: string): SQL {
+  return sql`exists (select 1 from email_blob_chunks c
+      left join email_blob_chunks b on b.blob_id = c.blob_id and b.seq = c.seq - 1
+      where c.email_id = ${emailId}
+        and (c.blob_id in (select r.blob_id from inbound_email_raw r where r.email_id = ${emailId})
+             or c.blob_id in (select a.blob_id from email_attachments a where a.email_id = ${emailId}))
+        and encode(coalesce(substring(b.bytes from greatest(octet_length(b.bytes) - ${sql.raw(String(BYTES_OVERLAP - 1))}, 1)), ''::bytea) || c.bytes, 'escape') ~* ${pattern})`;
+}
+
 /** `extra` is OR-ed in only when the subject has identifiers that can appear in free text. */
 const orMatching = (pattern: string | null, condition: (pattern: string) => SQL) => (pattern === null ? sql`` : sql` or ${condition(pattern)}`);
 
@@ -209,8 +226,8 @@ export async function findSubjectRecords(db: Executor, agency: string, keys: Sub
               pattern,
               (p) => sql`concat_ws(' ', e.from_address, e.from_name, e.subject, e.text_body, e.message_id, e.in_reply_to, e."references"::text, e.pec::text,
                             e.quarantine_reason, e.last_error, e.flags::text, e.envelope_to::text) ~* ${p}
-                or exists (select 1 from inbound_email_raw r where r.email_id = e.id and encode(r.bytes, 'escape') ~* ${p})
-                or exists (select 1 from email_attachments a where a.email_id = e.id and (a.filename ~* ${p} or encode(a.content, 'escape') ~* ${p}))`,
+                or exists (select 1 from email_attachments a where a.email_id = e.id and a.filename ~* ${p})
+                or ${bytesMatch(sql`e.id`, p)}`,
             )})`,
     );
     for (const row of emailRows) emails.add(row.id);

@@ -13,6 +13,7 @@ import { DEFAULT_RETENTION, RETENTION_BOUNDS, retentionCutoff } from '../../doma
 import type { Database, Executor } from '../../db/client.ts';
 import type { AccessLog } from '../access-log/access-log-service.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import { loadBlob, removeDroppedBlobs } from '../email/email-bytes-repo.ts';
 import * as repo from './privacy-repo.ts';
 import type { ReceiptRow, RetentionWindow, SubjectRecords, TableInfo } from './privacy-repo.ts';
 
@@ -140,14 +141,20 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
       ticket_events: await rows('ticket_events', 'ticket_id', records.tickets, 'uuid'),
       ticket_calls: await rows('ticket_calls', 'ticket_id', records.tickets, 'uuid'),
       inbound_emails: await rows('inbound_emails', 'id', records.emails, 'uuid'),
-      inbound_email_raw: await rows('inbound_email_raw', 'email_id', records.emails, 'uuid'),
-      email_attachments: await rows('email_attachments', 'email_id', records.emails, 'uuid'),
+      inbound_email_raw: await withBytes(await rows('inbound_email_raw', 'email_id', records.emails, 'uuid'), 'bytes'),
+      email_attachments: await withBytes(await rows('email_attachments', 'email_id', records.emails, 'uuid'), 'content'),
       email_outbox: await rows('email_outbox', 'id', records.outbox, 'uuid'),
       callbacks: await rows('callbacks', 'id', records.callbacks, 'uuid'),
       callback_attempts: await rows('callback_attempts', 'callback_id', records.callbacks, 'uuid'),
       deliveries: await rows('deliveries', 'id', records.deliveries, 'uuid'),
       delivery_attempts: await rows('delivery_attempts', 'delivery_id', records.deliveries, 'uuid'),
     };
+  }
+
+  /** The person gets each message and attachment whole (base64), not the chunks it is stored in. */
+  async function withBytes(rows: Record<string, unknown>[], column: string): Promise<Record<string, unknown>[]> {
+    for (const row of rows) row[column] = (await loadBlob(db, String(row.blob_id))).toString('base64');
+    return rows;
   }
 
   async function settingsOf(agencies: readonly string[]): Promise<Map<string, repo.SettingsRow>> {
@@ -241,6 +248,8 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
           if (result === 'done') break;
         }
       }
+      // The chunks of the e-mails' bytes whose rows the batches deleted.
+      await removeDroppedBlobs(db);
       const receipt = await db.transaction(async (tx) => {
         if (!(await repo.tryLockRetention(tx, agency))) return 'locked' as const;
         add({ access_log: await repo.pruneAccessLog(tx, agency, accessLogCutoff) });
@@ -403,6 +412,9 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
           requestId: context.requestId ?? null,
         });
       });
+      // The e-mails' bytes: their rows went in the transaction, their chunks go now, a few per
+      // statement (a crash in between leaves them to the minute sweep; no row names them).
+      await removeDroppedBlobs(db);
       await recordAccess(actor, agency, 'subject-erasure', receipt.id);
       log.info({ agency, receipt: receipt.id, counts: receipt.counts }, 'data subject erased');
       return view(receipt);
@@ -454,7 +466,8 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
           );
           for (const rule of rules) {
             const table = info.get(rule.table)!;
-            const limit = table.columns.some((column) => column.dataType === 'bytea') ? 20 : 500;
+            // Rows with bytes (e-mail chunks of up to 256 KiB) a few at a time: each page stays one short statement.
+            const limit = table.columns.some((column) => column.dataType === 'bytea') ? 4 : 500;
             const prefix = `{"type":"row","table":${JSON.stringify(rule.table)},"row":`;
             let after: string[] | null = null;
             let rows = 0;
