@@ -1,7 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inboundEmailRaw, inboundEmails, tickets } from '../../src/db/schema/index.ts';
+import { inboundEmails, tickets } from '../../src/db/schema/index.ts';
+import { writeBlob } from '../../src/modules/email/email-bytes-repo.ts';
+import { insertInbound } from '../../src/modules/email/email-repo.ts';
 import { loginAs } from '../helpers/auth.ts';
 import { deliverEmail, postRawEmail } from '../helpers/email-requests.ts';
 import type { InboundAnswer } from '../helpers/email-requests.ts';
@@ -106,20 +108,25 @@ describe('with the default limits', () => {
     // bytes, a lease run out, three attempts counted. A row interrupted twice is still filed.
     const store = async (attempts: number) => {
       const raw = withAttachment(1024);
-      const [row] = await t.database.db
-        .insert(inboundEmails)
-        .values({
-          receivedAt: t.clock.now(),
-          provider: 'raw',
-          envelopeTo: [],
-          rawSha256: createHash('sha256').update(raw).digest('hex'),
-          rawSize: raw.length,
-          status: 'pending',
-          attempts,
-          leaseUntil: new Date(t.clock.now().getTime() - 1000),
-        })
-        .returning();
-      await t.database.db.insert(inboundEmailRaw).values({ emailId: row.id, bytes: raw });
+      const id = randomUUID();
+      const blobId = await writeBlob(t.database.db, id, raw, t.clock.now());
+      const { row } = await t.database.db.transaction((tx) =>
+        insertInbound(
+          tx,
+          {
+            id,
+            receivedAt: t.clock.now(),
+            provider: 'raw',
+            envelopeTo: [],
+            rawSha256: createHash('sha256').update(raw).digest('hex'),
+            rawSize: raw.length,
+            status: 'pending',
+            attempts,
+            leaseUntil: new Date(t.clock.now().getTime() - 1000),
+          },
+          blobId,
+        ),
+      );
       return { id: row.id, raw };
     };
     const crashedThrice = await store(3);
