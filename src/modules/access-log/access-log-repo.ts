@@ -1,4 +1,4 @@
-import { and, asc, gte, inArray, lt } from 'drizzle-orm';
+import { and, asc, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { accessLog } from '../../db/schema/index.ts';
 
@@ -8,11 +8,23 @@ export async function insertEntries(db: Executor, entries: (typeof accessLog.$in
   if (entries.length > 0) await db.insert(accessLog).values(entries);
 }
 
-export async function listEntries(db: Executor, query: { agencies: readonly string[]; from?: Date; to?: Date; limit: number }): Promise<AccessLogRow[]> {
-  if (query.agencies.length === 0) return [];
+/** Where the previous page stopped: (at, id) of its last entry. */
+export type EntryCursor = Readonly<{ at: Date; id: number }> | null;
+
+/**
+ * One page of the log in (at, id) order after `after`: keyset paging, so every page is one index
+ * range scan however deep into the log it is, and entries sharing an instant are neither skipped
+ * nor repeated at a page boundary.
+ */
+export async function pageOfEntries(
+  db: Executor,
+  query: { agencies: readonly string[]; from?: Date; to?: Date; after: EntryCursor; limit: number },
+): Promise<AccessLogRow[]> {
+  if (query.agencies.length === 0 || query.limit <= 0) return [];
   const conditions = [inArray(accessLog.agencyCode, [...query.agencies])];
   if (query.from) conditions.push(gte(accessLog.at, query.from));
   if (query.to) conditions.push(lt(accessLog.at, query.to));
+  if (query.after) conditions.push(sql`(${accessLog.at}, ${accessLog.id}) > (${query.after.at.toISOString()}::timestamptz, ${query.after.id}::bigint)`);
   return db
     .select()
     .from(accessLog)
