@@ -104,10 +104,11 @@ describe('what the paged handlers answer', { timeout: 180_000 }, () => {
   });
 
   it('streams the access log: every entry once, in time order, across pages and entries sharing an instant', async () => {
-    // Entries that share one instant straddle the first page boundary.
+    // Ten entries share one instant (with microseconds, which a Date cannot hold) around the 1000th
+    // entry, so that the first page boundary falls among them.
     await t.database.db.execute(sql`
-      insert into access_log (at, actor_kind, actor_id, actor_name, actor_role, agency_code, resource, action)
-      select timestamptz '2025-11-01T00:00:00Z', 'user', 'u2', 'operatore2', 'operator', ${AGENCY}, 'tickets', 'list'
+      insert into access_log (at, actor_kind, actor_id, actor_name, actor_role, agency_code, resource, resource_id, action)
+      select timestamptz '2025-11-25T08:00:00.000500Z' + interval '995 hours', 'user', 'u2', 'operatore2', 'operator', ${AGENCY}, 'tickets', 'shared-' || g, 'list'
       from generate_series(1, 10) g`);
     const rows = (await t.database.db.execute(
       sql`select id, at from access_log where agency_code = ${AGENCY} order by at, id`,

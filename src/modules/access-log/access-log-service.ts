@@ -91,7 +91,7 @@ export function createAccessLog(deps: { db: Database; clock: Clock }) {
           if (rows.length < limit) return;
           sent += rows.length;
           const last = rows[rows.length - 1];
-          after = { at: last.at, id: last.id };
+          after = { at: last.cursorAt, id: last.id };
           await nextTurn();
         }
       })();

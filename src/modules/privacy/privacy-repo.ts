@@ -184,7 +184,8 @@ async function scanMatching(db: Executor, scan: SubjectScan): Promise<string[]> 
   const found: string[] = [];
   let after: { at: string; key: string } | null = null;
   for (;;) {
-    const cursor: SQL = after ? sql` and (${at}, ${key}) > (${after.at}::timestamptz, ${after.key}::text)` : sql``;
+    // `at >=` lets the index on (agency, time) start at the cursor; the row comparison breaks ties.
+    const cursor: SQL = after ? sql` and ${at} >= ${after.at}::timestamptz and (${at}, ${key}) > (${after.at}::timestamptz, ${after.key}::text)` : sql``;
     const rows: { k: string; at: string; hit: boolean }[] = await rowsOf<{ k: string; at: string; hit: boolean }>(
       db,
       sql`with ${alias} as (
