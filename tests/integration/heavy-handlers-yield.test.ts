@@ -19,7 +19,7 @@ import { incomingCallParams, newCallSid, twilioPost } from '../helpers/twilio-re
 const AGENCY = 'aler-milano';
 const CALLS = 4000;
 const SUBJECT = '+393471234567';
-/** Three pages of the access-log export. */
+/** Six pages of the access-log export (500 entries each). */
 const LOG_ENTRIES = 3000;
 
 let t: TestApp;

@@ -25,7 +25,7 @@ export type AccessLog = ReturnType<typeof createAccessLog>;
 
 export const ACCESS_LOG_EXPORT_LIMIT = 50_000;
 /** Entries per statement of an export: a few milliseconds of PGlite, which runs on the event loop. */
-export const ACCESS_LOG_PAGE = 1000;
+export const ACCESS_LOG_PAGE = 500;
 
 /**
  * The processor's access log (GDPR art. 28/30: the call center reads the agencies' tenants' data on
