@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Actor, Role } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole, scopeAgencies, SYSTEM_ACTOR } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -477,6 +478,9 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
               rows += page.rows.length;
               if (page.rows.length < limit) break;
               after = page.last;
+              // PGlite runs each page's statement on the event loop, and awaiting it never yields:
+              // without this turn the whole export held every webhook until its last line.
+              await nextTurn();
               if (rows % 10_000 < limit) log.info({ exportId: receipt.id, agency, table: rule.table, rows }, 'agency export progress');
             }
             counts[rule.table] = rows;

@@ -13,6 +13,8 @@ import type { Database } from '../../db/client.ts';
 import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
 import { monthChunks } from './call-rollup.ts';
 import type { CallRollup } from './call-rollup.ts';
+import type { DayChunk } from './paced-reads.ts';
+import { dayChunks, RAW_CHUNK_DAYS, readPaced } from './paced-reads.ts';
 import * as repo from './reports-repo.ts';
 import type { DayRange, StatementRow } from './reports-repo.ts';
 
@@ -79,12 +81,17 @@ export function createReportService(deps: ReportServiceDeps) {
     return { agency, timezone, from, to, ...instantsOfDays(from, to, timezone) };
   }
 
-  async function contactCounts(range: DayRange): Promise<ContactCounts> {
-    const [emails, tickets] = await Promise.all([repo.emailCounts(db, range, 'day'), repo.ticketCounts(db, range, 'day')]);
-    const emailsByDay = new Map(emails.map((row) => [row.key, row.n]));
+  /** E-mails and tickets per local day, read a month at a time. */
+  async function contactCounts(range: (part: DayChunk) => DayRange, from: string, to: string): Promise<ContactCounts> {
+    const months = monthChunks(from, to);
+    const [emails, tickets] = await Promise.all([
+      readPaced(months, (month) => repo.emailCounts(db, range(month), 'day')),
+      readPaced(months, (month) => repo.ticketCounts(db, range(month), 'day')),
+    ]);
+    const emailsByDay = new Map(emails.flat().map((row) => [row.key, row.n]));
     const ticketsByDay = new Map<string, number>();
     const ticketsByChannel = new Map<string, number>();
-    for (const row of tickets) {
+    for (const row of tickets.flat()) {
       ticketsByDay.set(row.key, (ticketsByDay.get(row.key) ?? 0) + row.n);
       ticketsByChannel.set(row.channel!, (ticketsByChannel.get(row.channel!) ?? 0) + row.n);
     }
@@ -109,20 +116,14 @@ export function createReportService(deps: ReportServiceDeps) {
     const params: KpiParameters = { serviceLevelSeconds: parameters.serviceLevelSeconds, shortAbandonSeconds: parameters.shortAbandonSeconds };
     const plan = await planSources(agency.code, from, to, params, source);
     const range = (part: { from: string; to: string }) => dayRange(agency.code, parameters.timezone, part.from, part.to);
-    // Month by month, yielding in between: on PGlite a query runs inside this process and holds
-    // the event loop (and every webhook) until it ends; a year in one query held it for ~250 ms.
-    let dims = emptyDimensions();
-    for (const [part, read] of [
-      [plan.rollup, repo.rollupDimensions],
-      [plan.raw, repo.rawDimensions],
-    ] as const) {
-      if (!part) continue;
-      for (const month of monthChunks(part.from, part.to)) {
-        dims = mergeDimensions(dims, await read(db, range(month), params));
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
-    const contacts = await contactCounts(range({ from, to }));
+    // In short statements with a turn of the event loop after each (paced-reads.ts): on PGlite a
+    // statement runs on this thread, and a year in one statement held every webhook for ~250 ms.
+    const [fromRollup, fromCalls, contacts] = await Promise.all([
+      plan.rollup ? readPaced(monthChunks(plan.rollup.from, plan.rollup.to), (month) => repo.rollupDimensions(db, range(month), params)) : [],
+      plan.raw ? readPaced(dayChunks(plan.raw.from, plan.raw.to, RAW_CHUNK_DAYS), (days) => repo.rawDimensions(db, range(days), params)) : [],
+      contactCounts(range, from, to),
+    ]);
+    const dims = [...fromRollup, ...fromCalls].reduce(mergeDimensions, emptyDimensions());
     const report = assembleCallReport({ agency: agency.code, from, to, timezone: parameters.timezone, parameters }, dims, contacts);
     return { ...report, agencyName: agency.name, sources: plan };
   }
@@ -131,15 +132,16 @@ export function createReportService(deps: ReportServiceDeps) {
     const params: KpiParameters = { serviceLevelSeconds: parameters.serviceLevelSeconds, shortAbandonSeconds: parameters.shortAbandonSeconds };
     const plan = await planSources(agency.code, from, to, params, source);
     const range = (part: { from: string; to: string }) => dayRange(agency.code, parameters.timezone, part.from, part.to);
-    const whole = range({ from, to });
+    const calendar = monthChunks(from, to);
+    // Paced like figures(): a 36-month trend in one statement held PGlite (and the loop) for ~300 ms.
     const [fromRollup, fromCalls, emails, tickets] = await Promise.all([
-      plan.rollup ? repo.rollupMonths(db, range(plan.rollup), params) : [],
-      plan.raw ? repo.rawMonths(db, range(plan.raw), params) : [],
-      repo.emailCounts(db, whole, 'month'),
-      repo.ticketCounts(db, whole, 'month'),
+      plan.rollup ? readPaced(monthChunks(plan.rollup.from, plan.rollup.to), (month) => repo.rollupMonths(db, range(month), params)) : [],
+      plan.raw ? readPaced(dayChunks(plan.raw.from, plan.raw.to, RAW_CHUNK_DAYS), (days) => repo.rawMonths(db, range(days), params)) : [],
+      readPaced(calendar, (month) => repo.emailCounts(db, range(month), 'month')),
+      readPaced(calendar, (month) => repo.ticketCounts(db, range(month), 'month')),
     ]);
     const byMonth = new Map<string, repo.MonthRow>();
-    for (const row of [...fromRollup, ...fromCalls]) {
+    for (const row of [...fromRollup.flat(), ...fromCalls.flat()]) {
       const sum = byMonth.get(row.month);
       byMonth.set(
         row.month,
@@ -155,9 +157,10 @@ export function createReportService(deps: ReportServiceDeps) {
           : row,
       );
     }
-    const emailsByMonth = new Map(emails.map((row) => [row.key, row.n]));
+    const emailsByMonth = new Map<string, number>();
+    for (const row of emails.flat()) emailsByMonth.set(row.key, (emailsByMonth.get(row.key) ?? 0) + row.n);
     const ticketsByMonth = new Map<string, number>();
-    for (const row of tickets) ticketsByMonth.set(row.key, (ticketsByMonth.get(row.key) ?? 0) + row.n);
+    for (const row of tickets.flat()) ticketsByMonth.set(row.key, (ticketsByMonth.get(row.key) ?? 0) + row.n);
     const months = monthsOf(from, to).map((month) => {
       const row = byMonth.get(month);
       return {
