@@ -5,6 +5,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { randomBytes } from 'node:crypto';
+import { signTwilioRequest } from '../webhooks/twilio/twilio-signature.ts';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -82,4 +84,18 @@ export async function freshDatabase(databaseUrl: string, name: string): Promise<
       await admin.end();
     },
   };
+}
+
+/** A new incoming call (fresh CallSid) to one of `numbers`, form-encoded and signed as Twilio signs it. */
+export function signedIncomingCall(token: string, publicUrl: string, numbers: readonly string[]): { body: string; signature: string } {
+  const params = {
+    AccountSid: 'AC00000000000000000000000000000000',
+    CallSid: `CA${randomBytes(16).toString('hex')}`,
+    CallStatus: 'ringing',
+    Direction: 'inbound',
+    From: `+3934${Math.floor(10_000_000 + Math.random() * 89_999_999)}`,
+    To: numbers[Math.floor(Math.random() * numbers.length)],
+    ApiVersion: '2010-04-01',
+  };
+  return { body: new URLSearchParams(params).toString(), signature: signTwilioRequest(token, `${publicUrl}/webhooks/twilio/voice`, params) };
 }

@@ -22,8 +22,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { signEmailWebhook } from '../webhooks/email/email-signature.ts';
-import { signTwilioRequest } from '../webhooks/twilio/twilio-signature.ts';
-import { BENCH_DIR, freshDatabase, stopServer, writeResult } from './bench-kit.ts';
+import { BENCH_DIR, freshDatabase, signedIncomingCall, stopServer, writeResult } from './bench-kit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -98,21 +97,13 @@ async function login(): Promise<string> {
 // --- the traffic ------------------------------------------------------------------------------
 
 async function call(): Promise<CallSample> {
-  const params = {
-    AccountSid: 'AC00000000000000000000000000000000',
-    CallSid: `CA${randomBytes(16).toString('hex')}`,
-    CallStatus: 'ringing',
-    Direction: 'inbound',
-    From: `+3934${Math.floor(10_000_000 + Math.random() * 89_999_999)}`,
-    To: NUMBERS[Math.floor(Math.random() * NUMBERS.length)],
-    ApiVersion: '2010-04-01',
-  };
+  const { body, signature } = signedIncomingCall(SECRETS.TWILIO_AUTH_TOKEN, PUBLIC_URL, NUMBERS);
   const started = performance.now();
   try {
     const response = await fetch(`${BASE}/webhooks/twilio/voice`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest(SECRETS.TWILIO_AUTH_TOKEN, `${PUBLIC_URL}/webhooks/twilio/voice`, params) },
-      body: new URLSearchParams(params).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      body,
     });
     const text = await response.text();
     return { at: started, ms: performance.now() - started, twiml: response.ok && text.includes('<Response>'), status: response.status };

@@ -11,11 +11,9 @@
  *   node bench/webhook-bench.ts [--rounds 3] [--duration 5] [--connections 10,100] [--rate 200 --rate-duration 60]
  *   DATABASE_URL=postgres://… for native Postgres; PGlite otherwise.
  */
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { signTwilioRequest } from '../webhooks/twilio/twilio-signature.ts';
-import { freshDatabase, median, pinSelf, startServer, stopServer, writeResult } from './bench-kit.ts';
+import { freshDatabase, median, pinSelf, signedIncomingCall, startServer, stopServer, writeResult } from './bench-kit.ts';
 
 const TOKEN = 'bench-token';
 const PUBLIC_URL = 'http://bench.local';
@@ -26,16 +24,7 @@ export type WebhookBenchOptions = { rounds: number; duration: number; connection
 type Round = { target: 'bare' | 'webhook'; requestsPerSecond: number; p50: number; p99: number; errors: number; non2xx: number };
 
 function incomingBody(): { body: string; signature: string } {
-  const params = {
-    AccountSid: 'AC00000000000000000000000000000000',
-    CallSid: `CA${randomBytes(16).toString('hex')}`,
-    CallStatus: 'ringing',
-    Direction: 'inbound',
-    From: `+3934${Math.floor(10_000_000 + Math.random() * 89_999_999)}`,
-    To: NUMBERS[Math.floor(Math.random() * NUMBERS.length)],
-    ApiVersion: '2010-04-01',
-  };
-  return { body: new URLSearchParams(params).toString(), signature: signTwilioRequest(TOKEN, `${PUBLIC_URL}/webhooks/twilio/voice`, params) };
+  return signedIncomingCall(TOKEN, PUBLIC_URL, NUMBERS);
 }
 
 async function measure(target: Round['target'], port: number, options: { duration: number; connections: number; overallRate?: number }): Promise<Round> {
