@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/client.ts';
 import type { LiveEvent } from '../../src/realtime/realtime-contract.ts';
@@ -281,6 +282,18 @@ describe('the live dashboard in Chromium', () => {
     expect(((await stored.json()) as { status: string }).status).toBe('quarantined');
     await supervisor.page.goto(`${server.url}/quarantena`);
     const item = supervisor.page.locator('[data-email]').filter({ hasText: 'Perdita in bagno' });
+    await item.waitFor();
+    await supervisor.page.screenshot({ path: path.join(SCREENSHOTS, 'quarantine.png'), fullPage: true });
+    // WCAG 2.1 AA through axe-core: nothing serious or critical on the screen (the app still lacks an
+    // <h1> on every screen, a moderate finding left to the dashboard work of issue 15).
+    await supervisor.page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core'), 'utf8'));
+    const axeResult = await supervisor.page.evaluate(async () => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run());
+    expect(axeResult.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id)).toEqual([]);
+    // On a 390 px phone the screen fits: nothing scrolls sideways.
+    await supervisor.page.setViewportSize({ width: 390, height: 844 });
+    await supervisor.page.screenshot({ path: path.join(SCREENSHOTS, 'quarantine-390.png'), fullPage: true });
+    expect(Number(await supervisor.page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
+    await supervisor.page.setViewportSize({ width: 1366, height: 768 });
     await item.getByLabel('Ente').selectOption('aler-pavia-lodi');
     await item.locator('[data-action="assign"]').click();
     await item.waitFor({ state: 'detached' });
