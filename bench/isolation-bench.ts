@@ -9,6 +9,8 @@
  *
  *   npm run bench:isolation                      # PGlite; with DATABASE_URL, native Postgres too
  *   npm run bench:isolation -- --history 300000  # calls of history for the report (default 200,000)
+ *   npm run bench:isolation -- --only photos     # one part of the storm, to see what costs what
+ *   npm run bench:isolation -- --profile /tmp/p  # the node's CPU profiles (open in Chrome DevTools)
  *
  * The node is not pinned to a core: its e-mail parsing threads must be free to use the other one.
  */
@@ -29,6 +31,10 @@ const { values } = parseArgs({
     history: { type: 'string', default: '200000' },
     port: { type: 'string', default: '3917' },
     'calm-seconds': { type: 'string', default: '5' },
+    /** Only these parts of the storm (comma-separated): html, photos, parts, multipart, reports. */
+    only: { type: 'string', default: 'html,photos,parts,multipart,reports' },
+    /** A directory for the node's CPU profiles (`--cpu-prof`), one file per thread. */
+    profile: { type: 'string' },
   },
 });
 const ROOT = path.join(BENCH_DIR, '..');
@@ -41,6 +47,9 @@ const PASSWORD = 'bench-demo-password';
 const NUMBERS = ['+39800100100', '+390240000000', '+39800200200', '+390382000000'];
 const MAILBOX = 'callcenter@aler-pavia-lodi.example';
 
+const STORM_PARTS = ['html', 'photos', 'parts', 'multipart', 'reports'];
+const STORM = values.only!.split(',').map((part) => part.trim()).filter(Boolean);
+for (const part of STORM) if (!STORM_PARTS.includes(part)) throw new Error(`--only: unknown part ${part} (known: ${STORM_PARTS.join(', ')})`);
 type CallSample = { at: number; ms: number; twiml: boolean; status: number };
 type HostileResult = { name: string; status: number | string; outcome: string; ms: number };
 
@@ -69,7 +78,7 @@ function manyParts(count: number): Buffer {
 // --- the node ---------------------------------------------------------------------------------
 
 async function startNode(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(NODE, [path.join(ROOT, 'src/main.ts')], {
+  const child = spawn(NODE, [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, '--cpu-prof-interval=500'] : []), path.join(ROOT, 'src/main.ts')], {
     env: { ...process.env, ...SECRETS, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PUBLIC_BASE_URL: PUBLIC_URL, DEMO_PASSWORD: PASSWORD, DEMO_SEED: '1', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -223,16 +232,15 @@ async function runOn(label: 'PGlite' | 'native Postgres', databaseUrl: string | 
     const calm = Number(values['calm-seconds']) * 1000;
     await new Promise((resolve) => setTimeout(resolve, calm));
     const stormStarted = performance.now();
-    console.log(`[${label}] storm: deep HTML, 2 × 24 MB photo mails, 60,000 parts, unsigned 100 MiB, a year's report`);
-    const hostile = await Promise.all([
-      postEmail('2 MB of nested <div> (HTML)', mails.deepHtml),
-      postEmail('24 MB message, 18 MB photo', mails.photo),
-      postEmail('24 MB message, 18 MB photo (another)', mails.anotherPhoto),
-      postEmail('60,000 MIME parts', mails.manyParts),
-      unsignedHugeMultipart(),
-      yearReport(cookie, 'json'),
-      yearReport(cookie, 'csv'),
-    ]);
+    console.log(`[${label}] storm: ${STORM.join(', ')}`);
+    const storm: Record<string, () => Promise<HostileResult>[]> = {
+      html: () => [postEmail('2 MB of nested <div> (HTML)', mails.deepHtml)],
+      photos: () => [postEmail('24 MB message, 18 MB photo', mails.photo), postEmail('24 MB message, 18 MB photo (another)', mails.anotherPhoto)],
+      parts: () => [postEmail('60,000 MIME parts', mails.manyParts)],
+      multipart: () => [unsignedHugeMultipart()],
+      reports: () => [yearReport(cookie, 'json'), yearReport(cookie, 'csv')],
+    };
+    const hostile = await Promise.all(STORM.flatMap((part) => storm[part]()));
     const stormMs = performance.now() - stormStarted;
     await new Promise((resolve) => setTimeout(resolve, calm));
     stopCalls();
