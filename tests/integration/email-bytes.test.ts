@@ -3,19 +3,22 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle, Executor } from '../../src/db/client.ts';
 import { openPostgres, wrapPglite } from '../../src/db/client.ts';
 import { MIGRATIONS_FOLDER } from '../../src/db/migrate.ts';
 import { emailBlobChunks, emailLooseBlobs, inboundEmailRaw } from '../../src/db/schema/index.ts';
-import { CHUNK_BYTES, claimBlob, loadBlob, WRITING_GRACE_MS, writeBlob } from '../../src/modules/email/email-bytes-repo.ts';
+import { claimBlob, loadBlob, WRITING_GRACE_MS, writeBlob } from '../../src/modules/email/email-bytes-repo.ts';
+import { CHUNK_BYTES } from '../../src/modules/email/message-bytes.ts';
 import { loadRaw } from '../../src/modules/email/email-repo.ts';
+import { callerAnswered, callerArrived, callersBeingAnswered } from '../../src/util/callers-first.ts';
 import type { Session } from '../helpers/auth.ts';
 import { loginAs } from '../helpers/auth.ts';
 import { deliverEmail } from '../helpers/email-requests.ts';
 import { withDatabase } from '../helpers/global-setup.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { createTestApp } from '../helpers/test-app.ts';
+import { incomingCallParams, newCallSid, twilioPost } from '../helpers/twilio-requests.ts';
 
 /**
  * The bytes of e-mail live in chunks of at most 256 KiB, one statement each, so that no
@@ -200,4 +203,31 @@ describe('the migration to chunks', () => {
     }
     // Twelve migrations on a fresh database; no timing is asserted.
   }, 180_000);
+});
+
+describe('callers first', () => {
+  it('writes no chunk of a message while a caller is being answered, and all of it once the answer is sent', async () => {
+    const emailId = randomUUID();
+    const chunksWritten = async () =>
+      (await rowsOf<{ n: number }>(db(), sql`select count(*)::int as n from email_blob_chunks where email_id = ${emailId}`))[0].n;
+    // The bound on the wait (a steady stream of calls must not stop mail for ever) is a timer: held still here.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      callerArrived();
+      const writing = writeBlob(db(), emailId, randomBytes(3 * CHUNK_BYTES), t.clock.now());
+      for (let turn = 0; turn < 50; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      expect(await chunksWritten()).toBe(0);
+      callerAnswered();
+      await writing;
+      expect(await chunksWritten()).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('counts a signed voice request only until it is answered', async () => {
+    const response = await twilioPost(t.app, '/webhooks/twilio/voice', incomingCallParams(newCallSid(), '+393471234567', '+39800100100'));
+    expect(response.body).toContain('<Response>');
+    expect(callersBeingAnswered()).toBe(0);
+  });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { emailOutbox, inboundEmails } from '../../src/db/schema/index.ts';
 import type { MailSender } from '../../src/modules/email/email-outbox.ts';
 import { createEmailService } from '../../src/modules/email/email-service.ts';
+import { messageBytesOf } from '../../src/modules/email/message-bytes.ts';
 import { actorOf } from '../helpers/actors.ts';
 import { emailFixture } from '../helpers/email-requests.ts';
 import type { TestApp } from '../helpers/test-app.ts';
@@ -27,7 +28,7 @@ it('sends the acknowledgement as an auto-reply threaded to the tenant’s messag
   const email = serviceSendingTo(async (message) => {
     sent.push(message);
   });
-  const result = await email.receive({ provider: 'raw', raw: emailFixture('gmail-perdita-utf8.eml'), envelopeTo: [] });
+  const result = await email.receive({ provider: 'raw', raw: messageBytesOf(emailFixture('gmail-perdita-utf8.eml')), envelopeTo: [] });
   await email.idle();
   expect(result).toMatchObject({ kind: 'accepted', status: 'ticket' });
   expect(sent).toHaveLength(1);
@@ -46,7 +47,7 @@ it('keeps an acknowledgement the mail server refused queued, with the reason', a
   const email = serviceSendingTo(async () => {
     throw new Error('421 4.7.0 try again later');
   });
-  const result = await email.receive({ provider: 'raw', raw: emailFixture('latin1-8bit-perdita.eml'), envelopeTo: [] });
+  const result = await email.receive({ provider: 'raw', raw: messageBytesOf(emailFixture('latin1-8bit-perdita.eml')), envelopeTo: [] });
   await email.idle();
   expect(result).toMatchObject({ kind: 'accepted', status: 'ticket' });
   const [row] = await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, 'p.greco@virgilio.it'));
@@ -58,7 +59,7 @@ it('quarantines a message whose filing fails after it was stored, instead of ans
   const failing = { ...tickets, createTicket: async () => Promise.reject(new Error('tickets unavailable')) };
   const email = createEmailService({ db: t.database.db, clock: t.clock, bus, directory, tickets: failing, parse: t.app.services.emailParser.parse });
   const raw = Buffer.from(emailFixture('thunderbird-contratto-portfolio.eml').toString('latin1').replace('8f1d2c3b', 'failing0'), 'latin1');
-  const result = await email.receive({ provider: 'raw', raw, envelopeTo: [] });
+  const result = await email.receive({ provider: 'raw', raw: messageBytesOf(raw), envelopeTo: [] });
   expect(result).toMatchObject({ kind: 'accepted', status: 'quarantined', ticket: null });
   const quarantined = (await t.database.db.select().from(inboundEmails).where(eq(inboundEmails.id, (result as { id: string }).id)))[0];
   expect(quarantined).toMatchObject({ quarantineReason: 'processing_error', lastError: 'tickets unavailable' });

@@ -1,12 +1,16 @@
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../src/domain/clock.ts';
 import { AppError } from '../../src/domain/errors.ts';
 import { parseInput } from '../../src/http/parse.ts';
 import type { EmailProvider, EmailService, ReceiveResult } from '../../src/modules/email/email-service.ts';
-import { hasSignatureShape, isValidBasicAuth, isValidEmailSignature, isValidMailgunSignature } from './email-signature.ts';
-import type { ProviderForm } from './provider-form.ts';
+import { messageBytesOf } from '../../src/modules/email/message-bytes.ts';
+import { hasSignatureShape, isValidBasicAuth, isValidMailgunSignature, matchesEmailSignature } from './email-signature.ts';
+import type { ProviderForm, ProviderPost } from './provider-form.ts';
 import { formTotalBytes, readMultipartForm, selectUrlencodedFields } from './provider-form.ts';
 import { PostmarkInbound, rawFromPostmark } from './postmark-input.ts';
+import type { SignedBody } from './signed-body.ts';
+import { readSignedBody } from './signed-body.ts';
 
 export const EMAIL_PATHS = {
   inbound: '/webhooks/email/inbound',
@@ -81,10 +85,10 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_EMAIL_BYTES;
   const maxSkewMs = (options.mailgunMaxSkewSeconds ?? 300) * 1000;
 
-  // Raw MIME, HMAC over the exact bytes. Every content type is read as bytes here.
+  // Raw MIME, HMAC over the exact bytes. Every content type is read as bytes here, in pieces.
   await app.register(async (raw) => {
     raw.removeAllContentTypeParsers();
-    raw.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => done(null, body));
+    raw.addContentTypeParser('*', (request: FastifyRequest, payload: FastifyRequest['raw']) => readSignedBody(payload, request.headers, secrets.inbound, maxBytes));
     raw.post(
       EMAIL_PATHS.inbound,
       {
@@ -96,13 +100,14 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
         },
       },
       async (request, reply) => {
-        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        if (!isValidEmailSignature(secrets.inbound, request.headers['x-signature-256'] as string, body)) {
+        // No body at all (no Content-Length, no chunks): the signature is over zero bytes.
+        const body = (request.body as SignedBody | undefined) ?? { bytes: messageBytesOf(Buffer.alloc(0)), hmac: createHmac('sha256', secrets.inbound).digest() };
+        if (!matchesEmailSignature(request.headers['x-signature-256'] as string, body.hmac)) {
           request.log.warn({ event: 'email.signature_rejected' }, 'rejected an inbound e-mail with a wrong signature');
           throw unauthenticated('Invalid X-Signature-256');
         }
         const envelopeTo = envelopeList(request.headers['x-envelope-to']);
-        return answer(reply, await email.receive({ provider: 'raw', raw: body, envelopeTo }));
+        return answer(reply, await email.receive({ provider: 'raw', raw: body.bytes, envelopeTo }));
       },
     );
   });
@@ -120,9 +125,8 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
         },
       },
       async (request, reply) => {
-        const fields = formFields(request);
-        const raw = fields.get('email');
-        if (!raw || raw.length === 0) {
+        const { message: raw, fields } = providerPost(request);
+        if (!raw || raw.size === 0) {
           request.log.error({ event: 'email.sendgrid_not_raw' }, 'SendGrid posted without the raw message: enable "POST the raw, full MIME message"');
           throw new AppError('VALIDATION', 'No `email` field: enable "POST the raw, full MIME message" in Inbound Parse');
         }
@@ -142,7 +146,7 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
   await app.register(async (forms) => {
     acceptProviderForms(forms, MAILGUN_FORM, maxBytes);
     const mailgun = async (request: FastifyRequest, reply: FastifyReply) => {
-      const fields = formFields(request);
+      const { message: raw, fields } = providerPost(request);
       const text = (name: string) => fields.get(name)?.toString('utf8') ?? '';
       const [timestamp, token, signature] = [text('timestamp'), text('token'), text('signature')];
       if (!timestamp || !token || !isValidMailgunSignature(secrets.mailgun, timestamp, token, signature)) {
@@ -153,8 +157,7 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
       if (!Number.isFinite(sentAt) || Math.abs(options.clock.now().getTime() - sentAt) > maxSkewMs) {
         return reply.code(406).send({ error: { code: 'CONFLICT', message: 'Stale Mailgun timestamp' }, requestId: request.id });
       }
-      const raw = fields.get('body-mime');
-      if (!raw || raw.length === 0) throw new AppError('VALIDATION', 'No `body-mime` field: point the route at the …/mime URL');
+      if (!raw || raw.size === 0) throw new AppError('VALIDATION', 'No `body-mime` field: point the route at the …/mime URL');
       const envelopeTo = envelopeList(text('recipient'));
       return answer(reply, await email.receive({ provider: 'mailgun', raw, envelopeTo, nonce: token }));
     };
@@ -179,7 +182,7 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
         const payload = parseInput(PostmarkInbound, request.body, 'Postmark payload');
         const { raw, envelopeTo } = await rawFromPostmark(payload);
         if (raw.length > maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `The message exceeds ${maxBytes} bytes`);
-        return answer(reply, await email.receive({ provider: 'postmark' satisfies EmailProvider, raw, envelopeTo }));
+        return answer(reply, await email.receive({ provider: 'postmark' satisfies EmailProvider, raw: messageBytesOf(raw), envelopeTo }));
       },
     );
   });
@@ -201,7 +204,8 @@ function acceptProviderForms(scope: FastifyInstance, form: ProviderForm, maxByte
   });
 }
 
-function formFields(request: FastifyRequest): Map<string, Buffer> {
-  if (request.body instanceof Map) return request.body as Map<string, Buffer>;
+function providerPost(request: FastifyRequest): ProviderPost {
+  const body = request.body as Partial<ProviderPost> | undefined;
+  if (body?.fields instanceof Map) return body as ProviderPost;
   throw new AppError('VALIDATION', 'Expected multipart/form-data or application/x-www-form-urlencoded');
 }

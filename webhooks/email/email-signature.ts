@@ -15,12 +15,14 @@ export function hasSignatureShape(header: string | undefined): boolean {
   return typeof header === 'string' && HEADER_PATTERN.test(header.trim());
 }
 
-/** Compares in constant time, over the decoded digests (equal length by construction). */
-export function isValidEmailSignature(secret: string, header: string | undefined, raw: Buffer): boolean {
+/**
+ * Whether the header carries `hmac`, the HMAC the receiver computed over the body as it arrived
+ * (signed-body.ts). Compares in constant time, over the decoded digests (equal length by construction).
+ */
+export function matchesEmailSignature(header: string | undefined, hmac: Buffer): boolean {
   const match = typeof header === 'string' ? HEADER_PATTERN.exec(header.trim()) : null;
   if (!match) return false;
-  const expected = createHmac('sha256', secret).update(raw).digest();
-  return timingSafeEqual(Buffer.from(match[1], 'hex'), expected);
+  return timingSafeEqual(Buffer.from(match[1], 'hex'), hmac);
 }
 
 /** Mailgun signs `timestamp + token` with the account's HTTP webhook signing key. */

@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Busboy } from '@fastify/busboy';
 import { AppError } from '../../src/domain/errors.ts';
+import type { MessageBytes } from '../../src/modules/email/message-bytes.ts';
+import { createBytesCollector, messageBytesOf } from '../../src/modules/email/message-bytes.ts';
 import { decodeFormBytes } from './form-bytes.ts';
 
 /** What one provider posts: the fields we read; every other field is read past, counted and dropped. */
@@ -13,6 +15,12 @@ export type ProviderForm = Readonly<{
   /** Said to whoever posts a file where the provider sends none: usually a provider set up in the wrong mode. */
   wrongModeHint: string;
 }>;
+
+/**
+ * A provider's post as read: the message in pieces, gathered as they arrived (message-bytes.ts
+ * says why never as one Buffer), and the small fields kept.
+ */
+export type ProviderPost = Readonly<{ message: MessageBytes | null; fields: ReadonlyMap<string, Buffer> }>;
 
 /** Any field other than the message: SendGrid's envelope, Mailgun's signature, are a few hundred bytes. */
 export const FORM_FIELD_MAX_BYTES = 64 * 1024;
@@ -33,7 +41,7 @@ const malformed = (message: string) => new AppError('VALIDATION', message);
  * body. Each part is taken as raw bytes, never decoded, so an 8-bit message reaches the parser
  * unchanged. On a refusal the stream is left paused; the error reply closes the connection.
  */
-export function readMultipartForm(stream: Readable, headers: IncomingHttpHeaders, form: ProviderForm, maxMessageBytes: number): Promise<Map<string, Buffer>> {
+export function readMultipartForm(stream: Readable, headers: IncomingHttpHeaders, form: ProviderForm, maxMessageBytes: number): Promise<ProviderPost> {
   const totalBytes = formTotalBytes(maxMessageBytes);
   return new Promise((resolve, reject) => {
     if (Number(headers['content-length']) > totalBytes) return reject(tooLarge(`The form exceeds ${totalBytes} bytes`));
@@ -50,6 +58,7 @@ export function readMultipartForm(stream: Readable, headers: IncomingHttpHeaders
     }
 
     const fields = new Map<string, Buffer>();
+    let message: MessageBytes | null = null;
     const claimed = new Set<string>();
     let received = 0;
     let partsReading = 0;
@@ -68,7 +77,7 @@ export function readMultipartForm(stream: Readable, headers: IncomingHttpHeaders
       if (settled || !parserDone || partsReading > 0) return;
       settled = true;
       stream.off('data', count);
-      resolve(fields);
+      resolve({ message, fields });
     };
     const count = (chunk: Buffer) => {
       received += chunk.length;
@@ -85,15 +94,19 @@ export function readMultipartForm(stream: Readable, headers: IncomingHttpHeaders
       if (cap === 0 || claimed.has(name)) return void part.resume();
       claimed.add(name);
       partsReading += 1;
-      const chunks: Buffer[] = [];
+      // The message in pieces as it arrives; a small field (a few hundred bytes) as one Buffer.
+      const collector = name === form.messageField ? createBytesCollector() : null;
+      const small: Buffer[] = [];
       let size = 0;
       part.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > cap) return fail(tooLarge(name === form.messageField ? `The message exceeds ${cap} bytes` : `Field \`${name}\` exceeds ${cap} bytes`));
-        chunks.push(chunk);
+        if (size > cap) return fail(tooLarge(collector ? `The message exceeds ${cap} bytes` : `Field \`${name}\` exceeds ${cap} bytes`));
+        if (collector) collector.push(chunk);
+        else small.push(chunk);
       });
       part.on('end', () => {
-        fields.set(name, Buffer.concat(chunks, size));
+        if (collector) message = collector.finish();
+        else fields.set(name, Buffer.concat(small, size));
         partsReading -= 1;
         finishIfDone();
       });
@@ -113,7 +126,7 @@ export function readMultipartForm(stream: Readable, headers: IncomingHttpHeaders
 }
 
 /** The same rules for an `application/x-www-form-urlencoded` body, already read within formTotalBytes. */
-export function selectUrlencodedFields(body: Buffer, form: ProviderForm, maxMessageBytes: number): Map<string, Buffer> {
+export function selectUrlencodedFields(body: Buffer, form: ProviderForm, maxMessageBytes: number): ProviderPost {
   let pairs = 1;
   for (let index = body.indexOf(0x26 /* & */); index >= 0; index = body.indexOf(0x26, index + 1)) pairs += 1;
   if (pairs > FORM_MAX_PARTS) throw tooLarge(`More than ${FORM_MAX_PARTS} form fields`);
@@ -124,5 +137,7 @@ export function selectUrlencodedFields(body: Buffer, form: ProviderForm, maxMess
     if (value.length > cap) throw tooLarge(name === form.messageField ? `The message exceeds ${cap} bytes` : `Field \`${name}\` exceeds ${cap} bytes`);
     fields.set(name, value);
   }
-  return fields;
+  const message = fields.get(form.messageField);
+  fields.delete(form.messageField);
+  return { message: message ? messageBytesOf(message) : null, fields };
 }

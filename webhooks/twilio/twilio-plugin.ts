@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { AppError } from '../../src/domain/errors.ts';
 import type { CallParams } from '../../src/modules/calls/calls-service.ts';
 import type { ResilientVoice } from '../../src/modules/calls/resilient-voice.ts';
+import { callerAnswered, callerArrived } from '../../src/util/callers-first.ts';
 import type { FormParams } from './twilio-signature.ts';
 import { isValidTwilioSignature } from './twilio-signature.ts';
 import { BridgedParams, MenuParams, MenuQuery, OperatorParams, QueueResultParams, QueueWaitParams, StatusParams, storableParams, VoiceParams } from './twilio-params.ts';
@@ -42,6 +43,11 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     const signature = request.headers['x-twilio-signature'];
     const params = (request.body ?? {}) as FormParams;
     if (!isValidTwilioSignature(authToken, typeof signature === 'string' ? signature : undefined, url, params)) return refuseSignature(request, reply);
+    // From here a caller waits on this answer: background work steps aside until it is sent
+    // (`close` comes once the answer is written, or the connection is gone). Only signed requests
+    // count, so a stranger's flood cannot hold back the node's background work.
+    callerArrived();
+    reply.raw.once('close', callerAnswered);
   });
 
   const twiml = (reply: FastifyReply, xml: string) => reply.type('text/xml; charset=utf-8').send(xml);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { emailBlobChunks, emailLooseBlobs } from '../../db/schema/index.ts';
+import { backgroundTurn } from '../../util/callers-first.ts';
+import { CHUNK_BYTES } from './message-bytes.ts';
 
 /**
  * The bytes of e-mail (raw messages, decoded attachments) as blobs of chunks. PGlite executes a
@@ -12,15 +13,11 @@ import { emailBlobChunks, emailLooseBlobs } from '../../db/schema/index.ts';
  * row that names it commits (a crash in between leaves loose chunks that the sweep removes, never
  * a row without its bytes).
  *
- * Between two statements the loop is given a turn (`nextTurn`): PGlite settles a query's promise
- * without one, so a loop of awaited queries alone would hold the event loop for the whole blob.
+ * Between two statements the loop is given a turn, and callers go first (`backgroundTurn`): PGlite
+ * settles a query's promise without a turn, so a loop of awaited queries alone would hold the event
+ * loop for the whole blob, and a call's statements would queue behind one chunk each.
  */
 
-/**
- * Measured on PGlite (bench/email-bytes-stall.ts and the figures in the README): a 256 KiB chunk
- * costs about 5 ms of the event loop to write and 4 ms to read, a 1 MiB one 20–25 ms to write.
- */
-export const CHUNK_BYTES = 256 * 1024;
 /** Chunks deleted per statement when a blob goes (well under a millisecond each). */
 const DELETE_BATCH = 16;
 /** A blob still `writing` after this long was left by a crash (a 25 MB message takes seconds). */
@@ -33,19 +30,28 @@ export const WRITING_GRACE_MS = 60 * 60_000;
  */
 const bytesIn = (bytes: Buffer) => sql`decode(${bytes.toString('base64')}, 'base64')`;
 
+/** One Buffer cut into CHUNK_BYTES views (no copy); pieces already cut are taken as they are. */
+function piecesOf(bytes: Buffer | readonly Buffer[]): readonly Buffer[] {
+  if (!Buffer.isBuffer(bytes)) return bytes.length > 0 ? bytes : [Buffer.alloc(0)];
+  const pieces: Buffer[] = [];
+  for (let offset = 0; offset === 0 || offset < bytes.length; offset += CHUNK_BYTES) pieces.push(bytes.subarray(offset, offset + CHUNK_BYTES));
+  return pieces;
+}
+
 /**
- * Writes `bytes` as a new blob of the e-mail `emailId`, one statement per chunk, and answers its
+ * Writes `bytes` as a new blob of the e-mail `emailId`, one statement per piece of at most
+ * CHUNK_BYTES (a Buffer is cut here, a message's pieces are taken as they are), and answers its
  * id. Until a row names it (`claimBlob`, in that row's transaction) the blob is loose and
  * `writing`. Each chunk goes in only while the blob is still `writing`, under a share lock on
  * that entry: a sweep that gave the blob up meanwhile stops the writer instead of missing a chunk.
  */
-export async function writeBlob(db: Executor, emailId: string, bytes: Buffer, now: Date): Promise<string> {
+export async function writeBlob(db: Executor, emailId: string, bytes: Buffer | readonly Buffer[], now: Date): Promise<string> {
   const blobId = randomUUID();
   await db.insert(emailLooseBlobs).values({ blobId, state: 'writing', since: now });
   // An empty blob still has its chunk 0: every blob has a first chunk.
-  for (let seq = 0, offset = 0; seq === 0 || offset < bytes.length; seq += 1, offset += CHUNK_BYTES) {
-    await nextTurn();
-    const chunk = bytes.subarray(offset, offset + CHUNK_BYTES);
+  for (const [seq, chunk] of piecesOf(bytes).entries()) {
+    if (chunk.length > CHUNK_BYTES) throw new Error(`a piece of ${chunk.length} bytes is larger than a chunk`);
+    await backgroundTurn();
     const written = await db.execute(
       sql`insert into ${emailBlobChunks} (blob_id, seq, email_id, bytes)
           select ${blobId}::uuid, ${seq}::int, ${emailId}::uuid, ${bytesIn(chunk)}
@@ -100,7 +106,7 @@ export async function removeDroppedBlobs(db: Executor, blobIds?: readonly string
   const only = blobIds ? sql` and l.blob_id = any(${uuidArray(blobIds)})` : sql``;
   let removed = 0;
   for (;;) {
-    await nextTurn();
+    await backgroundTurn();
     const deleted = await db.execute(
       sql`delete from ${emailBlobChunks} c using (
             select c2.blob_id, c2.seq from ${emailBlobChunks} c2 join ${emailLooseBlobs} l on l.blob_id = c2.blob_id
@@ -133,7 +139,7 @@ export async function sweepLooseBlobs(db: Executor, now: Date): Promise<number> 
  */
 export async function* readBlob(db: Executor, blobId: string): AsyncGenerator<Buffer> {
   for (let seq = 0; ; seq += 1) {
-    await nextTurn();
+    await backgroundTurn();
     const [row] = await db
       .select({ seq: emailBlobChunks.seq, bytes: sql<string>`encode(${emailBlobChunks.bytes}, 'base64')` })
       .from(emailBlobChunks)
@@ -149,9 +155,14 @@ export async function* readBlob(db: Executor, blobId: string): AsyncGenerator<Bu
   }
 }
 
-/** A whole blob in memory (what the parser needs), read chunk by chunk. */
-export async function loadBlob(db: Executor, blobId: string): Promise<Buffer> {
+/** A whole blob in memory as its chunks (what the parsing thread takes), read chunk by chunk. */
+export async function loadBlobChunks(db: Executor, blobId: string): Promise<Buffer[]> {
   const chunks: Buffer[] = [];
   for await (const chunk of readBlob(db, blobId)) chunks.push(chunk);
-  return Buffer.concat(chunks);
+  return chunks;
+}
+
+/** A whole blob in one Buffer: for small blobs, and where joining them is not on a caller's path. */
+export async function loadBlob(db: Executor, blobId: string): Promise<Buffer> {
+  return Buffer.concat(await loadBlobChunks(db, blobId));
 }

@@ -42,8 +42,8 @@ export type PipelineDeps = Readonly<{
   clock: Clock;
   directory: AgencyDirectory;
   tickets: EmailTicketPort;
-  /** MIME parsing, off the main thread (parse-pool.ts). The bytes are handed over: not used afterwards. */
-  parse: (raw: Buffer) => Promise<ParseOutcome>;
+  /** MIME parsing, off the main thread (parse-pool.ts). The pieces are handed over: not used afterwards. */
+  parse: (pieces: readonly Buffer[]) => Promise<ParseOutcome>;
 }>;
 
 export type Outcome = Readonly<{
@@ -302,9 +302,13 @@ export function createPipeline(deps: PipelineDeps) {
   }
 
   return {
-    /** Processes a row whose lease the caller holds. Throws only when the database fails. */
-    async process(row: InboundEmailRow): Promise<Outcome> {
-      const raw = await repo.loadRaw(db, row.id);
+    /**
+     * Processes a row whose lease the caller holds. `received` are the row's raw pieces when the
+     * caller still holds them (the request that just stored them): they go to the parser as they
+     * are instead of being read back. Throws only when the database fails.
+     */
+    async process(row: InboundEmailRow, received?: readonly Buffer[]): Promise<Outcome> {
+      const raw = received ?? (await repo.loadRawChunks(db, row.id));
       const parsing = raw ? await parse(raw) : null;
       const parsed = parsing?.ok ? parsing.email : null;
       const route = routeRecipients(directory, row.envelopeTo, parsed);
@@ -364,7 +368,7 @@ export function createPipeline(deps: PipelineDeps) {
 
     /** A supervisor files a quarantined message under an agency: it becomes that agency's ticket. */
     async assign(row: InboundEmailRow, actor: Actor, target: { route: AddressRoute; category?: Category }): Promise<Outcome> {
-      const raw = await repo.loadRaw(db, row.id);
+      const raw = await repo.loadRawChunks(db, row.id);
       const parsing = raw ? await parse(raw) : null;
       const parsed = parsing?.ok ? parsing.email : null;
       // The bytes went to the parsing thread: the fallback reads them again.

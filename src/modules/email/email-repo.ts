@@ -96,10 +96,16 @@ export async function rawBlobOf(tx: Executor, id: string): Promise<string | null
   return row?.blobId ?? null;
 }
 
-/** The raw message in memory, for the parser: read chunk by chunk, never in one statement. */
-export async function loadRaw(tx: Executor, id: string): Promise<Buffer | null> {
+/** The raw message in memory as its chunks, for the parsing thread: read chunk by chunk, never in one statement. */
+export async function loadRawChunks(tx: Executor, id: string): Promise<Buffer[] | null> {
   const blobId = await rawBlobOf(tx, id);
-  return blobId ? bytes.loadBlob(tx, blobId) : null;
+  return blobId ? bytes.loadBlobChunks(tx, blobId) : null;
+}
+
+/** The raw message in one Buffer (the fallback reader, the tests). */
+export async function loadRaw(tx: Executor, id: string): Promise<Buffer | null> {
+  const chunks = await loadRawChunks(tx, id);
+  return chunks ? Buffer.concat(chunks) : null;
 }
 
 export async function findEmail(tx: Executor, id: string): Promise<InboundEmailRow | undefined> {

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole, canSeeAgency, isStaff, servesEveryAgency } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -15,6 +15,7 @@ import { createPipeline } from './email-pipeline.ts';
 import * as bytes from './email-bytes-repo.ts';
 import * as repo from './email-repo.ts';
 import type { EmailListRow, InboundEmailRow, NewInboundEmail } from './email-repo.ts';
+import type { MessageBytes } from './message-bytes.ts';
 import type { ParseOutcome } from './parse-pool.ts';
 
 type StoredInbound = Awaited<ReturnType<typeof repo.insertInbound>>;
@@ -26,7 +27,8 @@ export type DeliveryStatus = 'ticket' | 'appended' | 'duplicate' | 'quarantined'
 
 export type ReceiveInput = Readonly<{
   provider: EmailProvider;
-  raw: Buffer;
+  /** The message as it arrived, in pieces (message-bytes.ts); moved to the parser, not used after. */
+  raw: MessageBytes;
   envelopeTo: readonly string[];
   /** A provider nonce (Mailgun's token): refused if seen before. */
   nonce?: string;
@@ -46,7 +48,7 @@ export type EmailServiceDeps = Readonly<{
   directory: AgencyDirectory;
   tickets: EmailTicketPort;
   /** MIME parsing in worker threads: the app's parse pool (parse-pool.ts). */
-  parse: (raw: Buffer) => Promise<ParseOutcome>;
+  parse: (pieces: readonly Buffer[]) => Promise<ParseOutcome>;
   recordAccess?: EmailAccessRecorder;
   send?: MailSender | null;
   onBackgroundError?: (error: unknown) => void;
@@ -172,10 +174,10 @@ export function createEmailService(deps: EmailServiceDeps) {
   }
 
   /** Processes a row whose lease this worker holds. */
-  async function processLeased(row: InboundEmailRow): Promise<InboundEmailRow> {
+  async function processLeased(row: InboundEmailRow, received?: readonly Buffer[]): Promise<InboundEmailRow> {
     let outcome: Outcome;
     try {
-      outcome = await pipeline.process(row);
+      outcome = await pipeline.process(row, received);
     } catch (error) {
       // Whatever went wrong after the bytes were safe, a supervisor sees the message.
       const message = error instanceof Error ? error.message : String(error);
@@ -213,7 +215,7 @@ export function createEmailService(deps: EmailServiceDeps) {
    */
   async function store(input: ReceiveInput, row: NewInboundEmail & { id: string }): Promise<StoredInbound | null> {
     const known = await repo.findInboundBySha(db, row.rawSha256);
-    let blobId = known ? null : await bytes.writeBlob(db, row.id, input.raw, row.receivedAt);
+    let blobId = known ? null : await bytes.writeBlob(db, row.id, input.raw.chunks, row.receivedAt);
     let stored: StoredInbound | null = null;
     try {
       try {
@@ -221,7 +223,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       } catch (error) {
         if (!(error instanceof repo.RawBytesNeeded)) throw error;
         // The first delivery of these bytes was erased meanwhile: this one keeps its own copy.
-        blobId = await bytes.writeBlob(db, row.id, input.raw, row.receivedAt);
+        blobId = await bytes.writeBlob(db, row.id, input.raw.chunks, row.receivedAt);
         stored = await storeRow(input, row, blobId);
       }
       return stored;
@@ -281,15 +283,14 @@ export function createEmailService(deps: EmailServiceDeps) {
      */
     async receive(input: ReceiveInput): Promise<ReceiveResult> {
       const now = clock.now();
-      const sha256 = createHash('sha256').update(input.raw).digest('hex');
       if (input.nonce !== undefined && (await repo.nonceSeen(db, input.provider, input.nonce))) return { kind: 'replay' };
       const stored = await store(input, {
         id: randomUUID(),
         receivedAt: now,
         provider: input.provider,
         envelopeTo: input.envelopeTo.map((address) => address.trim()).filter(Boolean).slice(0, 50),
-        rawSha256: sha256,
-        rawSize: input.raw.length,
+        rawSha256: input.raw.sha256,
+        rawSize: input.raw.size,
         status: 'pending',
         // Born leased: the sweep must not take a message this request is about to process.
         leaseUntil: new Date(now.getTime() + LEASE_MS),
@@ -299,7 +300,8 @@ export function createEmailService(deps: EmailServiceDeps) {
       if (!stored.fresh && stored.row.status !== 'pending') {
         return { kind: 'accepted', id: stored.row.id, status: 'duplicate', ticket: stored.row.ticketRef };
       }
-      const row = stored.fresh ? await processLeased(stored.row) : await processPending(stored.row.id);
+      // The pieces just stored go to the parser as they are: reading 25 MB back would cost the loop again.
+      const row = stored.fresh ? await processLeased(stored.row, input.raw.chunks) : await processPending(stored.row.id);
       if (!row) return { kind: 'accepted', id: stored.row.id, status: 'duplicate', ticket: null };
       if (!stored.fresh) return { kind: 'accepted', id: row.id, status: 'duplicate', ticket: row.ticketRef };
       return { kind: 'accepted', id: row.id, status: deliveryStatus(row.status), ticket: row.ticketRef };

@@ -26,11 +26,11 @@ export type ParsePoolOptions = Readonly<{
 
 export type EmailParsePool = Readonly<{
   /**
-   * Parses `raw` in a worker thread. The bytes are moved there when they own their memory:
-   * do not use `raw` afterwards. Resolves with the message or the reason it was not parsed;
-   * rejects only when the pool is closed.
+   * Parses the message whose bytes are `pieces` in a worker thread, which joins them. The pieces'
+   * memory is moved there when it is theirs alone: do not use them afterwards. Resolves with the
+   * message or the reason it was not parsed; rejects only when the pool is closed.
    */
-  parse(raw: Buffer): Promise<ParseOutcome>;
+  parse(pieces: readonly Buffer[]): Promise<ParseOutcome>;
   close(): Promise<void>;
 }>;
 
@@ -48,8 +48,8 @@ export function createParsePool(options: ParsePoolOptions): EmailParsePool {
   let closed = false;
 
   return {
-    async parse(raw) {
-      const bytes = movable(raw);
+    async parse(pieces) {
+      const { raw, transfer } = movable(pieces);
       const timeout = new AbortController();
       const { port1, port2 } = new MessageChannel();
       let timer: NodeJS.Timeout | undefined;
@@ -59,7 +59,7 @@ export function createParsePool(options: ParsePoolOptions): EmailParsePool {
         timer = setTimeout(() => timeout.abort(), options.timeoutMs);
       });
       try {
-        const wire = await pool.run({ raw: bytes, started: port2 }, { signal: timeout.signal, transferList: [port2, bytes.buffer as ArrayBuffer] });
+        const wire = await pool.run({ raw, started: port2 }, { signal: timeout.signal, transferList: [port2, ...transfer] });
         if (!wire.ok) return wire;
         return { ok: true, email: { ...wire.email, attachments: wire.email.attachments.map((attachment) => ({ ...attachment, content: asBuffer(attachment.content) })) } };
       } catch (error) {
@@ -83,13 +83,23 @@ export function createParsePool(options: ParsePoolOptions): EmailParsePool {
 }
 
 /**
- * A view that can be moved to the worker: the Buffer itself when it owns its whole ArrayBuffer,
- * otherwise a copy (a small Buffer shares Node's 8 KB pool with others; a slice shares its parent).
+ * The pieces as views the worker can take, and the memory to move with them: an ArrayBuffer is
+ * moved when the pieces cover all of it (the pieces of a received message, or one Buffer cut into
+ * pieces), so nothing else can be reading it; any other piece is copied (a small Buffer shares
+ * Node's 8 KB pool with others, a slice shares its parent). Copying a whole 25 MB message on this
+ * thread would cost what the pieces are there to avoid.
  */
-function movable(raw: Buffer): Uint8Array {
-  const buffer = raw.buffer;
-  if (buffer instanceof ArrayBuffer && raw.byteOffset === 0 && raw.byteLength === buffer.byteLength) return new Uint8Array(buffer);
-  return new Uint8Array(raw);
+function movable(pieces: readonly Buffer[]): { raw: Uint8Array[]; transfer: ArrayBuffer[] } {
+  const covered = new Map<ArrayBuffer, number>();
+  for (const piece of pieces) {
+    if (piece.buffer instanceof ArrayBuffer) covered.set(piece.buffer, (covered.get(piece.buffer) ?? 0) + piece.byteLength);
+  }
+  const transfer = [...covered].filter(([buffer, bytes]) => bytes === buffer.byteLength && bytes > 0).map(([buffer]) => buffer);
+  const moved = new Set(transfer);
+  const raw = pieces.map((piece) =>
+    moved.has(piece.buffer as ArrayBuffer) ? new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength) : new Uint8Array(piece),
+  );
+  return { raw, transfer };
 }
 
 /** Structured clone turns Buffers into plain Uint8Arrays: the same memory, as a Buffer again. */

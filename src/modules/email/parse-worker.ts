@@ -9,8 +9,8 @@ import type { ParsedEmail } from './email-parser.ts';
 import { parseEmail } from './email-parser.ts';
 
 export type ParseTask = Readonly<{
-  /** The raw message, moved (not copied) from the main thread. */
-  raw: Uint8Array;
+  /** The raw message's pieces, moved (not copied) from the main thread; joined here, off its loop. */
+  raw: readonly Uint8Array[];
   /** Told when parsing starts, so that the time budget counts parsing, not waiting for a thread. */
   started: MessagePort;
 }>;
@@ -23,7 +23,7 @@ export type WireOutcome =
 export default async function parseInWorker(task: ParseTask) {
   task.started.postMessage('started');
   task.started.close();
-  const raw = Buffer.from(task.raw.buffer, task.raw.byteOffset, task.raw.byteLength);
+  const raw = Buffer.concat(task.raw);
   let outcome: WireOutcome;
   try {
     outcome = { ok: true, email: await parseEmail(raw) };
