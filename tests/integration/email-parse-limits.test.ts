@@ -165,3 +165,27 @@ describe('with a parsing budget of 20 ms', () => {
     expect(await rowOf(t, answer.id)).toMatchObject({ status: 'quarantined', attempts: 1, processedAt: row.processedAt });
   });
 });
+
+describe('with a parsing memory of 32 MB', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ now: AT_10_ROME, config: { EMAIL_PARSE_MEMORY_MB: '32' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('quarantines a message whose parts need more, keeps its bytes, and still parses the next one', async () => {
+    // 800 parts of 30 KB of text (24 MB, within the 25 MiB limit and the 1,000 parts): the parser
+    // holds every part as a string on the parsing thread's heap.
+    const part = ['--b1', 'Content-Type: text/plain; charset=utf-8', '', 'Perdita in cantina. '.repeat(1500)].join('\r\n');
+    const raw = mail('multipart/mixed; boundary="b1"', `${Array<string>(800).fill(part).join('\r\n')}\r\n--b1--\r\n`);
+    const answer = await deliverEmail(t.app, raw);
+    expect(answer).toMatchObject({ status: 'quarantined', ticket: null });
+    expect(await rowOf(t, answer.id)).toMatchObject({ status: 'quarantined', quarantineReason: 'parse_memory', lastError: 'parsing needed more than 32 MB', attempts: 1 });
+    expect((await downloadRaw(t, answer.id)).equals(raw)).toBe(true);
+
+    // The thread that ran out was replaced: an ordinary message still becomes a ticket.
+    expect(await deliverEmail(t.app, mail('text/plain; charset=utf-8', 'Perdita in cantina, scala B.'))).toMatchObject({ status: 'ticket' });
+  });
+});
