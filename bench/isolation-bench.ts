@@ -17,7 +17,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { signEmailWebhook } from '../webhooks/email/email-signature.ts';
 import { BENCH_DIR, freshDatabase, signedIncomingCall, stopServer, writeResult } from './bench-kit.ts';
+import type { LoopTurn } from './loop-probe.ts';
 
 const { values } = parseArgs({
   options: {
@@ -78,7 +79,7 @@ function manyParts(count: number): Buffer {
 // --- the node ---------------------------------------------------------------------------------
 
 async function startNode(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(NODE, [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, '--cpu-prof-interval=500'] : []), path.join(ROOT, 'src/main.ts')], {
+  const child = spawn(NODE, [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, '--cpu-prof-interval=500'] : []), '--import', path.join(BENCH_DIR, 'loop-probe.ts'), path.join(ROOT, 'src/main.ts')], {
     env: { ...process.env, ...SECRETS, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PUBLIC_BASE_URL: PUBLIC_URL, DEMO_PASSWORD: PASSWORD, DEMO_SEED: '1', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -204,6 +205,20 @@ async function yearReport(cookie: string, format: 'json' | 'csv'): Promise<Hosti
 
 // --- one run ----------------------------------------------------------------------------------
 
+/** What bench/loop-probe.ts saw in the node: its main thread's longest turns, in CPU time, during the storm. */
+const busyTurns = new Map<string, { turnsOver50ms: number; longestCpuMs: number[] }>();
+
+function busyTurnsOf(file: string, window: { from: number; to: number }) {
+  let turns: LoopTurn[] = [];
+  try {
+    turns = (JSON.parse(readFileSync(file, 'utf8')) as LoopTurn[]).filter((turn) => turn.at >= window.from && turn.at <= window.to + 1000);
+  } catch {
+    // The node did not exit cleanly: no figures.
+  }
+  const cpu = turns.map((turn) => turn.cpuMs).sort((a, b) => b - a);
+  return { turnsOver50ms: cpu.filter((ms) => ms > 50).length, longestCpuMs: cpu.slice(0, 5) };
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -221,7 +236,9 @@ async function runOn(label: 'PGlite' | 'native Postgres', databaseUrl: string | 
   // Inside opening hours on a weekday, so that calls reach the menu and write what a real call writes.
   const clockStart = DateTime.now().setZone('Europe/Rome').set({ hour: 10, minute: 0, second: 0 }).plus({ days: 1 });
   const weekday = clockStart.weekday > 5 ? clockStart.plus({ days: 8 - clockStart.weekday }) : clockStart;
-  const node = await startNode({ DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', DEMO_CLOCK_START: weekday.toISO()!, DELIVERY_POLL_MS: '0' });
+  const probeFile = path.join(dataDir, 'loop-turns.json');
+  const node = await startNode({ DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', DEMO_CLOCK_START: weekday.toISO()!, DELIVERY_POLL_MS: '0', BENCH_LOOP_PROBE_FILE: probeFile });
+  let stormWindow = { from: 0, to: 0 };
   try {
     const cookie = await login();
     // Built and signed before the first call: building 48 MB of base64 then would hold this process's own
@@ -232,6 +249,7 @@ async function runOn(label: 'PGlite' | 'native Postgres', databaseUrl: string | 
     const calm = Number(values['calm-seconds']) * 1000;
     await new Promise((resolve) => setTimeout(resolve, calm));
     const stormStarted = performance.now();
+    stormWindow = { from: Date.now(), to: Date.now() };
     console.log(`[${label}] storm: ${STORM.join(', ')}`);
     const storm: Record<string, () => Promise<HostileResult>[]> = {
       html: () => [postEmail('2 MB of nested <div> (HTML)', mails.deepHtml)],
@@ -242,6 +260,7 @@ async function runOn(label: 'PGlite' | 'native Postgres', databaseUrl: string | 
     };
     const hostile = await Promise.all(STORM.flatMap((part) => storm[part]()));
     const stormMs = performance.now() - stormStarted;
+    stormWindow = { ...stormWindow, to: Date.now() };
     await new Promise((resolve) => setTimeout(resolve, calm));
     stopCalls();
     const samples = await callsDone;
@@ -261,6 +280,7 @@ async function runOn(label: 'PGlite' | 'native Postgres', databaseUrl: string | 
     return { database: label, stormSeconds: Math.round(stormMs / 100) / 10, allCalls: summarise(samples), duringStorm: summarise(during), hostile, readyz: ready };
   } finally {
     await stopServer(node);
+    busyTurns.set(label, busyTurnsOf(probeFile, stormWindow));
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -276,7 +296,9 @@ for (const result of results) {
   console.log(`\n${result.database}: the hostile requests`);
   console.table(result.hostile.map((h) => ({ request: h.name, status: h.status, outcome: h.outcome, ms: Math.round(h.ms) })));
   console.log(`${result.database}: /readyz after the storm: ${JSON.stringify(result.readyz)}`);
+  const busy = busyTurns.get(result.database);
+  if (busy) console.log(`${result.database}: main thread's longest turns during the storm, in its own CPU time (ms): ${busy.longestCpuMs.join(', ') || 'none over 5'}; over 50 ms: ${busy.turnsOver50ms}`);
 }
 const pass = results.every((r) => r.allCalls.notTwiml === 0 && r.allCalls.p99 <= 50 && r.allCalls.max <= 1000);
 console.log(`\ntarget (every call TwiML, p99 ≤ 50 ms, none over 1 s): ${pass ? 'met' : 'NOT met'}`);
-console.log(`written: ${writeResult('isolation', results)}`);
+console.log(`written: ${writeResult('isolation', results.map((result) => ({ ...result, busyTurns: busyTurns.get(result.database) })))}`);

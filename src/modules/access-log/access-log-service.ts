@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/actor.ts';
 import { assertRole, isStaff, scopeAgencies } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { backgroundTurn } from '../../util/callers-first.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import * as repo from './access-log-repo.ts';
 import type { AccessLogRow } from './access-log-repo.ts';
@@ -76,7 +76,7 @@ export function createAccessLog(deps: { db: Database; clock: Clock }) {
     /**
      * The log of the agencies the actor may see: supervisors and admins, and the agency's own users.
      * Checked at once; the entries come page by page (at most ACCESS_LOG_EXPORT_LIMIT in all), with
-     * a turn of the event loop between pages, so that a year of log is streamed to the client
+     * a turn of the event loop between pages (callers first), so that a year of log is streamed to the client
      * rather than built in memory while every webhook waits.
      */
     exportEntries(actor: Actor, query: { agency?: string; from?: Date; to?: Date }): AsyncGenerator<PublicAccessEntry[]> {
@@ -92,7 +92,7 @@ export function createAccessLog(deps: { db: Database; clock: Clock }) {
           sent += rows.length;
           const last = rows[rows.length - 1];
           after = { at: last.cursorAt, id: last.id };
-          await nextTurn();
+          await backgroundTurn();
         }
       })();
     },
