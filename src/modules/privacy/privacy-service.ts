@@ -14,17 +14,25 @@ import { DEFAULT_RETENTION, RETENTION_BOUNDS, retentionCutoff } from '../../doma
 import type { Database, Executor } from '../../db/client.ts';
 import type { AccessLog } from '../access-log/access-log-service.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
-import { loadBlob, removeDroppedBlobs } from '../email/email-bytes-repo.ts';
 import * as repo from './privacy-repo.ts';
 import type { ReceiptRow, RetentionWindow, SubjectRecords, TableInfo } from './privacy-repo.ts';
 
 export type PrivacyLog = Readonly<{ info(data: object, message: string): void; error(data: object, message: string): void }>;
+
+/** The e-mail module's side: messages and attachments are stored as chunked blobs it owns. */
+export type PrivacyEmailBytes = Readonly<{
+  /** A stored message or attachment, whole. */
+  load(blobId: string): Promise<Buffer>;
+  /** Deletes the chunks of blobs whose rows were deleted (erasure, retention). */
+  removeDropped(): Promise<unknown>;
+}>;
 
 export type PrivacyServiceDeps = Readonly<{
   db: Database;
   clock: Clock;
   directory: AgencyDirectory;
   accessLog: AccessLog;
+  emailBytes: PrivacyEmailBytes;
   log: PrivacyLog;
 }>;
 
@@ -66,7 +74,7 @@ const VOLATILE_TABLES = new Set(['sessions', 'cluster_event_overflow', 'call_rol
  * agency; the deletion and the retention periods for administrators only.
  */
 export function createPrivacyService(deps: PrivacyServiceDeps) {
-  const { db, clock, directory, accessLog, log } = deps;
+  const { db, clock, directory, accessLog, emailBytes, log } = deps;
   let schema: Map<string, TableInfo> | null = null;
   const tables = async () => (schema ??= await repo.describeTables(db));
 
@@ -154,7 +162,7 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
 
   /** The person gets each message and attachment whole (base64), not the chunks it is stored in. */
   async function withBytes(rows: Record<string, unknown>[], column: string): Promise<Record<string, unknown>[]> {
-    for (const row of rows) row[column] = (await loadBlob(db, String(row.blob_id))).toString('base64');
+    for (const row of rows) row[column] = (await emailBytes.load(String(row.blob_id))).toString('base64');
     return rows;
   }
 
@@ -250,7 +258,7 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
         }
       }
       // The chunks of the e-mails' bytes whose rows the batches deleted.
-      await removeDroppedBlobs(db);
+      await emailBytes.removeDropped();
       const receipt = await db.transaction(async (tx) => {
         if (!(await repo.tryLockRetention(tx, agency))) return 'locked' as const;
         add({ access_log: await repo.pruneAccessLog(tx, agency, accessLogCutoff) });
@@ -415,7 +423,7 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
       });
       // The e-mails' bytes: their rows went in the transaction, their chunks go now, a few per
       // statement (a crash in between leaves them to the minute sweep; no row names them).
-      await removeDroppedBlobs(db);
+      await emailBytes.removeDropped();
       await recordAccess(actor, agency, 'subject-erasure', receipt.id);
       log.info({ agency, receipt: receipt.id, counts: receipt.counts }, 'data subject erased');
       return view(receipt);
