@@ -8,6 +8,7 @@ export default defineConfig({
     // PGlite's first query in a file compiles WASM; native Postgres template copies can queue.
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Runs with TZ=America/Los_Angeles from the npm script too: nothing may depend on the host's zone.
+    // `npm test` runs it with TZ=Pacific/Auckland (a zone far from Europe/Rome, with its own DST):
+    // nothing may depend on the host's zone.
   },
 });

@@ -126,11 +126,13 @@ const config = loadConfig({
   LOG_LEVEL: 'silent',
   DELIVERY_POLL_MS: '0',
   RETENTION_INTERVAL_MS: '0',
+  ROLLUP_SEAL_INTERVAL_MS: '0',
 });
 const database = await openDatabase({ databaseUrl: undefined, dataDir });
 await migrateDatabase(database);
 await seedDemoIfEmpty(database.db, DEMO_SEED_STEPS, { demoPassword: PASSWORD, now: new Date() });
-const app = await buildApp({ config, database, clock: systemClock, logger: false });
+// One app, measured: no process-metric collectors observing beside it.
+const app = await buildApp({ config, database, clock: systemClock, logger: false, processMetrics: false });
 await app.ready();
 const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: BASE_URL }, payload: { username: 'supervisore', password: PASSWORD } });
 const cookie = String(login.headers['set-cookie']).split(';')[0];

@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'silent',
     DELIVERY_POLL_MS: '0',
     RETENTION_INTERVAL_MS: '0',
+    ROLLUP_SEAL_INTERVAL_MS: '0',
   });
   // Monday 10:00 in Rome: every call takes the whole path to the menu.
   const clock = shiftedClock(new Date('2026-11-23T10:00:00+01:00'));

@@ -69,7 +69,7 @@ const lastYear = { from: today.minus({ years: 1 }).startOf('month').toISODate()!
 const monthToDate = { from: today.startOf('month').toISODate()!, to: today.toISODate()! };
 
 // The app itself, for the HTTP figures: what a browser or a client agency's system would wait for.
-const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'centralino-report-bench-')), DATABASE_URL: url, PUBLIC_BASE_URL: PUBLIC_URL, LOG_LEVEL: 'silent' });
+const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'centralino-report-bench-')), DATABASE_URL: url, PUBLIC_BASE_URL: PUBLIC_URL, LOG_LEVEL: 'silent', ROLLUP_SEAL_INTERVAL_MS: '0' });
 const appDatabase = openPostgres(url, { max: 10 });
 const app = await buildApp({ config, database: appDatabase, clock: systemClock });
 await app.ready();
@@ -104,6 +104,9 @@ for (const agency of [largest, 'aler-pavia-lodi']) {
   cases.push({ name: `36-month trend ${agency}`, path: 'service', source: 'raw', run: () => reports.volumeTrend(actor, { agency, months: 36, source: 'raw' }) });
 }
 cases.push({ name: `statement preview ${lastQuarter.period} aler-pavia-lodi`, path: 'service', source: 'rollup', run: () => reports.previewStatement(actor, { agency: 'aler-pavia-lodi', period: lastQuarter.period }) });
+
+// What the app's sealer worker does within seconds of a start: the finished days since the seed are sealed.
+await reports.sealFinishedDays();
 
 console.log(`Report benchmark on ${calls.toLocaleString('en')} calls (${rollupRows.toLocaleString('en')} rollup rows), ${new URL(url).host}${new URL(url).pathname}`);
 console.log(`${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${String(settings.version).split(' on ')[0]}, shared_buffers ${settings.shared_buffers}; first run, then median of ${runs} runs\n`);

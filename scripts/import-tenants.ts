@@ -13,7 +13,9 @@ import { SYSTEM_ACTOR } from '../src/domain/actor.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
+import { portfolioLookup } from '../src/modules/agencies/agencies-module.ts';
 import { createAgencyDirectory } from '../src/modules/agencies/agency-directory.ts';
+import { callLookup } from '../src/modules/calls/calls-module.ts';
 import type { RefusedRow } from '../src/modules/tenants/tenant-csv.ts';
 import { parseTenantCsv } from '../src/modules/tenants/tenant-csv.ts';
 import { createTenantService } from '../src/modules/tenants/tenant-service.ts';
@@ -48,7 +50,7 @@ async function main(): Promise<number> {
       console.error(`unknown agency ${values.agency}; known: ${directory.agencyCodes().join(', ')}`);
       return 1;
     }
-    const tenants = createTenantService({ db: database.db, clock: systemClock, directory });
+    const tenants = createTenantService({ db: database.db, clock: systemClock, directory, calls: callLookup, portfolios: portfolioLookup });
     const refused: RefusedRow[] = [...parsed.refused];
     let inserted = 0;
     let updated = 0;

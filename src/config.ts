@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   HOLD_MUSIC_URL: optionalString.pipe(z.url().optional()),
   TRUST_PROXY: optionalString,
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(6 * 3_600_000),
+  ROLLUP_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(3_600_000),
   DEMO_CLOCK_START: optionalString.pipe(z.iso.datetime({ offset: true }).optional()),
   SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
   SMTP_FROM: optionalString,
@@ -100,6 +101,8 @@ export type Config = Readonly<{
   metrics: Readonly<{ port: number | undefined; host: string; token: string | undefined }>;
   /** How often the retention pass anonymises what is past each agency's retention; 0 turns it off. */
   retentionIntervalMs: number;
+  /** How often finished days are sealed into the report rollup (first pass 5 s after start); 0 turns it off. */
+  rollupSealIntervalMs: number;
   /** Fastify's trustProxy: false, a hop count, or addresses/CIDRs of the proxies in front. */
   trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
   /** Development only: the platform's clock starts at this instant and runs on (demos and training after hours). */
@@ -203,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: Object.freeze({ port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN }),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     retentionIntervalMs: e.RETENTION_INTERVAL_MS,
+    rollupSealIntervalMs: e.ROLLUP_SEAL_INTERVAL_MS,
     demoClockStart: e.DEMO_CLOCK_START ? new Date(e.DEMO_CLOCK_START) : undefined,
     logLevel: e.LOG_LEVEL,
     smtp: Object.freeze({ url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Centralino <centralino@localhost>' }),

@@ -52,26 +52,7 @@ async function main(): Promise<void> {
     await app.close();
     await database.close();
   });
-  startRollupSealer(app);
   await app.listen({ port: config.port, host: config.host });
-}
-
-/**
- * Seals finished days into the report rollup shortly after start and then every hour, in the
- * background: otherwise the first report after a deploy on years of history would do it while a
- * supervisor waits. Several nodes may run it at once; the rollup locks per agency.
- */
-function startRollupSealer(app: Awaited<ReturnType<typeof buildApp>>): void {
-  const seal = () =>
-    app.services.reports.sealFinishedDays().catch((error: unknown) => app.log.warn({ err: error }, 'sealing the report rollup failed; retrying in an hour'));
-  const first = setTimeout(seal, 5_000);
-  const hourly = setInterval(seal, 3_600_000);
-  first.unref();
-  hourly.unref();
-  app.addHook('onClose', async () => {
-    clearTimeout(first);
-    clearInterval(hourly);
-  });
 }
 
 await main();

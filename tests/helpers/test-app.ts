@@ -28,6 +28,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     // Each app its own DATA_DIR: journals and secrets of parallel test files must not meet.
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'centralino-test-')),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Sealing runs when a test asks (reports.sealFinishedDays()): a pass at a moment of its own would
+    // seal days before the test has written their calls.
+    ROLLUP_SEAL_INTERVAL_MS: '0',
     ...overrides,
   });
 }
@@ -41,7 +44,8 @@ export async function createTestApp(options: { now?: string; config?: Record<str
 export async function startTestApp(database: DatabaseHandle, options: { now?: string; config?: Record<string, string> } = {}): Promise<TestApp> {
   const clock = fixedClock(options.now ?? '2026-11-23T09:00:00Z');
   const config = testConfig(options.config);
-  const app = await buildApp({ config, database, clock, logger: process.env.TEST_LOG_LEVEL ? { level: process.env.TEST_LOG_LEVEL } : false });
+  // Node's process metrics stay off: a test file builds many apps in one process.
+  const app = await buildApp({ config, database, clock, logger: process.env.TEST_LOG_LEVEL ? { level: process.env.TEST_LOG_LEVEL } : false, processMetrics: false });
   await app.ready();
   return {
     app,

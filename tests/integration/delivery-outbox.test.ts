@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliveries as deliveriesTable } from '../../src/db/schema/index.ts';
 import type { DomainEvent } from '../../src/domain/events.ts';
 import { createDeliveryService } from '../../src/modules/delivery/delivery-service.ts';
+import { ticketTimeline } from '../../src/modules/tickets/tickets-module.ts';
 import { loginAs } from '../helpers/auth.ts';
 import type { Session } from '../helpers/auth.ts';
 import type { TestApp } from '../helpers/test-app.ts';
@@ -172,6 +173,7 @@ describe('delivery to the agency', () => {
       clock: t.clock,
       bus: t.app.services.bus,
       directory: t.app.services.directory,
+      tickets: ticketTimeline,
       transport: {
         webhook: () => {
           sending();
@@ -198,6 +200,7 @@ describe('delivery to the agency', () => {
       clock: t.clock,
       bus: t.app.services.bus,
       directory: t.app.services.directory,
+      tickets: ticketTimeline,
       transport: { webhook: (request) => import('../../src/modules/delivery/webhook-sender.ts').then((module) => module.postWebhook(request)) },
       batchSize: 3,
     });

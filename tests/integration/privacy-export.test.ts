@@ -183,7 +183,7 @@ describe('full agency export and end-of-contract deletion', () => {
   it("deletes the agency's data with a receipt, leaving the other agency untouched", async () => {
     const fresh = await post(as.admin, '/api/v1/privacy/agency-export', { agency: PAVIA });
     const sha256 = createHash('sha256').update(fresh.body).digest('hex');
-    // The report first: reading it may seal the rollup (derived state); what must not change is Milano's data.
+    // Milano's report and rows before Pavia's deletion: neither may change.
     const milanoReport = (await t.app.inject({ url: `/api/v1/reports/calls?agency=${MILANO}&from=2026-11-23&to=2026-11-23`, headers: as.supervisor.headers })).json();
     const milanoBefore = await fingerprint(milanoRows);
 

@@ -21,6 +21,8 @@ let headers: Record<string, string>;
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-11-23T09:00:00Z' });
   for (const [, fixture] of FIXTURES) await insertFixture(t.database.db, fixture);
+  // The sealer worker's pass (turned off in tests, so that it seals after the fixtures are in).
+  await t.app.services.reports.sealFinishedDays();
   supervisor = await actorOf(t.database.db, 'supervisore');
   headers = (await loginAs(t.app, 'supervisore')).headers;
 });

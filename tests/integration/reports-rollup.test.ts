@@ -93,6 +93,8 @@ beforeAll(async () => {
     await enqueue(waiting[1].sids[index], '1');
   }
   t.clock.set(NOW);
+  // The sealer worker's pass (turned off in tests, so that it seals at this moment and no other).
+  await t.app.services.reports.sealFinishedDays();
 });
 
 afterAll(async () => {
@@ -216,6 +218,8 @@ describe('calls of sealed days that change late', () => {
     const zone = async (timezone: string) => {
       await t.database.db.update(agencies).set({ timezone }).where(eq(agencies.code, AGENCY));
       await t.app.services.directory.reload(t.database.db);
+      // The sealer's next pass cuts the days again in the agency's new zone.
+      await t.app.services.reports.sealFinishedDays();
     };
     await zone('Atlantic/Canary');
     const moved = await bothWays({ agency: AGENCY, from: '2026-09-01', to: '2026-11-23' });

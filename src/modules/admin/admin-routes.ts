@@ -1,14 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { Actor } from '../../domain/actor.ts';
-import type { Clock } from '../../domain/clock.ts';
-import type { Database } from '../../db/client.ts';
 import { docSchema } from '../../http/openapi.ts';
 import { parseInput } from '../../http/parse.ts';
 import { requireActor } from '../../http/request-context.ts';
-import type { AgencyDirectory } from '../agencies/agency-directory.ts';
-import { createApiTokenService } from '../auth/api-token-service.ts';
-import type { AuthService } from '../auth/auth-service.ts';
+import type { ApiTokenService } from '../auth/api-token-service.ts';
 import {
   AgencyCreateBody,
   AgencyParams,
@@ -27,16 +23,14 @@ import {
   UserListQuery,
   UserPatchBody,
 } from './admin-schemas.ts';
-import { createAgencyAdminService } from './agencies-admin-service.ts';
-import { createUserAdminService } from './users-admin-service.ts';
+import type { AgencyAdminService } from './agencies-admin-service.ts';
+import type { UserAdminService } from './users-admin-service.ts';
 
-export type AdminDeps = Readonly<{ db: Database; clock: Clock; directory: AgencyDirectory; auth: AuthService }>;
+export type AdminServices = Readonly<{ tokens: ApiTokenService; agencies: AgencyAdminService; users: UserAdminService }>;
 
 /** /api/v1/admin: agencies, users and tokens. Administrators change; supervisors read. */
-export function adminRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  const tokens = createApiTokenService(deps);
-  const agencies = createAgencyAdminService(deps);
-  const users = createUserAdminService(deps);
+export function adminRoutes(app: FastifyInstance, services: AdminServices): void {
+  const { tokens, agencies, users } = services;
   const tags = ['admin'];
 
   app.get('/api/v1/admin/agencies', { schema: docSchema({ tags, summary: 'Agencies' }) }, async (request) => ({

@@ -35,6 +35,15 @@ export async function storeDecision(tx: Executor, eventId: number, decision: Voi
   await tx.update(callEvents).set({ response: JSON.stringify(decision) }).where(eq(callEvents.id, eventId));
 }
 
+/** The few facts of a call another module needs (tickets link calls, the screen pop reads the caller). */
+export async function findCallSummary(tx: Executor, callSid: string) {
+  const [row] = await tx
+    .select({ callSid: calls.callSid, agencyCode: calls.agencyCode, portfolioId: calls.portfolioId, fromNumber: calls.fromNumber, category: calls.category })
+    .from(calls)
+    .where(eq(calls.callSid, callSid));
+  return row;
+}
+
 export async function findCallBySid(tx: Executor, callSid: string, options: { forUpdate?: boolean } = {}): Promise<CallRow | undefined> {
   const query = tx.select().from(calls).where(eq(calls.callSid, callSid));
   const rows = options.forUpdate ? await query.for('update') : await query;

@@ -33,7 +33,13 @@ export type CallServiceDeps = Readonly<{
   /** Which queues an operator serves; the operators module answers this from their assignments. */
   queuesServedBy?: (identity: string, executor: Executor) => Promise<readonly string[]>;
   pickRules?: PickRules;
-  /** Inside the transaction that changed a call: keeps report rollups of sealed days exact (reports module). */
+  /**
+   * After every change of a call, with the executor that made it: inside the step's transaction for
+   * every step but the first, so their effect commits with the step; an incoming call is recorded by
+   * a group commit shared with other calls, so for it this runs on the database just after that
+   * commit. Keeps report rollups of sealed days exact and writes the call-back owed to an abandoned
+   * caller (the reports and callbacks modules; an incoming call never owes a call-back).
+   */
   afterCallChange?: (executor: Executor, call: CallRow) => Promise<void>;
 }>;
 

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../domain/actor.ts';
-import { assertCanSeeAgency, assertRole, scopeAgencies, SYSTEM_ACTOR } from '../../domain/actor.ts';
+import { assertCanSeeAgency, assertRole, scopeAgencies } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { conflict, notFound, validation } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
 import { decideRetry, GIVE_UP_AFTER_SECONDS, jitterOf } from '../../domain/delivery-retry.ts';
 import type { Category } from '../../domain/routing.ts';
-import type { Database } from '../../db/client.ts';
+import type { Database, Tx } from '../../db/client.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { TicketOutbox } from '../tickets/ticket-outbox.ts';
 import type { Ticket } from '../tickets/ticket-view.ts';
-import { insertTicketEvent } from '../tickets/tickets-repo.ts';
 import * as repo from './delivery-repo.ts';
 import type { DeliveryRow, DeliveryTargetRow } from './delivery-repo.ts';
 import type { Mailer } from './email-sender.ts';
@@ -23,12 +22,21 @@ export type DeliveryTransport = Readonly<{
   mailer?: Mailer;
 }>;
 
+/**
+ * The tickets module's side: a delivery that succeeded or died is written on its ticket's timeline,
+ * in the transaction that records the outcome.
+ */
+export type DeliveryTicketTimeline = Readonly<{
+  recordDeliveryOutcome(tx: Tx, entry: { ticketId: string; delivered: boolean; data: Record<string, unknown>; at: Date }): Promise<void>;
+}>;
+
 export type DeliveryServiceDeps = Readonly<{
   db: Database;
   clock: Clock;
   bus: EventBus;
   directory: AgencyDirectory;
   transport: DeliveryTransport;
+  tickets: DeliveryTicketTimeline;
   /** How long a claimed delivery is this worker's; past it another worker may claim it again. */
   leaseSeconds?: number;
   batchSize?: number;
@@ -125,16 +133,11 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       });
       const status = updated.status;
       if (row.ticketId && (status === 'delivered' || status === 'dead')) {
-        await insertTicketEvent(tx, {
+        await deps.tickets.recordDeliveryOutcome(tx, {
           ticketId: row.ticketId,
-          type: status === 'delivered' ? 'delivered' : 'delivery_failed',
-          text: null,
+          delivered: status === 'delivered',
           data: { deliveryId: row.id, announcement: row.eventType, target: target?.label ?? null, kind: row.kind, attempts: row.attempts, ...(result.ok ? {} : { error: result.error }) },
-          actorKind: SYSTEM_ACTOR.kind,
-          actorId: SYSTEM_ACTOR.id,
-          actorName: SYSTEM_ACTOR.name,
-          actorRole: SYSTEM_ACTOR.role,
-          occurredAt: now,
+          at: now,
         });
       }
       return { kind: status === 'delivered' ? ('delivered' as const) : status === 'dead' ? ('dead' as const) : ('retrying' as const), row: updated };

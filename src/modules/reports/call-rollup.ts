@@ -11,8 +11,9 @@ import * as repo from './reports-repo.ts';
  *
  * Why sealed days rather than updating the rollup on every webhook: the live path (a call coming
  * in, Twilio's 15 s clock running) stays free of report work, and today's few thousand calls are
- * cheap to count raw. A local day is sealed once it ended SEAL_LAG ago (Twilio ends calls after
- * 4 hours by default): the first report after that builds it from `calls` and moves the watermark.
+ * cheap to count raw. A local day may be sealed once it ended SEAL_LAG ago (Twilio ends calls after
+ * 4 hours by default): the reports module's sealer worker builds it from `calls` and moves the
+ * watermark. Reports never seal; until the sealer has run they read those days from `calls`.
  *
  * A call of a sealed day that still changes (a late status callback, a step replayed from the
  * journal after a database outage) recomputes its whole local hour in the same transaction as the
@@ -30,6 +31,11 @@ const SLOT_REACH_MS = 3 * 3600_000;
 export type CallRollup = Readonly<{
   /** Called by the call service after it changed a call, inside the same transaction. */
   afterCallChange(executor: Executor, call: { agencyCode: string | null; startedAt: Date }): Promise<void>;
+  /**
+   * The last local day the rollup holds (null: none), read without writing anything: days cut in
+   * another zone than the agency's current one count as not sealed.
+   */
+  sealedThrough(db: Executor, agency: string): Promise<string | null>;
   /** Seals every day that may be sealed now; answers the last sealed local day (null: none yet). */
   seal(db: Database, agency: string, onMonth?: (chunk: { from: string; to: string }) => void): Promise<string | null>;
   /** Recompute sealed days [from, to] of one agency from `calls` (after rows were imported around the call service). */
@@ -73,6 +79,13 @@ export function createCallRollup(deps: { directory: AgencyDirectory; clock: Cloc
         });
         await repo.insertRollupCells(tx, agency, buildRollupCells(groups));
       });
+    },
+
+    async sealedThrough(db, agency) {
+      const timezone = deps.directory.agency(agency)?.timezone;
+      const watermark = await repo.rollupWatermark(db, agency);
+      // A watermark from before zones were recorded is taken as cut in the current zone, as seal() does.
+      return watermark && timezone && (watermark.timezone ?? timezone) === timezone ? watermark.sealedThrough : null;
     },
 
     async seal(db, agency, onMonth) {

@@ -101,11 +101,12 @@ export function createReportService(deps: ReportServiceDeps) {
 
   /**
    * Which days come from where: sealed days from the rollup, later ones from `calls`. Thresholds
-   * beyond the rollup's caps, or `source: 'raw'`, read everything from `calls`.
+   * beyond the rollup's caps, or `source: 'raw'`, read everything from `calls`. A read seals
+   * nothing: days the sealer has not reached yet are read from `calls`.
    */
   async function planSources(agency: string, from: string, to: string, params: KpiParameters, source: FigureSource): Promise<SourcePlan> {
     if (source === 'raw' || !rollupSupports(params)) return { rollup: null, raw: { from, to } };
-    const sealed = await rollup.seal(db, agency);
+    const sealed = await rollup.sealedThrough(db, agency);
     if (sealed === null || sealed < from) return { rollup: null, raw: { from, to } };
     if (sealed >= to) return { rollup: { from, to }, raw: null };
     return { rollup: { from, to: sealed }, raw: { from: nextDay(sealed), to } };
@@ -218,8 +219,8 @@ export function createReportService(deps: ReportServiceDeps) {
 
   return {
     /**
-     * Adds every finished day of every agency to the rollup. Run in the background (main.ts), so
-     * that no report request has to seal months of history while a supervisor waits.
+     * Adds every finished day of every agency to the rollup: the sealer worker's job (reports-module.ts),
+     * in the background, so that no report request has to seal months of history while a supervisor waits.
      */
     async sealFinishedDays(): Promise<void> {
       for (const agency of directory.agencyCodes()) await rollup.seal(db, agency);

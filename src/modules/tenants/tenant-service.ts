@@ -3,21 +3,42 @@ import { assertCanSeeAgency, assertRole, scopeAgencies } from '../../domain/acto
 import type { Clock } from '../../domain/clock.ts';
 import { notFound, validation } from '../../domain/errors.ts';
 import { normalizePhone } from '../../domain/phone.ts';
-import type { Database } from '../../db/client.ts';
+import type { Database, Executor } from '../../db/client.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
-import type { AccessRecorder } from '../tickets/ticket-service.ts';
 import type { TicketSummary } from '../tickets/ticket-view.ts';
-import { findCallForTicket, portfolioExists } from '../tickets/tickets-repo.ts';
 import type { RefusedRow, TenantCsvRow } from './tenant-csv.ts';
 import { tenantFromCsvRow } from './tenant-csv.ts';
 import * as repo from './tenants-repo.ts';
 import type { TenantWithPhones } from './tenants-repo.ts';
 
+/*
+ * What the tenants module needs of other modules (the module list wires them; this module never
+ * imports another module's repository).
+ */
+
+/** The calls module: the call on the operator's screen, its agency and its caller. */
+export type CallerLookupCalls = Readonly<{
+  findCall(
+    executor: Executor,
+    callSid: string,
+  ): Promise<Readonly<{ agencyCode: string | null; portfolioId: string | null; fromNumber: string | null; category: string | null }> | undefined>;
+}>;
+
+/** The agencies module: whether a portfolio (housing stock) is the agency's. */
+export type TenantPortfolios = Readonly<{ exists(executor: Executor, agency: string, portfolioId: string): Promise<boolean> }>;
+
+/** The access-log module: staff reads of the registry are logged for the agency (the controller). */
+export type TenantAccessRecorder = Readonly<{
+  record(actor: Actor, entry: { agency: string; resource: string; resourceId?: string | null; action: string; fields?: readonly string[] }): Promise<void>;
+}>;
+
 export type TenantServiceDeps = Readonly<{
   db: Database;
   clock: Clock;
   directory: AgencyDirectory;
-  accessLog?: AccessRecorder;
+  calls: CallerLookupCalls;
+  portfolios: TenantPortfolios;
+  accessLog?: TenantAccessRecorder;
   /** A caller's earlier tickets in one agency (the tickets module answers it). */
   previousTickets?: (agency: string, phones: readonly string[], tenantCodes: readonly string[]) => Promise<TicketSummary[]>;
 }>;
@@ -39,7 +60,7 @@ export function createTenantService(deps: TenantServiceDeps) {
      */
     async lookupCaller(actor: Actor, callSid: string) {
       assertRole(actor, 'operator', 'supervisor', 'admin');
-      const call = await findCallForTicket(db, callSid);
+      const call = await deps.calls.findCall(db, callSid);
       if (!call || !call.agencyCode) throw notFound('Call');
       assertCanSeeAgency(actor, call.agencyCode, 'Call');
       const phone = normalizePhone(call.fromNumber);
@@ -101,7 +122,7 @@ export function createTenantService(deps: TenantServiceDeps) {
         const knownPortfolios = new Map<string, boolean>();
         for (const row of rows) {
           if (row.portfolio) {
-            if (!knownPortfolios.has(row.portfolio)) knownPortfolios.set(row.portfolio, await portfolioExists(tx, agency, row.portfolio));
+            if (!knownPortfolios.has(row.portfolio)) knownPortfolios.set(row.portfolio, await deps.portfolios.exists(tx, agency, row.portfolio));
             if (!knownPortfolios.get(row.portfolio)) {
               summary.refused.push({ line: row.line, code: row.code, reason: `unknown portfolio ${row.portfolio} for ${agency}` });
               continue;

@@ -13,8 +13,8 @@ import { decideTicketTransition, formatTicketRef, isOpenTicketStatus } from '../
 import type { Database, Tx } from '../../db/client.ts';
 import type { DwellingData } from '../../domain/dwelling.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
-import { findTenantByCode, findTenantsByPhone } from '../tenants/tenants-repo.ts';
 import type { TicketOutbox } from './ticket-outbox.ts';
+import type { AccessRecorder, PortfolioLookup, TicketCallLookup, TicketTenantLookup } from './ticket-ports.ts';
 import * as repo from './tickets-repo.ts';
 import type { TicketEventRow, TicketRow } from './tickets-repo.ts';
 import type { Ticket, TicketEvent, TicketSummary } from './ticket-view.ts';
@@ -69,15 +69,6 @@ export type TicketListQuery = Readonly<{
   cursor?: string;
 }>;
 
-/**
- * Staff reads of tenants' personal data are logged for the agency (the controller). The shape of
- * the access-log service (`app.services.accessLog`), so that this module does not depend on it.
- */
-export type AccessRecorder = Readonly<{
-  record(actor: Actor, entry: { agency: string; resource: string; resourceId?: string | null; action: string; fields?: readonly string[] }): Promise<void>;
-  recordList(actor: Actor, entry: { resource: string; action: string; fields?: readonly string[] }, agencyOfEachItem: readonly (string | null)[]): Promise<void>;
-}>;
-
 const PERSONAL_FIELDS = ['caller.phone', 'caller.name', 'caller.email', 'dwelling', 'description'];
 
 export type TicketServiceDeps = Readonly<{
@@ -85,6 +76,9 @@ export type TicketServiceDeps = Readonly<{
   clock: Clock;
   bus: EventBus;
   directory: AgencyDirectory;
+  calls: TicketCallLookup;
+  tenants: TicketTenantLookup;
+  portfolios: PortfolioLookup;
   outbox?: TicketOutbox;
   accessLog?: AccessRecorder;
 }>;
@@ -148,18 +142,18 @@ export function createTicketService(deps: TicketServiceDeps) {
       const route = input.route ?? actor.kind !== 'system';
 
       const ticket = await db.transaction(async (tx) => {
-        const call = input.callSid ? await repo.findCallForTicket(tx, input.callSid) : undefined;
+        const call = input.callSid ? await deps.calls.findCall(tx, input.callSid) : undefined;
         if (input.callSid && (!call || call.agencyCode !== agency.code)) throw validation(`Call ${input.callSid} is not a call to ${agency.code}`);
         const portfolio = input.portfolio ?? call?.portfolioId ?? null;
-        if (portfolio && !(await repo.portfolioExists(tx, agency.code, portfolio))) throw validation(`Unknown portfolio ${portfolio} for ${agency.code}`);
+        if (portfolio && !(await deps.portfolios.exists(tx, agency.code, portfolio))) throw validation(`Unknown portfolio ${portfolio} for ${agency.code}`);
 
         const rawPhone = input.caller?.phone ?? call?.fromNumber ?? null;
         const callerPhone = normalizePhone(rawPhone) ?? (rawPhone?.trim() || null);
-        let tenant = input.tenantCode ? await findTenantByCode(tx, agency.code, input.tenantCode.trim()) : undefined;
+        let tenant = input.tenantCode ? await deps.tenants.byCode(tx, agency.code, input.tenantCode.trim()) : undefined;
         if (input.tenantCode && !tenant) throw validation(`No tenant ${input.tenantCode} in the registry of ${agency.code}`);
         if (!tenant && callerPhone) {
           // One tenant at that number: the ticket is theirs; several (a shared landline): the operator chooses.
-          const matches = await findTenantsByPhone(tx, agency.code, callerPhone);
+          const matches = await deps.tenants.byPhone(tx, agency.code, callerPhone);
           if (matches.length === 1) tenant = matches[0];
         }
         const linked = input.linkedTo ? await repo.findTicketByRef(tx, input.linkedTo.ref) : undefined;
@@ -397,7 +391,7 @@ export function createTicketService(deps: TicketServiceDeps) {
       let change: TicketEvent | null = null;
       const ticket = await db.transaction(async (tx) => {
         const row = await visibleTicket(tx, actor, ref);
-        const call = await repo.findCallForTicket(tx, callSid);
+        const call = await deps.calls.findCall(tx, callSid);
         if (!call || call.agencyCode !== row.agencyCode) throw validation(`Call ${callSid} is not a call to ${row.agencyCode}`);
         if (await repo.linkTicketCall(tx, row.id, callSid, now)) {
           const event = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'call_linked', text: null, data: { callSid } }));

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { calls, portfolios, ticketCalls, ticketCounters, ticketEvents, tickets } from '../../db/schema/index.ts';
+import { ticketCalls, ticketCounters, ticketEvents, tickets } from '../../db/schema/index.ts';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type NewTicketRow = typeof tickets.$inferInsert;
@@ -100,22 +100,6 @@ export async function callSidsOfTickets(tx: Executor, ticketIds: readonly string
 /** Links a call to a ticket; false when it was linked already. */
 export async function linkTicketCall(tx: Executor, ticketId: string, callSid: string, at: Date): Promise<boolean> {
   const rows = await tx.insert(ticketCalls).values({ ticketId, callSid, linkedAt: at }).onConflictDoNothing().returning();
-  return rows.length > 0;
-}
-
-export async function findCallForTicket(tx: Executor, callSid: string) {
-  const [row] = await tx
-    .select({ callSid: calls.callSid, agencyCode: calls.agencyCode, portfolioId: calls.portfolioId, fromNumber: calls.fromNumber, category: calls.category })
-    .from(calls)
-    .where(eq(calls.callSid, callSid));
-  return row;
-}
-
-export async function portfolioExists(tx: Executor, agencyCode: string, portfolioId: string): Promise<boolean> {
-  const rows = await tx
-    .select({ id: portfolios.id })
-    .from(portfolios)
-    .where(and(eq(portfolios.id, portfolioId), eq(portfolios.agencyCode, agencyCode)));
   return rows.length > 0;
 }
 

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import type { Executor } from '../../db/client.ts';
+import { DEFAULT_PICK_RULES } from '../../domain/next-call.ts';
+import type { AccessLog } from '../access-log/access-log-service.ts';
+import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import type { AppModule, ModuleCore } from '../module.ts';
+import { findCallSummary } from './calls-repo.ts';
+import type { CallRow } from './calls-repo.ts';
+import { callsRoutes } from './calls-routes.ts';
+import { createCallService } from './calls-service.ts';
+import { createResilientVoice } from './resilient-voice.ts';
+import { openDurableJournal } from './step-journal.ts';
+import type { VoiceStep } from './voice-steps.ts';
+
+/** Work another module does inside the transaction that changed a call (the report rollup, the call-back owed). */
+export type CallChangeHook = (executor: Executor, call: CallRow) => Promise<void>;
+
+/** The port other modules read a call's few facts through (tickets link calls, the screen pop reads the caller). */
+export const callLookup = { findCall: findCallSummary };
+
+export type CallsModuleDeps = Pick<ModuleCore, 'config' | 'db' | 'connections' | 'clock' | 'bus' | 'log'> & {
+  directory: AgencyDirectory;
+  accessLog: AccessLog;
+  /** The operators module: which queues a softphone identity answers (read in the call step's transaction). */
+  queuesServedBy: (identity: string, executor: Executor) => Promise<readonly string[]>;
+  /** Run in this order with the executor of every call change; see calls-service.ts for which transaction that is. */
+  afterCallChange: readonly CallChangeHook[];
+};
+
+/**
+ * Calls: the voice steps Twilio's webhooks drive (webhooks/twilio adapts them to `ports.voice`),
+ * the call log, and the next-call pick for operators. Steps are answered from the database, or
+ * from memory and a durable journal while the database is away (resilient-voice.ts).
+ */
+export async function createCallsModule(deps: CallsModuleDeps) {
+  const { config, db, directory, clock, bus, log } = deps;
+  const calls = createCallService({
+    db,
+    directory,
+    clock,
+    bus,
+    accessLog: deps.accessLog,
+    // Two overlapping commits keep the node busy while one waits for its fsync; the rest of the pool serves everything else.
+    incomingWritesInFlight: Math.min(2, deps.connections),
+    queuesServedBy: deps.queuesServedBy,
+    pickRules: { ...DEFAULT_PICK_RULES, heatingSeason: config.workflow.heatingSeason },
+    afterCallChange: async (executor, call) => {
+      for (const hook of deps.afterCallChange) await hook(executor, call);
+    },
+  });
+  const journal = await openDurableJournal<VoiceStep>(path.join(config.dataDir, 'journal', 'voice-steps.jsonl'));
+  const voice = createResilientVoice({ calls, directory, journal, clock, bus, log });
+  return {
+    name: 'calls',
+    service: calls,
+    routes: (api) => callsRoutes(api, calls),
+    // Nothing to start (the journal replays on its own once the database answers); closing flushes it.
+    workers: [{ name: 'voice-journal', start: () => {}, stop: () => voice.close() }],
+    ports: { callLookup, voice },
+  } satisfies AppModule;
+}

@@ -1,0 +1,33 @@
+import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import type { AppModule, EventSubscription, ModuleCore } from '../module.ts';
+import { createOperatorService } from './operator-service.ts';
+import type { OperatorService } from './operator-service.ts';
+import { operatorsRoutes } from './operators-routes.ts';
+
+/**
+ * Operators' presence and location, and the agencies and queues each answers. Presence follows
+ * the softphone from the call events; the calls module asks which queues an identity serves.
+ */
+export function createOperatorsModule(deps: Pick<ModuleCore, 'db' | 'clock' | 'bus' | 'log'> & { directory: AgencyDirectory }) {
+  const operators = createOperatorService(deps);
+  return {
+    name: 'operators',
+    service: operators,
+    routes: (api) => operatorsRoutes(api, operators),
+    subscriptions: [presenceFromCalls(operators, (error) => deps.log.error({ err: error }, 'presence update failed'))],
+    ports: { queuesServedBy: operators.queuesServedBy },
+  } satisfies AppModule;
+}
+
+/** The softphone drives presence: bridged → on call, caller gone → wrap-up. Best effort, after the call's commit. */
+function presenceFromCalls(operators: OperatorService, failed: (error: unknown) => void): EventSubscription {
+  return (event) => {
+    const call = event.data.call as { callSid?: string; answeredBy?: string | null } | undefined;
+    if (!call?.callSid) return;
+    if (event.type === 'call.bridged' && typeof event.data.operator === 'string') {
+      operators.markOnCall(event.data.operator, call.callSid).catch(failed);
+    } else if (event.type === 'call.ended' && call.answeredBy) {
+      operators.markWrapUp(call.answeredBy, call.callSid).catch(failed);
+    }
+  };
+}
