@@ -5,21 +5,31 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'REPLAYED'
   | 'REQUEST_TIMEOUT'
   | 'PAYLOAD_TOO_LARGE'
+  | 'HEADERS_TOO_LARGE'
   | 'RATE_LIMITED'
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
-/** The one table from error code to HTTP status. */
+/**
+ * The one table from error code to HTTP status: every error answer, of the API, the webhooks and
+ * the HTTP server itself, takes its status from here. Providers read some statuses as instructions:
+ * Mailgun never retries a 406, so a replayed or stale request (`REPLAYED`) must stay 406.
+ */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   VALIDATION: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** A provider's request seen before, or too old to be told from a replay: refused for good. */
+  REPLAYED: 406,
   REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
+  /** The request line and headers exceed Node's limit (refused before Fastify sees the request). */
+  HEADERS_TOO_LARGE: 431,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
   INTERNAL: 500,
