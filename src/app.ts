@@ -41,7 +41,9 @@ import { attachRealtime } from './realtime/realtime-server.ts';
 import { startClusterRelay } from './realtime/cluster-relay.ts';
 import { twilioVoicePlugin } from '../webhooks/twilio/twilio-plugin.ts';
 import { emailWebhooksPlugin } from '../webhooks/email/email-plugin.ts';
-import { smtpSender } from './modules/email/email-outbox.ts';
+import { createSmtpSender } from './modules/outbox/mail-sender.ts';
+import type { OutboxRunner } from './modules/outbox/outbox-runner.ts';
+import { createOutboxRunner } from './modules/outbox/outbox-runner.ts';
 import { emailRoutes } from './modules/email/email-routes.ts';
 import type { EmailService } from './modules/email/email-service.ts';
 import { createEmailService } from './modules/email/email-service.ts';
@@ -87,8 +89,10 @@ export type AppServices = Readonly<{
   voice: ResilientVoice;
   /** Tickets (segnalazioni): createTicket, getTicket, listTickets, changeTicket, addTicketMessage, … */
   tickets: TicketService;
-  /** The transactional outbox towards the agencies' offices; `deliverDue()` runs one worker pass. */
+  /** The transactional outbox towards the agencies' offices; `deliverDue()` runs one pass over deliveries. */
   deliveries: DeliveryService;
+  /** The one outbox runner: acknowledgements, ticket e-mails and webhooks, each a handler registered for its kind. */
+  outbox: OutboxRunner;
   /** Tenant registries per agency and the caller-ID screen pop. */
   tenants: TenantService;
   /** Operators' presence and location, the agencies and queues they answer. */
@@ -150,7 +154,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const directory = await createAgencyDirectory(database.db);
   const accessLog = createAccessLog({ db: database.db, clock });
   const rollup = createCallRollup({ directory, clock });
-  const workflow = createWorkflow({ config, db: database.db, clock, bus, directory, accessLog });
+  // One SMTP transport and one outbox runner for every outgoing message; modules register their handlers on it.
+  const mail = config.smtp.url ? createSmtpSender(config.smtp.url, config.smtp.from) : null;
+  const outbox = createOutboxRunner({ db: database.db, clock, onError: (error) => app.log.error({ err: error }, 'outbox run failed') });
+  const workflow = createWorkflow({ config, db: database.db, clock, bus, directory, accessLog, mail, outbox });
   const { tickets, deliveries, tenants, operators, callbacks } = workflow.services;
   const calls = createCallService({
     db: database.db,
@@ -179,7 +186,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     tickets,
     parse: (raw) => emailParser.parse(raw),
     recordAccess: (actor, entry) => accessLog.record(actor, entry),
-    send: config.smtp.url ? smtpSender(config.smtp.url) : null,
+    send: mail,
+    outbox,
     onBackgroundError: (error) => app.log.error({ err: error }, 'e-mail background work failed'),
   });
   const eventLoopDelay = startEventLoopDelay();
@@ -221,7 +229,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     twilio: accountSid && apiKey && apiSecret && twimlAppSid ? { accountSid, apiKey, apiSecret, twimlAppSid } : null,
   });
   const privacy = createPrivacyService({ db: database.db, clock, directory, accessLog, log: app.log });
-  app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, tenants, operators, callbacks, email, emailParser, metrics, auth, accessLog, routes, live, realtime, reports, privacy });
+  app.decorate('services', { bus, directory, calls, voice, tickets, deliveries, outbox, tenants, operators, callbacks, email, emailParser, metrics, auth, accessLog, routes, live, realtime, reports, privacy });
 
   workflow.install(app, app.log);
   decorateActor(app);
@@ -264,6 +272,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await email.idle();
     await emailParser.close();
   });
+  // The outbox polls every DELIVERY_POLL_MS (0: only woken passes and deliverDue() by hand); closing waits for the pass in flight.
+  app.addHook('onReady', async () => outbox.start(config.workflow.deliveryPollMs));
+  app.addHook('onClose', async () => outbox.stop());
   let retention: ReturnType<typeof startRetentionWorker> | undefined;
   app.addHook('onReady', async () => {
     if (config.retentionIntervalMs > 0) {

@@ -8,10 +8,9 @@ import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import { deliveryRoutes } from '../delivery/delivery-routes.ts';
 import type { DeliveryService } from '../delivery/delivery-service.ts';
 import { createDeliveryService } from '../delivery/delivery-service.ts';
-import { startDeliveryWorker } from '../delivery/delivery-worker.ts';
-import type { DeliveryWorker } from '../delivery/delivery-worker.ts';
-import { createSmtpMailer } from '../delivery/email-sender.ts';
 import { postWebhook } from '../delivery/webhook-sender.ts';
+import type { MailSender } from '../outbox/mail-sender.ts';
+import type { OutboxRunner } from '../outbox/outbox-runner.ts';
 import type { CallbackService, SettledCall } from '../callbacks/callback-service.ts';
 import { createCallbackService } from '../callbacks/callback-service.ts';
 import { callbacksRoutes } from '../callbacks/callbacks-routes.ts';
@@ -38,14 +37,25 @@ export type WorkflowServices = Readonly<{
  * offices through the outbox, tenants, operators and call-backs. One function so that buildApp
  * stays a list of modules.
  */
-export function createWorkflow(deps: { config: Config; db: Database; clock: Clock; bus: EventBus; directory: AgencyDirectory; accessLog: AccessRecorder }) {
+export function createWorkflow(deps: {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  bus: EventBus;
+  directory: AgencyDirectory;
+  accessLog: AccessRecorder;
+  /** The one SMTP transport (null without SMTP_URL) and the one outbox runner, which the app starts. */
+  mail: MailSender | null;
+  outbox: OutboxRunner;
+}) {
   const { config, db, clock, bus, directory } = deps;
   const deliveries = createDeliveryService({
     db,
     clock,
     bus,
     directory,
-    transport: { webhook: (request) => postWebhook(request), mailer: config.smtp.url ? createSmtpMailer(config.smtp.url, config.smtp.from) : undefined },
+    transport: { webhook: (request) => postWebhook(request), mailer: deps.mail ?? undefined },
+    outbox: deps.outbox,
   });
   const tickets = createTicketService({ db, clock, bus, directory, accessLog: deps.accessLog, outbox: deliveries.outbox });
   const tenants = createTenantService({
@@ -74,7 +84,7 @@ export function createWorkflow(deps: { config: Config; db: Database; clock: Cloc
       operatorsRoutes(api, operators);
       callbacksRoutes(api, callbacks);
     },
-    /** Starts the delivery worker with the app and stops it (waiting for the run in flight) on close. */
+    /** Subscribes the presence and call-back reactions to call events, until the app closes. */
     install(app: FastifyInstance, log: FastifyBaseLogger) {
       const failed = (what: string) => (error: unknown) => log.error({ err: error }, what);
       // The softphone drives presence: bridged → on call, caller gone → wrap-up. Best effort, after the call's commit.
@@ -89,19 +99,8 @@ export function createWorkflow(deps: { config: Config; db: Database; clock: Cloc
           callbacks.announceFor(call.callSid).catch(failed('call-back announcement failed'));
         }
       });
-      let worker: DeliveryWorker | undefined;
-      app.addHook('onReady', async () => {
-        if (config.workflow.deliveryPollMs > 0) {
-          worker = startDeliveryWorker({
-            intervalMs: config.workflow.deliveryPollMs,
-            deliverDue: () => deliveries.deliverDue(),
-            onError: (error) => log.error({ err: error }, 'delivery run failed'),
-          });
-        }
-      });
       app.addHook('onClose', async () => {
         unsubscribe();
-        await worker?.stop();
       });
     },
   };
