@@ -3,6 +3,7 @@ export type ErrorCode =
   | 'VALIDATION'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
+  | 'SIGNATURE_REJECTED'
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'REPLAYED'
@@ -22,6 +23,13 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   VALIDATION: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  /**
+   * A Twilio webhook whose signature is missing or wrong: 403, as Twilio expects, refused before
+   * anything is read or written (unlike FORBIDDEN, an actor's authorization failure, it is not
+   * written to the security log: a flood of forgeries must cost no database write). The HMAC and
+   * Basic-auth e-mail webhooks answer 401 UNAUTHENTICATED.
+   */
+  SIGNATURE_REJECTED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   /** A provider's request seen before, or too old to be told from a replay: refused for good. */

@@ -3,9 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { count } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_STATUS_BY_CODE } from '../../src/domain/errors.ts';
+import { securityEvents } from '../../src/db/schema/index.ts';
 import { installDashboard } from '../../src/http/dashboard-static.ts';
 import { installErrorHandler } from '../../src/http/error-handler.ts';
 import { signMailgun } from '../../webhooks/email/email-signature.ts';
@@ -31,12 +33,14 @@ afterAll(async () => {
   await t.close();
 });
 
+const countSecurityEvents = async () => (await t.database.db.select({ n: count() }).from(securityEvents))[0].n;
 const errorShape = (code: keyof typeof HTTP_STATUS_BY_CODE) => ({ error: { code, message: expect.any(String) }, requestId: expect.any(String) });
 
 describe('the error table', () => {
   it('keeps the statuses providers act on: a replay is 406, which Mailgun never retries', () => {
     expect(HTTP_STATUS_BY_CODE.REPLAYED).toBe(406);
     expect(HTTP_STATUS_BY_CODE.HEADERS_TOO_LARGE).toBe(431);
+    expect(HTTP_STATUS_BY_CODE.SIGNATURE_REJECTED).toBe(403);
   });
 });
 
@@ -59,10 +63,20 @@ describe('answers built outside the service verbs go through the one error handl
     expect(stale.json()).toMatchObject(errorShape('REPLAYED'));
   });
 
-  it('a Twilio webhook without a signature: 403 FORBIDDEN, with the request id echoed', async () => {
-    const response = await t.app.inject({ method: 'POST', url: '/webhooks/twilio/voice', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-request-id': 'twilio-unsigned' }, payload: 'CallSid=CA1' });
-    expect(response.statusCode).toBe(403);
-    expect(response.json()).toEqual({ error: { code: 'FORBIDDEN', message: 'Invalid X-Twilio-Signature' }, requestId: 'twilio-unsigned' });
+  it('a Twilio webhook without a signature or with a forged one: 403 SIGNATURE_REJECTED, and nothing written', async () => {
+    const securityEventsBefore = await countSecurityEvents();
+    const unsigned = await t.app.inject({ method: 'POST', url: '/webhooks/twilio/voice', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-request-id': 'twilio-unsigned' }, payload: 'CallSid=CA1' });
+    expect(unsigned.statusCode).toBe(403);
+    expect(unsigned.json()).toEqual({ error: { code: 'SIGNATURE_REJECTED', message: 'Invalid X-Twilio-Signature' }, requestId: 'twilio-unsigned' });
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/twilio/voice',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'Zm9yZ2Vk' },
+      payload: 'CallSid=CA2',
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json()).toMatchObject(errorShape('SIGNATURE_REJECTED'));
+    expect(await countSecurityEvents()).toBe(securityEventsBefore);
   });
 
   it('headers over Node’s limit, refused before Fastify: 431 HEADERS_TOO_LARGE', async () => {

@@ -111,7 +111,7 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
 /** Answered by the one error handler (403 in the error shape); the warning is for whoever watches for forgeries. */
 function refuseSignature(request: FastifyRequest): never {
   request.log.warn({ event: 'twilio.signature_rejected', path: request.routeOptions.url }, 'rejected a Twilio webhook with a missing or wrong signature');
-  throw new AppError('FORBIDDEN', 'Invalid X-Twilio-Signature');
+  throw new AppError('SIGNATURE_REJECTED', 'Invalid X-Twilio-Signature');
 }
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
