@@ -108,7 +108,7 @@ export type Config = Readonly<{
   /** Development only: the platform's clock starts at this instant and runs on (demos and training after hours). */
   demoClockStart: Date | undefined;
   logLevel: string;
-  /** Outgoing mail; without a URL, e-mails to agencies stay readable in the delivery outbox. */
+  /** The one SMTP transport of outgoing mail; without a URL, e-mails to agencies and acknowledgements stay readable in the outbox. */
   smtp: Readonly<{ url: string | undefined; from: string }>;
   /** How long a client may take to send a request, and how long a connection may sit silent. */
   http: Readonly<{
@@ -122,7 +122,7 @@ export type Config = Readonly<{
     keepAliveTimeoutMs: number;
   }>;
   workflow: Readonly<{
-    /** How often the delivery worker looks for due deliveries; 0 turns the worker off (deliverDue() by hand). */
+    /** How often the outbox runner looks for due messages (deliveries, acknowledgements to retry); 0 turns the poll off (deliverDue() by hand). */
     deliveryPollMs: number;
     /** Month-day bounds of the heating season (Lombardy, climate zone E: 15 October – 15 April). */
     heatingSeason: Readonly<{ from: string; to: string }>;

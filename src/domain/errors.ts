@@ -3,23 +3,41 @@ export type ErrorCode =
   | 'VALIDATION'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
+  | 'SIGNATURE_REJECTED'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'REPLAYED'
   | 'REQUEST_TIMEOUT'
   | 'PAYLOAD_TOO_LARGE'
+  | 'HEADERS_TOO_LARGE'
   | 'RATE_LIMITED'
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
-/** The one table from error code to HTTP status. */
+/**
+ * The one table from error code to HTTP status: every error answer, of the API, the webhooks and
+ * the HTTP server itself, takes its status from here. Providers read some statuses as instructions:
+ * Mailgun never retries a 406, so a replayed or stale request (`REPLAYED`) must stay 406.
+ */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   VALIDATION: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  /**
+   * A Twilio webhook whose signature is missing or wrong: 403, as Twilio expects, refused before
+   * anything is read or written (unlike FORBIDDEN, an actor's authorization failure, it is not
+   * written to the security log: a flood of forgeries must cost no database write). The HMAC and
+   * Basic-auth e-mail webhooks answer 401 UNAUTHENTICATED.
+   */
+  SIGNATURE_REJECTED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** A provider's request seen before, or too old to be told from a replay: refused for good. */
+  REPLAYED: 406,
   REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
+  /** The request line and headers exceed Node's limit (refused before Fastify sees the request). */
+  HEADERS_TOO_LARGE: 431,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
   INTERNAL: 500,

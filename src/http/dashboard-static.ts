@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import type { ErrorBody } from './error-handler.ts';
+import { routeNotFound } from './error-handler.ts';
 
 /** Paths that belong to machines: an unknown one answers the API's JSON 404, never the web app. */
 const MACHINE_PREFIXES = ['/api/', '/webhooks/', '/socket.io/', '/docs/'];
@@ -25,10 +25,8 @@ export async function installDashboard(app: FastifyInstance, root = path.resolve
   });
   app.get('/*', { schema: { hide: true } }, (request, reply) => {
     const url = request.url.split('?')[0];
-    if (url === '/favicon.ico' || MACHINE_PREFIXES.some((prefix) => url.startsWith(prefix))) {
-      const body: ErrorBody = { error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${url}` }, requestId: request.id };
-      return reply.code(404).send(body);
-    }
+    // The API's JSON 404, through the one error handler.
+    if (url === '/favicon.ico' || MACHINE_PREFIXES.some((prefix) => url.startsWith(prefix))) throw routeNotFound(request.method, url);
     return reply.header('cache-control', 'no-cache').sendFile('index.html');
   });
   app.get('/', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));

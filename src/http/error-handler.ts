@@ -4,6 +4,16 @@ import type { ErrorCode } from '../domain/errors.ts';
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown }; requestId: string };
 
+/** The error shape every error answer has, whoever sends it: the status comes from the one table. */
+export function errorAnswer(code: ErrorCode, message: string, requestId: string, details?: unknown): { status: number; body: ErrorBody } {
+  return { status: HTTP_STATUS_BY_CODE[code], body: { error: details === undefined ? { code, message } : { code, message, details }, requestId } };
+}
+
+/** What an unknown route answers, here and where a wildcard route (the dashboard) hands back machine paths. */
+export function routeNotFound(method: string, url: string): AppError {
+  return new AppError('NOT_FOUND', `No route for ${method} ${url.split('?')[0]}`);
+}
+
 /** One error shape for the whole API. 5xx bodies never carry SQL, stack traces or driver messages. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
@@ -26,15 +36,14 @@ export function installErrorHandler(app: FastifyInstance): void {
       code = 'INTERNAL';
       message = 'Internal error';
     }
-    const status = HTTP_STATUS_BY_CODE[code];
+    const { status, body } = errorAnswer(code, message, request.id, details);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code, message }, 'request refused');
-    const body: ErrorBody = { error: details === undefined ? { code, message } : { code, message, details }, requestId: request.id };
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    const body: ErrorBody = { error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` }, requestId: request.id };
-    return reply.code(404).send(body);
+    const { status, body } = errorAnswer('NOT_FOUND', routeNotFound(request.method, request.url).message, request.id);
+    return reply.code(status).send(body);
   });
 }
 

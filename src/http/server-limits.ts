@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
-import type { ErrorBody } from './error-handler.ts';
+import { errorAnswer } from './error-handler.ts';
 
 /** JSON bodies of the API (tickets, notes, administration). Tenant registries are imported by script, not over HTTP. */
 export const API_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -30,23 +31,20 @@ export function serverLimits(http: Config['http']) {
  */
 function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, reason, body] =
+  // Fastify never saw the request, so there is no request id to echo: a fresh one names the answer.
+  const { status, body } =
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 'Request Timeout', errorBody('REQUEST_TIMEOUT', 'The request took too long to arrive')]
+      ? errorAnswer('REQUEST_TIMEOUT', 'The request took too long to arrive', randomUUID())
       : error.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'Request Header Fields Too Large', errorBody('PAYLOAD_TOO_LARGE', 'The request headers are too large')]
-        : [400, 'Bad Request', errorBody('VALIDATION', 'Malformed HTTP request')];
+        ? errorAnswer('HEADERS_TOO_LARGE', 'The request headers are too large', randomUUID())
+        : errorAnswer('VALIDATION', 'Malformed HTTP request', randomUUID());
   // As Node does: only when no response of ours is already on the wire.
   const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (socket.writable && !inFlight?.headersSent) {
     const json = JSON.stringify(body);
     socket.write(
-      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
     );
   }
   socket.destroy();
-}
-
-function errorBody(code: ErrorBody['error']['code'], message: string): ErrorBody {
-  return { error: { code, message }, requestId: randomUUID() };
 }

@@ -11,6 +11,7 @@ import { createEmailModule } from './email/email-module.ts';
 import { createLiveModule } from './live/live-module.ts';
 import type { AppModule, ModuleCore } from './module.ts';
 import { createOperatorsModule } from './operators/operators-module.ts';
+import { createOutboxModule } from './outbox/outbox-module.ts';
 import { createPrivacyModule } from './privacy/privacy-module.ts';
 import { createReportsModule } from './reports/reports-module.ts';
 import { createTenantsModule } from './tenants/tenants-module.ts';
@@ -46,11 +47,12 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
   const operators = add(createOperatorsModule({ ...core, directory: agencies.service }));
   const callbacks = add(createCallbacksModule({ ...core, directory: agencies.service }));
   const reports = add(createReportsModule({ ...core, directory: agencies.service }));
+  const outbox = add(createOutboxModule(core));
   const calls = add(await createCallsModule({ ...core, directory: agencies.service, accessLog: accessLog.service, queuesServedBy: operators.ports.queuesServedBy, afterCallChange: [reports.ports.afterCallChange, callbacks.ports.afterCallChange] }));
   const tenants = add(createTenantsModule({ ...core, directory: agencies.service, accessLog: accessLog.service, calls: calls.ports.callLookup, portfolios: agencies.ports.portfolios, previousTickets: (...query) => tickets.ports.callerHistory(...query) }));
-  const deliveries = add(createDeliveryModule({ ...core, directory: agencies.service, tickets: { recordDeliveryOutcome: (...outcome) => tickets.ports.timeline.recordDeliveryOutcome(...outcome) } }));
+  const deliveries = add(createDeliveryModule({ ...core, directory: agencies.service, tickets: { recordDeliveryOutcome: (...outcome) => tickets.ports.timeline.recordDeliveryOutcome(...outcome) }, outbox: outbox.ports.runner, mail: outbox.ports.mail }));
   const tickets: TicketsModule = add(createTicketsModule({ ...core, directory: agencies.service, accessLog: accessLog.service, calls: calls.ports.callLookup, tenants: tenants.ports.lookup, portfolios: agencies.ports.portfolios, outbox: deliveries.ports.ticketOutbox }));
-  const email = add(createEmailModule({ ...core, directory: agencies.service, tickets: tickets.service, accessLog: accessLog.service }));
+  const email = add(createEmailModule({ ...core, directory: agencies.service, tickets: tickets.service, accessLog: accessLog.service, outbox: outbox.ports.runner, mail: outbox.ports.mail }));
   const live = add(createLiveModule({ ...core, directory: agencies.service, operators: operators.service, dayTotals: reports.ports.dayTotals, calls: calls.service, stampedSnapshot: edges.stampedSnapshot }));
   const privacy = add(createPrivacyModule({ ...core, directory: agencies.service, accessLog: accessLog.service, emailBytes: email.ports.bytes }));
 
@@ -70,6 +72,7 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
       voice: calls.ports.voice,
       tenants: tenants.service,
       deliveries: deliveries.service,
+      outbox: outbox.service,
       tickets: tickets.service,
       email: email.service,
       emailParser: email.ports.parser,

@@ -200,7 +200,7 @@ describe('acknowledgements', () => {
     const answer = await deliverEmail(t.app, Buffer.from(raw, 'latin1'));
     const ack = await ackOf(answer.id);
     expect(ack).toMatchObject({
-      status: 'queued',
+      status: 'pending',
       fromAddress: 'patrimonio-comunale@aler-pavia-lodi.example',
       toAddress: 'luca.ferrari@libero.it',
       subject: `[${answer.ticket}] Segnalazione ricevuta`,

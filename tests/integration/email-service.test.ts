@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { emailOutbox, inboundEmails } from '../../src/db/schema/index.ts';
-import type { MailSender } from '../../src/modules/email/email-outbox.ts';
+import type { MailSender } from '../../src/modules/outbox/mail-sender.ts';
 import { createEmailService } from '../../src/modules/email/email-service.ts';
 import { messageBytesOf } from '../../src/modules/email/message-bytes.ts';
 import { actorOf } from '../helpers/actors.ts';
@@ -40,7 +40,7 @@ it('sends the acknowledgement as an auto-reply threaded to the tenant’s messag
   });
   expect(sent[0].subject).toMatch(/^\[MI-2026-\d{6}\] Segnalazione ricevuta$/);
   const [row] = await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, 'mario.rossi.1961@gmail.com'));
-  expect(row).toMatchObject({ status: 'sent', attempts: 1 });
+  expect(row).toMatchObject({ status: 'delivered', attempts: 1 });
 });
 
 it('keeps an acknowledgement the mail server refused queued, with the reason', async () => {
@@ -51,7 +51,7 @@ it('keeps an acknowledgement the mail server refused queued, with the reason', a
   await email.idle();
   expect(result).toMatchObject({ kind: 'accepted', status: 'ticket' });
   const [row] = await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.toAddress, 'p.greco@virgilio.it'));
-  expect(row).toMatchObject({ status: 'queued', attempts: 1, lastError: '421 4.7.0 try again later' });
+  expect(row).toMatchObject({ status: 'pending', attempts: 1, lastError: '421 4.7.0 try again later' });
 });
 
 it('quarantines a message whose filing fails after it was stored, instead of answering 5xx', async () => {

@@ -69,8 +69,8 @@ function envelopeList(value: unknown): string[] {
 
 function answer(reply: FastifyReply, result: ReceiveResult) {
   if (result.kind === 'replay') {
-    // 406 is what tells Mailgun not to retry: a replay must not come back.
-    return reply.code(406).send({ error: { code: 'CONFLICT', message: 'Replayed request refused' }, requestId: reply.request.id });
+    // REPLAYED is 406, which tells Mailgun not to retry: a replay must not come back.
+    throw new AppError('REPLAYED', 'Replayed request refused');
   }
   return reply.code(202).send({ id: result.id, status: result.status, ticket: result.ticket });
 }
@@ -155,7 +155,7 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
       }
       const sentAt = Number(timestamp) * 1000;
       if (!Number.isFinite(sentAt) || Math.abs(options.clock.now().getTime() - sentAt) > maxSkewMs) {
-        return reply.code(406).send({ error: { code: 'CONFLICT', message: 'Stale Mailgun timestamp' }, requestId: request.id });
+        throw new AppError('REPLAYED', 'Stale Mailgun timestamp');
       }
       if (!raw || raw.size === 0) throw new AppError('VALIDATION', 'No `body-mime` field: point the route at the …/mime URL');
       const envelopeTo = envelopeList(text('recipient'));

@@ -32,9 +32,9 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
   });
 
   // Without a signature there is nothing to check: refused before the body is read.
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onRequest', async (request: FastifyRequest) => {
     const signature = request.headers['x-twilio-signature'];
-    if (typeof signature !== 'string' || signature === '') return refuseSignature(request, reply);
+    if (typeof signature !== 'string' || signature === '') refuseSignature(request);
   });
 
   // A forged or replayed-for-another-URL request is refused before anything reads or writes.
@@ -42,7 +42,7 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     const url = `${publicBaseUrl}${request.url}`;
     const signature = request.headers['x-twilio-signature'];
     const params = (request.body ?? {}) as FormParams;
-    if (!isValidTwilioSignature(authToken, typeof signature === 'string' ? signature : undefined, url, params)) return refuseSignature(request, reply);
+    if (!isValidTwilioSignature(authToken, typeof signature === 'string' ? signature : undefined, url, params)) refuseSignature(request);
     // From here a caller waits on this answer: background work steps aside until it is sent
     // (`close` comes once the answer is written, or the connection is gone). Only signed requests
     // count, so a stranger's flood cannot hold back the node's background work.
@@ -114,9 +114,10 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
   });
 }
 
-function refuseSignature(request: FastifyRequest, reply: FastifyReply) {
+/** Answered by the one error handler (403 in the error shape); the warning is for whoever watches for forgeries. */
+function refuseSignature(request: FastifyRequest): never {
   request.log.warn({ event: 'twilio.signature_rejected', path: request.routeOptions.url }, 'rejected a Twilio webhook with a missing or wrong signature');
-  return reply.code(403).send({ error: { code: 'FORBIDDEN', message: 'Invalid X-Twilio-Signature' }, requestId: request.id });
+  throw new AppError('SIGNATURE_REJECTED', 'Invalid X-Twilio-Signature');
 }
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agencies } from './agencies.ts';
+import { outboxJobColumns } from './outbox-job.ts';
 
 /** bytea as a Buffer on both drivers (PGlite hands back a Uint8Array, postgres.js a Buffer). */
 export const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
@@ -174,16 +175,16 @@ export const emailOutbox = pgTable(
     messageId: text('message_id').notNull(),
     inReplyTo: text('in_reply_to'),
     references: jsonb('references').$type<string[]>(),
-    status: text('status', { enum: ['queued', 'sent', 'failed'] }).notNull(),
-    attempts: integer('attempts').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
-    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
-    lastError: text('last_error'),
+    /** status, attempts, next attempt, lease, last error: what the outbox runner reads and writes. */
+    ...outboxJobColumns(),
+    /** Acknowledgements have no deadline, only a number of attempts (ACK_RETRY): always null. */
+    giveUpAt: timestamp('give_up_at', { withTimezone: true, mode: 'date' }),
   },
   (table) => [
     uniqueIndex('email_outbox_message_id_idx').on(table.messageId),
     uniqueIndex('email_outbox_inbound_kind_idx').on(table.inboundEmailId, table.kind).where(sql`${table.inboundEmailId} is not null`),
-    index('email_outbox_status_idx').on(table.status, table.createdAt),
+    index('email_outbox_due_idx').on(table.status, table.nextAttemptAt),
     // Acknowledgements per recipient in the last hour (the rate limit) and per ticket (its correspondents).
     index('email_outbox_recipient_created_idx').on(table.agencyCode, sql`lower(${table.toAddress})`, table.createdAt),
     index('email_outbox_ticket_idx').on(table.ticketRef),

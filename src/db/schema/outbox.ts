@@ -1,5 +1,6 @@
 import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agencies } from './agencies.ts';
+import { outboxJobColumns } from './outbox-job.ts';
 
 /**
  * Where an agency wants its tickets: per queue (category), or for the whole agency when
@@ -27,7 +28,7 @@ export const deliveryTargets = pgTable(
 
 /**
  * Transactional outbox: a row is written in the same transaction as the ticket change it
- * announces, then delivered at least once by the worker. The id is the idempotency key the
+ * announces, then delivered at least once by the outbox runner. The id is the idempotency key the
  * receiver sees on every attempt.
  */
 export const deliveries = pgTable(
@@ -44,20 +45,12 @@ export const deliveries = pgTable(
     /** Unique per (ticket event, target): writing the same announcement twice lands once. */
     dedupeKey: text('dedupe_key').notNull(),
     payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
-    /** pending → delivering → delivered | dead; `held` is an e-mail kept here because no SMTP is configured. */
-    status: text('status', { enum: ['pending', 'delivering', 'delivered', 'dead', 'held'] }).notNull(),
-    attempts: integer('attempts').notNull().default(0),
-    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull(),
-    /** A claimed delivery whose lease has run out (the node died) is claimed again. */
-    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
-    leaseToken: uuid('lease_token'),
-    /** Retries stop here and the delivery becomes a dead letter. */
+    /** status, attempts, next attempt, lease, last error: what the outbox runner reads and writes. */
+    ...outboxJobColumns(),
+    /** Retries stop here and the delivery becomes a dead letter (a redelivery sets a fresh one). */
     giveUpAt: timestamp('give_up_at', { withTimezone: true, mode: 'date' }).notNull(),
-    lastError: text('last_error'),
     lastStatusCode: integer('last_status_code'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
-    deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
   },
   (table) => [
     uniqueIndex('deliveries_dedupe_idx').on(table.dedupeKey),

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { deliveries, deliveryAttempts, deliveryTargets } from '../../db/schema/index.ts';
@@ -52,58 +52,6 @@ export async function deactivateTarget(tx: Executor, id: string): Promise<Delive
 export async function insertDeliveries(tx: Executor, rows: NewDeliveryRow[]): Promise<DeliveryRow[]> {
   if (rows.length === 0) return [];
   return tx.insert(deliveries).values(rows).onConflictDoNothing().returning();
-}
-
-/**
- * Claims up to `limit` due deliveries for this worker: pending ones whose time has come and
- * claimed ones whose lease ran out (their worker died mid-delivery). SKIP LOCKED lets several
- * nodes claim side by side without waiting for or double-claiming each other's rows.
- */
-export async function claimDueDeliveries(
-  tx: Executor,
-  options: { now: Date; leaseUntil: Date; leaseToken: string; kinds: readonly string[]; limit: number },
-): Promise<DeliveryRow[]> {
-  if (options.kinds.length === 0) return [];
-  const due = tx
-    .select({ id: deliveries.id })
-    .from(deliveries)
-    .where(
-      and(
-        inArray(deliveries.kind, [...options.kinds] as DeliveryRow['kind'][]),
-        or(
-          and(eq(deliveries.status, 'pending'), lte(deliveries.nextAttemptAt, options.now)),
-          and(eq(deliveries.status, 'delivering'), lte(deliveries.leaseUntil, options.now)),
-        ),
-      ),
-    )
-    .orderBy(deliveries.nextAttemptAt)
-    .limit(options.limit)
-    .for('update', { skipLocked: true });
-  return tx
-    .update(deliveries)
-    .set({
-      status: 'delivering',
-      leaseUntil: options.leaseUntil,
-      leaseToken: options.leaseToken,
-      attempts: sql`${deliveries.attempts} + 1`,
-      updatedAt: options.now,
-    })
-    .where(inArray(deliveries.id, due))
-    .returning();
-}
-
-/** Records the end of an attempt, if this worker still holds the lease (it may have expired meanwhile). */
-export async function finishDelivery(
-  tx: Executor,
-  claimed: { id: string; leaseToken: string },
-  changes: Partial<NewDeliveryRow>,
-): Promise<DeliveryRow | undefined> {
-  const [row] = await tx
-    .update(deliveries)
-    .set({ ...changes, leaseUntil: null, leaseToken: null })
-    .where(and(eq(deliveries.id, claimed.id), eq(deliveries.status, 'delivering'), eq(deliveries.leaseToken, claimed.leaseToken)))
-    .returning();
-  return row;
 }
 
 export async function insertAttempt(tx: Executor, attempt: typeof deliveryAttempts.$inferInsert): Promise<void> {

@@ -2,7 +2,8 @@ import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { AppModule, ModuleCore } from '../module.ts';
 import { intervalWorker } from '../module.ts';
 import { loadBlob, removeDroppedBlobs } from './email-bytes-repo.ts';
-import { smtpSender } from './email-outbox.ts';
+import type { MailSender } from '../outbox/mail-sender.ts';
+import type { OutboxRunner } from '../outbox/outbox-runner.ts';
 import type { EmailTicketPort } from './email-pipeline.ts';
 import { emailRoutes } from './email-routes.ts';
 import type { EmailAccessRecorder } from './email-service.ts';
@@ -21,6 +22,9 @@ export function createEmailModule(
     directory: AgencyDirectory;
     tickets: EmailTicketPort;
     accessLog: Readonly<{ record: EmailAccessRecorder }>;
+    /** The one outbox runner (acknowledgements are registered on it) and the one SMTP transport. */
+    outbox: OutboxRunner;
+    mail: MailSender | null;
   },
 ) {
   const { config, db, log } = deps;
@@ -34,7 +38,8 @@ export function createEmailModule(
     tickets: deps.tickets,
     parse: (raw) => parser.parse(raw),
     recordAccess: (actor, entry) => deps.accessLog.record(actor, entry),
-    send: config.smtp.url ? smtpSender(config.smtp.url) : null,
+    send: deps.mail,
+    outbox: deps.outbox,
     onBackgroundError: (error) => log.error({ err: error }, 'e-mail background work failed'),
   });
   return {

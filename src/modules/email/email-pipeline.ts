@@ -231,7 +231,6 @@ export function createPipeline(deps: PipelineDeps) {
       messageId: `ack.${randomUUID()}@${domain}`,
       inReplyTo: parsed.messageId,
       references: parsed.messageId ? [...parsed.references, parsed.messageId] : [...parsed.references],
-      status: 'queued' as const,
       createdAt: clock.now(),
     };
   }

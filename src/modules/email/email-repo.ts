@@ -230,22 +230,19 @@ export async function findAttachment(tx: Executor, emailId: string, position: nu
   return row;
 }
 
-export async function insertOutbox(tx: Executor, row: NewOutbox): Promise<OutboxRow | null> {
-  const [inserted] = await tx.insert(emailOutbox).values(row).onConflictDoNothing().returning();
+/** The acknowledgement as the pipeline writes it; the outbox's own columns are set here. */
+export type NewAck = Omit<NewOutbox, 'status' | 'nextAttemptAt' | 'updatedAt'>;
+
+/** Queues an acknowledgement for the outbox runner, due at once. */
+export async function insertOutbox(tx: Executor, row: NewAck): Promise<OutboxRow | null> {
+  const [inserted] = await tx
+    .insert(emailOutbox)
+    .values({ ...row, status: 'pending', nextAttemptAt: row.createdAt, updatedAt: row.createdAt })
+    .onConflictDoNothing()
+    .returning();
   if (!inserted) return null;
   await tx.insert(emailMessageIds).values({ agencyCode: row.agencyCode, messageId: row.messageId, outboxId: inserted.id }).onConflictDoNothing();
   return inserted;
-}
-
-export async function queuedOutbox(tx: Executor, limit: number): Promise<OutboxRow[]> {
-  return tx.select().from(emailOutbox).where(eq(emailOutbox.status, 'queued')).orderBy(asc(emailOutbox.createdAt)).limit(limit);
-}
-
-export async function markOutbox(tx: Executor, id: string, changes: Partial<NewOutbox>): Promise<void> {
-  await tx
-    .update(emailOutbox)
-    .set({ ...changes, attempts: sql`${emailOutbox.attempts} + 1` })
-    .where(and(eq(emailOutbox.id, id), eq(emailOutbox.status, 'queued')));
 }
 
 const LIST_COLUMNS = {

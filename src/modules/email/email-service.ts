@@ -8,8 +8,10 @@ import type { Category } from '../../domain/routing.ts';
 import type { Database } from '../../db/client.ts';
 import type { EmailStatus } from '../../db/schema/email.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
-import type { MailSender } from './email-outbox.ts';
-import { createOutboxDelivery } from './email-outbox.ts';
+import type { MailSender } from '../outbox/mail-sender.ts';
+import type { OutboxRunner } from '../outbox/outbox-runner.ts';
+import { createOutboxRunner } from '../outbox/outbox-runner.ts';
+import { ACK_KIND, createAckHandler } from './ack-handler.ts';
 import type { EmailTicketPort, Outcome } from './email-pipeline.ts';
 import { createPipeline } from './email-pipeline.ts';
 import * as bytes from './email-bytes-repo.ts';
@@ -50,7 +52,10 @@ export type EmailServiceDeps = Readonly<{
   /** MIME parsing in worker threads: the app's parse pool (parse-pool.ts). */
   parse: (pieces: readonly Buffer[]) => Promise<ParseOutcome>;
   recordAccess?: EmailAccessRecorder;
+  /** The one SMTP transport; without it acknowledgements wait in `email_outbox`, readable. */
   send?: MailSender | null;
+  /** The app's outbox runner, on which acknowledgements are registered; a service of its own has its own. */
+  outbox?: OutboxRunner;
   onBackgroundError?: (error: unknown) => void;
 }>;
 
@@ -129,7 +134,9 @@ export function createEmailService(deps: EmailServiceDeps) {
   const { db, clock, bus, directory } = deps;
   const onError = deps.onBackgroundError ?? (() => {});
   const pipeline = createPipeline({ db, clock, directory, tickets: deps.tickets, parse: deps.parse });
-  const outbox = createOutboxDelivery({ db, clock, send: deps.send ?? null, onError });
+  const outbox = deps.outbox ?? createOutboxRunner({ db, clock, onError });
+  if (deps.send) outbox.register(createAckHandler(deps.send));
+  const ackQueued = () => outbox.wake(ACK_KIND);
   let sweeping: Promise<number> | null = null;
   let sweepingBytes: Promise<number> | null = null;
 
@@ -192,7 +199,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       outcome = { row: settled ?? (await repo.findEmail(db, row.id)) ?? row, ack: null };
     }
     announce(outcome);
-    if (outcome.ack) outbox.kick();
+    if (outcome.ack) ackQueued();
     return outcome.row;
   }
 
@@ -318,8 +325,8 @@ export function createEmailService(deps: EmailServiceDeps) {
         return processed;
       })().finally(() => {
         sweeping = null;
-        // Acknowledgements a mail server refused earlier are retried on the same beat.
-        outbox.kick();
+        // Acknowledgements a mail server refused earlier are retried on the same beat too (the poll may be off).
+        ackQueued();
       });
       return sweeping;
     },
@@ -422,7 +429,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       }
       if (outcome.row.status !== 'ticket') throw conflict(`E-mail ${id} was resolved meanwhile`);
       announce(outcome);
-      if (outcome.ack) outbox.kick();
+      if (outcome.ack) ackQueued();
       return { id: outcome.row.id, status: 'ticket' as const, ticket: outcome.row.ticketRef };
     },
 
@@ -457,7 +464,7 @@ export function createEmailService(deps: EmailServiceDeps) {
       return sweepingBytes;
     },
 
-    /** Waits for background deliveries and sweeps: for a graceful shutdown. */
+    /** Waits for acknowledgements being sent and for sweeps: for a graceful shutdown. */
     async idle(): Promise<void> {
       await outbox.idle();
       if (sweeping) await sweeping;
