@@ -1,3 +1,4 @@
+import { CATEGORY_TITLE_IT } from '../../domain/category-labels.ts';
 import type { CallReport } from '../../domain/kpi.ts';
 
 /**
@@ -22,8 +23,6 @@ function formatCell(value: Cell): string {
 function line(cells: readonly Cell[]): string {
   return cells.map(formatCell).join(';');
 }
-
-const QUEUE_LABELS: Record<string, string> = { maintenance: 'Manutenzione', heating: 'Riscaldamento', admin: 'Pratiche amministrative' };
 
 function totalsSection(title: string, report: CallReport): string[] {
   const t = report.totals;
@@ -77,7 +76,7 @@ export function callReportCsv(report: CallReport & { agencyName?: string; previo
     ]),
     ...Object.entries(report.byQueue).map(([queue, row]) =>
       line([
-        QUEUE_LABELS[queue] ?? queue,
+        (CATEGORY_TITLE_IT as Readonly<Record<string, string>>)[queue] ?? queue,
         row.queued,
         row.answered,
         row.abandoned,
