@@ -1,5 +1,6 @@
 import { CATEGORY_TITLE_IT } from '../../domain/category-labels.ts';
 import type { CallReport } from '../../domain/kpi.ts';
+import { CSV_LINE_END, csvCell } from '../../util/csv.ts';
 
 /**
  * The call report as a CSV that Italian Excel opens as it is: UTF-8 with a BOM (or accents turn
@@ -15,9 +16,7 @@ function formatCell(value: Cell): string {
   if (value === null) return '';
   if (typeof value === 'boolean') return value ? 'sì' : 'no';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value).replace('.', ',');
-  // A leading = + - @ would make Excel evaluate a formula (CSV injection).
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[";\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return csvCell(value, ';');
 }
 
 function line(cells: readonly Cell[]): string {
@@ -125,7 +124,7 @@ export function callReportCsv(report: CallReport & { agencyName?: string; previo
   if (report.previousYear) {
     lines.push('', ...totalsSection(`Stesso periodo dell'anno precedente (${report.previousYear.from} – ${report.previousYear.to})`, report.previousYear));
   }
-  return `${BOM}${lines.join('\r\n')}\r\n`;
+  return `${BOM}${lines.join(CSV_LINE_END)}${CSV_LINE_END}`;
 }
 
 export function callReportFilename(report: CallReport): string {
