@@ -98,6 +98,11 @@ function termOfRow(term: CellTerm, params: KpiParameters): SQL {
 
 const READING_OF = new Map(CELL_READINGS.map((reading) => [reading.name, reading]));
 
+// Every field a reading uses must be a column of the table: found out at start, not at the first report.
+for (const { terms } of CELL_READINGS) {
+  for (const term of terms) for (const field of 'field' in term ? [term.field] : [term.counts, term.all]) rollupColumn(field);
+}
+
 /** Each tally of one rollup row, named after it (thresholds applied); to be summed by `rollupTallyColumns`. */
 export function rollupRowColumns(params: KpiParameters, names: readonly TallyName[]): SQL {
   return sql.join(
