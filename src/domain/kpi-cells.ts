@@ -107,7 +107,7 @@ function cellTermOf(name: TallyName, definition: TallyDefinition, selection: Tal
   const bound = selection.wait ? comparisonOf(selection.wait) : null;
   const unreadable = (what: string) => new Error(`The rollup cannot read tally ${name}: it keeps no ${what} of set ${selection.set} (ROLLUP_STORE)`);
   if (definition.aggregate === 'count' && definition.value === 'talk') {
-    if (bound || !store.talkKnown) throw unreadable('known talk times by wait');
+    if (bound || !store.talkKnown) throw unreadable(`count of known talk times${bound ? ' by wait' : ''}`);
     return { read: 'field', field: store.talkKnown };
   }
   if (definition.aggregate === 'count') {

@@ -97,3 +97,19 @@ export function comparisonOf(bound: WaitBound): { op: '<' | '<=' | '>='; param: 
   if ('atMost' in bound) return { op: '<=', param: bound.atMost };
   return { op: '>=', param: bound.atLeast };
 }
+
+// A tally over several selections adds their parts up when read from the rollup, so no call may be
+// in two of them; checked when the app starts. (Two bounds on one set could be disjoint, but are
+// refused too: one selection with one bound says the same more plainly.)
+for (const name of TALLY_NAMES) {
+  const { of } = tallyDefinition(name);
+  const seen = new Set<string>();
+  for (const { set } of of) {
+    const outcomes = outcomesOf(set);
+    if (outcomes === null && of.length > 1) throw new Error(`Tally ${name} takes every call and more: its selections overlap`);
+    for (const outcome of outcomes ?? []) {
+      if (seen.has(outcome)) throw new Error(`Tally ${name} takes outcome ${outcome} twice: its selections overlap`);
+      seen.add(outcome);
+    }
+  }
+}
