@@ -1,10 +1,9 @@
+import { CATEGORY_TITLE_IT } from '../../src/domain/category-labels.ts';
+
 /** Italian labels and number formats shared by the screens. */
 
-export const CATEGORY_LABEL: Readonly<Record<string, string>> = {
-  maintenance: 'Manutenzione',
-  heating: 'Riscaldamento',
-  admin: 'Pratiche amministrative',
-};
+/** Indexed by whatever category a payload carries: unknown ones fall back at the call site. */
+export const CATEGORY_LABEL: Readonly<Record<string, string>> = CATEGORY_TITLE_IT;
 
 export const TICKET_STATUS_LABEL: Readonly<Record<string, string>> = {
   new: 'Nuova',

@@ -1,5 +1,5 @@
 import type { Category } from './routing.ts';
-import { CATEGORY_LABEL_IT } from './routing.ts';
+import { CATEGORY_LABEL_IT } from './category-labels.ts';
 import type { OpeningSchedule } from './schedule.ts';
 import { describeOpeningIt, describeWeeklyHoursIt, isOpen, nextOpening } from './schedule.ts';
 

@@ -1,26 +1,24 @@
 import { DateTime } from 'luxon';
+import type { CallSelection, CallTally, KpiParameters, TallyDefinition, TallyName } from './kpi-definitions.ts';
+import { CALL_TALLIES, comparisonOf, outcomesOf, TALLY_NAMES } from './kpi-definitions.ts';
+
+export type { CallTally, KpiParameters } from './kpi-definitions.ts';
 
 /**
  * The call-volume KPIs of CONTRACT §7, as pure functions over call facts.
  *
  * Everything is counted into additive tallies first (a tally of two parts is the sum of their
  * tallies) and ratios are taken only at the end, so a report assembled from per-hour rollup rows
- * gives exactly what the same definitions give over the raw calls. The SQL in
- * `src/modules/reports/reports-repo.ts` repeats `classifyCall` for speed; the golden and rollup
- * tests hold the two to the same answers.
+ * gives exactly what the same definitions give over the raw calls. The tallies are declared once,
+ * in kpi-definitions.ts; `tallyCall` here is the reference reading of those declarations, and the
+ * report SQL (modules/reports/kpi-sql.ts) is generated from the same ones. The golden and rollup
+ * tests hold the readings to the same answers.
  */
 
 export const REPORT_CATEGORIES = ['maintenance', 'heating', 'admin'] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 export const CALL_CHANNELS = ['numero_verde', 'landline'] as const;
 export type CallChannel = (typeof CALL_CHANNELS)[number];
-
-/** Outcomes of calls that entered a queue (CONTRACT: `queued`). */
-export const QUEUED_OUTCOMES = ['queued', 'bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other'] as const;
-/** Hung up while waiting in queue; the report's threshold decides short or not, not the stored label. */
-export const HANGUP_OUTCOMES = ['abandoned', 'short_abandoned'] as const;
-
-export type KpiParameters = Readonly<{ serviceLevelSeconds: number; shortAbandonSeconds: number }>;
 
 export const DEFAULT_KPI_PARAMETERS: KpiParameters = Object.freeze({ serviceLevelSeconds: 20, shortAbandonSeconds: 5 });
 
@@ -34,49 +32,21 @@ export type CallFact = Readonly<{
   talkSeconds: number | null;
 }>;
 
-/** Additive counters. */
-export type CallTally = {
-  calls: number;
-  outOfHours: number;
-  queued: number;
-  answered: number;
-  abandoned: number;
-  shortAbandoned: number;
-  answeredWithinServiceLevel: number;
-  answeredWaitSeconds: number;
-  talkSeconds: number;
-  talkCount: number;
-  maxWaitSeconds: number | null;
-};
+/** The tallies as one record of numbers, for code that treats them all alike. */
+type Counters = Record<TallyName, number | null>;
 
 export function emptyTally(): CallTally {
-  return {
-    calls: 0,
-    outOfHours: 0,
-    queued: 0,
-    answered: 0,
-    abandoned: 0,
-    shortAbandoned: 0,
-    answeredWithinServiceLevel: 0,
-    answeredWaitSeconds: 0,
-    talkSeconds: 0,
-    talkCount: 0,
-    maxWaitSeconds: null,
-  };
+  const tally = {} as Counters;
+  for (const name of TALLY_NAMES) tally[name] = CALL_TALLIES[name].aggregate === 'max' ? null : 0;
+  return tally as CallTally;
 }
 
 export function addTally(into: CallTally, other: CallTally): CallTally {
-  into.calls += other.calls;
-  into.outOfHours += other.outOfHours;
-  into.queued += other.queued;
-  into.answered += other.answered;
-  into.abandoned += other.abandoned;
-  into.shortAbandoned += other.shortAbandoned;
-  into.answeredWithinServiceLevel += other.answeredWithinServiceLevel;
-  into.answeredWaitSeconds += other.answeredWaitSeconds;
-  into.talkSeconds += other.talkSeconds;
-  into.talkCount += other.talkCount;
-  into.maxWaitSeconds = maxOrNull(into.maxWaitSeconds, other.maxWaitSeconds);
+  const sums = into as Counters;
+  const parts = other as Counters;
+  for (const name of TALLY_NAMES) {
+    sums[name] = CALL_TALLIES[name].aggregate === 'max' ? maxOrNull(sums[name], parts[name]) : (sums[name] as number) + (parts[name] as number);
+  }
   return into;
 }
 
@@ -91,43 +61,38 @@ export function waitOf(fact: Pick<CallFact, 'queueTimeSeconds'>): number {
   return Math.max(0, fact.queueTimeSeconds ?? 0);
 }
 
-export function isQueuedOutcome(outcome: string): boolean {
-  return (QUEUED_OUTCOMES as readonly string[]).includes(outcome);
+type CallMatcher = (outcome: string, wait: number, params: KpiParameters) => boolean;
+
+function matcherOf(selection: CallSelection): CallMatcher {
+  const outcomes = outcomesOf(selection.set);
+  const bound = selection.wait ? comparisonOf(selection.wait) : null;
+  return (outcome, wait, params) => {
+    if (outcomes !== null && !outcomes.includes(outcome)) return false;
+    if (bound === null) return true;
+    const threshold = params[bound.param];
+    if (bound.op === '<') return wait < threshold;
+    return bound.op === '<=' ? wait <= threshold : wait >= threshold;
+  };
 }
 
-export function isHangupOutcome(outcome: string): boolean {
-  return (HANGUP_OUTCOMES as readonly string[]).includes(outcome);
-}
+// Each declaration read once, not per call.
+const TALLY_READERS = TALLY_NAMES.map((name) => {
+  const definition: TallyDefinition = CALL_TALLIES[name];
+  const matchers = definition.of.map(matcherOf);
+  return { name, definition, matches: (outcome: string, wait: number, params: KpiParameters) => matchers.some((matches) => matches(outcome, wait, params)) };
+});
 
-/**
- * One call's contribution, CONTRACT §7:
- * - every call of the agency counts in `calls`; `outOfHours` those that came while closed;
- * - `queued`: entered a queue; `answered`: QueueResult=bridged;
- * - a hang-up in queue is `shortAbandoned` when its wait < shortAbandonSeconds, `abandoned` otherwise;
- * - `answeredWithinServiceLevel`: answered with wait <= serviceLevelSeconds;
- * - the longest wait counts answered and abandoned calls (not short abandons).
- */
+/** One call's contribution to every tally of CALL_TALLIES (kpi-definitions.ts). */
 export function tallyCall(into: CallTally, fact: CallFact, params: KpiParameters): CallTally {
-  into.calls += 1;
-  if (fact.outcome === 'out_of_hours') into.outOfHours += 1;
-  if (isQueuedOutcome(fact.outcome)) into.queued += 1;
+  const counters = into as Counters;
   const wait = waitOf(fact);
-  if (fact.outcome === 'answered') {
-    into.answered += 1;
-    into.answeredWaitSeconds += wait;
-    if (wait <= params.serviceLevelSeconds) into.answeredWithinServiceLevel += 1;
-    if (fact.talkSeconds !== null) {
-      into.talkSeconds += fact.talkSeconds;
-      into.talkCount += 1;
-    }
-    into.maxWaitSeconds = maxOrNull(into.maxWaitSeconds, wait);
-  } else if (isHangupOutcome(fact.outcome)) {
-    if (wait < params.shortAbandonSeconds) {
-      into.shortAbandoned += 1;
-    } else {
-      into.abandoned += 1;
-      into.maxWaitSeconds = maxOrNull(into.maxWaitSeconds, wait);
-    }
+  for (const { name, definition, matches } of TALLY_READERS) {
+    if (!matches(fact.outcome, wait, params)) continue;
+    const value = definition.value === undefined ? 1 : definition.value === 'wait' ? wait : fact.talkSeconds;
+    if (value === null) continue;
+    if (definition.aggregate === 'count') counters[name] = (counters[name] as number) + 1;
+    else if (definition.aggregate === 'sum') counters[name] = (counters[name] as number) + value;
+    else counters[name] = maxOrNull(counters[name], value);
   }
   return into;
 }

@@ -2,12 +2,6 @@
 export const CATEGORIES = ['maintenance', 'heating', 'admin'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const CATEGORY_LABEL_IT: Readonly<Record<Category, string>> = {
-  maintenance: 'manutenzione',
-  heating: 'riscaldamento',
-  admin: 'pratiche amministrative',
-};
-
 const CATEGORY_BY_DIGIT: Readonly<Record<string, Category>> = { '1': 'maintenance', '2': 'heating', '3': 'admin' };
 
 /** How many times the menu is offered before a caller who pressed nothing useful goes to `admin`. */

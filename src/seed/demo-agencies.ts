@@ -1,5 +1,6 @@
 import type { Category } from '../domain/routing.ts';
-import { CATEGORIES, CATEGORY_LABEL_IT, queueName } from '../domain/routing.ts';
+import { CATEGORY_LABEL_IT } from '../domain/category-labels.ts';
+import { CATEGORIES, queueName } from '../domain/routing.ts';
 
 /** CONTRACT §3: the demo agencies, their numbers and addresses. Tests use the same data. */
 export const DEMO_AGENCIES = [

@@ -7,7 +7,8 @@ import { validation } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
 import type { PickRules, WaitingCall } from '../../domain/next-call.ts';
 import { DEFAULT_PICK_RULES, pickNextCall } from '../../domain/next-call.ts';
-import { decideMenu, parseQueueName } from '../../domain/routing.ts';
+import { decideMenuStep } from '../../domain/menu-step.ts';
+import { parseQueueName } from '../../domain/routing.ts';
 import { closedMessageIt, isOpen } from '../../domain/schedule.ts';
 import { greetingIt } from '../../domain/voice-prompts.ts';
 import type { Database, Executor, Tx } from '../../db/client.ts';
@@ -142,18 +143,16 @@ export function createCallService(deps: CallServiceDeps) {
           });
         }
         if (call.outcome !== 'in_menu' || !call.agencyCode) return { decision: { kind: 'ack' }, call };
-        const choice = decideMenu(digits, attempt);
-        if (choice.kind === 'repeat') return { decision: { kind: 'menu', attempt: choice.nextAttempt, greeting: null }, call };
-        const queue = directory.agency(call.agencyCode)?.queues.find((candidate) => candidate.category === choice.category);
-        if (!queue) throw validation(`Agency ${call.agencyCode} has no ${choice.category} queue`);
+        const decision = decideMenuStep(digits, attempt, directory.agency(call.agencyCode)?.queues ?? []);
+        if (decision.kind !== 'enqueue') return { decision, call };
         const updated = await repo.updateCall(tx, call.id, {
           outcome: 'queued',
-          category: choice.category,
-          queueName: queue.name,
+          category: decision.category,
+          queueName: decision.queueName,
           enqueuedAt: now,
           updatedAt: now,
         });
-        return { decision: { kind: 'enqueue', queueName: queue.name, category: choice.category, chosen: choice.chosen }, call: updated };
+        return { decision, call: updated };
       }, at);
       if (result.fresh && result.decision.kind === 'enqueue') publish('call.queued', result.call);
       return result.decision;

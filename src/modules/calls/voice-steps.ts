@@ -1,4 +1,4 @@
-import { decideMenu } from '../../domain/routing.ts';
+import { decideMenuStep } from '../../domain/menu-step.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { CallParams, CallService } from './calls-service.ts';
 import { decideIncomingCall } from './calls-service.ts';
@@ -45,11 +45,7 @@ export function decideFromMemory(step: VoiceStep, at: Date, directory: AgencyDir
     case 'menu': {
       const route = step.params.to ? directory.routeNumber(step.params.to) : undefined;
       if (!route) return { kind: 'unknown_number' };
-      const choice = decideMenu(step.digits, step.attempt);
-      if (choice.kind === 'repeat') return { kind: 'menu', attempt: choice.nextAttempt, greeting: null };
-      const queue = route.agency.queues.find((candidate) => candidate.category === choice.category);
-      if (!queue) return { kind: 'queue_result', result: 'error' };
-      return { kind: 'enqueue', queueName: queue.name, category: choice.category, chosen: choice.chosen };
+      return decideMenuStep(step.digits, step.attempt, route.agency.queues);
     }
     case 'queue-result':
       return { kind: 'queue_result', result: step.queueResult };

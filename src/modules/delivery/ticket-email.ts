@@ -1,4 +1,4 @@
-import { CATEGORY_LABEL_IT } from '../../domain/routing.ts';
+import { CATEGORY_LABEL_IT } from '../../domain/category-labels.ts';
 import type { Ticket } from '../tickets/ticket-view.ts';
 
 const WHAT_HAPPENED_IT: Readonly<Record<string, string>> = {

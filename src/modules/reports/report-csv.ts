@@ -1,4 +1,6 @@
+import { CATEGORY_TITLE_IT } from '../../domain/category-labels.ts';
 import type { CallReport } from '../../domain/kpi.ts';
+import { CSV_LINE_END, csvCell } from '../../util/csv.ts';
 
 /**
  * The call report as a CSV that Italian Excel opens as it is: UTF-8 with a BOM (or accents turn
@@ -14,16 +16,12 @@ function formatCell(value: Cell): string {
   if (value === null) return '';
   if (typeof value === 'boolean') return value ? 'sì' : 'no';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value).replace('.', ',');
-  // A leading = + - @ would make Excel evaluate a formula (CSV injection).
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[";\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return csvCell(value, ';');
 }
 
 function line(cells: readonly Cell[]): string {
   return cells.map(formatCell).join(';');
 }
-
-const QUEUE_LABELS: Record<string, string> = { maintenance: 'Manutenzione', heating: 'Riscaldamento', admin: 'Pratiche amministrative' };
 
 function totalsSection(title: string, report: CallReport): string[] {
   const t = report.totals;
@@ -77,7 +75,7 @@ export function callReportCsv(report: CallReport & { agencyName?: string; previo
     ]),
     ...Object.entries(report.byQueue).map(([queue, row]) =>
       line([
-        QUEUE_LABELS[queue] ?? queue,
+        (CATEGORY_TITLE_IT as Readonly<Record<string, string>>)[queue] ?? queue,
         row.queued,
         row.answered,
         row.abandoned,
@@ -126,7 +124,7 @@ export function callReportCsv(report: CallReport & { agencyName?: string; previo
   if (report.previousYear) {
     lines.push('', ...totalsSection(`Stesso periodo dell'anno precedente (${report.previousYear.from} – ${report.previousYear.to})`, report.previousYear));
   }
-  return `${BOM}${lines.join('\r\n')}\r\n`;
+  return `${BOM}${lines.join(CSV_LINE_END)}${CSV_LINE_END}`;
 }
 
 export function callReportFilename(report: CallReport): string {

@@ -3,12 +3,15 @@ import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { agencyContracts, callRollupHourly, callRollupWatermarks, calls, inboundEmails, statements, tickets } from '../../db/schema/index.ts';
 import type { FactGroup, RollupCell } from '../../domain/kpi-cells.ts';
-import type { CallTally, KpiParameters, ReportDimensions } from '../../domain/kpi.ts';
-import { emptyDimensions, HANGUP_OUTCOMES, QUEUED_OUTCOMES } from '../../domain/kpi.ts';
+import type { KpiParameters, ReportDimensions } from '../../domain/kpi.ts';
+import { emptyDimensions } from '../../domain/kpi.ts';
+import type { CallTally, TallyName } from '../../domain/kpi-definitions.ts';
+import { TALLY_NAMES } from '../../domain/kpi-definitions.ts';
+import { CALL_WAIT, inList, RAW_CALL_COLUMNS, rawTallyColumns, rollupRowColumns, rollupTallyColumns, talliesOfRow } from './kpi-sql.ts';
 
 /**
- * Report queries. The SQL here repeats the definitions of `tallyCall` (src/domain/kpi.ts) so that
- * Postgres does the counting; tests/integration/reports-*.test.ts hold both to the same answers.
+ * Report queries. The tallies' SQL is generated from their declarations (kpi-sql.ts), so that
+ * Postgres does the counting; tests/integration/reports-*.test.ts hold it to the pure readings.
  */
 
 export type StatementRow = typeof statements.$inferSelect;
@@ -20,31 +23,12 @@ async function rowsOf<T>(db: Executor, query: SQL): Promise<T[]> {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
-const inList = (values: readonly string[]) =>
-  sql.join(
-    values.map((value) => sql`${value}`),
-    sql`, `,
-  );
-const QUEUED = inList(QUEUED_OUTCOMES);
-const HANGUP = inList(HANGUP_OUTCOMES);
-
-type DimensionRow = {
+type DimensionRow = Record<string, unknown> & {
   g: number;
   d: string | null;
   h: number | null;
   q: string | null;
   k: string | null;
-  calls: number;
-  out_of_hours: number;
-  queued: number;
-  answered: number;
-  abandoned: number;
-  short_abandoned: number;
-  within_sl: number;
-  wait_sum: number;
-  talk_sum: number;
-  talk_count: number;
-  max_wait: number | null;
 };
 
 // grouping(d, h, q, k): a bit is set for every column the row is NOT grouped by.
@@ -57,19 +41,7 @@ const GROUPED_BY_CHANNEL = 14;
 function dimensionsOf(rows: readonly DimensionRow[]): ReportDimensions {
   const dims = emptyDimensions();
   for (const row of rows) {
-    const tally: CallTally = {
-      calls: Number(row.calls),
-      outOfHours: Number(row.out_of_hours),
-      queued: Number(row.queued),
-      answered: Number(row.answered),
-      abandoned: Number(row.abandoned),
-      shortAbandoned: Number(row.short_abandoned),
-      answeredWithinServiceLevel: Number(row.within_sl),
-      answeredWaitSeconds: Number(row.wait_sum),
-      talkSeconds: Number(row.talk_sum),
-      talkCount: Number(row.talk_count),
-      maxWaitSeconds: row.max_wait === null ? null : Number(row.max_wait),
-    };
+    const tally: CallTally = talliesOfRow(row, TALLY_NAMES);
     const g = Number(row.g);
     if (g === GROUPED_BY_NOTHING) dims.total = tally;
     else if (g === GROUPED_BY_DAY && row.d !== null) dims.byDay.set(row.d, tally);
@@ -84,123 +56,75 @@ export type DayRange = Readonly<{ agency: string; timezone: string; from: string
 
 /** The reference path: every call of the range, counted by Postgres. */
 export async function rawDimensions(db: Executor, range: DayRange, params: KpiParameters): Promise<ReportDimensions> {
-  const { serviceLevelSeconds: S, shortAbandonSeconds: A } = params;
   const rows = await rowsOf<DimensionRow>(
     db,
     sql`with f as (
       select to_char(${calls.startedAt} at time zone ${range.timezone}, 'YYYY-MM-DD') as d,
              extract(hour from ${calls.startedAt} at time zone ${range.timezone})::int as h,
-             ${calls.category} as q, ${calls.numberKind} as k, ${calls.outcome} as o,
-             greatest(coalesce(${calls.queueTimeSeconds}, 0), 0) as w, ${calls.talkSeconds} as t
+             ${calls.category} as q, ${calls.numberKind} as k, ${RAW_CALL_COLUMNS}
       from ${calls}
       where ${calls.agencyCode} = ${range.agency}
         and ${calls.startedAt} >= ${range.start.toISOString()}::timestamptz and ${calls.startedAt} < ${range.end.toISOString()}::timestamptz
     )
-    select grouping(d, h, q, k) as g, d, h, q, k,
-      count(*)::int as calls,
-      (count(*) filter (where o = 'out_of_hours'))::int as out_of_hours,
-      (count(*) filter (where o in (${QUEUED})))::int as queued,
-      (count(*) filter (where o = 'answered'))::int as answered,
-      (count(*) filter (where o in (${HANGUP}) and w >= ${A}::int))::int as abandoned,
-      (count(*) filter (where o in (${HANGUP}) and w < ${A}::int))::int as short_abandoned,
-      (count(*) filter (where o = 'answered' and w <= ${S}::int))::int as within_sl,
-      coalesce(sum(w) filter (where o = 'answered'), 0)::float8 as wait_sum,
-      coalesce(sum(t) filter (where o = 'answered'), 0)::float8 as talk_sum,
-      (count(t) filter (where o = 'answered'))::int as talk_count,
-      (max(w) filter (where o = 'answered' or (o in (${HANGUP}) and w >= ${A}::int)))::int as max_wait
+    select grouping(d, h, q, k) as g, d, h, q, k, ${rawTallyColumns(params, TALLY_NAMES)}
     from f
     group by grouping sets ((), (d), (h), (q), (k))`,
   );
   return dimensionsOf(rows);
 }
 
-/** Hang-ups shorter than A seconds in a rollup row: element A (1-based) counts waits <= A - 1. */
-function shortAbandonsOfRow(shortAbandonSeconds: number): SQL {
-  if (shortAbandonSeconds <= 0) return sql`0`;
-  return sql`coalesce(${callRollupHourly.hangupWaitLe}[${shortAbandonSeconds}::int], ${callRollupHourly.hangups})`;
-}
-
 /** The fast path: the same figures from the hourly rollup (thresholds within the rollup caps). */
 export async function rollupDimensions(db: Executor, range: DayRange, params: KpiParameters): Promise<ReportDimensions> {
-  const { serviceLevelSeconds: S, shortAbandonSeconds: A } = params;
   const r = callRollupHourly;
   const rows = await rowsOf<DimensionRow>(
     db,
     sql`with f as (
       select to_char(${r.localDate}, 'YYYY-MM-DD') as d, ${r.localHour}::int as h,
              nullif(${r.category}, '') as q, nullif(${r.numberKind}, '') as k,
-             ${r.calls} as calls, ${r.outOfHours} as out_of_hours, ${r.queued} as queued, ${r.answered} as answered,
-             ${r.hangups} as hangups, ${shortAbandonsOfRow(A)} as short_abandoned,
-             coalesce(${r.answeredWaitLe}[${S + 1}::int], ${r.answered}) as within_sl,
-             ${r.answeredWaitSum} as wait_sum, ${r.talkSum} as talk_sum, ${r.talkCount} as talk_count,
-             greatest(${r.answeredWaitMax}, case when ${r.hangupWaitMax} >= ${A}::int then ${r.hangupWaitMax} end) as max_wait
+             ${rollupRowColumns(params, TALLY_NAMES)}
       from ${r}
       where ${r.agencyCode} = ${range.agency} and ${r.localDate} >= ${range.from}::date and ${r.localDate} <= ${range.to}::date
     )
-    select grouping(d, h, q, k) as g, d, h, q, k,
-      coalesce(sum(calls), 0)::int as calls,
-      coalesce(sum(out_of_hours), 0)::int as out_of_hours,
-      coalesce(sum(queued), 0)::int as queued,
-      coalesce(sum(answered), 0)::int as answered,
-      coalesce(sum(hangups - short_abandoned), 0)::int as abandoned,
-      coalesce(sum(short_abandoned), 0)::int as short_abandoned,
-      coalesce(sum(within_sl), 0)::int as within_sl,
-      coalesce(sum(wait_sum), 0)::float8 as wait_sum,
-      coalesce(sum(talk_sum), 0)::float8 as talk_sum,
-      coalesce(sum(talk_count), 0)::int as talk_count,
-      max(max_wait)::int as max_wait
+    select grouping(d, h, q, k) as g, d, h, q, k, ${rollupTallyColumns(TALLY_NAMES)}
     from f
     group by grouping sets ((), (d), (h), (q), (k))`,
   );
   return dimensionsOf(rows);
 }
 
-export type MonthRow = { month: string; calls: number; outOfHours: number; answered: number; abandoned: number; shortAbandoned: number };
+/** The tallies the monthly trend shows. */
+const MONTH_TALLIES = ['calls', 'outOfHours', 'answered', 'abandoned', 'shortAbandoned'] as const satisfies readonly TallyName[];
 
-type RawMonthRow = { m: string; calls: number; out_of_hours: number; answered: number; abandoned: number; short_abandoned: number };
+export type MonthRow = { month: string } & Pick<CallTally, (typeof MONTH_TALLIES)[number]>;
 
-const toMonthRows = (rows: RawMonthRow[]): MonthRow[] =>
-  rows.map((row) => ({
-    month: row.m,
-    calls: Number(row.calls),
-    outOfHours: Number(row.out_of_hours),
-    answered: Number(row.answered),
-    abandoned: Number(row.abandoned),
-    shortAbandoned: Number(row.short_abandoned),
-  }));
+const toMonthRows = (rows: Record<string, unknown>[]): MonthRow[] => rows.map((row) => ({ month: String(row.m), ...talliesOfRow(row, MONTH_TALLIES) }));
 
 /** Monthly volumes from the rollup: the 36-month trend reads some 10^5 rows instead of millions of calls. */
 export async function rollupMonths(db: Executor, range: DayRange, params: KpiParameters): Promise<MonthRow[]> {
   const r = callRollupHourly;
-  const rows = await rowsOf<RawMonthRow>(
+  const rows = await rowsOf<Record<string, unknown>>(
     db,
-    sql`select to_char(${r.localDate}, 'YYYY-MM') as m,
-        sum(${r.calls})::int as calls, sum(${r.outOfHours})::int as out_of_hours, sum(${r.answered})::int as answered,
-        sum(${r.hangups} - ${shortAbandonsOfRow(params.shortAbandonSeconds)})::int as abandoned,
-        sum(${shortAbandonsOfRow(params.shortAbandonSeconds)})::int as short_abandoned
+    sql`with f as (
+      select to_char(${r.localDate}, 'YYYY-MM') as m, ${rollupRowColumns(params, MONTH_TALLIES)}
       from ${r}
       where ${r.agencyCode} = ${range.agency} and ${r.localDate} >= ${range.from}::date and ${r.localDate} <= ${range.to}::date
-      group by 1 order by 1`,
+    )
+    select m, ${rollupTallyColumns(MONTH_TALLIES)}
+    from f group by m order by m`,
   );
   return toMonthRows(rows);
 }
 
 export async function rawMonths(db: Executor, range: DayRange, params: KpiParameters): Promise<MonthRow[]> {
-  const A = params.shortAbandonSeconds;
-  const rows = await rowsOf<RawMonthRow>(
+  const rows = await rowsOf<Record<string, unknown>>(
     db,
     sql`with f as (
-      select to_char(${calls.startedAt} at time zone ${range.timezone}, 'YYYY-MM') as m, ${calls.outcome} as o,
-             greatest(coalesce(${calls.queueTimeSeconds}, 0), 0) as w
+      select to_char(${calls.startedAt} at time zone ${range.timezone}, 'YYYY-MM') as m, ${RAW_CALL_COLUMNS}
       from ${calls}
       where ${calls.agencyCode} = ${range.agency}
         and ${calls.startedAt} >= ${range.start.toISOString()}::timestamptz and ${calls.startedAt} < ${range.end.toISOString()}::timestamptz
     )
-    select m, count(*)::int as calls,
-      (count(*) filter (where o = 'out_of_hours'))::int as out_of_hours,
-      (count(*) filter (where o = 'answered'))::int as answered,
-      (count(*) filter (where o in (${HANGUP}) and w >= ${A}::int))::int as abandoned,
-      (count(*) filter (where o in (${HANGUP}) and w < ${A}::int))::int as short_abandoned
+    select m, ${rawTallyColumns(params, MONTH_TALLIES)}
     from f group by m order by m`,
   );
   return toMonthRows(rows);
@@ -270,7 +194,7 @@ export async function factGroups(
     db,
     sql`select to_char(${local}, 'YYYY-MM-DD') as local_date, extract(hour from ${local})::int as local_hour,
         ${calls.category} as category, ${calls.numberKind} as number_kind, ${calls.outcome} as outcome,
-        greatest(coalesce(${calls.queueTimeSeconds}, 0), 0)::int as wait,
+        ${CALL_WAIT}::int as wait,
         count(*)::int as n, coalesce(sum(${calls.talkSeconds}), 0)::float8 as talk_sum, count(${calls.talkSeconds})::int as talk_count
       from ${calls}
       where ${calls.agencyCode} = ${filter.agency}

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { CATEGORY_TITLE_IT } from '../../domain/category-labels.ts';
+import { CATEGORIES } from '../../domain/routing.ts';
 import type { StatementBody } from '../../domain/statement.ts';
 
 /**
@@ -48,11 +50,6 @@ const seconds = (value: number | null) => (value === null ? '—' : `${it(value,
 const dateIt = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).setLocale('it').toFormat('d LLLL yyyy');
 const monthIt = (month: string) => DateTime.fromISO(`${month}-01`, { zone: 'UTC' }).setLocale('it').toFormat('LLLL yyyy');
 
-const QUEUES: [string, string][] = [
-  ['maintenance', 'Manutenzione'],
-  ['heating', 'Riscaldamento'],
-  ['admin', 'Pratiche amministrative'],
-];
 const ORDINALS = ['', 'primo', 'secondo', 'terzo', 'quarto'];
 
 function row(cells: readonly string[], tag = 'td'): string {
@@ -145,9 +142,9 @@ export function renderStatementHtml(view: PrintableStatement): string {
 <table>
   <thead>${row(['Coda', 'In coda', 'Risposte', 'Abbandonate', 'Livello di servizio', 'Attesa media'], 'th')}</thead>
   <tbody>
-    ${QUEUES.map(([key, label]) => {
-      const queue = s.volumes.byQueue[key as keyof typeof s.volumes.byQueue];
-      return row([e(label), e(it(queue.queued)), e(it(queue.answered)), e(it(queue.abandoned)), e(pct(queue.serviceLevelPct)), e(seconds(queue.asaSeconds))]);
+    ${CATEGORIES.map((category) => {
+      const queue = s.volumes.byQueue[category];
+      return row([e(CATEGORY_TITLE_IT[category]), e(it(queue.queued)), e(it(queue.answered)), e(it(queue.abandoned)), e(pct(queue.serviceLevelPct)), e(seconds(queue.asaSeconds))]);
     }).join('\n    ')}
   </tbody>
 </table>
