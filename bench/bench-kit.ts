@@ -57,7 +57,10 @@ export function writeResult(name: string, result: unknown): string {
 export async function startNode(port: number, env: Record<string, string | undefined>): Promise<ChildProcess> {
   const root = path.join(BENCH_DIR, '..');
   const [command, args] = pinnedCommand(0, path.join(root, 'node_modules/.bin/node'), [path.join(root, 'src/main.ts')]);
-  const child = spawn(command, args, { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(command, args, {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`node on port ${port} exited with ${child.exitCode}`);
     try {

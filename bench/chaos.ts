@@ -59,7 +59,10 @@ chaosUrl.pathname = '/centralino_chaos';
   await admin.end();
 }
 // The local cluster that serves DATABASE_URL's port is the one stopped and started.
-const clusters = execFileSync('pg_lsclusters', ['-h'], { encoding: 'utf8' }).trim().split('\n').map((line) => line.split(/\s+/));
+const clusters = execFileSync('pg_lsclusters', ['-h'], { encoding: 'utf8' })
+  .trim()
+  .split('\n')
+  .map((line) => line.split(/\s+/));
 const cluster = clusters.find(([, , clusterPort]) => clusterPort === (adminUrl.port || '5432'));
 if (!cluster) {
   console.error(`No local cluster listens on port ${adminUrl.port || '5432'} (pg_lsclusters): the chaos run must be able to stop it.`);
@@ -153,8 +156,16 @@ async function playCall(): Promise<void> {
   await deliver('/webhooks/twilio/voice', callParams(callSid, from, to, 'ringing'), 'incoming');
   await deliver('/webhooks/twilio/voice/menu?attempt=1', { ...callParams(callSid, from, to, 'in-progress'), Digits: rng.pick(['1', '2', '3']) }, 'menu:1');
   const waited = rng.int(1, 90);
-  await deliver('/webhooks/twilio/voice/queue-result', { ...callParams(callSid, from, to, 'in-progress'), QueueResult: 'hangup', QueueTime: String(waited) }, 'queue-result');
-  await deliver('/webhooks/twilio/voice/status', { ...callParams(callSid, from, to, 'completed'), CallDuration: String(waited + 10), SequenceNumber: '2' }, 'status:2');
+  await deliver(
+    '/webhooks/twilio/voice/queue-result',
+    { ...callParams(callSid, from, to, 'in-progress'), QueueResult: 'hangup', QueueTime: String(waited) },
+    'queue-result',
+  );
+  await deliver(
+    '/webhooks/twilio/voice/status',
+    { ...callParams(callSid, from, to, 'completed'), CallDuration: String(waited + 10), SequenceNumber: '2' },
+    'status:2',
+  );
 }
 
 // --- the run ----------------------------------------------------------------------------------
@@ -234,7 +245,8 @@ killServer();
 
 const outageWindow = outage as { from: number; to: number } | null;
 const duringOutage = acknowledged.filter((ack) => outageWindow && ack.at >= outageWindow.from && ack.at <= outageWindow.to && ack.step === 'incoming');
-const percentile = (values: number[], p: number) => (values.length ? [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] : null);
+const percentile = (values: number[], p: number) =>
+  values.length ? [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] : null;
 const result = {
   webhooksSent: sent,
   acknowledged: ackKeys.size,
@@ -248,7 +260,14 @@ const result = {
   incomingDuringOutage: {
     answered: duringOutage.length,
     medianMs: duringOutage.length ? Math.round(median(duringOutage.map((ack) => ack.ms))) : null,
-    p99Ms: duringOutage.length ? Math.round(percentile(duringOutage.map((ack) => ack.ms), 0.99)!) : null,
+    p99Ms: duringOutage.length
+      ? Math.round(
+          percentile(
+            duringOutage.map((ack) => ack.ms),
+            0.99,
+          )!,
+        )
+      : null,
     maxMs: duringOutage.length ? Math.round(Math.max(...duringOutage.map((ack) => ack.ms))) : null,
   },
 };

@@ -51,7 +51,11 @@ const bytes = {
     return stored.row.id;
   },
   async storeAttachment(db: Database, emailId: string, content: Buffer, sha256: string): Promise<void> {
-    const staged = await repo.stageAttachments(db, [{ emailId, position: 1, filename: 'foto.jpg', contentType: 'image/jpeg', size: content.length, sha256, content }], new Date());
+    const staged = await repo.stageAttachments(
+      db,
+      [{ emailId, position: 1, filename: 'foto.jpg', contentType: 'image/jpeg', size: content.length, sha256, content }],
+      new Date(),
+    );
     await db.transaction((tx) => repo.insertAttachments(tx, staged));
   },
   loadRaw: (db: Database, emailId: string) => repo.loadRaw(db, emailId),
@@ -134,7 +138,12 @@ await seedDemoIfEmpty(database.db, DEMO_SEED_STEPS, { demoPassword: PASSWORD, no
 // One app, measured: no process-metric collectors observing beside it.
 const app = await buildApp({ config, database, clock: systemClock, logger: false, processMetrics: false });
 await app.ready();
-const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: BASE_URL }, payload: { username: 'supervisore', password: PASSWORD } });
+const login = await app.inject({
+  method: 'POST',
+  url: '/api/v1/auth/login',
+  headers: { origin: BASE_URL },
+  payload: { username: 'supervisore', password: PASSWORD },
+});
 const cookie = String(login.headers['set-cookie']).split(';')[0];
 // Downloads go over a real socket and are consumed as they arrive (digest, no copy), so that the
 // figure is the server's: app.inject would turn 23 MB into one string on the loop being measured.
@@ -143,7 +152,9 @@ const { port } = app.server.address() as { port: number };
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 const phases = ['store raw message', 'store decoded attachment', 'load raw for parsing', 'download raw (.eml)', 'download attachment'] as const;
-const samples: Record<(typeof phases)[number], { ms: number; stallMs: number; busyCpuMs: number }[]> = Object.fromEntries(phases.map((phase) => [phase, []])) as never;
+const samples: Record<(typeof phases)[number], { ms: number; stallMs: number; busyCpuMs: number }[]> = Object.fromEntries(
+  phases.map((phase) => [phase, []]),
+) as never;
 const runs = Number(values.runs);
 const targetBytes = Math.round(Number(values.mb) * 1024 * 1024);
 for (let run = 0; run < runs; run += 1) {
@@ -164,7 +175,11 @@ for (let run = 0; run < runs; run += 1) {
         const digest = createHash('sha256');
         response.on('data', (chunk: Buffer) => digest.update(chunk));
         response.on('error', reject);
-        response.on('end', () => (response.statusCode === 200 && digest.digest('hex') === expected ? resolve() : reject(new Error(`${url}: ${response.statusCode}, not the stored bytes`))));
+        response.on('end', () =>
+          response.statusCode === 200 && digest.digest('hex') === expected
+            ? resolve()
+            : reject(new Error(`${url}: ${response.statusCode}, not the stored bytes`)),
+        );
       }).on('error', reject);
     });
   samples['download raw (.eml)'].push(await measure(() => download(`/api/v1/emails/${id}/raw`, rawSha256)));
@@ -185,7 +200,10 @@ const load = os.loadavg()[0].toFixed(1);
 console.log(`\nPGlite on disk, a ${values.mb} MB photo e-mail, ${runs} runs, load average ${load} on ${os.availableParallelism()} cores`);
 console.table(
   Object.fromEntries(
-    Object.entries(results).map(([phase, r]) => [phase, { 'median ms': r.medianMs, 'longest event-loop stall ms': r.worstStallMs, 'longest main-thread CPU without a turn ms': r.worstBusyCpuMs }]),
+    Object.entries(results).map(([phase, r]) => [
+      phase,
+      { 'median ms': r.medianMs, 'longest event-loop stall ms': r.worstStallMs, 'longest main-thread CPU without a turn ms': r.worstBusyCpuMs },
+    ]),
   ),
 );
 console.log(`written: ${writeResult('email-bytes-stall', { mb: Number(values.mb), runs, load: Number(load), results })}`);

@@ -48,7 +48,10 @@ async function postCall(base: string): Promise<{ ms: number; answered: boolean }
   try {
     const response = await fetch(`${base}${pathname}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest(TWILIO_TOKEN, `${PUBLIC_BASE_URL}${pathname}`, params) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signTwilioRequest(TWILIO_TOKEN, `${PUBLIC_BASE_URL}${pathname}`, params),
+      },
       body: new URLSearchParams(params).toString(),
       signal: AbortSignal.timeout(TWILIO_TIMEOUT_MS),
     });
@@ -122,7 +125,10 @@ async function main(): Promise<void> {
 
   function withAttachment(bytes: number): Buffer {
     const base64 = randomBytes(bytes).toString('base64').replace(/.{76}/g, '$&\r\n');
-    return mail('multipart/mixed; boundary="b1"', `--b1\r\nContent-Type: text/plain\r\n\r\nAllego le foto.\r\n--b1\r\nContent-Type: application/pdf; name="foto.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64}\r\n--b1--\r\n`);
+    return mail(
+      'multipart/mixed; boundary="b1"',
+      `--b1\r\nContent-Type: text/plain\r\n\r\nAllego le foto.\r\n--b1\r\nContent-Type: application/pdf; name="foto.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${base64}\r\n--b1--\r\n`,
+    );
   }
 
   const MAILS: Record<string, () => Buffer> = {

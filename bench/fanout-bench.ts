@@ -30,7 +30,10 @@ async function login(port: number): Promise<string> {
     body: JSON.stringify({ username: 'supervisore', password: PASSWORD }),
   });
   if (response.status !== 200) throw new Error(`login failed: ${response.status}`);
-  return response.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
+  return response.headers
+    .getSetCookie()
+    .map((value) => value.split(';')[0])
+    .join('; ');
 }
 
 async function measure(ports: number[], options: FanoutOptions): Promise<FanoutFigures> {
@@ -39,17 +42,27 @@ async function measure(ports: number[], options: FanoutOptions): Promise<FanoutF
   const receipts = new Map<string, number[]>();
   for (let index = 0; index < options.clients; index += 1) {
     const node = index % ports.length;
-    const socket = connectSocket(`http://127.0.0.1:${ports[node]}`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie: cookies[node] }, forceNew: true });
+    const socket = connectSocket(`http://127.0.0.1:${ports[node]}`, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      extraHeaders: { cookie: cookies[node] },
+      forceNew: true,
+    });
     socket.on('live', (event: { type: string; data: { call?: { callSid?: string } } }) => {
       const sid = event.data.call?.callSid;
       if (event.type === 'call.ringing' && sid) receipts.get(sid)?.push(performance.now());
     });
     sockets.push(socket);
   }
-  await Promise.all(sockets.map((socket) => new Promise<void>((resolve, reject) => {
-    socket.once('hello', () => resolve());
-    socket.once('connect_error', reject);
-  })));
+  await Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise<void>((resolve, reject) => {
+          socket.once('hello', () => resolve());
+          socket.once('connect_error', reject);
+        }),
+    ),
+  );
 
   const latencies: number[] = [];
   let missing = 0;
@@ -61,7 +74,10 @@ async function measure(ports: number[], options: FanoutOptions): Promise<FanoutF
     const sentAt = performance.now();
     await fetch(`http://127.0.0.1:${ports[0]}/webhooks/twilio/voice`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest(TOKEN, `${PUBLIC_URL}/webhooks/twilio/voice`, params) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signTwilioRequest(TOKEN, `${PUBLIC_URL}/webhooks/twilio/voice`, params),
+      },
       body: new URLSearchParams(params).toString(),
     });
     // Wait until every client has it (or 5 s), then note the latencies.
@@ -77,7 +93,16 @@ async function measure(ports: number[], options: FanoutOptions): Promise<FanoutF
   sockets.forEach((socket) => socket.close());
   latencies.sort((a, b) => a - b);
   const at = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] * 10) / 10;
-  return { nodes: ports.length, clients: options.clients, events: options.events, receipts: latencies.length, missing, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: at(1) };
+  return {
+    nodes: ports.length,
+    clients: options.clients,
+    events: options.events,
+    receipts: latencies.length,
+    missing,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: at(1),
+  };
 }
 
 export async function runFanoutBench(options: FanoutOptions) {
@@ -110,7 +135,14 @@ export async function runFanoutBench(options: FanoutOptions) {
 
 export function printFanoutResult(result: Awaited<ReturnType<typeof runFanoutBench>>): void {
   console.log(`\nDashboard fan-out (${result.database}): webhook sent -> event received on every socket`);
-  console.table(Object.fromEntries(result.results.map((r) => [`${r.clients} sockets on ${r.nodes} node${r.nodes > 1 ? 's' : ''}`, { 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, 'max ms': r.maxMs, receipts: r.receipts, missing: r.missing }])));
+  console.table(
+    Object.fromEntries(
+      result.results.map((r) => [
+        `${r.clients} sockets on ${r.nodes} node${r.nodes > 1 ? 's' : ''}`,
+        { 'p50 ms': r.p50Ms, 'p99 ms': r.p99Ms, 'max ms': r.maxMs, receipts: r.receipts, missing: r.missing },
+      ]),
+    ),
+  );
   if (result.results.length === 2) console.log(`two nodes / one node p99: ${(result.results[1].p99Ms / result.results[0].p99Ms).toFixed(2)}×`);
 }
 

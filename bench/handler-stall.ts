@@ -111,7 +111,10 @@ async function request(method: 'GET' | 'POST', url: string, payload?: object): P
 const today = DateTime.now().setZone('Europe/Rome');
 const lastYear = { from: today.minus({ years: 1 }).startOf('month').toISODate()!, to: today.startOf('month').minus({ days: 1 }).toISODate()! };
 const lastQuarter = quarterOf(today.minus({ months: 3 }).toISODate()!);
-const subjectPhone = String(rowsOf(await db.execute(sql`select from_number from calls where agency_code = ${agency} and from_number is not null order by started_at desc limit 1`))[0].from_number);
+const subjectPhone = String(
+  rowsOf(await db.execute(sql`select from_number from calls where agency_code = ${agency} and from_number is not null order by started_at desc limit 1`))[0]
+    .from_number,
+);
 const yearQuery = `agency=${agency}&from=${lastYear.from}&to=${lastYear.to}`;
 const tenantCsv = benchTenantCsv(Number(args.tenants));
 
@@ -123,7 +126,8 @@ const cases: Record<string, () => Promise<number>> = {
   'trend, 36 months': () => request('GET', `/api/v1/reports/trend?agency=${agency}&months=36`),
   'trend, 12 months from raw calls': () => request('GET', `/api/v1/reports/trend?agency=${agency}&months=12&source=raw`),
   // Statements need a contract: the demo data has one for ALER Pavia-Lodi.
-  'statement preview, last quarter (aler-pavia-lodi)': () => request('GET', `/api/v1/reports/statements/preview?agency=${STATEMENT_AGENCY}&period=${lastQuarter.period}`),
+  'statement preview, last quarter (aler-pavia-lodi)': () =>
+    request('GET', `/api/v1/reports/statements/preview?agency=${STATEMENT_AGENCY}&period=${lastQuarter.period}`),
   'statement verify from raw calls (aler-pavia-lodi)': async () => request('GET', `/api/v1/reports/statements/${await issuedStatement()}/verify`),
   'call log, 500 calls': () => request('GET', `/api/v1/calls?agency=${agency}&limit=500`),
   'tickets, 200': () => request('GET', `/api/v1/tickets?agency=${agency}&limit=200`),
@@ -138,7 +142,12 @@ let statementId: string | null = null;
 async function issuedStatement(): Promise<string> {
   if (statementId) return statementId;
   const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrf, origin: PUBLIC_URL };
-  const response = await app.inject({ method: 'POST', url: '/api/v1/reports/statements', headers, payload: { agency: STATEMENT_AGENCY, period: lastQuarter.period } });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/reports/statements',
+    headers,
+    payload: { agency: STATEMENT_AGENCY, period: lastQuarter.period },
+  });
   if (response.statusCode !== 201) throw new Error(`issuing ${lastQuarter.period}: ${response.statusCode} ${response.body}`);
   statementId = response.json<{ id: string }>().id;
   return statementId;
@@ -194,7 +203,8 @@ async function measure(work: () => Promise<number>): Promise<Measured> {
   return { ms, maxMs, p99Ms: Math.max(0, histogram.percentile(99) / 1e6 - 1), maxCpuMs: maxCpuUs / 1000, bytes };
 }
 
-const matches = (name: string, words: string | undefined) => words !== undefined && words.split(',').some((word) => name.toLowerCase().includes(word.trim().toLowerCase()));
+const matches = (name: string, words: string | undefined) =>
+  words !== undefined && words.split(',').some((word) => name.toLowerCase().includes(word.trim().toLowerCase()));
 const selected = Object.entries(cases).filter(([name]) => (!args.only || matches(name, args.only)) && !matches(name, args.skip));
 const counts = {
   calls,
@@ -205,9 +215,17 @@ const counts = {
   emails: await scalar(sql`select count(*)::int from inbound_emails where agency_code = ${agency}`),
 };
 const where = databaseUrl ? `native Postgres ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}` : `PGlite in ${args.dir}`;
-console.log(`Handler stalls on ${where}; ${agency}: ${Object.entries(counts).map(([name, n]) => `${n.toLocaleString('en')} ${name}`).join(', ')}`);
-console.log(`${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}; a warm-up, then ${runs} runs each; loop delay from monitorEventLoopDelay({ resolution: 1 }):`);
-console.log('the longest over the runs, the longest in the best run, the 99th percentile, and the CPU time of the longest stall (what an idle machine would see)\n');
+console.log(
+  `Handler stalls on ${where}; ${agency}: ${Object.entries(counts)
+    .map(([name, n]) => `${n.toLocaleString('en')} ${name}`)
+    .join(', ')}`,
+);
+console.log(
+  `${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}; a warm-up, then ${runs} runs each; loop delay from monitorEventLoopDelay({ resolution: 1 }):`,
+);
+console.log(
+  'the longest over the runs, the longest in the best run, the 99th percentile, and the CPU time of the longest stall (what an idle machine would see)\n',
+);
 
 // What the app's sealer worker does within seconds of a start: reports read the finished days from the rollup.
 await app.services.reports.sealFinishedDays();
@@ -240,7 +258,9 @@ await database.close();
  */
 async function fillHandlerVolumes(target: Database): Promise<void> {
   const has = async (query: ReturnType<typeof sql>) => (await scalar(query)) > 0;
-  if (!(await has(sql`select count(*)::int from (select 1 from call_events e join calls c on c.call_sid = e.call_sid where c.agency_code = ${agency} limit 1) x`))) {
+  if (
+    !(await has(sql`select count(*)::int from (select 1 from call_events e join calls c on c.call_sid = e.call_sid where c.agency_code = ${agency} limit 1) x`))
+  ) {
     process.stdout.write('filling call_events … ');
     await target.execute(sql`
       insert into call_events (call_sid, step, type, payload, response, occurred_at)
@@ -306,7 +326,9 @@ function benchTenantCsv(rows: number): string {
   const lines = ['codice_inquilino;nominativo;telefoni;email;indirizzo;comune;edificio;scala;piano;interno'];
   for (let n = 1; n <= rows; n += 1) {
     const phone = `347 ${String(1_000_000 + n).padStart(7, '0')}`;
-    lines.push(`IMP-${String(n).padStart(6, '0')};"Rossi, Maria ${n}";${phone}|02 ${String(10_000_000 + n)};maria.rossi${n}@example.it;Via Import ${n % 300};Milano;E${n % 90};${'ABCD'[n % 4]};${n % 8};${n % 30}`);
+    lines.push(
+      `IMP-${String(n).padStart(6, '0')};"Rossi, Maria ${n}";${phone}|02 ${String(10_000_000 + n)};maria.rossi${n}@example.it;Via Import ${n % 300};Milano;E${n % 90};${'ABCD'[n % 4]};${n % 8};${n % 30}`,
+    );
   }
   return `${lines.join('\r\n')}\r\n`;
 }

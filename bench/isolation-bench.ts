@@ -49,7 +49,10 @@ const NUMBERS = ['+39800100100', '+390240000000', '+39800200200', '+390382000000
 const MAILBOX = 'callcenter@aler-pavia-lodi.example';
 
 const STORM_PARTS = ['html', 'photos', 'parts', 'multipart', 'reports'];
-const STORM = values.only!.split(',').map((part) => part.trim()).filter(Boolean);
+const STORM = values
+  .only!.split(',')
+  .map((part) => part.trim())
+  .filter(Boolean);
 for (const part of STORM) if (!STORM_PARTS.includes(part)) throw new Error(`--only: unknown part ${part} (known: ${STORM_PARTS.join(', ')})`);
 type CallSample = { at: number; ms: number; twiml: boolean; status: number };
 type HostileResult = { name: string; status: number | string; outcome: string; ms: number };
@@ -58,7 +61,16 @@ type HostileResult = { name: string; status: number | string; outcome: string; m
 
 function headers(subject: string, contentType: string): string {
   const id = `<${randomBytes(8).toString('hex')}@storm.example>`;
-  return [`From: Sconosciuto <storm@example.net>`, `To: ${MAILBOX}`, `Subject: ${subject}`, `Message-ID: ${id}`, 'MIME-Version: 1.0', `Content-Type: ${contentType}`, '', ''].join('\r\n');
+  return [
+    `From: Sconosciuto <storm@example.net>`,
+    `To: ${MAILBOX}`,
+    `Subject: ${subject}`,
+    `Message-ID: ${id}`,
+    'MIME-Version: 1.0',
+    `Content-Type: ${contentType}`,
+    '',
+    '',
+  ].join('\r\n');
 }
 
 function deepHtml(): Buffer {
@@ -67,7 +79,20 @@ function deepHtml(): Buffer {
 
 function bigPhoto(): Buffer {
   const photo = randomBytes(18_000_000).toString('base64').replace(/.{76}/g, '$&\r\n');
-  const body = ['--b1', 'Content-Type: text/plain; charset=utf-8', '', 'Vi mando la foto della perdita in bagno.', '--b1', 'Content-Type: image/jpeg; name="perdita.jpg"', 'Content-Transfer-Encoding: base64', 'Content-Disposition: attachment; filename="perdita.jpg"', '', photo, '--b1--', ''].join('\r\n');
+  const body = [
+    '--b1',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Vi mando la foto della perdita in bagno.',
+    '--b1',
+    'Content-Type: image/jpeg; name="perdita.jpg"',
+    'Content-Transfer-Encoding: base64',
+    'Content-Disposition: attachment; filename="perdita.jpg"',
+    '',
+    photo,
+    '--b1--',
+    '',
+  ].join('\r\n');
   return Buffer.from(`${headers('Perdita in bagno', 'multipart/mixed; boundary="b1"')}${body}`);
 }
 
@@ -79,10 +104,29 @@ function manyParts(count: number): Buffer {
 // --- the node ---------------------------------------------------------------------------------
 
 async function startNode(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(NODE, [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, '--cpu-prof-interval=500'] : []), '--import', path.join(BENCH_DIR, 'loop-probe.ts'), path.join(ROOT, 'src/main.ts')], {
-    env: { ...process.env, ...SECRETS, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', PUBLIC_BASE_URL: PUBLIC_URL, DEMO_PASSWORD: PASSWORD, DEMO_SEED: '1', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    NODE,
+    [
+      ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, '--cpu-prof-interval=500'] : []),
+      '--import',
+      path.join(BENCH_DIR, 'loop-probe.ts'),
+      path.join(ROOT, 'src/main.ts'),
+    ],
+    {
+      env: {
+        ...process.env,
+        ...SECRETS,
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        PUBLIC_BASE_URL: PUBLIC_URL,
+        DEMO_PASSWORD: PASSWORD,
+        DEMO_SEED: '1',
+        ...env,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the node exited with ${child.exitCode}`);
     try {
@@ -101,7 +145,10 @@ async function login(): Promise<string> {
     body: JSON.stringify({ username: 'supervisore', password: PASSWORD }),
   });
   if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
-  return response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .join('; ');
 }
 
 // --- the traffic ------------------------------------------------------------------------------
@@ -166,7 +213,12 @@ function unsignedHugeMultipart(): Promise<HostileResult> {
     const done = (status: number | string, outcome: string) => {
       if (settled) return;
       settled = true;
-      resolve({ name: 'unsigned 100 MiB multipart (SendGrid)', status, outcome: `${outcome}; ${(written / 1048576).toFixed(0)} MiB written`, ms: performance.now() - started });
+      resolve({
+        name: 'unsigned 100 MiB multipart (SendGrid)',
+        status,
+        outcome: `${outcome}; ${(written / 1048576).toFixed(0)} MiB written`,
+        ms: performance.now() - started,
+      });
     };
     const request = httpRequest(`${BASE}/webhooks/email/sendgrid`, {
       method: 'POST',
@@ -237,7 +289,13 @@ async function runOn(label: 'PGlite' | 'native Postgres', databaseUrl: string | 
   const clockStart = DateTime.now().setZone('Europe/Rome').set({ hour: 10, minute: 0, second: 0 }).plus({ days: 1 });
   const weekday = clockStart.weekday > 5 ? clockStart.plus({ days: 8 - clockStart.weekday }) : clockStart;
   const probeFile = path.join(dataDir, 'loop-turns.json');
-  const node = await startNode({ DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', DEMO_CLOCK_START: weekday.toISO()!, DELIVERY_POLL_MS: '0', BENCH_LOOP_PROBE_FILE: probeFile });
+  const node = await startNode({
+    DATA_DIR: dataDir,
+    DATABASE_URL: database?.url ?? '',
+    DEMO_CLOCK_START: weekday.toISO()!,
+    DELIVERY_POLL_MS: '0',
+    BENCH_LOOP_PROBE_FILE: probeFile,
+  });
   let stormWindow = { from: 0, to: 0 };
   try {
     const cookie = await login();
@@ -264,7 +322,9 @@ async function runOn(label: 'PGlite' | 'native Postgres', databaseUrl: string | 
     await new Promise((resolve) => setTimeout(resolve, calm));
     stopCalls();
     const samples = await callsDone;
-    const ready = (await fetch(`${BASE}/readyz`).then((response) => response.json()).catch((error: Error) => ({ error: error.message }))) as Record<string, unknown>;
+    const ready = (await fetch(`${BASE}/readyz`)
+      .then((response) => response.json())
+      .catch((error: Error) => ({ error: error.message }))) as Record<string, unknown>;
     const during = samples.filter((sample) => sample.at >= stormStarted && sample.at <= stormStarted + stormMs);
     const summarise = (list: CallSample[]) => {
       const sorted = list.map((sample) => sample.ms).sort((a, b) => a - b);
@@ -277,7 +337,14 @@ async function runOn(label: 'PGlite' | 'native Postgres', databaseUrl: string | 
         over1s: list.filter((sample) => sample.ms > 1000).length,
       };
     };
-    return { database: label, stormSeconds: Math.round(stormMs / 100) / 10, allCalls: summarise(samples), duringStorm: summarise(during), hostile, readyz: ready };
+    return {
+      database: label,
+      stormSeconds: Math.round(stormMs / 100) / 10,
+      allCalls: summarise(samples),
+      duringStorm: summarise(during),
+      hostile,
+      readyz: ready,
+    };
   } finally {
     await stopServer(node);
     busyTurns.set(label, busyTurnsOf(probeFile, stormWindow));
@@ -291,14 +358,29 @@ if (process.env.DATABASE_URL) results.push(await runOn('native Postgres', proces
 else console.log('\n(set DATABASE_URL to run on native Postgres too)');
 
 console.log('\nCalls answered during the run (a signed incoming call every 100 ms), in ms:');
-console.table(Object.fromEntries(results.flatMap((r) => [[`${r.database}: whole run`, r.allCalls], [`${r.database}: during the storm (${r.stormSeconds} s)`, r.duringStorm]])));
+console.table(
+  Object.fromEntries(
+    results.flatMap((r) => [
+      [`${r.database}: whole run`, r.allCalls],
+      [`${r.database}: during the storm (${r.stormSeconds} s)`, r.duringStorm],
+    ]),
+  ),
+);
 for (const result of results) {
   console.log(`\n${result.database}: the hostile requests`);
   console.table(result.hostile.map((h) => ({ request: h.name, status: h.status, outcome: h.outcome, ms: Math.round(h.ms) })));
   console.log(`${result.database}: /readyz after the storm: ${JSON.stringify(result.readyz)}`);
   const busy = busyTurns.get(result.database);
-  if (busy) console.log(`${result.database}: main thread's longest turns during the storm, in its own CPU time (ms): ${busy.longestCpuMs.join(', ') || 'none over 5'}; over 50 ms: ${busy.turnsOver50ms}`);
+  if (busy)
+    console.log(
+      `${result.database}: main thread's longest turns during the storm, in its own CPU time (ms): ${busy.longestCpuMs.join(', ') || 'none over 5'}; over 50 ms: ${busy.turnsOver50ms}`,
+    );
 }
 const pass = results.every((r) => r.allCalls.notTwiml === 0 && r.allCalls.p99 <= 50 && r.allCalls.max <= 1000);
 console.log(`\ntarget (every call TwiML, p99 ≤ 50 ms, none over 1 s): ${pass ? 'met' : 'NOT met'}`);
-console.log(`written: ${writeResult('isolation', results.map((result) => ({ ...result, busyTurns: busyTurns.get(result.database) })))}`);
+console.log(
+  `written: ${writeResult(
+    'isolation',
+    results.map((result) => ({ ...result, busyTurns: busyTurns.get(result.database) })),
+  )}`,
+);

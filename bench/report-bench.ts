@@ -54,7 +54,9 @@ if (calls === 0) {
   console.error(`No calls in ${new URL(url).pathname.slice(1)}: run npm run bench:seed first.`);
   process.exit(1);
 }
-const perAgency = rowsOf(await db.execute(sql`select agency_code as agency, count(*)::bigint as n from calls where agency_code is not null group by 1 order by 2 desc`));
+const perAgency = rowsOf(
+  await db.execute(sql`select agency_code as agency, count(*)::bigint as n from calls where agency_code is not null group by 1 order by 2 desc`),
+);
 const largest = String(perAgency[0].agency);
 const rollupRows = Number((await scalar(sql`select count(*)::bigint as n from call_rollup_hourly`)).n);
 const settings = await scalar(sql`select version() as version, current_setting('shared_buffers') as shared_buffers, current_setting('work_mem') as work_mem`);
@@ -69,7 +71,14 @@ const lastYear = { from: today.minus({ years: 1 }).startOf('month').toISODate()!
 const monthToDate = { from: today.startOf('month').toISODate()!, to: today.toISODate()! };
 
 // The app itself, for the HTTP figures: what a browser or a client agency's system would wait for.
-const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'centralino-report-bench-')), DATABASE_URL: url, PUBLIC_BASE_URL: PUBLIC_URL, LOG_LEVEL: 'silent', ROLLUP_SEAL_INTERVAL_MS: '0' });
+const config = loadConfig({
+  NODE_ENV: 'development',
+  DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'centralino-report-bench-')),
+  DATABASE_URL: url,
+  PUBLIC_BASE_URL: PUBLIC_URL,
+  LOG_LEVEL: 'silent',
+  ROLLUP_SEAL_INTERVAL_MS: '0',
+});
 const appDatabase = openPostgres(url, { max: 10 });
 const app = await buildApp({ config, database: appDatabase, clock: systemClock });
 await app.ready();
@@ -90,26 +99,75 @@ const cases: Case[] = [];
 for (const agency of [largest, 'aler-pavia-lodi']) {
   const query = { agency, from: lastQuarter.from, to: lastQuarter.to };
   if (cookie) {
-    cases.push({ name: `quarter ${lastQuarter.period} ${agency}`, path: 'http', source: 'rollup', run: () => http(`/api/v1/reports/calls?${quarterQuery(agency)}`) });
-    cases.push({ name: `quarter ${lastQuarter.period} ${agency}, CSV`, path: 'http', source: 'rollup', run: () => http(`/api/v1/reports/calls?${quarterQuery(agency)}&format=csv`) });
-    cases.push({ name: `quarter ${lastQuarter.period} ${agency} + previous year`, path: 'http', source: 'rollup', run: () => http(`/api/v1/reports/calls?${quarterQuery(agency)}&compare=previous-year`) });
+    cases.push({
+      name: `quarter ${lastQuarter.period} ${agency}`,
+      path: 'http',
+      source: 'rollup',
+      run: () => http(`/api/v1/reports/calls?${quarterQuery(agency)}`),
+    });
+    cases.push({
+      name: `quarter ${lastQuarter.period} ${agency}, CSV`,
+      path: 'http',
+      source: 'rollup',
+      run: () => http(`/api/v1/reports/calls?${quarterQuery(agency)}&format=csv`),
+    });
+    cases.push({
+      name: `quarter ${lastQuarter.period} ${agency} + previous year`,
+      path: 'http',
+      source: 'rollup',
+      run: () => http(`/api/v1/reports/calls?${quarterQuery(agency)}&compare=previous-year`),
+    });
     cases.push({ name: `36-month trend ${agency}`, path: 'http', source: 'rollup', run: () => http(`/api/v1/reports/trend?agency=${agency}&months=36`) });
   }
   cases.push({ name: `quarter ${lastQuarter.period} ${agency}`, path: 'service', source: 'rollup', run: () => reports.callReport(actor, query) });
-  cases.push({ name: `quarter ${lastQuarter.period} ${agency}, CSV`, path: 'service', source: 'rollup', run: async () => callReportCsv(await reports.callReport(actor, query)) });
-  cases.push({ name: `quarter ${lastQuarter.period} ${agency}`, path: 'service', source: 'raw', run: () => reports.callReport(actor, { ...query, source: 'raw' }) });
-  cases.push({ name: `12 months ${lastYear.from}…${lastYear.to} ${agency}`, path: 'service', source: 'rollup', run: () => reports.callReport(actor, { agency, ...lastYear }) });
-  cases.push({ name: `month to date ${agency} (today raw)`, path: 'service', source: 'rollup', run: () => reports.callReport(actor, { agency, ...monthToDate }) });
+  cases.push({
+    name: `quarter ${lastQuarter.period} ${agency}, CSV`,
+    path: 'service',
+    source: 'rollup',
+    run: async () => callReportCsv(await reports.callReport(actor, query)),
+  });
+  cases.push({
+    name: `quarter ${lastQuarter.period} ${agency}`,
+    path: 'service',
+    source: 'raw',
+    run: () => reports.callReport(actor, { ...query, source: 'raw' }),
+  });
+  cases.push({
+    name: `12 months ${lastYear.from}…${lastYear.to} ${agency}`,
+    path: 'service',
+    source: 'rollup',
+    run: () => reports.callReport(actor, { agency, ...lastYear }),
+  });
+  cases.push({
+    name: `month to date ${agency} (today raw)`,
+    path: 'service',
+    source: 'rollup',
+    run: () => reports.callReport(actor, { agency, ...monthToDate }),
+  });
   cases.push({ name: `36-month trend ${agency}`, path: 'service', source: 'rollup', run: () => reports.volumeTrend(actor, { agency, months: 36 }) });
-  cases.push({ name: `36-month trend ${agency}`, path: 'service', source: 'raw', run: () => reports.volumeTrend(actor, { agency, months: 36, source: 'raw' }) });
+  cases.push({
+    name: `36-month trend ${agency}`,
+    path: 'service',
+    source: 'raw',
+    run: () => reports.volumeTrend(actor, { agency, months: 36, source: 'raw' }),
+  });
 }
-cases.push({ name: `statement preview ${lastQuarter.period} aler-pavia-lodi`, path: 'service', source: 'rollup', run: () => reports.previewStatement(actor, { agency: 'aler-pavia-lodi', period: lastQuarter.period }) });
+cases.push({
+  name: `statement preview ${lastQuarter.period} aler-pavia-lodi`,
+  path: 'service',
+  source: 'rollup',
+  run: () => reports.previewStatement(actor, { agency: 'aler-pavia-lodi', period: lastQuarter.period }),
+});
 
 // What the app's sealer worker does within seconds of a start: the finished days since the seed are sealed.
 await reports.sealFinishedDays();
 
-console.log(`Report benchmark on ${calls.toLocaleString('en')} calls (${rollupRows.toLocaleString('en')} rollup rows), ${new URL(url).host}${new URL(url).pathname}`);
-console.log(`${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${String(settings.version).split(' on ')[0]}, shared_buffers ${settings.shared_buffers}; first run, then median of ${runs} runs\n`);
+console.log(
+  `Report benchmark on ${calls.toLocaleString('en')} calls (${rollupRows.toLocaleString('en')} rollup rows), ${new URL(url).host}${new URL(url).pathname}`,
+);
+console.log(
+  `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${String(settings.version).split(' on ')[0]}, shared_buffers ${settings.shared_buffers}; first run, then median of ${runs} runs\n`,
+);
 
 const results: { name: string; path: string; source: string; firstMs: number; medianMs: number; minMs: number; maxMs: number; runsMs: number[] }[] = [];
 const header = `${'case'.padEnd(58)} ${'path'.padEnd(8)} ${'source'.padEnd(7)} ${'first'.padStart(10)} ${'median'.padStart(10)} ${'min'.padStart(10)} ${'max'.padStart(10)}`;
@@ -137,12 +195,20 @@ for (const benchCase of cases) {
   };
   results.push(result);
   const ms = (value: number) => `${value.toFixed(1)} ms`.padStart(10);
-  console.log(`${result.name.padEnd(58)} ${result.path.padEnd(8)} ${result.source.padEnd(7)} ${ms(result.firstMs)} ${ms(result.medianMs)} ${ms(result.minMs)} ${ms(result.maxMs)}`);
+  console.log(
+    `${result.name.padEnd(58)} ${result.path.padEnd(8)} ${result.source.padEnd(7)} ${ms(result.firstMs)} ${ms(result.medianMs)} ${ms(result.minMs)} ${ms(result.maxMs)}`,
+  );
 }
 
 const file = writeResult('reports', {
   at: new Date().toISOString(),
-  database: { url: url.replace(/\/\/[^@]*@/, '//…@'), calls, rollupRows, perAgency: perAgency.map((row) => ({ agency: row.agency, calls: Number(row.n) })), settings },
+  database: {
+    url: url.replace(/\/\/[^@]*@/, '//…@'),
+    calls,
+    rollupRows,
+    perAgency: perAgency.map((row) => ({ agency: row.agency, calls: Number(row.n) })),
+    settings,
+  },
   machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
   runs,
   quarter: lastQuarter,

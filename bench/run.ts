@@ -28,7 +28,10 @@ if (databaseUrl) {
   printWebhookResult(native);
   summary.webhookPostgres = native;
   // Per concurrency: PGlite's single connection against the native pool, at the same load.
-  summary.pgliteToPostgres = pglite.levels.map((level, index) => ({ connections: level.connections, ratio: level.webhook.requestsPerSecond / native.levels[index].webhook.requestsPerSecond }));
+  summary.pgliteToPostgres = pglite.levels.map((level, index) => ({
+    connections: level.connections,
+    ratio: level.webhook.requestsPerSecond / native.levels[index].webhook.requestsPerSecond,
+  }));
   for (const { connections, ratio } of summary.pgliteToPostgres as { connections: number; ratio: number }[]) {
     console.log(`PGlite / native Postgres webhook throughput at ${connections} connections: ${(ratio * 100).toFixed(0)} %`);
   }
@@ -42,7 +45,8 @@ printFanoutResult(fanout);
 summary.fanout = fanout;
 
 console.log('\n[3] call-volume reports on a multi-year history');
-const historyUrl = process.env.BENCH_HISTORY_URL ?? (databaseUrl ? Object.assign(new URL(databaseUrl), { pathname: '/centralino_bench' }).toString() : undefined);
+const historyUrl =
+  process.env.BENCH_HISTORY_URL ?? (databaseUrl ? Object.assign(new URL(databaseUrl), { pathname: '/centralino_bench' }).toString() : undefined);
 const historyCalls = historyUrl ? await countCalls(historyUrl) : 0;
 if (historyUrl && historyCalls > 0) {
   console.log(`history: ${historyCalls.toLocaleString('en')} calls in ${new URL(historyUrl).pathname.slice(1)}`);

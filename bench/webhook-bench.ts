@@ -60,7 +60,10 @@ async function measure(target: Round['target'], port: number, options: { duratio
 export async function runWebhookBench(options: WebhookBenchOptions, databaseUrl: string | undefined) {
   pinSelf(1);
   const database = databaseUrl ? await freshDatabase(databaseUrl, 'centralino_webhook_bench') : undefined;
-  const { child, info } = await startServer<{ app: number; bare: number; database: string }>('webhook-server.ts', { BENCH_TWILIO_TOKEN: TOKEN, DATABASE_URL: database?.url ?? '' });
+  const { child, info } = await startServer<{ app: number; bare: number; database: string }>('webhook-server.ts', {
+    BENCH_TWILIO_TOKEN: TOKEN,
+    DATABASE_URL: database?.url ?? '',
+  });
   try {
     // Warm-up: JIT, connection pools, PGlite's first queries.
     await measure('webhook', info.app, { duration: 2, connections: Math.max(...options.connections) });
@@ -72,7 +75,9 @@ export async function runWebhookBench(options: WebhookBenchOptions, databaseUrl:
         for (const target of ['bare', 'webhook'] as const) {
           const measured = await measure(target, target === 'bare' ? info.bare : info.app, { duration: options.duration, connections });
           rounds.push(measured);
-          process.stderr.write(`  ${connections} connections, round ${round}/${options.rounds} ${target.padEnd(7)} ${measured.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${measured.p99} ms\n`);
+          process.stderr.write(
+            `  ${connections} connections, round ${round}/${options.rounds} ${target.padEnd(7)} ${measured.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${measured.p99} ms\n`,
+          );
         }
       }
       const of = (target: Round['target']) => rounds.filter((round) => round.target === target);
@@ -93,7 +98,11 @@ export async function runWebhookBench(options: WebhookBenchOptions, databaseUrl:
     let fixedRate: Round | null = null;
     if (options.rate > 0) {
       process.stderr.write(`  fixed arrival rate: ${options.rate} req/s for ${options.rateDuration} s on the webhook\n`);
-      fixedRate = await measure('webhook', info.app, { duration: options.rateDuration, connections: Math.max(...options.connections, 20), overallRate: options.rate });
+      fixedRate = await measure('webhook', info.app, {
+        duration: options.rateDuration,
+        connections: Math.max(...options.connections, 20),
+        overallRate: options.rate,
+      });
     }
     return { database: info.database, options, levels, fixedRate };
   } finally {
@@ -121,7 +130,9 @@ export function printWebhookResult(result: Awaited<ReturnType<typeof runWebhookB
   );
   if (result.fixedRate) {
     const fixed = result.fixedRate;
-    console.log(`fixed rate ${result.options.rate} req/s for ${result.options.rateDuration} s: achieved ${fixed.requestsPerSecond.toFixed(0)} req/s, p50 ${fixed.p50} ms, p99 ${fixed.p99} ms, errors ${fixed.errors + fixed.non2xx}`);
+    console.log(
+      `fixed rate ${result.options.rate} req/s for ${result.options.rateDuration} s: achieved ${fixed.requestsPerSecond.toFixed(0)} req/s, p50 ${fixed.p50} ms, p99 ${fixed.p99} ms, errors ${fixed.errors + fixed.non2xx}`,
+    );
   }
 }
 

@@ -35,7 +35,14 @@ const AGENCIES = [
   { code: 'aler-pavia-lodi', share: 0.22, numeroVerde: '+39800200200', landline: '+390382000000' },
   { code: 'aler-bergamo', share: 0.16, numeroVerde: '+39800400400', landline: '+39035000000', name: 'ALER Bergamo-Lecco-Sondrio', prefix: 'BG' },
   { code: 'aler-brescia', share: 0.16, numeroVerde: '+39800500500', landline: '+39030000000', name: 'ALER Brescia-Cremona-Mantova', prefix: 'BS' },
-  { code: 'aler-varese', share: 0.12, numeroVerde: '+39800600600', landline: '+390332000000', name: 'ALER Varese-Como-Monza Brianza-Busto Arsizio', prefix: 'VA' },
+  {
+    code: 'aler-varese',
+    share: 0.12,
+    numeroVerde: '+39800600600',
+    landline: '+390332000000',
+    name: 'ALER Varese-Como-Monza Brianza-Busto Arsizio',
+    prefix: 'VA',
+  },
 ] as const;
 
 const TIMEZONE = 'Europe/Rome';
@@ -146,7 +153,13 @@ function planDays(agencyCalls: number): DayPlan[] {
 const OPEN_SECONDS = [8 * 3600, 20 * 3600];
 
 /** One agency-month of calls (and e-mails), generated inside Postgres. */
-async function insertMonth(db: Database, agency: (typeof AGENCIES)[number], plan: DayPlan[], firstId: number, month: number): Promise<{ calls: number; emails: number }> {
+async function insertMonth(
+  db: Database,
+  agency: (typeof AGENCIES)[number],
+  plan: DayPlan[],
+  firstId: number,
+  month: number,
+): Promise<{ calls: number; emails: number }> {
   const winter = month >= 11 || month <= 3;
   const heatingShare = winter ? 0.45 : 0.08;
   const baseWait = winter ? 18 : 12;
@@ -266,7 +279,13 @@ if (existing > 0) {
 const plans = AGENCIES.map((agency) => ({ agency, days: planDays(Math.round(totalCalls * agency.share)) }));
 const planned = plans.reduce((sum, plan) => sum + plan.days.reduce((days, day) => days + day.calls, 0), 0);
 const bar = new cliProgress.SingleBar(
-  { format: ' calls  {bar} {percentage}% | {value}/{total} | {agency} {month} | {speed} calls/s | ETA {eta_formatted}', hideCursor: true, etaBuffer: 20, noTTYOutput: true, notTTYSchedule: 10_000 },
+  {
+    format: ' calls  {bar} {percentage}% | {value}/{total} | {agency} {month} | {speed} calls/s | ETA {eta_formatted}',
+    hideCursor: true,
+    etaBuffer: 20,
+    noTTYOutput: true,
+    notTTYSchedule: 10_000,
+  },
   cliProgress.Presets.shades_classic,
 );
 bar.start(planned, 0, { agency: '', month: '', speed: 0 });
@@ -281,7 +300,11 @@ for (const { agency, days } of plans) {
     nextId += result.calls;
     totals.calls += result.calls;
     totals.emails += result.emails;
-    bar.increment(result.calls, { agency: agency.code, month: chunk.from.slice(0, 7), speed: Math.round((nextId - 1) / ((Date.now() - generateStarted) / 1000)) });
+    bar.increment(result.calls, {
+      agency: agency.code,
+      month: chunk.from.slice(0, 7),
+      speed: Math.round((nextId - 1) / ((Date.now() - generateStarted) / 1000)),
+    });
   }
   perAgency.set(agency.code, totals);
 }
@@ -300,7 +323,15 @@ const directory = await createAgencyDirectory(db);
 const rollup = createCallRollup({ directory, clock: systemClock });
 const sealStarted = Date.now();
 const months = monthChunks(start, end).length;
-const sealBar = new cliProgress.SingleBar({ format: ' rollup {bar} {percentage}% | {value}/{total} agency-months | {agency} | ETA {eta_formatted}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 }, cliProgress.Presets.shades_classic);
+const sealBar = new cliProgress.SingleBar(
+  {
+    format: ' rollup {bar} {percentage}% | {value}/{total} agency-months | {agency} | ETA {eta_formatted}',
+    hideCursor: true,
+    noTTYOutput: true,
+    notTTYSchedule: 10_000,
+  },
+  cliProgress.Presets.shades_classic,
+);
 sealBar.start(AGENCIES.length * months, 0, { agency: '' });
 for (const agency of AGENCIES) {
   await rollup.seal(db, agency.code, () => sealBar.increment(1, { agency: agency.code }));
@@ -310,18 +341,24 @@ await db.execute(sql`vacuum (analyze) call_rollup_hourly`);
 const sealSeconds = (Date.now() - sealStarted) / 1000;
 
 const rollupRows = await count(db, sql`select count(*)::int as n from call_rollup_hourly`);
-const sizes = handle.kind === 'postgres'
-  ? rowsOf(
-      await db.execute(sql`select relname as name, pg_size_pretty(pg_total_relation_size(oid)) as size from pg_class where relname in ('calls', 'call_rollup_hourly', 'inbound_emails') order by relname`),
-    )
-  : [];
+const sizes =
+  handle.kind === 'postgres'
+    ? rowsOf(
+        await db.execute(
+          sql`select relname as name, pg_size_pretty(pg_total_relation_size(oid)) as size from pg_class where relname in ('calls', 'call_rollup_hourly', 'inbound_emails') order by relname`,
+        ),
+      )
+    : [];
 
 console.log('\n agency            calls        e-mails');
-for (const [code, totals] of perAgency) console.log(` ${code.padEnd(17)} ${totals.calls.toLocaleString('en').padStart(11)} ${totals.emails.toLocaleString('en').padStart(12)}`);
+for (const [code, totals] of perAgency)
+  console.log(` ${code.padEnd(17)} ${totals.calls.toLocaleString('en').padStart(11)} ${totals.emails.toLocaleString('en').padStart(12)}`);
 const allCalls = [...perAgency.values()].reduce((sum, totals) => sum + totals.calls, 0);
 const allEmails = [...perAgency.values()].reduce((sum, totals) => sum + totals.emails, 0);
 console.log(` ${'total'.padEnd(17)} ${allCalls.toLocaleString('en').padStart(11)} ${allEmails.toLocaleString('en').padStart(12)}`);
-console.log(`\n generated in ${generateSeconds.toFixed(1)} s (${Math.round(allCalls / generateSeconds).toLocaleString('en')} calls/s), vacuum ${vacuumSeconds.toFixed(1)} s, rollup sealed in ${sealSeconds.toFixed(1)} s (${rollupRows.toLocaleString('en')} rows)`);
+console.log(
+  `\n generated in ${generateSeconds.toFixed(1)} s (${Math.round(allCalls / generateSeconds).toLocaleString('en')} calls/s), vacuum ${vacuumSeconds.toFixed(1)} s, rollup sealed in ${sealSeconds.toFixed(1)} s (${rollupRows.toLocaleString('en')} rows)`,
+);
 for (const row of sizes) console.log(` ${String(row.name).padEnd(20)} ${row.size}`);
 console.log(` total ${((Date.now() - started) / 1000).toFixed(1)} s. Next: npm run bench:reports`);
 await handle.close();

@@ -87,9 +87,13 @@ async function main(): Promise<number> {
   }
   // A start never fails for the dashboard: the API, webhooks and realtime serve without it.
   if (hasBuild) {
-    console.warn(`dashboard: serving dashboard/dist as built; its sources differ or were not fingerprinted, and vite is not installed to rebuild it: ${HOW_TO_BUILD}`);
+    console.warn(
+      `dashboard: serving dashboard/dist as built; its sources differ or were not fingerprinted, and vite is not installed to rebuild it: ${HOW_TO_BUILD}`,
+    );
   } else {
-    console.warn(`dashboard: not built, and vite is not installed (production install): the server starts without the web screens. To add them: ${HOW_TO_BUILD}`);
+    console.warn(
+      `dashboard: not built, and vite is not installed (production install): the server starts without the web screens. To add them: ${HOW_TO_BUILD}`,
+    );
   }
   return 0;
 }

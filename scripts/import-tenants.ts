@@ -54,7 +54,10 @@ async function main(): Promise<number> {
     const refused: RefusedRow[] = [...parsed.refused];
     let inserted = 0;
     let updated = 0;
-    const bar = new cliProgress.SingleBar({ format: 'tenants |{bar}| {value}/{total} rows  {percentage}%', hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: 'tenants |{bar}| {value}/{total} rows  {percentage}%', hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(parsed.rows.length + parsed.refused.length, parsed.refused.length);
     for (let start = 0; start < parsed.rows.length; start += BATCH) {
       const batch = parsed.rows.slice(start, start + BATCH);

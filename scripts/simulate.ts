@@ -81,7 +81,10 @@ const bar = new cliProgress.SingleBar(
 bar.start(plannedCalls + plannedEmails, 0, { answered: 0, abandoned: 0, ooh: 0 });
 const tick = () => bar.increment(1, { answered: counts.answered, abandoned: counts.abandoned + counts.short_abandoned, ooh: counts.out_of_hours });
 
-const operators = values.operators.split(',').map((identity) => identity.trim()).filter(Boolean);
+const operators = values.operators
+  .split(',')
+  .map((identity) => identity.trim())
+  .filter(Boolean);
 let finishedCalls = 0;
 const operatorTasks = operators.map((identity) => playOperator(identity, twilio, board, rng, timing, () => over() && finishedCalls >= plannedCalls));
 

@@ -135,7 +135,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   closeConnectionsOfUnreadBodies(app);
   await installOpenApi(app);
   installMetrics(app, metrics, bus, { token: config.metrics.token });
-  healthRoutes(app, database.ping, () => services.voice.backlog(), () => eventLoopDelay.recent());
+  healthRoutes(
+    app,
+    database.ping,
+    () => services.voice.backlog(),
+    () => eventLoopDelay.recent(),
+  );
 
   // The webhook adapters: providers' requests checked and translated into the modules' verbs.
   await app.register(twilioVoicePlugin, {
@@ -148,7 +153,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     email: services.email,
     clock,
     // One secret by default; each provider's own secret when its variable is set (config.ts).
-    secrets: { inbound: config.email.webhookSecret, sendgrid: config.email.sendgridPassword, mailgun: config.email.mailgunSigningKey, postmark: config.email.postmarkPassword },
+    secrets: {
+      inbound: config.email.webhookSecret,
+      sendgrid: config.email.sendgridPassword,
+      mailgun: config.email.mailgunSigningKey,
+      postmark: config.email.postmarkPassword,
+    },
   });
   await app.register(async (api) => {
     for (const module of modules) module.routes?.(api);
@@ -158,7 +168,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     modules.flatMap((module) => module.workers ?? []),
   );
   if (!(await installDashboard(app))) {
-    app.log.warn('no built dashboard in dashboard/dist: the API runs without the web screens; build them with `npm run build:dashboard` (needs the dev dependencies)');
+    app.log.warn(
+      'no built dashboard in dashboard/dist: the API runs without the web screens; build them with `npm run build:dashboard` (needs the dev dependencies)',
+    );
   }
 
   return app;

@@ -18,7 +18,10 @@ const EnvSchema = z.object({
   // The default depends on NODE_ENV (see loadConfig): loopback outside production.
   HOST: optionalString,
   DATABASE_URL: optionalString.pipe(
-    z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
   ),
   DATA_DIR: z.string().min(1).default('./data'),
   PUBLIC_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -39,10 +42,25 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOLD_MUSIC_URL: optionalString.pipe(z.url().optional()),
   TRUST_PROXY: optionalString,
-  RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(6 * 3_600_000),
-  ROLLUP_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).max(7 * 86_400_000).default(3_600_000),
+  RETENTION_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400_000)
+    .default(6 * 3_600_000),
+  ROLLUP_SEAL_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
   DEMO_CLOCK_START: optionalString.pipe(z.iso.datetime({ offset: true }).optional()),
-  SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+  SMTP_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+  ),
   SMTP_FROM: optionalString,
   DELIVERY_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   HEATING_SEASON: z
@@ -244,5 +262,8 @@ function parseTrustProxy(value: string | undefined): boolean | string[] | ((addr
     const hops = Number(value);
     return (_address, hop) => hop < hops;
   }
-  return value.split(',').map((part) => part.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
 }

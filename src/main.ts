@@ -43,7 +43,9 @@ async function main(): Promise<void> {
 
   const app = await buildApp({ config, database, clock, logger: loggerOptions(config.logLevel) });
   const metricsListener =
-    config.metrics.port === undefined ? null : await startMetricsListener(app.services.metrics.registry, { host: config.metrics.host, port: config.metrics.port });
+    config.metrics.port === undefined
+      ? null
+      : await startMetricsListener(app.services.metrics.registry, { host: config.metrics.host, port: config.metrics.port });
   if (metricsListener) app.log.info({ host: config.metrics.host, port: metricsListener.port }, 'metrics listening (GET /metrics)');
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');

@@ -5,7 +5,15 @@ import type { DwellingData } from '../../src/domain/dwelling.ts';
 /** The server's own type: the dashboard reads the dwelling exactly as the API writes it. */
 export type Dwelling = DwellingData;
 
-export type TicketEvent = { type: string; at?: string; occurredAt?: string; actor?: unknown; text?: string | null; fromStatus?: string | null; toStatus?: string | null };
+export type TicketEvent = {
+  type: string;
+  at?: string;
+  occurredAt?: string;
+  actor?: unknown;
+  text?: string | null;
+  fromStatus?: string | null;
+  toStatus?: string | null;
+};
 
 export type Ticket = {
   ref: string;

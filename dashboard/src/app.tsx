@@ -41,8 +41,25 @@ export function App() {
   }
 
   if (session === undefined) return <div class="splash">Caricamento…</div>;
-  if (session === null) return <LoginScreen onLogin={(next) => { start(next); navigate(homePath(next.user)); }} />;
-  return <Shell session={session} onLogout={() => { setCsrfToken(null); setSession(null); navigate('/'); }} />;
+  if (session === null)
+    return (
+      <LoginScreen
+        onLogin={(next) => {
+          start(next);
+          navigate(homePath(next.user));
+        }}
+      />
+    );
+  return (
+    <Shell
+      session={session}
+      onLogout={() => {
+        setCsrfToken(null);
+        setSession(null);
+        navigate('/');
+      }}
+    />
+  );
 }
 
 function Shell({ session, onLogout }: { session: Session; onLogout: () => void }) {
@@ -72,7 +89,14 @@ function Shell({ session, onLogout }: { session: Session; onLogout: () => void }
   return (
     <div class="shell">
       <header class="topbar">
-        <a class="brand" href={homePath(user)} onClick={(event) => { event.preventDefault(); navigate(homePath(user)); }}>
+        <a
+          class="brand"
+          href={homePath(user)}
+          onClick={(event) => {
+            event.preventDefault();
+            navigate(homePath(user));
+          }}
+        >
           Centralino
         </a>
         <nav aria-label="Schermate">
@@ -81,7 +105,10 @@ function Shell({ session, onLogout }: { session: Session; onLogout: () => void }
               key={screen.path}
               href={screen.path}
               aria-current={screen === current ? 'page' : undefined}
-              onClick={(event) => { event.preventDefault(); navigate(screen.path); }}
+              onClick={(event) => {
+                event.preventDefault();
+                navigate(screen.path);
+              }}
             >
               {screen.label}
             </a>

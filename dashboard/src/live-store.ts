@@ -63,7 +63,12 @@ export function createLiveStore(options: { url?: string } = {}) {
   const eventListeners = new Set<EventListener>();
   let onUnauthenticated: () => void = () => {};
 
-  const socket: Socket<ServerToClient, ClientToServer> = io(options.url ?? '', { path: '/socket.io', withCredentials: true, autoConnect: false, reconnectionDelayMax: 3000 });
+  const socket: Socket<ServerToClient, ClientToServer> = io(options.url ?? '', {
+    path: '/socket.io',
+    withCredentials: true,
+    autoConnect: false,
+    reconnectionDelayMax: 3000,
+  });
 
   function set(next: Partial<LiveState>): void {
     state = { ...state, ...next };
@@ -196,7 +201,7 @@ export function createLiveStore(options: { url?: string } = {}) {
 export type LiveStore = ReturnType<typeof createLiveStore>;
 
 /** The operators module's presence event, read defensively: only the fields the wallboard shows. */
-function presenceOf(data: Record<string, unknown>): Partial<LiveOperator> & { username: string } | null {
+function presenceOf(data: Record<string, unknown>): (Partial<LiveOperator> & { username: string }) | null {
   const source = (data.operator ?? data.presence ?? data) as Record<string, unknown>;
   const username = typeof source.username === 'string' ? source.username : null;
   if (!username) return null;

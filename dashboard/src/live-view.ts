@@ -66,4 +66,3 @@ export function alertsOf(agencies: LiveAgency[], queues: QueueView[], now: numbe
   }
   return alerts;
 }
-

@@ -9,7 +9,10 @@ const UNKNOWN_NUMBER = '+390299999999';
 /** Some callers are demo tenants (the screen pop finds them); the rest are strangers. */
 const KNOWN_CALLERS = ['+393471234567', '+393331112233', '+390382123456', '+390245678901'];
 
-export type CallOutcomeCounts = Record<'answered' | 'abandoned' | 'short_abandoned' | 'out_of_hours' | 'unknown_number' | 'left_menu' | 'refused' | 'error', number>;
+export type CallOutcomeCounts = Record<
+  'answered' | 'abandoned' | 'short_abandoned' | 'out_of_hours' | 'unknown_number' | 'left_menu' | 'refused' | 'error',
+  number
+>;
 
 export function emptyCounts(): CallOutcomeCounts {
   return { answered: 0, abandoned: 0, short_abandoned: 0, out_of_hours: 0, unknown_number: 0, left_menu: 0, refused: 0, error: 0 };
@@ -104,11 +107,23 @@ export async function playCaller(twilio: TwilioClient, board: QueueBoard, rng: R
   const patience = Math.max(1, rng.exponential(timing.patienceMeanSeconds));
   const enqueuedAt = Date.now();
   const queueSeconds = () => Math.round(((Date.now() - enqueuedAt) / 1000) * timing.speed);
-  await twilio.post('/webhooks/twilio/voice/queue-wait', { CallSid: callSid, QueueSid: newSid('QU'), QueuePosition: '1', QueueTime: '0', AvgQueueTime: '30', CurrentQueueSize: '1' });
+  await twilio.post('/webhooks/twilio/voice/queue-wait', {
+    CallSid: callSid,
+    QueueSid: newSid('QU'),
+    QueuePosition: '1',
+    QueueTime: '0',
+    AvgQueueTime: '30',
+    CurrentQueueSize: '1',
+  });
   operatorLeg = await Promise.race([dequeued, wait(patience).then(() => null)]);
   if (!operatorLeg) {
     board.leave(queue, callSid);
-    const result = await twilio.post('/webhooks/twilio/voice/queue-result', { ...callParams(callSid, from, to, 'in-progress'), QueueResult: 'hangup', QueueTime: String(queueSeconds()), QueueSid: 'QU0' });
+    const result = await twilio.post('/webhooks/twilio/voice/queue-result', {
+      ...callParams(callSid, from, to, 'in-progress'),
+      QueueResult: 'hangup',
+      QueueTime: String(queueSeconds()),
+      QueueSid: 'QU0',
+    });
     counts[queueSeconds() < 5 ? 'short_abandoned' : 'abandoned'] += result.status === 200 ? 1 : 0;
     await complete(2);
     return;
@@ -118,7 +133,12 @@ export async function playCaller(twilio: TwilioClient, board: QueueBoard, rng: R
   await wait(Math.max(10, rng.exponential(timing.talkMeanSeconds)));
   // After a bridge Twilio reports the queue result only once both parties have hung up.
   await complete(3);
-  await twilio.post('/webhooks/twilio/voice/queue-result', { ...callParams(callSid, from, to, 'completed'), QueueResult: 'bridged', QueueTime: String(waited), QueueSid: 'QU0' });
+  await twilio.post('/webhooks/twilio/voice/queue-result', {
+    ...callParams(callSid, from, to, 'completed'),
+    QueueResult: 'bridged',
+    QueueTime: String(waited),
+    QueueSid: 'QU0',
+  });
   counts.answered += 1;
 }
 
@@ -126,7 +146,14 @@ export async function playCaller(twilio: TwilioClient, board: QueueBoard, rng: R
  * An operator at a browser softphone: asks `/operator` for work, gets `<Dial><Queue>`, and takes
  * the caller at the front of that queue, until `until` has passed.
  */
-export async function playOperator(identity: string, twilio: TwilioClient, board: QueueBoard, rng: Rng, timing: SimulationTiming, until: () => boolean): Promise<void> {
+export async function playOperator(
+  identity: string,
+  twilio: TwilioClient,
+  board: QueueBoard,
+  rng: Rng,
+  timing: SimulationTiming,
+  until: () => boolean,
+): Promise<void> {
   const wait = (seconds: number) => sleep((seconds * 1000) / timing.speed);
   while (!until()) {
     const leg = newSid('CA');

@@ -6,10 +6,10 @@ const ADDRESSES = ['segnalazioni@aler-milano.example', 'callcenter@aler-pavia-lo
 const REQUESTS = [
   { subject: 'Caldaia guasta', body: 'Buongiorno, la caldaia del mio appartamento non si accende da ieri sera e non abbiamo acqua calda.' },
   { subject: 'Termosifoni freddi', body: 'Salve, i termosifoni della scala B sono freddi da tre giorni. Il riscaldamento non funziona.' },
-  { subject: 'Perdita d\'acqua dal soffitto', body: 'Gentili signori, c\'è una perdita d\'acqua dal soffitto del bagno, probabilmente dal piano di sopra.' },
-  { subject: 'Ascensore fermo', body: 'L\'ascensore del civico 12 è fermo da lunedì; ci sono anziani al sesto piano.' },
-  { subject: 'Infiltrazione in cantina', body: 'Segnalo un\'infiltrazione d\'acqua nella cantina numero 4 dopo le piogge.' },
-  { subject: 'Richiesta copia contratto', body: 'Buongiorno, vorrei ricevere una copia del mio contratto di locazione e il dettaglio dell\'ultimo bollettino.' },
+  { subject: "Perdita d'acqua dal soffitto", body: "Gentili signori, c'è una perdita d'acqua dal soffitto del bagno, probabilmente dal piano di sopra." },
+  { subject: 'Ascensore fermo', body: "L'ascensore del civico 12 è fermo da lunedì; ci sono anziani al sesto piano." },
+  { subject: 'Infiltrazione in cantina', body: "Segnalo un'infiltrazione d'acqua nella cantina numero 4 dopo le piogge." },
+  { subject: 'Richiesta copia contratto', body: "Buongiorno, vorrei ricevere una copia del mio contratto di locazione e il dettaglio dell'ultimo bollettino." },
   { subject: 'Cambio intestazione utenze', body: 'Vorrei sapere quali documenti servono per il cambio di intestazione dopo il decesso di mio padre.' },
 ];
 

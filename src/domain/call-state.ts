@@ -40,10 +40,7 @@ const STATUS_ORDER: Readonly<Record<string, number>> = {
  * Whether a status callback may replace the current status. Twilio numbers callbacks with
  * SequenceNumber, but gives no ordering guarantee; a final status is never moved back.
  */
-export function shouldApplyStatus(
-  current: { status: string; sequence: number | null },
-  incoming: { status: string; sequence: number | null },
-): boolean {
+export function shouldApplyStatus(current: { status: string; sequence: number | null }, incoming: { status: string; sequence: number | null }): boolean {
   if (isFinalStatus(current.status)) return false;
   if (current.sequence !== null && incoming.sequence !== null) return incoming.sequence > current.sequence;
   return (STATUS_ORDER[incoming.status] ?? -1) >= (STATUS_ORDER[current.status] ?? -1);
@@ -57,4 +54,12 @@ export function outcomeOfQueueResult(queueResult: string, queueTimeSeconds: numb
 }
 
 /** Outcomes after which no queue event can change the call any more. */
-export const SETTLED_OUTCOMES: readonly CallOutcome[] = ['unknown_number', 'out_of_hours', 'answered', 'abandoned', 'short_abandoned', 'queue_other', 'left_menu'];
+export const SETTLED_OUTCOMES: readonly CallOutcome[] = [
+  'unknown_number',
+  'out_of_hours',
+  'answered',
+  'abandoned',
+  'short_abandoned',
+  'queue_other',
+  'left_menu',
+];

@@ -35,13 +35,7 @@ export function chooseAckRecipient(input: { from: string | null; replyTo: string
  * The acknowledgement a tenant receives: the reference to quote, and when the request will be
  * looked at if the office is closed, computed from the agency's schedule at the instant of receipt.
  */
-export function autoAckIt(input: {
-  agencyName: string;
-  ref: string;
-  category: Category;
-  schedule: OpeningSchedule;
-  receivedAt: Date;
-}): AutoAck {
+export function autoAckIt(input: { agencyName: string; ref: string; category: Category; schedule: OpeningSchedule; receivedAt: Date }): AutoAck {
   const lines = [
     'Gentile utente,',
     '',

@@ -23,7 +23,8 @@ export type AutomationVerdict = Readonly<{
   reasons: readonly string[];
 }>;
 
-const AUTO_REPLY_SUBJECT = /^\s*(risposta automatica|auto(matic)?[ -]?reply|out of (the )?office|fuori sede|assente|abwesenheit|r[ée]ponse automatique|respuesta autom[aá]tica|auto:)/i;
+const AUTO_REPLY_SUBJECT =
+  /^\s*(risposta automatica|auto(matic)?[ -]?reply|out of (the )?office|fuori sede|assente|abwesenheit|r[ée]ponse automatique|respuesta autom[aá]tica|auto:)/i;
 const DAEMON_LOCAL_PARTS = new Set(['mailer-daemon', 'postmaster', 'mail-daemon', 'mailerdaemon']);
 
 function localPart(address: string | null): string {

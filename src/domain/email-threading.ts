@@ -29,7 +29,10 @@ export function ticketRefPrefix(ref: string): string {
  */
 export function normaliseMessageId(value: string | null | undefined): string | null {
   if (!value) return null;
-  const stripped = value.replace(/\([^)]*\)/g, '').replace(/\s+/g, '').replace(/^<+|>+$/g, '');
+  const stripped = value
+    .replace(/\([^)]*\)/g, '')
+    .replace(/\s+/g, '')
+    .replace(/^<+|>+$/g, '');
   if (stripped === '' || stripped.length > 995) return null;
   const at = stripped.lastIndexOf('@');
   return at > 0 ? `${stripped.slice(0, at)}@${stripped.slice(at + 1).toLowerCase()}` : stripped;
@@ -99,9 +102,7 @@ export function correspondentAddress(address: string | null | undefined): string
 export type ThreadTarget = Readonly<{ ref: string; status: string; knownSender: boolean }>;
 
 export type ThreadDecision = Readonly<
-  | { kind: 'append'; ref: string }
-  | { kind: 'linked'; ref: string; link: 'mentions' | 'follow_up'; linkedStatus: string }
-  | { kind: 'new' }
+  { kind: 'append'; ref: string } | { kind: 'linked'; ref: string; link: 'mentions' | 'follow_up'; linkedStatus: string } | { kind: 'new' }
 >;
 
 const OVER = new Set(['closed', 'cancelled']);

@@ -53,7 +53,10 @@ export type RollupCell = {
 };
 
 type Identity = 'localDate' | 'localHour' | 'category' | 'numberKind';
-type FieldOf<V> = { [K in Exclude<keyof RollupCell, Identity>]: [RollupCell[K]] extends [V] ? ([V] extends [RollupCell[K]] ? K : never) : never }[Exclude<keyof RollupCell, Identity>];
+type FieldOf<V> = { [K in Exclude<keyof RollupCell, Identity>]: [RollupCell[K]] extends [V] ? ([V] extends [RollupCell[K]] ? K : never) : never }[Exclude<
+  keyof RollupCell,
+  Identity
+>];
 export type SumField = FieldOf<number>;
 export type MaxField = FieldOf<number | null>;
 export type CountsField = FieldOf<number[]>;

@@ -62,8 +62,8 @@ export const TABLE_LABELS_IT: Readonly<Record<string, string>> = {
 };
 
 const TITLES: Readonly<Record<ReceiptKind, string>> = {
-  subject_export: "RICEVUTA DI ESPORTAZIONE DEI DATI DI UN INTERESSATO (artt. 15 e 20 GDPR)",
-  subject_erasure: "RICEVUTA DI CANCELLAZIONE DEI DATI DI UN INTERESSATO (art. 17 GDPR)",
+  subject_export: 'RICEVUTA DI ESPORTAZIONE DEI DATI DI UN INTERESSATO (artt. 15 e 20 GDPR)',
+  subject_erasure: 'RICEVUTA DI CANCELLAZIONE DEI DATI DI UN INTERESSATO (art. 17 GDPR)',
   agency_export: "RICEVUTA DI ESPORTAZIONE COMPLETA DEI DATI DELL'AGENZIA (art. 28.3.g GDPR)",
   agency_deletion: 'RICEVUTA DI CANCELLAZIONE DEI DATI AL TERMINE DEL CONTRATTO (art. 28.3.g GDPR)',
   retention: 'REGISTRO DI APPLICAZIONE DEI TEMPI DI CONSERVAZIONE (art. 5.1.e GDPR)',
@@ -87,7 +87,10 @@ function countLines(counts: Readonly<Record<string, number>>): string[] {
   const labelled = entries.map(([table, n]) => [`${TABLE_LABELS_IT[table] ?? table} (${table})`, number(n)] as const);
   const width = Math.max(...labelled.map(([label]) => label.length)) + 2;
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
-  return [...labelled.map(([label, n]) => `  ${label.padEnd(width, '.')} ${n.padStart(9)}`), `  ${'Totale righe'.padEnd(width, ' ')} ${number(total).padStart(9)}`];
+  return [
+    ...labelled.map(([label, n]) => `  ${label.padEnd(width, '.')} ${n.padStart(9)}`),
+    `  ${'Totale righe'.padEnd(width, ' ')} ${number(total).padStart(9)}`,
+  ];
 }
 
 /**
@@ -112,18 +115,38 @@ export function receiptText(receipt: PrivacyReceipt, agency: { name: string; tim
     for (const [key, values] of Object.entries(receipt.subject)) lines.push(`  ${SUBJECT_IT[key] ?? key}: ${values.join(', ')}`);
   }
   if (receipt.kind === 'retention') {
-    lines.push('', `Dati personali anonimizzati per i contatti anteriori al ${when(String(details.cutoff ?? ''), agency.timezone)} (${String(details.personalDataMonths ?? '?')} mesi).`);
-    if (details.accessLogCutoff) lines.push(`Registro degli accessi: eliminate le voci anteriori al ${when(String(details.accessLogCutoff), agency.timezone)} (${String(details.accessLogMonths ?? '?')} mesi).`);
+    lines.push(
+      '',
+      `Dati personali anonimizzati per i contatti anteriori al ${when(String(details.cutoff ?? ''), agency.timezone)} (${String(details.personalDataMonths ?? '?')} mesi).`,
+    );
+    if (details.accessLogCutoff)
+      lines.push(
+        `Registro degli accessi: eliminate le voci anteriori al ${when(String(details.accessLogCutoff), agency.timezone)} (${String(details.accessLogMonths ?? '?')} mesi).`,
+      );
   }
   if (receipt.kind === 'settings') {
-    lines.push('', `Dati personali dei contatti conservati per ${String(details.personalDataMonths)} mesi; registro degli accessi per ${String(details.accessLogMonths)} mesi.`);
+    lines.push(
+      '',
+      `Dati personali dei contatti conservati per ${String(details.personalDataMonths)} mesi; registro degli accessi per ${String(details.accessLogMonths)} mesi.`,
+    );
   }
   if (receipt.counts) {
-    const verb = { subject_export: 'esportate', agency_export: 'esportate', subject_erasure: 'anonimizzate o cancellate', agency_deletion: 'cancellate', retention: 'anonimizzate o cancellate', settings: '' }[receipt.kind];
+    const verb = {
+      subject_export: 'esportate',
+      agency_export: 'esportate',
+      subject_erasure: 'anonimizzate o cancellate',
+      agency_deletion: 'cancellate',
+      retention: 'anonimizzate o cancellate',
+      settings: '',
+    }[receipt.kind];
     lines.push('', `Righe ${verb}, per tabella:`, ...countLines(receipt.counts));
   }
   if (receipt.kind === 'agency_export' && receipt.sha256) {
-    lines.push('', `Esportazione: ${number(receipt.byteSize ?? 0)} byte, formato JSON Lines (una riga per record).`, `SHA-256 dell'esportazione: ${receipt.sha256}`);
+    lines.push(
+      '',
+      `Esportazione: ${number(receipt.byteSize ?? 0)} byte, formato JSON Lines (una riga per record).`,
+      `SHA-256 dell'esportazione: ${receipt.sha256}`,
+    );
   }
   if (receipt.kind === 'agency_deletion') {
     lines.push(
@@ -141,7 +164,7 @@ export function receiptText(receipt: PrivacyReceipt, agency: { name: string; tim
     lines.push(
       '',
       'Delle chiamate, segnalazioni ed e-mail restano solo i fatti senza dati personali (date, esito, coda, attese, categoria, stato),',
-      "perché i totali dei report e i prospetti trimestrali già emessi non cambino. Le e-mail originali e gli allegati sono cancellati,",
+      'perché i totali dei report e i prospetti trimestrali già emessi non cambino. Le e-mail originali e gli allegati sono cancellati,',
       "le voci dell'anagrafe inquilini eliminate. Il registro degli accessi del responsabile resta: non contiene dati dell'interessato",
       'oltre agli identificativi dei record consultati.',
     );

@@ -23,9 +23,7 @@ export function parseQueueName(name: string): { agency: string; category: Catego
   return isCategory(category) ? { agency: name.slice(0, dot), category } : null;
 }
 
-export type MenuDecision =
-  | { kind: 'enqueue'; category: Category; chosen: boolean }
-  | { kind: 'repeat'; nextAttempt: number };
+export type MenuDecision = { kind: 'enqueue'; category: Category; chosen: boolean } | { kind: 'repeat'; nextAttempt: number };
 
 /** A digit 1–3 picks its queue; anything else repeats the menu, and after the last miss goes to admin. */
 export function decideMenu(digits: string | undefined, attempt: number): MenuDecision {
@@ -35,5 +33,4 @@ export function decideMenu(digits: string | undefined, attempt: number): MenuDec
   return { kind: 'repeat', nextAttempt: attempt + 1 };
 }
 
-export const MENU_PROMPT_IT =
-  'Per guasti e manutenzione prema 1. Per il riscaldamento prema 2. Per pratiche amministrative, contratti e bollette prema 3.';
+export const MENU_PROMPT_IT = 'Per guasti e manutenzione prema 1. Per il riscaldamento prema 2. Per pratiche amministrative, contratti e bollette prema 3.';

@@ -146,9 +146,7 @@ export function describeWeeklyHoursIt(schedule: OpeningSchedule): string {
     .filter((group) => group.phrase !== null)
     .map((group) => {
       const days =
-        group.first === group.last
-          ? `il ${WEEKDAY_NAMES_IT[group.first]}`
-          : `dal ${WEEKDAY_NAMES_IT[group.first]} al ${WEEKDAY_NAMES_IT[group.last]}`;
+        group.first === group.last ? `il ${WEEKDAY_NAMES_IT[group.first]}` : `dal ${WEEKDAY_NAMES_IT[group.first]} al ${WEEKDAY_NAMES_IT[group.last]}`;
       return `${days} ${group.phrase}`;
     });
   if (parts.length === 0) return 'su appuntamento';

@@ -84,7 +84,11 @@ export function billQuarter(contracts: readonly ContractTerms[], quarter: Quarte
   sorted.forEach((contract, index) => {
     const termEndsOn = shiftDate(contract.startsOn, { months: contract.months, days: -1 });
     const nextStart = sorted[index + 1]?.startsOn;
-    const lastDay = contract.tacitRenewal ? (nextStart ? shiftDate(nextStart, { days: -1 }) : '9999-12-31') : minDate(termEndsOn, nextStart ? shiftDate(nextStart, { days: -1 }) : '9999-12-31');
+    const lastDay = contract.tacitRenewal
+      ? nextStart
+        ? shiftDate(nextStart, { days: -1 })
+        : '9999-12-31'
+      : minDate(termEndsOn, nextStart ? shiftDate(nextStart, { days: -1 }) : '9999-12-31');
     const from = maxDate(quarter.from, contract.startsOn);
     const to = minDate(quarter.to, lastDay);
     if (from > to) return;

@@ -12,7 +12,8 @@ export const NOTHING_CHOSEN_IT = 'La mettiamo in attesa per le pratiche amminist
 export const ENQUEUED_IT = 'Attenda in linea: il primo operatore disponibile le risponderà.';
 export const BRIDGING_IT = 'La mettiamo in contatto con un operatore.';
 export const NOTHING_WAITING_IT = 'Nessuna chiamata in attesa nelle sue code.';
-export const QUEUE_ERROR_IT = 'Ci scusi, in questo momento non riusciamo a metterla in contatto con un operatore. La preghiamo di richiamare più tardi o di scriverci per e-mail.';
+export const QUEUE_ERROR_IT =
+  'Ci scusi, in questo momento non riusciamo a metterla in contatto con un operatore. La preghiamo di richiamare più tardi o di scriverci per e-mail.';
 
 /** Announcement while waiting; Twilio requests it again each time it has been played. */
 export function waitAnnouncementIt(position: number | undefined, averageWaitSeconds: number | undefined): string {
@@ -22,7 +23,7 @@ export function waitAnnouncementIt(position: number | undefined, averageWaitSeco
   }
   if (averageWaitSeconds !== undefined && averageWaitSeconds >= 60) {
     const minutes = Math.round(averageWaitSeconds / 60);
-    parts.push(minutes === 1 ? 'L\'attesa stimata è di circa un minuto.' : `L'attesa stimata è di circa ${minutes} minuti.`);
+    parts.push(minutes === 1 ? "L'attesa stimata è di circa un minuto." : `L'attesa stimata è di circa ${minutes} minuti.`);
   }
   parts.push('La preghiamo di restare in linea.');
   return parts.join(' ');

@@ -9,14 +9,7 @@ import { z } from 'zod';
  */
 const SECURED: readonly Record<string, readonly string[]>[] = [{ session: [] }, { bearer: [] }];
 
-export function docSchema(spec: {
-  tags: string[];
-  summary: string;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  params?: z.ZodType;
-  security?: boolean;
-}) {
+export function docSchema(spec: { tags: string[]; summary: string; query?: z.ZodType; body?: z.ZodType; params?: z.ZodType; security?: boolean }) {
   const toJson = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
   return {
     tags: spec.tags,

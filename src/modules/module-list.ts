@@ -48,12 +48,65 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
   const callbacks = add(createCallbacksModule({ ...core, directory: agencies.service }));
   const reports = add(createReportsModule({ ...core, directory: agencies.service }));
   const outbox = add(createOutboxModule(core));
-  const calls = add(await createCallsModule({ ...core, directory: agencies.service, accessLog: accessLog.service, queuesServedBy: operators.ports.queuesServedBy, afterCallChange: [reports.ports.afterCallChange, callbacks.ports.afterCallChange] }));
-  const tenants = add(createTenantsModule({ ...core, directory: agencies.service, accessLog: accessLog.service, calls: calls.ports.callLookup, portfolios: agencies.ports.portfolios, previousTickets: (...query) => tickets.ports.callerHistory(...query) }));
-  const deliveries = add(createDeliveryModule({ ...core, directory: agencies.service, tickets: { recordDeliveryOutcome: (...outcome) => tickets.ports.timeline.recordDeliveryOutcome(...outcome) }, outbox: outbox.ports.runner, mail: outbox.ports.mail }));
-  const tickets: TicketsModule = add(createTicketsModule({ ...core, directory: agencies.service, accessLog: accessLog.service, calls: calls.ports.callLookup, tenants: tenants.ports.lookup, portfolios: agencies.ports.portfolios, outbox: deliveries.ports.ticketOutbox }));
-  const email = add(createEmailModule({ ...core, directory: agencies.service, tickets: tickets.service, accessLog: accessLog.service, outbox: outbox.ports.runner, mail: outbox.ports.mail }));
-  const live = add(createLiveModule({ ...core, directory: agencies.service, operators: operators.service, dayTotals: reports.ports.dayTotals, calls: calls.service, stampedSnapshot: edges.stampedSnapshot }));
+  const calls = add(
+    await createCallsModule({
+      ...core,
+      directory: agencies.service,
+      accessLog: accessLog.service,
+      queuesServedBy: operators.ports.queuesServedBy,
+      afterCallChange: [reports.ports.afterCallChange, callbacks.ports.afterCallChange],
+    }),
+  );
+  const tenants = add(
+    createTenantsModule({
+      ...core,
+      directory: agencies.service,
+      accessLog: accessLog.service,
+      calls: calls.ports.callLookup,
+      portfolios: agencies.ports.portfolios,
+      previousTickets: (...query) => tickets.ports.callerHistory(...query),
+    }),
+  );
+  const deliveries = add(
+    createDeliveryModule({
+      ...core,
+      directory: agencies.service,
+      tickets: { recordDeliveryOutcome: (...outcome) => tickets.ports.timeline.recordDeliveryOutcome(...outcome) },
+      outbox: outbox.ports.runner,
+      mail: outbox.ports.mail,
+    }),
+  );
+  const tickets: TicketsModule = add(
+    createTicketsModule({
+      ...core,
+      directory: agencies.service,
+      accessLog: accessLog.service,
+      calls: calls.ports.callLookup,
+      tenants: tenants.ports.lookup,
+      portfolios: agencies.ports.portfolios,
+      outbox: deliveries.ports.ticketOutbox,
+    }),
+  );
+  const email = add(
+    createEmailModule({
+      ...core,
+      directory: agencies.service,
+      tickets: tickets.service,
+      accessLog: accessLog.service,
+      outbox: outbox.ports.runner,
+      mail: outbox.ports.mail,
+    }),
+  );
+  const live = add(
+    createLiveModule({
+      ...core,
+      directory: agencies.service,
+      operators: operators.service,
+      dayTotals: reports.ports.dayTotals,
+      calls: calls.service,
+      stampedSnapshot: edges.stampedSnapshot,
+    }),
+  );
   const privacy = add(createPrivacyModule({ ...core, directory: agencies.service, accessLog: accessLog.service, emailBytes: email.ports.bytes }));
 
   return {

@@ -119,7 +119,7 @@ export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realti
           const today = await live.agencyToday(agency);
           broadcast({ type: 'live.today', agency, at: clock.now().toISOString(), data: { today } });
         } catch (error) {
-          log.warn({ err: error, agency }, 'could not recompute today\'s figures');
+          log.warn({ err: error, agency }, "could not recompute today's figures");
         }
       }, todayDelayMs),
     );

@@ -17,11 +17,7 @@ export const seedTenants: DemoSeedStep = {
       const parsed = parseTenantCsv(readFileSync(file, 'utf8'));
       if (parsed.error || parsed.refused.length > 0) throw new Error(`demo tenants of ${agency}: ${parsed.error ?? JSON.stringify(parsed.refused)}`);
       for (const row of parsed.rows) {
-        await upsertTenant(
-          tx,
-          tenantFromCsvRow(agency, row),
-          now,
-        );
+        await upsertTenant(tx, tenantFromCsvRow(agency, row), now);
       }
     }
   },
@@ -35,12 +31,47 @@ export const seedDeliveryTargets: DemoSeedStep = {
   name: 'demo delivery targets',
   async run(tx, { now }) {
     await tx.insert(deliveryTargets).values([
-      { agencyCode: 'aler-milano', category: 'maintenance', kind: 'email', label: 'Unità territoriale manutenzione', emailTo: 'manutenzione@aler-milano.example', createdAt: now },
-      { agencyCode: 'aler-milano', category: 'heating', kind: 'email', label: 'Gestore calore (contratto servizio energia)', emailTo: 'calore@gestore-calore.example', createdAt: now },
+      {
+        agencyCode: 'aler-milano',
+        category: 'maintenance',
+        kind: 'email',
+        label: 'Unità territoriale manutenzione',
+        emailTo: 'manutenzione@aler-milano.example',
+        createdAt: now,
+      },
+      {
+        agencyCode: 'aler-milano',
+        category: 'heating',
+        kind: 'email',
+        label: 'Gestore calore (contratto servizio energia)',
+        emailTo: 'calore@gestore-calore.example',
+        createdAt: now,
+      },
       { agencyCode: 'aler-milano', category: 'admin', kind: 'email', label: 'Ufficio utenza', emailTo: 'utenza@aler-milano.example', createdAt: now },
-      { agencyCode: 'aler-pavia-lodi', category: 'maintenance', kind: 'email', label: 'Ufficio tecnico Pavia', emailTo: 'ufficio.tecnico@aler-pavia-lodi.example', createdAt: now },
-      { agencyCode: 'aler-pavia-lodi', category: 'heating', kind: 'email', label: 'Gestore calore Pavia-Lodi', emailTo: 'riscaldamento@gestore-calore.example', createdAt: now },
-      { agencyCode: 'aler-pavia-lodi', category: 'admin', kind: 'email', label: 'Ufficio amministrativo', emailTo: 'amministrazione@aler-pavia-lodi.example', createdAt: now },
+      {
+        agencyCode: 'aler-pavia-lodi',
+        category: 'maintenance',
+        kind: 'email',
+        label: 'Ufficio tecnico Pavia',
+        emailTo: 'ufficio.tecnico@aler-pavia-lodi.example',
+        createdAt: now,
+      },
+      {
+        agencyCode: 'aler-pavia-lodi',
+        category: 'heating',
+        kind: 'email',
+        label: 'Gestore calore Pavia-Lodi',
+        emailTo: 'riscaldamento@gestore-calore.example',
+        createdAt: now,
+      },
+      {
+        agencyCode: 'aler-pavia-lodi',
+        category: 'admin',
+        kind: 'email',
+        label: 'Ufficio amministrativo',
+        emailTo: 'amministrazione@aler-pavia-lodi.example',
+        createdAt: now,
+      },
     ]);
   },
 };

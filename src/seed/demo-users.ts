@@ -22,7 +22,15 @@ export const seedUsers: DemoSeedStep = {
     for (const user of DEMO_USERS) {
       const [row] = await tx
         .insert(users)
-        .values({ username: user.username, displayName: user.displayName, role: user.role, agencyCode: user.agencyCode, passwordHash, passwordChangedAt: now, createdAt: now })
+        .values({
+          username: user.username,
+          displayName: user.displayName,
+          role: user.role,
+          agencyCode: user.agencyCode,
+          passwordHash,
+          passwordChangedAt: now,
+          createdAt: now,
+        })
         .returning({ id: users.id });
       if (user.serves.length > 0) await tx.insert(userAgencies).values(user.serves.map((agencyCode) => ({ userId: row.id, agencyCode })));
     }

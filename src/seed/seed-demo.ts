@@ -31,9 +31,7 @@ export const seedAgencies: DemoSeedStep = {
   },
 };
 
-export type DemoSeedResult =
-  | { seeded: false }
-  | { seeded: true; generatedPassword: string | null; steps: readonly string[] };
+export type DemoSeedResult = { seeded: false } | { seeded: true; generatedPassword: string | null; steps: readonly string[] };
 
 /** Loads the demo data when the database holds no agency yet; does nothing otherwise. */
 export async function seedDemoIfEmpty(

@@ -166,7 +166,10 @@ async function expectRelayed(from: Node, to: Node): Promise<void> {
     body: JSON.stringify({ username: 'supervisore', password: PASSWORD }),
   });
   expect(login.status).toBe(200);
-  const cookie = login.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
+  const cookie = login.headers
+    .getSetCookie()
+    .map((value) => value.split(';')[0])
+    .join('; ');
   const socket: Socket = connectSocket(to.url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie } });
   try {
     await new Promise<void>((resolve, reject) => {

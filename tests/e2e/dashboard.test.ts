@@ -81,7 +81,12 @@ async function abandon(callSid: string, to: string, waited: number, from = TENAN
 
 /** A session for API calls made by a colleague in the background (same origin as the server). */
 async function logIn(username: string): Promise<Record<string, string>> {
-  const response = await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: server.url, host: new URL(server.url).host }, payload: { username, password: TEST_DEMO_PASSWORD } });
+  const response = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    headers: { origin: server.url, host: new URL(server.url).host },
+    payload: { username, password: TEST_DEMO_PASSWORD },
+  });
   expect(response.statusCode).toBe(200);
   const cookie = String(response.headers['set-cookie']).split(';')[0];
   return { cookie, 'x-csrf-token': response.json().csrfToken, origin: server.url, host: new URL(server.url).host };
@@ -99,7 +104,12 @@ describe('the live dashboard in Chromium', () => {
     ]);
     expect(new URL(operator.page.url()).pathname).toBe('/operatore');
     // The operator screen's JavaScript stays small: reports, charts and the Twilio SDK are loaded on demand.
-    const scripts = await operator.page.evaluate(() => performance.getEntriesByType('resource').map((entry) => entry.name).filter((name) => name.endsWith('.js')));
+    const scripts = await operator.page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((entry) => entry.name)
+        .filter((name) => name.endsWith('.js')),
+    );
     const gzipped = scripts.reduce((sum, url) => sum + gzipSync(readFileSync(path.join('dashboard/dist', new URL(url).pathname))).length, 0);
     expect(scripts.some((url) => /reports-screen|twilio/.test(url))).toBe(false);
     expect(gzipped).toBeLessThan(200 * 1024);
@@ -190,19 +200,33 @@ describe('the live dashboard in Chromium', () => {
 
   it('writes screenshots of the three screens with demo traffic', async () => {
     // Traffic: callers waiting in several queues, an abandoned call, a second caller on the line.
-    const waiting = [await callIn(PAVIA_LANDLINE, '1', '+393401112233'), await callIn(MILANO_VERDE, '2', '+393355556666'), await callIn(MILANO_VERDE, '3', '+390255501234')];
+    const waiting = [
+      await callIn(PAVIA_LANDLINE, '1', '+393401112233'),
+      await callIn(MILANO_VERDE, '2', '+393355556666'),
+      await callIn(MILANO_VERDE, '3', '+390255501234'),
+    ];
     const gaveUp = await callIn(PAVIA_VERDE, '1', '+393487776655');
     await abandon(gaveUp, PAVIA_VERDE, 48, '+393487776655');
     await callIn(PAVIA_VERDE, '2', TENANT);
     const colleague = await logIn('operatore2');
-    const presence = await server.app.inject({ method: 'PUT', url: '/api/v1/operators/me/presence', headers: colleague, payload: { presence: 'break', location: 'remote' } });
+    const presence = await server.app.inject({
+      method: 'PUT',
+      url: '/api/v1/operators/me/presence',
+      headers: colleague,
+      payload: { presence: 'break', location: 'remote' },
+    });
     expect(presence.statusCode).toBe(200);
     for (const [category, description, phone] of [
       ['maintenance', 'Ascensore fermo al piano terra, scala B: nel palazzo abita una persona in carrozzina.', '+393401112233'],
       ['admin', 'Chiede copia del contratto di locazione e il prospetto delle spese condominiali 2025.', '+390382401234'],
       ['heating', 'Caldaia centralizzata in blocco: tutto il civico 12 senza riscaldamento.', '+393485550001'],
     ]) {
-      const created = await server.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: colleague, payload: { agency: 'aler-pavia-lodi', category, description, caller: { phone } } });
+      const created = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/tickets',
+        headers: colleague,
+        payload: { agency: 'aler-pavia-lodi', category, description, caller: { phone } },
+      });
       expect(created.statusCode).toBe(201);
     }
     await pavia.page.locator('li.ticket').nth(2).waitFor();
@@ -221,7 +245,12 @@ describe('the live dashboard in Chromium', () => {
     await pavia.page.getByLabel('Dal', { exact: true }).fill('2026-11-23');
     await pavia.page.getByLabel('Al', { exact: true }).fill('2026-11-23');
     await pavia.page.getByRole('button', { name: 'Aggiorna' }).click();
-    await pavia.page.locator('table.totals').filter({ hasText: '23/11/2026' }).or(pavia.page.locator('#totals-title').filter({ hasText: '23/11/2026' })).first().waitFor();
+    await pavia.page
+      .locator('table.totals')
+      .filter({ hasText: '23/11/2026' })
+      .or(pavia.page.locator('#totals-title').filter({ hasText: '23/11/2026' }))
+      .first()
+      .waitFor();
     await pavia.page.locator('.chart canvas').first().waitFor();
     expect(await pavia.page.locator('.report-form select').count()).toBe(0); // an agency user cannot pick another agency
     await pavia.page.screenshot({ path: path.join(SCREENSHOTS, 'reports.png'), fullPage: true });
@@ -287,8 +316,12 @@ describe('the live dashboard in Chromium', () => {
     // WCAG 2.1 AA through axe-core: nothing serious or critical on the screen (the app still lacks an
     // <h1> on every screen, a moderate finding left to the dashboard work of issue 15).
     await supervisor.page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core'), 'utf8'));
-    const axeResult = await supervisor.page.evaluate(async () => (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run());
-    expect(axeResult.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id)).toEqual([]);
+    const axeResult = await supervisor.page.evaluate(async () =>
+      (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run(),
+    );
+    expect(
+      axeResult.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id),
+    ).toEqual([]);
     // On a 390 px phone the screen fits: nothing scrolls sideways.
     await supervisor.page.setViewportSize({ width: 390, height: 844 });
     await supervisor.page.screenshot({ path: path.join(SCREENSHOTS, 'quarantine-390.png'), fullPage: true });

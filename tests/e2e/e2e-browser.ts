@@ -6,7 +6,17 @@ import { chromium } from 'playwright-core';
 import { TEST_DEMO_PASSWORD } from '../helpers/test-constants.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=it-IT'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--lang=it-IT',
+];
 
 export type UserBrowser = Readonly<{ context: BrowserContext; page: Page; close(): Promise<void> }>;
 
@@ -16,7 +26,14 @@ export type UserBrowser = Readonly<{ context: BrowserContext; page: Page; close(
  */
 export async function openBrowser(viewport = { width: 1366, height: 768 }): Promise<UserBrowser> {
   const profile = mkdtempSync(path.join(tmpdir(), 'centralino-e2e-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport, locale: 'it-IT', timezoneId: 'Europe/Rome' });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ARGS,
+    headless: true,
+    viewport,
+    locale: 'it-IT',
+    timezoneId: 'Europe/Rome',
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,

@@ -29,7 +29,13 @@ export type E2eServer = Readonly<{ app: FastifyInstance; url: string; publicBase
 export async function startServer(options: { database: DatabaseHandle; clock: Clock; port: number; dataDir: string }): Promise<E2eServer> {
   const url = `http://127.0.0.1:${options.port}`;
   const config = testConfig({ PUBLIC_BASE_URL: url, DATA_DIR: options.dataDir, PORT: String(options.port) });
-  const app = await buildApp({ config, database: options.database, clock: options.clock, logger: process.env.TEST_LOG_LEVEL ? { level: process.env.TEST_LOG_LEVEL } : false, processMetrics: false });
+  const app = await buildApp({
+    config,
+    database: options.database,
+    clock: options.clock,
+    logger: process.env.TEST_LOG_LEVEL ? { level: process.env.TEST_LOG_LEVEL } : false,
+    processMetrics: false,
+  });
   await app.listen({ port: options.port, host: '127.0.0.1' });
   return { app, url, publicBaseUrl: url };
 }

@@ -54,7 +54,12 @@ export async function createAgencyToken(app: FastifyInstance, agency: string, na
  * Creates call-center staff assigned to some agencies only, through the admin API (as `admin`), and
  * logs them in: the partial assignments the isolation tests need.
  */
-export async function createStaffUser(app: FastifyInstance, username: string, role: 'operator' | 'supervisor' | 'admin', agencies: readonly string[]): Promise<Session> {
+export async function createStaffUser(
+  app: FastifyInstance,
+  username: string,
+  role: 'operator' | 'supervisor' | 'admin',
+  agencies: readonly string[],
+): Promise<Session> {
   const admin = await loginAs(app, 'admin');
   const response = await app.inject({
     method: 'POST',

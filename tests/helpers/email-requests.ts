@@ -21,11 +21,7 @@ export function emailFixture(name: string, vars: Record<string, string> = {}): B
 export type InboundAnswer = { id: string; status: 'ticket' | 'appended' | 'duplicate' | 'quarantined'; ticket: string | null };
 
 /** POSTs a raw message as the relay does, signed with the test secret unless told otherwise. */
-export async function postRawEmail(
-  app: FastifyInstance,
-  raw: Buffer,
-  options: { envelopeTo?: string; signature?: string | null; contentType?: string } = {},
-) {
+export async function postRawEmail(app: FastifyInstance, raw: Buffer, options: { envelopeTo?: string; signature?: string | null; contentType?: string } = {}) {
   const signature = options.signature === undefined ? signEmailWebhook(TEST_EMAIL_SECRET, raw) : options.signature;
   return app.inject({
     method: 'POST',
@@ -54,7 +50,9 @@ export function multipartBody(parts: readonly FormPart[]): { body: Buffer; conte
   const chunks: Buffer[] = [];
   for (const part of parts) {
     const disposition = `form-data; name="${part.name}"${part.filename ? `; filename="${part.filename}"` : ''}`;
-    const head = [`--${boundary}`, `Content-Disposition: ${disposition}`, ...(part.contentType ? [`Content-Type: ${part.contentType}`] : []), '', ''].join('\r\n');
+    const head = [`--${boundary}`, `Content-Disposition: ${disposition}`, ...(part.contentType ? [`Content-Type: ${part.contentType}`] : []), '', ''].join(
+      '\r\n',
+    );
     chunks.push(Buffer.from(head, 'latin1'), Buffer.isBuffer(part.value) ? part.value : Buffer.from(part.value, 'utf8'), Buffer.from('\r\n'));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));

@@ -13,9 +13,7 @@ import type { Executor } from '../../src/db/client.ts';
  * or a CallSid of a call that has one; everything else (rows of this agency, of no agency, platform tables) is searched.
  */
 
-export type Needle =
-  | Readonly<{ kind: 'phone'; e164: string }>
-  | Readonly<{ kind: 'text'; value: string }>;
+export type Needle = Readonly<{ kind: 'phone'; e164: string }> | Readonly<{ kind: 'text'; value: string }>;
 
 export type Hit = Readonly<{ table: string; column: string; rows: number; scope: string }>;
 
@@ -45,7 +43,11 @@ function patternsOf(needle: Needle): { text: string; binary: string[]; base64: s
   const digits = nationalDigits(needle.e164);
   // encode(bytes, 'escape') shows a NUL byte as the four characters \000: UTF-16LE digits look like 3\0004\000…
   const utf16le = digits.split('').join('\\\\000');
-  const variants = [digits, `+${parsePhoneNumberFromString(needle.e164)!.countryCallingCode}${digits}`, `00${parsePhoneNumberFromString(needle.e164)!.countryCallingCode}${digits}`];
+  const variants = [
+    digits,
+    `+${parsePhoneNumberFromString(needle.e164)!.countryCallingCode}${digits}`,
+    `00${parsePhoneNumberFromString(needle.e164)!.countryCallingCode}${digits}`,
+  ];
   return { text: digits.split('').join(SEPARATORS), binary: [digits.split('').join(SEPARATORS), utf16le], base64: variants.flatMap(base64Runs) };
 }
 
@@ -68,7 +70,10 @@ export async function searchDatabase(db: Executor, needle: Needle, agency: strin
         where c.table_schema = 'public' and c.data_type in ('text', 'character varying', 'character', 'json', 'jsonb', 'bytea', 'ARRAY')
         order by c.table_name, c.ordinal_position`,
   );
-  const allColumns = await rowsOf<{ table_name: string; column_name: string }>(db, sql`select table_name, column_name from information_schema.columns where table_schema = 'public'`);
+  const allColumns = await rowsOf<{ table_name: string; column_name: string }>(
+    db,
+    sql`select table_name, column_name from information_schema.columns where table_schema = 'public'`,
+  );
   const has = (table: string, column: string) => allColumns.some((row) => row.table_name === table && row.column_name === column);
   const foreignKeys = await rowsOf<ForeignKey>(
     db,
@@ -99,7 +104,10 @@ export async function searchDatabase(db: Executor, needle: Needle, agency: strin
       };
     }
     if (has(table, 'call_sid')) {
-      return { condition: sql`not exists (select 1 from calls p where p.call_sid = t.call_sid and coalesce(p.agency_code, ${agency}) <> ${agency})`, scope: 'via call_sid → calls' };
+      return {
+        condition: sql`not exists (select 1 from calls p where p.call_sid = t.call_sid and coalesce(p.agency_code, ${agency}) <> ${agency})`,
+        scope: 'via call_sid → calls',
+      };
     }
     return { condition: sql`true`, scope: 'every row' };
   }

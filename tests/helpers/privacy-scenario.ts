@@ -33,11 +33,22 @@ async function call(t: TestApp, from: string, to: string, digit: string, result:
   expect((await twilioPost(t.app, '/webhooks/twilio/voice', base)).statusCode).toBe(200);
   expect((await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', { ...base, CallStatus: 'in-progress', Digits: digit })).statusCode).toBe(200);
   t.clock.advance(result.queueTime * 1000);
-  const queued = await twilioPost(t.app, '/webhooks/twilio/voice/queue-result', { ...base, CallStatus: 'in-progress', QueueResult: result.queueResult, QueueTime: String(result.queueTime), QueueSid: 'QU1' });
+  const queued = await twilioPost(t.app, '/webhooks/twilio/voice/queue-result', {
+    ...base,
+    CallStatus: 'in-progress',
+    QueueResult: result.queueResult,
+    QueueTime: String(result.queueTime),
+    QueueSid: 'QU1',
+  });
   expect(queued.statusCode).toBe(200);
   const duration = result.duration ?? result.queueTime + 5;
   t.clock.advance((duration - result.queueTime) * 1000);
-  const status = await twilioPost(t.app, '/webhooks/twilio/voice/status', { ...base, CallStatus: 'completed', CallDuration: String(duration), SequenceNumber: '3' });
+  const status = await twilioPost(t.app, '/webhooks/twilio/voice/status', {
+    ...base,
+    CallStatus: 'completed',
+    CallDuration: String(duration),
+    SequenceNumber: '3',
+  });
   expect(status.statusCode).toBe(200);
   return callSid;
 }

@@ -45,7 +45,13 @@ export async function startTestApp(database: DatabaseHandle, options: { now?: st
   const clock = fixedClock(options.now ?? '2026-11-23T09:00:00Z');
   const config = testConfig(options.config);
   // Node's process metrics stay off: a test file builds many apps in one process.
-  const app = await buildApp({ config, database, clock, logger: process.env.TEST_LOG_LEVEL ? { level: process.env.TEST_LOG_LEVEL } : false, processMetrics: false });
+  const app = await buildApp({
+    config,
+    database,
+    clock,
+    logger: process.env.TEST_LOG_LEVEL ? { level: process.env.TEST_LOG_LEVEL } : false,
+    processMetrics: false,
+  });
   await app.ready();
   return {
     app,

@@ -18,10 +18,42 @@ import { createTestDatabase } from '../helpers/test-database.ts';
 const NOW = '2026-11-23T09:00:00Z';
 const AGENCY = 'aler-pavia-lodi';
 const HISTORY: FixtureCall[] = [
-  { local: '2026-11-10T10:00:00+01:00', agency: AGENCY, numberKind: 'landline', outcome: 'answered', category: 'heating', queueTimeSeconds: 12, talkSeconds: 90 },
-  { local: '2026-11-10T11:00:00+01:00', agency: AGENCY, numberKind: 'numero_verde', outcome: 'abandoned', category: 'admin', queueTimeSeconds: 40, talkSeconds: null },
-  { local: '2026-11-20T19:30:00+01:00', agency: AGENCY, numberKind: 'landline', outcome: 'out_of_hours', category: null, queueTimeSeconds: null, talkSeconds: null },
-  { local: '2026-11-23T09:30:00+01:00', agency: AGENCY, numberKind: 'landline', outcome: 'answered', category: 'maintenance', queueTimeSeconds: 3, talkSeconds: 60 },
+  {
+    local: '2026-11-10T10:00:00+01:00',
+    agency: AGENCY,
+    numberKind: 'landline',
+    outcome: 'answered',
+    category: 'heating',
+    queueTimeSeconds: 12,
+    talkSeconds: 90,
+  },
+  {
+    local: '2026-11-10T11:00:00+01:00',
+    agency: AGENCY,
+    numberKind: 'numero_verde',
+    outcome: 'abandoned',
+    category: 'admin',
+    queueTimeSeconds: 40,
+    talkSeconds: null,
+  },
+  {
+    local: '2026-11-20T19:30:00+01:00',
+    agency: AGENCY,
+    numberKind: 'landline',
+    outcome: 'out_of_hours',
+    category: null,
+    queueTimeSeconds: null,
+    talkSeconds: null,
+  },
+  {
+    local: '2026-11-23T09:30:00+01:00',
+    agency: AGENCY,
+    numberKind: 'landline',
+    outcome: 'answered',
+    category: 'maintenance',
+    queueTimeSeconds: 3,
+    talkSeconds: 60,
+  },
 ];
 
 let t: TestApp | undefined;

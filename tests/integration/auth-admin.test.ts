@@ -29,7 +29,11 @@ describe('agency administration', () => {
     expect(agency).toMatchObject({ code: 'aler-pavia-lodi', name: 'ALER Pavia-Lodi', timezone: 'Europe/Rome', serviceLevelSeconds: 20 });
     expect(agency.numbers.map((number: { e164: string }) => number.e164)).toEqual(['+390382000000', '+39800200200', '+39800300300']);
     expect(agency.emailAddresses).toContainEqual({ address: 'patrimonio-comunale@aler-pavia-lodi.example', portfolio: 'comune-di-pavia' });
-    expect(agency.queues.map((queue: { name: string }) => queue.name).sort()).toEqual(['aler-pavia-lodi.admin', 'aler-pavia-lodi.heating', 'aler-pavia-lodi.maintenance']);
+    expect(agency.queues.map((queue: { name: string }) => queue.name).sort()).toEqual([
+      'aler-pavia-lodi.admin',
+      'aler-pavia-lodi.heating',
+      'aler-pavia-lodi.maintenance',
+    ]);
     expect(agency.schedule.weekly).toHaveLength(7);
     expect(agency.contract).toMatchObject({ annualFeeCents: 4_299_000, startsOn: '2025-05-03', months: 36, tacitRenewal: true, noticeMonths: 3 });
   });
@@ -47,7 +51,7 @@ describe('agency administration', () => {
     expect(after.body).toContain('<Gather');
   });
 
-  it("refuses a number that routes to another agency with 409, changing nothing", async () => {
+  it('refuses a number that routes to another agency with 409, changing nothing', async () => {
     const response = await api('PUT', '/api/v1/admin/agencies/aler-milano/numbers', admin, { numbers: [{ e164: '+39800200200', kind: 'numero_verde' }] });
     expect(response.statusCode).toBe(409);
     expect(response.json().error.message).toContain('+39800200200');
@@ -90,14 +94,23 @@ describe('agency administration', () => {
     });
     expect(queues.statusCode).toBe(200);
     expect(t.app.services.directory.agency('aler-pavia-lodi')?.queues.find((queue) => queue.category === 'heating')?.priority).toBe(5);
-    const contract = await api('PUT', '/api/v1/admin/agencies/aler-pavia-lodi/contract', admin, { annualFeeCents: 4_500_000, startsOn: '2028-05-03', months: 24 });
+    const contract = await api('PUT', '/api/v1/admin/agencies/aler-pavia-lodi/contract', admin, {
+      annualFeeCents: 4_500_000,
+      startsOn: '2028-05-03',
+      months: 24,
+    });
     expect(contract.json().contract).toMatchObject({ annualFeeCents: 4_500_000, startsOn: '2028-05-03', months: 24, currency: 'EUR' });
   });
 
   it('creates an agency with its three queues', async () => {
     const response = await api('POST', '/api/v1/admin/agencies', admin, { code: 'aler-bergamo', name: 'ALER Bergamo-Lecco-Sondrio', ticketPrefix: 'BG' });
     expect(response.statusCode).toBe(201);
-    expect(response.json().queues.map((queue: { category: string }) => queue.category).sort()).toEqual(['admin', 'heating', 'maintenance']);
+    expect(
+      response
+        .json()
+        .queues.map((queue: { category: string }) => queue.category)
+        .sort(),
+    ).toEqual(['admin', 'heating', 'maintenance']);
     expect(t.app.services.directory.agency('aler-bergamo')?.name).toBe('ALER Bergamo-Lecco-Sondrio');
     const again = await api('POST', '/api/v1/admin/agencies', admin, { code: 'aler-bergamo', name: 'x', ticketPrefix: 'BX' });
     expect(again.statusCode).toBe(409);
@@ -116,7 +129,12 @@ describe('agency administration', () => {
 
 describe('user administration', () => {
   it('creates a staff user with a generated password shown once, who can log in and sees the agencies assigned', async () => {
-    const created = await api('POST', '/api/v1/admin/users', admin, { username: 'Operatore3', displayName: 'Operatore Tre', role: 'operator', agencies: ['aler-milano'] });
+    const created = await api('POST', '/api/v1/admin/users', admin, {
+      username: 'Operatore3',
+      displayName: 'Operatore Tre',
+      role: 'operator',
+      agencies: ['aler-milano'],
+    });
     expect(created.statusCode).toBe(201);
     const { user, password } = created.json();
     expect(user).toMatchObject({ username: 'operatore3', role: 'operator', agencies: ['aler-milano'], disabled: false });
@@ -132,7 +150,9 @@ describe('user administration', () => {
   it('assigns another agency, and the next request sees it', async () => {
     const users = (await api('GET', '/api/v1/admin/users', admin)).json().items;
     const operator3 = users.find((user: { username: string }) => user.username === 'operatore3');
-    const session = await loginAs(t.app, 'operatore3', { password: (await api('POST', `/api/v1/admin/users/${operator3.id}/password`, admin, {})).json().password });
+    const session = await loginAs(t.app, 'operatore3', {
+      password: (await api('POST', `/api/v1/admin/users/${operator3.id}/password`, admin, {})).json().password,
+    });
     const patched = await api('PATCH', `/api/v1/admin/users/${operator3.id}`, admin, { agencies: ['aler-milano', 'aler-pavia-lodi'] });
     expect(patched.json().agencies).toEqual(['aler-milano', 'aler-pavia-lodi']);
     expect((await api('GET', '/api/v1/calls?agency=aler-pavia-lodi', session)).statusCode).toBe(200);
@@ -147,7 +167,15 @@ describe('user administration', () => {
   });
 
   it('ends every session of a disabled user and refuses their login', async () => {
-    const created = (await api('POST', '/api/v1/admin/users', admin, { username: 'temp-clerk', displayName: 'Temp', role: 'agency', agency: 'aler-milano', password: 'temporary-password-1' })).json();
+    const created = (
+      await api('POST', '/api/v1/admin/users', admin, {
+        username: 'temp-clerk',
+        displayName: 'Temp',
+        role: 'agency',
+        agency: 'aler-milano',
+        password: 'temporary-password-1',
+      })
+    ).json();
     const session = await loginAs(t.app, 'temp-clerk', { password: 'temporary-password-1' });
     const disabled = await api('PATCH', `/api/v1/admin/users/${created.user.id}`, admin, { disabled: true });
     expect(disabled.json().disabled).toBe(true);

@@ -36,12 +36,25 @@ describe('login, me and logout', () => {
     const session = await loginAs(t.app, 'operatore1');
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: session.cookie } });
     expect(me.statusCode).toBe(200);
-    expect(me.json()).toMatchObject({ user: { username: 'operatore1', role: 'operator', agencies: ['aler-milano', 'aler-pavia-lodi'] }, csrfToken: session.csrfToken });
+    expect(me.json()).toMatchObject({
+      user: { username: 'operatore1', role: 'operator', agencies: ['aler-milano', 'aler-pavia-lodi'] },
+      csrfToken: session.csrfToken,
+    });
   });
 
   it('refuses a wrong password and an unknown user with the same 401 and message', async () => {
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.0.0.10', payload: { username: 'admin', password: 'nope-nope-nope' } });
-    const unknown = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.0.0.10', payload: { username: 'nobody-here', password: 'nope-nope-nope' } });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: '10.0.0.10',
+      payload: { username: 'admin', password: 'nope-nope-nope' },
+    });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: '10.0.0.10',
+      payload: { username: 'nobody-here', password: 'nope-nope-nope' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.json().error).toEqual(unknown.json().error);

@@ -25,14 +25,24 @@ async function listTokens(headers: Record<string, string>) {
 describe('agency API tokens', () => {
   it('are shown once, stored hashed, and list without their secret', async () => {
     const admin = await loginAs(t.app, 'admin');
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/admin/tokens', headers: admin.headers, payload: { agency: 'aler-milano', name: 'gestionale' } });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/tokens',
+      headers: admin.headers,
+      payload: { agency: 'aler-milano', name: 'gestionale' },
+    });
     expect(created.statusCode).toBe(201);
     const { token, id, prefix } = created.json();
     expect(token).toMatch(/^cnt_[A-Za-z0-9_-]{43}$/);
     expect(token.startsWith(prefix)).toBe(true);
     const listed = await t.app.inject({ method: 'GET', url: '/api/v1/admin/tokens', headers: admin.headers });
     expect(listed.body).not.toContain(token);
-    expect(listed.json().items.find((item: { id: string }) => item.id === id)).toMatchObject({ agency: 'aler-milano', name: 'gestionale', lastUsedAt: null, revokedAt: null });
+    expect(listed.json().items.find((item: { id: string }) => item.id === id)).toMatchObject({
+      agency: 'aler-milano',
+      name: 'gestionale',
+      lastUsedAt: null,
+      revokedAt: null,
+    });
   });
 
   it('are scoped to their agency: own calls only, the other agency refused', async () => {
@@ -51,7 +61,12 @@ describe('agency API tokens', () => {
     const token = await createAgencyToken(t.app, 'aler-milano');
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/admin/tokens', headers: token.headers });
     expect(list.statusCode).toBe(403);
-    const create = await t.app.inject({ method: 'POST', url: '/api/v1/admin/tokens', headers: token.headers, payload: { agency: 'aler-pavia-lodi', name: 'x' } });
+    const create = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/tokens',
+      headers: token.headers,
+      payload: { agency: 'aler-pavia-lodi', name: 'x' },
+    });
     expect(create.statusCode).toBe(403);
   });
 
@@ -81,7 +96,10 @@ describe('agency API tokens', () => {
     const supervisor = await loginAs(t.app, 'supervisore');
     const token = await createAgencyToken(t.app, 'aler-milano');
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/admin/tokens', headers: supervisor.headers })).statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/admin/tokens', headers: supervisor.headers, payload: { agency: 'aler-milano', name: 'x' } })).statusCode).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/admin/tokens', headers: supervisor.headers, payload: { agency: 'aler-milano', name: 'x' } }))
+        .statusCode,
+    ).toBe(403);
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/admin/tokens/${token.id}`, headers: supervisor.headers })).statusCode).toBe(403);
   });
 
@@ -100,7 +118,12 @@ describe('agency API tokens', () => {
 
   it('cannot be created for an unknown agency', async () => {
     const admin = await loginAs(t.app, 'admin');
-    const response = await t.app.inject({ method: 'POST', url: '/api/v1/admin/tokens', headers: admin.headers, payload: { agency: 'aler-bergamo', name: 'x' } });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/tokens',
+      headers: admin.headers,
+      payload: { agency: 'aler-bergamo', name: 'x' },
+    });
     expect(response.statusCode).toBe(404);
   });
 });

@@ -110,7 +110,9 @@ beforeAll(async () => {
   // directory can only be copied once the server has stopped.
   await original.app.close();
   if (!native) await original.database.close();
-  backupDir = (await script('backup.sh', [path.join(workDir, 'backups')], { DATABASE_URL: originalUrl ?? '', DATA_DIR: original.config.dataDir })).stdout.split('\n').at(-1)!;
+  backupDir = (await script('backup.sh', [path.join(workDir, 'backups')], { DATABASE_URL: originalUrl ?? '', DATA_DIR: original.config.dataDir })).stdout
+    .split('\n')
+    .at(-1)!;
 
   restoredDataDir = path.join(workDir, 'restored');
   if (native) {
@@ -153,7 +155,21 @@ describe('backup and restore', () => {
     expect(Object.keys(after)).toEqual(Object.keys(before));
     expect(after).toEqual(before);
     // The records made through the webhooks and the API are among them.
-    for (const table of ['public.calls', 'public.call_events', 'public.tickets', 'public.ticket_events', 'public.inbound_emails', 'public.inbound_email_raw', 'public.email_attachments', 'public.email_blob_chunks', 'public.callbacks', 'public.deliveries', 'public.tenants', 'public.users', 'drizzle.__drizzle_migrations']) {
+    for (const table of [
+      'public.calls',
+      'public.call_events',
+      'public.tickets',
+      'public.ticket_events',
+      'public.inbound_emails',
+      'public.inbound_email_raw',
+      'public.email_attachments',
+      'public.email_blob_chunks',
+      'public.callbacks',
+      'public.deliveries',
+      'public.tenants',
+      'public.users',
+      'drizzle.__drizzle_migrations',
+    ]) {
       expect(after[table]?.rows, table).toBeGreaterThan(0);
     }
   });
@@ -164,7 +180,12 @@ describe('backup and restore', () => {
 
   it('serves the restored copy: migrations find nothing to do, the same ticket reads the same', async () => {
     await migrateDatabase(restored);
-    const copy = await buildApp({ config: testConfig({ DATA_DIR: restoredDataDir, DELIVERY_POLL_MS: '0' }), database: restored, clock: fixedClock(NOW), processMetrics: false });
+    const copy = await buildApp({
+      config: testConfig({ DATA_DIR: restoredDataDir, DELIVERY_POLL_MS: '0' }),
+      database: restored,
+      clock: fixedClock(NOW),
+      processMetrics: false,
+    });
     await copy.ready();
     try {
       const supervisor = await loginAs(copy, 'supervisore');

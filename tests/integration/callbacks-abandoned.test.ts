@@ -15,7 +15,18 @@ let operatore1: Session;
 let operatore2: Session;
 const published: DomainEvent[] = [];
 
-type CallbackView = { id: string; callSid: string; agency: string; status: string; attempts: number; dueAt: string; abandonedAt: string; callerPhone: string; assignedTo: string | null; lastOutcome: string | null };
+type CallbackView = {
+  id: string;
+  callSid: string;
+  agency: string;
+  status: string;
+  attempts: number;
+  dueAt: string;
+  abandonedAt: string;
+  callerPhone: string;
+  assignedTo: string | null;
+  lastOutcome: string | null;
+};
 
 beforeAll(async () => {
   t = await createTestApp({ now: AT_10, config: { DELIVERY_POLL_MS: '0' } });
@@ -33,7 +44,11 @@ beforeEach(async () => {
 async function abandon(seconds: number, from = TENANT) {
   const callSid = newCallSid();
   await twilioPost(t.app, '/webhooks/twilio/voice', incomingCallParams(callSid, from, '+39800200200'));
-  await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', { ...incomingCallParams(callSid, from, '+39800200200'), CallStatus: 'in-progress', Digits: '1' });
+  await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', {
+    ...incomingCallParams(callSid, from, '+39800200200'),
+    CallStatus: 'in-progress',
+    Digits: '1',
+  });
   t.clock.advance(seconds * 1000);
   const result = { CallSid: callSid, QueueResult: 'hangup', QueueTime: String(seconds), QueueSid: 'QU1' };
   await twilioPost(t.app, '/webhooks/twilio/voice/queue-result', result);
@@ -62,7 +77,13 @@ describe('call-backs for abandoned calls', () => {
     const short = await abandon(3);
     expect(await tasksOf(short.callSid)).toEqual([]);
     const [task] = await tasksOf(long.callSid);
-    expect(task).toMatchObject({ agencyCode: 'aler-pavia-lodi', queueName: 'aler-pavia-lodi.maintenance', callerPhone: TENANT, status: 'open', waitedSeconds: 45 });
+    expect(task).toMatchObject({
+      agencyCode: 'aler-pavia-lodi',
+      queueName: 'aler-pavia-lodi.maintenance',
+      callerPhone: TENANT,
+      status: 'open',
+      waitedSeconds: 45,
+    });
     expect(task.abandonedAt.toISOString()).toBe('2026-11-23T09:00:45.000Z');
     expect(task.dueAt.toISOString()).toBe('2026-11-23T11:00:45.000Z');
 
@@ -76,7 +97,12 @@ describe('call-backs for abandoned calls', () => {
   it('creates one task however many times Twilio repeats the queue result, and none for hidden numbers', async () => {
     const { callSid, result } = await abandon(30);
     await twilioPost(t.app, '/webhooks/twilio/voice/queue-result', result);
-    await twilioPost(t.app, '/webhooks/twilio/voice/status', { ...incomingCallParams(callSid, TENANT, '+39800200200'), CallStatus: 'completed', CallDuration: '50', SequenceNumber: '3' });
+    await twilioPost(t.app, '/webhooks/twilio/voice/status', {
+      ...incomingCallParams(callSid, TENANT, '+39800200200'),
+      CallStatus: 'completed',
+      CallDuration: '50',
+      SequenceNumber: '3',
+    });
     expect(await tasksOf(callSid)).toHaveLength(1);
     const hidden = await abandon(60, 'anonymous');
     expect(await tasksOf(hidden.callSid)).toEqual([]);
@@ -108,7 +134,9 @@ describe('call-backs for abandoned calls', () => {
     const reached = await outcome(task.id, loser, { outcome: 'reached', note: 'Aperta segnalazione', ticketRef: 'PV-2026-000001' });
     expect(reached.json()).toMatchObject({ status: 'done', attempts: 2, lastOutcome: 'reached' });
     expect((await outcome(task.id, winner, { outcome: 'reached' })).statusCode).toBe(409);
-    const detail = (await t.app.inject({ url: `/api/v1/callbacks/${task.id}`, headers: operatore1.headers })).json() as { history: { outcome: string; by: string }[] };
+    const detail = (await t.app.inject({ url: `/api/v1/callbacks/${task.id}`, headers: operatore1.headers })).json() as {
+      history: { outcome: string; by: string }[];
+    };
     expect(detail.history.map((entry) => entry.outcome)).toEqual(['no_answer', 'reached']);
     expect(published.filter((event) => event.type === 'callback.changed' && (event.data.callback as { id: string }).id === task.id).length).toBe(3);
   });

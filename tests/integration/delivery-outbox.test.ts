@@ -27,11 +27,15 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   t.clock.set('2026-11-23T10:00:00+01:00');
-  [admin, operator, supervisor, referentePavia] = await Promise.all(['admin', 'operatore1', 'supervisore', 'referente-pavia'].map((name) => loginAs(t.app, name)));
+  [admin, operator, supervisor, referentePavia] = await Promise.all(
+    ['admin', 'operatore1', 'supervisore', 'referente-pavia'].map((name) => loginAs(t.app, name)),
+  );
 });
 /** Sessions lapse after 8 idle hours; tests that move the clock by days log in again. */
 async function loginAgain() {
-  [admin, operator, supervisor, referentePavia] = await Promise.all(['admin', 'operatore1', 'supervisore', 'referente-pavia'].map((name) => loginAs(t.app, name)));
+  [admin, operator, supervisor, referentePavia] = await Promise.all(
+    ['admin', 'operatore1', 'supervisore', 'referente-pavia'].map((name) => loginAs(t.app, name)),
+  );
 }
 afterAll(async () => {
   await t?.close();
@@ -82,7 +86,12 @@ describe('delivery to the agency', () => {
     expect(receiver.received.every((request) => request.signatureValid && request.event === 'ticket.routed')).toBe(true);
     expect(receiver.accepted.size).toBe(1);
     const [body] = receiver.accepted.values();
-    expect(body).toMatchObject({ type: 'ticket.routed', agency: 'aler-pavia-lodi', queue: 'aler-pavia-lodi.heating', ticket: { ref: ticket.ref, status: 'routed' } });
+    expect(body).toMatchObject({
+      type: 'ticket.routed',
+      agency: 'aler-pavia-lodi',
+      queue: 'aler-pavia-lodi.heating',
+      ticket: { ref: ticket.ref, status: 'routed' },
+    });
 
     await loginAgain();
     const detail = (await t.app.inject({ url: `/api/v1/tickets/${ticket.ref}`, headers: referentePavia.headers })).json() as { events: { type: string }[] };
@@ -143,7 +152,10 @@ describe('delivery to the agency', () => {
     expect((await t.app.services.deliveries.deliverDue()).delivered).toBe(1);
     expect(receiver.accepted.size).toBe(1);
     expect([...receiver.accepted.keys()]).toEqual([row.id]);
-    const detail = (await t.app.inject({ url: `/api/v1/deliveries/${row.id}`, headers: supervisor.headers })).json() as { status: string; attemptLog: { ok: boolean }[] };
+    const detail = (await t.app.inject({ url: `/api/v1/deliveries/${row.id}`, headers: supervisor.headers })).json() as {
+      status: string;
+      attemptLog: { ok: boolean }[];
+    };
     expect(detail.status).toBe('delivered');
     expect(detail.attemptLog.at(-1)?.ok).toBe(true);
     await disableTarget(target.id);
@@ -156,7 +168,9 @@ describe('delivery to the agency', () => {
     const held = await t.app.inject({ url: `/api/v1/deliveries?kind=email&status=held&ticket=${ticket.ref}`, headers: supervisor.headers });
     const [item] = (held.json() as { items: { id: string; eventType: string }[] }).items;
     expect(item.eventType).toBe('ticket.routed');
-    const detail = (await t.app.inject({ url: `/api/v1/deliveries/${item.id}`, headers: supervisor.headers })).json() as { payload: { to: string; subject: string; text: string } };
+    const detail = (await t.app.inject({ url: `/api/v1/deliveries/${item.id}`, headers: supervisor.headers })).json() as {
+      payload: { to: string; subject: string; text: string };
+    };
     expect(detail.payload.to).toBe('amministrazione@aler-pavia-lodi.example');
     expect(detail.payload.subject).toBe(`[${ticket.ref}] Nuova segnalazione – pratiche amministrative`);
     expect(detail.payload.text).toContain('Richiesta di cambio alloggio');

@@ -172,7 +172,9 @@ describe('the migration to chunks', () => {
   it('moves the bytes stored before it into chunks, without losing one', async () => {
     const database = await emptyDatabase();
     try {
-      const files = readdirSync(MIGRATIONS_FOLDER).filter((file) => file.endsWith('.sql')).sort();
+      const files = readdirSync(MIGRATIONS_FOLDER)
+        .filter((file) => file.endsWith('.sql'))
+        .sort();
       const chunking = files.findIndex((file) => file.startsWith('0012_'));
       for (const file of files.slice(0, chunking)) await runMigrationFile(database.db, file);
       // Stored the old way: the whole message in one bytea, the attachments beside it (one of them empty).
@@ -193,10 +195,16 @@ describe('the migration to chunks', () => {
       for (const file of files.slice(chunking)) await runMigrationFile(database.db, file);
 
       expect((await loadRaw(database.db, emailId))!.equals(raw)).toBe(true);
-      const attachments = await rowsOf<{ position: number; blob_id: string }>(database.db, sql`select position, blob_id from email_attachments order by position`);
+      const attachments = await rowsOf<{ position: number; blob_id: string }>(
+        database.db,
+        sql`select position, blob_id from email_attachments order by position`,
+      );
       expect((await loadBlob(database.db, attachments[0].blob_id)).equals(photo)).toBe(true);
       expect((await loadBlob(database.db, attachments[1].blob_id)).length).toBe(0);
-      const sizes = await rowsOf<{ largest: number; chunks: number }>(database.db, sql`select max(octet_length(bytes))::int as largest, count(*)::int as chunks from email_blob_chunks`);
+      const sizes = await rowsOf<{ largest: number; chunks: number }>(
+        database.db,
+        sql`select max(octet_length(bytes))::int as largest, count(*)::int as chunks from email_blob_chunks`,
+      );
       expect(sizes[0]).toEqual({ largest: CHUNK_BYTES, chunks: 3 + 1 + 1 });
     } finally {
       await database.close();

@@ -68,7 +68,10 @@ describe('who may write into a ticket', () => {
     const { ref } = await firstRequest('Anna Colombo <anna.colombo@posta.example>');
     const before = await ticketOf(ref);
 
-    const answer = await deliverEmail(t.app, mail({ from: 'Ignoto <chiunque@altrove.example>', subject: `Re: [${ref}] ho cambiato IBAN, scrivete qui`, body: 'Testo di un estraneo.' }));
+    const answer = await deliverEmail(
+      t.app,
+      mail({ from: 'Ignoto <chiunque@altrove.example>', subject: `Re: [${ref}] ho cambiato IBAN, scrivete qui`, body: 'Testo di un estraneo.' }),
+    );
 
     expect(answer.status).toBe('ticket');
     expect(answer.ticket).not.toBe(ref);
@@ -100,7 +103,10 @@ describe('who may write into a ticket', () => {
       description: 'Ascensore fermo al terzo piano',
       caller: { name: 'Luisa Marchi', email: ' Luisa.Marchi@Posta.example ' },
     });
-    const answer = await deliverEmail(t.app, mail({ from: 'Luisa Marchi <luisa.marchi@posta.example>', subject: `Segnalazione ${phoned.ref}`, body: 'Vi mando la foto del pulsante.' }));
+    const answer = await deliverEmail(
+      t.app,
+      mail({ from: 'Luisa Marchi <luisa.marchi@posta.example>', subject: `Segnalazione ${phoned.ref}`, body: 'Vi mando la foto del pulsante.' }),
+    );
     expect(answer).toMatchObject({ status: 'appended', ticket: phoned.ref });
   });
 
@@ -108,7 +114,13 @@ describe('who may write into a ticket', () => {
     const { ref, ack } = await firstRequest('Carla Neri <carla.neri@posta.example>');
     const answer = await deliverEmail(
       t.app,
-      mail({ from: 'Carla Neri <carla.neri@lavoro.example>', subject: `Re: [${ref}] Segnalazione ricevuta`, inReplyTo: ack.messageId, references: [ack.messageId], body: 'Scrivo dal lavoro: il tecnico può venire dopo le 17.' }),
+      mail({
+        from: 'Carla Neri <carla.neri@lavoro.example>',
+        subject: `Re: [${ref}] Segnalazione ricevuta`,
+        inReplyTo: ack.messageId,
+        references: [ack.messageId],
+        body: 'Scrivo dal lavoro: il tecnico può venire dopo le 17.',
+      }),
     );
     expect(answer).toMatchObject({ status: 'appended', ticket: ref });
     expect((await ticketOf(ref)).events.some((event) => event.type === 'email' && event.text?.includes('dopo le 17'))).toBe(true);
@@ -122,7 +134,12 @@ describe('who may write into a ticket', () => {
 
     const answer = await deliverEmail(
       t.app,
-      mail({ from: 'Dario Conti <dario.conti@posta.example>', subject: `Re: [${ref}] Segnalazione ricevuta`, inReplyTo: ack.messageId, body: 'Perde di nuovo, come prima.' }),
+      mail({
+        from: 'Dario Conti <dario.conti@posta.example>',
+        subject: `Re: [${ref}] Segnalazione ricevuta`,
+        inReplyTo: ack.messageId,
+        body: 'Perde di nuovo, come prima.',
+      }),
     );
 
     expect(answer.status).toBe('ticket');
@@ -138,7 +155,12 @@ describe('who may write into a ticket', () => {
     const { ref, ack } = await firstRequest('Elena Riva <elena.riva@posta.example>');
     await t.app.services.tickets.changeTicket(SYSTEM_ACTOR, ref, { status: 'cancelled' });
     const cancelled = await ticketOf(ref);
-    const raw = mail({ from: 'Elena Riva <elena.riva@posta.example>', subject: 'Risposta automatica: fuori sede', inReplyTo: ack.messageId, body: 'Sono fuori sede fino a lunedì.' });
+    const raw = mail({
+      from: 'Elena Riva <elena.riva@posta.example>',
+      subject: 'Risposta automatica: fuori sede',
+      inReplyTo: ack.messageId,
+      body: 'Sono fuori sede fino a lunedì.',
+    });
     const answer = await deliverEmail(t.app, Buffer.concat([Buffer.from('Auto-Submitted: auto-replied\r\n'), raw]));
     expect(answer).toMatchObject({ status: 'quarantined', ticket: null });
     expect(await emailRow(answer.id)).toMatchObject({ quarantineReason: 'ticket_closed' });

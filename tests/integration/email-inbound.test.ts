@@ -91,8 +91,12 @@ describe('the fixture set', () => {
     expect(await emailRow(answer.id)).toMatchObject({ quarantineReason: 'unparseable', kind: 'unparseable', rawSize: garbage.length });
     expect((await loadRaw(db(), answer.id))?.equals(garbage)).toBe(true);
     // Announced to the staff of the agency it was routed to; mail for nobody we know, to those serving every agency.
-    expect(events.some((event) => event.type === 'email.quarantined' && event.agency === 'aler-pavia-lodi' && (event.data.email as { id: string }).id === answer.id)).toBe(true);
-    expect(events.some((event) => event.type === 'email.quarantined' && event.agency === null && (event.data.email as { id: string }).id === unknown.id)).toBe(true);
+    expect(
+      events.some((event) => event.type === 'email.quarantined' && event.agency === 'aler-pavia-lodi' && (event.data.email as { id: string }).id === answer.id),
+    ).toBe(true);
+    expect(events.some((event) => event.type === 'email.quarantined' && event.agency === null && (event.data.email as { id: string }).id === unknown.id)).toBe(
+      true,
+    );
   });
 
   it('quarantines an auto-reply and a bounce that answer nothing of ours, and never makes a ticket of a PEC receipt', async () => {
@@ -145,7 +149,10 @@ describe('duplicates and threads', () => {
 
   it('appends a reply to our acknowledgement (In-Reply-To) to the first ticket, without acknowledging it again', async () => {
     // Another sender than the fixture's: Mario Rossi has had his three acknowledgements of the hour.
-    const raw = withSender(emailFixture('gmail-perdita-utf8.eml').toString('latin1').replace('CAF8x2aZ1=', 'CAF8x2aZ1-thread='), 'mario.rossi.thread@gmail.com');
+    const raw = withSender(
+      emailFixture('gmail-perdita-utf8.eml').toString('latin1').replace('CAF8x2aZ1=', 'CAF8x2aZ1-thread='),
+      'mario.rossi.thread@gmail.com',
+    );
     const first = await deliverEmail(t.app, Buffer.from(raw, 'latin1'));
     const ack = await ackOf(first.id);
     expect(ack).toBeDefined();
@@ -174,7 +181,10 @@ describe('duplicates and threads', () => {
   });
 
   it('files an out-of-office answer and a bounce of our acknowledgement on the ticket, and a PEC delivery receipt too', async () => {
-    const raw = withSender(emailFixture('gmail-perdita-utf8.eml').toString('latin1').replace('CAF8x2aZ1=', 'CAF8x2aZ1-machines='), 'mario.rossi.machines@gmail.com');
+    const raw = withSender(
+      emailFixture('gmail-perdita-utf8.eml').toString('latin1').replace('CAF8x2aZ1=', 'CAF8x2aZ1-machines='),
+      'mario.rossi.machines@gmail.com',
+    );
     const first = await deliverEmail(t.app, Buffer.from(raw, 'latin1'));
     const ack = await ackOf(first.id);
     for (const file of ['auto-reply-out-of-office.eml', 'bounce-of-ack.eml']) {
@@ -183,7 +193,15 @@ describe('duplicates and threads', () => {
       expect(await ackOf(answer.id), file).toBeUndefined();
     }
 
-    const pec = await deliverEmail(t.app, Buffer.from(emailFixture('pec-posta-certificata.eml').toString('latin1').replace(/f00d2a8c/g, 'f00d2a8d'), 'latin1'));
+    const pec = await deliverEmail(
+      t.app,
+      Buffer.from(
+        emailFixture('pec-posta-certificata.eml')
+          .toString('latin1')
+          .replace(/f00d2a8c/g, 'f00d2a8d'),
+        'latin1',
+      ),
+    );
     expect(pec.status).toBe('ticket');
     const pecAck = await ackOf(pec.id);
     expect(pecAck.toAddress).toBe('avv.moretti@pec.ordineavvocatipavia.example');
@@ -220,7 +238,9 @@ describe('acknowledgements', () => {
   });
 
   it.each(['mailing-list-newsletter.eml', 'outlook-suppress-autoresponse.eml', 'own-address-loop.eml'])('files %s without answering it', async (file) => {
-    const raw = emailFixture(file).toString('latin1').replace(/Message-ID: <([^>]+)>/i, 'Message-ID: <noack.$1>');
+    const raw = emailFixture(file)
+      .toString('latin1')
+      .replace(/Message-ID: <([^>]+)>/i, 'Message-ID: <noack.$1>');
     const answer = await deliverEmail(t.app, Buffer.from(raw, 'latin1'));
     expect(answer.status).toBe('ticket');
     expect(await ackOf(answer.id)).toBeUndefined();
@@ -272,7 +292,9 @@ describe('authentication and limits', () => {
     const answer = await deliverEmail(t.app, raw);
     expect(answer.status).toBe('ticket');
     const email = await t.app.services.email.getEmail(SYSTEM_ACTOR, answer.id);
-    expect(email.attachments).toEqual([expect.objectContaining({ n: 1, filename: 'perdita.jpg', size: photo.length, sha256: createHash('sha256').update(photo).digest('hex') })]);
+    expect(email.attachments).toEqual([
+      expect.objectContaining({ n: 1, filename: 'perdita.jpg', size: photo.length, sha256: createHash('sha256').update(photo).digest('hex') }),
+    ]);
     const file = await t.app.services.email.getAttachment(SYSTEM_ACTOR, answer.id, 1);
     expect((await buffer(file.content)).equals(photo)).toBe(true);
   }, 120_000);
@@ -301,7 +323,19 @@ describe('a crash between storing and filing', () => {
     const id = randomUUID();
     const blobId = await writeBlob(db(), id, bytes, t.clock.now());
     const { row } = await db().transaction((tx) =>
-      insertInbound(tx, { id, receivedAt: t.clock.now(), provider: 'raw', envelopeTo: [], rawSha256: createHash('sha256').update(bytes).digest('hex'), rawSize: bytes.length, status: 'pending' }, blobId),
+      insertInbound(
+        tx,
+        {
+          id,
+          receivedAt: t.clock.now(),
+          provider: 'raw',
+          envelopeTo: [],
+          rawSha256: createHash('sha256').update(bytes).digest('hex'),
+          rawSize: bytes.length,
+          status: 'pending',
+        },
+        blobId,
+      ),
     );
     expect(await t.app.services.email.reprocessPending()).toBeGreaterThanOrEqual(1);
     const filed = await emailRow(row.id);

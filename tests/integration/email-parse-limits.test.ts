@@ -40,7 +40,19 @@ function withAttachment(bytes: number): Buffer {
   const base64 = randomBytes(bytes).toString('base64').replace(/.{76}/g, '$&\r\n');
   return mail(
     'multipart/mixed; boundary="b1"',
-    ['--b1', 'Content-Type: text/plain; charset=utf-8', '', "C'è una perdita in cantina, allego le foto.", '--b1', 'Content-Type: application/pdf; name="foto.pdf"', 'Content-Transfer-Encoding: base64', '', base64, '--b1--', ''].join('\r\n'),
+    [
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      "C'è una perdita in cantina, allego le foto.",
+      '--b1',
+      'Content-Type: application/pdf; name="foto.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      base64,
+      '--b1--',
+      '',
+    ].join('\r\n'),
   );
 }
 
@@ -182,7 +194,12 @@ describe('with a parsing memory of 32 MB', () => {
     const raw = mail('multipart/mixed; boundary="b1"', `${Array<string>(800).fill(part).join('\r\n')}\r\n--b1--\r\n`);
     const answer = await deliverEmail(t.app, raw);
     expect(answer).toMatchObject({ status: 'quarantined', ticket: null });
-    expect(await rowOf(t, answer.id)).toMatchObject({ status: 'quarantined', quarantineReason: 'parse_memory', lastError: 'parsing needed more than 32 MB', attempts: 1 });
+    expect(await rowOf(t, answer.id)).toMatchObject({
+      status: 'quarantined',
+      quarantineReason: 'parse_memory',
+      lastError: 'parsing needed more than 32 MB',
+      attempts: 1,
+    });
     expect((await downloadRaw(t, answer.id)).equals(raw)).toBe(true);
 
     // The thread that ran out was replaced: an ordinary message still becomes a ticket.

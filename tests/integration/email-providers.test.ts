@@ -25,7 +25,12 @@ const storedCount = async () => (await db().select({ n: count() }).from(inboundE
 const ticketOf = (ref: string) => t.app.services.tickets.getTicket(SYSTEM_ACTOR, ref);
 
 function withMessageId(file: string, id: string): Buffer {
-  return Buffer.from(emailFixture(file).toString('latin1').replace(/^Message-ID: <[^>]+>/im, `Message-ID: <${id}>`), 'latin1');
+  return Buffer.from(
+    emailFixture(file)
+      .toString('latin1')
+      .replace(/^Message-ID: <[^>]+>/im, `Message-ID: <${id}>`),
+    'latin1',
+  );
 }
 
 describe('SendGrid Inbound Parse (raw mode, Basic auth)', () => {
@@ -88,7 +93,12 @@ describe('Mailgun (…/mime route, signed, no replays)', () => {
   it('files a signed message, on the …/mime URL Mailgun forwards full MIME to', async () => {
     const raw = withMessageId('gmail-perdita-utf8.eml', 'mailgun-1@mail.gmail.com');
     const form = multipartBody(Object.entries(fields(raw)).map(([name, value]) => ({ name, value })));
-    const response = await t.app.inject({ method: 'POST', url: '/webhooks/email/mailgun/mime', headers: { 'content-type': form.contentType }, payload: form.body });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/email/mailgun/mime',
+      headers: { 'content-type': form.contentType },
+      payload: form.body,
+    });
     expect(response.statusCode).toBe(202);
     expect(response.json()).toMatchObject({ status: 'ticket', ticket: expect.stringMatching(/^MI-/) });
   });
@@ -110,7 +120,12 @@ describe('Mailgun (…/mime route, signed, no replays)', () => {
   it('accepts the urlencoded form too, keeping 8bit bytes', async () => {
     const raw = withMessageId('windows-1252-ascensore.eml', 'mailgun-3@tiscali.it');
     const body = urlencodedBody({ ...fields(raw), recipient: 'callcenter@aler-pavia-lodi.example' });
-    const response = await t.app.inject({ method: 'POST', url: '/webhooks/email/mailgun', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/email/mailgun',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: body,
+    });
     expect(response.statusCode).toBe(202);
     const answer = response.json();
     expect((await rawOf(answer.id)).equals(raw)).toBe(true);
@@ -120,7 +135,12 @@ describe('Mailgun (…/mime route, signed, no replays)', () => {
 
 describe('Postmark (JSON, Basic auth)', () => {
   const post = (payload: unknown, authorization: string | null = basicAuthHeader('postmark', TEST_EMAIL_SECRET)) =>
-    t.app.inject({ method: 'POST', url: '/webhooks/email/postmark', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, payload: payload as object });
+    t.app.inject({
+      method: 'POST',
+      url: '/webhooks/email/postmark',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      payload: payload as object,
+    });
   const photo = randomBytes(2048);
   const inbound = (overrides: Record<string, unknown> = {}) => ({
     FromName: 'Giulia Ricci',
@@ -155,7 +175,12 @@ describe('Postmark (JSON, Basic auth)', () => {
     const answer = response.json();
     expect(answer.status).toBe('ticket');
     const ticket = await ticketOf(answer.ticket);
-    expect(ticket).toMatchObject({ agency: 'aler-milano', category: 'heating', subject: 'Termosifoni freddi in sala', caller: { email: 'giulia.ricci@alice.it', name: 'Giulia Ricci' } });
+    expect(ticket).toMatchObject({
+      agency: 'aler-milano',
+      category: 'heating',
+      subject: 'Termosifoni freddi in sala',
+      caller: { email: 'giulia.ricci@alice.it', name: 'Giulia Ricci' },
+    });
     const file = await t.app.services.email.getAttachment(SYSTEM_ACTOR, answer.id, 1);
     expect(file).toMatchObject({ filename: 'termosifone.jpg', contentType: 'image/jpeg' });
     expect((await buffer(file.content)).equals(photo)).toBe(true);
@@ -186,7 +211,14 @@ describe('Postmark (JSON, Basic auth)', () => {
     const raw = withMessageId('thunderbird-contratto-portfolio.eml', 'postmark-raw@libero.it');
     const to = 'patrimonio-comunale@aler-pavia-lodi.example';
     const response = await post(
-      inbound({ RawEmail: raw.toString('utf8'), Subject: 'ignored', Attachments: [], To: to, OriginalRecipient: to, ToFull: [{ Email: to, Name: '', MailboxHash: '' }] }),
+      inbound({
+        RawEmail: raw.toString('utf8'),
+        Subject: 'ignored',
+        Attachments: [],
+        To: to,
+        OriginalRecipient: to,
+        ToFull: [{ Email: to, Name: '', MailboxHash: '' }],
+      }),
     );
     const answer = response.json();
     expect(answer.status).toBe('ticket');

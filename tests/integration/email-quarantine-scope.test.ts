@@ -32,11 +32,15 @@ afterAll(async () => {
 
 const get = (url: string, session: Session) => t.app.inject({ method: 'GET', url, headers: session.headers });
 const post = (url: string, session: Session, payload: object = {}) => t.app.inject({ method: 'POST', url, headers: session.headers, payload });
-const listed = async (session: Session) => ((await get('/api/v1/email/quarantine?status=all', session)).json().items as { id: string; agency: string | null }[]).map((item) => item.id);
+const listed = async (session: Session) =>
+  ((await get('/api/v1/email/quarantine?status=all', session)).json().items as { id: string; agency: string | null }[]).map((item) => item.id);
 
 /** An auto-reply answering nothing of ours, sent to ALER Milano's address: quarantined, routed to Milano. */
 async function milanoAutoReply(tag: string) {
-  const raw = emailFixture('auto-reply-unthreaded.eml').toString('latin1').replace('callcenter@aler-pavia-lodi.example', 'segnalazioni@aler-milano.example').replace('ooo-unthreaded-0001', `ooo-${tag}`);
+  const raw = emailFixture('auto-reply-unthreaded.eml')
+    .toString('latin1')
+    .replace('callcenter@aler-pavia-lodi.example', 'segnalazioni@aler-milano.example')
+    .replace('ooo-unthreaded-0001', `ooo-${tag}`);
   const answer = await deliverEmail(t.app, Buffer.from(raw, 'latin1'));
   expect(answer.status).toBe('quarantined');
   return answer.id;
@@ -80,7 +84,11 @@ describe('quarantine scoped by the agency the mail was routed to', () => {
       expect((await post(`/api/v1/email/quarantine/${id}/assign`, partial, { agency: partial === milanoOnly ? MILANO : PAVIA })).statusCode).toBe(404);
       expect((await post(`/api/v1/email/quarantine/${id}/discard`, partial)).statusCode).toBe(404);
     }
-    expect((await get(`/api/v1/emails/${id}`, everyAgency)).json()).toMatchObject({ status: 'quarantined', agency: null, text: 'Vorrei sapere lo stato della mia domanda.' });
+    expect((await get(`/api/v1/emails/${id}`, everyAgency)).json()).toMatchObject({
+      status: 'quarantined',
+      agency: null,
+      text: 'Vorrei sapere lo stato della mia domanda.',
+    });
   });
 
   it('moves mail to an agency its address does not belong to only for a user serving both, and logs the move for both agencies', async () => {
@@ -92,7 +100,10 @@ describe('quarantine scoped by the agency the mail was routed to', () => {
     const moved = await post(`/api/v1/email/quarantine/${id}/assign`, everyAgency, { agency: PAVIA, category: 'admin' });
     expect(moved.statusCode, moved.body).toBe(200);
     expect(moved.json().ticket).toMatch(/^PV-2026-\d{6}$/);
-    const entries = await t.database.db.select().from(accessLog).where(and(eq(accessLog.resourceId, id), eq(accessLog.action, 'reassign')));
+    const entries = await t.database.db
+      .select()
+      .from(accessLog)
+      .where(and(eq(accessLog.resourceId, id), eq(accessLog.action, 'reassign')));
     expect(entries.map((entry) => entry.agencyCode).sort()).toEqual([MILANO, PAVIA]);
     expect(entries.every((entry) => entry.actorName === 'supervisore' && entry.resource === 'emails')).toBe(true);
     expect(entries[0].fields).toEqual([`from:${MILANO}`, `to:${PAVIA}`]);
@@ -105,6 +116,11 @@ describe('quarantine scoped by the agency the mail was routed to', () => {
     const assigned = await post(`/api/v1/email/quarantine/${stays}/assign`, milanoOnly, { agency: MILANO });
     expect(assigned.statusCode, assigned.body).toBe(200);
     expect(assigned.json().ticket).toMatch(/^MI-2026-\d{6}$/);
-    expect(await t.database.db.select().from(accessLog).where(and(eq(accessLog.resourceId, stays), eq(accessLog.action, 'reassign')))).toEqual([]);
+    expect(
+      await t.database.db
+        .select()
+        .from(accessLog)
+        .where(and(eq(accessLog.resourceId, stays), eq(accessLog.action, 'reassign'))),
+    ).toEqual([]);
   });
 });

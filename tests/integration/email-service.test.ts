@@ -61,7 +61,12 @@ it('quarantines a message whose filing fails after it was stored, instead of ans
   const raw = Buffer.from(emailFixture('thunderbird-contratto-portfolio.eml').toString('latin1').replace('8f1d2c3b', 'failing0'), 'latin1');
   const result = await email.receive({ provider: 'raw', raw: messageBytesOf(raw), envelopeTo: [] });
   expect(result).toMatchObject({ kind: 'accepted', status: 'quarantined', ticket: null });
-  const quarantined = (await t.database.db.select().from(inboundEmails).where(eq(inboundEmails.id, (result as { id: string }).id)))[0];
+  const quarantined = (
+    await t.database.db
+      .select()
+      .from(inboundEmails)
+      .where(eq(inboundEmails.id, (result as { id: string }).id))
+  )[0];
   expect(quarantined).toMatchObject({ quarantineReason: 'processing_error', lastError: 'tickets unavailable' });
 
   // Once the tickets work again, a supervisor files it.

@@ -46,8 +46,19 @@ describe('the error table', () => {
 
 describe('answers built outside the service verbs go through the one error handler', () => {
   const mailgunPost = (token: string, timestamp = String(Math.floor(t.clock.now().getTime() / 1000))) => {
-    const raw = Buffer.from(emailFixture('gmail-perdita-utf8.eml').toString('latin1').replace(/^Message-ID: <[^>]+>/im, `Message-ID: <errors-${token}@mail.gmail.com>`), 'latin1');
-    const values = { recipient: 'segnalazioni@aler-milano.example', timestamp, token, signature: signMailgun(TEST_EMAIL_SECRET, timestamp, token), 'body-mime': raw };
+    const raw = Buffer.from(
+      emailFixture('gmail-perdita-utf8.eml')
+        .toString('latin1')
+        .replace(/^Message-ID: <[^>]+>/im, `Message-ID: <errors-${token}@mail.gmail.com>`),
+      'latin1',
+    );
+    const values = {
+      recipient: 'segnalazioni@aler-milano.example',
+      timestamp,
+      token,
+      signature: signMailgun(TEST_EMAIL_SECRET, timestamp, token),
+      'body-mime': raw,
+    };
     const form = multipartBody(Object.entries(values).map(([name, value]) => ({ name, value })));
     return t.app.inject({ method: 'POST', url: '/webhooks/email/mailgun/mime', headers: { 'content-type': form.contentType }, payload: form.body });
   };
@@ -65,7 +76,12 @@ describe('answers built outside the service verbs go through the one error handl
 
   it('a Twilio webhook without a signature or with a forged one: 403 SIGNATURE_REJECTED, and nothing written', async () => {
     const securityEventsBefore = await countSecurityEvents();
-    const unsigned = await t.app.inject({ method: 'POST', url: '/webhooks/twilio/voice', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-request-id': 'twilio-unsigned' }, payload: 'CallSid=CA1' });
+    const unsigned = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/twilio/voice',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-request-id': 'twilio-unsigned' },
+      payload: 'CallSid=CA1',
+    });
     expect(unsigned.statusCode).toBe(403);
     expect(unsigned.json()).toEqual({ error: { code: 'SIGNATURE_REJECTED', message: 'Invalid X-Twilio-Signature' }, requestId: 'twilio-unsigned' });
     const forged = await t.app.inject({

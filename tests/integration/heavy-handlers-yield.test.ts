@@ -110,9 +110,9 @@ describe('what the paged handlers answer', { timeout: 180_000 }, () => {
       insert into access_log (at, actor_kind, actor_id, actor_name, actor_role, agency_code, resource, resource_id, action)
       select timestamptz '2025-11-25T08:00:00.000500Z' + interval '995 hours', 'user', 'u2', 'operatore2', 'operator', ${AGENCY}, 'tickets', 'shared-' || g, 'list'
       from generate_series(1, 10) g`);
-    const rows = (await t.database.db.execute(
-      sql`select id, at from access_log where agency_code = ${AGENCY} order by at, id`,
-    )) as unknown as { rows?: { id: number }[] } | { id: number }[];
+    const rows = (await t.database.db.execute(sql`select id, at from access_log where agency_code = ${AGENCY} order by at, id`)) as unknown as
+      | { rows?: { id: number }[] }
+      | { id: number }[];
     const expected = (Array.isArray(rows) ? rows : rows.rows!).length;
     expect(expected).toBeGreaterThan(LOG_ENTRIES);
 

@@ -34,16 +34,35 @@ const openField = (name: string) => Buffer.from(`--${BOUNDARY}\r\nContent-Dispos
 
 describe('a declared Content-Length over the route limit', () => {
   it.each([
-    ['Twilio voice webhook (64 KiB)', head('/webhooks/twilio/voice', { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': 'c2lnbmF0dXJl', 'Content-Length': 64 * KiB + 1 })],
+    [
+      'Twilio voice webhook (64 KiB)',
+      head('/webhooks/twilio/voice', {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Twilio-Signature': 'c2lnbmF0dXJl',
+        'Content-Length': 64 * KiB + 1,
+      }),
+    ],
     ['API (1 MiB)', head('/api/v1/auth/login', { 'Content-Type': 'application/json', 'Content-Length': MiB + 1 })],
-    ['raw inbound e-mail (25 MiB)', head('/webhooks/email/inbound', { 'Content-Type': 'message/rfc822', 'X-Signature-256': `sha256=${'0'.repeat(64)}`, 'Content-Length': 25 * MiB + 1 })],
-    ['SendGrid, authenticated (25 MiB + envelope)', head('/webhooks/email/sendgrid', { Authorization: sendgridAuth, 'Content-Type': multipartType, 'Content-Length': 26 * MiB + 1 })],
+    [
+      'raw inbound e-mail (25 MiB)',
+      head('/webhooks/email/inbound', { 'Content-Type': 'message/rfc822', 'X-Signature-256': `sha256=${'0'.repeat(64)}`, 'Content-Length': 25 * MiB + 1 }),
+    ],
+    [
+      'SendGrid, authenticated (25 MiB + envelope)',
+      head('/webhooks/email/sendgrid', { Authorization: sendgridAuth, 'Content-Type': multipartType, 'Content-Length': 26 * MiB + 1 }),
+    ],
     ['Mailgun (25 MiB + envelope)', head('/webhooks/email/mailgun/mime', { 'Content-Type': multipartType, 'Content-Length': 100 * MiB })],
-    ['Postmark, authenticated', head('/webhooks/email/postmark', { Authorization: postmarkAuth, 'Content-Type': 'application/json', 'Content-Length': 100 * MiB })],
+    [
+      'Postmark, authenticated',
+      head('/webhooks/email/postmark', { Authorization: postmarkAuth, 'Content-Type': 'application/json', 'Content-Length': 100 * MiB }),
+    ],
   ])('%s: 413 in the error shape before a byte of body is sent, and the connection closes', async (_route, requestHead) => {
     const exchange = await rawExchange(port, { head: requestHead });
     expect(exchange.status).toBe(413);
-    expect(JSON.parse(exchange.body)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/exceeds/) }, requestId: expect.any(String) });
+    expect(JSON.parse(exchange.body)).toMatchObject({
+      error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/exceeds/) },
+      requestId: expect.any(String),
+    });
     expect(exchange.bodyBytesSent).toBe(0);
     expect(exchange.closedByServer).toBe(true);
   });
@@ -52,7 +71,11 @@ describe('a declared Content-Length over the route limit', () => {
 describe('a chunked body that runs past the limit', () => {
   it('Twilio: 413 once 64 KiB have arrived; the server reads little more', async () => {
     const exchange = await rawExchange(port, {
-      head: head('/webhooks/twilio/voice', { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': 'c2lnbmF0dXJl', 'Transfer-Encoding': 'chunked' }),
+      head: head('/webhooks/twilio/voice', {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Twilio-Signature': 'c2lnbmF0dXJl',
+        'Transfer-Encoding': 'chunked',
+      }),
       body: chunked(pieces(160, 16 * KiB)),
     });
     expect(exchange.status).toBe(413);
@@ -106,7 +129,12 @@ describe('unsigned posts are refused before their body is read', () => {
 describe('provider forms hold only what the provider sends', () => {
   const sendgrid = (parts: Parameters<typeof multipartBody>[0]) => {
     const form = multipartBody(parts);
-    return t.app.inject({ method: 'POST', url: '/webhooks/email/sendgrid', headers: { 'content-type': form.contentType, authorization: sendgridAuth }, payload: form.body });
+    return t.app.inject({
+      method: 'POST',
+      url: '/webhooks/email/sendgrid',
+      headers: { 'content-type': form.contentType, authorization: sendgridAuth },
+      payload: form.body,
+    });
   };
   const raw = emailFixture('gmail-perdita-utf8.eml');
 
@@ -124,7 +152,12 @@ describe('provider forms hold only what the provider sends', () => {
     expect(response.statusCode).toBe(202);
     const form = multipartBody([{ name: 'email', value: raw }]);
     const nameless = Buffer.from(form.body.toString('latin1').replace('form-data; name="email"', 'form-data'), 'latin1');
-    const refused = await t.app.inject({ method: 'POST', url: '/webhooks/email/sendgrid', headers: { 'content-type': form.contentType, authorization: sendgridAuth }, payload: nameless });
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/webhooks/email/sendgrid',
+      headers: { 'content-type': form.contentType, authorization: sendgridAuth },
+      payload: nameless,
+    });
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error.message).toBe('A form part without a name');
   });

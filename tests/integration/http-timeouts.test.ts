@@ -19,12 +19,21 @@ afterAll(async () => {
 describe('slow clients are cut off', () => {
   it('a body trickling one byte at a time: 408 in the error shape, and the connection closes', async () => {
     const exchange = await rawExchange(port, {
-      head: ['POST /webhooks/twilio/voice HTTP/1.1', 'Host: 127.0.0.1', 'Content-Type: application/x-www-form-urlencoded', 'X-Twilio-Signature: c2lnbmF0dXJl', 'Content-Length: 40'].join('\r\n'),
+      head: [
+        'POST /webhooks/twilio/voice HTTP/1.1',
+        'Host: 127.0.0.1',
+        'Content-Type: application/x-www-form-urlencoded',
+        'X-Twilio-Signature: c2lnbmF0dXJl',
+        'Content-Length: 40',
+      ].join('\r\n'),
       body: pieces(40, Buffer.from('a')),
       everyMs: 250,
     });
     expect(exchange.status).toBe(408);
-    expect(JSON.parse(exchange.body)).toMatchObject({ error: { code: 'REQUEST_TIMEOUT', message: 'The request took too long to arrive' }, requestId: expect.any(String) });
+    expect(JSON.parse(exchange.body)).toMatchObject({
+      error: { code: 'REQUEST_TIMEOUT', message: 'The request took too long to arrive' },
+      requestId: expect.any(String),
+    });
     expect(exchange.closedByServer).toBe(true);
     expect(exchange.bodyBytesSent).toBeLessThan(40);
   });

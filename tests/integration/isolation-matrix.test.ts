@@ -69,7 +69,11 @@ function inject(probe: Probe, headers: Headers) {
 async function ring(from: string, to: string, digit: string) {
   const callSid = newCallSid();
   expect((await twilioPost(t.app, '/webhooks/twilio/voice', incomingCallParams(callSid, from, to))).statusCode).toBe(200);
-  const menu = await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', { ...incomingCallParams(callSid, from, to), CallStatus: 'in-progress', Digits: digit });
+  const menu = await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', {
+    ...incomingCallParams(callSid, from, to),
+    CallStatus: 'in-progress',
+    Digits: digit,
+  });
   expect(menu.statusCode).toBe(200);
   return callSid;
 }
@@ -89,7 +93,12 @@ async function sendEmail(to: string, subject: string, text: string, extraHeaders
     '',
   ].join('\r\n');
   const signature = `sha256=${createHmac('sha256', TEST_EMAIL_SECRET).update(raw).digest('hex')}`;
-  return t.app.inject({ method: 'POST', url: '/webhooks/email/inbound', headers: { 'content-type': 'message/rfc822', 'x-signature-256': signature }, payload: raw });
+  return t.app.inject({
+    method: 'POST',
+    url: '/webhooks/email/inbound',
+    headers: { 'content-type': 'message/rfc822', 'x-signature-256': signature },
+    payload: raw,
+  });
 }
 
 /** Does this object describe a record of `agency` (an `agency`/`agencyCode` field naming it, or a single-agency list)? */
@@ -167,7 +176,11 @@ beforeAll(async () => {
       [OTHER, OTHER_TENANT, otherCall],
     ] as const) {
       const created = await inject(
-        { method: 'POST', url: '/api/v1/tickets', payload: { agency, category: 'heating', description: `Termosifoni freddi (${tenant.name})`, callSid, caller: tenant } },
+        {
+          method: 'POST',
+          url: '/api/v1/tickets',
+          payload: { agency, category: 'heating', description: `Termosifoni freddi (${tenant.name})`, callSid, caller: tenant },
+        },
         staff.operator,
       );
       expect(created.statusCode, created.body).toBe(201);
@@ -176,7 +189,9 @@ beforeAll(async () => {
   if (t.app.services.routes.some((route) => route.url === '/webhooks/email/inbound')) {
     const received = await sendEmail('callcenter@aler-pavia-lodi.example', 'Segnalazione infiltrazione', OTHER_EMAIL_TEXT);
     expect(received.statusCode, received.body).toBe(202);
-    const autoReply = await sendEmail('callcenter@aler-pavia-lodi.example', 'Risposta automatica: fuori sede', OTHER_QUARANTINED_TEXT, ['Auto-Submitted: auto-replied']);
+    const autoReply = await sendEmail('callcenter@aler-pavia-lodi.example', 'Risposta automatica: fuori sede', OTHER_QUARANTINED_TEXT, [
+      'Auto-Submitted: auto-replied',
+    ]);
     expect(autoReply.json()).toMatchObject({ status: 'quarantined' });
     const unroutable = await sendEmail('nessuno@altrove.example', 'Lettera', UNROUTABLE_TEXT);
     expect(unroutable.json()).toMatchObject({ status: 'quarantined' });
@@ -229,7 +244,8 @@ describe('isolation matrix', () => {
       const url = route.url.replace(/:(\w+)/g, OTHER);
       const response = await t.app.inject({ method: route.method as 'GET', url, ...(UNSAFE.has(route.method) ? { payload: {} } : {}) });
       if (response.statusCode !== 401) failures.push(`${route.method} ${url} → ${response.statusCode}`);
-      if (leakedMarkers({ probe: { method: route.method, url }, status: response.statusCode, body: response.body }).length > 0) failures.push(`${route.method} ${url} leaked`);
+      if (leakedMarkers({ probe: { method: route.method, url }, status: response.statusCode, body: response.body }).length > 0)
+        failures.push(`${route.method} ${url} leaked`);
     }
     expect(failures).toEqual([]);
   });
@@ -252,7 +268,8 @@ describe('isolation matrix', () => {
           const explicitlyForeign = probe.url.includes(OTHER) || [...foreignIds].some((id) => probe.url.includes(encodeURIComponent(id)));
           // A foreign record or filter may only get through as "nothing of it": a refusal, or a route that ignored the filter.
           if (explicitlyForeign && response.statusCode < 300 && UNSAFE.has(probe.method)) failures.push(`${label}: changed another agency's data`);
-          if (explicitlyForeign && response.statusCode < 300 && probe.method === 'GET' && /\/:\w+/.test(route.url)) failures.push(`${label}: served another agency's record`);
+          if (explicitlyForeign && response.statusCode < 300 && probe.method === 'GET' && /\/:\w+/.test(route.url))
+            failures.push(`${label}: served another agency's record`);
         }
       }
       expect(probes).toBeGreaterThan(apiRoutes.length);
@@ -304,7 +321,7 @@ describe('acceptance: referente-milano', () => {
     }
   });
 
-  it("is refused any single ticket of ALER Pavia-Lodi, and sees its own", async () => {
+  it('is refused any single ticket of ALER Pavia-Lodi, and sees its own', async () => {
     const list = await inject({ method: 'GET', url: `/api/v1/tickets?agency=${OTHER}` }, staff.supervisor);
     const refs = (list.json().items as { ref: string }[]).map((ticket) => ticket.ref);
     expect(refs.length).toBeGreaterThan(0);
@@ -337,7 +354,9 @@ describe('isolation on the live socket', () => {
       const leg = newCallSid();
       await twilioPost(t.app, '/webhooks/twilio/voice/operator', { CallSid: leg, From: 'client:operatore1' });
       const onCall = clients.map(([, client]) =>
-        client.waitFor((event) => event.type === 'operator.presence' && (event.data.operator as { username?: string; presence?: string }).presence === 'on_call'),
+        client.waitFor(
+          (event) => event.type === 'operator.presence' && (event.data.operator as { username?: string; presence?: string }).presence === 'on_call',
+        ),
       );
       await twilioPost(t.app, '/webhooks/twilio/voice/bridged', { CallSid: paviaCall, QueueSid: 'QU1', QueueTime: '20', DequeingCallSid: leg });
       await Promise.all(onCall);
@@ -353,7 +372,9 @@ describe('isolation on the live socket', () => {
       }
       // A Milano caller last: once every socket has it, everything published before it has been delivered.
       const sentinel = await ring(OWN_TENANT.phone, '+39800100100', '1');
-      await Promise.all(clients.map(([, client]) => client.waitFor((event) => event.type === 'call.queued' && (event.data.call as { callSid?: string }).callSid === sentinel)));
+      await Promise.all(
+        clients.map(([, client]) => client.waitFor((event) => event.type === 'call.queued' && (event.data.call as { callSid?: string }).callSid === sentinel)),
+      );
 
       const failures: string[] = [];
       for (const [viewer, client] of clients) {
@@ -370,7 +391,9 @@ describe('isolation on the live socket', () => {
       }
       expect(failures).toEqual([]);
       // The presence itself is theirs to see: operatore1 serves ALER Milano too.
-      expect(clients[0][1].events.some((event) => event.type === 'operator.presence' && (event.data.operator as { username?: string }).username === 'operatore1')).toBe(true);
+      expect(
+        clients[0][1].events.some((event) => event.type === 'operator.presence' && (event.data.operator as { username?: string }).username === 'operatore1'),
+      ).toBe(true);
     } finally {
       for (const [, client] of clients) client.close();
     }

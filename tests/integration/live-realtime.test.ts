@@ -49,7 +49,11 @@ async function open(session: Session | null): Promise<LiveClient> {
 async function callAndQueue(to: string, digit = '1') {
   const callSid = newCallSid();
   expect((await twilioPost(t.app, '/webhooks/twilio/voice', incomingCallParams(callSid, TENANT, to))).statusCode).toBe(200);
-  const menu = await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', { ...incomingCallParams(callSid, TENANT, to), CallStatus: 'in-progress', Digits: digit });
+  const menu = await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', {
+    ...incomingCallParams(callSid, TENANT, to),
+    CallStatus: 'in-progress',
+    Digits: digit,
+  });
   expect(menu.statusCode).toBe(200);
   return callSid;
 }

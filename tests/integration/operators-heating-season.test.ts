@@ -15,7 +15,11 @@ afterAll(async () => {
 async function enqueue(to: string, digit: string) {
   const callSid = newCallSid();
   await twilioPost(t.app, '/webhooks/twilio/voice', incomingCallParams(callSid, '+393331112222', to));
-  await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', { ...incomingCallParams(callSid, '+393331112222', to), CallStatus: 'in-progress', Digits: digit });
+  await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', {
+    ...incomingCallParams(callSid, '+393331112222', to),
+    CallStatus: 'in-progress',
+    Digits: digit,
+  });
 }
 
 describe('configurable heating season', () => {

@@ -27,7 +27,14 @@ beforeAll(async () => {
   ]) {
     const [row] = await db
       .insert(users)
-      .values({ username, displayName: username, role: 'operator', passwordHash: template.passwordHash, passwordChangedAt: template.passwordChangedAt, createdAt: template.createdAt })
+      .values({
+        username,
+        displayName: username,
+        role: 'operator',
+        passwordHash: template.passwordHash,
+        passwordChangedAt: template.passwordChangedAt,
+        createdAt: template.createdAt,
+      })
       .returning();
     await db.insert(userAgencies).values({ userId: row.id, agencyCode: agency });
   }
@@ -52,7 +59,11 @@ async function settleWaitingCalls() {
 async function enqueue(to: string, digit: string) {
   const callSid = newCallSid();
   await twilioPost(t.app, '/webhooks/twilio/voice', incomingCallParams(callSid, '+393331112222', to));
-  await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', { ...incomingCallParams(callSid, '+393331112222', to), CallStatus: 'in-progress', Digits: digit });
+  await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', {
+    ...incomingCallParams(callSid, '+393331112222', to),
+    CallStatus: 'in-progress',
+    Digits: digit,
+  });
   return callSid;
 }
 
@@ -69,11 +80,17 @@ function presenceAnnounced(username: string, presence: string): Promise<void> {
   });
 }
 
-const pickFor = async (username: string) => (await twilioPost(t.app, '/webhooks/twilio/voice/operator', { CallSid: newCallSid(), From: `client:${username}` })).body;
+const pickFor = async (username: string) =>
+  (await twilioPost(t.app, '/webhooks/twilio/voice/operator', { CallSid: newCallSid(), From: `client:${username}` })).body;
 
 describe('operators', () => {
   it('sets presence and location, and announces it to the agencies the operator serves', async () => {
-    const response = await t.app.inject({ method: 'PUT', url: '/api/v1/operators/me/presence', headers: operatore1.headers, payload: { presence: 'available', location: 'remote' } });
+    const response = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/operators/me/presence',
+      headers: operatore1.headers,
+      payload: { presence: 'available', location: 'remote' },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ username: 'operatore1', presence: 'available', location: 'remote', since: '2026-11-23T09:00:00.000Z' });
     const events = published.filter((event) => event.type === 'operator.presence');
@@ -82,14 +99,19 @@ describe('operators', () => {
 
     const onBreak = await t.app.inject({ method: 'PUT', url: '/api/v1/operators/me/presence', headers: operatore1.headers, payload: { presence: 'break' } });
     expect(onBreak.json()).toMatchObject({ presence: 'break', location: 'remote' });
-    expect((await t.app.inject({ method: 'PUT', url: '/api/v1/operators/me/presence', headers: operatore1.headers, payload: { presence: 'asleep' } })).statusCode).toBe(400);
+    expect(
+      (await t.app.inject({ method: 'PUT', url: '/api/v1/operators/me/presence', headers: operatore1.headers, payload: { presence: 'asleep' } })).statusCode,
+    ).toBe(400);
   });
 
   it('lists every operator to supervisors, and only colleagues of shared agencies to an operator', async () => {
     const all = await list(supervisor);
     expect(all.map((operator) => operator.username)).toEqual(expect.arrayContaining(['operatore1', 'operatore2', 'operatore-milano', 'operatore-pavia']));
     expect(all.find((operator) => operator.username === 'operatore2')).toMatchObject({ presence: 'offline', location: null });
-    expect(all.find((operator) => operator.username === 'operatore-milano')).toMatchObject({ agencies: ['aler-milano'], queues: ['aler-milano.maintenance', 'aler-milano.heating', 'aler-milano.admin'] });
+    expect(all.find((operator) => operator.username === 'operatore-milano')).toMatchObject({
+      agencies: ['aler-milano'],
+      queues: ['aler-milano.maintenance', 'aler-milano.heating', 'aler-milano.admin'],
+    });
 
     const milano = await loginAs(t.app, 'operatore-milano');
     const colleagues = (await list(milano)).map((operator) => operator.username);
@@ -98,7 +120,9 @@ describe('operators', () => {
     expect((await t.app.inject({ url: '/api/v1/operators?agency=aler-pavia-lodi', headers: milano.headers })).statusCode).toBe(404);
     const clerk = await loginAs(t.app, 'referente-pavia');
     expect((await t.app.inject({ url: '/api/v1/operators', headers: clerk.headers })).statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'PUT', url: '/api/v1/operators/me/presence', headers: clerk.headers, payload: { presence: 'available' } })).statusCode).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'PUT', url: '/api/v1/operators/me/presence', headers: clerk.headers, payload: { presence: 'available' } })).statusCode,
+    ).toBe(403);
   });
 
   it('follows the softphone: on call when bridged, wrap-up when the caller hangs up', async () => {
@@ -114,7 +138,12 @@ describe('operators', () => {
 
     t.clock.set('2026-11-23T10:03:00+01:00');
     const wrapUp = presenceAnnounced('operatore2', 'wrap_up');
-    await twilioPost(t.app, '/webhooks/twilio/voice/status', { ...incomingCallParams(caller, '+393331112222', '+39800200200'), CallStatus: 'completed', CallDuration: '180', SequenceNumber: '3' });
+    await twilioPost(t.app, '/webhooks/twilio/voice/status', {
+      ...incomingCallParams(caller, '+393331112222', '+39800200200'),
+      CallStatus: 'completed',
+      CallDuration: '180',
+      SequenceNumber: '3',
+    });
     await wrapUp;
     expect((await list(supervisor)).find((operator) => operator.username === 'operatore2')).toMatchObject({ presence: 'wrap_up', callSid: caller });
   });
@@ -135,12 +164,24 @@ describe('operators', () => {
     expect(await pickFor('operatore1')).toContain('>aler-pavia-lodi.admin</Queue>');
 
     // A supervisor narrows operatore-pavia to heating: the waiting admin call is not theirs any more.
-    const narrowed = await t.app.inject({ method: 'PUT', url: '/api/v1/operators/operatore-pavia/queues', headers: supervisor.headers, payload: { queues: ['aler-pavia-lodi.heating'] } });
+    const narrowed = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/operators/operatore-pavia/queues',
+      headers: supervisor.headers,
+      payload: { queues: ['aler-pavia-lodi.heating'] },
+    });
     expect(narrowed.json()).toMatchObject({ queues: ['aler-pavia-lodi.heating'] });
     expect(await pickFor('operatore-pavia')).toContain('Nessuna chiamata in attesa');
-    const foreign = await t.app.inject({ method: 'PUT', url: '/api/v1/operators/operatore-pavia/queues', headers: supervisor.headers, payload: { queues: ['aler-milano.heating'] } });
+    const foreign = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/operators/operatore-pavia/queues',
+      headers: supervisor.headers,
+      payload: { queues: ['aler-milano.heating'] },
+    });
     expect(foreign.statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'PUT', url: '/api/v1/operators/operatore-pavia/queues', headers: operatore1.headers, payload: { queues: [] } })).statusCode).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'PUT', url: '/api/v1/operators/operatore-pavia/queues', headers: operatore1.headers, payload: { queues: [] } })).statusCode,
+    ).toBe(403);
     await t.database.db.update(queues).set({ priority: 0 }).where(eq(queues.name, 'aler-pavia-lodi.admin'));
     await t.app.services.directory.reload(t.database.db);
   });

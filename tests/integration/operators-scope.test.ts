@@ -33,12 +33,15 @@ afterAll(async () => {
   await t?.close();
 });
 
-const setQueues = (session: Session, queues: string[]) => t.app.inject({ method: 'PUT', url: '/api/v1/operators/operatore1/queues', headers: session.headers, payload: { queues } });
+const setQueues = (session: Session, queues: string[]) =>
+  t.app.inject({ method: 'PUT', url: '/api/v1/operators/operatore1/queues', headers: session.headers, payload: { queues } });
 const operatore1As = async (session: Session) =>
-  ((await t.app.inject({ url: '/api/v1/operators', headers: session.headers })).json().items as OperatorView[]).find((operator) => operator.username === 'operatore1')!;
+  ((await t.app.inject({ url: '/api/v1/operators', headers: session.headers })).json().items as OperatorView[]).find(
+    (operator) => operator.username === 'operatore1',
+  )!;
 
-describe("a supervisor of one agency and an operator serving two", () => {
-  it("changes only the queues of the agencies the supervisor serves, and keeps the others", async () => {
+describe('a supervisor of one agency and an operator serving two', () => {
+  it('changes only the queues of the agencies the supervisor serves, and keeps the others', async () => {
     const milano = await setQueues(milanoOnly, [`${MILANO}.heating`]);
     expect(milano.statusCode, milano.body).toBe(200);
     expect(milano.json()).toMatchObject({ agencies: [MILANO], queues: [`${MILANO}.heating`] });
@@ -59,7 +62,11 @@ describe("a supervisor of one agency and an operator serving two", () => {
     // The next call follows: a Pavia-Lodi maintenance caller is operatore1's, a Milano maintenance caller is not.
     const caller = newCallSid();
     await twilioPost(t.app, '/webhooks/twilio/voice', incomingCallParams(caller, '+393331112222', '+39800100100'));
-    await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', { ...incomingCallParams(caller, '+393331112222', '+39800100100'), CallStatus: 'in-progress', Digits: '1' });
+    await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', {
+      ...incomingCallParams(caller, '+393331112222', '+39800100100'),
+      CallStatus: 'in-progress',
+      Digits: '1',
+    });
     const pick = await twilioPost(t.app, '/webhooks/twilio/voice/operator', { CallSid: newCallSid(), From: 'client:operatore1' });
     expect(pick.body).toContain('Nessuna chiamata in attesa');
     await twilioPost(t.app, '/webhooks/twilio/voice/queue-result', { CallSid: caller, QueueResult: 'hangup', QueueTime: '2' });
@@ -69,7 +76,11 @@ describe("a supervisor of one agency and an operator serving two", () => {
   it("shows a supervisor of the other agency operatore1's presence, but not the CallSid of a Milano caller", async () => {
     const caller = newCallSid();
     await twilioPost(t.app, '/webhooks/twilio/voice', incomingCallParams(caller, '+393331112222', '+39800100100'));
-    await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', { ...incomingCallParams(caller, '+393331112222', '+39800100100'), CallStatus: 'in-progress', Digits: '2' });
+    await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', {
+      ...incomingCallParams(caller, '+393331112222', '+39800100100'),
+      CallStatus: 'in-progress',
+      Digits: '2',
+    });
     const leg = newCallSid();
     await twilioPost(t.app, '/webhooks/twilio/voice/operator', { CallSid: leg, From: 'client:operatore1' });
     const onCall = new Promise<void>((resolve) => {

@@ -38,7 +38,15 @@ it('carries the acknowledgements queued, sent and failed before it into the one 
 
     await runMigrationFiles(database.db, from);
 
-    type Moved = { id: string; status: string; attempts: number; next_attempt_at: string | Date; updated_at: string | Date; delivered_at: string | Date | null; last_error: string | null };
+    type Moved = {
+      id: string;
+      status: string;
+      attempts: number;
+      next_attempt_at: string | Date;
+      updated_at: string | Date;
+      delivered_at: string | Date | null;
+      last_error: string | null;
+    };
     const moved = await rowsOf<Moved>(database.db, sql`select id, status, attempts, next_attempt_at, updated_at, delivered_at, last_error from email_outbox`);
     const byId = new Map(moved.map((row) => [row.id, row]));
     const at = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());

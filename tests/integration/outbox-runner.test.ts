@@ -76,7 +76,11 @@ describe('handlers registered by kind', () => {
     expect(await runner.runDue()).toMatchObject({ claimed: 1, delivered: 1 });
     expect(await runner.runDue()).toMatchObject({ claimed: 0 });
     expect(mail.sent.map((message) => message.to)).toEqual(['registered.once@example.it']);
-    expect(mail.sent[0]).toMatchObject({ from: 'segnalazioni@aler-milano.example', messageId: `<${ack.messageId}>`, headers: { 'Auto-Submitted': 'auto-replied' } });
+    expect(mail.sent[0]).toMatchObject({
+      from: 'segnalazioni@aler-milano.example',
+      messageId: `<${ack.messageId}>`,
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
     expect(webhookSeen).toEqual([]);
     expect(await ackRow(ack.id)).toMatchObject({ status: 'delivered', attempts: 1, leaseToken: null, leaseUntil: null, deliveredAt: t.clock.now() });
   });
@@ -170,7 +174,15 @@ describe('leases', () => {
     await Promise.all([first.runDue(), second.runDue()]);
     await Promise.all([first.runDue(), second.runDue()]);
     expect(mail.sent.map((message) => message.to).sort()).toEqual(acks.map((ack) => ack.toAddress).sort());
-    const rows = await db().select().from(emailOutbox).where(inArray(emailOutbox.id, acks.map((ack) => ack.id)));
+    const rows = await db()
+      .select()
+      .from(emailOutbox)
+      .where(
+        inArray(
+          emailOutbox.id,
+          acks.map((ack) => ack.id),
+        ),
+      );
     expect(rows.every((row) => row.status === 'delivered' && row.attempts === 1)).toBe(true);
   });
 });

@@ -45,7 +45,17 @@ describe('erasure of a tenant by phone number', () => {
     // The search finds the person everywhere before: it would notice anything the erasure missed.
     const before = await searchDatabase(db, phone, PAVIA);
     expect(tablesOf(before)).toEqual(
-      expect.arrayContaining(['call_events', 'calls', 'callbacks', 'deliveries', 'email_blob_chunks', 'inbound_emails', 'tenant_phones', 'ticket_events', 'tickets']),
+      expect.arrayContaining([
+        'call_events',
+        'calls',
+        'callbacks',
+        'deliveries',
+        'email_blob_chunks',
+        'inbound_emails',
+        'tenant_phones',
+        'ticket_events',
+        'tickets',
+      ]),
     );
     const [erasedEmail] = await db.select({ id: inboundEmails.id }).from(inboundEmails).where(eq(inboundEmails.ticketRef, scenario.emailTicket));
     expect(await db.select({ seq: emailBlobChunks.seq }).from(emailBlobChunks).where(eq(emailBlobChunks.emailId, erasedEmail.id))).not.toEqual([]);
@@ -92,20 +102,36 @@ describe('erasure of a tenant by phone number', () => {
     expect(await t.database.db.select().from(tenants).where(eq(tenants.code, NEIGHBOUR.code))).toHaveLength(1);
 
     const erased = (await get(as.supervisor, `/api/v1/tickets/${scenario.phoneTicket}`)).json();
-    expect(erased).toMatchObject({ ref: scenario.phoneTicket, agency: PAVIA, category: 'maintenance', channel: 'voice', caller: { phone: null, name: null }, description: '[anonimizzato]' });
+    expect(erased).toMatchObject({
+      ref: scenario.phoneTicket,
+      agency: PAVIA,
+      category: 'maintenance',
+      channel: 'voice',
+      caller: { phone: null, name: null },
+      description: '[anonimizzato]',
+    });
     const calls = (await get(as.supervisor, `/api/v1/calls?agency=${PAVIA}`)).json().items as { callSid: string; from: string | null; outcome: string }[];
     expect(calls.find((call) => call.callSid === scenario.answeredCall)).toMatchObject({ from: null, outcome: 'answered' });
     expect(calls.find((call) => call.callSid === scenario.neighbourCall)).toMatchObject({ from: NEIGHBOUR.phone });
   });
 
   it('is idempotent: erasing again finds nothing left to change', async () => {
-    const again = await t.app.inject({ method: 'POST', url: '/api/v1/privacy/subject-erasure', headers: as.supervisor.headers, payload: { agency: PAVIA, phone: PERSON.phone } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/privacy/subject-erasure',
+      headers: as.supervisor.headers,
+      payload: { agency: PAVIA, phone: PERSON.phone },
+    });
     expect(again.statusCode).toBe(200);
     expect(Object.values(again.json().counts).every((n) => n === 0)).toBe(true);
   });
 
   it('prints an Italian receipt that does not hold the number', async () => {
-    const list = (await get(as.pavia, `/api/v1/privacy/receipts?agency=${PAVIA}`)).json().items as { id: string; kind: string; counts: Record<string, number> }[];
+    const list = (await get(as.pavia, `/api/v1/privacy/receipts?agency=${PAVIA}`)).json().items as {
+      id: string;
+      kind: string;
+      counts: Record<string, number>;
+    }[];
     const erasure = list.find((item) => item.kind === 'subject_erasure' && item.counts.tickets === 2)!;
     const text = await get(as.pavia, `/api/v1/privacy/receipts/${erasure.id}/text`);
     expect(text.statusCode).toBe(200);
@@ -118,9 +144,19 @@ describe('erasure of a tenant by phone number', () => {
 
   it("records a staff member's erasure in the processor access log; the agency's own are in its receipts", async () => {
     const log = (await get(as.pavia, `/api/v1/access-log?agency=${PAVIA}`)).json().items as { resource: string; action: string; actor: { name: string } }[];
-    expect(log).toContainEqual(expect.objectContaining({ resource: 'privacy', action: 'subject-erasure', actor: expect.objectContaining({ name: 'supervisore' }) }));
-    const receipts = (await get(as.pavia, `/api/v1/privacy/receipts?agency=${PAVIA}`)).json().items as { kind: string; actor: { name: string; role: string } }[];
-    expect(receipts.filter((item) => item.kind === 'subject_erasure').map((item) => item.actor.role).sort()).toEqual(['agency', 'supervisor']);
+    expect(log).toContainEqual(
+      expect.objectContaining({ resource: 'privacy', action: 'subject-erasure', actor: expect.objectContaining({ name: 'supervisore' }) }),
+    );
+    const receipts = (await get(as.pavia, `/api/v1/privacy/receipts?agency=${PAVIA}`)).json().items as {
+      kind: string;
+      actor: { name: string; role: string };
+    }[];
+    expect(
+      receipts
+        .filter((item) => item.kind === 'subject_erasure')
+        .map((item) => item.actor.role)
+        .sort(),
+    ).toEqual(['agency', 'supervisor']);
   });
 });
 
@@ -128,10 +164,20 @@ describe('who may ask', () => {
   it("refuses another agency's users and tokens, and operators; answers 404 for a foreign agency", async () => {
     const token = await createAgencyToken(t.app, MILANO);
     for (const headers of [as.milano.headers, token.headers]) {
-      const response = await t.app.inject({ method: 'POST', url: '/api/v1/privacy/subject-erasure', headers, payload: { agency: PAVIA, phone: NEIGHBOUR.phone } });
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/privacy/subject-erasure',
+        headers,
+        payload: { agency: PAVIA, phone: NEIGHBOUR.phone },
+      });
       expect(response.statusCode).toBe(404);
     }
-    const operator = await t.app.inject({ method: 'POST', url: '/api/v1/privacy/subject-erasure', headers: as.operator.headers, payload: { agency: PAVIA, phone: NEIGHBOUR.phone } });
+    const operator = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/privacy/subject-erasure',
+      headers: as.operator.headers,
+      payload: { agency: PAVIA, phone: NEIGHBOUR.phone },
+    });
     expect(operator.statusCode).toBe(403);
     expect(await t.database.db.select().from(tenants).where(eq(tenants.code, NEIGHBOUR.code))).toHaveLength(1);
   });

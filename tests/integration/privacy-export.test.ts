@@ -14,7 +14,14 @@ let t: TestApp;
 let scenario: Scenario;
 let as: PrivacyRoles;
 
-type ExportLine = { type: 'header' | 'row' | 'table' | 'end'; table?: string; row?: Record<string, unknown>; rows?: number; counts?: Record<string, number>; exportId?: string };
+type ExportLine = {
+  type: 'header' | 'row' | 'table' | 'end';
+  table?: string;
+  row?: Record<string, unknown>;
+  rows?: number;
+  counts?: Record<string, number>;
+  exportId?: string;
+};
 
 function post(session: Session | { headers: Record<string, string> }, url: string, payload: object) {
   return t.app.inject({ method: 'POST', url, headers: session.headers, payload });
@@ -98,7 +105,11 @@ describe('data-subject export', () => {
     expect(response.body).not.toContain(scenario.milanoTicket);
 
     const receipt = (await t.app.inject({ url: `/api/v1/privacy/receipts/${response.headers['x-privacy-receipt']}`, headers: as.supervisor.headers })).json();
-    expect(receipt).toMatchObject({ kind: 'subject_export', sha256: createHash('sha256').update(response.body).digest('hex'), counts: { calls: 2, tickets: 2 } });
+    expect(receipt).toMatchObject({
+      kind: 'subject_export',
+      sha256: createHash('sha256').update(response.body).digest('hex'),
+      counts: { calls: 2, tickets: 2 },
+    });
   });
 
   it('finds the same person by e-mail address or tenant code', async () => {
@@ -184,7 +195,9 @@ describe('full agency export and end-of-contract deletion', () => {
     const fresh = await post(as.admin, '/api/v1/privacy/agency-export', { agency: PAVIA });
     const sha256 = createHash('sha256').update(fresh.body).digest('hex');
     // Milano's report and rows before Pavia's deletion: neither may change.
-    const milanoReport = (await t.app.inject({ url: `/api/v1/reports/calls?agency=${MILANO}&from=2026-11-23&to=2026-11-23`, headers: as.supervisor.headers })).json();
+    const milanoReport = (
+      await t.app.inject({ url: `/api/v1/reports/calls?agency=${MILANO}&from=2026-11-23&to=2026-11-23`, headers: as.supervisor.headers })
+    ).json();
     const milanoBefore = await fingerprint(milanoRows);
 
     const response = await post(as.admin, '/api/v1/privacy/agency-deletion', { agency: PAVIA, confirm: PAVIA, exportSha256: sha256.toUpperCase() });
@@ -197,10 +210,14 @@ describe('full agency export and end-of-contract deletion', () => {
     for (const [table, n] of Object.entries(receipt.counts as Record<string, number>)) {
       if (table !== 'sessions') expect([table, n]).toEqual([table, exportedCounts[table]]);
     }
-    expect(receipt.details.kept.map((item: { table: string }) => item.table)).toEqual(expect.arrayContaining(['statements', 'access_log', 'privacy_receipts', 'agencies']));
+    expect(receipt.details.kept.map((item: { table: string }) => item.table)).toEqual(
+      expect.arrayContaining(['statements', 'access_log', 'privacy_receipts', 'agencies']),
+    );
 
     // Nothing of ALER Pavia-Lodi is left but what the receipt says is kept.
-    const left = await fingerprint((table, columns) => (table === 'agencies' ? `t.code = '${PAVIA}'` : columns.includes('agency_code') ? `t.agency_code = '${PAVIA}'` : null));
+    const left = await fingerprint((table, columns) =>
+      table === 'agencies' ? `t.code = '${PAVIA}'` : columns.includes('agency_code') ? `t.agency_code = '${PAVIA}'` : null,
+    );
     const nonEmpty = Object.entries(left)
       .filter(([, value]) => !value.startsWith('0:'))
       .map(([table]) => table)
@@ -208,14 +225,25 @@ describe('full agency export and end-of-contract deletion', () => {
     const kept = ['access_log', 'agencies', 'agency_contracts', 'privacy_receipts', 'privacy_settings', 'statements'];
     expect(nonEmpty.filter((table) => !kept.includes(table))).toEqual([]);
     expect(nonEmpty).toEqual(expect.arrayContaining(['agencies', 'privacy_receipts']));
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'referente-pavia', password: TEST_DEMO_PASSWORD }, headers: { origin: 'https://centralino.test' } })).statusCode).toBe(401);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { username: 'referente-pavia', password: TEST_DEMO_PASSWORD },
+          headers: { origin: 'https://centralino.test' },
+        })
+      ).statusCode,
+    ).toBe(401);
     // Its numbers are free: a call to them is an unknown number now.
     const unknown = await twilioPost(t.app, '/webhooks/twilio/voice', incomingCallParams(newCallSid(), NEIGHBOUR.phone, PAVIA_NUMBER));
     expect(unknown.body).toContain('<Hangup/>');
 
     // ALER Milano: every row as it was, and the same report.
     expect(await fingerprint(milanoRows)).toEqual(milanoBefore);
-    expect((await t.app.inject({ url: `/api/v1/reports/calls?agency=${MILANO}&from=2026-11-23&to=2026-11-23`, headers: as.supervisor.headers })).json()).toEqual(milanoReport);
+    expect(
+      (await t.app.inject({ url: `/api/v1/reports/calls?agency=${MILANO}&from=2026-11-23&to=2026-11-23`, headers: as.supervisor.headers })).json(),
+    ).toEqual(milanoReport);
 
     // The receipt outlives the data, in Italian for printing.
     const text = await t.app.inject({ url: `/api/v1/privacy/receipts/${receipt.id}/text`, headers: as.admin.headers });

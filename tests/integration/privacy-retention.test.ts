@@ -1,6 +1,18 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessLog, callbacks, calls, deliveries, emailAttachments, emailBlobChunks, emailLooseBlobs, emailOutbox, inboundEmailRaw, inboundEmails, tickets } from '../../src/db/schema/index.ts';
+import {
+  accessLog,
+  callbacks,
+  calls,
+  deliveries,
+  emailAttachments,
+  emailBlobChunks,
+  emailLooseBlobs,
+  emailOutbox,
+  inboundEmailRaw,
+  inboundEmails,
+  tickets,
+} from '../../src/db/schema/index.ts';
 import type { RetentionOutcome } from '../../src/modules/privacy/privacy-service.ts';
 import type { Session } from '../helpers/auth.ts';
 import { loginAs } from '../helpers/auth.ts';
@@ -52,7 +64,12 @@ beforeAll(async () => {
 
   t.clock.set('2025-07-10T10:00:00+02:00');
   as.admin = await loginAs(t.app, 'admin');
-  const issued = await t.app.inject({ method: 'POST', url: '/api/v1/reports/statements', headers: as.admin.headers, payload: { agency: PAVIA, period: '2025-Q2' } });
+  const issued = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/reports/statements',
+    headers: as.admin.headers,
+    payload: { agency: PAVIA, period: '2025-Q2' },
+  });
   expect(issued.statusCode, issued.body).toBe(201);
   statementId = issued.json().id;
 
@@ -77,15 +94,35 @@ describe('retention settings', () => {
   it('are 24 months for personal data and 36 for the access log unless an administrator sets them', async () => {
     const items = (await get(as.pavia, '/api/v1/privacy/settings')).json().items;
     expect(items).toEqual([expect.objectContaining({ agency: PAVIA, personalDataMonths: 24, accessLogMonths: 36, isDefault: true })]);
-    const refused = await t.app.inject({ method: 'PUT', url: `/api/v1/admin/agencies/${PAVIA}/retention`, headers: as.pavia.headers, payload: { personalDataMonths: 120, accessLogMonths: 120 } });
+    const refused = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/admin/agencies/${PAVIA}/retention`,
+      headers: as.pavia.headers,
+      payload: { personalDataMonths: 120, accessLogMonths: 120 },
+    });
     expect(refused.statusCode).toBe(403);
-    const tooShort = await t.app.inject({ method: 'PUT', url: `/api/v1/admin/agencies/${PAVIA}/retention`, headers: as.admin.headers, payload: { personalDataMonths: 24, accessLogMonths: 3 } });
+    const tooShort = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/admin/agencies/${PAVIA}/retention`,
+      headers: as.admin.headers,
+      payload: { personalDataMonths: 24, accessLogMonths: 3 },
+    });
     expect(tooShort.statusCode).toBe(400);
 
-    const pavia = await t.app.inject({ method: 'PUT', url: `/api/v1/admin/agencies/${PAVIA}/retention`, headers: as.admin.headers, payload: { personalDataMonths: 24, accessLogMonths: 12 } });
+    const pavia = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/admin/agencies/${PAVIA}/retention`,
+      headers: as.admin.headers,
+      payload: { personalDataMonths: 24, accessLogMonths: 12 },
+    });
     expect(pavia.statusCode, pavia.body).toBe(200);
     expect(pavia.json()).toMatchObject({ agency: PAVIA, personalDataMonths: 24, accessLogMonths: 12, isDefault: false });
-    const milano = await t.app.inject({ method: 'PUT', url: `/api/v1/admin/agencies/${MILANO}/retention`, headers: as.admin.headers, payload: { personalDataMonths: 36, accessLogMonths: 36 } });
+    const milano = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/admin/agencies/${MILANO}/retention`,
+      headers: as.admin.headers,
+      payload: { personalDataMonths: 36, accessLogMonths: 36 },
+    });
     expect(milano.statusCode).toBe(200);
   });
 });
@@ -96,7 +133,10 @@ describe('a retention pass', () => {
   it('runs on two nodes at once without doing anything twice', async () => {
     const privacy = t.app.services.privacy;
     outcomes = await Promise.all([privacy.applyRetention(t.clock.now()), privacy.applyRetention(t.clock.now())]);
-    const paviaCalls = outcomes.flat().filter((outcome) => outcome.agency === PAVIA).reduce((sum, outcome) => sum + (outcome.counts.calls ?? 0), 0);
+    const paviaCalls = outcomes
+      .flat()
+      .filter((outcome) => outcome.agency === PAVIA)
+      .reduce((sum, outcome) => sum + (outcome.counts.calls ?? 0), 0);
     // Three calls to Pavia in May 2025 (the person's two and the neighbour's), each anonymised once.
     expect(paviaCalls).toBe(3);
     expect(outcomes.flat().find((outcome) => outcome.agency === PAVIA && !outcome.skipped)?.cutoff).toBe('2025-07-13T22:00:00.000Z');
@@ -104,7 +144,10 @@ describe('a retention pass', () => {
 
   it('anonymises the contacts older than the agency’s period and keeps their facts', async () => {
     const db = t.database.db;
-    const oldCalls = await db.select().from(calls).where(inArray(calls.callSid, [old.answeredCall, old.abandonedCall, old.neighbourCall]));
+    const oldCalls = await db
+      .select()
+      .from(calls)
+      .where(inArray(calls.callSid, [old.answeredCall, old.abandonedCall, old.neighbourCall]));
     expect(oldCalls.map((call) => [call.fromNumber, call.outcome, call.queueTimeSeconds]).sort()).toEqual(
       [
         [null, 'answered', 12],
@@ -112,8 +155,15 @@ describe('a retention pass', () => {
         [null, 'abandoned', 45],
       ].sort(),
     );
-    const oldTickets = await db.select().from(tickets).where(inArray(tickets.ref, [old.phoneTicket, old.emailTicket, old.neighbourTicket]));
-    expect(oldTickets.every((ticket) => ticket.description === '[anonimizzato]' && ticket.callerPhone === null && ticket.callerName === null && ticket.dwelling === null)).toBe(true);
+    const oldTickets = await db
+      .select()
+      .from(tickets)
+      .where(inArray(tickets.ref, [old.phoneTicket, old.emailTicket, old.neighbourTicket]));
+    expect(
+      oldTickets.every(
+        (ticket) => ticket.description === '[anonimizzato]' && ticket.callerPhone === null && ticket.callerName === null && ticket.dwelling === null,
+      ),
+    ).toBe(true);
     expect(oldTickets.map((ticket) => ticket.category).sort()).toEqual(['heating', 'maintenance', 'maintenance']);
     const [email] = await db.select().from(inboundEmails).where(eq(inboundEmails.agencyCode, PAVIA));
     expect(email).toMatchObject({ status: 'ticket', fromAddress: null, textBody: null, subject: null });
@@ -124,7 +174,9 @@ describe('a retention pass', () => {
     expect(await db.select().from(emailLooseBlobs)).toEqual([]);
     expect(await db.select().from(emailOutbox).where(eq(emailOutbox.agencyCode, PAVIA))).toEqual([]);
     expect((await db.select().from(callbacks).where(eq(callbacks.agencyCode, PAVIA))).map((row) => row.callerPhone)).toEqual(['[anonimizzato]']);
-    expect((await db.select().from(deliveries).where(eq(deliveries.agencyCode, PAVIA))).every((row) => JSON.stringify(row.payload) === '{"anonimizzato":true}')).toBe(true);
+    expect(
+      (await db.select().from(deliveries).where(eq(deliveries.agencyCode, PAVIA))).every((row) => JSON.stringify(row.payload) === '{"anonimizzato":true}'),
+    ).toBe(true);
   });
 
   it('leaves recent contacts, the tenant registry and a longer-kept agency alone', async () => {
@@ -144,7 +196,12 @@ describe('a retention pass', () => {
     const verified = (await get(as.supervisor, `/api/v1/reports/statements/${statementId}/verify`)).json();
     expect(verified).toMatchObject({ reproduces: true, differences: [] });
     // Even recomputed from the anonymised calls, the rollup gives the same report.
-    const rebuilt = await t.app.inject({ method: 'POST', url: '/api/v1/reports/rollups/rebuild', headers: as.admin.headers, payload: { agency: PAVIA, from: '2025-05-01', to: '2025-05-31' } });
+    const rebuilt = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports/rollups/rebuild',
+      headers: as.admin.headers,
+      payload: { agency: PAVIA, from: '2025-05-01', to: '2025-05-31' },
+    });
     expect(rebuilt.statusCode, rebuilt.body).toBe(200);
     expect((await get(as.supervisor, `/api/v1/reports/calls?agency=${PAVIA}&${OLD_DAY}`)).json()).toEqual(reportsBefore.pavia);
   });
@@ -153,7 +210,11 @@ describe('a retention pass', () => {
     const entries = await t.database.db.select().from(accessLog).where(eq(accessLog.agencyCode, PAVIA));
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.every((entry) => entry.at >= new Date('2026-07-13T22:00:00Z'))).toBe(true);
-    const receipts = (await get(as.pavia, `/api/v1/privacy/receipts?agency=${PAVIA}`)).json().items as { kind: string; counts: Record<string, number>; details: Record<string, unknown> }[];
+    const receipts = (await get(as.pavia, `/api/v1/privacy/receipts?agency=${PAVIA}`)).json().items as {
+      kind: string;
+      counts: Record<string, number>;
+      details: Record<string, unknown>;
+    }[];
     const retention = receipts.filter((receipt) => receipt.kind === 'retention');
     expect(retention).toHaveLength(1);
     expect(retention[0].counts).toMatchObject({ calls: 3, tickets: 3, inbound_emails: 1, inbound_email_raw: 1, callbacks: 1 });
@@ -197,7 +258,15 @@ describe('a retention pass', () => {
     expect(windowed.find((outcome) => outcome.agency === MILANO)?.counts.calls).toBeUndefined();
     const full = await t.app.services.privacy.applyRetention(t.clock.now(), { full: true });
     expect(full.find((outcome) => outcome.agency === MILANO)?.counts).toEqual({ calls: 1100 });
-    const left = await t.database.db.select().from(calls).where(inArray(calls.callSid, rows.map((row) => row.callSid)));
+    const left = await t.database.db
+      .select()
+      .from(calls)
+      .where(
+        inArray(
+          calls.callSid,
+          rows.map((row) => row.callSid),
+        ),
+      );
     expect(left.filter((call) => call.fromNumber !== null)).toEqual([]);
   });
 

@@ -22,7 +22,15 @@ beforeAll(async () => {
   await insertFixture(t.database.db, loadReportFixture('dst-autumn'));
   // A year before the spring fixture: one answered call on 29 March 2025.
   await insertCalls(t.database.db, [
-    { local: '2025-03-29T10:00:00+01:00', agency: PAVIA, numberKind: 'landline', outcome: 'answered', category: 'admin', queueTimeSeconds: 12, talkSeconds: 30 },
+    {
+      local: '2025-03-29T10:00:00+01:00',
+      agency: PAVIA,
+      numberKind: 'landline',
+      outcome: 'answered',
+      category: 'admin',
+      queueTimeSeconds: 12,
+      talkSeconds: 30,
+    },
   ]);
   as.supervisor = await loginAs(t.app, 'supervisore');
   as.operator = await loginAs(t.app, 'operatore1');

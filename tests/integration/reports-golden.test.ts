@@ -42,7 +42,11 @@ function expectGolden(report: Record<string, unknown> & { byDay: unknown; byHour
 
 describe.each(FIXTURES)('golden fixture %s', (_name, fixture) => {
   it('GET /api/v1/reports/calls gives the hand-computed figures (from the rollup)', async () => {
-    const response = await t.app.inject({ method: 'GET', url: `/api/v1/reports/calls?agency=${fixture.agency}&from=${fixture.from}&to=${fixture.to}`, headers });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/reports/calls?agency=${fixture.agency}&from=${fixture.from}&to=${fixture.to}`,
+      headers,
+    });
     expect(response.statusCode, response.body).toBe(200);
     const report = response.json();
     expect(report.sources).toEqual({ rollup: { from: fixture.from, to: fixture.to }, raw: null });

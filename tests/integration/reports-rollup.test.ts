@@ -127,14 +127,26 @@ describe('rollup = raw', () => {
     [7, 13],
     [1, 1],
   ])('with thresholds of %i s (service level) and %i s (short abandon)', async (serviceLevelSeconds, shortAbandonSeconds) => {
-    const { fromRollup, fromRaw, rollupSources } = await bothWays({ agency: AGENCY, from: '2026-09-01', to: '2026-11-23', serviceLevelSeconds, shortAbandonSeconds });
+    const { fromRollup, fromRaw, rollupSources } = await bothWays({
+      agency: AGENCY,
+      from: '2026-09-01',
+      to: '2026-11-23',
+      serviceLevelSeconds,
+      shortAbandonSeconds,
+    });
     expect(rollupSources.rollup).not.toBeNull();
     expect(fromRollup).toEqual(fromRaw);
     expect(fromRollup.parameters).toMatchObject({ serviceLevelSeconds, shortAbandonSeconds });
   });
 
   it('reads everything raw with thresholds beyond the rollup caps', async () => {
-    const { fromRollup, fromRaw, rollupSources } = await bothWays({ agency: AGENCY, from: '2026-09-01', to: '2026-11-23', serviceLevelSeconds: 121, shortAbandonSeconds: 61 });
+    const { fromRollup, fromRaw, rollupSources } = await bothWays({
+      agency: AGENCY,
+      from: '2026-09-01',
+      to: '2026-11-23',
+      serviceLevelSeconds: 121,
+      shortAbandonSeconds: 61,
+    });
     expect(rollupSources.rollup).toBeNull();
     expect(fromRollup).toEqual(fromRaw);
   });
@@ -199,15 +211,33 @@ describe('calls of sealed days that change late', () => {
 
   it('written around the service (an import) need a rebuild, which an administrator can run', async () => {
     await insertCalls(t.database.db, [
-      { local: '2026-11-12T10:00:00+01:00', agency: AGENCY, numberKind: 'landline', outcome: 'answered', category: 'admin', queueTimeSeconds: 8, talkSeconds: 90 },
+      {
+        local: '2026-11-12T10:00:00+01:00',
+        agency: AGENCY,
+        numberKind: 'landline',
+        outcome: 'answered',
+        category: 'admin',
+        queueTimeSeconds: 8,
+        talkSeconds: 90,
+      },
     ]);
     const stale = await bothWays({ agency: AGENCY, from: '2026-11-12', to: '2026-11-12' });
     expect(stale.fromRollup.totals.calls).toBe(stale.fromRaw.totals.calls - 1);
 
     const admin = await loginAs(t.app, 'admin');
-    const refused = await t.app.inject({ method: 'POST', url: '/api/v1/reports/rollups/rebuild', headers: (await loginAs(t.app, 'supervisore')).headers, payload: { agency: AGENCY, from: '2026-11-12', to: '2026-11-12' } });
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports/rollups/rebuild',
+      headers: (await loginAs(t.app, 'supervisore')).headers,
+      payload: { agency: AGENCY, from: '2026-11-12', to: '2026-11-12' },
+    });
     expect(refused.statusCode).toBe(403);
-    const rebuilt = await t.app.inject({ method: 'POST', url: '/api/v1/reports/rollups/rebuild', headers: admin.headers, payload: { agency: AGENCY, from: '2026-11-12', to: '2026-11-12' } });
+    const rebuilt = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports/rollups/rebuild',
+      headers: admin.headers,
+      payload: { agency: AGENCY, from: '2026-11-12', to: '2026-11-12' },
+    });
     expect(rebuilt.statusCode, rebuilt.body).toBe(200);
     expect(rebuilt.json()).toMatchObject({ agency: AGENCY, from: '2026-11-12', to: '2026-11-12' });
     const fresh = await bothWays({ agency: AGENCY, from: '2026-11-12', to: '2026-11-12' });

@@ -32,7 +32,10 @@ function request(session: Session | null, method: 'GET' | 'POST', url: string, p
 }
 
 async function setServiceLevel(seconds: number, name?: string) {
-  await t.database.db.update(agencies).set({ serviceLevelSeconds: seconds, ...(name ? { name } : {}) }).where(eq(agencies.code, PAVIA));
+  await t.database.db
+    .update(agencies)
+    .set({ serviceLevelSeconds: seconds, ...(name ? { name } : {}) })
+    .where(eq(agencies.code, PAVIA));
   await t.app.services.directory.reload(t.database.db);
 }
 
@@ -78,7 +81,15 @@ describe('the statement of a full quarter (preview)', () => {
       parameters: { serviceLevelSeconds: 20, shortAbandonSeconds: 5, serviceLevelTargetPct: 80, timezone: 'Europe/Rome' },
       fee: { currency: 'EUR', vatExcluded: true, quarterlyFeeCents: 1_074_750, totalCents: 1_074_750 },
       volumes: { calls: 5, outOfHours: 1, queued: 4, answered: 3, abandoned: 1, emails: 1 },
-      kpis: { answeredWithinServiceLevel: 2, serviceLevelPct: 50, serviceLevelTargetMet: false, abandonRatePct: 25, asaSeconds: 13.3, ahtSeconds: 200, maxWaitSeconds: 40 },
+      kpis: {
+        answeredWithinServiceLevel: 2,
+        serviceLevelPct: 50,
+        serviceLevelTargetMet: false,
+        abandonRatePct: 25,
+        asaSeconds: 13.3,
+        ahtSeconds: 200,
+        maxWaitSeconds: 40,
+      },
       handledContacts: { answeredCalls: 3, emails: 1, total: 4 },
       // 1,074,750 / 4 = 268,687.5
       costPerHandledContactCents: 268_688,
@@ -97,9 +108,22 @@ describe('the statement of a full quarter (preview)', () => {
     expect(response.statusCode, response.body).toBe(200);
     const { statement } = response.json();
     // 1,074,750 x 59 / 91 = 696,816.48 cents
-    expect(statement).toMatchObject({ billedPeriod: { from: '2025-05-03', to: '2025-06-30', days: 59 }, fee: { totalCents: 696_816 }, volumes: { calls: 1, answered: 1 } });
+    expect(statement).toMatchObject({
+      billedPeriod: { from: '2025-05-03', to: '2025-06-30', days: 59 },
+      fee: { totalCents: 696_816 },
+      volumes: { calls: 1, answered: 1 },
+    });
     expect(statement.fee.lines).toEqual([
-      { contractId: expect.any(Number), annualFeeCents: 4_299_000, termEndsOn: '2028-05-02', renewed: false, from: '2025-05-03', to: '2025-06-30', days: 59, amountCents: 696_816 },
+      {
+        contractId: expect.any(Number),
+        annualFeeCents: 4_299_000,
+        termEndsOn: '2028-05-02',
+        renewed: false,
+        from: '2025-05-03',
+        to: '2025-06-30',
+        days: 59,
+        amountCents: 696_816,
+      },
     ]);
   });
 
@@ -123,7 +147,14 @@ describe('issued statements', () => {
     const issued = await request(as.supervisor, 'POST', '/api/v1/reports/statements', { agency: PAVIA, period: '2026-Q1' });
     expect(issued.statusCode, issued.body).toBe(201);
     first = issued.json();
-    expect(issued.json()).toMatchObject({ agency: PAVIA, period: '2026-Q1', version: 1, superseded: false, issuedAt: '2026-11-23T09:00:00.000Z', issuedBy: { name: 'supervisore' } });
+    expect(issued.json()).toMatchObject({
+      agency: PAVIA,
+      period: '2026-Q1',
+      version: 1,
+      superseded: false,
+      issuedAt: '2026-11-23T09:00:00.000Z',
+      issuedBy: { name: 'supervisore' },
+    });
     expect(issued.json().statement.fee.totalCents).toBe(1_074_750);
   });
 
@@ -154,7 +185,12 @@ describe('issued statements', () => {
   it('are re-issued as a new version, the old one marked superseded', async () => {
     const second = await request(as.admin, 'POST', '/api/v1/reports/statements', { agency: PAVIA, period: '2026-Q1' });
     expect(second.statusCode, second.body).toBe(201);
-    expect(second.json()).toMatchObject({ version: 2, superseded: false, issuedBy: { name: 'admin' }, statement: { parameters: { serviceLevelSeconds: 30 }, kpis: { serviceLevelPct: 75 } } });
+    expect(second.json()).toMatchObject({
+      version: 2,
+      superseded: false,
+      issuedBy: { name: 'admin' },
+      statement: { parameters: { serviceLevelSeconds: 30 }, kpis: { serviceLevelPct: 75 } },
+    });
     expect((await request(as.pavia, 'GET', `/api/v1/reports/statements/${first.id}`)).json()).toMatchObject({ version: 1, latestVersion: 2, superseded: true });
     const list = (await request(as.pavia, 'GET', '/api/v1/reports/statements')).json();
     expect(list.items.map((item: { version: number; superseded: boolean }) => [item.version, item.superseded])).toEqual([

@@ -94,7 +94,8 @@ describe('/metrics is not anonymous on the public port', () => {
     expect(scraped.statusCode).toBe(200);
     expect(scraped.headers['content-type']).toContain('text/plain');
     expect(scraped.body).toContain('# TYPE centralino_event_loop_delay_seconds histogram');
-    const bucket = (le: string) => Number(new RegExp(`centralino_event_loop_delay_seconds_bucket\\{le="${le.replace('+', '\\+')}"\\} (\\d+)`).exec(scraped.body)?.[1]);
+    const bucket = (le: string) =>
+      Number(new RegExp(`centralino_event_loop_delay_seconds_bucket\\{le="${le.replace('+', '\\+')}"\\} (\\d+)`).exec(scraped.body)?.[1]);
     // The stall of 120 ms is in the histogram: some sample is above the 0.1 s bucket.
     expect(bucket('0.1')).toBeLessThan(bucket('+Inf'));
     expect(bucket('+Inf')).toBe(Number(/centralino_event_loop_delay_seconds_count (\d+)/.exec(scraped.body)?.[1]));
@@ -141,7 +142,11 @@ describe('demo seed at start-up', () => {
 
   async function startOn(env: Record<string, string>) {
     const config = testConfig(env);
-    const result = await seedDemoIfWanted(database.db, DEMO_SEED_STEPS, { wanted: config.demoSeed, demoPassword: 'a-demo-password', now: new Date('2026-11-23T09:00:00Z') });
+    const result = await seedDemoIfWanted(database.db, DEMO_SEED_STEPS, {
+      wanted: config.demoSeed,
+      demoPassword: 'a-demo-password',
+      now: new Date('2026-11-23T09:00:00Z'),
+    });
     const [{ agencyRows }] = await database.db.select({ agencyRows: count() }).from(agencies);
     const [{ userRows }] = await database.db.select({ userRows: count() }).from(users);
     return { seeded: result.seeded, agencyRows, userRows };

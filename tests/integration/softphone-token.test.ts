@@ -38,7 +38,11 @@ describe('browser softphone with Twilio configured', () => {
 
   it('reports the Twilio mode and refuses the simulator', async () => {
     const operator = await loginAs(t.app, 'operatore2');
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/softphone', headers: operator.headers })).json()).toMatchObject({ mode: 'twilio', identity: 'operatore2', call: null });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/softphone', headers: operator.headers })).json()).toMatchObject({
+      mode: 'twilio',
+      identity: 'operatore2',
+      call: null,
+    });
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/softphone/take-next', headers: operator.headers, payload: {} })).statusCode).toBe(409);
   });
 

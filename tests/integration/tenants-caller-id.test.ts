@@ -50,7 +50,14 @@ describe('caller-ID screen pop', () => {
       agency: 'aler-pavia-lodi',
       from: TENANT,
       category: 'heating',
-      tenants: [{ code: 'PV-000101', name: 'Giuseppe Rinaldi', phones: ['+390382526311', TENANT], dwelling: { address: 'Via Riviera 41', stair: 'A', floor: '2', flat: '7' } }],
+      tenants: [
+        {
+          code: 'PV-000101',
+          name: 'Giuseppe Rinaldi',
+          phones: ['+390382526311', TENANT],
+          dwelling: { address: 'Via Riviera 41', stair: 'A', floor: '2', flat: '7' },
+        },
+      ],
       previousTickets: [],
     });
 
@@ -162,7 +169,9 @@ describe('tenant CSV import', () => {
     }
     const env = { ...process.env, DATABASE_URL: url ?? '', DATA_DIR: directory, NODE_ENV: 'test' };
     const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = execFile(process.execPath, ['scripts/import-tenants.ts', '--agency', 'aler-milano', '--file', file], { env }, (_error, stdout) => resolve({ code: child.exitCode, stdout }));
+      const child = execFile(process.execPath, ['scripts/import-tenants.ts', '--agency', 'aler-milano', '--file', file], { env }, (_error, stdout) =>
+        resolve({ code: child.exitCode, stdout }),
+      );
     });
     expect(result.stdout).toContain('aler-milano: 1 tenants added, 0 updated, 1 rows refused.');
     expect(result.stdout).toContain('line 3 (MI-2): invalid phone number "xyz"');

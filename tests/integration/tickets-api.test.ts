@@ -75,8 +75,19 @@ describe('tickets over HTTP', () => {
     expect((await create({ agency: 'aler-pavia-lodi', category: 'plumbing', description: 'x' })).statusCode).toBe(400);
     expect((await create({ agency: 'aler-pavia-lodi', category: 'admin', description: '' })).statusCode).toBe(400);
     expect((await create({ agency: 'aler-pavia-lodi', category: 'admin', description: 'x' }, referentePavia)).statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: paviaSystem.headers, payload: { agency: 'aler-pavia-lodi', category: 'admin', description: 'x' } })).statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/tickets', payload: { agency: 'aler-pavia-lodi', category: 'admin', description: 'x' } })).statusCode).toBe(401);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/tickets',
+          headers: paviaSystem.headers,
+          payload: { agency: 'aler-pavia-lodi', category: 'admin', description: 'x' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/tickets', payload: { agency: 'aler-pavia-lodi', category: 'admin', description: 'x' } })).statusCode,
+    ).toBe(401);
     expect((await create({ agency: 'aler-pavia-lodi', category: 'admin', description: 'x', callSid: 'CA-unknown' })).statusCode).toBe(400);
   });
 
@@ -148,7 +159,7 @@ describe('tickets over HTTP', () => {
     t.clock.set('2026-11-23T15:00:00+01:00');
     const { ref } = await newTicket('aler-milano', { category: 'admin', description: 'Richiesta voltura contratto Via Ovada' });
     const query = async (search: string) =>
-      ((await t.app.inject({ url: `/api/v1/tickets?${search}`, headers: supervisor.headers })).json() as { items: { ref: string }[]; nextCursor: string | null });
+      (await t.app.inject({ url: `/api/v1/tickets?${search}`, headers: supervisor.headers })).json() as { items: { ref: string }[]; nextCursor: string | null };
     expect((await query('q=voltura')).items.map((item) => item.ref)).toEqual([ref]);
     expect((await query('from=2026-11-23T13:59:59Z')).items.map((item) => item.ref)).toEqual([ref]);
     expect((await query('from=2026-11-23&to=2026-11-23&limit=200')).items.map((item) => item.ref)).toContain(ref);

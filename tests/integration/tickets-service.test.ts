@@ -45,7 +45,9 @@ describe('ticket service', () => {
 
   it('a failed creation gives its number back', async () => {
     const before = await tickets().createTicket(operator, { agency: 'aler-milano', category: 'admin', description: 'Prima' });
-    await expect(tickets().createTicket(operator, { agency: 'aler-milano', category: 'admin', description: 'x', portfolio: 'nowhere' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(tickets().createTicket(operator, { agency: 'aler-milano', category: 'admin', description: 'x', portfolio: 'nowhere' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
     const after = await tickets().createTicket(operator, { agency: 'aler-milano', category: 'admin', description: 'Dopo' });
     expect(Number(after.ref.slice(-6))).toBe(Number(before.ref.slice(-6)) + 1);
   });
@@ -110,7 +112,13 @@ describe('ticket service', () => {
     await expect(tickets().changeTicket(pavia, ticket.ref, { status: 'cancelled' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const acknowledged = await tickets().changeTicket(pavia, ticket.ref, { status: 'acknowledged', note: 'Tecnico inviato' });
     expect(acknowledged.status).toBe('acknowledged');
-    expect(acknowledged.events.at(-1)).toMatchObject({ type: 'acknowledged', fromStatus: 'routed', toStatus: 'acknowledged', text: 'Tecnico inviato', actor: { name: 'referente-pavia', role: 'agency' } });
+    expect(acknowledged.events.at(-1)).toMatchObject({
+      type: 'acknowledged',
+      fromStatus: 'routed',
+      toStatus: 'acknowledged',
+      text: 'Tecnico inviato',
+      actor: { name: 'referente-pavia', role: 'agency' },
+    });
     const closed = await tickets().changeTicket(pavia, ticket.ref, { status: 'closed' });
     expect(closed.status).toBe('closed');
     await expect(tickets().changeTicket(supervisor, ticket.ref, { status: 'closed' })).rejects.toMatchObject({ code: 'CONFLICT' });

@@ -32,7 +32,9 @@ describe('voice webhooks while the database is away', () => {
     await twilioPost(first.app, '/webhooks/twilio/voice/status', { ...base, CallStatus: 'completed', CallDuration: '53', SequenceNumber: '2' });
 
     // A forged request is still refused and journals nothing.
-    expect((await twilioPost(first.app, '/webhooks/twilio/voice', incomingCallParams(newCallSid(), TENANT, '+39800200200'), { signature: 'forged' })).statusCode).toBe(403);
+    expect(
+      (await twilioPost(first.app, '/webhooks/twilio/voice', incomingCallParams(newCallSid(), TENANT, '+39800200200'), { signature: 'forged' })).statusCode,
+    ).toBe(403);
 
     expect((await first.app.inject('/readyz')).statusCode).toBe(503);
     expect(first.app.services.voice.backlog()).toBe(5);
@@ -43,7 +45,13 @@ describe('voice webhooks while the database is away', () => {
     await second.app.services.voice.drain();
     expect(second.app.services.voice.backlog()).toBe(0);
     const [row] = await second.database.db.select().from(calls).where(eq(calls.callSid, callSid));
-    expect(row).toMatchObject({ agencyCode: 'aler-pavia-lodi', outcome: 'abandoned', queueName: 'aler-pavia-lodi.heating', queueTimeSeconds: 45, status: 'completed' });
+    expect(row).toMatchObject({
+      agencyCode: 'aler-pavia-lodi',
+      outcome: 'abandoned',
+      queueName: 'aler-pavia-lodi.heating',
+      queueTimeSeconds: 45,
+      status: 'completed',
+    });
     // Recorded at the instants the webhooks arrived, not when they were replayed.
     expect(row.startedAt.toISOString()).toBe('2026-11-23T09:00:00.000Z');
     expect(row.enqueuedAt?.toISOString()).toBe('2026-11-23T09:00:08.000Z');

@@ -16,9 +16,26 @@ const PATHS = [
   '/webhooks/twilio/voice/bridged',
 ];
 
-const anyText = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 }), fc.constantFrom('', '-1', '1e9', 'NaN', '<x>', 'client:', 'client:<b>&'));
+const anyText = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 60 }),
+  fc.string({ unit: 'binary', maxLength: 60 }),
+  fc.constantFrom('', '-1', '1e9', 'NaN', '<x>', 'client:', 'client:<b>&'),
+);
 // Known names with hostile values, and unknown names Twilio might add some day.
-const knownName = fc.constantFrom('CallSid', 'From', 'To', 'CallStatus', 'Digits', 'QueueResult', 'QueueTime', 'QueuePosition', 'AvgQueueTime', 'CallDuration', 'SequenceNumber', 'DequeingCallSid');
+const knownName = fc.constantFrom(
+  'CallSid',
+  'From',
+  'To',
+  'CallStatus',
+  'Digits',
+  'QueueResult',
+  'QueueTime',
+  'QueuePosition',
+  'AvgQueueTime',
+  'CallDuration',
+  'SequenceNumber',
+  'DequeingCallSid',
+);
 const params = fc.tuple(
   fc.dictionary(knownName, anyText, { maxKeys: 8 }),
   fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), anyText, { maxKeys: 5 }),

@@ -205,7 +205,11 @@ describe('signatures', () => {
     const voice = t.app.services.voice;
     // Straight to the service, past the webhook's clean-up: the last line of defence.
     const refused = newCallSid();
-    const bad = voice.handle({ kind: 'incoming', params: { callSid: refused, from: TENANT, to: '+39800200200', callStatus: 'ringing' }, payload: { CallerName: 'A\u0000B' } });
+    const bad = voice.handle({
+      kind: 'incoming',
+      params: { callSid: refused, from: TENANT, to: '+39800200200', callStatus: 'ringing' },
+      payload: { CallerName: 'A\u0000B' },
+    });
     const good = incomingCallParams(newCallSid(), TENANT, '+39800200200');
     const [answer, response] = await Promise.all([bad, twilioPost(t.app, '/webhooks/twilio/voice', good)]);
     // Both callers heard the menu (the batch they shared failed, so both were answered from memory).
@@ -233,7 +237,9 @@ describe('idempotency and ordering', () => {
 
   it('records 30 concurrent calls, each delivered twice at once, exactly once with identical answers', async () => {
     const all = Array.from({ length: 30 }, (_, index) => incomingCallParams(newCallSid(), TENANT, index % 2 ? '+39800200200' : '+390240000000'));
-    const responses = await Promise.all(all.flatMap((params) => [twilioPost(t.app, '/webhooks/twilio/voice', params), twilioPost(t.app, '/webhooks/twilio/voice', params)]));
+    const responses = await Promise.all(
+      all.flatMap((params) => [twilioPost(t.app, '/webhooks/twilio/voice', params), twilioPost(t.app, '/webhooks/twilio/voice', params)]),
+    );
     for (let index = 0; index < all.length; index += 1) {
       const [first, second] = [responses[2 * index], responses[2 * index + 1]];
       expect(first.statusCode).toBe(200);

@@ -47,7 +47,11 @@ describe('parseEmail', () => {
 
   it('unwraps a PEC envelope: the original message, its sender and Message-ID, and daticert.xml', async () => {
     const mail = await parseEmail(emailFixture('pec-posta-certificata.eml'));
-    expect(mail.pec).toMatchObject({ kind: 'envelope', unwrapped: true, daticert: { tipo: 'posta-certificata', mittente: 'avv.moretti@pec.ordineavvocatipavia.example' } });
+    expect(mail.pec).toMatchObject({
+      kind: 'envelope',
+      unwrapped: true,
+      daticert: { tipo: 'posta-certificata', mittente: 'avv.moretti@pec.ordineavvocatipavia.example' },
+    });
     expect(mail.subject).toBe('Diffida - riscaldamento non funzionante - sig.ra Conti');
     expect(mail.from?.address).toBe('avv.moretti@pec.ordineavvocatipavia.example');
     expect(mail.messageId).toBe('f00d2a8c-1b2c-4d5e-9f80-a1b2c3d4e5f6@pec.ordineavvocatipavia.example');

@@ -3,7 +3,15 @@ import { autoAckIt, chooseAckRecipient } from '../../src/domain/email-ack.ts';
 import { categoriseEmail } from '../../src/domain/email-category.ts';
 import { classifyAutomation, isMachineMail, mayAutoAcknowledge } from '../../src/domain/email-loop.ts';
 import { parseDatiCert, stripPecSubjectPrefix } from '../../src/domain/email-pec.ts';
-import { correspondentAddress, decideThread, extractTicketRefs, normaliseMessageId, parseMessageIdList, routingAddress, threadCandidates } from '../../src/domain/email-threading.ts';
+import {
+  correspondentAddress,
+  decideThread,
+  extractTicketRefs,
+  normaliseMessageId,
+  parseMessageIdList,
+  routingAddress,
+  threadCandidates,
+} from '../../src/domain/email-threading.ts';
 import type { OpeningSchedule } from '../../src/domain/schedule.ts';
 
 describe('categoriseEmail', () => {
@@ -35,7 +43,12 @@ describe('categoriseEmail', () => {
 });
 
 describe('classifyAutomation', () => {
-  const base = { contentType: 'text/plain', fromAddress: 'maria@posta.example', subject: 'Caldaia', ownAddresses: new Set(['callcenter@aler-pavia-lodi.example']) };
+  const base = {
+    contentType: 'text/plain',
+    fromAddress: 'maria@posta.example',
+    subject: 'Caldaia',
+    ownAddresses: new Set(['callcenter@aler-pavia-lodi.example']),
+  };
   const verdict = (headers: Record<string, string>, extra: Partial<typeof base> = {}) =>
     classifyAutomation({ ...base, ...extra, headers: new Map(Object.entries(headers)) });
 
@@ -130,15 +143,24 @@ describe('threading', () => {
       link: 'mentions',
       linkedStatus: 'routed',
     });
-    expect(decideThread({ subjectTargets: [open('PV-2026-000001', false)], answered: { ref: 'PV-2026-000001', status: 'new' } })).toEqual({ kind: 'append', ref: 'PV-2026-000001' });
-    expect(decideThread({ subjectTargets: [open('PV-2026-000001', false)], answered: { ref: 'PV-2026-000002', status: 'new' } })).toEqual({ kind: 'append', ref: 'PV-2026-000002' });
+    expect(decideThread({ subjectTargets: [open('PV-2026-000001', false)], answered: { ref: 'PV-2026-000001', status: 'new' } })).toEqual({
+      kind: 'append',
+      ref: 'PV-2026-000001',
+    });
+    expect(decideThread({ subjectTargets: [open('PV-2026-000001', false)], answered: { ref: 'PV-2026-000002', status: 'new' } })).toEqual({
+      kind: 'append',
+      ref: 'PV-2026-000002',
+    });
     expect(decideThread({ subjectTargets: [], answered: { ref: 'PV-2026-000002', status: 'closed' } })).toEqual({
       kind: 'linked',
       ref: 'PV-2026-000002',
       link: 'follow_up',
       linkedStatus: 'closed',
     });
-    expect(decideThread({ subjectTargets: [{ ref: 'PV-2026-000003', status: 'cancelled', knownSender: true }], answered: null })).toMatchObject({ kind: 'linked', link: 'follow_up' });
+    expect(decideThread({ subjectTargets: [{ ref: 'PV-2026-000003', status: 'cancelled', knownSender: true }], answered: null })).toMatchObject({
+      kind: 'linked',
+      link: 'follow_up',
+    });
     expect(decideThread({ subjectTargets: [], answered: null })).toEqual({ kind: 'new' });
   });
 });
@@ -169,8 +191,7 @@ describe('acknowledgement', () => {
     weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday: weekday as 1, opens: '08:00', closes: '20:00' })),
     exceptions: [],
   };
-  const ack = (at: string) =>
-    autoAckIt({ agencyName: 'ALER Pavia-Lodi', ref: 'PV-2026-000123', category: 'heating', schedule, receivedAt: new Date(at) });
+  const ack = (at: string) => autoAckIt({ agencyName: 'ALER Pavia-Lodi', ref: 'PV-2026-000123', category: 'heating', schedule, receivedAt: new Date(at) });
 
   it('gives the reference, in Italian, during opening hours', () => {
     const { subject, text } = ack('2026-11-23T10:00:00+01:00');
@@ -191,7 +212,10 @@ describe('acknowledgement', () => {
     expect(chooseAckRecipient({ from, replyTo: null, replyToOnRegistry: false })).toEqual({ to: from, replyToIgnored: false });
     expect(chooseAckRecipient({ from, replyTo: from, replyToOnRegistry: false })).toEqual({ to: from, replyToIgnored: false });
     expect(chooseAckRecipient({ from, replyTo: 'victim@elsewhere.example', replyToOnRegistry: false })).toEqual({ to: from, replyToIgnored: true });
-    expect(chooseAckRecipient({ from, replyTo: 'figlia@posta.example', replyToOnRegistry: true })).toEqual({ to: 'figlia@posta.example', replyToIgnored: false });
+    expect(chooseAckRecipient({ from, replyTo: 'figlia@posta.example', replyToOnRegistry: true })).toEqual({
+      to: 'figlia@posta.example',
+      replyToIgnored: false,
+    });
     expect(chooseAckRecipient({ from: null, replyTo: 'victim@elsewhere.example', replyToOnRegistry: false })).toEqual({ to: null, replyToIgnored: true });
   });
 });

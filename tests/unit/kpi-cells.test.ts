@@ -79,7 +79,16 @@ describe('rollup cells', () => {
   });
 
   it('cap the cumulative counts but keep every call in the totals', () => {
-    expect(cumulativeCounts(new Map([[0, 1], [500, 2]]), 500, 3)).toEqual([1, 1, 1, 1]);
+    expect(
+      cumulativeCounts(
+        new Map([
+          [0, 1],
+          [500, 2],
+        ]),
+        500,
+        3,
+      ),
+    ).toEqual([1, 1, 1, 1]);
     expect(cumulativeCounts(new Map(), null, 3)).toEqual([]);
   });
 

@@ -16,7 +16,17 @@ describe('the tally declarations', () => {
 
   it('fill every column of call_rollup_hourly but the agency, and nothing else', () => {
     const [cell] = buildRollupCells([
-      { localDate: '2026-01-15', localHour: 9, category: 'heating', numberKind: 'landline', outcome: 'answered', waitSeconds: 3, count: 1, talkSum: 60, talkCount: 1 },
+      {
+        localDate: '2026-01-15',
+        localHour: 9,
+        category: 'heating',
+        numberKind: 'landline',
+        outcome: 'answered',
+        waitSeconds: 3,
+        count: 1,
+        talkSum: 60,
+        talkCount: 1,
+      },
     ]);
     const columns = Object.keys(getTableColumns(callRollupHourly)).filter((column) => column !== 'agencyCode');
     expect(Object.keys(cell).sort()).toEqual(columns.sort());

@@ -24,7 +24,13 @@ describe('quarters', () => {
 
 describe('the quarterly fee of ALER Pavia-Lodi (42,990.00 EUR a year from 3 May 2025, 36 months)', () => {
   it('is a quarter of the annual fee for a full quarter', () => {
-    expect(billQuarter([PAVIA], parseQuarter('2026-Q1'))).toMatchObject({ totalCents: 1_074_750, quarterlyFeeCents: 1_074_750, from: '2026-01-01', to: '2026-03-31', days: 90 });
+    expect(billQuarter([PAVIA], parseQuarter('2026-Q1'))).toMatchObject({
+      totalCents: 1_074_750,
+      quarterlyFeeCents: 1_074_750,
+      from: '2026-01-01',
+      to: '2026-03-31',
+      days: 90,
+    });
   });
 
   it('is pro rata by days in the quarter the contract starts in: 59 of 91 days', () => {

@@ -59,7 +59,7 @@ describe('KPIs', () => {
 
   it('round half away from zero to one decimal', () => {
     expect(round1(28.55)).toBe(28.6);
-    expect(round1(2 / 3 * 100)).toBe(66.7);
+    expect(round1((2 / 3) * 100)).toBe(66.7);
     expect(round1(0.05)).toBe(0.1);
   });
 });

@@ -38,7 +38,11 @@ describe('rooms per agency and role', () => {
 
   it('puts staff in the staff rooms of the agencies they serve; supervisors serving every agency also in the staff-wide room', () => {
     expect(roomsForActor(actor('operator', ['aler-milano', 'aler-pavia-lodi']), all)).toEqual(['agency:aler-milano:staff', 'agency:aler-pavia-lodi:staff']);
-    expect(roomsForActor(actor('supervisor', ['aler-milano', 'aler-pavia-lodi']), all)).toEqual(['agency:aler-milano:staff', 'agency:aler-pavia-lodi:staff', 'staff']);
+    expect(roomsForActor(actor('supervisor', ['aler-milano', 'aler-pavia-lodi']), all)).toEqual([
+      'agency:aler-milano:staff',
+      'agency:aler-pavia-lodi:staff',
+      'staff',
+    ]);
     // Events of no agency (mail sent to none of our addresses) may be another agency's business.
     expect(roomsForActor(actor('supervisor', ['aler-milano']), all)).toEqual(['agency:aler-milano:staff']);
   });
@@ -54,10 +58,31 @@ describe('rooms per agency and role', () => {
 
 describe('wallboard alerts', () => {
   const today = (serviceLevelPct: number | null) => ({
-    date: '2026-11-23', calls: 10, outOfHours: 0, offered: 10, queued: 10, answered: 5, abandoned: 5, shortAbandoned: 0,
-    answeredWithinServiceLevel: 4, serviceLevelPct, abandonRatePct: 50, asaSeconds: 12, maxWaitSeconds: 80, ahtSeconds: 60, emails: 0, tickets: 0,
+    date: '2026-11-23',
+    calls: 10,
+    outOfHours: 0,
+    offered: 10,
+    queued: 10,
+    answered: 5,
+    abandoned: 5,
+    shortAbandoned: 0,
+    answeredWithinServiceLevel: 4,
+    serviceLevelPct,
+    abandonRatePct: 50,
+    asaSeconds: 12,
+    maxWaitSeconds: 80,
+    ahtSeconds: 60,
+    emails: 0,
+    tickets: 0,
   });
-  const agency = (code: string, level: number | null) => ({ code, name: code.toUpperCase(), serviceLevelSeconds: 20, serviceLevelTargetPct: 80, queues: [], today: today(level) });
+  const agency = (code: string, level: number | null) => ({
+    code,
+    name: code.toUpperCase(),
+    serviceLevelSeconds: 20,
+    serviceLevelTargetPct: 80,
+    queues: [],
+    today: today(level),
+  });
   const now = Date.parse('2026-11-23T10:00:00Z');
   const queue = (waitedSeconds: number | null) => ({
     agency: agency('aler-milano', 90),

@@ -45,7 +45,10 @@ describe('the printable receipt', () => {
   });
 
   it('shows a data subject only through masked identifiers', () => {
-    const erasure = receiptText({ ...deletion, kind: 'subject_erasure', subject: { phones: ['+39 347 ••• ••67'] }, details: null }, { name: 'ALER Pavia-Lodi', timezone: 'Europe/Rome' });
+    const erasure = receiptText(
+      { ...deletion, kind: 'subject_erasure', subject: { phones: ['+39 347 ••• ••67'] }, details: null },
+      { name: 'ALER Pavia-Lodi', timezone: 'Europe/Rome' },
+    );
     expect(erasure).toContain('RICEVUTA DI CANCELLAZIONE DEI DATI DI UN INTERESSATO (art. 17 GDPR)');
     expect(erasure).toContain('telefono: +39 347 ••• ••67');
   });

@@ -102,7 +102,13 @@ describe('the closed message', () => {
   });
 
   it('names a holiday closure and the day the service reopens', () => {
-    const closed: OpeningSchedule = { ...everyDay, exceptions: [{ date: '2026-12-25', ranges: [], note: 'festività di Natale' }, { date: '2026-12-26', ranges: [] }] };
+    const closed: OpeningSchedule = {
+      ...everyDay,
+      exceptions: [
+        { date: '2026-12-25', ranges: [], note: 'festività di Natale' },
+        { date: '2026-12-26', ranges: [] },
+      ],
+    };
     const message = closedMessageIt(closed, rome('2026-12-25T10:00:00+01:00'), 'ALER Milano');
     expect(message).toContain('Oggi il servizio è chiuso: festività di Natale.');
     expect(message).toContain('domenica 27 dicembre alle 8');

@@ -9,7 +9,7 @@ import { spokenTexts, xmlWellFormednessError } from '../helpers/xml.ts';
 const hostileText = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 200 }),
   fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.constantFrom('<Hangup/>', ']]>', '&amp;', '&#0;', '"\'<>&', '\u0000\u0008\u001f', '\ud800', '\u202e', 'É un\'emergenza: caldaia & termosifoni <rotti>'),
+  fc.constantFrom('<Hangup/>', ']]>', '&amp;', '&#0;', '"\'<>&', '\u0000\u0008\u001f', '\ud800', '\u202e', "É un'emergenza: caldaia & termosifoni <rotti>"),
   fc.string({ minLength: 5000, maxLength: 20000 }),
 );
 
@@ -21,7 +21,9 @@ const decisions: fc.Arbitrary<VoiceDecision> = fc.oneof(
   hostileText.map((message) => ({ kind: 'closed', message, emergencyNumber: null }) as const),
   fc.tuple(hostileText, hostileText).map(([message, number]) => ({ kind: 'closed', message, emergencyNumber: number }) as const),
   fc.tuple(fc.integer({ min: 1, max: 9 }), fc.option(hostileText, { nil: null })).map(([attempt, greeting]) => ({ kind: 'menu', attempt, greeting }) as const),
-  fc.tuple(hostileText, fc.constantFrom('maintenance', 'heating', 'admin'), fc.boolean()).map(([queueName, category, chosen]) => ({ kind: 'enqueue', queueName, category, chosen }) as const),
+  fc
+    .tuple(hostileText, fc.constantFrom('maintenance', 'heating', 'admin'), fc.boolean())
+    .map(([queueName, category, chosen]) => ({ kind: 'enqueue', queueName, category, chosen }) as const),
   hostileText.map((result) => ({ kind: 'queue_result', result }) as const),
   hostileText.map((queueName) => ({ kind: 'dial_queue', queueName }) as const),
   fc.constantFrom<VoiceDecision>({ kind: 'unknown_number' }, { kind: 'nothing_waiting' }, { kind: 'bridging' }, { kind: 'ack' }),
@@ -54,9 +56,14 @@ describe('TwiML rendering never breaks the XML', () => {
 
   it('renders the wait announcement for any position and average wait', () => {
     fc.assert(
-      fc.property(fc.option(fc.integer({ min: -5, max: 100_000 }), { nil: undefined }), fc.option(fc.integer({ min: -5, max: 10_000_000 }), { nil: undefined }), hostileText, (position, wait, music) => {
-        expect(xmlWellFormednessError(renderQueueWait(position, wait, music))).toBeNull();
-      }),
+      fc.property(
+        fc.option(fc.integer({ min: -5, max: 100_000 }), { nil: undefined }),
+        fc.option(fc.integer({ min: -5, max: 10_000_000 }), { nil: undefined }),
+        hostileText,
+        (position, wait, music) => {
+          expect(xmlWellFormednessError(renderQueueWait(position, wait, music))).toBeNull();
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -88,7 +88,9 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
   // Raw MIME, HMAC over the exact bytes. Every content type is read as bytes here, in pieces.
   await app.register(async (raw) => {
     raw.removeAllContentTypeParsers();
-    raw.addContentTypeParser('*', (request: FastifyRequest, payload: FastifyRequest['raw']) => readSignedBody(payload, request.headers, secrets.inbound, maxBytes));
+    raw.addContentTypeParser('*', (request: FastifyRequest, payload: FastifyRequest['raw']) =>
+      readSignedBody(payload, request.headers, secrets.inbound, maxBytes),
+    );
     raw.post(
       EMAIL_PATHS.inbound,
       {
@@ -101,7 +103,10 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
       },
       async (request, reply) => {
         // No body at all (no Content-Length, no chunks): the signature is over zero bytes.
-        const body = (request.body as SignedBody | undefined) ?? { bytes: messageBytesOf(Buffer.alloc(0)), hmac: createHmac('sha256', secrets.inbound).digest() };
+        const body = (request.body as SignedBody | undefined) ?? {
+          bytes: messageBytesOf(Buffer.alloc(0)),
+          hmac: createHmac('sha256', secrets.inbound).digest(),
+        };
         if (!matchesEmailSignature(request.headers['x-signature-256'] as string, body.hmac)) {
           request.log.warn({ event: 'email.signature_rejected' }, 'rejected an inbound e-mail with a wrong signature');
           throw unauthenticated('Invalid X-Signature-256');
@@ -194,7 +199,9 @@ export async function emailWebhooksPlugin(app: FastifyInstance, options: EmailWe
  */
 function acceptProviderForms(scope: FastifyInstance, form: ProviderForm, maxBytes: number): void {
   scope.removeAllContentTypeParsers();
-  scope.addContentTypeParser('multipart/form-data', (request: FastifyRequest, payload: FastifyRequest['raw']) => readMultipartForm(payload, request.headers, form, maxBytes));
+  scope.addContentTypeParser('multipart/form-data', (request: FastifyRequest, payload: FastifyRequest['raw']) =>
+    readMultipartForm(payload, request.headers, form, maxBytes),
+  );
   scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: formTotalBytes(maxBytes) }, (_request, body, done) => {
     try {
       done(null, selectUrlencodedFields(body as Buffer, form, maxBytes));

@@ -28,12 +28,16 @@ export function matchesEmailSignature(header: string | undefined, hmac: Buffer):
 /** Mailgun signs `timestamp + token` with the account's HTTP webhook signing key. */
 export function isValidMailgunSignature(signingKey: string, timestamp: string, token: string, signature: string): boolean {
   if (!/^[0-9a-fA-F]{64}$/.test(signature)) return false;
-  const expected = createHmac('sha256', signingKey).update(timestamp + token).digest();
+  const expected = createHmac('sha256', signingKey)
+    .update(timestamp + token)
+    .digest();
   return timingSafeEqual(Buffer.from(signature, 'hex'), expected);
 }
 
 export function signMailgun(signingKey: string, timestamp: string, token: string): string {
-  return createHmac('sha256', signingKey).update(timestamp + token).digest('hex');
+  return createHmac('sha256', signingKey)
+    .update(timestamp + token)
+    .digest('hex');
 }
 
 /** `Authorization: Basic …` whose password is the secret (the user name is free), compared in constant time. */
@@ -42,7 +46,9 @@ export function isValidBasicAuth(header: string | undefined, secret: string): bo
   const decoded = Buffer.from(header.replace(/^basic\s+/i, '').trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return false;
-  const given = createHmac('sha256', 'basic-auth').update(decoded.slice(colon + 1)).digest();
+  const given = createHmac('sha256', 'basic-auth')
+    .update(decoded.slice(colon + 1))
+    .digest();
   const wanted = createHmac('sha256', 'basic-auth').update(secret).digest();
   return timingSafeEqual(given, wanted);
 }

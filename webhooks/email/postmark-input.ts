@@ -18,9 +18,21 @@ export const PostmarkInbound = z
     Date: z.string().optional().default(''),
     TextBody: z.string().optional().nullable(),
     HtmlBody: z.string().optional().nullable(),
-    Headers: z.array(z.object({ Name: z.string(), Value: z.string() })).optional().default([]),
+    Headers: z
+      .array(z.object({ Name: z.string(), Value: z.string() }))
+      .optional()
+      .default([]),
     Attachments: z
-      .array(z.object({ Name: z.string().optional().default(''), Content: z.string().default(''), ContentType: z.string().optional().default('application/octet-stream'), ContentID: z.string().optional().nullable() }).loose())
+      .array(
+        z
+          .object({
+            Name: z.string().optional().default(''),
+            Content: z.string().default(''),
+            ContentType: z.string().optional().default('application/octet-stream'),
+            ContentID: z.string().optional().nullable(),
+          })
+          .loose(),
+      )
       .optional()
       .default([]),
     /** Present only when "Include raw email content in JSON payload" is enabled on the server. */
@@ -30,7 +42,19 @@ export const PostmarkInbound = z
 export type PostmarkInbound = z.infer<typeof PostmarkInbound>;
 
 /** Headers MailComposer writes itself from the structured fields. */
-const COMPOSED_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'date', 'message-id', 'mime-version', 'content-type', 'content-transfer-encoding', 'reply-to']);
+const COMPOSED_HEADERS = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'subject',
+  'date',
+  'message-id',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  'reply-to',
+]);
 
 /**
  * The pipeline's input from Postmark's JSON: the raw message when Postmark sends it, otherwise a
@@ -41,7 +65,10 @@ export async function rawFromPostmark(payload: PostmarkInbound): Promise<{ raw: 
   if (payload.RawEmail) return { raw: Buffer.from(payload.RawEmail, 'utf8'), envelopeTo };
 
   const headerValue = (name: string) => payload.Headers.find((header) => header.Name.toLowerCase() === name)?.Value;
-  const extraHeaders = payload.Headers.filter((header) => !COMPOSED_HEADERS.has(header.Name.toLowerCase())).map((header) => ({ key: header.Name, value: header.Value }));
+  const extraHeaders = payload.Headers.filter((header) => !COMPOSED_HEADERS.has(header.Name.toLowerCase())).map((header) => ({
+    key: header.Name,
+    value: header.Value,
+  }));
   const messageId = headerValue('message-id') ?? (payload.MessageID ? `<${payload.MessageID}@inbound.postmarkapp.com>` : undefined);
   const date = new Date(payload.Date);
   const composer = new MailComposer({

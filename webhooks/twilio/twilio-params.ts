@@ -14,13 +14,26 @@ const optionalSeconds = z
   .union([text, z.array(text)])
   .transform((value) => (Array.isArray(value) ? value[0] : value))
   .transform((value) => (value === '' ? undefined : Number(value)))
-  .pipe(z.number().int().min(0).max(86_400 * 7).optional())
+  .pipe(
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400 * 7)
+      .optional(),
+  )
   .optional();
 
 export const CallSid = z.string().regex(/^CA[0-9a-fA-F]{32}$|^CA[\w-]{6,64}$/, 'CallSid must start with CA');
 
 export const VoiceParams = z.looseObject({
-  CallSid: z.union([CallSid, z.array(CallSid).nonempty().transform((values) => values[0])]),
+  CallSid: z.union([
+    CallSid,
+    z
+      .array(CallSid)
+      .nonempty()
+      .transform((values) => values[0]),
+  ]),
   From: optionalText,
   To: optionalText,
   CallStatus: optionalText,

@@ -7,7 +7,17 @@ import type { ResilientVoice } from '../../src/modules/calls/resilient-voice.ts'
 import { callerAnswered, callerArrived } from '../../src/util/callers-first.ts';
 import type { FormParams } from './twilio-signature.ts';
 import { isValidTwilioSignature } from './twilio-signature.ts';
-import { BridgedParams, MenuParams, MenuQuery, OperatorParams, QueueResultParams, QueueWaitParams, StatusParams, storableParams, VoiceParams } from './twilio-params.ts';
+import {
+  BridgedParams,
+  MenuParams,
+  MenuQuery,
+  OperatorParams,
+  QueueResultParams,
+  QueueWaitParams,
+  StatusParams,
+  storableParams,
+  VoiceParams,
+} from './twilio-params.ts';
 import { renderDecision, renderQueueWait, VOICE_PATHS } from './twiml.ts';
 
 /** Twilio's voice webhooks are form posts of a few kilobytes; nothing legitimate comes near this. */
@@ -83,7 +93,13 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
 
   app.post(VOICE_PATHS.queueResult, async (request, reply) => {
     const params = parse(QueueResultParams, request.body);
-    const step = { kind: 'queue-result', params: callParams(params), queueResult: params.QueueResult ?? 'unknown', queueTimeSeconds: params.QueueTime ?? 0, payload: params } as const;
+    const step = {
+      kind: 'queue-result',
+      params: callParams(params),
+      queueResult: params.QueueResult ?? 'unknown',
+      queueTimeSeconds: params.QueueTime ?? 0,
+      payload: params,
+    } as const;
     return render(reply, await voice.handle(step));
   });
 
@@ -109,7 +125,13 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
 
   app.post(VOICE_PATHS.bridged, async (request, reply) => {
     const params = parse(BridgedParams, request.body);
-    const step = { kind: 'bridged', params: callParams(params), dequeuingCallSid: params.DequeingCallSid ?? null, queueTimeSeconds: params.QueueTime ?? null, payload: params } as const;
+    const step = {
+      kind: 'bridged',
+      params: callParams(params),
+      dequeuingCallSid: params.DequeingCallSid ?? null,
+      queueTimeSeconds: params.QueueTime ?? null,
+      payload: params,
+    } as const;
     return render(reply, await voice.handle(step));
   });
 }
@@ -123,7 +145,11 @@ function refuseSignature(request: FastifyRequest): never {
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input ?? {});
   if (!result.success) {
-    throw new AppError('VALIDATION', 'Invalid Twilio parameters', result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
+    throw new AppError(
+      'VALIDATION',
+      'Invalid Twilio parameters',
+      result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    );
   }
   return storableParams(result.data);
 }

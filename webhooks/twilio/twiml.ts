@@ -1,6 +1,15 @@
 import twilio from 'twilio';
 import { MENU_PROMPT_IT } from '../../src/domain/routing.ts';
-import { BRIDGING_IT, ENQUEUED_IT, MENU_RETRY_IT, NOTHING_CHOSEN_IT, NOTHING_WAITING_IT, QUEUE_ERROR_IT, UNKNOWN_NUMBER_IT, waitAnnouncementIt } from '../../src/domain/voice-prompts.ts';
+import {
+  BRIDGING_IT,
+  ENQUEUED_IT,
+  MENU_RETRY_IT,
+  NOTHING_CHOSEN_IT,
+  NOTHING_WAITING_IT,
+  QUEUE_ERROR_IT,
+  UNKNOWN_NUMBER_IT,
+  waitAnnouncementIt,
+} from '../../src/domain/voice-prompts.ts';
 import type { VoiceDecision } from '../../src/modules/calls/voice-decisions.ts';
 
 const { VoiceResponse } = twilio.twiml;
@@ -20,7 +29,8 @@ export const VOICE_PATHS = {
 
 // XML 1.0 cannot carry NUL, most control characters or lone surrogates; xmlbuilder throws on
 // them, which would turn an odd agency name into an application error for the caller.
-const ILLEGAL_XML_CHARS = /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\ud800-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const ILLEGAL_XML_CHARS =
+  /[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\ud800-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Drops what XML cannot represent; keeps everything else, markup included, as text. */
 export function xmlSafe(text: string): string {

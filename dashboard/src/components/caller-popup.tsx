@@ -51,7 +51,16 @@ export function CallerPopup({ call }: { call: LiveCall }) {
 }
 
 export function dwellingOf(tenant: Tenant): Dwelling {
-  return tenant.dwelling ?? { address: tenant.address, municipality: tenant.municipality, building: tenant.building, stair: tenant.stair, floor: tenant.floor, flat: tenant.flat };
+  return (
+    tenant.dwelling ?? {
+      address: tenant.address,
+      municipality: tenant.municipality,
+      building: tenant.building,
+      stair: tenant.stair,
+      floor: tenant.floor,
+      flat: tenant.flat,
+    }
+  );
 }
 
 export function dwellingText(dwelling: Dwelling | null | undefined): string {

@@ -24,7 +24,13 @@ function useChart(build: (width: number) => uPlot.Options, data: uPlot.AlignedDa
 const axisStyle = { stroke: '#333', grid: { stroke: '#e3e6ea' }, ticks: { stroke: '#c9ced4' } };
 
 /** Calls per day, with the same days a year earlier as a dashed line; days as categories (dd/mm). */
-export function DayChart({ rows, previous }: { rows: { date: string; calls: number; answered: number; abandoned: number }[]; previous: { calls: number }[] | null }) {
+export function DayChart({
+  rows,
+  previous,
+}: {
+  rows: { date: string; calls: number; answered: number; abandoned: number }[];
+  previous: { calls: number }[] | null;
+}) {
   const labels = rows.map((row) => `${row.date.slice(8, 10)}/${row.date.slice(5, 7)}`);
   const xs = labels.map((_, index) => index);
   const series: Series[] = [
@@ -32,7 +38,8 @@ export function DayChart({ rows, previous }: { rows: { date: string; calls: numb
     { label: 'Risposte', values: rows.map((row) => row.answered), color: '#2e7d32' },
     { label: 'Abbandonate', values: rows.map((row) => row.abandoned), color: '#c62828' },
   ];
-  if (previous && previous.length) series.push({ label: 'Chiamate un anno prima', values: rows.map((_, index) => previous[index]?.calls ?? 0), color: '#6b7280', dash: [6, 4] });
+  if (previous && previous.length)
+    series.push({ label: 'Chiamate un anno prima', values: rows.map((_, index) => previous[index]?.calls ?? 0), color: '#6b7280', dash: [6, 4] });
   const step = Math.ceil(labels.length / 24);
   const box = useChart(
     (width) => ({
@@ -41,7 +48,7 @@ export function DayChart({ rows, previous }: { rows: { date: string; calls: numb
       scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } },
       axes: [{ ...axisStyle, values: (_u, ticks) => ticks.map((tick) => labels[tick] ?? ''), splits: () => xs.filter((x) => x % step === 0) }, axisStyle],
       series: [
-        { label: 'Giorno', value: (_u, v) => (v === null ? '—' : rows[v]?.date.split('-').reverse().join('/') ?? '—') },
+        { label: 'Giorno', value: (_u, v) => (v === null ? '—' : (rows[v]?.date.split('-').reverse().join('/') ?? '—')) },
         ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, points: { show: rows.length <= 45, size: 6 } })),
       ],
     }),
@@ -60,7 +67,14 @@ export function BarChart({ labels, series, xLabel }: { labels: string[]; series:
       height: 260,
       scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } },
       // Every label when they fit, every other one (or fewer) when they would overlap.
-      axes: [{ ...axisStyle, values: (_u, ticks) => ticks.map((tick) => labels[tick] ?? ''), splits: () => xs.filter((x) => x % Math.ceil(labels.length / 24) === 0) }, axisStyle],
+      axes: [
+        {
+          ...axisStyle,
+          values: (_u, ticks) => ticks.map((tick) => labels[tick] ?? ''),
+          splits: () => xs.filter((x) => x % Math.ceil(labels.length / 24) === 0),
+        },
+        axisStyle,
+      ],
       series: [
         { label: xLabel, value: (_u, v) => (v === null ? '—' : xLabel === 'Ora' ? `${labels[v] ?? v}:00` : (labels[v] ?? String(v))) },
         ...series.map((s, index) =>

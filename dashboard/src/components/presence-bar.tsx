@@ -25,7 +25,10 @@ export function PresenceBar({ me }: { me: LiveOperator | null }) {
   async function change(next: { presence?: string; location?: string }) {
     setError(null);
     try {
-      await setMyPresence({ presence: next.presence ?? (presence === 'offline' && next.location ? 'available' : presence), location: next.location ?? location });
+      await setMyPresence({
+        presence: next.presence ?? (presence === 'offline' && next.location ? 'available' : presence),
+        location: next.location ?? location,
+      });
     } catch (failure) {
       setError(errorText(failure));
     }
@@ -48,7 +51,11 @@ export function PresenceBar({ me }: { me: LiveOperator | null }) {
         ))}
       </div>
       {presence === 'on_call' || presence === 'wrap_up' ? <span class={`badge ${presence}`}>{PRESENCE_LABEL[presence]}</span> : null}
-      {error ? <p class="notice error" role="alert">{error}</p> : null}
+      {error ? (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

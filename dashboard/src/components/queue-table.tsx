@@ -24,8 +24,12 @@ export function QueueTable({
       <thead>
         <tr>
           <th scope="col">Coda</th>
-          <th scope="col" class="num" title="Chiamanti in attesa">In attesa</th>
-          <th scope="col" class="num" title="Attesa del chiamante in coda da più tempo">Attesa max</th>
+          <th scope="col" class="num" title="Chiamanti in attesa">
+            In attesa
+          </th>
+          <th scope="col" class="num" title="Attesa del chiamante in coda da più tempo">
+            Attesa max
+          </th>
           {showTalking ? (
             <th scope="col" class="num" title="Chiamate in conversazione con un operatore">
               In linea

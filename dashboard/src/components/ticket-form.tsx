@@ -100,11 +100,19 @@ export function TicketForm({ call, agencies, onCreated }: { call: LiveCall; agen
         {DWELLING_FIELDS.map(([field, label]) => (
           <label key={field} class={field === 'address' ? 'wide' : ''}>
             {label}
-            <input name={`dwelling.${field}`} value={dwelling[field] ?? ''} onInput={(event) => setDwelling({ ...dwelling, [field]: event.currentTarget.value })} />
+            <input
+              name={`dwelling.${field}`}
+              value={dwelling[field] ?? ''}
+              onInput={(event) => setDwelling({ ...dwelling, [field]: event.currentTarget.value })}
+            />
           </label>
         ))}
       </fieldset>
-      {error ? <p class="notice error" role="alert">{error}</p> : null}
+      {error ? (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <button type="submit" class="primary" disabled={busy || description.trim() === ''} data-testid="create-ticket">
         Registra segnalazione
       </button>

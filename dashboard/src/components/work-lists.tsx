@@ -38,7 +38,17 @@ function useWorkList<T>(store: LiveStore, path: string, eventPrefix: string, gen
 }
 
 /** The operator's other work: callers owed a call back, and e-mails to handle. */
-export function WorkLists({ store, generation, username, agencyName }: { store: LiveStore; generation: number; username: string; agencyName: (code: string) => string }) {
+export function WorkLists({
+  store,
+  generation,
+  username,
+  agencyName,
+}: {
+  store: LiveStore;
+  generation: number;
+  username: string;
+  agencyName: (code: string) => string;
+}) {
   const [callbacks, reloadCallbacks] = useWorkList<Callback>(store, CALLBACKS_PATH, 'callback.', generation);
   const [emailTickets, reloadEmails] = useWorkList<Ticket>(store, EMAIL_ITEMS_PATH, 'ticket.', generation);
   const [error, setError] = useState<string | null>(null);
@@ -121,7 +131,11 @@ export function WorkLists({ store, generation, username, agencyName }: { store: 
         <h2>
           E-mail da lavorare <span class="count">{emails.length}</span>
         </h2>
-        {error ? <p class="notice error" role="alert">{error}</p> : null}
+        {error ? (
+          <p class="notice error" role="alert">
+            {error}
+          </p>
+        ) : null}
         {emailTickets.error ? (
           <p class="notice error">{emailTickets.error}</p>
         ) : emails.length === 0 ? (

@@ -105,12 +105,30 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
         </div>
         {current ? (
           <dl class="summary">
-            <div><dt>In attesa ora</dt><dd>{formatInteger(waiting)}</dd></div>
-            <div><dt>Chiamate oggi (in orario)</dt><dd>{formatInteger(current.today.offered)}</dd></div>
-            <div><dt>Risposte</dt><dd>{formatInteger(current.today.answered)}</dd></div>
-            <div><dt>Abbandonate</dt><dd>{formatInteger(current.today.abandoned)}</dd></div>
-            <div><dt>Livello di servizio</dt><dd>{formatPct(current.today.serviceLevelPct)}</dd></div>
-            <div><dt>Tempo medio di risposta</dt><dd>{formatSeconds(current.today.asaSeconds)}</dd></div>
+            <div>
+              <dt>In attesa ora</dt>
+              <dd>{formatInteger(waiting)}</dd>
+            </div>
+            <div>
+              <dt>Chiamate oggi (in orario)</dt>
+              <dd>{formatInteger(current.today.offered)}</dd>
+            </div>
+            <div>
+              <dt>Risposte</dt>
+              <dd>{formatInteger(current.today.answered)}</dd>
+            </div>
+            <div>
+              <dt>Abbandonate</dt>
+              <dd>{formatInteger(current.today.abandoned)}</dd>
+            </div>
+            <div>
+              <dt>Livello di servizio</dt>
+              <dd>{formatPct(current.today.serviceLevelPct)}</dd>
+            </div>
+            <div>
+              <dt>Tempo medio di risposta</dt>
+              <dd>{formatSeconds(current.today.asaSeconds)}</dd>
+            </div>
           </dl>
         ) : null}
       </section>
@@ -126,7 +144,11 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
             ))}
           </div>
         </div>
-        {error ? <p class="notice error" role="alert">{error}</p> : null}
+        {error ? (
+          <p class="notice error" role="alert">
+            {error}
+          </p>
+        ) : null}
         {loading && tickets.length === 0 ? <p class="muted">Caricamento…</p> : null}
         {!loading && tickets.length === 0 ? <p class="muted">Nessuna segnalazione in questo elenco.</p> : null}
         <ul class="tickets" aria-live="polite">
@@ -137,10 +159,14 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
                   <strong>{ticket.ref}</strong>
                   <span class={`status ${ticket.status}`}>{TICKET_STATUS_LABEL[ticket.status] ?? ticket.status}</span>
                   <span class="muted small">
-                    {CATEGORY_LABEL[ticket.category] ?? ticket.category} · {CHANNEL_LABEL[ticket.channel] ?? ticket.channel} · {formatDateTime(ticket.createdAt)}
+                    {CATEGORY_LABEL[ticket.category] ?? ticket.category} · {CHANNEL_LABEL[ticket.channel] ?? ticket.channel} ·{' '}
+                    {formatDateTime(ticket.createdAt)}
                   </span>
                 </div>
-                <p class="description">{ticket.subject ? <strong>{ticket.subject}: </strong> : null}{ticket.description}</p>
+                <p class="description">
+                  {ticket.subject ? <strong>{ticket.subject}: </strong> : null}
+                  {ticket.description}
+                </p>
                 <div class="muted small">{whoAndWhere(ticket)}</div>
               </div>
               {closing?.ref === ticket.ref ? (
@@ -153,7 +179,12 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
                 >
                   <label>
                     Nota di chiusura (facoltativa)
-                    <input autoFocus value={closing.note} onInput={(event) => setClosing({ ref: ticket.ref, note: event.currentTarget.value })} onKeyDown={(event) => event.key === 'Escape' && setClosing(null)} />
+                    <input
+                      autoFocus
+                      value={closing.note}
+                      onInput={(event) => setClosing({ ref: ticket.ref, note: event.currentTarget.value })}
+                      onKeyDown={(event) => event.key === 'Escape' && setClosing(null)}
+                    />
                   </label>
                   <div class="ticket-actions">
                     <button type="submit" class="primary" data-action="confirm-close">

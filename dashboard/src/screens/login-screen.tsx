@@ -35,9 +35,20 @@ export function LoginScreen({ onLogin }: { onLogin: (session: Session) => void }
         </label>
         <label>
           Password
-          <input name="password" type="password" autoComplete="current-password" required value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onInput={(event) => setPassword(event.currentTarget.value)}
+          />
         </label>
-        {error ? <p class="notice error" role="alert">{error}</p> : null}
+        {error ? (
+          <p class="notice error" role="alert">
+            {error}
+          </p>
+        ) : null}
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Accesso…' : 'Accedi'}
         </button>

@@ -34,7 +34,8 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
       store.onEvent((event) => {
         const call = (event.data as { call?: LiveCall }).call;
         if (!call || call.answeredBy !== user.username) return;
-        if (event.type === 'call.bridged') setPhase((current) => (current.kind === 'dialling' || current.kind === 'idle' ? { kind: 'talking', call } : current));
+        if (event.type === 'call.bridged')
+          setPhase((current) => (current.kind === 'dialling' || current.kind === 'idle' ? { kind: 'talking', call } : current));
         if (event.type === 'call.settled' || event.type === 'call.ended') {
           setPhase((current) => (current.kind === 'talking' && current.call.callSid === call.callSid ? { kind: 'wrap_up', call } : current));
         }
@@ -123,7 +124,10 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
 
       <section class="card queues-card" aria-labelledby="queues-title">
         <h2 id="queues-title">
-          Le tue code <span class="count" data-testid="waiting-total">{waitingTotal}</span>
+          Le tue code{' '}
+          <span class="count" data-testid="waiting-total">
+            {waitingTotal}
+          </span>
           <span class="muted small"> in attesa</span>
         </h2>
         <QueueTable queues={queues} now={now} alertSeconds={live.waitAlertSeconds} showTalking={false} />
@@ -137,7 +141,14 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
           </p>
         ) : phase.kind === 'idle' ? (
           <div class="take-next">
-            <button type="button" class="primary big" onClick={() => void takeNext()} disabled={busy || !softphone} aria-keyshortcuts="n" data-testid="take-next">
+            <button
+              type="button"
+              class="primary big"
+              onClick={() => void takeNext()}
+              disabled={busy || !softphone}
+              aria-keyshortcuts="n"
+              data-testid="take-next"
+            >
               Prendi la prossima chiamata <kbd>N</kbd>
             </button>
             <p class="muted small">
@@ -150,7 +161,9 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
           <div class="in-call">
             <div class="call-head">
               <div>
-                <div class="phone" data-testid="caller-phone">{formatPhone(phase.call.from)}</div>
+                <div class="phone" data-testid="caller-phone">
+                  {formatPhone(phase.call.from)}
+                </div>
                 <div class="muted">
                   {live.agencies.get(phase.call.agency ?? '')?.name ?? phase.call.agency} · {queueLabel(phase.call.queue)} · attesa{' '}
                   {formatDuration(phase.call.queueTimeSeconds ?? 0)}
@@ -182,7 +195,11 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
             )}
           </div>
         )}
-        {message ? <p class={`notice ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</p> : null}
+        {message ? (
+          <p class={`notice ${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>
+            {message.text}
+          </p>
+        ) : null}
       </section>
 
       <section class="card work-card" aria-label="Attività">

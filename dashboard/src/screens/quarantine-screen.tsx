@@ -47,7 +47,14 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
   const [error, setError] = useState<string | null>(null);
   const [choice, setChoice] = useState<Record<string, { agency: string; category: string }>>({});
   const agencies = Object.entries(agencyNames);
-  const proposed = (item: QuarantinedEmail) => choice[item.id] ?? { agency: proposedAgency(item.agency, agencies.map(([code]) => code)), category: '' };
+  const proposed = (item: QuarantinedEmail) =>
+    choice[item.id] ?? {
+      agency: proposedAgency(
+        item.agency,
+        agencies.map(([code]) => code),
+      ),
+      category: '',
+    };
 
   async function load() {
     try {
@@ -65,7 +72,10 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
   async function act(item: QuarantinedEmail, action: 'assign' | 'discard') {
     const picked = proposed(item);
     try {
-      await post(QUARANTINE_ITEM_PATH(item.id, action), action === 'assign' ? { agency: picked.agency, ...(picked.category ? { category: picked.category } : {}) } : undefined);
+      await post(
+        QUARANTINE_ITEM_PATH(item.id, action),
+        action === 'assign' ? { agency: picked.agency, ...(picked.category ? { category: picked.category } : {}) } : undefined,
+      );
       setItems((current) => (current ?? []).filter((other) => other.id !== item.id));
     } catch (failure) {
       setError(errorText(failure));
@@ -81,10 +91,14 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
         </button>
       </div>
       <p class="muted small">
-        Messaggi che non è stato possibile attribuire a un ente o leggere. Assegnandoli a un ente diventano segnalazioni; scartandoli
-        l'originale resta conservato fino alla scadenza della conservazione.
+        Messaggi che non è stato possibile attribuire a un ente o leggere. Assegnandoli a un ente diventano segnalazioni; scartandoli l'originale resta
+        conservato fino alla scadenza della conservazione.
       </p>
-      {error ? <p class="notice error" role="alert">{error}</p> : null}
+      {error ? (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      ) : null}
       {items === null ? <p class="muted">Caricamento…</p> : null}
       {items?.length === 0 ? <p class="muted">Nessun messaggio in quarantena.</p> : null}
       <ul class="tickets">
@@ -102,13 +116,15 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
                   </span>
                 </div>
                 <div class="muted small">
-                  Da {item.from ? `${item.from.name ?? ''} <${item.from.address}>` : 'mittente sconosciuto'} · a {item.envelopeTo ?? '—'} · {Math.ceil(item.size / 1024)} KB
+                  Da {item.from ? `${item.from.name ?? ''} <${item.from.address}>` : 'mittente sconosciuto'} · a {item.envelopeTo ?? '—'} ·{' '}
+                  {Math.ceil(item.size / 1024)} KB
                   {' · '}
                   {item.agency ? `indirizzato a ${agencyNames[item.agency] ?? item.agency}` : 'nessun ente destinatario'}
                 </div>
                 {moved ? (
                   <p class="muted small" role="note">
-                    Il messaggio era indirizzato a {agencyNames[item.agency!] ?? item.agency}: lo spostamento a un altro ente viene registrato nel registro degli accessi.
+                    Il messaggio era indirizzato a {agencyNames[item.agency!] ?? item.agency}: lo spostamento a un altro ente viene registrato nel registro
+                    degli accessi.
                   </p>
                 ) : null}
               </div>

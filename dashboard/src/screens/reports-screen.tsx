@@ -118,7 +118,11 @@ export function ReportsScreen({ user, agencyNames, today: platformToday }: { use
         </a>
       </form>
 
-      {error ? <p class="notice error" role="alert">{error}</p> : null}
+      {error ? (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      ) : null}
       {report ? <ReportBody report={report} previous={previous} /> : loading ? <p class="muted">Calcolo del report…</p> : null}
       <Trend agency={agency} />
       <Statements agency={agency} />
@@ -146,9 +150,15 @@ function ReportBody({ report, previous }: { report: CallReport; previous: CallRe
           <thead>
             <tr>
               <th scope="col">Indicatore</th>
-              <th scope="col" class="num">Periodo</th>
-              <th scope="col" class="num">Stesso periodo un anno prima</th>
-              <th scope="col" class="num">Variazione</th>
+              <th scope="col" class="num">
+                Periodo
+              </th>
+              <th scope="col" class="num">
+                Stesso periodo un anno prima
+              </th>
+              <th scope="col" class="num">
+                Variazione
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -171,10 +181,18 @@ function ReportBody({ report, previous }: { report: CallReport; previous: CallRe
             <thead>
               <tr>
                 <th scope="col">Coda</th>
-                <th scope="col" class="num">In coda</th>
-                <th scope="col" class="num">Risposte</th>
-                <th scope="col" class="num">Abbandonate</th>
-                <th scope="col" class="num">ASA</th>
+                <th scope="col" class="num">
+                  In coda
+                </th>
+                <th scope="col" class="num">
+                  Risposte
+                </th>
+                <th scope="col" class="num">
+                  Abbandonate
+                </th>
+                <th scope="col" class="num">
+                  ASA
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -199,12 +217,24 @@ function ReportBody({ report, previous }: { report: CallReport; previous: CallRe
               <thead>
                 <tr>
                   <th scope="col">Canale</th>
-                  <th scope="col" class="num">Contatti</th>
-                  <th scope="col" class="num">Fuori orario</th>
-                  <th scope="col" class="num">Risposte</th>
-                  <th scope="col" class="num">Abbandonate</th>
-                  <th scope="col" class="num">Liv. servizio</th>
-                  <th scope="col" class="num">Segnalazioni</th>
+                  <th scope="col" class="num">
+                    Contatti
+                  </th>
+                  <th scope="col" class="num">
+                    Fuori orario
+                  </th>
+                  <th scope="col" class="num">
+                    Risposte
+                  </th>
+                  <th scope="col" class="num">
+                    Abbandonate
+                  </th>
+                  <th scope="col" class="num">
+                    Liv. servizio
+                  </th>
+                  <th scope="col" class="num">
+                    Segnalazioni
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -245,7 +275,15 @@ function ReportBody({ report, previous }: { report: CallReport; previous: CallRe
   );
 }
 
-type ChannelRow = { channel: string; contacts: number; outOfHours: number | null; answered: number | null; abandoned: number | null; serviceLevelPct: number | null; tickets: number | null };
+type ChannelRow = {
+  channel: string;
+  contacts: number;
+  outOfHours: number | null;
+  answered: number | null;
+  abandoned: number | null;
+  serviceLevelPct: number | null;
+  tickets: number | null;
+};
 
 /** Numero verde and landline calls, then e-mail (its contacts are messages, its work is tickets). */
 function channelRows(report: CallReport): ChannelRow[] {
@@ -321,7 +359,9 @@ function Statements({ agency }: { agency: string }) {
                 {item.period.replace('-Q', ' – trimestre ')} · versione {item.version}
               </a>
               {item.superseded ? <span class="muted small"> (sostituita)</span> : null}
-              <div class="muted small">emesso il {new Date(item.issuedAt).toLocaleDateString('it-IT')} da {item.issuedBy?.name ?? '—'}</div>
+              <div class="muted small">
+                emesso il {new Date(item.issuedAt).toLocaleDateString('it-IT')} da {item.issuedBy?.name ?? '—'}
+              </div>
             </li>
           ))}
         </ul>
@@ -345,8 +385,8 @@ function Definitions({ report }: { report: CallReport | null }) {
         <dd>Chiamate in coda collegate a un operatore (QueueResult = bridged).</dd>
         <dt>Abbandoni brevi e abbandonate</dt>
         <dd>
-          Chi riaggancia in coda prima di {short} secondi è un abbandono breve e non entra negli indicatori; chi riaggancia dopo almeno {short} secondi è una chiamata
-          abbandonata.
+          Chi riaggancia in coda prima di {short} secondi è un abbandono breve e non entra negli indicatori; chi riaggancia dopo almeno {short} secondi è una
+          chiamata abbandonata.
         </dd>
         <dt>Livello di servizio</dt>
         <dd>100 × risposte con attesa ≤ {sl} secondi ÷ (risposte + abbandonate). Non calcolato quando il denominatore è zero.</dd>
@@ -357,7 +397,9 @@ function Definitions({ report }: { report: CallReport | null }) {
         <dt>Durata media conversazione (AHT)</dt>
         <dd>Tempo medio di conversazione delle chiamate risposte.</dd>
         <dt>Giorni e ore</dt>
-        <dd>Una chiamata appartiene al giorno e all’ora locali ({report?.timezone ?? 'Europe/Rome'}) in cui è arrivata; i giorni dell’intervallo sono inclusi.</dd>
+        <dd>
+          Una chiamata appartiene al giorno e all’ora locali ({report?.timezone ?? 'Europe/Rome'}) in cui è arrivata; i giorni dell’intervallo sono inclusi.
+        </dd>
       </dl>
     </section>
   );

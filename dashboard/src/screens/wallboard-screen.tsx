@@ -31,7 +31,14 @@ export function WallboardScreen({ store }: { store: LiveStore }) {
       </div>
       <div class="wallboard-grid">
         {agencies.map((agency) => (
-          <AgencyPanel key={agency.code} agency={agency} queues={queues.filter((queue) => queue.agency.code === agency.code)} inMenu={callsInMenu(live, agency.code)} now={now} alertSeconds={live.waitAlertSeconds} />
+          <AgencyPanel
+            key={agency.code}
+            agency={agency}
+            queues={queues.filter((queue) => queue.agency.code === agency.code)}
+            inMenu={callsInMenu(live, agency.code)}
+            now={now}
+            alertSeconds={live.waitAlertSeconds}
+          />
         ))}
         {live.operators ? <OperatorsPanel operators={[...live.operators.values()]} now={now} /> : null}
       </div>
@@ -39,7 +46,19 @@ export function WallboardScreen({ store }: { store: LiveStore }) {
   );
 }
 
-function AgencyPanel({ agency, queues, inMenu, now, alertSeconds }: { agency: LiveAgency; queues: QueueView[]; inMenu: number; now: number; alertSeconds: number }) {
+function AgencyPanel({
+  agency,
+  queues,
+  inMenu,
+  now,
+  alertSeconds,
+}: {
+  agency: LiveAgency;
+  queues: QueueView[];
+  inMenu: number;
+  now: number;
+  alertSeconds: number;
+}) {
   const { today } = agency;
   const below = today.serviceLevelPct !== null && today.serviceLevelPct < agency.serviceLevelTargetPct;
   const waiting = queues.reduce((sum, queue) => sum + queue.waiting.length, 0);
@@ -81,7 +100,12 @@ function OperatorsPanel({ operators, now }: { operators: LiveOperator[]; now: nu
   const counts = new Map<string, { on_site: number; remote: number; unknown: number }>();
   for (const operator of operators) {
     const row = counts.get(operator.state) ?? { on_site: 0, remote: 0, unknown: 0 };
-    const where = operator.location === 'on_site' || operator.location === 'sede' ? 'on_site' : operator.location === 'remote' || operator.location === 'remoto' ? 'remote' : 'unknown';
+    const where =
+      operator.location === 'on_site' || operator.location === 'sede'
+        ? 'on_site'
+        : operator.location === 'remote' || operator.location === 'remoto'
+          ? 'remote'
+          : 'unknown';
     row[where] += 1;
     counts.set(operator.state, row);
   }
@@ -94,9 +118,15 @@ function OperatorsPanel({ operators, now }: { operators: LiveOperator[]; now: nu
         <thead>
           <tr>
             <th scope="col">Stato</th>
-            <th scope="col" class="num">In sede</th>
-            <th scope="col" class="num">Da remoto</th>
-            <th scope="col" class="num">Totale</th>
+            <th scope="col" class="num">
+              In sede
+            </th>
+            <th scope="col" class="num">
+              Da remoto
+            </th>
+            <th scope="col" class="num">
+              Totale
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -18,7 +18,9 @@ export const agencies = pgTable('agencies', {
 /** A housing stock an agency manages, e.g. the Comune di Pavia's, managed by ALER Pavia-Lodi. */
 export const portfolios = pgTable('portfolios', {
   id: text('id').primaryKey(),
-  agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+  agencyCode: text('agency_code')
+    .notNull()
+    .references(() => agencies.code, { onDelete: 'cascade' }),
   name: text('name').notNull(),
 });
 
@@ -27,7 +29,9 @@ export const phoneNumbers = pgTable(
   'phone_numbers',
   {
     e164: text('e164').primaryKey(),
-    agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
     portfolioId: text('portfolio_id').references(() => portfolios.id, { onDelete: 'set null' }),
     kind: text('kind', { enum: ['numero_verde', 'landline'] }).notNull(),
     label: text('label'),
@@ -37,7 +41,9 @@ export const phoneNumbers = pgTable(
 
 export const emailAddresses = pgTable('email_addresses', {
   address: text('address').primaryKey(),
-  agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+  agencyCode: text('agency_code')
+    .notNull()
+    .references(() => agencies.code, { onDelete: 'cascade' }),
   portfolioId: text('portfolio_id').references(() => portfolios.id, { onDelete: 'set null' }),
 });
 
@@ -46,7 +52,9 @@ export const openingHours = pgTable(
   'opening_hours',
   {
     id: serial('id').primaryKey(),
-    agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
     weekday: smallint('weekday').notNull(),
     opens: text('opens').notNull(),
     closes: text('closes').notNull(),
@@ -59,7 +67,9 @@ export const scheduleExceptions = pgTable(
   'schedule_exceptions',
   {
     id: serial('id').primaryKey(),
-    agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
     date: date('date', { mode: 'string' }).notNull(),
     opens: text('opens'),
     closes: text('closes'),
@@ -73,7 +83,9 @@ export const queues = pgTable(
   'queues',
   {
     name: text('name').primaryKey(),
-    agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
     category: text('category', { enum: ['maintenance', 'heating', 'admin'] }).notNull(),
     label: text('label').notNull(),
     /** Higher is served first when operators pick the next call across queues. */
@@ -85,7 +97,9 @@ export const queues = pgTable(
 /** The service contract: what the quarterly statement bills. */
 export const agencyContracts = pgTable('agency_contracts', {
   id: serial('id').primaryKey(),
-  agencyCode: text('agency_code').notNull().references(() => agencies.code, { onDelete: 'cascade' }),
+  agencyCode: text('agency_code')
+    .notNull()
+    .references(() => agencies.code, { onDelete: 'cascade' }),
   annualFeeCents: bigint('annual_fee_cents', { mode: 'number' }).notNull(),
   currency: text('currency').notNull().default('EUR'),
   vatExcluded: boolean('vat_excluded').notNull().default(true),

@@ -26,7 +26,10 @@ export const callbacks = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
   },
-  (table) => [uniqueIndex('callbacks_call_sid_idx').on(table.callSid), index('callbacks_agency_status_due_idx').on(table.agencyCode, table.status, table.dueAt)],
+  (table) => [
+    uniqueIndex('callbacks_call_sid_idx').on(table.callSid),
+    index('callbacks_agency_status_due_idx').on(table.agencyCode, table.status, table.dueAt),
+  ],
 );
 
 /** Append-only: every call-back attempt and its outcome, with who made it. */

@@ -119,7 +119,10 @@ export const emailAttachments = pgTable(
     /** The decoded content: the chunks of this blob. */
     blobId: uuid('blob_id').notNull(),
   },
-  (table) => [uniqueIndex('email_attachments_email_position_idx').on(table.emailId, table.position), uniqueIndex('email_attachments_blob_idx').on(table.blobId)],
+  (table) => [
+    uniqueIndex('email_attachments_email_position_idx').on(table.emailId, table.position),
+    uniqueIndex('email_attachments_blob_idx').on(table.blobId),
+  ],
 );
 
 /**

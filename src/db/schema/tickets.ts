@@ -22,7 +22,9 @@ export const tickets = pgTable(
     category: text('category', { enum: ['maintenance', 'heating', 'admin'] }).notNull(),
     status: text('status', { enum: ['new', 'routed', 'acknowledged', 'closed', 'cancelled'] }).notNull(),
     channel: text('channel', { enum: ['voice', 'email'] }).notNull(),
-    priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] }).notNull().default('normal'),
+    priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] })
+      .notNull()
+      .default('normal'),
     subject: text('subject'),
     description: text('description').notNull(),
     callerPhone: text('caller_phone'),

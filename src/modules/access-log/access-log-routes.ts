@@ -21,7 +21,10 @@ export function accessLogRoutes(app: FastifyInstance, accessLog: AccessLog): voi
       });
       if (query.format === 'csv') {
         const name = `access-log-${query.agency ?? 'all'}.csv`;
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(Readable.from(csvText(pages)));
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${name}"`)
+          .send(Readable.from(csvText(pages)));
       }
       return reply.type('application/json; charset=utf-8').send(Readable.from(jsonText(pages)));
     },

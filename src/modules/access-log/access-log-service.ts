@@ -70,7 +70,10 @@ export function createAccessLog(deps: { db: Database; clock: Clock }) {
       const counts = new Map<string, number>();
       for (const agency of agencyOfEachItem) if (agency) counts.set(agency, (counts.get(agency) ?? 0) + 1);
       const at = clock.now();
-      await repo.insertEntries(executor, [...counts].map(([agency, count]) => toRow(actor, { ...entry, agency, count }, at)));
+      await repo.insertEntries(
+        executor,
+        [...counts].map(([agency, count]) => toRow(actor, { ...entry, agency, count }, at)),
+      );
     },
 
     /**

@@ -36,14 +36,22 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
   app.get('/api/v1/admin/agencies', { schema: docSchema({ tags, summary: 'Agencies' }) }, async (request) => ({
     items: await agencies.listAgencies(requireActor(request)),
   }));
-  app.post('/api/v1/admin/agencies', { schema: docSchema({ tags, summary: 'Create an agency (with its three queues)', body: AgencyCreateBody }) }, async (request, reply) => {
-    const body = parseInput(AgencyCreateBody, request.body, 'agency');
-    return reply.code(201).send(await agencies.createAgency(requireActor(request), body));
-  });
-  app.get('/api/v1/admin/agencies/:code', { schema: docSchema({ tags, summary: 'An agency and its whole configuration', params: AgencyParams }) }, async (request) => {
-    const { code } = parseInput(AgencyParams, request.params, 'path');
-    return agencies.getAgency(requireActor(request), code);
-  });
+  app.post(
+    '/api/v1/admin/agencies',
+    { schema: docSchema({ tags, summary: 'Create an agency (with its three queues)', body: AgencyCreateBody }) },
+    async (request, reply) => {
+      const body = parseInput(AgencyCreateBody, request.body, 'agency');
+      return reply.code(201).send(await agencies.createAgency(requireActor(request), body));
+    },
+  );
+  app.get(
+    '/api/v1/admin/agencies/:code',
+    { schema: docSchema({ tags, summary: 'An agency and its whole configuration', params: AgencyParams }) },
+    async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      return agencies.getAgency(requireActor(request), code);
+    },
+  );
   app.patch(
     '/api/v1/admin/agencies/:code',
     { schema: docSchema({ tags, summary: 'Name, time zone, emergency number, service-level parameters', params: AgencyParams, body: AgencyPatchBody }) },
@@ -54,7 +62,12 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
   );
 
   /** PUT routes replace one part of an agency's configuration as a whole. */
-  function replaceRoute<S extends z.ZodType>(part: string, summary: string, schema: S, verb: (actor: Actor, code: string, body: z.output<S>) => Promise<unknown>) {
+  function replaceRoute<S extends z.ZodType>(
+    part: string,
+    summary: string,
+    schema: S,
+    verb: (actor: Actor, code: string, body: z.output<S>) => Promise<unknown>,
+  ) {
     app.put(`/api/v1/admin/agencies/:code/${part}`, { schema: docSchema({ tags, summary, params: AgencyParams, body: schema }) }, async (request) => {
       const { code } = parseInput(AgencyParams, request.params, 'path');
       return verb(requireActor(request), code, parseInput(schema, request.body, part));
@@ -71,18 +84,26 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
     const query = parseInput(UserListQuery, request.query, 'query');
     return { items: await users.listUsers(requireActor(request), query) };
   });
-  app.post('/api/v1/admin/users', { schema: docSchema({ tags, summary: 'Create a user (a generated password is shown once)', body: UserCreateBody }) }, async (request, reply) => {
-    const body = parseInput(UserCreateBody, request.body, 'user');
-    return reply.code(201).send(await users.createUser(requireActor(request), body));
-  });
+  app.post(
+    '/api/v1/admin/users',
+    { schema: docSchema({ tags, summary: 'Create a user (a generated password is shown once)', body: UserCreateBody }) },
+    async (request, reply) => {
+      const body = parseInput(UserCreateBody, request.body, 'user');
+      return reply.code(201).send(await users.createUser(requireActor(request), body));
+    },
+  );
   app.get('/api/v1/admin/users/:id', { schema: docSchema({ tags, summary: 'A user', params: IdParams }) }, async (request) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     return users.getUser(requireActor(request), id);
   });
-  app.patch('/api/v1/admin/users/:id', { schema: docSchema({ tags, summary: 'Rename, disable or assign agencies', params: IdParams, body: UserPatchBody }) }, async (request) => {
-    const { id } = parseInput(IdParams, request.params, 'path');
-    return users.updateUser(requireActor(request), id, parseInput(UserPatchBody, request.body, 'user'));
-  });
+  app.patch(
+    '/api/v1/admin/users/:id',
+    { schema: docSchema({ tags, summary: 'Rename, disable or assign agencies', params: IdParams, body: UserPatchBody }) },
+    async (request) => {
+      const { id } = parseInput(IdParams, request.params, 'path');
+      return users.updateUser(requireActor(request), id, parseInput(UserPatchBody, request.body, 'user'));
+    },
+  );
   app.post(
     '/api/v1/admin/users/:id/password',
     { schema: docSchema({ tags, summary: "Reset a user's password (ends their sessions)", params: IdParams, body: PasswordResetBody }) },
@@ -96,10 +117,14 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
     const query = parseInput(TokenListQuery, request.query, 'query');
     return { items: await tokens.listTokens(requireActor(request), query) };
   });
-  app.post('/api/v1/admin/tokens', { schema: docSchema({ tags, summary: 'Create an agency API token (shown once)', body: TokenCreateBody }) }, async (request, reply) => {
-    const body = parseInput(TokenCreateBody, request.body, 'token');
-    return reply.code(201).send(await tokens.createToken(requireActor(request), body));
-  });
+  app.post(
+    '/api/v1/admin/tokens',
+    { schema: docSchema({ tags, summary: 'Create an agency API token (shown once)', body: TokenCreateBody }) },
+    async (request, reply) => {
+      const body = parseInput(TokenCreateBody, request.body, 'token');
+      return reply.code(201).send(await tokens.createToken(requireActor(request), body));
+    },
+  );
   app.delete('/api/v1/admin/tokens/:id', { schema: docSchema({ tags, summary: 'Revoke an agency API token', params: IdParams }) }, async (request) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     return tokens.revokeToken(requireActor(request), id);

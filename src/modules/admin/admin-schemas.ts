@@ -60,16 +60,16 @@ export const NumbersBody = z.object({
 export type NumbersBody = z.output<typeof NumbersBody>;
 
 export const EmailAddressesBody = z.object({
-  addresses: z
-    .array(z.object({ address: z.email().transform((address) => address.toLowerCase()), portfolio: PortfolioId.nullable().default(null) }))
-    .max(100),
+  addresses: z.array(z.object({ address: z.email().transform((address) => address.toLowerCase()), portfolio: PortfolioId.nullable().default(null) })).max(100),
 });
 export type EmailAddressesBody = z.output<typeof EmailAddressesBody>;
 
 const Range = z.object({ opens: TimeOfDay, closes: TimeOfDay }).refine(isValidRange, 'opens must be before closes');
 
 export const ScheduleBody = z.object({
-  weekly: z.array(z.object({ weekday: z.number().int().min(1).max(7), opens: TimeOfDay, closes: TimeOfDay }).refine(isValidRange, 'opens must be before closes')).max(70),
+  weekly: z
+    .array(z.object({ weekday: z.number().int().min(1).max(7), opens: TimeOfDay, closes: TimeOfDay }).refine(isValidRange, 'opens must be before closes'))
+    .max(70),
   /** A date with no ranges is closed all day; ranges replace that day's weekly hours. */
   exceptions: z
     .array(z.object({ date: IsoDate, ranges: z.array(Range).max(10).default([]), note: z.string().trim().max(200).nullable().default(null) }))
@@ -88,7 +88,10 @@ export type QueuesBody = z.output<typeof QueuesBody>;
 
 export const ContractBody = z.object({
   annualFeeCents: z.number().int().min(0).max(1e12),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').default('EUR'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+    .default('EUR'),
   vatExcluded: z.boolean().default(true),
   billing: z.enum(['quarterly_in_arrears', 'quarterly_in_advance', 'monthly_in_arrears', 'annually_in_advance']).default('quarterly_in_arrears'),
   startsOn: IsoDate,
@@ -116,7 +119,10 @@ export const UserCreateBody = z
     /** Omitted: a random password is generated and returned once. */
     password: z.string().min(1).max(1024).optional(),
   })
-  .refine((body) => (body.role === 'agency') === (body.agency !== undefined), { message: 'agency is required for role agency and only for it', path: ['agency'] })
+  .refine((body) => (body.role === 'agency') === (body.agency !== undefined), {
+    message: 'agency is required for role agency and only for it',
+    path: ['agency'],
+  })
   .refine((body) => body.role !== 'agency' || body.agencies.length === 0, { message: 'an agency user serves no other agencies', path: ['agencies'] });
 export type UserCreateBody = z.output<typeof UserCreateBody>;
 

@@ -1,6 +1,16 @@
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { agencies, agencyContracts, emailAddresses, openingHours, phoneNumbers, portfolios, queues, scheduleExceptions, userAgencies } from '../../db/schema/index.ts';
+import {
+  agencies,
+  agencyContracts,
+  emailAddresses,
+  openingHours,
+  phoneNumbers,
+  portfolios,
+  queues,
+  scheduleExceptions,
+  userAgencies,
+} from '../../db/schema/index.ts';
 
 export type AgencyRow = typeof agencies.$inferSelect;
 

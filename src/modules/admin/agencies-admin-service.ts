@@ -7,7 +7,16 @@ import { CATEGORIES, queueName } from '../../domain/routing.ts';
 import type { Database, Tx } from '../../db/client.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import * as repo from './agencies-admin-repo.ts';
-import type { AgencyCreateBody, AgencyPatchBody, ContractBody, EmailAddressesBody, NumbersBody, PortfoliosBody, QueuesBody, ScheduleBody } from './admin-schemas.ts';
+import type {
+  AgencyCreateBody,
+  AgencyPatchBody,
+  ContractBody,
+  EmailAddressesBody,
+  NumbersBody,
+  PortfoliosBody,
+  QueuesBody,
+  ScheduleBody,
+} from './admin-schemas.ts';
 
 export type AgencyAdminService = ReturnType<typeof createAgencyAdminService>;
 
@@ -69,7 +78,13 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
         // The voice menu offers every category: an agency is born with its three queues.
         await repo.upsertQueues(
           tx,
-          CATEGORIES.map((category) => ({ name: queueName(body.code, category), agencyCode: body.code, category, label: CATEGORY_LABEL_IT[category], priority: 0 })),
+          CATEGORIES.map((category) => ({
+            name: queueName(body.code, category),
+            agencyCode: body.code,
+            category,
+            label: CATEGORY_LABEL_IT[category],
+            priority: 0,
+          })),
         );
         // Its creator may see it at once; other staff are assigned through the users API.
         if (actor.kind === 'user') await repo.assignAgency(tx, actor.id, body.code);
@@ -95,7 +110,11 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
         if (new Set(e164s).size !== e164s.length) throw validation('Each number once');
         const taken = await repo.foreignNumbers(tx, code, e164s);
         if (taken.length > 0) throw conflict(`Number already routed to another agency: ${taken.join(', ')}`);
-        await assertOwnPortfolios(tx, code, body.numbers.map((number) => number.portfolio));
+        await assertOwnPortfolios(
+          tx,
+          code,
+          body.numbers.map((number) => number.portfolio),
+        );
         await repo.replaceNumbers(
           tx,
           code,
@@ -109,31 +128,52 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
         if (new Set(addresses).size !== addresses.length) throw validation('Each address once');
         const taken = await repo.foreignAddresses(tx, code, addresses);
         if (taken.length > 0) throw conflict(`Address already routed to another agency: ${taken.join(', ')}`);
-        await assertOwnPortfolios(tx, code, body.addresses.map((entry) => entry.portfolio));
-        await repo.replaceAddresses(tx, code, body.addresses.map((entry) => ({ address: entry.address, agencyCode: code, portfolioId: entry.portfolio })));
+        await assertOwnPortfolios(
+          tx,
+          code,
+          body.addresses.map((entry) => entry.portfolio),
+        );
+        await repo.replaceAddresses(
+          tx,
+          code,
+          body.addresses.map((entry) => ({ address: entry.address, agencyCode: code, portfolioId: entry.portfolio })),
+        );
       }),
 
     replaceSchedule: (actor: Actor, code: string, body: ScheduleBody) =>
       change(actor, code, async (tx) => {
         const dates = body.exceptions.map((exception) => exception.date);
         if (new Set(dates).size !== dates.length) throw validation('Each exception date once (list several ranges in one entry)');
-        const exceptions = body.exceptions.flatMap((exception): { agencyCode: string; date: string; opens: string | null; closes: string | null; note: string | null }[] =>
-          exception.ranges.length === 0
-            ? [{ agencyCode: code, date: exception.date, opens: null, closes: null, note: exception.note }]
-            : exception.ranges.map((range) => ({ agencyCode: code, date: exception.date, opens: range.opens, closes: range.closes, note: exception.note })),
+        const exceptions = body.exceptions.flatMap(
+          (exception): { agencyCode: string; date: string; opens: string | null; closes: string | null; note: string | null }[] =>
+            exception.ranges.length === 0
+              ? [{ agencyCode: code, date: exception.date, opens: null, closes: null, note: exception.note }]
+              : exception.ranges.map((range) => ({ agencyCode: code, date: exception.date, opens: range.opens, closes: range.closes, note: exception.note })),
         );
-        await repo.replaceSchedule(tx, code, body.weekly.map((range) => ({ ...range, agencyCode: code })), exceptions);
+        await repo.replaceSchedule(
+          tx,
+          code,
+          body.weekly.map((range) => ({ ...range, agencyCode: code })),
+          exceptions,
+        );
       }),
 
     replaceQueues: (actor: Actor, code: string, body: QueuesBody) =>
       change(actor, code, (tx) =>
         repo.upsertQueues(
           tx,
-          body.queues.map((queue) => ({ name: queueName(code, queue.category), agencyCode: code, category: queue.category, label: queue.label, priority: queue.priority })),
+          body.queues.map((queue) => ({
+            name: queueName(code, queue.category),
+            agencyCode: code,
+            category: queue.category,
+            label: queue.label,
+            priority: queue.priority,
+          })),
         ),
       ),
 
-    replaceContract: (actor: Actor, code: string, body: ContractBody) => change(actor, code, (tx) => repo.replaceContract(tx, code, { ...body, agencyCode: code })),
+    replaceContract: (actor: Actor, code: string, body: ContractBody) =>
+      change(actor, code, (tx) => repo.replaceContract(tx, code, { ...body, agencyCode: code })),
   };
 }
 

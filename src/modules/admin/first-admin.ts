@@ -22,7 +22,8 @@ export async function createFirstAdmin(db: Database, input: { username: string; 
     // Two of these run at once on an empty database: one creates, the other finds it.
     await tx.execute('lock table users in share row exclusive mode');
     const [existing] = await tx.select({ username: users.username }).from(users).where(eq(users.role, 'admin')).limit(1);
-    if (existing) return { created: false, reason: `an administrator exists already (${existing.username}): create accounts through /api/v1/admin/users` } as const;
+    if (existing)
+      return { created: false, reason: `an administrator exists already (${existing.username}): create accounts through /api/v1/admin/users` } as const;
     const row = await repo.insertUser(tx, {
       username: parsed.data.username,
       displayName: parsed.data.displayName,

@@ -22,14 +22,20 @@ export async function findUserByUsername(db: Executor, username: string): Promis
 export async function assignments(db: Executor, userIds: readonly string[]): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>();
   if (userIds.length === 0) return map;
-  const rows = await db.select().from(userAgencies).where(inArray(userAgencies.userId, [...userIds]));
+  const rows = await db
+    .select()
+    .from(userAgencies)
+    .where(inArray(userAgencies.userId, [...userIds]));
   for (const row of rows) map.set(row.userId, [...(map.get(row.userId) ?? []), row.agencyCode].sort());
   return map;
 }
 
 export async function existingAgencies(db: Executor, codes: readonly string[]): Promise<Set<string>> {
   if (codes.length === 0) return new Set();
-  const rows = await db.select({ code: agencies.code }).from(agencies).where(inArray(agencies.code, [...codes]));
+  const rows = await db
+    .select({ code: agencies.code })
+    .from(agencies)
+    .where(inArray(agencies.code, [...codes]));
   return new Set(rows.map((row) => row.code));
 }
 

@@ -47,7 +47,10 @@ export function createUserAdminService(deps: { db: Database; clock: Clock; auth:
       assertRole(actor, 'admin', 'supervisor');
       if (query.agency && actor.role !== 'admin') assertCanSeeAgency(actor, query.agency, 'Agency');
       const rows = await repo.listUsers(db);
-      const served = await repo.assignments(db, rows.map((row) => row.id));
+      const served = await repo.assignments(
+        db,
+        rows.map((row) => row.id),
+      );
       return rows
         .map((row) => asSeenBy(actor, publicUser(row, served.get(row.id) ?? [])))
         .filter((user) => user !== null)
@@ -96,7 +99,10 @@ export function createUserAdminService(deps: { db: Database; clock: Clock; auth:
           await assertAgenciesExist(tx, body.agencies);
           await repo.replaceAssignments(tx, id, [...new Set(body.agencies)]);
         }
-        const changes = { ...(body.displayName !== undefined ? { displayName: body.displayName } : {}), ...(body.disabled !== undefined ? { disabled: body.disabled } : {}) };
+        const changes = {
+          ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
+          ...(body.disabled !== undefined ? { disabled: body.disabled } : {}),
+        };
         if (Object.keys(changes).length > 0) await repo.updateUser(tx, id, changes);
         return view(tx, id);
       });

@@ -52,7 +52,14 @@ export async function installAuth(app: FastifyInstance, options: AuthPluginOptio
   function refuse(request: FastifyRequest, kind: 'csrf_refused' | 'login_refused_origin', message: string): never {
     const error = new AppError('FORBIDDEN', message);
     recorded.add(error);
-    void securityLog.record({ kind, actorId: request.actor?.id, ip: request.ip, method: request.method, path: request.routeOptions.url ?? null, detail: message });
+    void securityLog.record({
+      kind,
+      actorId: request.actor?.id,
+      ip: request.ip,
+      method: request.method,
+      path: request.routeOptions.url ?? null,
+      detail: message,
+    });
     throw error;
   }
 

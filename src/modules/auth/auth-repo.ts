@@ -57,7 +57,10 @@ export async function touchSession(db: Executor, id: string, now: Date, granular
 }
 
 export async function revokeSessionByHash(db: Executor, tokenHash: string, now: Date, reason: string): Promise<void> {
-  await db.update(sessions).set({ revokedAt: now, revokedReason: reason }).where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)));
+  await db
+    .update(sessions)
+    .set({ revokedAt: now, revokedReason: reason })
+    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt)));
 }
 
 export async function revokeSessionsOfUser(db: Executor, userId: string, now: Date, reason: string): Promise<number> {
@@ -142,5 +145,7 @@ export async function pruneStale(db: Executor, userId: string, now: Date): Promi
   await db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, new Date(now.getTime() - STALE_MS))));
   await db
     .delete(loginThrottle)
-    .where(and(lt(loginThrottle.updatedAt, new Date(now.getTime() - 24 * 60 * 60_000)), or(isNull(loginThrottle.lockedUntil), lte(loginThrottle.lockedUntil, now))));
+    .where(
+      and(lt(loginThrottle.updatedAt, new Date(now.getTime() - 24 * 60 * 60_000)), or(isNull(loginThrottle.lockedUntil), lte(loginThrottle.lockedUntil, now))),
+    );
 }

@@ -141,7 +141,12 @@ export function createAuthService(deps: AuthServiceDeps) {
     // The password is hashed whatever happens, so an unknown or disabled account answers as slowly as a real one.
     const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
     if (!user || !valid || user.disabled) {
-      await securityLog.record({ kind: 'login_failed', username, ip: client.ip, detail: !user ? 'unknown user' : user.disabled ? 'disabled' : 'wrong password' });
+      await securityLog.record({
+        kind: 'login_failed',
+        username,
+        ip: client.ip,
+        detail: !user ? 'unknown user' : user.disabled ? 'disabled' : 'wrong password',
+      });
       throw new AppError('UNAUTHENTICATED', BAD_CREDENTIALS);
     }
     await releaseLoginAttempt(keys, now);

@@ -62,7 +62,8 @@ export function createCallbackService(deps: CallbackServiceDeps) {
       const phone = normalizePhone(call.fromNumber);
       const agency = directory.agency(call.agencyCode);
       if (!phone || !agency) return;
-      const abandonedAt = call.enqueuedAt && call.queueTimeSeconds !== null ? new Date(call.enqueuedAt.getTime() + call.queueTimeSeconds * 1000) : call.updatedAt;
+      const abandonedAt =
+        call.enqueuedAt && call.queueTimeSeconds !== null ? new Date(call.enqueuedAt.getTime() + call.queueTimeSeconds * 1000) : call.updatedAt;
       await repo.insertCallbackOnce(executor, {
         agencyCode: call.agencyCode,
         callSid: call.callSid,
@@ -116,7 +117,12 @@ export function createCallbackService(deps: CallbackServiceDeps) {
       assertRole(actor, ...STAFF);
       const row = await visible(actor, id);
       if (row.status !== 'open') throw conflict(`Callback is ${row.status}`);
-      const updated = await repo.updateCallbackIf(db, id, { status: 'open', attempts: row.attempts, unassigned: true }, { assignedTo: actor.name, updatedAt: clock.now() });
+      const updated = await repo.updateCallbackIf(
+        db,
+        id,
+        { status: 'open', attempts: row.attempts, unassigned: true },
+        { assignedTo: actor.name, updatedAt: clock.now() },
+      );
       if (!updated) throw conflict(row.assignedTo ? `Callback taken by ${row.assignedTo}` : 'Callback was changed meanwhile');
       publish('callback.changed', updated);
       return publicCallback(updated);
@@ -148,7 +154,14 @@ export function createCallbackService(deps: CallbackServiceDeps) {
           },
         );
         if (!changed) throw conflict('Callback was changed meanwhile');
-        await repo.insertCallbackAttempt(tx, { callbackId: id, outcome: input.outcome, note: input.note ?? null, actorId: actor.id, actorName: actor.name, occurredAt: now });
+        await repo.insertCallbackAttempt(tx, {
+          callbackId: id,
+          outcome: input.outcome,
+          note: input.note ?? null,
+          actorId: actor.id,
+          actorName: actor.name,
+          occurredAt: now,
+        });
         return changed;
       });
       publish('callback.changed', updated);

@@ -8,19 +8,29 @@ import { CallbackListQuery, CallbackOutcomeBody, CallbackParams } from './callba
 const tags = ['callbacks'];
 
 export function callbacksRoutes(app: FastifyInstance, callbacks: CallbackService): void {
-  app.get('/api/v1/callbacks', { schema: docSchema({ tags, summary: 'Callers owed a call back, soonest due first', query: CallbackListQuery }) }, async (request) =>
-    callbacks.listCallbacks(requireActor(request), parseInput(CallbackListQuery, request.query, 'query')),
+  app.get(
+    '/api/v1/callbacks',
+    { schema: docSchema({ tags, summary: 'Callers owed a call back, soonest due first', query: CallbackListQuery }) },
+    async (request) => callbacks.listCallbacks(requireActor(request), parseInput(CallbackListQuery, request.query, 'query')),
   );
 
-  app.get('/api/v1/callbacks/:id', { schema: docSchema({ tags, summary: 'One call-back task with its attempts', params: CallbackParams }) }, async (request) => {
-    const { id } = parseInput(CallbackParams, request.params, 'path');
-    return callbacks.getCallback(requireActor(request), id);
-  });
+  app.get(
+    '/api/v1/callbacks/:id',
+    { schema: docSchema({ tags, summary: 'One call-back task with its attempts', params: CallbackParams }) },
+    async (request) => {
+      const { id } = parseInput(CallbackParams, request.params, 'path');
+      return callbacks.getCallback(requireActor(request), id);
+    },
+  );
 
-  app.post('/api/v1/callbacks/:id/take', { schema: docSchema({ tags, summary: 'Take the task before dialling; 409 if someone took it first', params: CallbackParams }) }, async (request) => {
-    const { id } = parseInput(CallbackParams, request.params, 'path');
-    return callbacks.takeCallback(requireActor(request), id);
-  });
+  app.post(
+    '/api/v1/callbacks/:id/take',
+    { schema: docSchema({ tags, summary: 'Take the task before dialling; 409 if someone took it first', params: CallbackParams }) },
+    async (request) => {
+      const { id } = parseInput(CallbackParams, request.params, 'path');
+      return callbacks.takeCallback(requireActor(request), id);
+    },
+  );
 
   app.post(
     '/api/v1/callbacks/:id/outcome',

@@ -32,7 +32,10 @@ export async function claimStep(
 }
 
 export async function storeDecision(tx: Executor, eventId: number, decision: VoiceDecision): Promise<void> {
-  await tx.update(callEvents).set({ response: JSON.stringify(decision) }).where(eq(callEvents.id, eventId));
+  await tx
+    .update(callEvents)
+    .set({ response: JSON.stringify(decision) })
+    .where(eq(callEvents.id, eventId));
 }
 
 /** The few facts of a call another module needs (tickets link calls, the screen pop reads the caller). */
@@ -103,8 +106,7 @@ export async function listCalls(
     .limit(filter.limit + 1);
   const items = rows.slice(0, filter.limit);
   const last = items.at(-1);
-  const nextCursor =
-    rows.length > filter.limit && last ? Buffer.from(JSON.stringify([last.startedAt.toISOString(), last.id])).toString('base64url') : null;
+  const nextCursor = rows.length > filter.limit && last ? Buffer.from(JSON.stringify([last.startedAt.toISOString(), last.id])).toString('base64url') : null;
   return { items, nextCursor };
 }
 
@@ -122,4 +124,3 @@ export async function countCallEvents(tx: Executor, callSid: string): Promise<nu
   const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(callEvents).where(eq(callEvents.callSid, callSid));
   return row.n;
 }
-

@@ -123,54 +123,62 @@ export function createCallService(deps: CallServiceDeps) {
      * even if the window has closed meanwhile: the opening hours are not checked again here.
      */
     async chooseFromMenu(params: CallParams, attempt: number, digits: string | undefined, payload: Record<string, unknown>, at?: Date) {
-      const result = await runStep({ callSid: params.callSid, step: `menu:${attempt}`, type: 'menu', payload }, async (tx, now) => {
-        let call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
-        if (!call) {
-          // The incoming step never reached us (or was lost); the caller is in our menu, so we serve them.
-          const route = params.to ? directory.routeNumber(params.to) : undefined;
-          if (!route) return { decision: { kind: 'unknown_number' }, call: null };
-          call = await repo.insertCall(tx, {
-            callSid: params.callSid,
-            agencyCode: route.agency.code,
-            portfolioId: route.portfolioId,
-            numberKind: route.kind,
-            toNumber: params.to ?? '',
-            fromNumber: params.from,
-            startedAt: now,
-            status: params.callStatus ?? 'in-progress',
-            outcome: 'in_menu',
+      const result = await runStep(
+        { callSid: params.callSid, step: `menu:${attempt}`, type: 'menu', payload },
+        async (tx, now) => {
+          let call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
+          if (!call) {
+            // The incoming step never reached us (or was lost); the caller is in our menu, so we serve them.
+            const route = params.to ? directory.routeNumber(params.to) : undefined;
+            if (!route) return { decision: { kind: 'unknown_number' }, call: null };
+            call = await repo.insertCall(tx, {
+              callSid: params.callSid,
+              agencyCode: route.agency.code,
+              portfolioId: route.portfolioId,
+              numberKind: route.kind,
+              toNumber: params.to ?? '',
+              fromNumber: params.from,
+              startedAt: now,
+              status: params.callStatus ?? 'in-progress',
+              outcome: 'in_menu',
+              updatedAt: now,
+            });
+          }
+          if (call.outcome !== 'in_menu' || !call.agencyCode) return { decision: { kind: 'ack' }, call };
+          const decision = decideMenuStep(digits, attempt, directory.agency(call.agencyCode)?.queues ?? []);
+          if (decision.kind !== 'enqueue') return { decision, call };
+          const updated = await repo.updateCall(tx, call.id, {
+            outcome: 'queued',
+            category: decision.category,
+            queueName: decision.queueName,
+            enqueuedAt: now,
             updatedAt: now,
           });
-        }
-        if (call.outcome !== 'in_menu' || !call.agencyCode) return { decision: { kind: 'ack' }, call };
-        const decision = decideMenuStep(digits, attempt, directory.agency(call.agencyCode)?.queues ?? []);
-        if (decision.kind !== 'enqueue') return { decision, call };
-        const updated = await repo.updateCall(tx, call.id, {
-          outcome: 'queued',
-          category: decision.category,
-          queueName: decision.queueName,
-          enqueuedAt: now,
-          updatedAt: now,
-        });
-        return { decision, call: updated };
-      }, at);
+          return { decision, call: updated };
+        },
+        at,
+      );
       if (result.fresh && result.decision.kind === 'enqueue') publish('call.queued', result.call);
       return result.decision;
     },
 
     /** `<Enqueue action>`: the caller left the queue, bridged to an operator or not. */
     async recordQueueResult(params: CallParams, queueResult: string, queueTimeSeconds: number, payload: Record<string, unknown>, at?: Date) {
-      const result = await runStep({ callSid: params.callSid, step: 'queue-result', type: 'queue-result', payload }, async (tx, now) => {
-        const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
-        const decision: VoiceDecision = { kind: 'queue_result', result: queueResult };
-        if (!call || !call.agencyCode) return { decision, call: call ?? null };
-        const agency = directory.agency(call.agencyCode);
-        const outcome = outcomeOfQueueResult(queueResult, queueTimeSeconds, agency?.shortAbandonSeconds ?? 5);
-        const changes: Partial<repo.NewCall> = { outcome, queueTimeSeconds, updatedAt: now };
-        if (outcome === 'answered' && !call.bridgedAt) changes.bridgedAt = new Date(call.enqueuedAt!.getTime() + queueTimeSeconds * 1000);
-        const updated = await repo.updateCall(tx, call.id, withTalkTime({ ...call, ...changes } as CallRow, changes));
-        return { decision, call: updated };
-      }, at);
+      const result = await runStep(
+        { callSid: params.callSid, step: 'queue-result', type: 'queue-result', payload },
+        async (tx, now) => {
+          const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
+          const decision: VoiceDecision = { kind: 'queue_result', result: queueResult };
+          if (!call || !call.agencyCode) return { decision, call: call ?? null };
+          const agency = directory.agency(call.agencyCode);
+          const outcome = outcomeOfQueueResult(queueResult, queueTimeSeconds, agency?.shortAbandonSeconds ?? 5);
+          const changes: Partial<repo.NewCall> = { outcome, queueTimeSeconds, updatedAt: now };
+          if (outcome === 'answered' && !call.bridgedAt) changes.bridgedAt = new Date(call.enqueuedAt!.getTime() + queueTimeSeconds * 1000);
+          const updated = await repo.updateCall(tx, call.id, withTalkTime({ ...call, ...changes } as CallRow, changes));
+          return { decision, call: updated };
+        },
+        at,
+      );
       if (result.fresh) publish('call.settled', result.call);
       return result.decision;
     },
@@ -183,22 +191,26 @@ export function createCallService(deps: CallServiceDeps) {
       at?: Date,
     ) {
       const step = `status:${status.sequence ?? status.callStatus}`;
-      const result = await runStep({ callSid: params.callSid, step, type: 'status', payload }, async (tx, now) => {
-        const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
-        if (!call) return { decision: { kind: 'ack' }, call: null };
-        if (!shouldApplyStatus({ status: call.status, sequence: call.statusSequence }, { status: status.callStatus, sequence: status.sequence })) {
-          return { decision: { kind: 'ack' }, call };
-        }
-        const changes: Partial<repo.NewCall> = { status: status.callStatus, statusSequence: status.sequence, updatedAt: now };
-        if (isFinalStatus(status.callStatus)) {
-          changes.endedAt = status.durationSeconds !== null ? new Date(call.startedAt.getTime() + status.durationSeconds * 1000) : now;
-          changes.durationSeconds = status.durationSeconds;
-          // Hung up before choosing a queue: the menu is over for good.
-          if (call.outcome === 'in_menu') changes.outcome = 'left_menu';
-        }
-        const updated = await repo.updateCall(tx, call.id, withTalkTime({ ...call, ...changes } as CallRow, changes));
-        return { decision: { kind: 'ack' }, call: updated };
-      }, at);
+      const result = await runStep(
+        { callSid: params.callSid, step, type: 'status', payload },
+        async (tx, now) => {
+          const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
+          if (!call) return { decision: { kind: 'ack' }, call: null };
+          if (!shouldApplyStatus({ status: call.status, sequence: call.statusSequence }, { status: status.callStatus, sequence: status.sequence })) {
+            return { decision: { kind: 'ack' }, call };
+          }
+          const changes: Partial<repo.NewCall> = { status: status.callStatus, statusSequence: status.sequence, updatedAt: now };
+          if (isFinalStatus(status.callStatus)) {
+            changes.endedAt = status.durationSeconds !== null ? new Date(call.startedAt.getTime() + status.durationSeconds * 1000) : now;
+            changes.durationSeconds = status.durationSeconds;
+            // Hung up before choosing a queue: the menu is over for good.
+            if (call.outcome === 'in_menu') changes.outcome = 'left_menu';
+          }
+          const updated = await repo.updateCall(tx, call.id, withTalkTime({ ...call, ...changes } as CallRow, changes));
+          return { decision: { kind: 'ack' }, call: updated };
+        },
+        at,
+      );
       if (result.fresh && result.call && isFinalStatus(result.call.status)) {
         publish('call.ended', result.call);
         if (result.call.outcome === 'left_menu') publish('call.settled', result.call);
@@ -208,36 +220,48 @@ export function createCallService(deps: CallServiceDeps) {
 
     /** The operator's softphone asks for work: dial the queue holding the call they should take next. */
     async takeNextCall(operatorCallSid: string, identity: string, payload: Record<string, unknown>, at?: Date) {
-      const result = await runStep({ callSid: operatorCallSid, step: 'operator', type: 'operator', payload }, async (tx, now) => {
-        const served = deps.queuesServedBy
-          ? await deps.queuesServedBy(identity, tx)
-          : directory.agencyCodes().flatMap((code) => directory.agency(code)!.queues.map((queue) => queue.name));
-        const waiting = await repo.findWaitingCalls(tx, served);
-        const next = pickNextCall(waiting.map((call) => toWaitingCall(call, directory)), now, pickRules);
-        await repo.insertOperatorLeg(tx, { callSid: operatorCallSid, identity, queueName: next?.queueName ?? null, startedAt: now });
-        const decision: VoiceDecision = next ? { kind: 'dial_queue', queueName: next.queueName } : { kind: 'nothing_waiting' };
-        return { decision, call: null };
-      }, at);
+      const result = await runStep(
+        { callSid: operatorCallSid, step: 'operator', type: 'operator', payload },
+        async (tx, now) => {
+          const served = deps.queuesServedBy
+            ? await deps.queuesServedBy(identity, tx)
+            : directory.agencyCodes().flatMap((code) => directory.agency(code)!.queues.map((queue) => queue.name));
+          const waiting = await repo.findWaitingCalls(tx, served);
+          const next = pickNextCall(
+            waiting.map((call) => toWaitingCall(call, directory)),
+            now,
+            pickRules,
+          );
+          await repo.insertOperatorLeg(tx, { callSid: operatorCallSid, identity, queueName: next?.queueName ?? null, startedAt: now });
+          const decision: VoiceDecision = next ? { kind: 'dial_queue', queueName: next.queueName } : { kind: 'nothing_waiting' };
+          return { decision, call: null };
+        },
+        at,
+      );
       return result.decision;
     },
 
     /** `<Queue url>`: the caller is about to be bridged; link them to the operator who dequeued them. */
     async linkBridgedCall(params: CallParams, dequeuingCallSid: string | null, queueTimeSeconds: number | null, payload: Record<string, unknown>, at?: Date) {
-      const result = await runStep({ callSid: params.callSid, step: 'bridged', type: 'bridged', payload }, async (tx, now) => {
-        const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
-        if (!call) return { decision: { kind: 'bridging' }, call: null };
-        const leg = dequeuingCallSid ? await repo.findOperatorLeg(tx, dequeuingCallSid) : undefined;
-        const changes: Partial<repo.NewCall> = {
-          bridgedAt: now,
-          answeredBy: leg?.identity ?? null,
-          operatorCallSid: dequeuingCallSid,
-          updatedAt: now,
-        };
-        if (queueTimeSeconds !== null) changes.queueTimeSeconds = queueTimeSeconds;
-        if (call.outcome === 'queued') changes.outcome = 'bridged';
-        const updated = await repo.updateCall(tx, call.id, changes);
-        return { decision: { kind: 'bridging' }, call: updated };
-      }, at);
+      const result = await runStep(
+        { callSid: params.callSid, step: 'bridged', type: 'bridged', payload },
+        async (tx, now) => {
+          const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
+          if (!call) return { decision: { kind: 'bridging' }, call: null };
+          const leg = dequeuingCallSid ? await repo.findOperatorLeg(tx, dequeuingCallSid) : undefined;
+          const changes: Partial<repo.NewCall> = {
+            bridgedAt: now,
+            answeredBy: leg?.identity ?? null,
+            operatorCallSid: dequeuingCallSid,
+            updatedAt: now,
+          };
+          if (queueTimeSeconds !== null) changes.queueTimeSeconds = queueTimeSeconds;
+          if (call.outcome === 'queued') changes.outcome = 'bridged';
+          const updated = await repo.updateCall(tx, call.id, changes);
+          return { decision: { kind: 'bridging' }, call: updated };
+        },
+        at,
+      );
       if (result.fresh) publish('call.bridged', result.call, { operator: result.call?.answeredBy ?? null });
       return result.decision;
     },
@@ -249,7 +273,11 @@ export function createCallService(deps: CallServiceDeps) {
       const cursor = query.cursor ? repo.decodeCallCursor(query.cursor) : undefined;
       if (cursor === null) throw validation('Invalid cursor');
       const page = await repo.listCalls(db, { agencies, from: query.from, to: query.to, limit: query.limit, cursor });
-      await deps.accessLog.recordList(actor, { resource: 'calls', action: 'list', fields: ['from'] }, page.items.map((call) => call.agencyCode));
+      await deps.accessLog.recordList(
+        actor,
+        { resource: 'calls', action: 'list', fields: ['from'] },
+        page.items.map((call) => call.agencyCode),
+      );
       return { items: page.items.map(publicCall), nextCursor: page.nextCursor };
     },
 
@@ -275,8 +303,21 @@ export function decideIncomingCall(directory: AgencyDirectory, to: string | null
 
 function emptyCallRow(): Omit<CallRow, 'id' | 'callSid' | 'toNumber' | 'startedAt' | 'status' | 'outcome' | 'updatedAt'> {
   return {
-    agencyCode: null, portfolioId: null, fromNumber: null, numberKind: null, statusSequence: null, category: null, queueName: null,
-    enqueuedAt: null, queueTimeSeconds: null, bridgedAt: null, answeredBy: null, operatorCallSid: null, endedAt: null, durationSeconds: null, talkSeconds: null,
+    agencyCode: null,
+    portfolioId: null,
+    fromNumber: null,
+    numberKind: null,
+    statusSequence: null,
+    category: null,
+    queueName: null,
+    enqueuedAt: null,
+    queueTimeSeconds: null,
+    bridgedAt: null,
+    answeredBy: null,
+    operatorCallSid: null,
+    endedAt: null,
+    durationSeconds: null,
+    talkSeconds: null,
   };
 }
 

@@ -19,7 +19,13 @@ export type DeliveryTransport = Readonly<{
 /** An attempt's result, with what the attempt log and the ticket's timeline say about it. */
 type DeliveryResult = AttemptResult & Readonly<{ statusCode: number | null; target: string | null }>;
 
-const failed = (error: string, target: string | null = null): DeliveryResult => ({ ok: false, error, statusCode: null, target, columns: { lastStatusCode: null } });
+const failed = (error: string, target: string | null = null): DeliveryResult => ({
+  ok: false,
+  error,
+  statusCode: null,
+  target,
+  columns: { lastStatusCode: null },
+});
 
 /**
  * The outbox handlers of deliveries to the agencies' offices: a signed webhook, and an e-mail when
@@ -49,7 +55,14 @@ export function deliveryHandlers(deps: {
     await deps.tickets.recordDeliveryOutcome(tx, {
       ticketId: row.ticketId,
       delivered: attempt.outcome === 'delivered',
-      data: { deliveryId: row.id, announcement: row.eventType, target: result.target, kind: row.kind, attempts: row.attempts, ...(result.ok ? {} : { error: result.error }) },
+      data: {
+        deliveryId: row.id,
+        announcement: row.eventType,
+        target: result.target,
+        kind: row.kind,
+        attempts: row.attempts,
+        ...(result.ok ? {} : { error: result.error }),
+      },
       at: now,
     });
   }
@@ -76,7 +89,9 @@ export function deliveryHandlers(deps: {
         timestamp: String(Math.floor(now.getTime() / 1000)),
       });
       const columns = { lastStatusCode: sent.statusCode };
-      return sent.ok ? { ok: true, statusCode: sent.statusCode, target: target.label, columns } : { ok: false, error: sent.error, statusCode: sent.statusCode, target: target.label, columns };
+      return sent.ok
+        ? { ok: true, statusCode: sent.statusCode, target: target.label, columns }
+        : { ok: false, error: sent.error, statusCode: sent.statusCode, target: target.label, columns };
     },
     recorded,
     settled,

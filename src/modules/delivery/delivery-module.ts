@@ -14,7 +14,12 @@ import { postWebhook } from './webhook-sender.ts';
  * (`deps.tickets`).
  */
 export function createDeliveryModule(
-  deps: Pick<ModuleCore, 'db' | 'clock' | 'bus'> & { directory: AgencyDirectory; tickets: DeliveryTicketTimeline; outbox: OutboxRunner; mail: MailSender | null },
+  deps: Pick<ModuleCore, 'db' | 'clock' | 'bus'> & {
+    directory: AgencyDirectory;
+    tickets: DeliveryTicketTimeline;
+    outbox: OutboxRunner;
+    mail: MailSender | null;
+  },
 ) {
   const deliveries = createDeliveryService({
     ...deps,

@@ -96,7 +96,10 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       return runner.runDue(kinds);
     },
 
-    async listDeliveries(actor: Actor, query: { agency?: string; status?: DeliveryRow['status']; kind?: DeliveryRow['kind']; ticket?: string; limit: number; cursor?: string }) {
+    async listDeliveries(
+      actor: Actor,
+      query: { agency?: string; status?: DeliveryRow['status']; kind?: DeliveryRow['kind']; ticket?: string; limit: number; cursor?: string },
+    ) {
       assertRole(actor, 'supervisor', 'admin', 'agency');
       const agencies = scopeAgencies(actor, query.agency);
       let before: { createdAt: Date; id: string } | undefined;

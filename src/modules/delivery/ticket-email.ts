@@ -15,7 +15,14 @@ const WHAT_HAPPENED_IT: Readonly<Record<string, string>> = {
 export function renderTicketEmail(eventType: string, ticket: Ticket): { subject: string; text: string } {
   const what = WHAT_HAPPENED_IT[eventType] ?? 'Aggiornamento della segnalazione';
   const dwelling = ticket.dwelling
-    ? [ticket.dwelling.address, ticket.dwelling.municipality, ticket.dwelling.building && `edificio ${ticket.dwelling.building}`, ticket.dwelling.stair && `scala ${ticket.dwelling.stair}`, ticket.dwelling.floor && `piano ${ticket.dwelling.floor}`, ticket.dwelling.flat && `interno ${ticket.dwelling.flat}`]
+    ? [
+        ticket.dwelling.address,
+        ticket.dwelling.municipality,
+        ticket.dwelling.building && `edificio ${ticket.dwelling.building}`,
+        ticket.dwelling.stair && `scala ${ticket.dwelling.stair}`,
+        ticket.dwelling.floor && `piano ${ticket.dwelling.floor}`,
+        ticket.dwelling.flat && `interno ${ticket.dwelling.flat}`,
+      ]
         .filter(Boolean)
         .join(', ')
     : 'non indicato';

@@ -120,9 +120,46 @@ function multipartBoundary(header: string): string | null {
   return boundary ? (boundary[1] ?? boundary[2]).trim() : null;
 }
 
-const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr', 'basefont', 'bgsound', 'frame', 'keygen']);
+const VOID_ELEMENTS = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+  'basefont',
+  'bgsound',
+  'frame',
+  'keygen',
+]);
 /** Elements HTML closes by itself when a sibling starts: never counted as nesting. */
-const IMPLIED_END_ELEMENTS = new Set(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'option', 'optgroup', 'rb', 'rt', 'rtc', 'rp', 'thead', 'tbody', 'tfoot', 'colgroup']);
+const IMPLIED_END_ELEMENTS = new Set([
+  'p',
+  'li',
+  'dt',
+  'dd',
+  'tr',
+  'td',
+  'th',
+  'option',
+  'optgroup',
+  'rb',
+  'rt',
+  'rtc',
+  'rp',
+  'thead',
+  'tbody',
+  'tfoot',
+  'colgroup',
+]);
 
 /**
  * How deep the elements of an HTML document nest, scanning the tags once and stopping past `max`.

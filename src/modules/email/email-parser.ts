@@ -88,7 +88,11 @@ export async function parseEmail(raw: Buffer, limits: ParseLimits = DEFAULT_PARS
   const daticert = readDatiCert(outer.mail);
   const envelopeMessageId = normaliseMessageId(outer.mail.messageId ?? null);
   if (!postacert) {
-    return { ...outer.email, subject: stripPecSubjectPrefix(outer.email.subject), pec: { kind: 'envelope', transport, daticert, envelopeMessageId, unwrapped: false } };
+    return {
+      ...outer.email,
+      subject: stripPecSubjectPrefix(outer.email.subject),
+      pec: { kind: 'envelope', transport, daticert, envelopeMessageId, unwrapped: false },
+    };
   }
   const inner = await parseOne(postacert.content);
   // The original's recipients first: it says which of our addresses the tenant wrote to. The
@@ -120,7 +124,8 @@ async function parseWithin(raw: Buffer, limits: ParseLimits): Promise<{ mail: Pa
     ignoreEmbedded: true,
     maxChildNodes: limits.maxParts,
   } as Parameters<typeof simpleParser>[1] & { ignoreEmbedded: boolean; maxChildNodes: number }).catch((error: unknown) => {
-    if (error instanceof Error && /child nodes exceeded/i.test(error.message)) throw new ParseLimitError('too_many_parts', `more than ${limits.maxParts} MIME parts`);
+    if (error instanceof Error && /child nodes exceeded/i.test(error.message))
+      throw new ParseLimitError('too_many_parts', `more than ${limits.maxParts} MIME parts`);
     throw error;
   });
   const headers = collectHeaders(mail);
@@ -138,9 +143,7 @@ async function parseWithin(raw: Buffer, limits: ParseLimits): Promise<{ mail: Pa
     replyTo,
     to: addresses(mail.to).map((entry) => entry.address),
     cc: addresses(mail.cc).map((entry) => entry.address),
-    deliveredTo: unique(
-      ['delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to'].flatMap((name) => all(headers, name).flatMap(bareAddresses)),
-    ),
+    deliveredTo: unique(['delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to'].flatMap((name) => all(headers, name).flatMap(bareAddresses))),
     subject: mail.subject?.trim() || null,
     date,
     text: bodyText(mail, limits),
@@ -173,7 +176,10 @@ export function repairBoundary(raw: Buffer): Buffer | null {
 function bodyAsText(raw: Buffer): string {
   const body = raw.subarray(headerEnd(raw), headerEnd(raw) + MAX_TEXT_CHARS);
   const utf8 = body.toString('utf8');
-  return (utf8.includes('\ufffd') ? body.toString('latin1') : utf8).replace(/\r\n?/g, '\n').replace(/\u0000/g, '').trim();
+  return (utf8.includes('\ufffd') ? body.toString('latin1') : utf8)
+    .replace(/\r\n?/g, '\n')
+    .replace(/\u0000/g, '')
+    .trim();
 }
 
 function bodyText(mail: ParsedMail, limits: ParseLimits): string {
@@ -194,7 +200,11 @@ function bodyText(mail: ParsedMail, limits: ParseLimits): string {
       ],
     });
   }
-  return text.replace(/\r\n?/g, '\n').replace(/\u0000/g, '').trim().slice(0, MAX_TEXT_CHARS);
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\u0000/g, '')
+    .trim()
+    .slice(0, MAX_TEXT_CHARS);
 }
 
 function toAttachment(attachment: Attachment, index: number): ParsedAttachment {
@@ -221,7 +231,7 @@ export function safeFilename(name: string | undefined, contentType: string, posi
     .slice(0, 200);
   if (cleaned) return cleaned;
   const subtype = contentType.split('/')[1]?.replace(/[^a-z0-9.+-]/g, '') || 'bin';
-  const extension = { jpeg: 'jpg', 'plain': 'txt', rfc822: 'eml', 'octet-stream': 'bin' }[subtype] ?? subtype;
+  const extension = { jpeg: 'jpg', plain: 'txt', rfc822: 'eml', 'octet-stream': 'bin' }[subtype] ?? subtype;
   return `allegato-${position}.${extension}`;
 }
 

@@ -67,7 +67,13 @@ export function verdictOf(directory: AgencyDirectory, parsed: ParsedEmail): Auto
   const headers = new Map([...parsed.headers].map(([name, values]) => [name, values[0] ?? '']));
   const ownAddresses = new Set<string>();
   if (parsed.from && directory.routeAddress(routingAddress(parsed.from.address))) ownAddresses.add(parsed.from.address.toLowerCase());
-  const verdict = classifyAutomation({ headers, contentType: parsed.contentType, fromAddress: parsed.from?.address ?? null, subject: parsed.subject, ownAddresses });
+  const verdict = classifyAutomation({
+    headers,
+    contentType: parsed.contentType,
+    fromAddress: parsed.from?.address ?? null,
+    subject: parsed.subject,
+    ownAddresses,
+  });
   // A receipt recognised from the envelope's structure counts even if a relay dropped X-Ricevuta.
   return parsed.pec?.kind === 'receipt' && !verdict.pecReceipt ? { ...verdict, pecReceipt: parsed.pec.receipt } : verdict;
 }
@@ -358,7 +364,8 @@ export function createPipeline(deps: PipelineDeps) {
       }
       if (isMachineMail(verdict)) {
         // Machine mail never opens a ticket, nor changes one that is over: a supervisor looks at it.
-        const reason = decision.kind === 'linked' && decision.link === 'follow_up' ? 'ticket_closed' : verdict.bounce ? 'bounce_unmatched' : 'auto_reply_unmatched';
+        const reason =
+          decision.kind === 'linked' && decision.link === 'follow_up' ? 'ticket_closed' : verdict.bounce ? 'bounce_unmatched' : 'auto_reply_unmatched';
         return quarantine(row, reason, { ...described, ...routed }, parsed);
       }
       const linkedTo = decision.kind === 'linked' ? { ref: decision.ref, kind: decision.link } : undefined;
@@ -403,7 +410,13 @@ function bouncedMessageIds(parsed: ParsedEmail): string[] {
 
 /** Garbage bytes assigned by hand still make a ticket: its text is what could be read of them. */
 function fallbackParsed(raw: Buffer | null): ParsedEmail {
-  const text = raw ? raw.toString('latin1').replace(/[^\x09\x0a\x0d\x20-\x7e\u00a0-\u00ff]+/g, ' ').trim().slice(0, 4000) : '';
+  const text = raw
+    ? raw
+        .toString('latin1')
+        .replace(/[^\x09\x0a\x0d\x20-\x7e\u00a0-\u00ff]+/g, ' ')
+        .trim()
+        .slice(0, 4000)
+    : '';
   return {
     headers: new Map(),
     looksLikeMail: false,

@@ -39,7 +39,11 @@ export class RawBytesNeeded extends Error {}
  * found them). The raw SHA-256 is unique: the same bytes delivered again find the first row instead
  * of a second copy; a blob written for them is then the caller's to discard.
  */
-export async function insertInbound(tx: Executor, row: NewInboundEmail & { id: string }, blobId: string | null): Promise<{ fresh: boolean; row: InboundEmailRow }> {
+export async function insertInbound(
+  tx: Executor,
+  row: NewInboundEmail & { id: string },
+  blobId: string | null,
+): Promise<{ fresh: boolean; row: InboundEmailRow }> {
   if (blobId === null) {
     const existing = await findInboundBySha(tx, row.rawSha256);
     if (existing) return { fresh: false, row: existing };
@@ -377,6 +381,13 @@ export async function recentAcksTo(tx: Executor, agencyCode: string, address: st
   const [row] = await tx
     .select({ n: count() })
     .from(emailOutbox)
-    .where(and(eq(emailOutbox.agencyCode, agencyCode), sql`lower(${emailOutbox.toAddress}) = ${address}`, gt(emailOutbox.createdAt, since), eq(emailOutbox.kind, 'auto_ack')));
+    .where(
+      and(
+        eq(emailOutbox.agencyCode, agencyCode),
+        sql`lower(${emailOutbox.toAddress}) = ${address}`,
+        gt(emailOutbox.createdAt, since),
+        eq(emailOutbox.kind, 'auto_ack'),
+      ),
+    );
   return row?.n ?? 0;
 }

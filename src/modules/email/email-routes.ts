@@ -26,15 +26,21 @@ function sendDownload(reply: FastifyReply, file: { filename: string; contentType
 export function emailRoutes(app: FastifyInstance, email: EmailService): void {
   const tags = ['email'];
 
-  app.get('/api/v1/email/quarantine', { schema: docSchema({ tags, summary: 'Quarantined e-mail (supervisors)', query: QuarantineListQuery }) }, async (request) => {
-    const actor = requireActor(request);
-    const query = parseInput(QuarantineListQuery, request.query, 'query');
-    return email.listQuarantine(actor, query);
-  });
+  app.get(
+    '/api/v1/email/quarantine',
+    { schema: docSchema({ tags, summary: 'Quarantined e-mail (supervisors)', query: QuarantineListQuery }) },
+    async (request) => {
+      const actor = requireActor(request);
+      const query = parseInput(QuarantineListQuery, request.query, 'query');
+      return email.listQuarantine(actor, query);
+    },
+  );
 
   app.post(
     '/api/v1/email/quarantine/:id/assign',
-    { schema: docSchema({ tags, summary: 'Assign a quarantined e-mail to an agency: it becomes a ticket', params: EmailIdParams, body: AssignQuarantinedBody }) },
+    {
+      schema: docSchema({ tags, summary: 'Assign a quarantined e-mail to an agency: it becomes a ticket', params: EmailIdParams, body: AssignQuarantinedBody }),
+    },
     async (request) => {
       const actor = requireActor(request);
       const { id } = parseInput(EmailIdParams, request.params, 'path');
@@ -65,12 +71,16 @@ export function emailRoutes(app: FastifyInstance, email: EmailService): void {
     return email.getEmail(actor, id);
   });
 
-  app.get('/api/v1/emails/:id/raw', { schema: docSchema({ tags, summary: 'The original message (.eml), for staff', params: EmailIdParams }) }, async (request, reply) => {
-    const actor = requireActor(request);
-    const { id } = parseInput(EmailIdParams, request.params, 'path');
-    const raw = await email.getRaw(actor, id);
-    return sendDownload(reply, { ...raw, contentType: 'application/octet-stream' });
-  });
+  app.get(
+    '/api/v1/emails/:id/raw',
+    { schema: docSchema({ tags, summary: 'The original message (.eml), for staff', params: EmailIdParams }) },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const { id } = parseInput(EmailIdParams, request.params, 'path');
+      const raw = await email.getRaw(actor, id);
+      return sendDownload(reply, { ...raw, contentType: 'application/octet-stream' });
+    },
+  );
 
   app.get(
     '/api/v1/emails/:id/attachments/:n',

@@ -36,12 +36,13 @@ export type ReceiveInput = Readonly<{
   nonce?: string;
 }>;
 
-export type ReceiveResult =
-  | Readonly<{ kind: 'accepted'; id: string; status: DeliveryStatus; ticket: string | null }>
-  | Readonly<{ kind: 'replay' }>;
+export type ReceiveResult = Readonly<{ kind: 'accepted'; id: string; status: DeliveryStatus; ticket: string | null }> | Readonly<{ kind: 'replay' }>;
 
 /** Reads of e-mail bodies by call-center staff go to the processor access log. */
-export type EmailAccessRecorder = (actor: Actor, entry: { agency: string; resource: string; resourceId?: string | null; action: string; fields?: readonly string[] }) => Promise<void>;
+export type EmailAccessRecorder = (
+  actor: Actor,
+  entry: { agency: string; resource: string; resourceId?: string | null; action: string; fields?: readonly string[] },
+) => Promise<void>;
 
 export type EmailServiceDeps = Readonly<{
   db: Database;
@@ -72,7 +73,8 @@ const QUARANTINE_ROLES = ['supervisor', 'admin'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const READ_ROLES = ['operator', 'supervisor', 'admin', 'agency'] as const;
 /** HTML, SVG and scripts are served as opaque bytes: an attachment is never rendered by our origin. */
-const RENDERABLE_TYPES = /^(text\/html|application\/xhtml|image\/svg|text\/xml|application\/xml|text\/javascript|application\/javascript|application\/x-javascript|multipart\/)/;
+const RENDERABLE_TYPES =
+  /^(text\/html|application\/xhtml|image\/svg|text\/xml|application\/xml|text\/javascript|application\/javascript|application\/x-javascript|multipart\/)/;
 
 function deliveryStatus(status: EmailStatus): DeliveryStatus {
   if (status === 'ticket' || status === 'appended' || status === 'duplicate') return status;
@@ -93,7 +95,8 @@ export function publicEmail(row: EmailListRow | InboundEmailRow) {
     envelopeTo: row.envelopeTo,
     size: row.rawSize,
     ticket: row.ticketRef,
-    quarantine: row.status === 'quarantined' || row.status === 'discarded' ? { reason: row.quarantineReason, at: row.quarantinedAt?.toISOString() ?? null } : null,
+    quarantine:
+      row.status === 'quarantined' || row.status === 'discarded' ? { reason: row.quarantineReason, at: row.quarantinedAt?.toISOString() ?? null } : null,
     resolvedAt: row.resolvedAt?.toISOString() ?? null,
     resolvedBy: row.resolvedBy,
   };
@@ -145,14 +148,21 @@ export function createEmailService(deps: EmailServiceDeps) {
     const at = clock.now().toISOString();
     if (row.status === 'quarantined') {
       // To the staff of the agency it was routed to; of no agency, to the staff-wide room (those serving every agency).
-      bus.publish({ type: 'email.quarantined', agency: row.agencyCode, at, data: { email: { id: row.id, reason: row.quarantineReason, receivedAt: row.receivedAt.toISOString() } } });
+      bus.publish({
+        type: 'email.quarantined',
+        agency: row.agencyCode,
+        at,
+        data: { email: { id: row.id, reason: row.quarantineReason, receivedAt: row.receivedAt.toISOString() } },
+      });
       return;
     }
     bus.publish({
       type: 'email.received',
       agency: row.agencyCode,
       at,
-      data: { email: { id: row.id, status: row.status, ticket: row.ticketRef, kind: row.kind, subject: row.subject, receivedAt: row.receivedAt.toISOString() } },
+      data: {
+        email: { id: row.id, status: row.status, ticket: row.ticketRef, kind: row.kind, subject: row.subject, receivedAt: row.receivedAt.toISOString() },
+      },
     });
   }
 
@@ -295,7 +305,10 @@ export function createEmailService(deps: EmailServiceDeps) {
         id: randomUUID(),
         receivedAt: now,
         provider: input.provider,
-        envelopeTo: input.envelopeTo.map((address) => address.trim()).filter(Boolean).slice(0, 50),
+        envelopeTo: input.envelopeTo
+          .map((address) => address.trim())
+          .filter(Boolean)
+          .slice(0, 50),
         rawSha256: input.raw.sha256,
         rawSize: input.raw.size,
         status: 'pending',
@@ -368,7 +381,10 @@ export function createEmailService(deps: EmailServiceDeps) {
       const rows = (await repo.emailsOfTicket(db, ref)).filter((row) => row.agencyCode !== null);
       if (rows.length === 0) return { items: [] };
       assertCanSeeAgency(actor, rows[0].agencyCode!, 'Ticket');
-      const attachments = await repo.attachmentsOf(db, rows.map((row) => row.id));
+      const attachments = await repo.attachmentsOf(
+        db,
+        rows.map((row) => row.id),
+      );
       return {
         items: rows.map((row) => ({
           ...publicEmail(row),
@@ -414,7 +430,9 @@ export function createEmailService(deps: EmailServiceDeps) {
       if (!row) {
         const current = await repo.findEmail(db, id);
         if (!current) throw notFound('Quarantined e-mail');
-        throw conflict(current.status === 'quarantined' ? `E-mail ${id} is being assigned by someone else` : `E-mail ${id} is ${current.status}, not in quarantine`);
+        throw conflict(
+          current.status === 'quarantined' ? `E-mail ${id} is being assigned by someone else` : `E-mail ${id} is ${current.status}, not in quarantine`,
+        );
       }
       let outcome: Outcome;
       try {

@@ -61,7 +61,10 @@ export function createParsePool(options: ParsePoolOptions): EmailParsePool {
       try {
         const wire = await pool.run({ raw, started: port2 }, { signal: timeout.signal, transferList: [port2, ...transfer] });
         if (!wire.ok) return wire;
-        return { ok: true, email: { ...wire.email, attachments: wire.email.attachments.map((attachment) => ({ ...attachment, content: asBuffer(attachment.content) })) } };
+        return {
+          ok: true,
+          email: { ...wire.email, attachments: wire.email.attachments.map((attachment) => ({ ...attachment, content: asBuffer(attachment.content) })) },
+        };
       } catch (error) {
         if (timeout.signal.aborted) return { ok: false, reason: 'parse_timeout', error: `parsing took longer than ${options.timeoutMs} ms` };
         if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {

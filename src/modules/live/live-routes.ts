@@ -12,13 +12,21 @@ import type { SoftphoneService } from './softphone-service.ts';
  * it is consistent with; a client that fetched it over HTTP resumes its socket from there.
  */
 export function liveRoutes(app: FastifyInstance, snapshot: (actor: Actor) => Promise<LiveSnapshot>, softphone: SoftphoneService): void {
-  app.get('/api/v1/live/snapshot', { schema: docSchema({ tags: ['live'], summary: 'Live state: calls in progress, operators, today\'s figures' }) }, async (request) => {
-    return snapshot(requireActor(request));
-  });
+  app.get(
+    '/api/v1/live/snapshot',
+    { schema: docSchema({ tags: ['live'], summary: "Live state: calls in progress, operators, today's figures" }) },
+    async (request) => {
+      return snapshot(requireActor(request));
+    },
+  );
 
-  app.get('/api/v1/softphone', { schema: docSchema({ tags: ['live'], summary: 'Softphone mode and the call the operator is talking to' }) }, async (request) => {
-    return softphone.status(requireActor(request));
-  });
+  app.get(
+    '/api/v1/softphone',
+    { schema: docSchema({ tags: ['live'], summary: 'Softphone mode and the call the operator is talking to' }) },
+    async (request) => {
+      return softphone.status(requireActor(request));
+    },
+  );
 
   app.post(
     '/api/v1/softphone/token',

@@ -91,7 +91,6 @@ export function createLiveService(deps: LiveServiceDeps) {
       return today(code, clock.now());
     },
   };
-
 }
 
 /** Operators always; supervisors and admins only while they take calls themselves. */

@@ -91,12 +91,18 @@ export function createSoftphoneService(deps: SoftphoneDeps) {
         const now = clock.now();
         const waited = caller.enqueuedAt ? Math.max(0, Math.floor((now.getTime() - caller.enqueuedAt.getTime()) / 1000)) : 0;
         const params = { callSid: caller.callSid, from: caller.fromNumber, to: caller.toNumber, callStatus: 'in-progress' };
-        await calls.linkBridgedCall(params, operatorCallSid, waited, {
-          CallSid: caller.callSid,
-          QueueTime: String(waited),
-          DequeingCallSid: operatorCallSid,
-          simulated: 'true',
-        }, now);
+        await calls.linkBridgedCall(
+          params,
+          operatorCallSid,
+          waited,
+          {
+            CallSid: caller.callSid,
+            QueueTime: String(waited),
+            DequeingCallSid: operatorCallSid,
+            simulated: 'true',
+          },
+          now,
+        );
         const linked = await repo.findCallBySid(db, caller.callSid);
         if (linked?.operatorCallSid === operatorCallSid) return publicCall(linked);
       }
@@ -114,14 +120,25 @@ export function createSoftphoneService(deps: SoftphoneDeps) {
       const now = clock.now();
       const queueTime = call.queueTimeSeconds ?? 0;
       const params = { callSid, from: call.fromNumber, to: call.toNumber, callStatus: 'completed' };
-      await calls.recordQueueResult(params, 'bridged', queueTime, { CallSid: callSid, QueueResult: 'bridged', QueueTime: String(queueTime), simulated: 'true' }, now);
+      await calls.recordQueueResult(
+        params,
+        'bridged',
+        queueTime,
+        { CallSid: callSid, QueueResult: 'bridged', QueueTime: String(queueTime), simulated: 'true' },
+        now,
+      );
       const duration = Math.max(0, Math.round((now.getTime() - call.startedAt.getTime()) / 1000));
-      await calls.recordStatus(params, { callStatus: 'completed', sequence: null, durationSeconds: duration }, {
-        CallSid: callSid,
-        CallStatus: 'completed',
-        CallDuration: String(duration),
-        simulated: 'true',
-      }, now);
+      await calls.recordStatus(
+        params,
+        { callStatus: 'completed', sequence: null, durationSeconds: duration },
+        {
+          CallSid: callSid,
+          CallStatus: 'completed',
+          CallDuration: String(duration),
+          simulated: 'true',
+        },
+        now,
+      );
       return publicCall((await repo.findCallBySid(db, callSid))!);
     },
   };

@@ -78,7 +78,13 @@ export function createOperatorService(deps: OperatorServiceDeps) {
   async function follow(username: string, presence: Presence, callSid: string, onlyIf?: { presence: Presence; callSid: string | null }) {
     const found = await member({ username });
     if (!found || found.disabled) return;
-    const row = { userId: found.id, presence, location: found.presence?.location ?? 'on_site', callSid: presence === 'on_call' || presence === 'wrap_up' ? callSid : null, since: clock.now() };
+    const row = {
+      userId: found.id,
+      presence,
+      location: found.presence?.location ?? 'on_site',
+      callSid: presence === 'on_call' || presence === 'wrap_up' ? callSid : null,
+      since: clock.now(),
+    };
     const written = await repo.writePresence(db, row, onlyIf);
     if (written) publishPresence({ ...found, presence: written, callAgency: row.callSid ? await repo.agencyOfCall(db, row.callSid) : null });
   }

@@ -46,8 +46,14 @@ export async function listStaff(tx: Executor, filter: { userIds?: readonly strin
     displayName: user.displayName,
     role: user.role,
     disabled: user.disabled,
-    agencies: agencyRows.filter((row) => row.userId === user.id).map((row) => row.agencyCode).sort(),
-    queues: queueRows.filter((row) => row.userId === user.id).map((row) => row.queueName).sort(),
+    agencies: agencyRows
+      .filter((row) => row.userId === user.id)
+      .map((row) => row.agencyCode)
+      .sort(),
+    queues: queueRows
+      .filter((row) => row.userId === user.id)
+      .map((row) => row.queueName)
+      .sort(),
     presence,
     callAgency: presence?.callSid ? callAgency : null,
   }));
@@ -75,11 +81,7 @@ export async function findPresence(tx: Executor, userId: string): Promise<Presen
 }
 
 /** Sets the presence, unless `onlyIf` says it must still be some state (an automatic change racing a manual one). */
-export async function writePresence(
-  tx: Executor,
-  row: PresenceRow,
-  onlyIf?: { presence: Presence; callSid: string | null },
-): Promise<PresenceRow | undefined> {
+export async function writePresence(tx: Executor, row: PresenceRow, onlyIf?: { presence: Presence; callSid: string | null }): Promise<PresenceRow | undefined> {
   let written: PresenceRow | undefined;
   if (onlyIf) {
     [written] = await tx
@@ -101,7 +103,9 @@ export async function writePresence(
       .returning();
   }
   if (written) {
-    await tx.insert(operatorPresenceEvents).values({ userId: row.userId, presence: row.presence, location: row.location, callSid: row.callSid, occurredAt: row.since });
+    await tx
+      .insert(operatorPresenceEvents)
+      .values({ userId: row.userId, presence: row.presence, location: row.location, callSid: row.callSid, occurredAt: row.since });
   }
   return written;
 }

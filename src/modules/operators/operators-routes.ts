@@ -8,12 +8,16 @@ import { OperatorListQuery, OperatorParams, OperatorQueuesBody, PresenceBody } f
 const tags = ['operators'];
 
 export function operatorsRoutes(app: FastifyInstance, operators: OperatorService): void {
-  app.put('/api/v1/operators/me/presence', { schema: docSchema({ tags, summary: 'Set your presence and where you work from', body: PresenceBody }) }, async (request) =>
-    operators.setMyPresence(requireActor(request), parseInput(PresenceBody, request.body, 'body')),
+  app.put(
+    '/api/v1/operators/me/presence',
+    { schema: docSchema({ tags, summary: 'Set your presence and where you work from', body: PresenceBody }) },
+    async (request) => operators.setMyPresence(requireActor(request), parseInput(PresenceBody, request.body, 'body')),
   );
 
-  app.get('/api/v1/operators', { schema: docSchema({ tags, summary: 'Operators, their presence, agencies and queues', query: OperatorListQuery }) }, async (request) =>
-    operators.listOperators(requireActor(request), parseInput(OperatorListQuery, request.query, 'query')),
+  app.get(
+    '/api/v1/operators',
+    { schema: docSchema({ tags, summary: 'Operators, their presence, agencies and queues', query: OperatorListQuery }) },
+    async (request) => operators.listOperators(requireActor(request), parseInput(OperatorListQuery, request.query, 'query')),
   );
 
   app.put(

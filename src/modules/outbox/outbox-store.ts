@@ -86,7 +86,12 @@ export type Finish = Readonly<{
 }>;
 
 /** Records the end of an attempt, if this worker still holds the lease (it may have run out meanwhile). */
-export async function finishClaimed<T extends OutboxTable>(tx: Executor, table: T, claimed: { id: string; leaseToken: string }, finish: Finish): Promise<RowOf<T> | undefined> {
+export async function finishClaimed<T extends OutboxTable>(
+  tx: Executor,
+  table: T,
+  claimed: { id: string; leaseToken: string },
+  finish: Finish,
+): Promise<RowOf<T> | undefined> {
   const { columns, ...shared } = finish;
   const [row] = await tx
     .update(table as PgTable)

@@ -64,7 +64,8 @@ export function createAgencyDataService(deps: PrivacyServiceDeps, context: Priva
               agency: { code: agency, name: known.name, timezone: known.timezone },
               startedAt: startedAt.toISOString(),
               tables: rules.map((rule) => rule.table),
-              notes: 'One JSON object per line. Rows as stored (snake_case columns); binary columns in base64; password and token hashes and webhook secrets left out.',
+              notes:
+                'One JSON object per line. Rows as stored (snake_case columns); binary columns in base64; password and token hashes and webhook secrets left out.',
             })}\n`,
           );
           for (const rule of rules) {
@@ -150,7 +151,13 @@ export function createAgencyDataService(deps: PrivacyServiceDeps, context: Priva
           counts,
           sha256,
           byteSize: exported.byteSize,
-          details: { agencyName: known.name, exportReceiptId: exported.id, exportedAt: exported.completedAt?.toISOString() ?? null, exportCounts: exportedCounts, kept },
+          details: {
+            agencyName: known.name,
+            exportReceiptId: exported.id,
+            exportedAt: exported.completedAt?.toISOString() ?? null,
+            exportCounts: exportedCounts,
+            kept,
+          },
           requestId: context.requestId ?? null,
         });
       });

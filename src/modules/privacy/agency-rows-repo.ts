@@ -115,7 +115,13 @@ export async function pageOfRows(db: Executor, info: TableInfo, rule: TableRule,
 }
 
 /** Rows of one table selected by a column's values (the subject export), as parsed JSON. */
-export async function rowsWhere(db: Executor, info: TableInfo, column: string, values: readonly (string | number)[], type: 'text' | 'uuid' | 'int8'): Promise<Record<string, unknown>[]> {
+export async function rowsWhere(
+  db: Executor,
+  info: TableInfo,
+  column: string,
+  values: readonly (string | number)[],
+  type: 'text' | 'uuid' | 'int8',
+): Promise<Record<string, unknown>[]> {
   if (values.length === 0) return [];
   const rule = ruleOf(info.table);
   const rows = await rowsOf<{ j: string }>(
@@ -131,7 +137,10 @@ export async function rowsWhere(db: Executor, info: TableInfo, column: string, v
 }
 
 export async function countAgencyRows(db: Executor, rule: TableRule, agency: string): Promise<number> {
-  const [row] = await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from ${id(rule.table)} ${id('t')} where ${scopeCondition(rule.scope, agency, 't')}`);
+  const [row] = await rowsOf<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from ${id(rule.table)} ${id('t')} where ${scopeCondition(rule.scope, agency, 't')}`,
+  );
   return Number(row?.n ?? 0);
 }
 

@@ -18,12 +18,20 @@ export async function anonymiseCalls(tx: Executor, agency: string, callSids: rea
           and e.call_sid in (select c.call_sid from calls c where c.agency_code = ${agency})
           and exists (select 1 from jsonb_object_keys(e.payload) k where not (k = any(${kept})))`,
   );
-  const calls = await countOf(tx, sql`update calls set from_number = null where agency_code = ${agency} and call_sid = any(${texts(callSids)}) and from_number is not null`);
+  const calls = await countOf(
+    tx,
+    sql`update calls set from_number = null where agency_code = ${agency} and call_sid = any(${texts(callSids)}) and from_number is not null`,
+  );
   return { calls, callEvents };
 }
 
 /** Tickets keep reference, category, status, channel and dates (what reports and statements count). */
-export async function anonymiseTickets(tx: Executor, agency: string, ids: readonly string[], pattern: string | null): Promise<{ tickets: number; ticketEvents: number }> {
+export async function anonymiseTickets(
+  tx: Executor,
+  agency: string,
+  ids: readonly string[],
+  pattern: string | null,
+): Promise<{ tickets: number; ticketEvents: number }> {
   if (ids.length === 0) return { tickets: 0, ticketEvents: 0 };
   const tickets = await countOf(
     tx,
@@ -89,12 +97,20 @@ export async function anonymiseCallbacks(tx: Executor, agency: string, ids: read
     sql`update callback_attempts set note = null
         where callback_id in (select id from callbacks where agency_code = ${agency} and id = any(${uuids(ids)})) and note is not null`,
   );
-  const callbacks = await countOf(tx, sql`update callbacks set caller_phone = ${ANONYMISED} where agency_code = ${agency} and id = any(${uuids(ids)}) and caller_phone <> ${ANONYMISED}`);
+  const callbacks = await countOf(
+    tx,
+    sql`update callbacks set caller_phone = ${ANONYMISED} where agency_code = ${agency} and id = any(${uuids(ids)}) and caller_phone <> ${ANONYMISED}`,
+  );
   return { callbacks, callbackAttempts };
 }
 
 /** A delivered announcement's copy goes; the row stays as the record that it was delivered. */
-export async function anonymiseDeliveries(tx: Executor, agency: string, ids: readonly string[], pattern: string | null): Promise<{ deliveries: number; deliveryAttempts: number }> {
+export async function anonymiseDeliveries(
+  tx: Executor,
+  agency: string,
+  ids: readonly string[],
+  pattern: string | null,
+): Promise<{ deliveries: number; deliveryAttempts: number }> {
   if (ids.length === 0) return { deliveries: 0, deliveryAttempts: 0 };
   const own = sql`(select id from deliveries where agency_code = ${agency} and id = any(${uuids(ids)}))`;
   const deliveryAttempts =

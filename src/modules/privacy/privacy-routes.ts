@@ -4,20 +4,41 @@ import { docSchema } from '../../http/openapi.ts';
 import { parseInput } from '../../http/parse.ts';
 import { requireActor } from '../../http/request-context.ts';
 import type { PrivacyService } from './privacy-service.ts';
-import { AgencyCodeParams, AgencyDeletionBody, AgencyExportBody, AgencyQuery, ReceiptListQuery, ReceiptParams, RetentionBody, RetentionRunBody, SubjectRequestBody } from './privacy-schemas.ts';
+import {
+  AgencyCodeParams,
+  AgencyDeletionBody,
+  AgencyExportBody,
+  AgencyQuery,
+  ReceiptListQuery,
+  ReceiptParams,
+  RetentionBody,
+  RetentionRunBody,
+  SubjectRequestBody,
+} from './privacy-schemas.ts';
 
 /** /api/v1/privacy: data-subject requests, the agency export and deletion, retention, receipts. */
 export function privacyRoutes(app: FastifyInstance, privacy: PrivacyService): void {
   const tags = ['privacy'];
 
-  app.get('/api/v1/privacy/settings', { schema: docSchema({ tags, summary: 'Retention periods of the agencies you may see', query: AgencyQuery }) }, async (request) => {
-    const query = parseInput(AgencyQuery, request.query, 'query');
-    return { items: await privacy.listSettings(requireActor(request), query.agency) };
-  });
+  app.get(
+    '/api/v1/privacy/settings',
+    { schema: docSchema({ tags, summary: 'Retention periods of the agencies you may see', query: AgencyQuery }) },
+    async (request) => {
+      const query = parseInput(AgencyQuery, request.query, 'query');
+      return { items: await privacy.listSettings(requireActor(request), query.agency) };
+    },
+  );
 
   app.put(
     '/api/v1/admin/agencies/:code/retention',
-    { schema: docSchema({ tags: ['admin', ...tags], summary: "Set how long an agency's personal data and access log are kept (months)", params: AgencyCodeParams, body: RetentionBody }) },
+    {
+      schema: docSchema({
+        tags: ['admin', ...tags],
+        summary: "Set how long an agency's personal data and access log are kept (months)",
+        params: AgencyCodeParams,
+        body: RetentionBody,
+      }),
+    },
     async (request) => {
       const { code } = parseInput(AgencyCodeParams, request.params, 'path');
       return privacy.setRetention(requireActor(request), code, parseInput(RetentionBody, request.body, 'retention'), { requestId: request.id });
@@ -26,7 +47,13 @@ export function privacyRoutes(app: FastifyInstance, privacy: PrivacyService): vo
 
   app.post(
     '/api/v1/privacy/retention/run',
-    { schema: docSchema({ tags, summary: 'Apply every agency’s retention now (administrators); `full` looks at every old record again', body: RetentionRunBody }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Apply every agency’s retention now (administrators); `full` looks at every old record again',
+        body: RetentionRunBody,
+      }),
+    },
     async (request) => ({
       items: await privacy.runRetentionNow(requireActor(request), parseInput(RetentionRunBody, request.body ?? {}, 'request')),
     }),
@@ -75,18 +102,26 @@ export function privacyRoutes(app: FastifyInstance, privacy: PrivacyService): vo
     },
   );
 
-  app.get('/api/v1/privacy/receipts', { schema: docSchema({ tags, summary: 'Privacy receipts: exports, erasures, deletions, retention passes', query: ReceiptListQuery }) }, async (request) => {
-    const query = parseInput(ReceiptListQuery, request.query, 'query');
-    return { items: await privacy.listReceipts(requireActor(request), query) };
-  });
+  app.get(
+    '/api/v1/privacy/receipts',
+    { schema: docSchema({ tags, summary: 'Privacy receipts: exports, erasures, deletions, retention passes', query: ReceiptListQuery }) },
+    async (request) => {
+      const query = parseInput(ReceiptListQuery, request.query, 'query');
+      return { items: await privacy.listReceipts(requireActor(request), query) };
+    },
+  );
 
   app.get('/api/v1/privacy/receipts/:id', { schema: docSchema({ tags, summary: 'One privacy receipt', params: ReceiptParams }) }, async (request) => {
     const { id } = parseInput(ReceiptParams, request.params, 'path');
     return privacy.getReceipt(requireActor(request), id);
   });
 
-  app.get('/api/v1/privacy/receipts/:id/text', { schema: docSchema({ tags, summary: 'The printable receipt, in Italian (text/plain)', params: ReceiptParams }) }, async (request, reply) => {
-    const { id } = parseInput(ReceiptParams, request.params, 'path');
-    return reply.type('text/plain; charset=utf-8').send(await privacy.printReceipt(requireActor(request), id));
-  });
+  app.get(
+    '/api/v1/privacy/receipts/:id/text',
+    { schema: docSchema({ tags, summary: 'The printable receipt, in Italian (text/plain)', params: ReceiptParams }) },
+    async (request, reply) => {
+      const { id } = parseInput(ReceiptParams, request.params, 'path');
+      return reply.type('text/plain; charset=utf-8').send(await privacy.printReceipt(requireActor(request), id));
+    },
+  );
 }

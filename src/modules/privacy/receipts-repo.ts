@@ -13,7 +13,11 @@ export async function insertReceipt(db: Executor, row: NewReceipt): Promise<Rece
   return inserted;
 }
 
-export async function finishReceipt(db: Executor, id: string, change: Partial<Pick<ReceiptRow, 'status' | 'completedAt' | 'counts' | 'sha256' | 'byteSize' | 'details'>>): Promise<ReceiptRow | undefined> {
+export async function finishReceipt(
+  db: Executor,
+  id: string,
+  change: Partial<Pick<ReceiptRow, 'status' | 'completedAt' | 'counts' | 'sha256' | 'byteSize' | 'details'>>,
+): Promise<ReceiptRow | undefined> {
   const [row] = await db.update(privacyReceipts).set(change).where(eq(privacyReceipts.id, id)).returning();
   return row;
 }
@@ -33,7 +37,14 @@ export async function findCompletedExport(db: Executor, agency: string, sha256: 
   const [row] = await db
     .select()
     .from(privacyReceipts)
-    .where(and(eq(privacyReceipts.agencyCode, agency), eq(privacyReceipts.kind, 'agency_export'), eq(privacyReceipts.status, 'completed'), eq(privacyReceipts.sha256, sha256)))
+    .where(
+      and(
+        eq(privacyReceipts.agencyCode, agency),
+        eq(privacyReceipts.kind, 'agency_export'),
+        eq(privacyReceipts.status, 'completed'),
+        eq(privacyReceipts.sha256, sha256),
+      ),
+    )
     .orderBy(desc(privacyReceipts.completedAt))
     .limit(1);
   return row;

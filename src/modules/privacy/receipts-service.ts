@@ -17,7 +17,8 @@ export function createReceiptsService(deps: PrivacyServiceDeps, context: Privacy
     async listReceipts(actor: Actor, query: { agency?: string; limit: number }) {
       assertRole(actor, 'supervisor', 'admin', 'agency');
       // Administrators also see the receipts of agencies whose data is gone (nobody is assigned to them any more).
-      const agencies = actor.role === 'admin' && actor.kind === 'user' ? (query.agency === undefined ? undefined : [query.agency]) : scopeAgencies(actor, query.agency);
+      const agencies =
+        actor.role === 'admin' && actor.kind === 'user' ? (query.agency === undefined ? undefined : [query.agency]) : scopeAgencies(actor, query.agency);
       const rows = await listReceipts(db, agencies, query.limit);
       return rows.map(view);
     },

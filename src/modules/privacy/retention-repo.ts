@@ -12,10 +12,16 @@ export type SettingsRow = typeof privacySettings.$inferSelect;
 
 export async function findSettings(db: Executor, agencies: readonly string[]): Promise<SettingsRow[]> {
   if (agencies.length === 0) return [];
-  return db.select().from(privacySettings).where(inArray(privacySettings.agencyCode, [...agencies]));
+  return db
+    .select()
+    .from(privacySettings)
+    .where(inArray(privacySettings.agencyCode, [...agencies]));
 }
 
-export async function upsertSettings(db: Executor, row: Pick<SettingsRow, 'agencyCode' | 'personalDataMonths' | 'accessLogMonths' | 'updatedAt' | 'updatedBy'>): Promise<void> {
+export async function upsertSettings(
+  db: Executor,
+  row: Pick<SettingsRow, 'agencyCode' | 'personalDataMonths' | 'accessLogMonths' | 'updatedAt' | 'updatedBy'>,
+): Promise<void> {
   await db
     .insert(privacySettings)
     .values(row)
@@ -50,7 +56,14 @@ export async function claimRetention(
 ): Promise<boolean> {
   const claimed = await db
     .insert(privacySettings)
-    .values({ agencyCode: row.agencyCode, personalDataMonths: row.personalDataMonths, accessLogMonths: row.accessLogMonths, updatedAt: row.at, updatedBy: 'default', retentionClaimedUntil: row.until })
+    .values({
+      agencyCode: row.agencyCode,
+      personalDataMonths: row.personalDataMonths,
+      accessLogMonths: row.accessLogMonths,
+      updatedAt: row.at,
+      updatedBy: 'default',
+      retentionClaimedUntil: row.until,
+    })
     .onConflictDoUpdate({
       target: privacySettings.agencyCode,
       set: { retentionClaimedUntil: row.until },
@@ -129,7 +142,13 @@ export function ticketsDue(db: Executor, window: RetentionWindow, cursor: Retent
 
 /** Mail still being filed (`pending`) is left for the next pass. */
 export function emailsDue(db: Executor, window: RetentionWindow, cursor: RetentionCursor): Promise<DueBatch> {
-  return dueBatch(db, window, cursor, { table: 'inbound_emails', alias: 'e', at: 'received_at', id: 'id', stillPersonal: sql`e.status <> 'pending' and e.raw_sha256 not like 'erased:%'` });
+  return dueBatch(db, window, cursor, {
+    table: 'inbound_emails',
+    alias: 'e',
+    at: 'received_at',
+    id: 'id',
+    stillPersonal: sql`e.status <> 'pending' and e.raw_sha256 not like 'erased:%'`,
+  });
 }
 
 /** Acknowledgements past the cut-off go whatever their state: one still queued after so long will never be sent. */

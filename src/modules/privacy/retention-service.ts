@@ -5,7 +5,15 @@ import type { RetentionSettings } from '../../domain/privacy-retention.ts';
 import { DEFAULT_RETENTION, RETENTION_BOUNDS, retentionCutoff } from '../../domain/privacy-retention.ts';
 import type { Executor } from '../../db/client.ts';
 import { agencyNames } from './agency-rows-repo.ts';
-import { anonymiseCallbacks, anonymiseCalls, anonymiseDeliveries, anonymiseEmails, anonymiseTickets, deleteOutbox, emailTableCounts } from './anonymise-repo.ts';
+import {
+  anonymiseCallbacks,
+  anonymiseCalls,
+  anonymiseDeliveries,
+  anonymiseEmails,
+  anonymiseTickets,
+  deleteOutbox,
+  emailTableCounts,
+} from './anonymise-repo.ts';
 import type { PrivacyContext } from './privacy-context.ts';
 import type { PrivacyServiceDeps, RequestContext } from './privacy-service.ts';
 import { insertReceipt } from './receipts-repo.ts';
@@ -70,11 +78,22 @@ export function createRetentionService(deps: PrivacyServiceDeps, context: Privac
   }
 
   /** One agency's pass: each kind of record in batches, each batch its own transaction under the agency's lock. */
-  async function retainAgency(agency: string, timezone: string, settings: RetentionSettings, previousCutoff: Date | null, now: Date): Promise<RetentionOutcome> {
+  async function retainAgency(
+    agency: string,
+    timezone: string,
+    settings: RetentionSettings,
+    previousCutoff: Date | null,
+    now: Date,
+  ): Promise<RetentionOutcome> {
     const cutoff = retentionCutoff(now, settings.personalDataMonths, timezone);
     const accessLogCutoff = retentionCutoff(now, settings.accessLogMonths, timezone);
     // Earlier passes did everything before their cut-off; a day of overlap covers a pass that died half-way.
-    const window: RetentionWindow = { agency, before: cutoff, notBefore: previousCutoff ? new Date(previousCutoff.getTime() - DAY_MS) : null, limit: RETENTION_BATCH };
+    const window: RetentionWindow = {
+      agency,
+      before: cutoff,
+      notBefore: previousCutoff ? new Date(previousCutoff.getTime() - DAY_MS) : null,
+      limit: RETENTION_BATCH,
+    };
     const counts: Record<string, number> = {};
     const add = (changed: Record<string, number>) => {
       for (const [table, n] of Object.entries(changed)) if (n > 0) counts[table] = (counts[table] ?? 0) + n;
@@ -84,7 +103,10 @@ export function createRetentionService(deps: PrivacyServiceDeps, context: Privac
       apply: (executor: Executor, ids: string[]) => Promise<Record<string, number>>;
     };
     const steps: Step[] = [
-      { due: (x, c) => callsDue(x, window, c), apply: (x, ids) => anonymiseCalls(x, agency, ids).then(({ calls, callEvents }) => ({ calls, call_events: callEvents })) },
+      {
+        due: (x, c) => callsDue(x, window, c),
+        apply: (x, ids) => anonymiseCalls(x, agency, ids).then(({ calls, callEvents }) => ({ calls, call_events: callEvents })),
+      },
       {
         due: (x, c) => ticketsDue(x, window, c),
         apply: (x, ids) => anonymiseTickets(x, agency, ids, null).then(({ tickets, ticketEvents }) => ({ tickets, ticket_events: ticketEvents })),
@@ -92,7 +114,8 @@ export function createRetentionService(deps: PrivacyServiceDeps, context: Privac
       { due: (x, c) => emailsDue(x, window, c), apply: (x, ids) => anonymiseEmails(x, agency, ids).then(emailTableCounts) },
       {
         due: (x, c) => outboxDue(x, window, c),
-        apply: (x, ids) => deleteOutbox(x, agency, ids).then(({ emailOutbox, emailMessageIds }) => ({ email_outbox: emailOutbox, email_message_ids: emailMessageIds })),
+        apply: (x, ids) =>
+          deleteOutbox(x, agency, ids).then(({ emailOutbox, emailMessageIds }) => ({ email_outbox: emailOutbox, email_message_ids: emailMessageIds })),
       },
       {
         due: (x, c) => callbacksDue(x, window, c),
@@ -100,7 +123,8 @@ export function createRetentionService(deps: PrivacyServiceDeps, context: Privac
       },
       {
         due: (x, c) => deliveriesDue(x, window, c),
-        apply: (x, ids) => anonymiseDeliveries(x, agency, ids, null).then(({ deliveries, deliveryAttempts }) => ({ deliveries, delivery_attempts: deliveryAttempts })),
+        apply: (x, ids) =>
+          anonymiseDeliveries(x, agency, ids, null).then(({ deliveries, deliveryAttempts }) => ({ deliveries, delivery_attempts: deliveryAttempts })),
       },
     ];
     const outcome = (skipped: boolean, receiptId: string | null): RetentionOutcome => ({
@@ -179,7 +203,8 @@ export function createRetentionService(deps: PrivacyServiceDeps, context: Privac
       await assertActsFor(actor, agency, 'admin');
       for (const [name, bounds] of Object.entries(RETENTION_BOUNDS)) {
         const value = settings[name as keyof RetentionSettings];
-        if (!Number.isInteger(value) || value < bounds.min || value > bounds.max) throw validation(`${name} must be a whole number of months from ${bounds.min} to ${bounds.max}`);
+        if (!Number.isInteger(value) || value < bounds.min || value > bounds.max)
+          throw validation(`${name} must be a whole number of months from ${bounds.min} to ${bounds.max}`);
       }
       const now = clock.now();
       await db.transaction(async (tx) => {
@@ -214,7 +239,10 @@ export function createRetentionService(deps: PrivacyServiceDeps, context: Privac
       const outcomes: RetentionOutcome[] = [];
       for (const [agency, { timezone }] of [...agencies].sort(([a], [b]) => a.localeCompare(b))) {
         const row = rows.get(agency);
-        const settings = { personalDataMonths: row?.personalDataMonths ?? DEFAULT_RETENTION.personalDataMonths, accessLogMonths: row?.accessLogMonths ?? DEFAULT_RETENTION.accessLogMonths };
+        const settings = {
+          personalDataMonths: row?.personalDataMonths ?? DEFAULT_RETENTION.personalDataMonths,
+          accessLogMonths: row?.accessLogMonths ?? DEFAULT_RETENTION.accessLogMonths,
+        };
         outcomes.push(await retainAgency(agency, timezone, settings, options.full ? null : (row?.lastRetentionCutoff ?? null), now));
       }
       return outcomes;

@@ -4,7 +4,17 @@ import type { SubjectKeys, SubjectQuery } from '../../domain/privacy-keys.ts';
 import { freeTextPatternSql, maskedSubject, mergeKeys, subjectKeysOf } from '../../domain/privacy-keys.ts';
 import type { Executor } from '../../db/client.ts';
 import { rowsWhere } from './agency-rows-repo.ts';
-import { anonymiseCallbacks, anonymiseCalls, anonymiseDeliveries, anonymiseEmails, anonymiseTickets, deleteOutbox, deleteOverflow, deleteTenants, emailTableCounts } from './anonymise-repo.ts';
+import {
+  anonymiseCallbacks,
+  anonymiseCalls,
+  anonymiseDeliveries,
+  anonymiseEmails,
+  anonymiseTickets,
+  deleteOutbox,
+  deleteOverflow,
+  deleteTenants,
+  emailTableCounts,
+} from './anonymise-repo.ts';
 import type { PrivacyContext } from './privacy-context.ts';
 import type { PrivacyServiceDeps, RequestContext, SubjectRequest } from './privacy-service.ts';
 import { insertReceipt } from './receipts-repo.ts';
@@ -40,7 +50,13 @@ export function createSubjectRequestService(deps: PrivacyServiceDeps, context: P
   async function findSubject(executor: Executor, agency: string, query: SubjectQuery) {
     const { keys, tenants } = await expandKeys(executor, agency, subjectKeysOf(query));
     const pattern = freeTextPatternSql(keys);
-    const records = await findSubjectRecords(executor, agency, keys, pattern, tenants.map((tenant) => tenant.id));
+    const records = await findSubjectRecords(
+      executor,
+      agency,
+      keys,
+      pattern,
+      tenants.map((tenant) => tenant.id),
+    );
     return { keys, pattern, records };
   }
 
@@ -83,7 +99,14 @@ export function createSubjectRequestService(deps: PrivacyServiceDeps, context: P
       const { keys, records } = await findSubject(db, request.agency, request);
       const data = await subjectTables(records);
       const counts = Object.fromEntries(Object.entries(data).map(([table, rows]) => [table, rows.length]));
-      const body = JSON.stringify({ format: SUBJECT_EXPORT_FORMAT, agency: request.agency, generatedAt: now.toISOString(), subject: keys, counts, tables: data });
+      const body = JSON.stringify({
+        format: SUBJECT_EXPORT_FORMAT,
+        agency: request.agency,
+        generatedAt: now.toISOString(),
+        subject: keys,
+        counts,
+        tables: data,
+      });
       const receipt = await insertReceipt(db, {
         kind: 'subject_export',
         agencyCode: request.agency,
@@ -98,7 +121,13 @@ export function createSubjectRequestService(deps: PrivacyServiceDeps, context: P
         details: request.reason ? { reason: request.reason } : null,
         requestId: context.requestId ?? null,
       });
-      await recordAccess(actor, request.agency, 'subject-export', receipt.id, Object.values(counts).reduce((a, b) => a + b, 0));
+      await recordAccess(
+        actor,
+        request.agency,
+        'subject-export',
+        receipt.id,
+        Object.values(counts).reduce((a, b) => a + b, 0),
+      );
       return { receipt: view(receipt), body };
     },
 

@@ -95,7 +95,13 @@ const SUBJECT_SCAN_PAGE = { calls: 1000, tickets: 500, emails: 100, others: 500 
  * an attachment, a webhook payload), and by the links between records (the e-mails and call-backs
  * of a matched ticket, the tickets of a matched call). Links are followed until nothing new turns up.
  */
-export async function findSubjectRecords(db: Executor, agency: string, keys: SubjectKeys, pattern: string | null, tenantIds: string[]): Promise<SubjectRecords> {
+export async function findSubjectRecords(
+  db: Executor,
+  agency: string,
+  keys: SubjectKeys,
+  pattern: string | null,
+  tenantIds: string[],
+): Promise<SubjectRecords> {
   const callSids = await scanMatching(db, {
     table: 'calls',
     alias: 'c',
@@ -131,7 +137,8 @@ export async function findSubjectRecords(db: Executor, agency: string, keys: Sub
     });
     const newTickets = ticketIds.filter((id) => !tickets.has(id));
     if (newTickets.length > 0) {
-      for (const row of await rowsOf<{ id: string; ref: string }>(db, sql`select t.id, t.ref from tickets t where t.id = any(${uuids(newTickets)})`)) tickets.set(row.id, row.ref);
+      for (const row of await rowsOf<{ id: string; ref: string }>(db, sql`select t.id, t.ref from tickets t where t.id = any(${uuids(newTickets)})`))
+        tickets.set(row.id, row.ref);
     }
     const emailIds = await scanMatching(db, {
       table: 'inbound_emails',

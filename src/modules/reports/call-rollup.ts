@@ -39,7 +39,11 @@ export type CallRollup = Readonly<{
   /** Seals every day that may be sealed now; answers the last sealed local day (null: none yet). */
   seal(db: Database, agency: string, onMonth?: (chunk: { from: string; to: string }) => void): Promise<string | null>;
   /** Recompute sealed days [from, to] of one agency from `calls` (after rows were imported around the call service). */
-  rebuildDays(db: Database, range: { agency: string; from: string; to: string }, onMonth?: (chunk: { from: string; to: string }) => void): Promise<{ cells: number }>;
+  rebuildDays(
+    db: Database,
+    range: { agency: string; from: string; to: string },
+    onMonth?: (chunk: { from: string; to: string }) => void,
+  ): Promise<{ cells: number }>;
 }>;
 
 export function createCallRollup(deps: { directory: AgencyDirectory; clock: Clock; sealLagMs?: number }): CallRollup {
@@ -91,7 +95,10 @@ export function createCallRollup(deps: { directory: AgencyDirectory; clock: Cloc
     async seal(db, agency, onMonth) {
       const timezone = timezoneOf(agency);
       const now = deps.clock.now();
-      const target = DateTime.fromMillis(now.getTime() - sealLagMs, { zone: timezone }).startOf('day').minus({ days: 1 }).toISODate()!;
+      const target = DateTime.fromMillis(now.getTime() - sealLagMs, { zone: timezone })
+        .startOf('day')
+        .minus({ days: 1 })
+        .toISODate()!;
       const watermark = await repo.rollupWatermark(db, agency);
       // Days cut in another zone are other days: a changed zone seals everything again (a watermark
       // from before zones were recorded is taken as cut in the current one).

@@ -90,7 +90,21 @@ export function callReportCsv(report: CallReport & { agencyName?: string; previo
     ),
     '',
     'Per canale',
-    line(['Canale', 'Chiamate', 'Fuori orario', 'Offerte', 'In coda', 'Risposte', 'Abbandonate', 'Abbandoni brevi', 'Livello di servizio %', 'Tasso di abbandono %', 'Attesa media risposta (s)', 'E-mail', 'Segnalazioni']),
+    line([
+      'Canale',
+      'Chiamate',
+      'Fuori orario',
+      'Offerte',
+      'In coda',
+      'Risposte',
+      'Abbandonate',
+      'Abbandoni brevi',
+      'Livello di servizio %',
+      'Tasso di abbandono %',
+      'Attesa media risposta (s)',
+      'E-mail',
+      'Segnalazioni',
+    ]),
     ...(['numero_verde', 'landline'] as const).map((channel) => {
       const row = report.byChannel[channel];
       return line([
@@ -113,7 +127,9 @@ export function callReportCsv(report: CallReport & { agencyName?: string; previo
     '',
     'Per giorno',
     line(['Data', 'Chiamate', 'Fuori orario', 'Risposte', 'Abbandonate', 'E-mail', 'In coda', 'Abbandoni brevi', 'Segnalazioni']),
-    ...report.byDay.map((row) => line([row.date, row.calls, row.outOfHours, row.answered, row.abandoned, row.emails, row.queued, row.shortAbandoned, row.tickets])),
+    ...report.byDay.map((row) =>
+      line([row.date, row.calls, row.outOfHours, row.answered, row.abandoned, row.emails, row.queued, row.shortAbandoned, row.tickets]),
+    ),
     '',
     'Per ora del giorno',
     line(['Ora', 'Chiamate', 'Risposte', 'Abbandonate', 'Fuori orario', 'In coda', 'Abbandoni brevi', 'Risposte entro soglia']),

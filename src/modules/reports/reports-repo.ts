@@ -295,10 +295,7 @@ export async function contractsOf(db: Executor, agency: string): Promise<Contrac
 }
 
 /** Inserts the next version of the agency's statement for the period; undefined when another issuer won the race. */
-export async function insertStatementVersion(
-  tx: Executor,
-  row: Omit<typeof statements.$inferInsert, 'version' | 'id'>,
-): Promise<StatementRow | undefined> {
+export async function insertStatementVersion(tx: Executor, row: Omit<typeof statements.$inferInsert, 'version' | 'id'>): Promise<StatementRow | undefined> {
   const [latest] = await tx
     .select({ version: statements.version })
     .from(statements)

@@ -4,7 +4,15 @@ import { parseInput } from '../../http/parse.ts';
 import { requireActor } from '../../http/request-context.ts';
 import { callReportCsv, callReportFilename } from './report-csv.ts';
 import type { ReportService } from './reports-service.ts';
-import { CallReportQuery, IssueStatementBody, RebuildRollupBody, StatementListQuery, StatementParams, StatementPreviewQuery, TrendQuery } from './reports-schemas.ts';
+import {
+  CallReportQuery,
+  IssueStatementBody,
+  RebuildRollupBody,
+  StatementListQuery,
+  StatementParams,
+  StatementPreviewQuery,
+  TrendQuery,
+} from './reports-schemas.ts';
 import { renderStatementHtml, STATEMENT_PAGE_CSP } from './statement-html.ts';
 
 const tags = ['reports'];
@@ -25,15 +33,23 @@ export function reportsRoutes(app: FastifyInstance, reports: ReportService): voi
     },
   );
 
-  app.get('/api/v1/reports/trend', { schema: docSchema({ tags, summary: 'Monthly call and e-mail volumes (default: 36 complete months)', query: TrendQuery }) }, async (request) => {
-    const actor = requireActor(request);
-    return reports.volumeTrend(actor, parseInput(TrendQuery, request.query, 'query'));
-  });
+  app.get(
+    '/api/v1/reports/trend',
+    { schema: docSchema({ tags, summary: 'Monthly call and e-mail volumes (default: 36 complete months)', query: TrendQuery }) },
+    async (request) => {
+      const actor = requireActor(request);
+      return reports.volumeTrend(actor, parseInput(TrendQuery, request.query, 'query'));
+    },
+  );
 
-  app.get('/api/v1/reports/statements', { schema: docSchema({ tags, summary: 'Issued quarterly statements, every version', query: StatementListQuery }) }, async (request) => {
-    const actor = requireActor(request);
-    return reports.listStatements(actor, parseInput(StatementListQuery, request.query, 'query'));
-  });
+  app.get(
+    '/api/v1/reports/statements',
+    { schema: docSchema({ tags, summary: 'Issued quarterly statements, every version', query: StatementListQuery }) },
+    async (request) => {
+      const actor = requireActor(request);
+      return reports.listStatements(actor, parseInput(StatementListQuery, request.query, 'query'));
+    },
+  );
 
   app.get(
     '/api/v1/reports/statements/preview',
@@ -53,11 +69,15 @@ export function reportsRoutes(app: FastifyInstance, reports: ReportService): voi
     },
   );
 
-  app.get('/api/v1/reports/statements/:id', { schema: docSchema({ tags, summary: 'An issued statement as frozen', params: StatementParams }) }, async (request) => {
-    const actor = requireActor(request);
-    const { id } = parseInput(StatementParams, request.params, 'path');
-    return reports.getStatement(actor, id);
-  });
+  app.get(
+    '/api/v1/reports/statements/:id',
+    { schema: docSchema({ tags, summary: 'An issued statement as frozen', params: StatementParams }) },
+    async (request) => {
+      const actor = requireActor(request);
+      const { id } = parseInput(StatementParams, request.params, 'path');
+      return reports.getStatement(actor, id);
+    },
+  );
 
   app.get(
     '/api/v1/reports/statements/:id/print',
@@ -76,7 +96,9 @@ export function reportsRoutes(app: FastifyInstance, reports: ReportService): voi
 
   app.get(
     '/api/v1/reports/statements/:id/verify',
-    { schema: docSchema({ tags, summary: 'Recompute a statement from the raw calls with its stored parameters and list differences', params: StatementParams }) },
+    {
+      schema: docSchema({ tags, summary: 'Recompute a statement from the raw calls with its stored parameters and list differences', params: StatementParams }),
+    },
     async (request) => {
       const actor = requireActor(request);
       const { id } = parseInput(StatementParams, request.params, 'path');

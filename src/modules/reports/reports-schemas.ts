@@ -21,7 +21,10 @@ export const TrendQuery = z.object({
   agency: z.string().min(1),
   months: z.coerce.number().int().min(1).max(MAX_TREND_MONTHS).default(36),
   /** Last month of the trend, YYYY-MM; by default the last complete month. */
-  to: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM').optional(),
+  to: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM')
+    .optional(),
 });
 
 const period = z.string().regex(/^\d{4}-Q[1-4]$/, 'expected YYYY-Qn, e.g. 2026-Q1');

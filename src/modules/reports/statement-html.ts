@@ -117,7 +117,9 @@ export function renderStatementHtml(view: PrintableStatement): string {
   <tfoot>${row(['Totale del trimestre' + (s.fee.vatExcluded ? ' (IVA esclusa)' : ''), '', e(it(s.billedPeriod.days)), '', `<span class="total">${e(money(s.fee.totalCents, currency))}</span>`])}</tfoot>
 </table>
 <p>Canone trimestrale pieno: ${e(money(s.fee.quarterlyFeeCents, currency))} (canone annuo / 4), fatturato posticipatamente.${
-    partial ? ` Il contratto copre ${e(it(s.billedPeriod.days))} dei ${e(it(s.quarter.days))} giorni del trimestre: l'importo è calcolato in proporzione ai giorni.` : ''
+    partial
+      ? ` Il contratto copre ${e(it(s.billedPeriod.days))} dei ${e(it(s.quarter.days))} giorni del trimestre: l'importo è calcolato in proporzione ai giorni.`
+      : ''
   }</p>
 <table>
   <tbody>
@@ -144,7 +146,14 @@ export function renderStatementHtml(view: PrintableStatement): string {
   <tbody>
     ${CATEGORIES.map((category) => {
       const queue = s.volumes.byQueue[category];
-      return row([e(CATEGORY_TITLE_IT[category]), e(it(queue.queued)), e(it(queue.answered)), e(it(queue.abandoned)), e(pct(queue.serviceLevelPct)), e(seconds(queue.asaSeconds))]);
+      return row([
+        e(CATEGORY_TITLE_IT[category]),
+        e(it(queue.queued)),
+        e(it(queue.answered)),
+        e(it(queue.abandoned)),
+        e(pct(queue.serviceLevelPct)),
+        e(seconds(queue.asaSeconds)),
+      ]);
     }).join('\n    ')}
   </tbody>
 </table>

@@ -108,9 +108,21 @@ export function parseTenantCsv(text: string): ParsedTenantCsv {
   const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const records = parseCsvRecords(text, detectDelimiter(firstLine));
   if (records.length === 0) return { rows: [], refused: [], error: 'the file is empty' };
-  const header = records[0].cells.map((name) => COLUMN_ALIASES[name.trim().toLowerCase().replace(/[\s-]+/g, '_')]);
+  const header = records[0].cells.map(
+    (name) =>
+      COLUMN_ALIASES[
+        name
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, '_')
+      ],
+  );
   if (!header.includes('code') || !header.includes('name')) {
-    return { rows: [], refused: [], error: 'the header must name at least the tenant code (tenant_code / codice_inquilino) and the name (name / nominativo) columns' };
+    return {
+      rows: [],
+      refused: [],
+      error: 'the header must name at least the tenant code (tenant_code / codice_inquilino) and the name (name / nominativo) columns',
+    };
   }
   const rows: TenantCsvRow[] = [];
   const refused: RefusedRow[] = [];

@@ -73,7 +73,13 @@ export function createTenantService(deps: TenantServiceDeps) {
               tenants.map((tenant) => tenant.code),
             )
           : [];
-      await deps.accessLog?.record(actor, { agency: call.agencyCode, resource: 'tenants', resourceId: callSid, action: 'caller-lookup', fields: TENANT_FIELDS });
+      await deps.accessLog?.record(actor, {
+        agency: call.agencyCode,
+        resource: 'tenants',
+        resourceId: callSid,
+        action: 'caller-lookup',
+        fields: TENANT_FIELDS,
+      });
       return {
         callSid,
         agency: call.agencyCode,
@@ -128,11 +134,7 @@ export function createTenantService(deps: TenantServiceDeps) {
               continue;
             }
           }
-          const outcome = await repo.upsertTenant(
-            tx,
-            tenantFromCsvRow(agency, row),
-            now,
-          );
+          const outcome = await repo.upsertTenant(tx, tenantFromCsvRow(agency, row), now);
           summary[outcome] += 1;
         }
         return summary;

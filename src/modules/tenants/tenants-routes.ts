@@ -17,8 +17,10 @@ export function tenantsRoutes(app: FastifyInstance, tenants: TenantService): voi
     },
   );
 
-  app.get('/api/v1/tenants', { schema: docSchema({ tags, summary: 'Search the tenant registries you may see (by text or phone number)', query: TenantSearchQuery }) }, async (request) =>
-    tenants.searchTenants(requireActor(request), parseInput(TenantSearchQuery, request.query, 'query')),
+  app.get(
+    '/api/v1/tenants',
+    { schema: docSchema({ tags, summary: 'Search the tenant registries you may see (by text or phone number)', query: TenantSearchQuery }) },
+    async (request) => tenants.searchTenants(requireActor(request), parseInput(TenantSearchQuery, request.query, 'query')),
   );
 
   app.get('/api/v1/tenants/:agency/:code', { schema: docSchema({ tags, summary: 'One tenant', params: TenantParams }) }, async (request) => {

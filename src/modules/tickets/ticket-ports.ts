@@ -44,5 +44,9 @@ export type PortfolioLookup = Readonly<{ exists(executor: Executor, agency: stri
  */
 export type AccessRecorder = Readonly<{
   record(actor: Actor, entry: { agency: string; resource: string; resourceId?: string | null; action: string; fields?: readonly string[] }): Promise<void>;
-  recordList(actor: Actor, entry: { resource: string; action: string; fields?: readonly string[] }, agencyOfEachItem: readonly (string | null)[]): Promise<void>;
+  recordList(
+    actor: Actor,
+    entry: { resource: string; action: string; fields?: readonly string[] },
+    agencyOfEachItem: readonly (string | null)[],
+  ): Promise<void>;
 }>;

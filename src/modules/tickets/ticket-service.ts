@@ -118,7 +118,12 @@ export function createTicketService(deps: TicketServiceDeps) {
     return row;
   }
 
-  function eventBy(actor: Actor, ticketId: string, now: Date, fields: Omit<repo.NewTicketEventRow, 'ticketId' | 'actorKind' | 'actorId' | 'actorName' | 'actorRole' | 'occurredAt'>) {
+  function eventBy(
+    actor: Actor,
+    ticketId: string,
+    now: Date,
+    fields: Omit<repo.NewTicketEventRow, 'ticketId' | 'actorKind' | 'actorId' | 'actorName' | 'actorRole' | 'occurredAt'>,
+  ) {
     return { ...fields, ticketId, actorKind: actor.kind, actorId: actor.id, actorName: actor.name, actorRole: actor.role, occurredAt: now };
   }
 
@@ -127,7 +132,6 @@ export function createTicketService(deps: TicketServiceDeps) {
     if (!deps.outbox || actor.role === 'agency' || !routed) return;
     await deps.outbox.enqueue(tx, { ticketId: current.id, ticket: await load(tx, current), eventId: event.id, eventType, now });
   }
-
 
   return {
     /** Registers a request: the reference is allocated in the same transaction, without gaps. */
@@ -161,7 +165,14 @@ export function createTicketService(deps: TicketServiceDeps) {
         const dwelling: DwellingData | null = input.dwelling
           ? { ...input.dwelling }
           : tenant
-            ? { address: tenant.address, municipality: tenant.municipality, building: tenant.building, stair: tenant.stair, floor: tenant.floor, flat: tenant.flat }
+            ? {
+                address: tenant.address,
+                municipality: tenant.municipality,
+                building: tenant.building,
+                stair: tenant.stair,
+                floor: tenant.floor,
+                flat: tenant.flat,
+              }
             : null;
 
         const year = DateTime.fromJSDate(now, { zone: agency.timezone }).year;
@@ -190,11 +201,17 @@ export function createTicketService(deps: TicketServiceDeps) {
           createdAt: now,
           updatedAt: now,
         });
-        await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'created', toStatus: 'new', text: null, data: { channel: row.channel, category: row.category } }));
+        await repo.insertTicketEvent(
+          tx,
+          eventBy(actor, row.id, now, { type: 'created', toStatus: 'new', text: null, data: { channel: row.channel, category: row.category } }),
+        );
         if (call) await repo.linkTicketCall(tx, row.id, call.callSid, now);
         if (linked && input.linkedTo) {
           const link = { ref: linked.ref, kind: input.linkedTo.kind };
-          await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'linked', text: linkNoteIt(link, linked.status), data: { ...link, linkedStatus: linked.status } }));
+          await repo.insertTicketEvent(
+            tx,
+            eventBy(actor, row.id, now, { type: 'linked', text: linkNoteIt(link, linked.status), data: { ...link, linkedStatus: linked.status } }),
+          );
         }
         const first = input.firstMessage;
         if (first) {
@@ -209,7 +226,16 @@ export function createTicketService(deps: TicketServiceDeps) {
           );
         }
         if (route) {
-          const routed = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'routed', fromStatus: 'new', toStatus: 'routed', text: null, data: { queue: `${row.agencyCode}.${row.category}` } }));
+          const routed = await repo.insertTicketEvent(
+            tx,
+            eventBy(actor, row.id, now, {
+              type: 'routed',
+              fromStatus: 'new',
+              toStatus: 'routed',
+              text: null,
+              data: { queue: `${row.agencyCode}.${row.category}` },
+            }),
+          );
           await announce(tx, actor, row, true, routed!, 'ticket.routed', now);
         }
         return load(tx, row);
@@ -278,7 +304,10 @@ export function createTicketService(deps: TicketServiceDeps) {
         if (input.priority !== undefined && input.priority !== row.priority) {
           const updated = await repo.updateTicketIf(tx, row.id, { status: row.status }, { priority: input.priority, updatedAt: now });
           if (!updated) throw conflict(`Ticket ${row.ref} was changed meanwhile`);
-          const event = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'priority_changed', text: null, data: { from: row.priority, to: input.priority } }));
+          const event = await repo.insertTicketEvent(
+            tx,
+            eventBy(actor, row.id, now, { type: 'priority_changed', text: null, data: { from: row.priority, to: input.priority } }),
+          );
           changes.push(event!);
           row = updated;
           await announce(tx, actor, row, row.status !== 'new', event!, 'ticket.changed', now);
@@ -320,7 +349,12 @@ export function createTicketService(deps: TicketServiceDeps) {
       const ticket = await db.transaction(async (tx) => {
         const row = await visibleTicket(tx, actor, ref);
         if (!isOpenTicketStatus(row.status)) throw conflict(`Ticket ${row.ref} is ${row.status}`);
-        const updated = await repo.updateTicketIf(tx, row.id, { status: row.status, unassigned: true }, { assignedTo: actor.name, assignedAt: now, updatedAt: now });
+        const updated = await repo.updateTicketIf(
+          tx,
+          row.id,
+          { status: row.status, unassigned: true },
+          { assignedTo: actor.name, assignedAt: now, updatedAt: now },
+        );
         if (!updated) {
           const current = await repo.findTicketById(tx, row.id);
           throw conflict(current?.assignedTo ? `Ticket ${row.ref} was taken by ${current.assignedTo}` : `Ticket ${row.ref} was changed meanwhile`);
@@ -415,4 +449,3 @@ export function createTicketService(deps: TicketServiceDeps) {
     },
   };
 }
-

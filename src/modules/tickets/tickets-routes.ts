@@ -15,17 +15,25 @@ function dayOrInstant(value: string | undefined, endOfDay: boolean): Date | unde
 }
 
 export function ticketsRoutes(app: FastifyInstance, tickets: TicketService): void {
-  app.get('/api/v1/tickets', { schema: docSchema({ tags, summary: 'Tickets of the agencies you may see, newest first', query: TicketListQuery }) }, async (request) => {
-    const actor = requireActor(request);
-    const query = parseInput(TicketListQuery, request.query, 'query');
-    return tickets.listTickets(actor, { ...query, from: dayOrInstant(query.from, false), to: dayOrInstant(query.to, true) });
-  });
+  app.get(
+    '/api/v1/tickets',
+    { schema: docSchema({ tags, summary: 'Tickets of the agencies you may see, newest first', query: TicketListQuery }) },
+    async (request) => {
+      const actor = requireActor(request);
+      const query = parseInput(TicketListQuery, request.query, 'query');
+      return tickets.listTickets(actor, { ...query, from: dayOrInstant(query.from, false), to: dayOrInstant(query.to, true) });
+    },
+  );
 
-  app.post('/api/v1/tickets', { schema: docSchema({ tags, summary: 'Register a ticket (call-center staff)', body: CreateTicketBody }) }, async (request, reply) => {
-    const actor = requireActor(request);
-    const body = parseInput(CreateTicketBody, request.body, 'body');
-    return reply.code(201).send(await tickets.createTicket(actor, body));
-  });
+  app.post(
+    '/api/v1/tickets',
+    { schema: docSchema({ tags, summary: 'Register a ticket (call-center staff)', body: CreateTicketBody }) },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const body = parseInput(CreateTicketBody, request.body, 'body');
+      return reply.code(201).send(await tickets.createTicket(actor, body));
+    },
+  );
 
   app.get('/api/v1/tickets/:ref', { schema: docSchema({ tags, summary: 'One ticket with its history', params: TicketRefParams }) }, async (request) => {
     const actor = requireActor(request);
@@ -35,7 +43,14 @@ export function ticketsRoutes(app: FastifyInstance, tickets: TicketService): voi
 
   app.patch(
     '/api/v1/tickets/:ref',
-    { schema: docSchema({ tags, summary: 'Move, re-file or annotate a ticket; 409 when the move is illegal or lost a race', params: TicketRefParams, body: ChangeTicketBody }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Move, re-file or annotate a ticket; 409 when the move is illegal or lost a race',
+        params: TicketRefParams,
+        body: ChangeTicketBody,
+      }),
+    },
     async (request) => {
       const actor = requireActor(request);
       const { ref } = parseInput(TicketRefParams, request.params, 'path');
@@ -43,11 +58,15 @@ export function ticketsRoutes(app: FastifyInstance, tickets: TicketService): voi
     },
   );
 
-  app.post('/api/v1/tickets/:ref/take', { schema: docSchema({ tags, summary: 'Take the ticket for yourself; 409 if someone took it first', params: TicketRefParams }) }, async (request) => {
-    const actor = requireActor(request);
-    const { ref } = parseInput(TicketRefParams, request.params, 'path');
-    return tickets.takeTicket(actor, ref);
-  });
+  app.post(
+    '/api/v1/tickets/:ref/take',
+    { schema: docSchema({ tags, summary: 'Take the ticket for yourself; 409 if someone took it first', params: TicketRefParams }) },
+    async (request) => {
+      const actor = requireActor(request);
+      const { ref } = parseInput(TicketRefParams, request.params, 'path');
+      return tickets.takeTicket(actor, ref);
+    },
+  );
 
   app.post('/api/v1/tickets/:ref/release', { schema: docSchema({ tags, summary: 'Give a taken ticket back', params: TicketRefParams }) }, async (request) => {
     const actor = requireActor(request);
@@ -55,17 +74,25 @@ export function ticketsRoutes(app: FastifyInstance, tickets: TicketService): voi
     return tickets.releaseTicket(actor, ref);
   });
 
-  app.post('/api/v1/tickets/:ref/notes', { schema: docSchema({ tags, summary: 'Add a note', params: TicketRefParams, body: TicketNoteBody }) }, async (request, reply) => {
-    const actor = requireActor(request);
-    const { ref } = parseInput(TicketRefParams, request.params, 'path');
-    const { text } = parseInput(TicketNoteBody, request.body, 'body');
-    return reply.code(201).send(await tickets.addTicketMessage(actor, ref, { kind: 'note', text }));
-  });
+  app.post(
+    '/api/v1/tickets/:ref/notes',
+    { schema: docSchema({ tags, summary: 'Add a note', params: TicketRefParams, body: TicketNoteBody }) },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const { ref } = parseInput(TicketRefParams, request.params, 'path');
+      const { text } = parseInput(TicketNoteBody, request.body, 'body');
+      return reply.code(201).send(await tickets.addTicketMessage(actor, ref, { kind: 'note', text }));
+    },
+  );
 
-  app.post('/api/v1/tickets/:ref/calls', { schema: docSchema({ tags, summary: 'Link another call to the ticket', params: TicketRefParams, body: LinkCallBody }) }, async (request) => {
-    const actor = requireActor(request);
-    const { ref } = parseInput(TicketRefParams, request.params, 'path');
-    const { callSid } = parseInput(LinkCallBody, request.body, 'body');
-    return tickets.linkCall(actor, ref, callSid);
-  });
+  app.post(
+    '/api/v1/tickets/:ref/calls',
+    { schema: docSchema({ tags, summary: 'Link another call to the ticket', params: TicketRefParams, body: LinkCallBody }) },
+    async (request) => {
+      const actor = requireActor(request);
+      const { ref } = parseInput(TicketRefParams, request.params, 'path');
+      const { callSid } = parseInput(LinkCallBody, request.body, 'body');
+      return tickets.linkCall(actor, ref, callSid);
+    },
+  );
 }
