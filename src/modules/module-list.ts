@@ -21,10 +21,10 @@ import { createTicketsModule } from './tickets/tickets-module.ts';
 export type ModuleEdges = Readonly<{ stampedSnapshot: (actor: Actor) => Promise<LiveSnapshot> }>;
 
 /**
- * THE list of modules, in dependency order: each line creates one module and hands it the ports
- * of those it needs. The app registers every module's routes, subscriptions and workers from the
+ * THE list of modules, in dependency order: each statement creates one module and hands it the
+ * ports of those it needs. The app registers every module's routes, subscriptions and workers from the
  * list, in this order (workers stop in reverse). Adding a module: one folder with its
- * `createXModule(deps)`, one line here.
+ * `createXModule(deps)`, one `add(…)` here.
  *
  * Two pairs of modules need each other (tickets and tenants: the screen pop shows earlier tickets,
  * a ticket copies the tenant; tickets and delivery: a ticket change writes its delivery, a delivery
@@ -46,12 +46,54 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
   const operators = add(createOperatorsModule({ ...core, directory: agencies.service }));
   const callbacks = add(createCallbacksModule({ ...core, directory: agencies.service }));
   const reports = add(createReportsModule({ ...core, directory: agencies.service }));
-  const calls = add(await createCallsModule({ ...core, directory: agencies.service, accessLog: accessLog.service, queuesServedBy: operators.ports.queuesServedBy, afterCallChange: [reports.ports.afterCallChange, callbacks.ports.afterCallChange] }));
-  const tenants = add(createTenantsModule({ ...core, directory: agencies.service, accessLog: accessLog.service, calls: calls.ports.callLookup, portfolios: agencies.ports.portfolios, previousTickets: (...query) => tickets.ports.callerHistory(...query) }));
-  const deliveries = add(createDeliveryModule({ ...core, directory: agencies.service, tickets: { recordDeliveryOutcome: (...outcome) => tickets.ports.timeline.recordDeliveryOutcome(...outcome) } }));
-  const tickets: TicketsModule = add(createTicketsModule({ ...core, directory: agencies.service, accessLog: accessLog.service, calls: calls.ports.callLookup, tenants: tenants.ports.lookup, portfolios: agencies.ports.portfolios, outbox: deliveries.ports.ticketOutbox }));
+  const calls = add(
+    await createCallsModule({
+      ...core,
+      directory: agencies.service,
+      accessLog: accessLog.service,
+      queuesServedBy: operators.ports.queuesServedBy,
+      afterCallChange: [reports.ports.afterCallChange, callbacks.ports.afterCallChange],
+    }),
+  );
+  const tenants = add(
+    createTenantsModule({
+      ...core,
+      directory: agencies.service,
+      accessLog: accessLog.service,
+      calls: calls.ports.callLookup,
+      portfolios: agencies.ports.portfolios,
+      previousTickets: (...query) => tickets.ports.callerHistory(...query),
+    }),
+  );
+  const deliveries = add(
+    createDeliveryModule({
+      ...core,
+      directory: agencies.service,
+      tickets: { recordDeliveryOutcome: (...outcome) => tickets.ports.timeline.recordDeliveryOutcome(...outcome) },
+    }),
+  );
+  const tickets: TicketsModule = add(
+    createTicketsModule({
+      ...core,
+      directory: agencies.service,
+      accessLog: accessLog.service,
+      calls: calls.ports.callLookup,
+      tenants: tenants.ports.lookup,
+      portfolios: agencies.ports.portfolios,
+      outbox: deliveries.ports.ticketOutbox,
+    }),
+  );
   const email = add(createEmailModule({ ...core, directory: agencies.service, tickets: tickets.service, accessLog: accessLog.service }));
-  const live = add(createLiveModule({ ...core, directory: agencies.service, operators: operators.service, dayTotals: reports.ports.dayTotals, calls: calls.service, stampedSnapshot: edges.stampedSnapshot }));
+  const live = add(
+    createLiveModule({
+      ...core,
+      directory: agencies.service,
+      operators: operators.service,
+      dayTotals: reports.ports.dayTotals,
+      calls: calls.service,
+      stampedSnapshot: edges.stampedSnapshot,
+    }),
+  );
   const privacy = add(createPrivacyModule({ ...core, directory: agencies.service, accessLog: accessLog.service, emailBytes: email.ports.bytes }));
 
   return {

@@ -23,7 +23,7 @@ describe('src/modules', () => {
     for (const folder of folders) {
       expect(list, folder).toContain(`from './${folder}/${folder}-module.ts'`);
       const factory = /export (?:async )?function (create\w+Module)\(/.exec(readFileSync(path.join(MODULES, folder, `${folder}-module.ts`), 'utf8'))![1];
-      expect(list.match(new RegExp(`add\\((await )?${factory}\\(`, 'g')), factory).toHaveLength(1);
+      expect(list.match(new RegExp(`add\\(\\s*(await )?${factory}\\(`, 'g')), factory).toHaveLength(1);
     }
   });
 });
