@@ -3,7 +3,7 @@ import type { SQL } from 'drizzle-orm';
 import { callRollupHourly, calls } from '../../db/schema/index.ts';
 import type { CellTerm } from '../../domain/kpi-cells.ts';
 import { CELL_READINGS } from '../../domain/kpi-cells.ts';
-import type { CallSelection, CallTally, CallValue, KpiParameter, KpiParameters, TallyDefinition, TallyName } from '../../domain/kpi-definitions.ts';
+import type { CallSelection, CallValue, KpiParameter, KpiParameters, TallyDefinition, TallyName } from '../../domain/kpi-definitions.ts';
 import { CALL_TALLIES, comparisonOf, outcomesOf } from '../../domain/kpi-definitions.ts';
 
 /**
@@ -189,14 +189,4 @@ export function rollupRowColumns(params: KpiParameters, names: readonly TallyNam
 /** The tallies over rows that have `rollupRowColumns`, one output column per tally. */
 export function rollupTallyColumns(names: readonly TallyName[]): SQL {
   return fill(columnsOf('summed', names), {} as KpiParameters);
-}
-
-/** The tallies of one answered row (either kind of query); drivers may answer numbers as strings. */
-export function talliesOfRow<N extends TallyName>(row: Record<string, unknown>, names: readonly N[]): Pick<CallTally, N> {
-  const tallies = {} as Record<N, number | null>;
-  for (const name of names) {
-    const value = row[name];
-    tallies[name] = CALL_TALLIES[name].aggregate === 'max' && value === null ? null : Number(value);
-  }
-  return tallies as Pick<CallTally, N>;
 }

@@ -4,10 +4,10 @@ import type { Executor } from '../../db/client.ts';
 import { agencyContracts, callRollupHourly, callRollupWatermarks, calls, inboundEmails, statements, tickets } from '../../db/schema/index.ts';
 import type { FactGroup, RollupCell } from '../../domain/kpi-cells.ts';
 import type { KpiParameters, ReportDimensions } from '../../domain/kpi.ts';
-import { emptyDimensions } from '../../domain/kpi.ts';
+import { emptyDimensions, tallyReader } from '../../domain/kpi.ts';
 import type { CallTally, TallyName } from '../../domain/kpi-definitions.ts';
 import { TALLY_NAMES } from '../../domain/kpi-definitions.ts';
-import { CALL_WAIT, inList, RAW_CALL_COLUMNS, rawTallyColumns, rollupRowColumns, rollupTallyColumns, talliesOfRow } from './kpi-sql.ts';
+import { CALL_WAIT, inList, RAW_CALL_COLUMNS, rawTallyColumns, rollupRowColumns, rollupTallyColumns } from './kpi-sql.ts';
 
 /**
  * Report queries. The tallies' SQL is generated from their declarations (kpi-sql.ts), so that
@@ -38,10 +38,12 @@ const GROUPED_BY_HOUR = 11;
 const GROUPED_BY_QUEUE = 13;
 const GROUPED_BY_CHANNEL = 14;
 
+const readTallies = tallyReader(TALLY_NAMES);
+
 function dimensionsOf(rows: readonly DimensionRow[]): ReportDimensions {
   const dims = emptyDimensions();
   for (const row of rows) {
-    const tally: CallTally = talliesOfRow(row, TALLY_NAMES);
+    const tally: CallTally = readTallies(row);
     const g = Number(row.g);
     if (g === GROUPED_BY_NOTHING) dims.total = tally;
     else if (g === GROUPED_BY_DAY && row.d !== null) dims.byDay.set(row.d, tally);
@@ -97,7 +99,9 @@ const MONTH_TALLIES = ['calls', 'outOfHours', 'answered', 'abandoned', 'shortAba
 
 export type MonthRow = { month: string } & Pick<CallTally, (typeof MONTH_TALLIES)[number]>;
 
-const toMonthRows = (rows: Record<string, unknown>[]): MonthRow[] => rows.map((row) => ({ month: String(row.m), ...talliesOfRow(row, MONTH_TALLIES) }));
+const readMonthTallies = tallyReader(MONTH_TALLIES);
+
+const toMonthRows = (rows: Record<string, unknown>[]): MonthRow[] => rows.map((row) => ({ month: String(row.m), ...readMonthTallies(row) }));
 
 /** Monthly volumes from the rollup: the 36-month trend reads some 10^5 rows instead of millions of calls. */
 export async function rollupMonths(db: Executor, range: DayRange, params: KpiParameters): Promise<MonthRow[]> {
