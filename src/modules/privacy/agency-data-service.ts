@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { backgroundTurn } from '../../util/callers-first.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertRole } from '../../domain/actor.ts';
 import { AppError, conflict, validation } from '../../domain/errors.ts';
@@ -83,7 +83,7 @@ export function createAgencyDataService(deps: PrivacyServiceDeps, context: Priva
               after = page.last;
               // PGlite runs each page's statement on the event loop, and awaiting it never yields:
               // without this turn the whole export held every webhook until its last line.
-              await nextTurn();
+              await backgroundTurn();
               if (rows % 10_000 < limit) log.info({ exportId: receipt.id, agency, table: rule.table, rows }, 'agency export progress');
             }
             counts[rule.table] = rows;

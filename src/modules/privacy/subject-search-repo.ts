@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { backgroundTurn } from '../../util/callers-first.ts';
 import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
@@ -82,7 +82,7 @@ async function scanMatching(db: Executor, scan: SubjectScan): Promise<string[]> 
     if (rows.length < scan.pageSize) return found;
     const last: { k: string; at: string } = rows[rows.length - 1];
     after = { at: last.at, key: last.k };
-    await nextTurn();
+    await backgroundTurn();
   }
 }
 

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database, Executor } from '../../db/client.ts';
+import { backgroundTurn } from '../../util/callers-first.ts';
 import { buildRollupCells } from '../../domain/kpi-cells.ts';
 import { instantsOfDays, localSlot } from '../../domain/kpi.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
@@ -115,8 +116,9 @@ export function createCallRollup(deps: { directory: AgencyDirectory; clock: Cloc
         from = earliest ? localSlot(earliest, timezone).date : target;
         if (watermark) await db.transaction((tx) => repo.deleteRollupOf(tx, agency));
       }
-      // One transaction per month keeps memory flat and lets live traffic in between.
+      // One transaction per month keeps memory flat and lets live traffic in between (callers first).
       for (const chunk of monthChunks(from, target)) {
+        await backgroundTurn();
         await db.transaction(async (tx) => {
           await repo.lockRollupAgency(tx, agency);
           const sealed = await repo.rollupWatermark(tx, agency);

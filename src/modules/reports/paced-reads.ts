@@ -1,9 +1,10 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { backgroundTurn } from '../../util/callers-first.ts';
 import { DateTime } from 'luxon';
 import { monthChunks } from './call-rollup.ts';
 
 /**
- * Report reads cut into short statements, with a turn of the event loop after each one.
+ * Report reads cut into short statements, with a turn of the event loop after each one, in which
+ * a caller being answered goes first (src/util/callers-first.ts).
  *
  * On PGlite (embedded Postgres compiled to WebAssembly) a statement executes on this very thread:
  * while it runs, no webhook is answered. A year of raw calls in one statement held the loop for
@@ -38,7 +39,7 @@ export async function readPaced<T>(chunks: readonly DayChunk[], read: (chunk: Da
   const results: T[] = [];
   for (const chunk of chunks) {
     results.push(await read(chunk));
-    await nextTurn();
+    await backgroundTurn();
   }
   return results;
 }
