@@ -21,7 +21,7 @@ import { createTestApp } from '../helpers/test-app.ts';
 import { incomingCallParams, newCallSid, twilioPost } from '../helpers/twilio-requests.ts';
 
 /**
- * The bytes of e-mail live in chunks of at most 256 KiB, one statement each, so that no
+ * The bytes of e-mail live in chunks of at most CHUNK_BYTES (64 KiB), one statement each, so that no
  * statement grows with a message (PGlite runs statements on the event loop the voice webhooks
  * share). What a user notices: a big message comes back byte for byte, and bytes nobody can
  * reach any more do not stay in the database.
@@ -82,7 +82,7 @@ describe('a 20 MB photo e-mail', () => {
   const raw = photoEmail(photo);
   let id: string;
 
-  it('comes back byte for byte: the original (.eml) and the photo, each streamed from chunks of at most 256 KiB', async () => {
+  it('comes back byte for byte: the original (.eml) and the photo, each streamed from chunks of at most CHUNK_BYTES', async () => {
     expect(raw.length).toBeGreaterThan(20_000_000);
     const answer = await deliverEmail(t.app, raw);
     expect(answer.status).toBe('ticket');
@@ -97,7 +97,7 @@ describe('a 20 MB photo e-mail', () => {
     expect(attachment.headers['content-type']).toBe('image/jpeg');
     expect(attachment.rawPayload.equals(photo)).toBe(true);
 
-    // Two blobs (the message, the photo), each in as many chunks as 256 KiB makes, none larger.
+    // Two blobs (the message, the photo), each in as many chunks as CHUNK_BYTES makes, none larger.
     const blobs = await chunksOf(id);
     expect(blobs.map((blob) => blob.chunks).sort((a, b) => a - b)).toEqual([Math.ceil(photo.length / CHUNK_BYTES), Math.ceil(raw.length / CHUNK_BYTES)]);
     expect(Math.max(...blobs.map((blob) => blob.largest))).toBe(CHUNK_BYTES);
@@ -120,7 +120,7 @@ describe('a 20 MB photo e-mail', () => {
 
 describe('bytes nobody can reach', () => {
   it('a write a crash interrupted is swept after an hour, and its writer can no longer commit a row for it', async () => {
-    const blobId = await writeBlob(db(), randomUUID(), randomBytes(600_000), t.clock.now());
+    const blobId = await writeBlob(db(), randomUUID(), randomBytes(2 * CHUNK_BYTES + 1000), t.clock.now());
     expect(await db().select({ seq: emailBlobChunks.seq }).from(emailBlobChunks).where(eq(emailBlobChunks.blobId, blobId))).toHaveLength(3);
     // Young: another request may still be writing it.
     await t.app.services.email.sweepBytes();
@@ -169,6 +169,9 @@ async function runMigrationFile(executor: Executor, file: string) {
 }
 
 describe('the migration to chunks', () => {
+  /** Migration 0013 cut the bytes stored before it into 256 KiB chunks (new mail now uses CHUNK_BYTES). */
+  const MIGRATION_CHUNK_BYTES = 256 * 1024;
+
   it('moves the bytes stored before it into chunks, without losing one', async () => {
     const database = await emptyDatabase();
     try {
@@ -178,8 +181,8 @@ describe('the migration to chunks', () => {
       const chunking = files.findIndex((file) => file.startsWith('0012_'));
       for (const file of files.slice(0, chunking)) await runMigrationFile(database.db, file);
       // Stored the old way: the whole message in one bytea, the attachments beside it (one of them empty).
-      const raw = randomBytes(2 * CHUNK_BYTES + 1234);
-      const photo = randomBytes(CHUNK_BYTES);
+      const raw = randomBytes(2 * MIGRATION_CHUNK_BYTES + 1234);
+      const photo = randomBytes(MIGRATION_CHUNK_BYTES);
       const emailId = randomUUID();
       await database.db.execute(
         sql`insert into inbound_emails (id, received_at, provider, envelope_to, raw_sha256, raw_size, status) values (${emailId}, now(), 'raw', '[]', 'x', ${raw.length}, 'quarantined')`,
@@ -205,7 +208,7 @@ describe('the migration to chunks', () => {
         database.db,
         sql`select max(octet_length(bytes))::int as largest, count(*)::int as chunks from email_blob_chunks`,
       );
-      expect(sizes[0]).toEqual({ largest: CHUNK_BYTES, chunks: 3 + 1 + 1 });
+      expect(sizes[0]).toEqual({ largest: MIGRATION_CHUNK_BYTES, chunks: 3 + 1 + 1 });
     } finally {
       await database.close();
     }

@@ -126,7 +126,7 @@ export const emailAttachments = pgTable(
 );
 
 /**
- * The bytes of raw messages and attachments, in chunks of at most 256 KiB: one chunk is one short
+ * The bytes of raw messages and attachments, in chunks of at most 64 KiB (older rows: 256 KiB): one chunk is one short
  * statement (PGlite runs on the event loop, and a transaction there holds its only connection).
  * Chunks are written before the row that names their blob commits, so there is no foreign key;
  * `email_id` says whose data they are (the agency's, through the e-mail).

@@ -11,9 +11,12 @@ import { createHash } from 'node:crypto';
 /**
  * Size of a piece, and of a stored chunk (email-bytes-repo.ts). Measured on PGlite
  * (bench/email-bytes-stall.ts): a 256 KiB chunk costs about 5 ms of the event loop to write and 4 ms
- * to read, a 1 MiB one 20–25 ms to write.
+ * to read, a 1 MiB one 20–25 ms to write, a 64 KiB one about 2 ms. During the storm of
+ * bench/isolation-bench.ts (--only photos) 64 KiB pieces also halved the main thread's longest turn
+ * (35 ms against 57 ms of its own CPU time): V8 keeps larger strings and buffers of a statement in its
+ * large-object space, whose collections are the long ones.
  */
-export const CHUNK_BYTES = 256 * 1024;
+export const CHUNK_BYTES = 64 * 1024;
 
 export type MessageBytes = Readonly<{
   /** Every piece but the last is CHUNK_BYTES long; there is always at least one (maybe empty). */
@@ -50,7 +53,7 @@ export function createBytesCollector() {
     },
     finish(): MessageBytes {
       // The last piece is copied to memory of its own size (not Node's shared pool: it is moved to
-      // the parsing thread): a 256 KiB allocation for a few bytes would stay.
+      // the parsing thread): a 64 KiB allocation for a few bytes would stay.
       if (filled > 0 || chunks.length === 0) {
         const last = Buffer.allocUnsafeSlow(filled);
         current.copy(last, 0, 0, filled);

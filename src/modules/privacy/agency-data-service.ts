@@ -70,7 +70,7 @@ export function createAgencyDataService(deps: PrivacyServiceDeps, context: Priva
           );
           for (const rule of rules) {
             const table = info.get(rule.table)!;
-            // Rows with bytes (e-mail chunks of up to 256 KiB) a few at a time: each page stays one short statement.
+            // Rows with bytes (e-mail chunks of up to 64 KiB) a few at a time: each page stays one short statement.
             const limit = table.columns.some((column) => column.dataType === 'bytea') ? 4 : 500;
             const prefix = `{"type":"row","table":${JSON.stringify(rule.table)},"row":`;
             let after: string[] | null = null;
