@@ -5,6 +5,7 @@ import type { CallOutcomeCounts } from './simulator/call-center.ts';
 import { emptyCounts, playCaller, playOperator, QueueBoard, sleep } from './simulator/call-center.ts';
 import { postEmail, tenantEmail } from './simulator/emails.ts';
 import { createRng } from './simulator/rng.ts';
+import type { TwilioClient } from './simulator/twilio-client.ts';
 import { createTwilioClient } from './simulator/twilio-client.ts';
 
 const USAGE = `npm run simulate -- [--url http://localhost:3000] [--calls-per-minute 6] [--minutes 3] [--seed 1]
@@ -47,13 +48,28 @@ for (const [name, value] of Object.entries({ callsPerMinute, emailsPerMinute, mi
 }
 
 const rng = createRng(seed);
-const twilio = createTwilioClient({
-  url,
-  publicUrl: (values['public-url'] ?? url).replace(/\/+$/, ''),
-  authToken: process.env.TWILIO_AUTH_TOKEN || DEVELOPMENT_TWILIO_AUTH_TOKEN,
-});
+const publicUrl = (values['public-url'] ?? url).replace(/\/+$/, '');
+const signedClient = createTwilioClient({ url, publicUrl, authToken: process.env.TWILIO_AUTH_TOKEN || DEVELOPMENT_TWILIO_AUTH_TOKEN });
+// A refused signature refuses every request after it too: stop at once and say why, instead of
+// playing minutes of calls that all fail.
+const twilio: TwilioClient = {
+  async post(path, params) {
+    const answer = await signedClient.post(path, params);
+    if (answer.status === 403) {
+      stopAtOnce(
+        `The server refused the Twilio signature of ${path} (403). The simulator signs over ${publicUrl}${path};\n` +
+          "the server checks it against its PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN. Pass --public-url <the server's PUBLIC_BASE_URL>\n" +
+          '(or start the server with PUBLIC_BASE_URL=' +
+          publicUrl +
+          '), and give both the same TWILIO_AUTH_TOKEN.',
+      );
+    }
+    return answer;
+  },
+};
 const emailSecret = process.env.EMAIL_WEBHOOK_SECRET || DEVELOPMENT_EMAIL_WEBHOOK_SECRET;
-const timing = { speed, talkMeanSeconds: 40, patienceMeanSeconds: 60 };
+const run = new AbortController();
+const timing = { speed, talkMeanSeconds: 40, patienceMeanSeconds: 60, ending: run.signal };
 const board = new QueueBoard();
 const counts: CallOutcomeCounts = emptyCounts();
 const emailCounts: Record<string, number> = {};
@@ -71,7 +87,17 @@ const durationMs = (minutes * 60_000) / speed;
 const plannedCalls = Math.round(callsPerMinute * minutes);
 const plannedEmails = Math.round(emailsPerMinute * minutes);
 const startedAt = Date.now();
-const over = () => Date.now() - startedAt > durationMs;
+// When the minutes are up, callers still in the menu, waiting or talking hang up, as Twilio would
+// report them; the run then ends within seconds, not after the last caller's patience.
+const deadline = setTimeout(() => run.abort(), durationMs);
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  bar.stop();
+  console.log('\nStopping: the callers hang up (Ctrl-C again to quit at once)…');
+  run.abort();
+});
 
 console.log(`Simulating ${minutes} min at ${callsPerMinute} calls/min and ${emailsPerMinute} e-mails/min against ${url} (seed ${seed}, speed ×${speed})`);
 const bar = new cliProgress.SingleBar(
@@ -86,14 +112,15 @@ const operators = values.operators
   .map((identity) => identity.trim())
   .filter(Boolean);
 let finishedCalls = 0;
-const operatorTasks = operators.map((identity) => playOperator(identity, twilio, board, rng, timing, () => over() && finishedCalls >= plannedCalls));
+let emailsSent = 0;
+const operatorTasks = operators.map((identity) => playOperator(identity, twilio, board, rng, timing, () => finishedCalls >= plannedCalls));
 
 // Arrivals are a Poisson process at the asked rate, spread over the run.
 const callTasks: Promise<void>[] = [];
 const arrivals = async (count: number, start: (index: number) => Promise<void>) => {
-  for (let index = 0; index < count; index += 1) {
+  for (let index = 0; index < count && !run.signal.aborted; index += 1) {
     callTasks.push(start(index));
-    await sleep(rng.exponential(durationMs / Math.max(1, count)));
+    await sleep(rng.exponential(durationMs / Math.max(1, count)), run.signal);
   }
 };
 await Promise.all([
@@ -109,8 +136,12 @@ await Promise.all([
   arrivals(plannedEmails, async () => {
     const reply = tickets.length > 0 && rng.chance(0.2) ? rng.pick(tickets) : undefined;
     const { raw, to } = tenantEmail(rng, reply);
+    emailsSent += 1;
     try {
       const result = await postEmail(url, emailSecret, raw, to);
+      if (result.status === 401 || result.status === 403) {
+        stopAtOnce(`The server refused the e-mail signature (${result.status}): give the simulator the server's EMAIL_WEBHOOK_SECRET.`);
+      }
       const key = result.status === 202 ? (result.outcome ?? 'accepted') : `refused (${result.status})`;
       emailCounts[key] = (emailCounts[key] ?? 0) + 1;
       const messageId = /^Message-ID: (.+)$/m.exec(raw.toString('utf8'))?.[1];
@@ -122,13 +153,22 @@ await Promise.all([
   }),
 ]);
 await Promise.all(callTasks);
+run.abort();
 await Promise.all(operatorTasks);
+clearTimeout(deadline);
 bar.stop();
 
 const seconds = Math.round((Date.now() - startedAt) / 1000);
-console.log(`\nDone in ${seconds} s. Calls placed: ${plannedCalls}`);
+const placed = callTasks.length;
+console.log(`\n${interrupted ? 'Stopped' : 'Done'} in ${seconds} s. Calls placed: ${placed}${placed < plannedCalls ? ` of ${plannedCalls}` : ''}`);
 console.table(counts);
-console.log(`E-mails sent: ${plannedEmails}`);
-if (plannedEmails > 0) console.table(emailCounts);
+console.log(`E-mails sent: ${emailsSent}`);
+if (emailsSent > 0) console.table(emailCounts);
 const refused = counts.refused + counts.error;
 if (refused > 0) console.log(`${refused} call(s) were refused or failed: check that TWILIO_AUTH_TOKEN and --public-url match the server's.`);
+
+function stopAtOnce(message: string): never {
+  bar.stop();
+  console.error(`\n${message}`);
+  process.exit(1);
+}

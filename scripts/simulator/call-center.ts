@@ -48,13 +48,30 @@ export type SimulationTiming = Readonly<{
   speed: number;
   talkMeanSeconds: number;
   patienceMeanSeconds: number;
+  /** Aborted when the run is over (its minutes have passed, or Ctrl-C): every wait ends at once. */
+  ending: AbortSignal;
 }>;
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts: a caller's wait is cut short when the run ends. */
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 
-/** One tenant's call, from ringing to hang-up, as Twilio would report it to our webhooks. */
+/**
+ * One tenant's call, from ringing to hang-up, as Twilio would report it to our webhooks. When the
+ * run ends the caller hangs up wherever they are: in the menu, waiting (Twilio then reports the
+ * queue result `hangup`) or talking (the call completes, then the result `bridged`).
+ */
 export async function playCaller(twilio: TwilioClient, board: QueueBoard, rng: Rng, timing: SimulationTiming, counts: CallOutcomeCounts): Promise<void> {
-  const wait = (seconds: number) => sleep((seconds * 1000) / timing.speed);
+  const wait = (seconds: number) => sleep((seconds * 1000) / timing.speed, timing.ending);
   const callSid = newSid('CA');
   const from = rng.chance(0.05) ? 'anonymous' : rng.chance(0.4) ? rng.pick(KNOWN_CALLERS) : randomItalianNumber(rng);
   const to = rng.chance(0.03) ? UNKNOWN_NUMBER : rng.pick(DIALLED_NUMBERS);
@@ -83,7 +100,7 @@ export async function playCaller(twilio: TwilioClient, board: QueueBoard, rng: R
 
   // The menu: most press a valid digit at once, some press a wrong one first, a few hang up.
   await wait(rng.int(4, 9));
-  if (rng.chance(0.04)) {
+  if (rng.chance(0.04) || timing.ending.aborted) {
     counts.left_menu += 1;
     await complete(1);
     return;
@@ -154,8 +171,8 @@ export async function playOperator(
   timing: SimulationTiming,
   until: () => boolean,
 ): Promise<void> {
-  const wait = (seconds: number) => sleep((seconds * 1000) / timing.speed);
-  while (!until()) {
+  const wait = (seconds: number) => sleep((seconds * 1000) / timing.speed, timing.ending);
+  while (!until() && !timing.ending.aborted) {
     const leg = newSid('CA');
     const response = await twilio.post('/webhooks/twilio/voice/operator', {
       AccountSid: 'AC00000000000000000000000000000000',
