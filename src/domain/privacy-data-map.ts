@@ -207,6 +207,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
   { table: 'opening_hours', scope: agency(), personal: [], neutral: ['agency_code', 'opens', 'closes'], atContractEnd: 'delete' },
   { table: 'schedule_exceptions', scope: agency(), personal: [], neutral: ['agency_code', 'opens', 'closes', 'note'], atContractEnd: 'delete' },
   { table: 'portfolios', scope: agency(), personal: [], neutral: ['id', 'agency_code', 'name'], atContractEnd: 'delete' },
+  { table: 'canned_answers', scope: agency(), personal: [], neutral: ['agency_code', 'position', 'title', 'body', 'updated_by'], atContractEnd: 'delete' },
   { table: 'cluster_event_overflow', scope: { kind: 'json', column: 'body', key: 'agency' }, personal: ['body'], neutral: [], atContractEnd: 'delete' },
   // Kept after the contract
   {

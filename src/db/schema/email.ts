@@ -204,3 +204,22 @@ export const emailWebhookNonces = pgTable(
   },
   (table) => [primaryKey({ columns: [table.provider, table.token] }), index('email_webhook_nonces_seen_idx').on(table.seenAt)],
 );
+
+/**
+ * Canned answers an agency's supervisors keep for replying to tenants by e-mail, in Italian: a title
+ * to pick it by and the text an operator starts from. Ordered by `position`; replaced as a list.
+ */
+export const cannedAnswers = pgTable(
+  'canned_answers',
+  {
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.agencyCode, table.position] })],
+);

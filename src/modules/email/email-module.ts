@@ -9,6 +9,10 @@ import { emailRoutes } from './email-routes.ts';
 import type { EmailAccessRecorder } from './email-service.ts';
 import { createEmailService } from './email-service.ts';
 import { createParsePool } from './parse-pool.ts';
+import { createReplyHandler } from './reply-handler.ts';
+import { replyRoutes } from './reply-routes.ts';
+import type { ReplyTicketPort } from './ticket-replies.ts';
+import { createTicketReplies } from './ticket-replies.ts';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -20,7 +24,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 export function createEmailModule(
   deps: Pick<ModuleCore, 'config' | 'db' | 'clock' | 'bus' | 'log'> & {
     directory: AgencyDirectory;
-    tickets: EmailTicketPort;
+    tickets: EmailTicketPort & ReplyTicketPort;
     accessLog: Readonly<{ record: EmailAccessRecorder }>;
     /** The one outbox runner (acknowledgements are registered on it) and the one SMTP transport. */
     outbox: OutboxRunner;
@@ -42,10 +46,16 @@ export function createEmailModule(
     outbox: deps.outbox,
     onBackgroundError: (error) => log.error({ err: error }, 'e-mail background work failed'),
   });
+  // Operators' replies to tenants go out through the same outbox and transport as acknowledgements.
+  const replies = createTicketReplies({ db, clock: deps.clock, directory: deps.directory, tickets: deps.tickets, outbox: deps.outbox });
+  if (deps.mail) deps.outbox.register(createReplyHandler(deps.mail));
   return {
     name: 'email',
     service: email,
-    routes: (api) => emailRoutes(api, email),
+    routes: (api) => {
+      emailRoutes(api, email);
+      replyRoutes(api, replies);
+    },
     workers: [
       // Stopped last of the three: waits for acknowledgements being sent and sweeps in flight, then ends the threads.
       {

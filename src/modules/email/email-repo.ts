@@ -391,3 +391,14 @@ export async function recentAcksTo(tx: Executor, agencyCode: string, address: st
     );
   return row?.n ?? 0;
 }
+
+/** The latest message of a ticket that came from its correspondent: what a reply answers, and the agency address it was written to. */
+export async function lastInboundOfTicket(tx: Executor, agencyCode: string, ref: string) {
+  const [row] = await tx
+    .select({ id: inboundEmails.id, messageId: inboundEmails.messageId, recipient: inboundEmails.recipient })
+    .from(inboundEmails)
+    .where(and(eq(inboundEmails.agencyCode, agencyCode), eq(inboundEmails.ticketRef, ref), inArray(inboundEmails.status, ['ticket', 'appended'])))
+    .orderBy(desc(inboundEmails.receivedAt))
+    .limit(1);
+  return row ?? null;
+}

@@ -54,7 +54,18 @@ export type CreateTicketInput = Readonly<{
 
 export type ChangeTicketInput = Readonly<{ status?: TicketStatus; category?: Category; priority?: TicketPriority; note?: string }>;
 
-export type TicketMessageInput = Readonly<{ kind: 'email' | 'note'; text: string; emailId?: string; from?: string }>;
+/**
+ * What is appended to a ticket: an e-mail of the tenant (`emailId`, the platform appends it), a
+ * note, or a reply sent to the tenant by e-mail (`reply`: staff only, `to`/`subject`/`messageId` of
+ * the message in the outbox, keyed by `emailId` = `reply:<outbox id>` so that it is recorded once).
+ */
+export type TicketMessageInput = Readonly<{
+  kind: 'email' | 'note' | 'reply';
+  text: string;
+  emailId?: string;
+  from?: string;
+  reply?: Readonly<{ to: string; subject: string; messageId: string }>;
+}>;
 
 export type TicketListQuery = Readonly<{
   agency?: string;
@@ -393,6 +404,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     async addTicketMessage(actor: Actor, ref: string, input: TicketMessageInput): Promise<Ticket> {
       assertRole(actor, ...ALL_ROLES);
       if (input.kind === 'email' && actor.role === 'agency') throw forbidden('E-mails are appended by the platform');
+      if (input.kind === 'reply' && !isStaff(actor)) throw forbidden('Only the call center replies to tenants');
       const text = input.text.trim();
       if (text === '') throw validation('An empty message');
       const now = clock.now();
@@ -405,13 +417,18 @@ export function createTicketService(deps: TicketServiceDeps) {
             type: input.kind,
             text,
             emailId: input.emailId ?? null,
-            data: input.kind === 'email' ? { emailId: input.emailId ?? null, from: input.from ?? null } : null,
+            data:
+              input.kind === 'email'
+                ? { emailId: input.emailId ?? null, from: input.from ?? null }
+                : input.kind === 'reply'
+                  ? { ...input.reply, from: input.from ?? null }
+                  : null,
           }),
         );
         if (!event) return load(tx, row);
         await repo.touchTicket(tx, row.id, now);
         change = toTicketEvent(event);
-        await announce(tx, actor, row, row.status !== 'new', event, input.kind === 'email' ? 'ticket.message' : 'ticket.note', now);
+        await announce(tx, actor, row, row.status !== 'new', event, input.kind === 'note' ? 'ticket.note' : 'ticket.message', now);
         return load(tx, { ...row, updatedAt: now });
       });
       if (change) publish([{ type: 'ticket.changed', ticket, change }]);

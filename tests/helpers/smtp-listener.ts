@@ -1,0 +1,41 @@
+import type { AddressInfo } from 'node:net';
+import type { ParsedMail } from 'mailparser';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export type SmtpListener = Readonly<{
+  /** `smtp://127.0.0.1:<port>`: what SMTP_URL is set to. */
+  url: string;
+  /** Messages as the listener received them, parsed, with the envelope's recipients. */
+  received: readonly (ParsedMail & { envelopeTo: string[] })[];
+  close(): Promise<void>;
+}>;
+
+/**
+ * A real SMTP server in the test's process (smtp-server, the receiving half of nodemailer's
+ * project): the app's one transport speaks SMTP to it exactly as it would to the agency's relay.
+ * Plain SMTP on loopback, any credentials accepted.
+ */
+export async function startSmtpListener(): Promise<SmtpListener> {
+  const received: (ParsedMail & { envelopeTo: string[] })[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          received.push(Object.assign(mail, { envelopeTo: session.envelope.rcptTo.map((rcpt) => rcpt.address) }));
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
