@@ -1,14 +1,17 @@
 /** JSON over fetch with the session cookie and the CSRF token the login handed out. */
+import { apiErrorTextIt } from './error-texts.ts';
 
 export type ApiErrorBody = { error: { code: string; message: string; details?: unknown }; requestId?: string };
 
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  readonly details: unknown;
+  constructor(status: number, code: string, message: string, details?: unknown) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -45,7 +48,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (!response.ok) {
     const error = (parsed as ApiErrorBody | null)?.error;
     if (response.status === 401 && path !== '/api/v1/auth/login') onUnauthenticated();
-    throw new ApiError(response.status, error?.code ?? 'HTTP', error?.message ?? `Errore ${response.status}`);
+    throw new ApiError(response.status, error?.code ?? 'HTTP', error?.message ?? `Errore ${response.status}`, error?.details);
   }
   return parsed as T;
 }
@@ -67,10 +70,9 @@ export function query(params: Record<string, string | number | undefined | null>
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.code === 'NETWORK') return 'Server non raggiungibile: riprovo appena torna disponibile.';
-    if (error.status === 409) return `Operazione non più possibile: ${error.message}`;
-    if (error.status === 403) return 'Operazione non consentita per il tuo profilo.';
-    if (error.status === 404) return 'Elemento non trovato (forse non è più visibile).';
-    return error.message;
+    // The server's message is English, for logs: the screen says it in Italian from the code.
+    return apiErrorTextIt(error.status, error.code, error.details);
   }
-  return error instanceof Error ? error.message : String(error);
+  // Not from the API: a bug of the screen itself, whose message means nothing to an operator.
+  return 'Si è verificato un errore imprevisto: ricarica la pagina e riprova.';
 }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError, post } from '../api.ts';
+import { ApiError, errorText, post } from '../api.ts';
 import type { Session } from '../session.ts';
 
 export function LoginScreen({ onLogin }: { onLogin: (session: Session) => void }) {
@@ -18,7 +18,7 @@ export function LoginScreen({ onLogin }: { onLogin: (session: Session) => void }
     } catch (failure) {
       if (failure instanceof ApiError && failure.status === 401) setError('Nome utente o password non corretti.');
       else if (failure instanceof ApiError && failure.status === 429) setError('Troppi tentativi: attendi qualche minuto e riprova.');
-      else setError(failure instanceof Error ? failure.message : 'Accesso non riuscito.');
+      else setError(errorText(failure));
     } finally {
       setBusy(false);
     }
