@@ -20,9 +20,13 @@ export function createCallbacksModule(deps: Pick<ModuleCore, 'config' | 'db' | '
   } satisfies AppModule;
 }
 
+/** After the commit: an abandoned call created or grew a task; a bridged or answered call may have closed some. */
 function announceAbandoned(callbacks: CallbackService, failed: (error: unknown) => void): EventSubscription {
   return (event) => {
     const call = event.data.call as { callSid?: string; outcome?: string } | undefined;
-    if (event.type === 'call.settled' && call?.callSid && call.outcome === 'abandoned') callbacks.announceFor(call.callSid).catch(failed);
+    if (!call?.callSid) return;
+    const abandoned = event.type === 'call.settled' && call.outcome === 'abandoned';
+    const answered = event.type === 'call.bridged' || (event.type === 'call.settled' && call.outcome === 'answered');
+    if (abandoned || answered) callbacks.announceFor(call.callSid).catch(failed);
   };
 }
