@@ -96,6 +96,11 @@ export function createCallbackService(deps: CallbackServiceDeps) {
       await repo.insertCallbackCall(executor, { callSid: call.callSid, callbackId: task.id, abandonedAt, waitedSeconds: call.queueTimeSeconds });
     },
 
+    /** Tells the dashboards about a task changed elsewhere in the module (a dial from the softphone). */
+    announceChanged(row: CallbackRow): void {
+      publish('callback.changed', row);
+    },
+
     /**
      * After the call's commit: tells the dashboards about the task the abandoned call created or
      * grew, or about the tasks an answered call closed.
@@ -145,6 +150,18 @@ export function createCallbackService(deps: CallbackServiceDeps) {
           callSid: attempt.callSid,
         })),
       };
+    },
+
+    /**
+     * Start of a call back from the screen: what the browser softphone passes to `connect`. The
+     * TwiML App's voice URL checks it again and records the dial on the task's history.
+     */
+    async prepareDial(actor: Actor, id: string) {
+      assertRole(actor, ...STAFF);
+      const row = await visible(actor, id);
+      if (row.status !== 'open') throw conflict(`Callback is ${row.status}`);
+      if (row.assignedTo && row.assignedTo !== actor.name && actor.role === 'operator') throw forbidden(`Callback taken by ${row.assignedTo}`);
+      return { callback: publicCallback(row, clock.now()), connect: { To: row.callerPhone, CallbackId: row.id } };
     },
 
     /** An operator takes the task before dialling, so that two operators do not call the same tenant. */
