@@ -127,14 +127,21 @@ function escapeLike(text: string): string {
 
 /**
  * A phone number in E.164: the caller's number on the ticket, or a number of the tenant the ticket
- * was filed for (the registry of the ticket's own agency).
+ * was filed for (the registry of the ticket's own agency). The registry's tenants are looked up
+ * first (an index scan of `tenant_phones`), so that the ticket condition is two index lookups
+ * (`tickets_agency_caller_phone_idx`, `tickets_agency_tenant_idx`) rather than a scan.
  */
-function phoneMatches(e164: string): SQL {
+async function phoneMatches(tx: Executor, agencies: readonly string[], e164: string): Promise<SQL> {
+  const registered = await tx
+    .select({ agencyCode: tenants.agencyCode, code: tenants.code })
+    .from(tenantPhones)
+    .innerJoin(tenants, eq(tenants.id, tenantPhones.tenantId))
+    .where(and(eq(tenantPhones.e164, e164), inArray(tenantPhones.agencyCode, [...agencies]), eq(tenants.agencyCode, tenantPhones.agencyCode)));
+  const byAgency = new Map<string, string[]>();
+  for (const row of registered) byAgency.set(row.agencyCode, [...(byAgency.get(row.agencyCode) ?? []), row.code]);
   return or(
     eq(tickets.callerPhone, e164),
-    sql`exists (select 1 from ${tenants} join ${tenantPhones} on ${tenantPhones.tenantId} = ${tenants.id}
-                where ${tenants.agencyCode} = ${tickets.agencyCode} and ${tenants.code} = ${tickets.tenantCode}
-                  and ${tenantPhones.agencyCode} = ${tickets.agencyCode} and ${tenantPhones.e164} = ${e164})`,
+    ...[...byAgency].map(([agency, codes]) => and(eq(tickets.agencyCode, agency), inArray(tickets.tenantCode, codes))!),
   )!;
 }
 
@@ -167,7 +174,7 @@ export async function listTickets(tx: Executor, filter: TicketFilter): Promise<{
   if (filter.assignedTo) conditions.push(eq(tickets.assignedTo, filter.assignedTo));
   if (filter.from) conditions.push(gte(tickets.createdAt, filter.from));
   if (filter.to) conditions.push(lt(tickets.createdAt, filter.to));
-  if (filter.search?.phone) conditions.push(phoneMatches(filter.search.phone));
+  if (filter.search?.phone) conditions.push(await phoneMatches(tx, filter.agencies, filter.search.phone));
   for (const term of filter.search?.terms ?? []) conditions.push(termMatches(term));
   if (filter.cursor) {
     const { createdAt, id } = filter.cursor;
