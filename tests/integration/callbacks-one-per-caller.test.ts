@@ -186,6 +186,14 @@ describe('one open task per caller and agency', () => {
     expect(closed.history).toEqual([expect.objectContaining({ outcome: 'answered_inbound', callSid: answered, by: 'centralino' })]);
     await expect.poll(() => published.some((event) => event.type === 'callback.changed' && (event.data.callback as CallbackView).id === task.id)).toBe(true);
   });
+
+  it('owes no call back to a caller who was bridged, even when a late queue result says hangup', async () => {
+    const caller = anotherTenant();
+    const callSid = await answer(caller, 12);
+    t.clock.advance(60_000);
+    await twilioPost(t.app, '/webhooks/twilio/voice/queue-result', { CallSid: callSid, QueueResult: 'hangup', QueueTime: '12', QueueSid: 'QU1' });
+    expect(await taskOfPhone(caller)).toBeUndefined();
+  });
 });
 
 describe('totals, deadlines and scope', () => {

@@ -67,7 +67,9 @@ export function createCallbackService(deps: CallbackServiceDeps) {
     async afterCallChange(executor: Executor, call: SettledCall): Promise<void> {
       if (!call.agencyCode) return;
       const answered = call.bridgedAt !== null && (call.outcome === 'bridged' || call.outcome === 'answered');
+      // A caller bridged to an operator was served, whatever a late queue result says afterwards.
       if (call.outcome !== 'abandoned' && !answered) return;
+      if (call.outcome === 'abandoned' && call.bridgedAt !== null) return;
       const phone = normalizePhone(call.fromNumber);
       const agency = directory.agency(call.agencyCode);
       if (!phone || !agency) return;
