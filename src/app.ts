@@ -148,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     authToken: config.twilio.authToken,
     holdMusicUrl: config.twilio.holdMusicUrl,
     voice: services.voice,
+    callbackDial: services.callbacks.dialFromSoftphone,
   });
   await app.register(emailWebhooksPlugin, {
     email: services.email,

@@ -7,24 +7,45 @@ import { nextOpening, rangesOn, secondsOfDay } from './schedule.ts';
  * minutes (default 120): a caller who hung up at 19:30 with the service closing at 20:00 is due
  * at 09:30 the next morning, not at 21:30 when nobody is there.
  */
-export const CALLBACK_OUTCOMES = ['reached', 'no_answer', 'busy', 'voicemail', 'wrong_number', 'cancelled'] as const;
+/**
+ * How an attempt went. `resolved` (or the older `reached`) closes the task; `answered` means the
+ * tenant was reached but the matter is not settled yet (the task stays open, due as it was).
+ */
+export const CALLBACK_OUTCOMES = ['reached', 'resolved', 'answered', 'no_answer', 'busy', 'voicemail', 'wrong_number', 'cancelled'] as const;
 export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
 export type CallbackStatus = 'open' | 'done' | 'failed' | 'cancelled';
+
+/**
+ * Why a task closed. `answered_inbound`: the caller rang again and an operator of the agency
+ * answered; `merged`: a duplicate open task folded into the caller's older one (migration 0015);
+ * `anonymised`: the number was erased, nobody can call it back.
+ */
+export const CALLBACK_CLOSE_REASONS = ['resolved', 'wrong_number', 'gave_up', 'cancelled', 'answered_inbound', 'merged', 'anonymised'] as const;
+export type CallbackCloseReason = (typeof CALLBACK_CLOSE_REASONS)[number];
 
 /** Attempts that did not reach the caller before the call-back is given up. */
 export const MAX_CALLBACK_ATTEMPTS = 3;
 /** Opening minutes before another try after an unanswered attempt. */
 export const CALLBACK_RETRY_MINUTES = 60;
 
-export type CallbackDecision = Readonly<{ status: CallbackStatus; attempts: number; retry: boolean }>;
+export type CallbackDecision = Readonly<{ status: CallbackStatus; attempts: number; retry: boolean; closeReason: CallbackCloseReason | null }>;
 
 /** What an attempt's outcome does to the task. */
 export function decideCallbackOutcome(attemptsBefore: number, outcome: CallbackOutcome): CallbackDecision {
   const attempts = outcome === 'cancelled' ? attemptsBefore : attemptsBefore + 1;
-  if (outcome === 'reached') return { status: 'done', attempts, retry: false };
-  if (outcome === 'wrong_number') return { status: 'failed', attempts, retry: false };
-  if (outcome === 'cancelled') return { status: 'cancelled', attempts, retry: false };
-  return attempts >= MAX_CALLBACK_ATTEMPTS ? { status: 'failed', attempts, retry: false } : { status: 'open', attempts, retry: true };
+  if (outcome === 'reached' || outcome === 'resolved') return { status: 'done', attempts, retry: false, closeReason: 'resolved' };
+  if (outcome === 'wrong_number') return { status: 'failed', attempts, retry: false, closeReason: 'wrong_number' };
+  if (outcome === 'cancelled') return { status: 'cancelled', attempts, retry: false, closeReason: 'cancelled' };
+  // Reached but not settled: the operator follows it up; it never counts towards giving up.
+  if (outcome === 'answered') return { status: 'open', attempts, retry: false, closeReason: null };
+  return attempts >= MAX_CALLBACK_ATTEMPTS
+    ? { status: 'failed', attempts, retry: false, closeReason: 'gave_up' }
+    : { status: 'open', attempts, retry: true, closeReason: null };
+}
+
+/** Overdue: still open past its deadline. */
+export function isCallbackOverdue(task: { status: string; dueAt: Date }, now: Date): boolean {
+  return task.status === 'open' && task.dueAt.getTime() < now.getTime();
 }
 
 function endOfOpenRange(schedule: OpeningSchedule, instant: Date): Date {

@@ -28,3 +28,9 @@ export function waitAnnouncementIt(position: number | undefined, averageWaitSeco
   parts.push('La preghiamo di restare in linea.');
   return parts.join(' ');
 }
+
+/** Said to an operator whose softphone asked to dial a number they may not call back. */
+export const CALLBACK_REFUSED_IT =
+  'Chiamata non consentita. Dal centralino si possono richiamare solo i numeri delle richiamate e delle segnalazioni che lei può vedere.';
+/** Said to an operator whose call-back could not be checked (the database did not answer). */
+export const CALLBACK_UNAVAILABLE_IT = 'Non è possibile avviare la richiamata in questo momento. Riprovi tra poco.';

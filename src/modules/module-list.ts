@@ -29,7 +29,7 @@ export type ModuleEdges = Readonly<{ stampedSnapshot: (actor: Actor) => Promise<
  *
  * Two pairs of modules need each other (tickets and tenants: the screen pop shows earlier tickets,
  * a ticket copies the tenant; tickets and delivery: a ticket change writes its delivery, a delivery
- * writes its outcome on the ticket). The earlier one reaches the later one's port through an arrow,
+ * writes its outcome on the ticket), and call-backs ask tickets which numbers a softphone may dial. The earlier one reaches the later one's port through an arrow,
  * which runs only once the list is complete (the later module's type is written out, so that the
  * compiler need not infer it from itself).
  */
@@ -45,7 +45,17 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
   const auth = add(createAuthModule(core));
   const admin = add(createAdminModule({ ...core, directory: agencies.service, auth: auth.service }));
   const operators = add(createOperatorsModule({ ...core, directory: agencies.service }));
-  const callbacks = add(createCallbacksModule({ ...core, directory: agencies.service }));
+  const callbacks = add(
+    createCallbacksModule({
+      ...core,
+      directory: agencies.service,
+      actorOfSoftphone: auth.service.actorOfSoftphone,
+      tickets: {
+        ofRef: (...query) => tickets.ports.dialTargets.ofRef(...query),
+        latestOfPhone: (...query) => tickets.ports.dialTargets.latestOfPhone(...query),
+      },
+    }),
+  );
   const reports = add(createReportsModule({ ...core, directory: agencies.service }));
   const outbox = add(createOutboxModule(core));
   const calls = add(

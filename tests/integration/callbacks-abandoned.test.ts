@@ -40,8 +40,12 @@ beforeEach(async () => {
   [operatore1, operatore2] = await Promise.all([loginAs(t.app, 'operatore1'), loginAs(t.app, 'operatore2')]);
 });
 
+/** Each test's caller: one caller's abandoned calls share a task (see callbacks-one-per-caller). */
+let tenantNumber = 1_000_000;
+const anotherTenant = () => `+39347${(tenantNumber += 1)}`;
+
 /** A caller waits `seconds` in the Pavia maintenance queue and hangs up. */
-async function abandon(seconds: number, from = TENANT) {
+async function abandon(seconds: number, from = anotherTenant()) {
   const callSid = newCallSid();
   await twilioPost(t.app, '/webhooks/twilio/voice', incomingCallParams(callSid, from, '+39800200200'));
   await twilioPost(t.app, '/webhooks/twilio/voice/menu?attempt=1', {
@@ -73,8 +77,8 @@ describe('call-backs for abandoned calls', () => {
         }
       });
     });
-    const long = await abandon(45);
-    const short = await abandon(3);
+    const long = await abandon(45, TENANT);
+    const short = await abandon(3, TENANT);
     expect(await tasksOf(short.callSid)).toEqual([]);
     const [task] = await tasksOf(long.callSid);
     expect(task).toMatchObject({

@@ -124,3 +124,37 @@ describe('quarantine scoped by the agency the mail was routed to', () => {
     ).toEqual([]);
   });
 });
+
+describe('paging the quarantine', () => {
+  it('gives each quarantined message of the agencies served exactly once across pages while new mail arrives, with the total of every page', async () => {
+    for (let index = 0; index < 4; index += 1) {
+      t.clock.advance(1000);
+      await milanoAutoReply(`paging-${index}`);
+    }
+    const agencyless = await unroutable('paging-none');
+    const page = async (query: string) => {
+      const response = await get(`/api/v1/email/quarantine?status=open&${query}`, milanoOnly);
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json() as { items: { id: string; agency: string | null }[]; nextCursor: string | null; total: number };
+    };
+    const before = (await page('limit=200')).items.map((item) => item.id);
+    const seen: string[] = [];
+    const totals: number[] = [];
+    let cursor: string | null = null;
+    let arrivals = 0;
+    do {
+      const answer = await page(`limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...answer.items.map((item) => item.id));
+      totals.push(answer.total);
+      cursor = answer.nextCursor;
+      // Mail arriving between two pages is newer than the cursor: it never shifts a later page.
+      t.clock.advance(1000);
+      await milanoAutoReply(`paging-arrival-${(arrivals += 1)}`);
+    } while (cursor);
+    expect(seen).toEqual(before);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).not.toContain(agencyless);
+    expect(totals[0]).toBe(before.length);
+    expect((await page('limit=1')).total).toBe(before.length + arrivals);
+  });
+});

@@ -36,13 +36,18 @@ describe('call-back due time in opening hours', () => {
 
 describe('call-back outcomes', () => {
   it('closes the task when the caller is reached or the number is wrong', () => {
-    expect(decideCallbackOutcome(0, 'reached')).toEqual({ status: 'done', attempts: 1, retry: false });
-    expect(decideCallbackOutcome(1, 'wrong_number')).toEqual({ status: 'failed', attempts: 2, retry: false });
+    expect(decideCallbackOutcome(0, 'reached')).toEqual({ status: 'done', attempts: 1, retry: false, closeReason: 'resolved' });
+    expect(decideCallbackOutcome(0, 'resolved')).toEqual({ status: 'done', attempts: 1, retry: false, closeReason: 'resolved' });
+    expect(decideCallbackOutcome(1, 'wrong_number')).toEqual({ status: 'failed', attempts: 2, retry: false, closeReason: 'wrong_number' });
+  });
+
+  it('keeps it open, due as it was, when the tenant answered but the matter is not settled', () => {
+    expect(decideCallbackOutcome(2, 'answered')).toEqual({ status: 'open', attempts: 3, retry: false, closeReason: null });
   });
 
   it('keeps it open after an unanswered attempt, up to three attempts', () => {
-    expect(decideCallbackOutcome(0, 'no_answer')).toEqual({ status: 'open', attempts: 1, retry: true });
-    expect(decideCallbackOutcome(1, 'voicemail')).toEqual({ status: 'open', attempts: 2, retry: true });
-    expect(decideCallbackOutcome(2, 'busy')).toEqual({ status: 'failed', attempts: 3, retry: false });
+    expect(decideCallbackOutcome(0, 'no_answer')).toEqual({ status: 'open', attempts: 1, retry: true, closeReason: null });
+    expect(decideCallbackOutcome(1, 'voicemail')).toEqual({ status: 'open', attempts: 2, retry: true, closeReason: null });
+    expect(decideCallbackOutcome(2, 'busy')).toEqual({ status: 'failed', attempts: 3, retry: false, closeReason: 'gave_up' });
   });
 });

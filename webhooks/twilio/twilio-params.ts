@@ -60,7 +60,11 @@ export const StatusParams = z.looseObject({
   SequenceNumber: optionalSeconds,
 });
 
-export const OperatorParams = z.looseObject({ ...VoiceParams.shape });
+/**
+ * The softphone's request. `To`, `CallbackId` and `TicketRef` are the browser's `connect` params,
+ * which Twilio passes through: any of them asks to dial a tenant back instead of taking a call.
+ */
+export const OperatorParams = z.looseObject({ ...VoiceParams.shape, CallbackId: optionalText, TicketRef: optionalText });
 
 export const BridgedParams = z.looseObject({
   ...VoiceParams.shape,

@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { AppError } from '../../src/domain/errors.ts';
+import type { DialDecision, DialRequest } from '../../src/modules/callbacks/callback-dial.ts';
 import type { CallParams } from '../../src/modules/calls/calls-service.ts';
 import type { ResilientVoice } from '../../src/modules/calls/resilient-voice.ts';
 import { callerAnswered, callerArrived } from '../../src/util/callers-first.ts';
@@ -18,7 +19,7 @@ import {
   storableParams,
   VoiceParams,
 } from './twilio-params.ts';
-import { renderDecision, renderQueueWait, VOICE_PATHS } from './twiml.ts';
+import { renderCallbackDial, renderDecision, renderQueueWait, VOICE_PATHS } from './twiml.ts';
 
 /** Twilio's voice webhooks are form posts of a few kilobytes; nothing legitimate comes near this. */
 export const TWILIO_BODY_LIMIT_BYTES = 64 * 1024;
@@ -28,6 +29,8 @@ export type TwilioVoiceOptions = Readonly<{
   authToken: string;
   holdMusicUrl: string;
   voice: ResilientVoice;
+  /** Decides whether a softphone may dial a tenant back (the call-backs module). */
+  callbackDial: (request: DialRequest) => Promise<DialDecision>;
 }>;
 
 /**
@@ -120,6 +123,26 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     const params = parse(OperatorParams, request.body);
     const identity = params.From?.startsWith('client:') ? params.From.slice('client:'.length) : null;
     if (!identity) throw new AppError('FORBIDDEN', 'The operator URL answers browser softphones only (From=client:<identity>)');
+    if (params.To || params.CallbackId || params.TicketRef) {
+      const dial = {
+        identity,
+        operatorCallSid: params.CallSid,
+        to: params.To ?? null,
+        callbackId: params.CallbackId ?? null,
+        ticketRef: params.TicketRef ?? null,
+      };
+      const requestLog = request.log;
+      try {
+        return twiml(reply, renderCallbackDial(await options.callbackDial(dial)));
+      } catch (error) {
+        // Not decidable without the database: the operator hears why, nobody is dialled unchecked.
+        requestLog.error(
+          { err: error, event: 'callback.dial_failed', identity: dial.identity, operatorCallSid: dial.operatorCallSid },
+          'softphone call-back could not be checked',
+        );
+        return twiml(reply, renderCallbackDial({ kind: 'unavailable' }));
+      }
+    }
     return render(reply, await voice.handle({ kind: 'operator', operatorCallSid: params.CallSid, identity, payload: params }));
   });
 

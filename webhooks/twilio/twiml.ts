@@ -6,10 +6,13 @@ import {
   MENU_RETRY_IT,
   NOTHING_CHOSEN_IT,
   NOTHING_WAITING_IT,
+  CALLBACK_REFUSED_IT,
+  CALLBACK_UNAVAILABLE_IT,
   QUEUE_ERROR_IT,
   UNKNOWN_NUMBER_IT,
   waitAnnouncementIt,
 } from '../../src/domain/voice-prompts.ts';
+import type { DialDecision } from '../../src/modules/callbacks/callback-dial.ts';
 import type { VoiceDecision } from '../../src/modules/calls/voice-decisions.ts';
 
 const { VoiceResponse } = twilio.twiml;
@@ -101,6 +104,22 @@ export function renderDecision(unsafeDecision: VoiceDecision, unsafeBaseUrl: str
       break;
     case 'ack':
       break;
+  }
+  return response.toString();
+}
+
+/**
+ * A call back from the softphone: the tenant's number with the agency's as caller ID, or, refused
+ * or undecidable, a sentence in Italian and the end of the operator's leg.
+ */
+export function renderCallbackDial(decision: DialDecision | { kind: 'unavailable' }): string {
+  const response = new VoiceResponse();
+  if (decision.kind === 'dial') {
+    // answerOnBridge: the operator hears ringing until the tenant answers, and no answer is no answer.
+    response.dial({ callerId: xmlSafe(decision.callerId), answerOnBridge: true, timeout: 30 }).number(xmlSafe(decision.to));
+  } else {
+    response.say(SAY, decision.kind === 'unavailable' ? CALLBACK_UNAVAILABLE_IT : CALLBACK_REFUSED_IT);
+    response.hangup();
   }
   return response.toString();
 }

@@ -10,6 +10,8 @@ export const agencies = pgTable('agencies', {
   serviceLevelSeconds: integer('service_level_seconds').notNull().default(20),
   shortAbandonSeconds: integer('short_abandon_seconds').notNull().default(5),
   serviceLevelTargetPct: integer('service_level_target_pct').notNull().default(80),
+  /** Opening minutes within which a caller who gave up is called back; null: CALLBACK_DUE_MINUTES. */
+  callbackDueMinutes: integer('callback_due_minutes'),
   /** Prefix of ticket references, e.g. `PV` in `PV-2026-000123`. */
   ticketPrefix: text('ticket_prefix').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -20,6 +20,13 @@ const AgencyProfileFields = {
   serviceLevelSeconds: z.number().int().min(1).max(3600),
   shortAbandonSeconds: z.number().int().min(0).max(600),
   serviceLevelTargetPct: z.number().int().min(1).max(100),
+  /** The agency's call-back deadline in opening minutes; null: the platform's CALLBACK_DUE_MINUTES. */
+  callbackDueMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 14)
+    .nullable(),
 };
 
 export const AgencyCreateBody = z.object({
@@ -31,6 +38,7 @@ export const AgencyCreateBody = z.object({
   serviceLevelSeconds: AgencyProfileFields.serviceLevelSeconds.default(20),
   shortAbandonSeconds: AgencyProfileFields.shortAbandonSeconds.default(5),
   serviceLevelTargetPct: AgencyProfileFields.serviceLevelTargetPct.default(80),
+  callbackDueMinutes: AgencyProfileFields.callbackDueMinutes.default(null),
 });
 export type AgencyCreateBody = z.output<typeof AgencyCreateBody>;
 

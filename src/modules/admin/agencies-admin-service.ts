@@ -187,6 +187,7 @@ function publicAgency(row: repo.AgencyRow) {
     serviceLevelSeconds: row.serviceLevelSeconds,
     shortAbandonSeconds: row.shortAbandonSeconds,
     serviceLevelTargetPct: row.serviceLevelTargetPct,
+    callbackDueMinutes: row.callbackDueMinutes,
   };
 }
 

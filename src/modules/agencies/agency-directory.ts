@@ -11,6 +11,8 @@ export type AgencyProfile = Readonly<{
   serviceLevelSeconds: number;
   shortAbandonSeconds: number;
   serviceLevelTargetPct: number;
+  /** Opening minutes within which a caller who gave up is called back; null: the platform default. */
+  callbackDueMinutes: number | null;
   ticketPrefix: string;
   schedule: OpeningSchedule;
   queues: readonly Readonly<{ name: string; category: Category; label: string; priority: number }>[];
@@ -76,6 +78,7 @@ export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
       serviceLevelSeconds: row.serviceLevelSeconds,
       shortAbandonSeconds: row.shortAbandonSeconds,
       serviceLevelTargetPct: row.serviceLevelTargetPct,
+      callbackDueMinutes: row.callbackDueMinutes,
       ticketPrefix: row.ticketPrefix,
       schedule: {
         timezone: row.timezone,

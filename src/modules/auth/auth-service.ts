@@ -223,6 +223,16 @@ export function createAuthService(deps: AuthServiceDeps) {
       return Object.freeze({ kind: 'token', id: row.id, name: `token:${row.name}`, role: 'agency', agencies: Object.freeze([row.agencyCode]) });
     },
 
+    /**
+     * The staff member behind a browser softphone (`client:<username>`, a token we issued to their
+     * session): null for an unknown, disabled or agency account, which may dial nobody.
+     */
+    async actorOfSoftphone(identity: string): Promise<Actor | null> {
+      const user = await repo.findUserByUsername(db, identity);
+      if (!user || user.disabled || user.role === 'agency') return null;
+      return actorOf(await publicUser(user));
+    },
+
     /** Ends every session of a user (password reset by an administrator, account disabled). */
     async endSessionsOf(userId: string, reason: string): Promise<number> {
       return repo.revokeSessionsOfUser(db, userId, clock.now(), reason);

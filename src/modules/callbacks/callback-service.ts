@@ -1,7 +1,7 @@
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole, scopeAgencies } from '../../domain/actor.ts';
 import type { CallbackOutcome } from '../../domain/callback-rules.ts';
-import { addOpeningTime, CALLBACK_RETRY_MINUTES, decideCallbackOutcome } from '../../domain/callback-rules.ts';
+import { addOpeningTime, CALLBACK_RETRY_MINUTES, decideCallbackOutcome, isCallbackOverdue } from '../../domain/callback-rules.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { conflict, forbidden, notFound, validation } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
@@ -9,14 +9,14 @@ import { normalizePhone } from '../../domain/phone.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import * as repo from './callbacks-repo.ts';
-import type { CallbackRow } from './callbacks-repo.ts';
+import type { CallbackCallRow, CallbackRow } from './callbacks-repo.ts';
 
 export type CallbackServiceDeps = Readonly<{
   db: Database;
   clock: Clock;
   bus: EventBus;
   directory: AgencyDirectory;
-  /** Opening minutes within which a caller who gave up is called back (default 120). */
+  /** Opening minutes within which a caller who gave up is called back, for agencies without their own deadline (default 120). */
   dueMinutes: number;
 }>;
 
@@ -30,6 +30,7 @@ export type SettledCall = Readonly<{
   category: string | null;
   enqueuedAt: Date | null;
   queueTimeSeconds: number | null;
+  bridgedAt: Date | null;
   updatedAt: Date;
 }>;
 
@@ -41,7 +42,13 @@ export function createCallbackService(deps: CallbackServiceDeps) {
   const { db, clock, bus, directory } = deps;
 
   function publish(type: 'callback.created' | 'callback.changed', row: CallbackRow) {
-    bus.publish({ type, agency: row.agencyCode, at: clock.now().toISOString(), data: { callback: publicCallback(row) } });
+    const now = clock.now();
+    bus.publish({ type, agency: row.agencyCode, at: now.toISOString(), data: { callback: publicCallback(row, now) } });
+  }
+
+  /** The agency's call-back deadline in opening minutes, or the platform's. */
+  function deadlineMinutes(agencyCode: string): number {
+    return directory.agency(agencyCode)?.callbackDueMinutes ?? deps.dueMinutes;
   }
 
   async function visible(actor: Actor, id: string): Promise<CallbackRow> {
@@ -58,34 +65,59 @@ export function createCallbackService(deps: CallbackServiceDeps) {
      * the agency's threshold) and callers without a usable number owe nothing.
      */
     async afterCallChange(executor: Executor, call: SettledCall): Promise<void> {
-      if (call.outcome !== 'abandoned' || !call.agencyCode) return;
+      if (!call.agencyCode) return;
+      const answered = call.bridgedAt !== null && (call.outcome === 'bridged' || call.outcome === 'answered');
+      // A caller bridged to an operator was served, whatever a late queue result says afterwards.
+      if (call.outcome !== 'abandoned' && !answered) return;
+      if (call.outcome === 'abandoned' && call.bridgedAt !== null) return;
       const phone = normalizePhone(call.fromNumber);
       const agency = directory.agency(call.agencyCode);
       if (!phone || !agency) return;
+      if (answered) {
+        await closeForAnsweredCall(executor, call, phone);
+        return;
+      }
+      // Every change of the call runs this: an abandoned call is filed once.
+      if (await repo.findCallbackCall(executor, call.callSid)) return;
       const abandonedAt =
         call.enqueuedAt && call.queueTimeSeconds !== null ? new Date(call.enqueuedAt.getTime() + call.queueTimeSeconds * 1000) : call.updatedAt;
-      await repo.insertCallbackOnce(executor, {
+      const { task } = await repo.upsertOpenCallback(executor, {
         agencyCode: call.agencyCode,
         callSid: call.callSid,
         queueName: call.queueName,
         category: call.category,
         callerPhone: phone,
         abandonedAt,
+        lastAbandonedAt: abandonedAt,
         waitedSeconds: call.queueTimeSeconds,
-        dueAt: addOpeningTime(agency.schedule, abandonedAt, deps.dueMinutes),
+        dueAt: addOpeningTime(agency.schedule, abandonedAt, deadlineMinutes(call.agencyCode)),
         status: 'open',
         createdAt: call.updatedAt,
         updatedAt: call.updatedAt,
       });
+      await repo.insertCallbackCall(executor, { callSid: call.callSid, callbackId: task.id, abandonedAt, waitedSeconds: call.queueTimeSeconds });
     },
 
-    /** After the call's commit: tells the dashboards about the task it created. */
+    /** Tells the dashboards about a task changed elsewhere in the module (a dial from the softphone). */
+    announceChanged(row: CallbackRow): void {
+      publish('callback.changed', row);
+    },
+
+    /**
+     * After the call's commit: tells the dashboards about the task the abandoned call created or
+     * grew, or about the tasks an answered call closed.
+     */
     async announceFor(callSid: string): Promise<void> {
-      const row = await repo.findCallbackByCallSid(db, callSid);
-      if (row && row.attempts === 0 && row.status === 'open') publish('callback.created', row);
+      const filed = await repo.findCallbackCall(db, callSid);
+      if (filed) {
+        const row = await repo.findCallback(db, filed.callbackId);
+        if (row && row.status === 'open') publish(row.callSid === callSid ? 'callback.created' : 'callback.changed', row);
+        return;
+      }
+      for (const row of await repo.callbacksClosedByCall(db, callSid)) publish('callback.changed', row);
     },
 
-    async listCallbacks(actor: Actor, query: { agency?: string; status?: CallbackRow['status']; limit: number; cursor?: string }) {
+    async listCallbacks(actor: Actor, query: { agency?: string; status?: CallbackRow['status']; overdue?: boolean; limit: number; cursor?: string }) {
       assertRole(actor, ...STAFF);
       const agencies = scopeAgencies(actor, query.agency);
       let after: { dueAt: Date; id: string } | undefined;
@@ -98,18 +130,40 @@ export function createCallbackService(deps: CallbackServiceDeps) {
           throw validation('Invalid cursor');
         }
       }
-      const page = await repo.listCallbacks(db, { agencies, status: query.status, limit: query.limit, after });
-      return { items: page.items.map(publicCallback), nextCursor: page.nextCursor };
+      const now = clock.now();
+      const filter = { agencies, status: query.status, overdue: query.overdue, now };
+      const [page, counts] = await Promise.all([repo.listCallbacks(db, { ...filter, limit: query.limit, after }), repo.countCallbacks(db, filter)]);
+      // `total` counts every page of the filter (the dashboard's counter), `overdue` those past their deadline.
+      return { items: page.items.map((row) => publicCallback(row, now)), nextCursor: page.nextCursor, total: counts.total, overdue: counts.overdue };
     },
 
     async getCallback(actor: Actor, id: string) {
       assertRole(actor, ...STAFF);
       const row = await visible(actor, id);
-      const attempts = await repo.attemptsOfCallbacks(db, [id]);
+      const [attempts, calls] = await Promise.all([repo.attemptsOfCallbacks(db, [id]), repo.callsOfCallback(db, id)]);
       return {
-        ...publicCallback(row),
-        history: attempts.map((attempt) => ({ outcome: attempt.outcome, note: attempt.note, by: attempt.actorName, at: attempt.occurredAt.toISOString() })),
+        ...publicCallback(row, clock.now()),
+        calls: calls.map(publicCallbackCall),
+        history: attempts.map((attempt) => ({
+          outcome: attempt.outcome,
+          note: attempt.note,
+          by: attempt.actorName,
+          at: attempt.occurredAt.toISOString(),
+          callSid: attempt.callSid,
+        })),
       };
+    },
+
+    /**
+     * Start of a call back from the screen: what the browser softphone passes to `connect`. The
+     * TwiML App's voice URL checks it again and records the dial on the task's history.
+     */
+    async prepareDial(actor: Actor, id: string) {
+      assertRole(actor, ...STAFF);
+      const row = await visible(actor, id);
+      if (row.status !== 'open') throw conflict(`Callback is ${row.status}`);
+      if (row.assignedTo && row.assignedTo !== actor.name && actor.role === 'operator') throw forbidden(`Callback taken by ${row.assignedTo}`);
+      return { callback: publicCallback(row, clock.now()), connect: { To: row.callerPhone, CallbackId: row.id } };
     },
 
     /** An operator takes the task before dialling, so that two operators do not call the same tenant. */
@@ -125,11 +179,14 @@ export function createCallbackService(deps: CallbackServiceDeps) {
       );
       if (!updated) throw conflict(row.assignedTo ? `Callback taken by ${row.assignedTo}` : 'Callback was changed meanwhile');
       publish('callback.changed', updated);
-      return publicCallback(updated);
+      return publicCallback(updated, clock.now());
     },
 
-    /** Records how the call back went: reached, no answer, busy, voicemail, wrong number, or cancelled. */
-    async recordOutcome(actor: Actor, id: string, input: { outcome: CallbackOutcome; note?: string; ticketRef?: string }) {
+    /**
+     * Records how the call back went: resolved (or reached), answered but not settled, no answer,
+     * busy, voicemail, wrong number, or cancelled. `callSid`: the softphone leg it was dialled on.
+     */
+    async recordOutcome(actor: Actor, id: string, input: { outcome: CallbackOutcome; note?: string; ticketRef?: string; callSid?: string }) {
       assertRole(actor, ...STAFF);
       const row = await visible(actor, id);
       if (row.status !== 'open') throw conflict(`Callback is ${row.status}`);
@@ -150,6 +207,7 @@ export function createCallbackService(deps: CallbackServiceDeps) {
             ticketRef: input.ticketRef ?? row.ticketRef,
             dueAt: decision.retry && agency ? addOpeningTime(agency.schedule, now, CALLBACK_RETRY_MINUTES) : row.dueAt,
             closedAt: decision.status === 'open' ? null : now,
+            closedReason: decision.closeReason,
             updatedAt: now,
           },
         );
@@ -161,16 +219,47 @@ export function createCallbackService(deps: CallbackServiceDeps) {
           actorId: actor.id,
           actorName: actor.name,
           occurredAt: now,
+          callSid: input.callSid ?? null,
         });
         return changed;
       });
       publish('callback.changed', updated);
-      return publicCallback(updated);
+      return publicCallback(updated, now);
     },
   };
+
+  /**
+   * The caller rang again and an operator of the agency answered: their open task is done, with
+   * the answered call as the reason and a line in its history.
+   */
+  async function closeForAnsweredCall(executor: Executor, call: SettledCall, phone: string): Promise<void> {
+    const closed = await repo.closeOpenForAnsweredCaller(executor, {
+      agencyCode: call.agencyCode!,
+      callerPhone: phone,
+      callSid: call.callSid,
+      answeredAt: call.bridgedAt!,
+      now: call.updatedAt,
+    });
+    for (const task of closed) {
+      await repo.insertCallbackAttempt(executor, {
+        callbackId: task.id,
+        outcome: 'answered_inbound',
+        note: null,
+        actorId: 'system',
+        actorName: 'centralino',
+        occurredAt: call.updatedAt,
+        callSid: call.callSid,
+      });
+    }
+  }
 }
 
-export function publicCallback(row: CallbackRow) {
+export function publicCallbackCall(row: CallbackCallRow) {
+  return { callSid: row.callSid, abandonedAt: row.abandonedAt.toISOString(), waitedSeconds: row.waitedSeconds };
+}
+
+/** The task as the API and the dashboard see it; `overdue` as of `now`. */
+export function publicCallback(row: CallbackRow, now: Date) {
   return {
     id: row.id,
     agency: row.agencyCode,
@@ -187,5 +276,11 @@ export function publicCallback(row: CallbackRow) {
     assignedTo: row.assignedTo,
     ticketRef: row.ticketRef,
     closedAt: row.closedAt?.toISOString() ?? null,
+    abandonedCalls: row.abandonedCalls,
+    lastAbandonedAt: row.lastAbandonedAt.toISOString(),
+    overdue: isCallbackOverdue(row, now),
+    closedReason: row.closedReason,
+    closedByCallSid: row.closedByCallSid,
+    mergedInto: row.mergedInto,
   };
 }

@@ -33,6 +33,21 @@ export function callbacksRoutes(app: FastifyInstance, callbacks: CallbackService
   );
 
   app.post(
+    '/api/v1/callbacks/:id/dial',
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Start a call back from the browser softphone: the params to pass to connect (the voice URL checks them again)',
+        params: CallbackParams,
+      }),
+    },
+    async (request) => {
+      const { id } = parseInput(CallbackParams, request.params, 'path');
+      return callbacks.prepareDial(requireActor(request), id);
+    },
+  );
+
+  app.post(
     '/api/v1/callbacks/:id/outcome',
     { schema: docSchema({ tags, summary: 'Record how the call back went', params: CallbackParams, body: CallbackOutcomeBody }) },
     async (request) => {

@@ -302,6 +302,23 @@ export async function listByStatus(
     .limit(filter.limit + 1);
 }
 
+/** How many messages the quarantine list's filter matches on every page (the screen's counter). */
+export async function countByStatus(
+  tx: Executor,
+  filter: { statuses: readonly EmailStatus[]; agencies: readonly string[]; agencyless: boolean },
+): Promise<number> {
+  const scope = [
+    ...(filter.agencies.length > 0 ? [inArray(inboundEmails.agencyCode, [...filter.agencies])] : []),
+    ...(filter.agencyless ? [isNull(inboundEmails.agencyCode)] : []),
+  ];
+  if (scope.length === 0) return 0;
+  const [row] = await tx
+    .select({ total: count() })
+    .from(inboundEmails)
+    .where(and(inArray(inboundEmails.status, [...filter.statuses]), or(...scope)!));
+  return Number(row?.total ?? 0);
+}
+
 export async function emailsOfTicket(tx: Executor, ref: string): Promise<EmailListRow[]> {
   return tx.select(LIST_COLUMNS).from(inboundEmails).where(eq(inboundEmails.ticketRef, ref)).orderBy(asc(inboundEmails.receivedAt));
 }

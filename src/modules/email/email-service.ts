@@ -347,17 +347,21 @@ export function createEmailService(deps: EmailServiceDeps) {
     async listQuarantine(actor: Actor, query: { status: 'open' | 'discarded' | 'all'; limit: number; cursor?: string }) {
       assertRole(actor, ...QUARANTINE_ROLES);
       const statuses: EmailStatus[] = query.status === 'open' ? ['quarantined'] : query.status === 'discarded' ? ['discarded'] : ['quarantined', 'discarded'];
-      const rows = await repo.listByStatus(db, {
+      const scope = {
         statuses,
-        limit: query.limit,
-        cursor: query.cursor ? decodeCursor(query.cursor) : undefined,
         agencies: actor.kind === 'system' ? directory.agencyCodes() : actor.agencies,
         agencyless: servesEveryAgency(actor, directory.agencyCodes()),
-      });
+      };
+      const [rows, total] = await Promise.all([
+        repo.listByStatus(db, { ...scope, limit: query.limit, cursor: query.cursor ? decodeCursor(query.cursor) : undefined }),
+        repo.countByStatus(db, scope),
+      ]);
       const items = rows.slice(0, query.limit);
       return {
         items: items.map((row) => ({ ...publicEmail(row), lastError: row.lastError })),
         nextCursor: rows.length > query.limit && items.length > 0 ? encodeCursor(items[items.length - 1]) : null,
+        // Every page of the filter, in the viewer's scope: the screen's counter.
+        total,
       };
     },
 

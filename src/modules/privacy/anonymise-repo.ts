@@ -99,7 +99,14 @@ export async function anonymiseCallbacks(tx: Executor, agency: string, ids: read
   );
   const callbacks = await countOf(
     tx,
-    sql`update callbacks set caller_phone = ${ANONYMISED} where agency_code = ${agency} and id = any(${uuids(ids)}) and caller_phone <> ${ANONYMISED}`,
+    // An open task whose number is erased can be worked by nobody: it closes, which also keeps
+    // two erased callers of one agency apart under the one-open-task-per-number index.
+    sql`update callbacks set caller_phone = ${ANONYMISED},
+          closed_reason = case when status = 'open' then 'anonymised' else closed_reason end,
+          closed_at = case when status = 'open' then now() else closed_at end,
+          assigned_to = case when status = 'open' then null else assigned_to end,
+          status = case when status = 'open' then 'cancelled' else status end
+        where agency_code = ${agency} and id = any(${uuids(ids)}) and caller_phone <> ${ANONYMISED}`,
   );
   return { callbacks, callbackAttempts };
 }

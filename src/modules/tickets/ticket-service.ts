@@ -5,6 +5,7 @@ import type { Clock } from '../../domain/clock.ts';
 import { conflict, forbidden, notFound, validation } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
 import { normalizePhone } from '../../domain/phone.ts';
+import { parseTicketSearch } from '../../domain/ticket-search.ts';
 import type { Category } from '../../domain/routing.ts';
 import type { TicketLink } from '../../domain/ticket-link.ts';
 import { linkNoteIt } from '../../domain/ticket-link.ts';
@@ -72,6 +73,7 @@ export type TicketListQuery = Readonly<{
   status?: TicketStatus;
   category?: Category;
   channel?: TicketChannel;
+  portfolio?: string;
   from?: Date;
   to?: Date;
   q?: string;
@@ -267,7 +269,7 @@ export function createTicketService(deps: TicketServiceDeps) {
       const agencies = actor.kind === 'system' && query.agency === undefined ? directory.agencyCodes() : scopeAgencies(actor, query.agency);
       const cursor = query.cursor ? repo.decodeTicketCursor(query.cursor) : undefined;
       if (cursor === null) throw validation('Invalid cursor');
-      const page = await repo.listTickets(db, { ...query, agencies, cursor });
+      const page = await repo.listTickets(db, { ...query, agencies, cursor, search: parseTicketSearch(query.q) });
       const ids = page.items.map((row) => row.id);
       const [events, callSids] = await Promise.all([repo.eventsOfTickets(db, ids), repo.callSidsOfTickets(db, ids)]);
       await deps.accessLog?.recordList(

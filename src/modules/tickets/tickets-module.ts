@@ -5,6 +5,7 @@ import type { AppModule, ModuleCore } from '../module.ts';
 import type { TicketOutbox } from './ticket-outbox.ts';
 import type { AccessRecorder, PortfolioLookup, TicketCallLookup, TicketTenantLookup } from './ticket-ports.ts';
 import { createTicketService } from './ticket-service.ts';
+import { createTicketDialTargets } from './ticket-dial-targets.ts';
 import { insertTicketEvent } from './tickets-repo.ts';
 import { ticketsRoutes } from './tickets-routes.ts';
 
@@ -50,6 +51,8 @@ export function createTicketsModule(
       timeline: ticketTimeline,
       /** For the tenants module's screen pop: a caller's earlier tickets in one agency. */
       callerHistory: tickets.ticketsOfCaller,
+      /** For the call-backs module: which ticket numbers a softphone may dial. */
+      dialTargets: createTicketDialTargets(deps.db),
     },
   } satisfies AppModule;
 }

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { ticketCalls, ticketCounters, ticketEvents, tickets } from '../../db/schema/index.ts';
+import { tenantPhones, tenants, ticketCalls, ticketCounters, ticketEvents, tickets } from '../../db/schema/index.ts';
+import type { TicketSearch } from '../../domain/ticket-search.ts';
 
 export type TicketRow = typeof tickets.$inferSelect;
 export type NewTicketRow = typeof tickets.$inferInsert;
@@ -110,9 +111,11 @@ export type TicketFilter = {
   status?: string;
   category?: string;
   channel?: string;
+  portfolio?: string;
   from?: Date;
   to?: Date;
-  q?: string;
+  /** What `q` asks for, as `parseTicketSearch` read it. */
+  search?: TicketSearch;
   assignedTo?: string;
   limit: number;
   cursor?: TicketCursor;
@@ -122,29 +125,57 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
-/** Newest first, keyset-paginated on (created_at, id). */
+/**
+ * A phone number in E.164: the caller's number on the ticket, or a number of the tenant the ticket
+ * was filed for (the registry of the ticket's own agency). The registry's tenants are looked up
+ * first (an index scan of `tenant_phones`), so that the ticket condition is two index lookups
+ * (`tickets_agency_caller_phone_idx`, `tickets_agency_tenant_idx`) rather than a scan.
+ */
+async function phoneMatches(tx: Executor, agencies: readonly string[], e164: string): Promise<SQL> {
+  const registered = await tx
+    .select({ agencyCode: tenants.agencyCode, code: tenants.code })
+    .from(tenantPhones)
+    .innerJoin(tenants, eq(tenants.id, tenantPhones.tenantId))
+    .where(and(eq(tenantPhones.e164, e164), inArray(tenantPhones.agencyCode, [...agencies]), eq(tenants.agencyCode, tenantPhones.agencyCode)));
+  const byAgency = new Map<string, string[]>();
+  for (const row of registered) byAgency.set(row.agencyCode, [...(byAgency.get(row.agencyCode) ?? []), row.code]);
+  return or(
+    eq(tickets.callerPhone, e164),
+    ...[...byAgency].map(([agency, codes]) => and(eq(tickets.agencyCode, agency), inArray(tickets.tenantCode, codes))!),
+  )!;
+}
+
+/** One word of free text: in the reference, subject, description, caller, tenant code or name, address or building. */
+function termMatches(term: string): SQL {
+  const pattern = `%${escapeLike(term)}%`;
+  return or(
+    ilike(tickets.ref, pattern),
+    ilike(tickets.subject, pattern),
+    ilike(tickets.description, pattern),
+    ilike(tickets.callerName, pattern),
+    ilike(tickets.callerEmail, pattern),
+    ilike(tickets.callerPhone, pattern),
+    ilike(tickets.tenantCode, pattern),
+    sql`${tickets.dwelling}->>'address' ilike ${pattern}`,
+    sql`${tickets.dwelling}->>'building' ilike ${pattern}`,
+    sql`${tickets.dwelling}->>'municipality' ilike ${pattern}`,
+    sql`exists (select 1 from ${tenants} where ${tenants.agencyCode} = ${tickets.agencyCode} and ${tenants.code} = ${tickets.tenantCode} and ${tenants.name} ilike ${pattern})`,
+  )!;
+}
+
+/** Newest first, keyset-paginated on (created_at, id): a ticket created while someone pages lands before the cursor, never twice. */
 export async function listTickets(tx: Executor, filter: TicketFilter): Promise<{ items: TicketRow[]; nextCursor: string | null }> {
   if (filter.agencies.length === 0) return { items: [], nextCursor: null };
   const conditions: SQL[] = [inArray(tickets.agencyCode, [...filter.agencies])];
   if (filter.status) conditions.push(eq(tickets.status, filter.status as TicketRow['status']));
   if (filter.category) conditions.push(eq(tickets.category, filter.category as TicketRow['category']));
   if (filter.channel) conditions.push(eq(tickets.channel, filter.channel as TicketRow['channel']));
+  if (filter.portfolio) conditions.push(eq(tickets.portfolioId, filter.portfolio));
   if (filter.assignedTo) conditions.push(eq(tickets.assignedTo, filter.assignedTo));
   if (filter.from) conditions.push(gte(tickets.createdAt, filter.from));
   if (filter.to) conditions.push(lt(tickets.createdAt, filter.to));
-  if (filter.q) {
-    const pattern = `%${escapeLike(filter.q)}%`;
-    conditions.push(
-      or(
-        ilike(tickets.ref, pattern),
-        ilike(tickets.description, pattern),
-        ilike(tickets.subject, pattern),
-        ilike(tickets.callerName, pattern),
-        ilike(tickets.callerPhone, pattern),
-        ilike(tickets.tenantCode, pattern),
-      )!,
-    );
-  }
+  if (filter.search?.phone) conditions.push(await phoneMatches(tx, filter.agencies, filter.search.phone));
+  for (const term of filter.search?.terms ?? []) conditions.push(termMatches(term));
   if (filter.cursor) {
     const { createdAt, id } = filter.cursor;
     conditions.push(or(lt(tickets.createdAt, createdAt), and(eq(tickets.createdAt, createdAt), lt(tickets.id, id)))!);

@@ -12,6 +12,7 @@ export const TicketListQuery = z.object({
   status: z.enum(TICKET_STATUSES).optional(),
   category: z.enum(CATEGORIES).optional(),
   channel: z.enum(TICKET_CHANNELS).optional(),
+  portfolio: z.string().trim().min(1).max(64).optional(),
   from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
   to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
   q: z.string().trim().min(1).max(200).optional(),
