@@ -54,6 +54,9 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
       directory: agencies.service,
       accessLog: accessLog.service,
       queuesServedBy: operators.ports.queuesServedBy,
+      mayTakeCall: operators.ports.mayTakeCall,
+      operatorLegEnded: operators.ports.operatorLegEnded,
+      reconcilePresence: operators.ports.reconcilePresence,
       afterCallChange: [reports.ports.afterCallChange, callbacks.ports.afterCallChange],
     }),
   );

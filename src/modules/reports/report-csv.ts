@@ -35,6 +35,7 @@ function totalsSection(title: string, report: CallReport): string[] {
     line(['Risposte', t.answered]),
     line(['Abbandonate', t.abandoned]),
     line(['Abbandoni brevi', t.shortAbandoned]),
+    line(['Perse senza esito', t.lost]),
     line([`Risposte entro ${report.parameters.serviceLevelSeconds} s`, t.answeredWithinServiceLevel]),
     line(['Livello di servizio %', t.serviceLevelPct]),
     line(['Obiettivo raggiunto', t.serviceLevelTargetMet]),
