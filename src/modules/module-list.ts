@@ -56,6 +56,7 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
       queuesServedBy: operators.ports.queuesServedBy,
       mayTakeCall: operators.ports.mayTakeCall,
       operatorLegEnded: operators.ports.operatorLegEnded,
+      wrapUpDone: operators.ports.endWrapUp,
       reconcilePresence: operators.ports.reconcilePresence,
       afterCallChange: [reports.ports.afterCallChange, callbacks.ports.afterCallChange],
     }),

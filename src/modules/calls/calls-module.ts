@@ -28,6 +28,8 @@ export type CallsModuleDeps = Pick<ModuleCore, 'config' | 'db' | 'connections' |
   afterCallChange: readonly CallChangeHook[];
   /** The operators module: may this identity be offered a call now (available only)? */
   mayTakeCall: (identity: string, executor: Executor) => Promise<boolean>;
+  /** The operators module: the wrap-up of this call got its outcome; the operator is available again. */
+  wrapUpDone: (username: string, callSid: string) => Promise<void>;
   /** The operators module: an operator's softphone leg is over; out of the call into wrap-up. */
   operatorLegEnded: (identity: string, legCallSid: string) => Promise<void>;
   /** The operators module: release operators left on a call that is over, end wrap-ups past their time limit. */
@@ -52,6 +54,7 @@ export async function createCallsModule(deps: CallsModuleDeps) {
     queuesServedBy: deps.queuesServedBy,
     mayTakeCall: deps.mayTakeCall,
     operatorLegEnded: deps.operatorLegEnded,
+    wrapUpDone: deps.wrapUpDone,
     pickRules: { ...DEFAULT_PICK_RULES, heatingSeason: config.workflow.heatingSeason },
     afterCallChange: async (executor, call) => {
       for (const hook of deps.afterCallChange) await hook(executor, call);

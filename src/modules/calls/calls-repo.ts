@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { callEvents, calls, operatorLegs } from '../../db/schema/index.ts';
+import { callEvents, callOutcomeCodes, calls, operatorLegs } from '../../db/schema/index.ts';
+import type { OutcomeCode } from '../../domain/call-outcome-codes.ts';
 import type { VoiceDecision } from './voice-decisions.ts';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -180,6 +181,22 @@ export function decodeCallCursor(cursor: string): { startedAt: Date; id: string 
     return Number.isNaN(date.getTime()) || typeof id !== 'string' ? null : { startedAt: date, id };
   } catch {
     return null;
+  }
+}
+
+/** The agency's own outcome codes, in order (none: the defaults apply). */
+export async function ownOutcomeCodes(tx: Executor, agency: string): Promise<OutcomeCode[]> {
+  return tx
+    .select({ code: callOutcomeCodes.code, label: callOutcomeCodes.label })
+    .from(callOutcomeCodes)
+    .where(eq(callOutcomeCodes.agencyCode, agency))
+    .orderBy(asc(callOutcomeCodes.position));
+}
+
+export async function replaceOutcomeCodes(tx: Executor, agency: string, codes: readonly OutcomeCode[]): Promise<void> {
+  await tx.delete(callOutcomeCodes).where(eq(callOutcomeCodes.agencyCode, agency));
+  if (codes.length > 0) {
+    await tx.insert(callOutcomeCodes).values(codes.map((entry, position) => ({ agencyCode: agency, code: entry.code, label: entry.label, position })));
   }
 }
 

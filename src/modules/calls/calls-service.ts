@@ -1,9 +1,11 @@
 import type { Actor } from '../../domain/actor.ts';
-import { assertRole, scopeAgencies } from '../../domain/actor.ts';
+import { assertCanSeeAgency, assertRole, canSeeAgency, scopeAgencies } from '../../domain/actor.ts';
+import type { OutcomeCode } from '../../domain/call-outcome-codes.ts';
+import { outcomeCodesOf } from '../../domain/call-outcome-codes.ts';
 import type { CallOutcome } from '../../domain/call-state.ts';
 import { canMoveCall, isFinalStatus, outcomeAtCallEnd, outcomeOfQueueResult, SETTLED_OUTCOMES, shouldApplyStatus } from '../../domain/call-state.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { validation } from '../../domain/errors.ts';
+import { conflict, forbidden, notFound, validation } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
 import type { PickRules, WaitingCall } from '../../domain/next-call.ts';
 import { DEFAULT_PICK_RULES, pickNextCall } from '../../domain/next-call.ts';
@@ -35,6 +37,8 @@ export type CallServiceDeps = Readonly<{
   queuesServedBy?: (identity: string, executor: Executor) => Promise<readonly string[]>;
   /** Whether a call may be offered to this softphone identity now (only to an available operator; the operators module). */
   mayTakeCall?: (identity: string, executor: Executor) => Promise<boolean>;
+  /** After an outcome code closed a call's wrap-up: the operator who took it is available again (the operators module). */
+  wrapUpDone?: (username: string, callSid: string) => Promise<void>;
   /** After the commit that recorded an operator's softphone leg over: release the operator (the operators module). */
   operatorLegEnded?: (identity: string, legCallSid: string) => Promise<void>;
   pickRules?: PickRules;
@@ -341,6 +345,49 @@ export function createCallService(deps: CallServiceDeps) {
       }
     },
 
+    /** The agency's outcome codes (esiti): its own list, or the defaults. Staff serving the agency. */
+    async listOutcomeCodes(actor: Actor, agency: string): Promise<{ agency: string; custom: boolean; items: readonly OutcomeCode[] }> {
+      assertRole(actor, 'operator', 'supervisor', 'admin');
+      assertCanSeeAgency(actor, agency, 'Agency');
+      if (!directory.agency(agency)) throw notFound('Agency');
+      const own = await repo.ownOutcomeCodes(db, agency);
+      return { agency, custom: own.length > 0, items: outcomeCodesOf(own) };
+    },
+
+    /** Replaces the agency's outcome codes (an empty list goes back to the defaults). Supervisors and admins serving it. */
+    async replaceOutcomeCodes(actor: Actor, agency: string, codes: readonly OutcomeCode[]) {
+      assertRole(actor, 'supervisor', 'admin');
+      assertCanSeeAgency(actor, agency, 'Agency');
+      if (!directory.agency(agency)) throw notFound('Agency');
+      const seen = new Set<string>();
+      for (const entry of codes) {
+        if (seen.has(entry.code)) throw validation(`Outcome code ${entry.code} appears twice`);
+        seen.add(entry.code);
+      }
+      await db.transaction((tx) => repo.replaceOutcomeCodes(tx, agency, codes));
+      return this.listOutcomeCodes(actor, agency);
+    },
+
+    /**
+     * The wrap-up's outcome code, stored on the call: by the operator who took it, or a supervisor or
+     * administrator serving its agency. Another agency's call is 404, a colleague's call 403. Ends
+     * the wrap-up of the operator who took it.
+     */
+    async setCallOutcome(actor: Actor, callSid: string, code: string) {
+      assertRole(actor, 'operator', 'supervisor', 'admin');
+      const call = await repo.findCallBySid(db, callSid);
+      if (!call || !call.agencyCode || !canSeeAgency(actor, call.agencyCode)) throw notFound('Call');
+      if (actor.role === 'operator' && call.answeredBy !== actor.name)
+        throw forbidden('Only the operator who took the call, or a supervisor, sets its outcome');
+      if (!call.answeredBy) throw conflict('Nobody took this call: it has no wrap-up');
+      const codes = outcomeCodesOf(await repo.ownOutcomeCodes(db, call.agencyCode));
+      if (!codes.some((entry) => entry.code === code)) throw validation(`Not an outcome code of ${call.agencyCode}: ${code}`);
+      const updated = await repo.updateCall(db, call.id, { wrapUpCode: code, wrapUpBy: actor.name, wrapUpAt: clock.now() });
+      publish('call.outcome', updated, { operator: call.answeredBy });
+      if (deps.wrapUpDone) await deps.wrapUpDone(call.answeredBy, callSid);
+      return publicCall(updated);
+    },
+
     /** GET /api/v1/calls: the call log of the agencies the actor may see. */
     async listCalls(actor: Actor, query: { agency?: string; from?: Date; to?: Date; limit: number; cursor?: string }) {
       assertRole(actor, 'operator', 'supervisor', 'admin', 'agency');
@@ -445,6 +492,8 @@ export function publicCall(call: CallRow) {
     endedAt: call.endedAt?.toISOString() ?? null,
     durationSeconds: call.durationSeconds,
     talkSeconds: call.talkSeconds,
+    /** The wrap-up's outcome code (esito), once given. */
+    wrapUpCode: call.wrapUpCode,
   };
 }
 export type PublicCall = ReturnType<typeof publicCall>;

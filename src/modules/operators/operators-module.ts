@@ -19,6 +19,7 @@ export function createOperatorsModule(deps: Pick<ModuleCore, 'config' | 'db' | '
       queuesServedBy: operators.queuesServedBy,
       mayTakeCall: operators.mayTakeCall,
       operatorLegEnded: operators.operatorLegEnded,
+      endWrapUp: operators.endWrapUp,
       reconcilePresence: operators.reconcilePresence,
     },
   } satisfies AppModule;

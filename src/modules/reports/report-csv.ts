@@ -48,7 +48,13 @@ function totalsSection(title: string, report: CallReport): string[] {
   ];
 }
 
-export function callReportCsv(report: CallReport & { agencyName?: string; previousYear?: CallReport }): string {
+type WrapUpOutcome = Readonly<{ code: string; label: string; calls: number }>;
+
+function outcomesSection(outcomes: readonly WrapUpOutcome[]): string[] {
+  return ['Esiti delle chiamate', line(['Codice', 'Esito', 'Chiamate']), ...outcomes.map((row) => line([row.code, row.label, row.calls]))];
+}
+
+export function callReportCsv(report: CallReport & { agencyName?: string; previousYear?: CallReport; wrapUpOutcomes?: readonly WrapUpOutcome[] }): string {
   const lines: string[] = [
     line(['Rapporto chiamate', report.agencyName ? `${report.agencyName} (${report.agency})` : report.agency]),
     line(['Dal', report.from]),
@@ -138,6 +144,7 @@ export function callReportCsv(report: CallReport & { agencyName?: string; previo
       line([row.hour, row.calls, row.answered, row.abandoned, row.outOfHours, row.queued, row.shortAbandoned, row.answeredWithinServiceLevel]),
     ),
   ];
+  if (report.wrapUpOutcomes) lines.push('', ...outcomesSection(report.wrapUpOutcomes));
   if (report.previousYear) {
     lines.push('', ...totalsSection(`Stesso periodo dell'anno precedente (${report.previousYear.from} – ${report.previousYear.to})`, report.previousYear));
   }
