@@ -132,6 +132,7 @@ export function callReportCsv(report: CallReport & { agencyName?: string; previo
     }),
     line(['E-mail', null, null, null, null, null, null, null, null, null, null, report.byChannel.email.emails, report.byChannel.email.tickets]),
     '',
+    ...(report.wrapUpOutcomes ? [...outcomesSection(report.wrapUpOutcomes), ''] : []),
     'Per giorno',
     line(['Data', 'Chiamate', 'Fuori orario', 'Risposte', 'Abbandonate', 'E-mail', 'In coda', 'Abbandoni brevi', 'Segnalazioni']),
     ...report.byDay.map((row) =>
@@ -144,7 +145,6 @@ export function callReportCsv(report: CallReport & { agencyName?: string; previo
       line([row.hour, row.calls, row.answered, row.abandoned, row.outOfHours, row.queued, row.shortAbandoned, row.answeredWithinServiceLevel]),
     ),
   ];
-  if (report.wrapUpOutcomes) lines.push('', ...outcomesSection(report.wrapUpOutcomes));
   if (report.previousYear) {
     lines.push('', ...totalsSection(`Stesso periodo dell'anno precedente (${report.previousYear.from} – ${report.previousYear.to})`, report.previousYear));
   }
