@@ -67,6 +67,9 @@ const EnvSchema = z.object({
     .string()
     .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\/(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be MM-DD/MM-DD, e.g. 10-15/04-15')
     .default('10-15/04-15'),
+  CALL_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  QUEUE_SILENCE_SECONDS: z.coerce.number().int().min(30).max(3600).default(120),
+  WRAP_UP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   CALLBACK_DUE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(120),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
@@ -146,6 +149,12 @@ export type Config = Readonly<{
     heatingSeason: Readonly<{ from: string; to: string }>;
     /** Opening minutes within which an abandoned caller must be called back. */
     callbackDueMinutes: number;
+    /** How often the call reconciler runs (silent callers, stale presence, wrap-up time limit); 0 turns it off. */
+    callReconcileIntervalMs: number;
+    /** A caller in queue neither heard (wait-URL poll) nor settled for this long is recorded `lost`. */
+    queueSilenceSeconds: number;
+    /** Wrap-up time limit: after it the operator is available again. */
+    wrapUpSeconds: number;
   }>;
 }>;
 
@@ -238,6 +247,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       deliveryPollMs: e.DELIVERY_POLL_MS,
       heatingSeason: Object.freeze({ from: e.HEATING_SEASON.slice(0, 5), to: e.HEATING_SEASON.slice(6) }),
       callbackDueMinutes: e.CALLBACK_DUE_MINUTES,
+      callReconcileIntervalMs: e.CALL_RECONCILE_INTERVAL_MS,
+      queueSilenceSeconds: e.QUEUE_SILENCE_SECONDS,
+      wrapUpSeconds: e.WRAP_UP_SECONDS,
     }),
   });
 }

@@ -14,6 +14,8 @@ export const ERROR_TEXT_IT: Readonly<Record<ErrorCode, string>> = {
   NOT_FOUND: 'Elemento non trovato (forse non è più visibile).',
   CONFLICT: 'Operazione non più possibile: la situazione è cambiata nel frattempo. Aggiorna e riprova.',
   REPLAYED: 'Richiesta già ricevuta: non è stata ripetuta.',
+  PRESENCE_ON_CALL: 'Non puoi andare in pausa o fuori servizio durante una chiamata: concludi prima la chiamata e l’esito.',
+  PRESENCE_NOT_AVAILABLE: 'Per ricevere una chiamata devi essere «Disponibile».',
   REQUEST_TIMEOUT: 'La richiesta ha impiegato troppo tempo: riprova.',
   PAYLOAD_TOO_LARGE: 'Il contenuto inviato è troppo grande.',
   HEADERS_TOO_LARGE: 'La richiesta è troppo grande.',

@@ -13,6 +13,7 @@ export const CALL_OUTCOMES = [
   'short_abandoned', // hung up in queue before it
   'left_menu', // hung up before choosing a queue
   'queue_other', // any other QueueResult (error, leave, redirected, queue-full, system-error)
+  'lost', // waited in queue, then fell silent: no wait-URL poll and no result within the silence window
 ] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
@@ -46,14 +47,57 @@ export function shouldApplyStatus(current: { status: string; sequence: number | 
   return (STATUS_ORDER[incoming.status] ?? -1) >= (STATUS_ORDER[current.status] ?? -1);
 }
 
-/** Outcome of a `<Enqueue action>` callback. */
-export function outcomeOfQueueResult(queueResult: string, queueTimeSeconds: number, shortAbandonSeconds: number): CallOutcome {
-  if (queueResult === 'bridged') return 'answered';
+/**
+ * Outcome of a `<Enqueue action>` callback for a call in `current`. A caller already bridged to an
+ * operator was answered, whatever the result says: Twilio reports `hangup` too when the caller
+ * hangs up after the conversation, and that must not turn an answered call into an abandoned one.
+ */
+export function outcomeOfQueueResult(queueResult: string, queueTimeSeconds: number, shortAbandonSeconds: number, current?: string): CallOutcome {
+  if (current === 'bridged' || queueResult === 'bridged') return 'answered';
   if (queueResult === 'hangup') return queueTimeSeconds < shortAbandonSeconds ? 'short_abandoned' : 'abandoned';
   return 'queue_other';
 }
 
-/** Outcomes after which no queue event can change the call any more. */
+/**
+ * The call's life as one table: from each outcome, the outcomes it may move to. Anything else is
+ * a webhook late or out of order that would go backwards (a `hangup` after the bridge, a menu
+ * digit after the queue): its event is kept in `call_events`, the call does not change.
+ *
+ * `lost` is our own conclusion from silence, not Twilio's word: a result that arrives after it
+ * is the truth and replaces it.
+ */
+export const CALL_TRANSITIONS: Readonly<Record<CallOutcome, readonly CallOutcome[]>> = {
+  unknown_number: [],
+  out_of_hours: [],
+  in_menu: ['queued', 'left_menu'],
+  queued: ['bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other', 'lost'],
+  bridged: ['answered'],
+  lost: ['bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other'],
+  answered: [],
+  abandoned: [],
+  short_abandoned: [],
+  left_menu: [],
+  queue_other: [],
+};
+
+/** Whether a call in `from` may move to `to` (staying where it is always may). */
+export function canMoveCall(from: string, to: CallOutcome): boolean {
+  if (from === to) return true;
+  return (CALL_TRANSITIONS[from as CallOutcome] ?? []).includes(to);
+}
+
+/**
+ * What a final status callback (the caller's call is over) settles: a caller still in the menu
+ * left it; a caller bridged to an operator was answered, even if the queue result never comes.
+ * A caller still queued is left to the queue result, or to the silence reconciler.
+ */
+export function outcomeAtCallEnd(current: string): CallOutcome | null {
+  if (current === 'in_menu') return 'left_menu';
+  if (current === 'bridged') return 'answered';
+  return null;
+}
+
+/** Outcomes that end a call's time on the live screens (only `lost` may still be corrected, see CALL_TRANSITIONS). */
 export const SETTLED_OUTCOMES: readonly CallOutcome[] = [
   'unknown_number',
   'out_of_hours',
@@ -62,4 +106,5 @@ export const SETTLED_OUTCOMES: readonly CallOutcome[] = [
   'short_abandoned',
   'queue_other',
   'left_menu',
+  'lost',
 ];

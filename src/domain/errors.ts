@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'SIGNATURE_REJECTED'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'PRESENCE_ON_CALL'
+  | 'PRESENCE_NOT_AVAILABLE'
   | 'REPLAYED'
   | 'REQUEST_TIMEOUT'
   | 'PAYLOAD_TOO_LARGE'
@@ -32,6 +34,10 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   SIGNATURE_REJECTED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** A presence change refused because the operator is on a call (break or off duty wait until it ends). */
+  PRESENCE_ON_CALL: 409,
+  /** A call asked for by an operator who is not available (on break, off duty, on a call, in wrap-up). */
+  PRESENCE_NOT_AVAILABLE: 409,
   /** A provider's request seen before, or too old to be told from a replay: refused for good. */
   REPLAYED: 406,
   REQUEST_TIMEOUT: 408,

@@ -43,6 +43,7 @@ export type RollupCell = {
   queued: number;
   answered: number;
   hangups: number;
+  lost: number;
   answeredWaitSum: number;
   answeredWaitMax: number | null;
   hangupWaitMax: number | null;
@@ -86,6 +87,7 @@ export const ROLLUP_STORE = {
     talkKnown: 'talkCount',
   },
   hangup: { count: 'hangups', waitMax: 'hangupWaitMax', waitLe: { field: 'hangupWaitLe', cap: HANGUP_WAIT_CAP } },
+  lost: { count: 'lost' },
 } as const satisfies Record<CallSet, SetStore>;
 
 /**

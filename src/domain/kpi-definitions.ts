@@ -8,7 +8,7 @@
  */
 
 /** Outcomes of calls that entered a queue (CONTRACT: `queued`). */
-export const QUEUED_OUTCOMES = ['queued', 'bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other'] as const;
+export const QUEUED_OUTCOMES = ['queued', 'bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other', 'lost'] as const;
 /** Hung up while waiting in queue; the report's threshold decides short or not, not the stored label. */
 export const HANGUP_OUTCOMES = ['abandoned', 'short_abandoned'] as const;
 
@@ -22,6 +22,7 @@ export const CALL_SETS = {
   queued: QUEUED_OUTCOMES,
   answered: ['answered'],
   hangup: HANGUP_OUTCOMES,
+  lost: ['lost'],
 } as const satisfies Record<string, readonly string[] | null>;
 
 export type CallSet = keyof typeof CALL_SETS;
@@ -60,7 +61,10 @@ export type TallyDefinition = Readonly<
  * - a hang-up in queue is `shortAbandoned` when its wait < shortAbandonSeconds, `abandoned` otherwise;
  * - `answeredWithinServiceLevel`: answered with wait <= serviceLevelSeconds;
  * - the longest wait counts answered and abandoned calls (not short abandons);
- * - talk time over answered calls whose talk time is known (a call still in conversation has none yet).
+ * - talk time over answered calls whose talk time is known (a call still in conversation has none yet);
+ * - `lost`: entered a queue and then fell silent, no wait-URL poll and no result within the silence
+ *   window (the calls module's reconciler). Counted on its own, in `queued` but in no ratio: whether
+ *   the caller hung up or Twilio's callbacks were lost cannot be told.
  */
 export const CALL_TALLIES = {
   calls: { aggregate: 'count', of: [{ set: 'all' }] },
@@ -69,6 +73,7 @@ export const CALL_TALLIES = {
   answered: { aggregate: 'count', of: [{ set: 'answered' }] },
   abandoned: { aggregate: 'count', of: [{ set: 'hangup', wait: { atLeast: 'shortAbandonSeconds' } }] },
   shortAbandoned: { aggregate: 'count', of: [{ set: 'hangup', wait: { below: 'shortAbandonSeconds' } }] },
+  lost: { aggregate: 'count', of: [{ set: 'lost' }] },
   answeredWithinServiceLevel: { aggregate: 'count', of: [{ set: 'answered', wait: { atMost: 'serviceLevelSeconds' } }] },
   answeredWaitSeconds: { aggregate: 'sum', value: 'wait', of: [{ set: 'answered' }] },
   talkSeconds: { aggregate: 'sum', value: 'talk', of: [{ set: 'answered' }] },

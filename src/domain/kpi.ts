@@ -317,6 +317,8 @@ export function assembleCallReport(header: ReportHeader, dims: ReportDimensions,
       answered: total.answered,
       abandoned: total.abandoned,
       shortAbandoned: total.shortAbandoned,
+      /** Fell silent in queue without any result from Twilio (see CALL_TALLIES.lost). */
+      lost: total.lost,
       answeredWithinServiceLevel: total.answeredWithinServiceLevel,
       serviceLevelPct: kpis.serviceLevelPct,
       abandonRatePct: kpis.abandonRatePct,

@@ -61,6 +61,8 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
       'queue_name',
       'answered_by',
       'operator_call_sid',
+      'wrap_up_code',
+      'wrap_up_by',
     ],
     atContractEnd: 'delete',
   },
@@ -213,6 +215,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
   { table: 'user_agencies', scope: agency(), personal: [], neutral: ['agency_code'], atContractEnd: 'delete' },
   // Configuration
   { table: 'operator_queues', scope: parent('queue_name', 'queues', 'name'), personal: [], neutral: ['queue_name'], atContractEnd: 'delete' },
+  { table: 'call_outcome_codes', scope: agency(), personal: [], neutral: ['agency_code', 'code', 'label'], atContractEnd: 'delete' },
   { table: 'queues', scope: agency(), personal: [], neutral: ['name', 'agency_code', 'category', 'label'], atContractEnd: 'delete' },
   { table: 'phone_numbers', scope: agency(), personal: [], neutral: ['e164', 'agency_code', 'portfolio_id', 'kind', 'label'], atContractEnd: 'delete' },
   { table: 'email_addresses', scope: agency(), personal: [], neutral: ['address', 'agency_code', 'portfolio_id'], atContractEnd: 'delete' },

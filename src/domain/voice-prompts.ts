@@ -12,6 +12,8 @@ export const NOTHING_CHOSEN_IT = 'La mettiamo in attesa per le pratiche amminist
 export const ENQUEUED_IT = 'Attenda in linea: il primo operatore disponibile le risponderà.';
 export const BRIDGING_IT = 'La mettiamo in contatto con un operatore.';
 export const NOTHING_WAITING_IT = 'Nessuna chiamata in attesa nelle sue code.';
+/** To an operator whose presence is not "Disponibile": no caller is handed over. */
+export const NOT_AVAILABLE_IT = 'Il suo stato non è Disponibile: nessuna chiamata le viene passata. Si renda disponibile per ricevere chiamate.';
 export const QUEUE_ERROR_IT =
   'Ci scusi, in questo momento non riusciamo a metterla in contatto con un operatore. La preghiamo di richiamare più tardi o di scriverci per e-mail.';
 

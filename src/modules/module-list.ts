@@ -64,6 +64,10 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
       directory: agencies.service,
       accessLog: accessLog.service,
       queuesServedBy: operators.ports.queuesServedBy,
+      mayTakeCall: operators.ports.mayTakeCall,
+      operatorLegEnded: operators.ports.operatorLegEnded,
+      wrapUpDone: operators.ports.endWrapUp,
+      reconcilePresence: operators.ports.reconcilePresence,
       afterCallChange: [reports.ports.afterCallChange, callbacks.ports.afterCallChange],
     }),
   );

@@ -31,6 +31,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     // Sealing runs when a test asks (reports.sealFinishedDays()): a pass at a moment of its own would
     // seal days before the test has written their calls.
     ROLLUP_SEAL_INTERVAL_MS: '0',
+    // The call reconciler runs when a test asks (calls.reconcile(now)), on the test's clock.
+    CALL_RECONCILE_INTERVAL_MS: '0',
     ...overrides,
   });
 }

@@ -186,7 +186,19 @@ describe('a call from queue to wrap-up, live', () => {
       const reply = await t.app.inject({ method: 'POST', url: '/api/v1/softphone/take-next', headers: other.headers, payload: {} });
       const call = reply.json().call as { callSid: string } | null;
       if (!call) break;
+      const wrapUp = new Promise<void>((resolve) => {
+        const stop = t.app.services.bus.subscribe((event) => {
+          const operator = event.data.operator as { username?: string; presence?: string } | undefined;
+          if (event.type === 'operator.presence' && operator?.username === 'operatore2' && operator.presence === 'wrap_up') {
+            stop();
+            resolve();
+          }
+        });
+      });
       await t.app.inject({ method: 'POST', url: '/api/v1/softphone/hang-up', headers: other.headers, payload: { callSid: call.callSid } });
+      // Wrap-up follows the hang-up; only an available operator is offered the next caller.
+      await wrapUp;
+      await t.app.inject({ method: 'PUT', url: '/api/v1/operators/me/presence', headers: other.headers, payload: { presence: 'available' } });
     }
     const reply = await t.app.inject({ method: 'POST', url: '/api/v1/softphone/take-next', headers: other.headers, payload: {} });
     expect(reply.json()).toEqual({ call: null });

@@ -154,6 +154,9 @@ describe('operators', () => {
     t.clock.set('2026-11-23T10:02:00+01:00');
     await enqueue('+39800200200', '3'); // Pavia admin, two minutes younger
     t.clock.set('2026-11-23T10:03:00+01:00');
+    // operatore1 went on break above: nothing is offered until they are available again.
+    expect(await pickFor('operatore1')).toContain('Il suo stato non è Disponibile');
+    await t.app.inject({ method: 'PUT', url: '/api/v1/operators/me/presence', headers: operatore1.headers, payload: { presence: 'available' } });
     expect(await pickFor('operatore1')).toContain('>aler-milano.maintenance</Queue>');
     expect(await pickFor('operatore-pavia')).toContain('>aler-pavia-lodi.admin</Queue>');
     expect(await pickFor('referente-pavia')).toContain('Nessuna chiamata in attesa');

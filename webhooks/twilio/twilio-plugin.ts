@@ -88,9 +88,11 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     return render(reply, await voice.handle({ kind: 'menu', params: callParams(params), attempt, digits: params.Digits, payload: params }));
   });
 
-  // Twilio requests the wait URL again every time its TwiML ends: nothing is recorded here.
+  // Twilio requests the wait URL again every time its TwiML ends: that is the caller's heartbeat,
+  // the one thing recorded here (best effort: the music is answered whatever the database does).
   app.post(VOICE_PATHS.queueWait, async (request, reply) => {
     const params = parse(QueueWaitParams, request.body);
+    if (params.CallSid) await voice.heartbeat(params.CallSid);
     return twiml(reply, renderQueueWait(params.QueuePosition, params.AvgQueueTime, options.holdMusicUrl));
   });
 

@@ -5,6 +5,7 @@ import {
   ENQUEUED_IT,
   MENU_RETRY_IT,
   NOTHING_CHOSEN_IT,
+  NOT_AVAILABLE_IT,
   NOTHING_WAITING_IT,
   CALLBACK_REFUSED_IT,
   CALLBACK_UNAVAILABLE_IT,
@@ -97,6 +98,10 @@ export function renderDecision(unsafeDecision: VoiceDecision, unsafeBaseUrl: str
       break;
     case 'nothing_waiting':
       response.say(SAY, NOTHING_WAITING_IT);
+      response.hangup();
+      break;
+    case 'not_available':
+      response.say(SAY, NOT_AVAILABLE_IT);
       response.hangup();
       break;
     case 'bridging':

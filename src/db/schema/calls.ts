@@ -1,4 +1,5 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agencies } from './agencies.ts';
 
 /**
@@ -30,12 +31,25 @@ export const calls = pgTable(
     endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
     durationSeconds: integer('duration_seconds'),
     talkSeconds: integer('talk_seconds'),
+    /**
+     * The last sign of life of a caller waiting in queue: the enqueue, then every request of the
+     * wait URL (Twilio's heartbeat while the caller holds). The silence reconciler reads it.
+     */
+    lastHeardAt: timestamp('last_heard_at', { withTimezone: true, mode: 'date' }),
+    /** The operator's outcome code (esito) at wrap-up, one of the agency's `call_outcome_codes`. */
+    wrapUpCode: text('wrap_up_code'),
+    wrapUpBy: text('wrap_up_by'),
+    wrapUpAt: timestamp('wrap_up_at', { withTimezone: true, mode: 'date' }),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (table) => [
     uniqueIndex('calls_call_sid_idx').on(table.callSid),
     index('calls_agency_started_idx').on(table.agencyCode, table.startedAt),
     index('calls_queue_outcome_idx').on(table.queueName, table.outcome, table.enqueuedAt),
+    // Small: only callers waiting now. The silence reconciler finds those not heard from for a while.
+    index('calls_queued_heard_idx').on(table.lastHeardAt).where(sql`${table.outcome} = 'queued'`),
+    // The report's outcome counts read only calls that have a code.
+    index('calls_agency_wrap_up_idx').on(table.agencyCode, table.startedAt, table.wrapUpCode).where(sql`${table.wrapUpCode} is not null`),
   ],
 );
 
@@ -65,4 +79,23 @@ export const operatorLegs = pgTable('operator_legs', {
   identity: text('identity').notNull(),
   queueName: text('queue_name'),
   startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+  /** When Twilio reported the leg over (its status callback): the operator is released. */
+  endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
 });
+
+/**
+ * An agency's outcome codes (esiti) for the wrap-up, in display order. An agency without rows uses
+ * the defaults of src/domain/call-outcome-codes.ts; replacing the list writes the agency's own.
+ */
+export const callOutcomeCodes = pgTable(
+  'call_outcome_codes',
+  {
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    label: text('label').notNull(),
+    position: smallint('position').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.agencyCode, table.code] })],
+);

@@ -30,6 +30,8 @@ export const callRollupHourly = pgTable(
     answered: integer('answered').notNull(),
     /** Hung up in queue, short or not: the threshold splits them at report time. */
     hangups: integer('hangups').notNull(),
+    /** Fell silent in queue without a result (outcome `lost`, set by the silence reconciler). */
+    lost: integer('lost').notNull().default(0),
     answeredWaitSum: bigint('answered_wait_sum', { mode: 'number' }).notNull(),
     answeredWaitMax: integer('answered_wait_max'),
     hangupWaitMax: integer('hangup_wait_max'),

@@ -4,6 +4,7 @@ import { DEFAULT_PICK_RULES } from '../../domain/next-call.ts';
 import type { AccessLog } from '../access-log/access-log-service.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { AppModule, ModuleCore } from '../module.ts';
+import { intervalWorker } from '../module.ts';
 import { findCallSummary } from './calls-repo.ts';
 import type { CallRow } from './calls-repo.ts';
 import { callsRoutes } from './calls-routes.ts';
@@ -25,6 +26,14 @@ export type CallsModuleDeps = Pick<ModuleCore, 'config' | 'db' | 'connections' |
   queuesServedBy: (identity: string, executor: Executor) => Promise<readonly string[]>;
   /** Run in this order with the executor of every call change; see calls-service.ts for which transaction that is. */
   afterCallChange: readonly CallChangeHook[];
+  /** The operators module: may this identity be offered a call now (available only)? */
+  mayTakeCall: (identity: string, executor: Executor) => Promise<boolean>;
+  /** The operators module: the wrap-up of this call got its outcome; the operator is available again. */
+  wrapUpDone: (username: string, callSid: string) => Promise<void>;
+  /** The operators module: an operator's softphone leg is over; out of the call into wrap-up. */
+  operatorLegEnded: (identity: string, legCallSid: string) => Promise<void>;
+  /** The operators module: release operators left on a call that is over, end wrap-ups past their time limit. */
+  reconcilePresence: (now: Date) => Promise<unknown>;
 };
 
 /**
@@ -43,6 +52,9 @@ export async function createCallsModule(deps: CallsModuleDeps) {
     // Two overlapping commits keep the node busy while one waits for its fsync; the rest of the pool serves everything else.
     incomingWritesInFlight: Math.min(2, deps.connections),
     queuesServedBy: deps.queuesServedBy,
+    mayTakeCall: deps.mayTakeCall,
+    operatorLegEnded: deps.operatorLegEnded,
+    wrapUpDone: deps.wrapUpDone,
     pickRules: { ...DEFAULT_PICK_RULES, heatingSeason: config.workflow.heatingSeason },
     afterCallChange: async (executor, call) => {
       for (const hook of deps.afterCallChange) await hook(executor, call);
@@ -50,12 +62,38 @@ export async function createCallsModule(deps: CallsModuleDeps) {
   });
   const journal = await openDurableJournal<VoiceStep>(path.join(config.dataDir, 'journal', 'voice-steps.jsonl'));
   const voice = createResilientVoice({ calls, directory, journal, clock, bus, log });
+
+  /**
+   * Late or missing webhooks must not leave a screen showing what no longer exists: callers silent
+   * in queue past the window are settled `lost`, operators on a call that is over are released,
+   * wrap-ups past their limit end. Safe on several nodes (every change is conditional). While this
+   * node missed callers' heartbeats (database away) the silence is its own, so callers wait.
+   */
+  async function reconcile(now = clock.now()) {
+    const cutoff = new Date(now.getTime() - config.workflow.queueSilenceSeconds * 1000);
+    const lost = voice.blindSince(cutoff) ? 0 : await calls.reconcileSilentCallers(cutoff, now);
+    await deps.reconcilePresence(now);
+    return { lost };
+  }
   return {
     name: 'calls',
-    service: calls,
+    service: Object.assign(calls, { reconcile }),
     routes: (api) => callsRoutes(api, calls),
-    // Nothing to start (the journal replays on its own once the database answers); closing flushes it.
-    workers: [{ name: 'voice-journal', start: () => {}, stop: () => voice.close() }],
+    workers: [
+      // Nothing to start (the journal replays on its own once the database answers); closing flushes it.
+      { name: 'voice-journal', start: () => {}, stop: () => voice.close() },
+      ...(config.workflow.callReconcileIntervalMs > 0
+        ? [
+            intervalWorker({
+              name: 'call-reconciler',
+              firstDelayMs: config.workflow.callReconcileIntervalMs,
+              intervalMs: config.workflow.callReconcileIntervalMs,
+              job: () => reconcile(),
+              onError: (error) => log.error({ err: error }, 'call reconciliation failed'),
+            }),
+          ]
+        : []),
+    ],
     ports: { callLookup, voice },
   } satisfies AppModule;
 }

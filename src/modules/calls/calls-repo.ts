@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { callEvents, calls, operatorLegs } from '../../db/schema/index.ts';
+import { callEvents, callOutcomeCodes, calls, operatorLegs } from '../../db/schema/index.ts';
+import type { OutcomeCode } from '../../domain/call-outcome-codes.ts';
 import type { VoiceDecision } from './voice-decisions.ts';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -29,6 +30,11 @@ export async function claimStep(
     .from(callEvents)
     .where(and(eq(callEvents.callSid, record.callSid), eq(callEvents.step, record.step)));
   return { fresh: false, decision: existing?.response ? (JSON.parse(existing.response) as VoiceDecision) : null };
+}
+
+/** An event that is not a webhook (the reconciler's conclusions); once per (CallSid, step). */
+export async function recordEvent(tx: Executor, record: StepRecord): Promise<void> {
+  await tx.insert(callEvents).values(record).onConflictDoNothing();
 }
 
 export async function storeDecision(tx: Executor, eventId: number, decision: VoiceDecision): Promise<void> {
@@ -78,6 +84,64 @@ export async function insertOperatorLeg(tx: Executor, leg: typeof operatorLegs.$
   await tx.insert(operatorLegs).values(leg).onConflictDoNothing();
 }
 
+/** Marks an operator's leg over, once; the leg (its identity) when this call ended it, else undefined. */
+export async function endOperatorLeg(tx: Executor, callSid: string, at: Date): Promise<{ identity: string; callSid: string } | undefined> {
+  const [leg] = await tx
+    .update(operatorLegs)
+    .set({ endedAt: at })
+    .where(and(eq(operatorLegs.callSid, callSid), isNull(operatorLegs.endedAt)))
+    .returning({ identity: operatorLegs.identity, callSid: operatorLegs.callSid });
+  return leg;
+}
+
+/**
+ * A wait-URL request: the caller still holds. One conditional statement, no transaction: it runs
+ * on every poll of every waiting caller and changes nothing else.
+ */
+export async function touchWaitingCall(tx: Executor, callSid: string, at: Date): Promise<boolean> {
+  const rows = await tx
+    .update(calls)
+    .set({ lastHeardAt: at })
+    .where(and(eq(calls.callSid, callSid), eq(calls.outcome, 'queued')))
+    .returning({ id: calls.id });
+  return rows.length > 0;
+}
+
+/** Callers still `queued` whose last sign of life is at or before `cutoff` (oldest first). */
+export async function findSilentCallers(tx: Executor, cutoff: Date, limit: number): Promise<{ callSid: string }[]> {
+  return tx
+    .select({ callSid: calls.callSid })
+    .from(calls)
+    .where(and(eq(calls.outcome, 'queued'), or(lte(calls.lastHeardAt, cutoff), isNull(calls.lastHeardAt))))
+    .orderBy(asc(calls.lastHeardAt))
+    .limit(limit);
+}
+
+/**
+ * Settles a silent caller as `lost`, only if it is still queued and still silent: of two nodes
+ * reconciling at once, or a result arriving meanwhile, exactly one change wins and the other
+ * finds nothing to do.
+ */
+export async function markLostIfSilent(tx: Executor, callSid: string, cutoff: Date, at: Date): Promise<CallRow | undefined> {
+  const [row] = await tx
+    .update(calls)
+    .set({
+      outcome: 'lost',
+      // What is known of the wait: from the enqueue to the last time the caller was heard.
+      queueTimeSeconds: sql`greatest(0, round(extract(epoch from (coalesce(${calls.lastHeardAt}, ${calls.enqueuedAt}, ${calls.startedAt}) - coalesce(${calls.enqueuedAt}, ${calls.startedAt}))))::int)`,
+      updatedAt: at,
+    })
+    .where(
+      and(
+        eq(calls.callSid, callSid),
+        eq(calls.outcome, 'queued'),
+        or(lte(calls.lastHeardAt, cutoff), and(isNull(calls.lastHeardAt), lte(sql`coalesce(${calls.enqueuedAt}, ${calls.startedAt})`, cutoff))),
+      ),
+    )
+    .returning();
+  return row;
+}
+
 export async function findOperatorLeg(tx: Executor, callSid: string) {
   const [leg] = await tx.select().from(operatorLegs).where(eq(operatorLegs.callSid, callSid));
   return leg;
@@ -117,6 +181,22 @@ export function decodeCallCursor(cursor: string): { startedAt: Date; id: string 
     return Number.isNaN(date.getTime()) || typeof id !== 'string' ? null : { startedAt: date, id };
   } catch {
     return null;
+  }
+}
+
+/** The agency's own outcome codes, in order (none: the defaults apply). */
+export async function ownOutcomeCodes(tx: Executor, agency: string): Promise<OutcomeCode[]> {
+  return tx
+    .select({ code: callOutcomeCodes.code, label: callOutcomeCodes.label })
+    .from(callOutcomeCodes)
+    .where(eq(callOutcomeCodes.agencyCode, agency))
+    .orderBy(asc(callOutcomeCodes.position));
+}
+
+export async function replaceOutcomeCodes(tx: Executor, agency: string, codes: readonly OutcomeCode[]): Promise<void> {
+  await tx.delete(callOutcomeCodes).where(eq(callOutcomeCodes.agencyCode, agency));
+  if (codes.length > 0) {
+    await tx.insert(callOutcomeCodes).values(codes.map((entry, position) => ({ agencyCode: agency, code: entry.code, label: entry.label, position })));
   }
 }
 

@@ -3,7 +3,7 @@ import { docSchema } from '../../http/openapi.ts';
 import { parseInput } from '../../http/parse.ts';
 import { requireActor } from '../../http/request-context.ts';
 import type { CallService } from './calls-service.ts';
-import { CallListQuery } from './calls-schemas.ts';
+import { AgencyParams, CallListQuery, CallOutcomeBody, CallSidParams, OutcomeCodesBody } from './calls-schemas.ts';
 
 export function callsRoutes(app: FastifyInstance, calls: CallService): void {
   app.get('/api/v1/calls', { schema: docSchema({ tags: ['calls'], summary: 'Call log', query: CallListQuery }) }, async (request) => {
@@ -17,4 +17,37 @@ export function callsRoutes(app: FastifyInstance, calls: CallService): void {
       cursor: query.cursor,
     });
   });
+
+  app.post(
+    '/api/v1/calls/:callSid/outcome',
+    { schema: docSchema({ tags: ['calls'], summary: "Close the call's wrap-up with an outcome code (esito)", params: CallSidParams, body: CallOutcomeBody }) },
+    async (request) => {
+      const { callSid } = parseInput(CallSidParams, request.params, 'path');
+      const { code } = parseInput(CallOutcomeBody, request.body, 'body');
+      return { call: await calls.setCallOutcome(requireActor(request), callSid, code) };
+    },
+  );
+
+  app.get(
+    '/api/v1/agencies/:agency/outcome-codes',
+    { schema: docSchema({ tags: ['calls'], summary: "The agency's outcome codes (its own, or the defaults)", params: AgencyParams }) },
+    async (request) => calls.listOutcomeCodes(requireActor(request), parseInput(AgencyParams, request.params, 'path').agency),
+  );
+
+  app.put(
+    '/api/v1/agencies/:agency/outcome-codes',
+    {
+      schema: docSchema({
+        tags: ['calls'],
+        summary: "Replace the agency's outcome codes (empty: back to the defaults)",
+        params: AgencyParams,
+        body: OutcomeCodesBody,
+      }),
+    },
+    async (request) => {
+      const { agency } = parseInput(AgencyParams, request.params, 'path');
+      const { codes } = parseInput(OutcomeCodesBody, request.body, 'body');
+      return calls.replaceOutcomeCodes(requireActor(request), agency, codes);
+    },
+  );
 }

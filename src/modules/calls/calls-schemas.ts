@@ -1,4 +1,15 @@
 import { z } from 'zod';
+import { OUTCOME_CODE_PATTERN } from '../../domain/call-outcome-codes.ts';
+
+export const CallSidParams = z.object({ callSid: z.string().trim().min(2).max(80) });
+
+export const CallOutcomeBody = z.object({ code: z.string().regex(OUTCOME_CODE_PATTERN) });
+
+export const AgencyParams = z.object({ agency: z.string().trim().min(1).max(100) });
+
+export const OutcomeCodesBody = z.object({
+  codes: z.array(z.object({ code: z.string().regex(OUTCOME_CODE_PATTERN), label: z.string().trim().min(1).max(100) })).max(50),
+});
 
 export const CallListQuery = z.object({
   agency: z.string().min(1).optional(),

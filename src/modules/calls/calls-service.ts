@@ -1,9 +1,11 @@
 import type { Actor } from '../../domain/actor.ts';
-import { assertRole, scopeAgencies } from '../../domain/actor.ts';
+import { assertCanSeeAgency, assertRole, canSeeAgency, scopeAgencies } from '../../domain/actor.ts';
+import type { OutcomeCode } from '../../domain/call-outcome-codes.ts';
+import { outcomeCodesOf } from '../../domain/call-outcome-codes.ts';
 import type { CallOutcome } from '../../domain/call-state.ts';
-import { isFinalStatus, outcomeOfQueueResult, SETTLED_OUTCOMES, shouldApplyStatus } from '../../domain/call-state.ts';
+import { canMoveCall, isFinalStatus, outcomeAtCallEnd, outcomeOfQueueResult, SETTLED_OUTCOMES, shouldApplyStatus } from '../../domain/call-state.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { validation } from '../../domain/errors.ts';
+import { conflict, forbidden, notFound, validation } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
 import type { PickRules, WaitingCall } from '../../domain/next-call.ts';
 import { DEFAULT_PICK_RULES, pickNextCall } from '../../domain/next-call.ts';
@@ -33,6 +35,12 @@ export type CallServiceDeps = Readonly<{
   incomingWritesInFlight?: number;
   /** Which queues an operator serves; the operators module answers this from their assignments. */
   queuesServedBy?: (identity: string, executor: Executor) => Promise<readonly string[]>;
+  /** Whether a call may be offered to this softphone identity now (only to an available operator; the operators module). */
+  mayTakeCall?: (identity: string, executor: Executor) => Promise<boolean>;
+  /** After an outcome code closed a call's wrap-up: the operator who took it is available again (the operators module). */
+  wrapUpDone?: (username: string, callSid: string) => Promise<void>;
+  /** After the commit that recorded an operator's softphone leg over: release the operator (the operators module). */
+  operatorLegEnded?: (identity: string, legCallSid: string) => Promise<void>;
   pickRules?: PickRules;
   /**
    * After every change of a call, with the executor that made it: inside the step's transaction for
@@ -152,6 +160,7 @@ export function createCallService(deps: CallServiceDeps) {
             category: decision.category,
             queueName: decision.queueName,
             enqueuedAt: now,
+            lastHeardAt: now,
             updatedAt: now,
           });
           return { decision, call: updated };
@@ -162,8 +171,13 @@ export function createCallService(deps: CallServiceDeps) {
       return result.decision;
     },
 
-    /** `<Enqueue action>`: the caller left the queue, bridged to an operator or not. */
+    /**
+     * `<Enqueue action>`: the caller left the queue, bridged to an operator or not. A result that
+     * would move the call backwards (a `hangup` after the bridge was recorded as answered, any
+     * result after another final one) is kept as an event and changes nothing (CALL_TRANSITIONS).
+     */
     async recordQueueResult(params: CallParams, queueResult: string, queueTimeSeconds: number, payload: Record<string, unknown>, at?: Date) {
+      let changed = false;
       const result = await runStep(
         { callSid: params.callSid, step: 'queue-result', type: 'queue-result', payload },
         async (tx, now) => {
@@ -171,15 +185,19 @@ export function createCallService(deps: CallServiceDeps) {
           const decision: VoiceDecision = { kind: 'queue_result', result: queueResult };
           if (!call || !call.agencyCode) return { decision, call: call ?? null };
           const agency = directory.agency(call.agencyCode);
-          const outcome = outcomeOfQueueResult(queueResult, queueTimeSeconds, agency?.shortAbandonSeconds ?? 5);
-          const changes: Partial<repo.NewCall> = { outcome, queueTimeSeconds, updatedAt: now };
-          if (outcome === 'answered' && !call.bridgedAt) changes.bridgedAt = new Date(call.enqueuedAt!.getTime() + queueTimeSeconds * 1000);
+          const outcome = outcomeOfQueueResult(queueResult, queueTimeSeconds, agency?.shortAbandonSeconds ?? 5, call.outcome);
+          if (!canMoveCall(call.outcome, outcome)) return { decision, call };
+          // A bridged call's wait was measured at the bridge; a result after the conversation may count it in.
+          const wait = call.outcome === 'bridged' && call.queueTimeSeconds !== null ? call.queueTimeSeconds : queueTimeSeconds;
+          const changes: Partial<repo.NewCall> = { outcome, queueTimeSeconds: wait, updatedAt: now };
+          if (outcome === 'answered' && !call.bridgedAt) changes.bridgedAt = new Date((call.enqueuedAt ?? call.startedAt).getTime() + wait * 1000);
           const updated = await repo.updateCall(tx, call.id, withTalkTime({ ...call, ...changes } as CallRow, changes));
+          changed = true;
           return { decision, call: updated };
         },
         at,
       );
-      if (result.fresh) publish('call.settled', result.call);
+      if (result.fresh && changed) publish('call.settled', result.call);
       return result.decision;
     },
 
@@ -191,11 +209,18 @@ export function createCallService(deps: CallServiceDeps) {
       at?: Date,
     ) {
       const step = `status:${status.sequence ?? status.callStatus}`;
+      let outcomeBefore: string | null = null;
+      let endedLeg: { identity: string; callSid: string } | null = null;
       const result = await runStep(
         { callSid: params.callSid, step, type: 'status', payload },
         async (tx, now) => {
           const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
-          if (!call) return { decision: { kind: 'ack' }, call: null };
+          if (!call) {
+            // Not a caller: an operator's softphone leg (the TwiML App's status callback). Its end releases the operator.
+            if (isFinalStatus(status.callStatus)) endedLeg = (await repo.endOperatorLeg(tx, params.callSid, now)) ?? null;
+            return { decision: { kind: 'ack' }, call: null };
+          }
+          outcomeBefore = call.outcome;
           if (!shouldApplyStatus({ status: call.status, sequence: call.statusSequence }, { status: status.callStatus, sequence: status.sequence })) {
             return { decision: { kind: 'ack' }, call };
           }
@@ -203,8 +228,9 @@ export function createCallService(deps: CallServiceDeps) {
           if (isFinalStatus(status.callStatus)) {
             changes.endedAt = status.durationSeconds !== null ? new Date(call.startedAt.getTime() + status.durationSeconds * 1000) : now;
             changes.durationSeconds = status.durationSeconds;
-            // Hung up before choosing a queue: the menu is over for good.
-            if (call.outcome === 'in_menu') changes.outcome = 'left_menu';
+            // Hung up in the menu: left it; hung up after the bridge: answered, even if the queue result never comes.
+            const settled = outcomeAtCallEnd(call.outcome);
+            if (settled && canMoveCall(call.outcome, settled)) changes.outcome = settled;
           }
           const updated = await repo.updateCall(tx, call.id, withTalkTime({ ...call, ...changes } as CallRow, changes));
           return { decision: { kind: 'ack' }, call: updated };
@@ -213,8 +239,10 @@ export function createCallService(deps: CallServiceDeps) {
       );
       if (result.fresh && result.call && isFinalStatus(result.call.status)) {
         publish('call.ended', result.call);
-        if (result.call.outcome === 'left_menu') publish('call.settled', result.call);
+        if (result.call.outcome !== (outcomeBefore as string | null) && isSettled(result.call.outcome)) publish('call.settled', result.call);
       }
+      const leg = endedLeg as { identity: string; callSid: string } | null;
+      if (leg && deps.operatorLegEnded) await deps.operatorLegEnded(leg.identity, leg.callSid);
       return result.decision;
     },
 
@@ -223,6 +251,10 @@ export function createCallService(deps: CallServiceDeps) {
       const result = await runStep(
         { callSid: operatorCallSid, step: 'operator', type: 'operator', payload },
         async (tx, now) => {
+          if (deps.mayTakeCall && !(await deps.mayTakeCall(identity, tx))) {
+            await repo.insertOperatorLeg(tx, { callSid: operatorCallSid, identity, queueName: null, startedAt: now });
+            return { decision: { kind: 'not_available' }, call: null };
+          }
           const served = deps.queuesServedBy
             ? await deps.queuesServedBy(identity, tx)
             : directory.agencyCodes().flatMap((code) => directory.agency(code)!.queues.map((queue) => queue.name));
@@ -243,27 +275,117 @@ export function createCallService(deps: CallServiceDeps) {
 
     /** `<Queue url>`: the caller is about to be bridged; link them to the operator who dequeued them. */
     async linkBridgedCall(params: CallParams, dequeuingCallSid: string | null, queueTimeSeconds: number | null, payload: Record<string, unknown>, at?: Date) {
+      let bridgedNow = false;
       const result = await runStep(
         { callSid: params.callSid, step: 'bridged', type: 'bridged', payload },
         async (tx, now) => {
           const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
           if (!call) return { decision: { kind: 'bridging' }, call: null };
           const leg = dequeuingCallSid ? await repo.findOperatorLeg(tx, dequeuingCallSid) : undefined;
-          const changes: Partial<repo.NewCall> = {
-            bridgedAt: now,
-            answeredBy: leg?.identity ?? null,
-            operatorCallSid: dequeuingCallSid,
-            updatedAt: now,
-          };
-          if (queueTimeSeconds !== null) changes.queueTimeSeconds = queueTimeSeconds;
-          if (call.outcome === 'queued') changes.outcome = 'bridged';
-          const updated = await repo.updateCall(tx, call.id, changes);
-          return { decision: { kind: 'bridging' }, call: updated };
+          const link: Partial<repo.NewCall> = { answeredBy: leg?.identity ?? null, operatorCallSid: dequeuingCallSid, updatedAt: now };
+          if (canMoveCall(call.outcome, 'bridged')) {
+            const changes: Partial<repo.NewCall> = { ...link, bridgedAt: now, outcome: 'bridged' };
+            if (queueTimeSeconds !== null) changes.queueTimeSeconds = queueTimeSeconds;
+            bridgedNow = true;
+            return { decision: { kind: 'bridging' }, call: await repo.updateCall(tx, call.id, changes) };
+          }
+          // The queue result said `bridged` first: the call is answered already; only learn who took it.
+          if (call.outcome === 'answered' && !call.answeredBy) {
+            return { decision: { kind: 'bridging' }, call: await repo.updateCall(tx, call.id, { ...link, bridgedAt: call.bridgedAt ?? now }) };
+          }
+          // Abandoned, lost... and then a bridge: recorded as an event, the call stays as it was.
+          return { decision: { kind: 'bridging' }, call };
         },
         at,
       );
-      if (result.fresh) publish('call.bridged', result.call, { operator: result.call?.answeredBy ?? null });
+      if (result.fresh && bridgedNow) publish('call.bridged', result.call, { operator: result.call?.answeredBy ?? null });
       return result.decision;
+    },
+
+    /** The wait URL was requested: the caller still holds (Twilio's heartbeat). Records no event. */
+    async heartbeat(callSid: string, at?: Date): Promise<void> {
+      await repo.touchWaitingCall(db, callSid, at ?? clock.now());
+    },
+
+    /**
+     * Callers still `queued` that nobody has heard of since `cutoff` (no wait-URL poll, no result)
+     * have gone: each is settled `lost` in its own transaction, with an event kept in
+     * `call_events` (step `reconcile:lost`) and the call's hooks (the rollup of a sealed day), then
+     * announced so that the screens drop it. The update is conditional, so several nodes may run
+     * this at once: each caller is settled once. Returns how many were settled.
+     */
+    async reconcileSilentCallers(cutoff: Date, at?: Date): Promise<number> {
+      const now = at ?? clock.now();
+      let settled = 0;
+      for (;;) {
+        const silent = await repo.findSilentCallers(db, cutoff, 100);
+        let changedThisPage = 0;
+        for (const { callSid } of silent) {
+          const lost = await db.transaction(async (tx) => {
+            const row = await repo.markLostIfSilent(tx, callSid, cutoff, now);
+            if (!row) return undefined;
+            await repo.recordEvent(tx, {
+              callSid,
+              step: 'reconcile:lost',
+              type: 'reconcile',
+              payload: { reason: 'silent_in_queue', lastHeardAt: row.lastHeardAt?.toISOString() ?? null, cutoff: cutoff.toISOString() },
+              occurredAt: now,
+            });
+            if (deps.afterCallChange) await deps.afterCallChange(tx, row);
+            return row;
+          });
+          if (lost) {
+            changedThisPage += 1;
+            publish('call.settled', lost, { reconciled: true });
+          }
+        }
+        settled += changedThisPage;
+        // A page of callers another node settled first, or fewer than a page: nothing more to do now.
+        if (silent.length < 100 || changedThisPage === 0) return settled;
+      }
+    },
+
+    /** The agency's outcome codes (esiti): its own list, or the defaults. Staff serving the agency. */
+    async listOutcomeCodes(actor: Actor, agency: string): Promise<{ agency: string; custom: boolean; items: readonly OutcomeCode[] }> {
+      assertRole(actor, 'operator', 'supervisor', 'admin');
+      assertCanSeeAgency(actor, agency, 'Agency');
+      if (!directory.agency(agency)) throw notFound('Agency');
+      const own = await repo.ownOutcomeCodes(db, agency);
+      return { agency, custom: own.length > 0, items: outcomeCodesOf(own) };
+    },
+
+    /** Replaces the agency's outcome codes (an empty list goes back to the defaults). Supervisors and admins serving it. */
+    async replaceOutcomeCodes(actor: Actor, agency: string, codes: readonly OutcomeCode[]) {
+      assertRole(actor, 'supervisor', 'admin');
+      assertCanSeeAgency(actor, agency, 'Agency');
+      if (!directory.agency(agency)) throw notFound('Agency');
+      const seen = new Set<string>();
+      for (const entry of codes) {
+        if (seen.has(entry.code)) throw validation(`Outcome code ${entry.code} appears twice`);
+        seen.add(entry.code);
+      }
+      await db.transaction((tx) => repo.replaceOutcomeCodes(tx, agency, codes));
+      return this.listOutcomeCodes(actor, agency);
+    },
+
+    /**
+     * The wrap-up's outcome code, stored on the call: by the operator who took it, or a supervisor or
+     * administrator serving its agency. Another agency's call is 404, a colleague's call 403. Ends
+     * the wrap-up of the operator who took it.
+     */
+    async setCallOutcome(actor: Actor, callSid: string, code: string) {
+      assertRole(actor, 'operator', 'supervisor', 'admin');
+      const call = await repo.findCallBySid(db, callSid);
+      if (!call || !call.agencyCode || !canSeeAgency(actor, call.agencyCode)) throw notFound('Call');
+      if (actor.role === 'operator' && call.answeredBy !== actor.name)
+        throw forbidden('Only the operator who took the call, or a supervisor, sets its outcome');
+      if (!call.answeredBy) throw conflict('Nobody took this call: it has no wrap-up');
+      const codes = outcomeCodesOf(await repo.ownOutcomeCodes(db, call.agencyCode));
+      if (!codes.some((entry) => entry.code === code)) throw validation(`Not an outcome code of ${call.agencyCode}: ${code}`);
+      const updated = await repo.updateCall(db, call.id, { wrapUpCode: code, wrapUpBy: actor.name, wrapUpAt: clock.now() });
+      publish('call.outcome', updated, { operator: call.answeredBy });
+      if (deps.wrapUpDone) await deps.wrapUpDone(call.answeredBy, callSid);
+      return publicCall(updated);
     },
 
     /** GET /api/v1/calls: the call log of the agencies the actor may see. */
@@ -318,6 +440,10 @@ function emptyCallRow(): Omit<CallRow, 'id' | 'callSid' | 'toNumber' | 'startedA
     endedAt: null,
     durationSeconds: null,
     talkSeconds: null,
+    lastHeardAt: null,
+    wrapUpCode: null,
+    wrapUpBy: null,
+    wrapUpAt: null,
   };
 }
 
@@ -366,6 +492,8 @@ export function publicCall(call: CallRow) {
     endedAt: call.endedAt?.toISOString() ?? null,
     durationSeconds: call.durationSeconds,
     talkSeconds: call.talkSeconds,
+    /** The wrap-up's outcome code (esito), once given. */
+    wrapUpCode: call.wrapUpCode,
   };
 }
 export type PublicCall = ReturnType<typeof publicCall>;

@@ -38,6 +38,9 @@ export function createResilientVoice(deps: ResilientVoiceDeps) {
   const budgetMs = deps.databaseBudgetMs ?? 1500;
   const breakerMs = deps.breakerMs ?? 2000;
   let databaseSuspectUntil = 0;
+  // When this node last could not record what a caller did (a step from memory, a lost heartbeat):
+  // silence measured across that moment is ours, not the caller's.
+  let blindAt: Date | null = null;
   let replaying: Promise<void> | null = null;
   let closed = false;
 
@@ -64,6 +67,7 @@ export function createResilientVoice(deps: ResilientVoiceDeps) {
         log.error({ err: error, step: step.kind }, 'database unavailable: answering from memory and journaling the step');
       }
     }
+    blindAt = at;
     const decision = decideFromMemory(step, at, directory, () => oldestWaitingQueue());
     await journal.append(step, at);
     trackFromMemory(step, decision, at);
@@ -115,8 +119,32 @@ export function createResilientVoice(deps: ResilientVoiceDeps) {
   // Steps journaled before a crash or restart are replayed as soon as the app starts.
   if (journal.size() > 0) scheduleReplay();
 
+  /**
+   * A wait-URL poll: the caller still holds. Best effort and never in the caller's way: the hold
+   * music is answered whatever happens here, so a slow or absent database only costs the heartbeat
+   * (and the reconciler then waits, see `blindSince`).
+   */
+  async function heartbeat(callSid: string): Promise<void> {
+    const at = clock.now();
+    if (journal.size() > 0 || Date.now() < databaseSuspectUntil) {
+      blindAt = at;
+      return;
+    }
+    try {
+      await withTimeout(calls.heartbeat(callSid, at), budgetMs, `database did not answer within ${budgetMs} ms`);
+    } catch (error) {
+      blindAt = at;
+      log.warn({ err: error }, 'wait-URL heartbeat not recorded');
+    }
+  }
+
   return {
     handle,
+    heartbeat,
+    /** Whether this node missed what callers did at or after `since` (answered from memory, or a heartbeat lost). */
+    blindSince(since: Date): boolean {
+      return journal.size() > 0 || (blindAt !== null && blindAt.getTime() >= since.getTime());
+    },
     /** Steps waiting to be recorded: 0 when the database is in step with every answer given. */
     backlog: () => journal.size(),
     /** Resolves when the journal is empty (or the replayer gave up for now). */

@@ -12,5 +12,7 @@ export type VoiceDecision =
   | { kind: 'queue_result'; result: string }
   | { kind: 'dial_queue'; queueName: string }
   | { kind: 'nothing_waiting' }
+  /** The operator asking for work is not available (on break, off duty, in wrap-up): nothing is offered. */
+  | { kind: 'not_available' }
   | { kind: 'bridging' }
   | { kind: 'ack' };

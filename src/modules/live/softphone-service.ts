@@ -83,6 +83,9 @@ export function createSoftphoneService(deps: SoftphoneDeps) {
       const operatorCallSid = `CA${randomBytes(16).toString('hex')}`;
       const leg = { From: `client:${identity}`, CallSid: operatorCallSid, simulated: 'true' };
       const decision = await calls.takeNextCall(operatorCallSid, identity, leg, clock.now());
+      if (decision.kind === 'not_available') {
+        throw new AppError('PRESENCE_NOT_AVAILABLE', 'You are not available: set your presence to available to take calls');
+      }
       if (decision.kind !== 'dial_queue') return null;
 
       for (let attempt = 0; attempt < MAX_RACES; attempt += 1) {

@@ -1,21 +1,30 @@
 import type { Actor } from '../../domain/actor.ts';
 import { assertRole, canSeeAgency, scopeAgencies } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { forbidden, notFound, validation } from '../../domain/errors.ts';
+import { AppError, conflict, forbidden, notFound, validation } from '../../domain/errors.ts';
+import { mayBeOffered, refusePersonMove } from '../../domain/presence-state.ts';
 import type { DomainEvent, EventBus } from '../../domain/events.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import * as repo from './operators-repo.ts';
-import type { Location, Presence, StaffMember } from './operators-repo.ts';
+import type { Location, Presence, PresenceRow, StaffMember } from './operators-repo.ts';
 
-export const PRESENCES = ['available', 'on_call', 'wrap_up', 'break', 'offline'] as const;
+export { PRESENCES } from '../../domain/presence-state.ts';
 export const LOCATIONS = ['on_site', 'remote'] as const;
 
-export type OperatorServiceDeps = Readonly<{ db: Database; clock: Clock; bus: EventBus; directory: AgencyDirectory }>;
+export type OperatorServiceDeps = Readonly<{
+  db: Database;
+  clock: Clock;
+  bus: EventBus;
+  directory: AgencyDirectory;
+  /** Wrap-up time limit (WRAP_UP_SECONDS): after it the operator is available again. */
+  wrapUpSeconds?: number;
+}>;
 export type OperatorService = ReturnType<typeof createOperatorService>;
 
 export function createOperatorService(deps: OperatorServiceDeps) {
   const { db, clock, bus, directory } = deps;
+  const wrapUpSeconds = deps.wrapUpSeconds ?? 60;
 
   function queuesOf(agency: string): string[] {
     return directory.agency(agency)?.queues.map((queue) => queue.name) ?? [];
@@ -89,20 +98,41 @@ export function createOperatorService(deps: OperatorServiceDeps) {
     if (written) publishPresence({ ...found, presence: written, callAgency: row.callSid ? await repo.agencyOfCall(db, row.callSid) : null });
   }
 
+  /** Announces automatic changes written by one statement (the reconciler's). */
+  async function announce(rows: readonly PresenceRow[]) {
+    if (rows.length === 0) return;
+    const staff = await repo.listStaff(db, { userIds: rows.map((row) => row.userId) });
+    for (const found of staff) publishPresence(found);
+  }
+
   return {
+    /**
+     * The person's own choice among available, break and off duty (PERSON_MOVES). On a call it is
+     * refused (409 PRESENCE_ON_CALL): the call ends first, then wrap-up. The write is conditional on
+     * the state the check saw, so a bridge landing in between is not overwritten.
+     */
     async setMyPresence(actor: Actor, input: { presence: Presence; location?: Location }) {
       assertRole(actor, 'operator', 'supervisor', 'admin');
       if (actor.kind !== 'user') throw forbidden('Only people have a presence');
       const found = await member({ userId: actor.id });
       if (!found) throw notFound('Operator');
+      const seen = found.presence;
+      const refusal = refusePersonMove(seen?.presence ?? null, input.presence);
+      if (refusal === 'on_call') throw new AppError('PRESENCE_ON_CALL', 'You are on a call: presence can change once the call has ended');
+      if (refusal) throw validation('On call and wrap-up follow the softphone: choose available, break or offline');
       const row = {
         userId: found.id,
         presence: input.presence,
-        location: input.location ?? found.presence?.location ?? 'on_site',
-        callSid: input.presence === 'on_call' || input.presence === 'wrap_up' ? (found.presence?.callSid ?? null) : null,
+        location: input.location ?? seen?.location ?? 'on_site',
+        callSid: null,
         since: clock.now(),
       };
-      const written = await repo.writePresence(db, row);
+      const written = await repo.writePresence(db, row, seen ? { presence: seen.presence, callSid: seen.callSid } : undefined);
+      if (!written) {
+        const now = await repo.findPresence(db, found.id);
+        if (now?.presence === 'on_call') throw new AppError('PRESENCE_ON_CALL', 'You are on a call: presence can change once the call has ended');
+        throw conflict('Your presence changed meanwhile: try again');
+      }
       const updated = { ...found, presence: written!, callAgency: written!.callSid ? found.callAgency : null };
       publishPresence(updated);
       return view(updated, scopeOf(actor));
@@ -153,6 +183,35 @@ export function createOperatorService(deps: OperatorServiceDeps) {
     /** The caller hung up: wrap-up, if the operator is still on that call. */
     async markWrapUp(username: string, callSid: string) {
       await follow(username, 'wrap_up', callSid, { presence: 'on_call', callSid });
+    },
+
+    /** The wrap-up of this call got its outcome code: available again, if still in that wrap-up. */
+    async endWrapUp(username: string, callSid: string) {
+      await follow(username, 'available', callSid, { presence: 'wrap_up', callSid });
+    },
+
+    /** For the next-call pick: only an available operator is offered a call (mayBeOffered). */
+    async mayTakeCall(identity: string, executor: Executor = db): Promise<boolean> {
+      const found = await member({ username: identity }, executor);
+      return !found || mayBeOffered(found.presence?.presence ?? null);
+    },
+
+    /** The operator's softphone leg is over (Twilio's status callback): out of that call, into wrap-up. */
+    async operatorLegEnded(identity: string, legCallSid: string) {
+      const row = await repo.wrapUpAfterLeg(db, identity, legCallSid, clock.now());
+      if (row) await announce([row]);
+    },
+
+    /**
+     * The reconciler's pass (run by the calls module's worker): operators left "on call" for a call
+     * that is no longer in conversation go to wrap-up, and wrap-ups past the time limit end.
+     * Conditional statements: safe on several nodes.
+     */
+    async reconcilePresence(now: Date = clock.now()) {
+      const released = await repo.releaseStaleOnCall(db, now);
+      const expired = await repo.endExpiredWrapUps(db, new Date(now.getTime() - wrapUpSeconds * 1000), now);
+      await announce([...released, ...expired]);
+      return { released: released.length, wrapUpsEnded: expired.length };
     },
   };
 }

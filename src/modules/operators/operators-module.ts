@@ -8,14 +8,20 @@ import { operatorsRoutes } from './operators-routes.ts';
  * Operators' presence and location, and the agencies and queues each answers. Presence follows
  * the softphone from the call events; the calls module asks which queues an identity serves.
  */
-export function createOperatorsModule(deps: Pick<ModuleCore, 'db' | 'clock' | 'bus' | 'log'> & { directory: AgencyDirectory }) {
-  const operators = createOperatorService(deps);
+export function createOperatorsModule(deps: Pick<ModuleCore, 'config' | 'db' | 'clock' | 'bus' | 'log'> & { directory: AgencyDirectory }) {
+  const operators = createOperatorService({ ...deps, wrapUpSeconds: deps.config.workflow.wrapUpSeconds });
   return {
     name: 'operators',
     service: operators,
     routes: (api) => operatorsRoutes(api, operators),
     subscriptions: [presenceFromCalls(operators, (error) => deps.log.error({ err: error }, 'presence update failed'))],
-    ports: { queuesServedBy: operators.queuesServedBy },
+    ports: {
+      queuesServedBy: operators.queuesServedBy,
+      mayTakeCall: operators.mayTakeCall,
+      operatorLegEnded: operators.operatorLegEnded,
+      endWrapUp: operators.endWrapUp,
+      reconcilePresence: operators.reconcilePresence,
+    },
   } satisfies AppModule;
 }
 

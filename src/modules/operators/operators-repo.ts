@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { calls, operatorPresence, operatorPresenceEvents, operatorQueues, userAgencies, users } from '../../db/schema/index.ts';
 
@@ -108,6 +108,61 @@ export async function writePresence(tx: Executor, row: PresenceRow, onlyIf?: { p
       .values({ userId: row.userId, presence: row.presence, location: row.location, callSid: row.callSid, occurredAt: row.since });
   }
   return written;
+}
+
+/** Appends the presence log rows of automatic changes (one statement for all). */
+async function logPresence(tx: Executor, rows: readonly PresenceRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx
+    .insert(operatorPresenceEvents)
+    .values(rows.map((row) => ({ userId: row.userId, presence: row.presence, location: row.location, callSid: row.callSid, occurredAt: row.since })));
+}
+
+/**
+ * Operators shown on a call that is not in conversation any more (settled, ended, unknown): into
+ * wrap-up for it. One conditional statement: on two nodes, each row changes once.
+ */
+export async function releaseStaleOnCall(tx: Executor, at: Date): Promise<PresenceRow[]> {
+  const rows = await tx
+    .update(operatorPresence)
+    .set({ presence: 'wrap_up', since: at })
+    .where(
+      and(
+        eq(operatorPresence.presence, 'on_call'),
+        sql`not exists (select 1 from ${calls} where ${calls.callSid} = ${operatorPresence.callSid} and ${calls.outcome} = 'bridged' and ${calls.endedAt} is null)`,
+      ),
+    )
+    .returning();
+  await logPresence(tx, rows);
+  return rows;
+}
+
+/** Wrap-ups that began at or before `startedBy`: over, the operator is available. */
+export async function endExpiredWrapUps(tx: Executor, startedBy: Date, at: Date): Promise<PresenceRow[]> {
+  const rows = await tx
+    .update(operatorPresence)
+    .set({ presence: 'available', callSid: null, since: at })
+    .where(and(eq(operatorPresence.presence, 'wrap_up'), lte(operatorPresence.since, startedBy)))
+    .returning();
+  await logPresence(tx, rows);
+  return rows;
+}
+
+/** The operator whose softphone leg `legCallSid` was bridged to the call they are on: into wrap-up. */
+export async function wrapUpAfterLeg(tx: Executor, username: string, legCallSid: string, at: Date): Promise<PresenceRow | undefined> {
+  const [row] = await tx
+    .update(operatorPresence)
+    .set({ presence: 'wrap_up', since: at })
+    .where(
+      and(
+        eq(operatorPresence.presence, 'on_call'),
+        sql`${operatorPresence.userId} = (select ${users.id} from ${users} where ${users.username} = ${username})`,
+        sql`${operatorPresence.callSid} in (select ${calls.callSid} from ${calls} where ${calls.operatorCallSid} = ${legCallSid})`,
+      ),
+    )
+    .returning();
+  if (row) await logPresence(tx, [row]);
+  return row;
 }
 
 /**

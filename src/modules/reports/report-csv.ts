@@ -35,6 +35,7 @@ function totalsSection(title: string, report: CallReport): string[] {
     line(['Risposte', t.answered]),
     line(['Abbandonate', t.abandoned]),
     line(['Abbandoni brevi', t.shortAbandoned]),
+    line(['Perse senza esito', t.lost]),
     line([`Risposte entro ${report.parameters.serviceLevelSeconds} s`, t.answeredWithinServiceLevel]),
     line(['Livello di servizio %', t.serviceLevelPct]),
     line(['Obiettivo raggiunto', t.serviceLevelTargetMet]),
@@ -47,7 +48,13 @@ function totalsSection(title: string, report: CallReport): string[] {
   ];
 }
 
-export function callReportCsv(report: CallReport & { agencyName?: string; previousYear?: CallReport }): string {
+type WrapUpOutcome = Readonly<{ code: string; label: string; calls: number }>;
+
+function outcomesSection(outcomes: readonly WrapUpOutcome[]): string[] {
+  return ['Esiti delle chiamate', line(['Codice', 'Esito', 'Chiamate']), ...outcomes.map((row) => line([row.code, row.label, row.calls]))];
+}
+
+export function callReportCsv(report: CallReport & { agencyName?: string; previousYear?: CallReport; wrapUpOutcomes?: readonly WrapUpOutcome[] }): string {
   const lines: string[] = [
     line(['Rapporto chiamate', report.agencyName ? `${report.agencyName} (${report.agency})` : report.agency]),
     line(['Dal', report.from]),
@@ -125,6 +132,7 @@ export function callReportCsv(report: CallReport & { agencyName?: string; previo
     }),
     line(['E-mail', null, null, null, null, null, null, null, null, null, null, report.byChannel.email.emails, report.byChannel.email.tickets]),
     '',
+    ...(report.wrapUpOutcomes ? [...outcomesSection(report.wrapUpOutcomes), ''] : []),
     'Per giorno',
     line(['Data', 'Chiamate', 'Fuori orario', 'Risposte', 'Abbandonate', 'E-mail', 'In coda', 'Abbandoni brevi', 'Segnalazioni']),
     ...report.byDay.map((row) =>

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { agencyContracts, callRollupHourly, callRollupWatermarks, calls, inboundEmails, statements, tickets } from '../../db/schema/index.ts';
+import { agencyContracts, callOutcomeCodes, callRollupHourly, callRollupWatermarks, calls, inboundEmails, statements, tickets } from '../../db/schema/index.ts';
 import type { FactGroup, RollupCell } from '../../domain/kpi-cells.ts';
 import type { KpiParameters, ReportDimensions } from '../../domain/kpi.ts';
 import { emptyDimensions, tallyReader } from '../../domain/kpi.ts';
@@ -155,6 +155,29 @@ export async function emailCounts(db: Executor, range: DayRange, bucket: 'day' |
       group by 1`,
   );
   return rows.map((row) => ({ key: row.key, n: Number(row.n) }));
+}
+
+/** Calls of the range by their wrap-up outcome code (only calls that got one; a partial index serves it). */
+export async function wrapUpCounts(db: Executor, range: DayRange): Promise<CountByKey[]> {
+  const rows = await rowsOf<{ key: string; n: number }>(
+    db,
+    sql`select ${calls.wrapUpCode} as key, count(*)::int as n
+      from ${calls}
+      where ${calls.agencyCode} = ${range.agency}
+        and ${calls.startedAt} >= ${range.start.toISOString()}::timestamptz and ${calls.startedAt} < ${range.end.toISOString()}::timestamptz
+        and ${calls.wrapUpCode} is not null
+      group by 1`,
+  );
+  return rows.map((row) => ({ key: row.key, n: Number(row.n) }));
+}
+
+/** The agency's own outcome codes and labels, in order (none: the defaults apply). */
+export async function outcomeCodeLabels(db: Executor, agency: string): Promise<{ code: string; label: string }[]> {
+  return db
+    .select({ code: callOutcomeCodes.code, label: callOutcomeCodes.label })
+    .from(callOutcomeCodes)
+    .where(eq(callOutcomeCodes.agencyCode, agency))
+    .orderBy(asc(callOutcomeCodes.position));
 }
 
 /** Tickets opened in the range, whatever their channel (voice tickets are typed in by operators). */

@@ -10,6 +10,7 @@ import { assembleCallReport, emptyDimensions, instantsOfDays, mergeDimensions } 
 import type { StatementBody, StatementMonth, StatementParameters } from '../../domain/statement.ts';
 import { assembleStatement, billQuarter, parseQuarter, statementDifferences } from '../../domain/statement.ts';
 import type { Database } from '../../db/client.ts';
+import { outcomeCodesOf } from '../../domain/call-outcome-codes.ts';
 import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
 import { monthChunks } from './call-rollup.ts';
 import type { CallRollup } from './call-rollup.ts';
@@ -81,6 +82,24 @@ export function createReportService(deps: ReportServiceDeps) {
     return { agency, timezone, from, to, ...instantsOfDays(from, to, timezone) };
   }
 
+  /**
+   * Calls by the wrap-up's outcome code (esito): every code of the agency's list, with 0 when
+   * unused, in its order, then codes used but since removed from the list (labelled by their code).
+   */
+  async function wrapUpOutcomes(range: (part: DayChunk) => DayRange, from: string, to: string) {
+    const first = range({ from, to });
+    const [counted, own] = await Promise.all([
+      readPaced(monthChunks(from, to), (month) => repo.wrapUpCounts(db, range(month))),
+      repo.outcomeCodeLabels(db, first.agency),
+    ]);
+    const byCode = new Map<string, number>();
+    for (const row of counted.flat()) byCode.set(row.key, (byCode.get(row.key) ?? 0) + row.n);
+    const listed = outcomeCodesOf(own);
+    const rows = listed.map((entry) => ({ code: entry.code, label: entry.label, calls: byCode.get(entry.code) ?? 0 }));
+    for (const [code, calls] of byCode) if (!listed.some((entry) => entry.code === code)) rows.push({ code, label: code, calls });
+    return rows;
+  }
+
   /** E-mails and tickets per local day, read a month at a time. */
   async function contactCounts(range: (part: DayChunk) => DayRange, from: string, to: string): Promise<ContactCounts> {
     const months = monthChunks(from, to);
@@ -126,7 +145,7 @@ export function createReportService(deps: ReportServiceDeps) {
     ]);
     const dims = [...fromRollup, ...fromCalls].reduce(mergeDimensions, emptyDimensions());
     const report = assembleCallReport({ agency: agency.code, from, to, timezone: parameters.timezone, parameters }, dims, contacts);
-    return { ...report, agencyName: agency.name, sources: plan };
+    return { ...report, agencyName: agency.name, sources: plan, wrapUpOutcomes: await wrapUpOutcomes(range, from, to) };
   }
 
   async function monthlyVolumes(agency: AgencyProfile, from: string, to: string, parameters: StatementParameters, source: FigureSource = 'rollup') {
