@@ -67,7 +67,13 @@ export function TicketForm({ call, agencies, onCreated }: { call: LiveCall; agen
       <div class="row">
         <label>
           Ente
-          <AgencySelect name="agency" agencies={agencies} value={agency} onChange={setAgency} />
+          {/* A call to an agency's number can only be filed for that agency: no other choice is offered. */}
+          <AgencySelect
+            name="agency"
+            agencies={call.agency ? agencies.filter((option) => option.code === call.agency) : agencies}
+            value={agency}
+            onChange={setAgency}
+          />
         </label>
         <label>
           Categoria
