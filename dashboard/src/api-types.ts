@@ -77,4 +77,4 @@ export type EmailItem = {
   ticket?: string | null;
 };
 
-export type SoftphoneStatus = { mode: 'twilio' | 'simulator'; identity: string; call: import('../../src/realtime/realtime-contract.ts').LiveCall | null };
+export type SoftphoneStatus = { mode: 'twilio' | 'simulator'; identity: string; call: import('../../src/contracts/live.ts').LiveCall | null };

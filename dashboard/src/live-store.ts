@@ -11,7 +11,7 @@ import type {
   LiveTodayData,
   ServerToClient,
   SnapshotReply,
-} from '../../src/realtime/realtime-contract.ts';
+} from '../../src/contracts/live.ts';
 import { classifyEvent } from './live-sequence.ts';
 
 const ACTIVE = new Set(['in_menu', 'queued', 'bridged']);

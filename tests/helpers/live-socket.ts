@@ -1,6 +1,6 @@
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import type { ClientToServer, Hello, LiveEvent, LiveSnapshot, ServerToClient, SnapshotReply } from '../../src/realtime/realtime-contract.ts';
+import type { ClientToServer, Hello, LiveEvent, LiveSnapshot, ServerToClient, SnapshotReply } from '../../src/contracts/live.ts';
 
 export type LiveClient = Readonly<{
   socket: Socket<ServerToClient, ClientToServer>;

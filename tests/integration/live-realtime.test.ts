@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveEvent } from '../../src/realtime/realtime-contract.ts';
+import type { LiveEvent } from '../../src/contracts/live.ts';
 import { loginAs } from '../helpers/auth.ts';
 import type { Session } from '../helpers/auth.ts';
 import type { LiveClient } from '../helpers/live-socket.ts';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { LiveCall } from '../../../src/realtime/realtime-contract.ts';
+import type { LiveCall } from '../../../src/contracts/live.ts';
 import { errorText, get } from '../api.ts';
 import type { CallerLookup, Dwelling, Tenant } from '../api-types.ts';
 import { CATEGORY_LABEL, TICKET_STATUS_LABEL, formatDateTime } from '../format.ts';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { LiveAgency, LiveCall } from '../../../src/realtime/realtime-contract.ts';
+import type { LiveAgency, LiveCall } from '../../../src/contracts/live.ts';
 import { errorText, get, post } from '../api.ts';
 import type { CallerLookup, Dwelling, Ticket } from '../api-types.ts';
 import { CATEGORY_LABEL } from '../format.ts';

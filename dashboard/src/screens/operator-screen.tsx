@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { LiveCall } from '../../../src/realtime/realtime-contract.ts';
+import type { LiveCall } from '../../../src/contracts/live.ts';
 import { errorText, get, post } from '../api.ts';
 import type { SoftphoneStatus, Ticket } from '../api-types.ts';
 import { CallerPopup } from '../components/caller-popup.tsx';

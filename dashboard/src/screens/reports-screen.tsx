@@ -3,7 +3,7 @@ import { errorText, get, query } from '../api.ts';
 import { BarChart, DayChart } from '../components/charts.tsx';
 import { CATEGORY_LABEL, CHANNEL_LABEL, formatInteger, formatPct, formatSeconds } from '../format.ts';
 import { REPORT_PATH } from '../endpoints.ts';
-import type { AgencyToday } from '../../../src/realtime/realtime-contract.ts';
+import type { AgencyToday } from '../../../src/contracts/live.ts';
 import type { User } from '../session.ts';
 
 /** CONTRACT §7. */

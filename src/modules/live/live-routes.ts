@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { docSchema } from '../../http/openapi.ts';
 import { parseInput } from '../../http/parse.ts';
 import { requireActor } from '../../http/request-context.ts';
-import type { LiveSnapshot } from '../../realtime/realtime-contract.ts';
+import type { LiveSnapshot } from '../../contracts/live.ts';
 import { HangUpBody } from './live-schemas.ts';
 import type { SoftphoneService } from './softphone-service.ts';
 

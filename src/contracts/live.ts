@@ -106,6 +106,9 @@ export type LiveSnapshot = {
   servedQueues: string[] | null;
 };
 
+/** What the snapshot holds before the realtime layer stamps it with its epoch and sequence numbers. */
+export type LiveState = Omit<LiveSnapshot, 'epoch' | 'seqs'>;
+
 export type LiveEventType =
   | 'call.ringing'
   | 'call.queued'
