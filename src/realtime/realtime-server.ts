@@ -106,7 +106,7 @@ export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realti
     for (const room of roomsForEvent(event)) {
       const seq = sequencer.next(room);
       if (!listening) continue;
-      const payload: LiveEvent = { epoch: sequencer.epoch, room, seq, type: event.type, agency: event.agency, at: event.at, data: event.data };
+      const payload: LiveEvent = { ...event, epoch: sequencer.epoch, room, seq };
       io.to(room).emit('live', payload);
     }
   }

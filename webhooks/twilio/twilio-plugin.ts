@@ -19,6 +19,8 @@ import {
   VoiceParams,
 } from './twilio-params.ts';
 import { renderDecision, renderQueueWait, VOICE_PATHS } from './twiml.ts';
+import { binaryAnswer } from '../../src/contracts/common.ts';
+import { docSchema } from '../../src/http/openapi.ts';
 
 /** Twilio's voice webhooks are form posts of a few kilobytes; nothing legitimate comes near this. */
 export const TWILIO_BODY_LIMIT_BYTES = 64 * 1024;
@@ -60,6 +62,9 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     reply.raw.once('close', callerAnswered);
   });
 
+  // Twilio's own contract: documented with the answer they get (TwiML), authenticated by X-Twilio-Signature.
+  const twimlDoc = (summary: string) =>
+    docSchema({ tags: ['twilio'], summary, security: false, response: binaryAnswer('text/xml', 'TwiML (signed request required: X-Twilio-Signature)') });
   const twiml = (reply: FastifyReply, xml: string) => reply.type('text/xml; charset=utf-8').send(xml);
   // Most answers repeat (an agency's menu, its queues): render each distinct decision once.
   const rendered = new Map<string, string>();
@@ -74,24 +79,24 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     return twiml(reply, xml);
   };
 
-  app.post(VOICE_PATHS.incoming, async (request, reply) => {
+  app.post(VOICE_PATHS.incoming, { schema: twimlDoc("A call comes in: the agency's greeting and menu, or the closed message") }, async (request, reply) => {
     const params = parse(VoiceParams, request.body);
     return render(reply, await voice.handle({ kind: 'incoming', params: callParams(params), payload: params }));
   });
 
-  app.post(VOICE_PATHS.menu, async (request, reply) => {
+  app.post(VOICE_PATHS.menu, { schema: twimlDoc("The caller's menu choice: enqueue, or repeat the menu") }, async (request, reply) => {
     const params = parse(MenuParams, request.body);
     const { attempt } = parse(MenuQuery, request.query);
     return render(reply, await voice.handle({ kind: 'menu', params: callParams(params), attempt, digits: params.Digits, payload: params }));
   });
 
   // Twilio requests the wait URL again every time its TwiML ends: nothing is recorded here.
-  app.post(VOICE_PATHS.queueWait, async (request, reply) => {
+  app.post(VOICE_PATHS.queueWait, { schema: twimlDoc('While waiting: position, expected wait, hold music') }, async (request, reply) => {
     const params = parse(QueueWaitParams, request.body);
     return twiml(reply, renderQueueWait(params.QueuePosition, params.AvgQueueTime, options.holdMusicUrl));
   });
 
-  app.post(VOICE_PATHS.queueResult, async (request, reply) => {
+  app.post(VOICE_PATHS.queueResult, { schema: twimlDoc('The caller left the queue: answered, abandoned or other') }, async (request, reply) => {
     const params = parse(QueueResultParams, request.body);
     const step = {
       kind: 'queue-result',
@@ -103,7 +108,7 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     return render(reply, await voice.handle(step));
   });
 
-  app.post(VOICE_PATHS.status, async (request, reply) => {
+  app.post(VOICE_PATHS.status, { schema: twimlDoc("Twilio's status callback: the call's final state and duration") }, async (request, reply) => {
     const params = parse(StatusParams, request.body);
     const step = {
       kind: 'status',
@@ -116,14 +121,14 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     return render(reply, await voice.handle(step));
   });
 
-  app.post(VOICE_PATHS.operator, async (request, reply) => {
+  app.post(VOICE_PATHS.operator, { schema: twimlDoc("An operator's browser softphone asks for the next call") }, async (request, reply) => {
     const params = parse(OperatorParams, request.body);
     const identity = params.From?.startsWith('client:') ? params.From.slice('client:'.length) : null;
     if (!identity) throw new AppError('FORBIDDEN', 'The operator URL answers browser softphones only (From=client:<identity>)');
     return render(reply, await voice.handle({ kind: 'operator', operatorCallSid: params.CallSid, identity, payload: params }));
   });
 
-  app.post(VOICE_PATHS.bridged, async (request, reply) => {
+  app.post(VOICE_PATHS.bridged, { schema: twimlDoc('The caller is bridged to the operator who took the call') }, async (request, reply) => {
     const params = parse(BridgedParams, request.body);
     const step = {
       kind: 'bridged',

@@ -1,3 +1,4 @@
+import type { Callback } from '../../contracts/callbacks.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole, scopeAgencies } from '../../domain/actor.ts';
 import type { CallbackOutcome } from '../../domain/callback-rules.ts';
@@ -170,7 +171,7 @@ export function createCallbackService(deps: CallbackServiceDeps) {
   };
 }
 
-export function publicCallback(row: CallbackRow) {
+export function publicCallback(row: CallbackRow): Callback {
   return {
     id: row.id,
     agency: row.agencyCode,

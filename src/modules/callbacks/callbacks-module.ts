@@ -22,7 +22,6 @@ export function createCallbacksModule(deps: Pick<ModuleCore, 'config' | 'db' | '
 
 function announceAbandoned(callbacks: CallbackService, failed: (error: unknown) => void): EventSubscription {
   return (event) => {
-    const call = event.data.call as { callSid?: string; outcome?: string } | undefined;
-    if (event.type === 'call.settled' && call?.callSid && call.outcome === 'abandoned') callbacks.announceFor(call.callSid).catch(failed);
+    if (event.type === 'call.settled' && event.data.call.outcome === 'abandoned') callbacks.announceFor(event.data.call.callSid).catch(failed);
   };
 }

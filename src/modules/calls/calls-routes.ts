@@ -4,9 +4,10 @@ import { parseInput } from '../../http/parse.ts';
 import { requireActor } from '../../http/request-context.ts';
 import type { CallService } from './calls-service.ts';
 import { CallListQuery } from './calls-schemas.ts';
+import { CallPage } from '../../contracts/calls.ts';
 
 export function callsRoutes(app: FastifyInstance, calls: CallService): void {
-  app.get('/api/v1/calls', { schema: docSchema({ tags: ['calls'], summary: 'Call log', query: CallListQuery }) }, async (request) => {
+  app.get('/api/v1/calls', { schema: docSchema({ tags: ['calls'], summary: 'Call log', query: CallListQuery, response: CallPage }) }, async (request) => {
     const actor = requireActor(request);
     const query = parseInput(CallListQuery, request.query, 'query');
     return calls.listCalls(actor, {

@@ -4,7 +4,8 @@ import type { CallOutcome } from '../../domain/call-state.ts';
 import { isFinalStatus, outcomeOfQueueResult, SETTLED_OUTCOMES, shouldApplyStatus } from '../../domain/call-state.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { validation } from '../../domain/errors.ts';
-import type { EventBus } from '../../domain/events.ts';
+import type { Call } from '../../contracts/calls.ts';
+import type { CallEvent, EventBus } from '../../domain/events.ts';
 import type { PickRules, WaitingCall } from '../../domain/next-call.ts';
 import { DEFAULT_PICK_RULES, pickNextCall } from '../../domain/next-call.ts';
 import { decideMenuStep } from '../../domain/menu-step.ts';
@@ -53,14 +54,9 @@ export function createCallService(deps: CallServiceDeps) {
   const pickRules = deps.pickRules ?? DEFAULT_PICK_RULES;
   const incoming = createIncomingBatcher(db, { maxInFlight: deps.incomingWritesInFlight });
 
-  function publish(type: string, call: CallRow | null, extra: Record<string, unknown> = {}) {
+  function publish(type: Exclude<CallEvent['type'], 'call.bridged'>, call: CallRow | null) {
     if (!call) return;
-    bus.publish({
-      type,
-      agency: call.agencyCode,
-      at: clock.now().toISOString(),
-      data: { call: publicCall(call), ...extra },
-    });
+    bus.publish({ type, agency: call.agencyCode, at: clock.now().toISOString(), data: { call: publicCall(call) } });
   }
 
   /**
@@ -262,7 +258,15 @@ export function createCallService(deps: CallServiceDeps) {
         },
         at,
       );
-      if (result.fresh) publish('call.bridged', result.call, { operator: result.call?.answeredBy ?? null });
+      if (result.fresh && result.call) {
+        const call = result.call;
+        bus.publish({
+          type: 'call.bridged',
+          agency: call.agencyCode,
+          at: clock.now().toISOString(),
+          data: { call: publicCall(call), operator: call.answeredBy },
+        });
+      }
       return result.decision;
     },
 
@@ -346,7 +350,7 @@ export function isSettled(outcome: string): boolean {
 }
 
 /** The call as the API and the dashboard show it. */
-export function publicCall(call: CallRow) {
+export function publicCall(call: CallRow): Call {
   return {
     callSid: call.callSid,
     agency: call.agencyCode,
@@ -368,4 +372,4 @@ export function publicCall(call: CallRow) {
     talkSeconds: call.talkSeconds,
   };
 }
-export type PublicCall = ReturnType<typeof publicCall>;
+export type PublicCall = Call;
