@@ -16,18 +16,6 @@ import { Instant, LocalDate } from './common.ts';
 export const LiveRole = z.enum(['operator', 'supervisor', 'admin', 'agency']);
 export type LiveRole = z.infer<typeof LiveRole>;
 
-export type LiveCallOutcome =
-  | 'unknown_number'
-  | 'out_of_hours'
-  | 'in_menu'
-  | 'queued'
-  | 'bridged'
-  | 'answered'
-  | 'abandoned'
-  | 'short_abandoned'
-  | 'left_menu'
-  | 'queue_other';
-
 /** A call as screens show it: the API's call (src/contracts/calls.ts). */
 export const LiveCall = Call;
 export type LiveCall = Call;
@@ -53,6 +41,8 @@ export const DayFigures = z.strictObject({
   ahtSeconds: z.number().nullable(),
   emails: z.number(),
   tickets: z.number(),
+  /** Service level against the agency's target; null when no call was decided yet. */
+  serviceLevelTargetMet: z.boolean().nullable(),
 });
 export type DayFigures = z.infer<typeof DayFigures>;
 

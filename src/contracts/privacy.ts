@@ -41,7 +41,8 @@ export const PrivacyReceipt = z.strictObject({
   actor: z.strictObject({ kind: z.string(), id: z.string(), name: z.string(), role: z.string() }),
   /** The person concerned, masked (phones, e-mails, tenant codes), or null. */
   subject: z.record(z.string(), z.array(z.string())).nullable(),
-  counts: z.record(z.string(), z.number()),
+  /** Rows per table; null while the work has not completed. */
+  counts: z.record(z.string(), z.number()).nullable(),
   sha256: z.string().nullable(),
   byteSize: z.number().nullable(),
   details: z.record(z.string(), z.unknown()).nullable(),

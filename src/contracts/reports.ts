@@ -46,7 +46,7 @@ const CallReportFields = {
   timezone: z.string(),
   parameters: z.strictObject({ serviceLevelSeconds: z.number(), shortAbandonSeconds: z.number(), serviceLevelTargetPct: z.number() }),
   /** The same fields as the wallboard's figures of today (one definition, CONTRACT §7). */
-  totals: z.strictObject({ ...DayFigures.shape, serviceLevelTargetMet: z.boolean().nullable() }),
+  totals: DayFigures,
   byQueue: z.strictObject({ maintenance: QueueFigures, heating: QueueFigures, admin: QueueFigures }),
   byChannel: z.strictObject({
     numero_verde: ChannelFigures,

@@ -11,7 +11,7 @@ import type { User } from '../session.ts';
 export type CallReport = CallReportPeriod;
 
 /** The report's totals have the same fields as today's figures on the wallboard (one definition, CONTRACT §7). */
-type Totals = Omit<AgencyToday, 'date'>;
+type Totals = Omit<AgencyToday, 'date' | 'serviceLevelTargetMet'>;
 
 const TOTAL_ROWS: readonly [keyof Totals, string, (value: number | null) => string][] = [
   ['calls', 'Chiamate ricevute', formatInteger],
