@@ -12,6 +12,7 @@ import { LoginScreen } from './screens/login-screen.tsx';
 import { OperatorScreen } from './screens/operator-screen.tsx';
 import { QuarantineScreen } from './screens/quarantine-screen.tsx';
 import { WallboardScreen } from './screens/wallboard-screen.tsx';
+import type { WhoAmI } from '../../src/contracts/auth.ts';
 import type { Session, User } from './session.ts';
 import { homePath, isStaff, isSupervisor } from './session.ts';
 
@@ -30,8 +31,8 @@ export function App() {
 
   useEffect(() => {
     whenUnauthenticated(() => setSession(null));
-    get<{ user?: User; csrfToken?: string }>('/api/v1/auth/me')
-      .then((me) => (me.user && me.csrfToken ? start({ user: me.user, csrfToken: me.csrfToken }) : setSession(null)))
+    get<WhoAmI>('/api/v1/auth/me')
+      .then((me) => ('user' in me ? start({ user: me.user, csrfToken: me.csrfToken }) : setSession(null)))
       .catch(() => setSession(null));
   }, []);
 

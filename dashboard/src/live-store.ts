@@ -8,10 +8,10 @@ import type {
   LiveEvent,
   LiveOperator,
   LiveSnapshot,
-  LiveTodayData,
   ServerToClient,
   SnapshotReply,
-} from '../../src/realtime/realtime-contract.ts';
+} from '../../src/contracts/live.ts';
+import { isCallEvent } from '../../src/domain/events.ts';
 import { classifyEvent } from './live-sequence.ts';
 
 const ACTIVE = new Set(['in_menu', 'queued', 'bridged']);
@@ -125,9 +125,8 @@ export function createLiveStore(options: { url?: string } = {}) {
   }
 
   function reduce(event: LiveEvent): void {
-    const data = event.data as Record<string, unknown>;
-    if (event.type.startsWith('call.') && data.call) {
-      const call = data.call as LiveCall;
+    if (isCallEvent(event)) {
+      const call = event.data.call;
       const calls = new Map(state.calls);
       if (ACTIVE.has(call.outcome)) calls.set(call.callSid, call);
       else calls.delete(call.callSid);
@@ -138,15 +137,20 @@ export function createLiveStore(options: { url?: string } = {}) {
       const agency = state.agencies.get(event.agency);
       if (!agency) return;
       const agencies = new Map(state.agencies);
-      agencies.set(event.agency, { ...agency, today: (data as LiveTodayData).today });
+      agencies.set(event.agency, { ...agency, today: event.data.today });
       set({ agencies });
       return;
     }
     if (event.type === 'operator.presence' && state.operators) {
-      const operator = presenceOf(data);
-      if (!operator) return;
+      const operator = event.data.operator;
       const operators = new Map(state.operators);
-      operators.set(operator.username, { ...operators.get(operator.username), ...operator } as LiveOperator);
+      operators.set(operator.username, {
+        username: operator.username,
+        displayName: operator.displayName,
+        state: operator.presence,
+        location: operator.location,
+        since: operator.since,
+      });
       set({ operators });
     }
   }
@@ -201,15 +205,3 @@ export function createLiveStore(options: { url?: string } = {}) {
 export type LiveStore = ReturnType<typeof createLiveStore>;
 
 /** The operators module's presence event, read defensively: only the fields the wallboard shows. */
-function presenceOf(data: Record<string, unknown>): (Partial<LiveOperator> & { username: string }) | null {
-  const source = (data.operator ?? data.presence ?? data) as Record<string, unknown>;
-  const username = typeof source.username === 'string' ? source.username : null;
-  if (!username) return null;
-  const result: Partial<LiveOperator> & { username: string } = { username };
-  const stateValue = source.state ?? source.presence;
-  if (typeof stateValue === 'string') result.state = stateValue;
-  if (typeof source.location === 'string' || source.location === null) result.location = source.location as string | null;
-  if (typeof source.since === 'string') result.since = source.since;
-  if (typeof source.displayName === 'string') result.displayName = source.displayName;
-  return result;
-}

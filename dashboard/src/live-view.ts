@@ -1,4 +1,4 @@
-import type { LiveAgency, LiveCall } from '../../src/realtime/realtime-contract.ts';
+import type { LiveAgency, LiveCall } from '../../src/contracts/live.ts';
 import type { LiveState } from './live-store.ts';
 import { CATEGORY_LABEL, formatDuration, formatPct } from './format.ts';
 

@@ -1,14 +1,10 @@
-/** The logged-in user as /api/v1/auth/login and /me describe them. */
-export type User = {
-  id: string;
-  username: string;
-  displayName: string;
-  role: 'operator' | 'supervisor' | 'admin' | 'agency';
-  agency: string | null;
-  agencies: string[];
-};
+import type { SessionStarted, SessionUser } from '../../src/contracts/auth.ts';
 
-export type Session = { user: User; csrfToken: string };
+/** The logged-in user as /api/v1/auth/login and /me describe them. */
+export type User = SessionUser;
+
+/** What the dashboard keeps of a session: the user and the CSRF token for changes. */
+export type Session = Pick<SessionStarted, 'user' | 'csrfToken'>;
 
 export const isStaff = (user: User) => user.role !== 'agency';
 export const isSupervisor = (user: User) => user.role === 'supervisor' || user.role === 'admin';

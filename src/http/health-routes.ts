@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { Liveness, Readiness } from '../contracts/health.ts';
 import { withTimeout } from '../util/with-timeout.ts';
 import type { RecentEventLoopDelay } from './event-loop-delay.ts';
+import { docSchema } from './openapi.ts';
 
 /**
  * `journalBacklog` counts voice steps answered from memory during a database outage and not yet
@@ -9,16 +11,22 @@ import type { RecentEventLoopDelay } from './event-loop-delay.ts';
  * late: every webhook waits that long on top of its own work.
  */
 export function healthRoutes(app: FastifyInstance, ping: () => Promise<void>, journalBacklog: () => number, eventLoopDelay: () => RecentEventLoopDelay): void {
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'The database answers' } }, async (request, reply) => {
-    try {
-      await withTimeout(ping(), 2000);
-      return { status: 'ready', journalBacklog: journalBacklog(), eventLoopDelayMs: delayFigures(eventLoopDelay()) };
-    } catch (error) {
-      request.log.warn({ err: error }, 'readiness check failed');
-      return reply.code(503).send({ status: 'unavailable', journalBacklog: journalBacklog(), eventLoopDelayMs: delayFigures(eventLoopDelay()) });
-    }
-  });
+  app.get('/healthz', { schema: docSchema({ tags: ['health'], summary: 'The process is up', security: false, response: Liveness }) }, async () => ({
+    status: 'ok',
+  }));
+  app.get(
+    '/readyz',
+    { schema: docSchema({ tags: ['health'], summary: 'The database answers', security: false, response: { 200: Readiness, 503: Readiness } }) },
+    async (request, reply) => {
+      try {
+        await withTimeout(ping(), 2000);
+        return { status: 'ready', journalBacklog: journalBacklog(), eventLoopDelayMs: delayFigures(eventLoopDelay()) };
+      } catch (error) {
+        request.log.warn({ err: error }, 'readiness check failed');
+        return reply.code(503).send({ status: 'unavailable', journalBacklog: journalBacklog(), eventLoopDelayMs: delayFigures(eventLoopDelay()) });
+      }
+    },
+  );
 }
 
 function delayFigures(recent: RecentEventLoopDelay) {

@@ -77,8 +77,7 @@ export function installMetrics(app: FastifyInstance, metrics: Metrics, bus: Even
   });
   bus.subscribe((event) => {
     if (event.type !== 'call.settled') return;
-    const call = event.data.call as { outcome?: string } | undefined;
-    metrics.callsByOutcome.inc({ agency: event.agency ?? 'none', outcome: call?.outcome ?? 'unknown' });
+    metrics.callsByOutcome.inc({ agency: event.agency ?? 'none', outcome: event.data.call.outcome });
   });
   // Per-agency call volumes are what the fees are billed from: on the public port they are served
   // only to the bearer of METRICS_TOKEN, and without one they are not there at all (the scraper

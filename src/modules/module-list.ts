@@ -1,5 +1,5 @@
 import type { Actor } from '../domain/actor.ts';
-import type { LiveSnapshot } from '../realtime/realtime-contract.ts';
+import type { LiveSnapshot } from '../contracts/live.ts';
 import { createAccessLogModule } from './access-log/access-log-module.ts';
 import { createAdminModule } from './admin/admin-module.ts';
 import { createAgenciesModule } from './agencies/agencies-module.ts';

@@ -4,8 +4,7 @@ import { Server } from 'socket.io';
 import type { Actor } from '../domain/actor.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { DomainEvent, EventBus } from '../domain/events.ts';
-import type { LiveService } from '../modules/live/live-service.ts';
-import type { ClientToServer, Hello, LiveEvent, LiveRole, LiveSnapshot, ServerToClient } from './realtime-contract.ts';
+import type { AgencyToday, ClientToServer, Hello, LiveEvent, LiveRole, LiveSnapshot, LiveState, ServerToClient } from '../contracts/live.ts';
 import { roomsForActor, roomsForEvent } from './realtime-rooms.ts';
 import type { Sequencer } from './realtime-sequencer.ts';
 import { createSequencer } from './realtime-sequencer.ts';
@@ -13,9 +12,15 @@ import { createSequencer } from './realtime-sequencer.ts';
 /** The largest message (or long-polling POST) a dashboard may send. */
 export const REALTIME_MAX_MESSAGE_BYTES = 16 * 1024;
 
+/** What the realtime layer reads of the live state (the live module provides it; neither imports the other). */
+export type LiveStateSource = Readonly<{
+  snapshot(actor: Actor): Promise<LiveState>;
+  agencyToday(agency: string): Promise<AgencyToday>;
+}>;
+
 export type RealtimeDeps = Readonly<{
   bus: EventBus;
-  live: LiveService;
+  live: LiveStateSource;
   clock: Clock;
   /** The session behind a Cookie header, or null: the same check the HTTP API makes. */
   authenticate: (cookieHeader: string | undefined) => Promise<Actor | null>;
@@ -101,7 +106,7 @@ export function attachRealtime(app: FastifyInstance, deps: RealtimeDeps): Realti
     for (const room of roomsForEvent(event)) {
       const seq = sequencer.next(room);
       if (!listening) continue;
-      const payload: LiveEvent = { epoch: sequencer.epoch, room, seq, type: event.type, agency: event.agency, at: event.at, data: event.data };
+      const payload: LiveEvent = { ...event, epoch: sequencer.epoch, room, seq };
       io.to(room).emit('live', payload);
     }
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/client.ts';
-import type { LiveEvent } from '../../src/realtime/realtime-contract.ts';
+import type { LiveEvent } from '../../src/contracts/live.ts';
 import type { LiveClient } from '../helpers/live-socket.ts';
 import { connected, connectLive } from '../helpers/live-socket.ts';
 import { TEST_DEMO_PASSWORD, TEST_EMAIL_SECRET } from '../helpers/test-constants.ts';

@@ -1,6 +1,7 @@
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import type { ClientToServer, Hello, LiveEvent, LiveSnapshot, ServerToClient, SnapshotReply } from '../../src/realtime/realtime-contract.ts';
+import type { ClientToServer, Hello, LiveEvent, LiveEventOf, LiveSnapshot, ServerToClient, SnapshotReply } from '../../src/contracts/live.ts';
+import type { EventType } from '../../src/domain/events.ts';
 
 export type LiveClient = Readonly<{
   socket: Socket<ServerToClient, ClientToServer>;
@@ -10,6 +11,8 @@ export type LiveClient = Readonly<{
   snapshot(): Promise<LiveSnapshot>;
   /** Resolves with the first received event (past or future) that matches. */
   waitFor(predicate: (event: LiveEvent) => boolean): Promise<LiveEvent>;
+  /** The same for one event type, typed as that event. */
+  waitForEvent<T extends EventType>(type: T, predicate?: (event: LiveEventOf<T>) => boolean): Promise<LiveEventOf<T>>;
   close(): void;
 }>;
 
@@ -45,6 +48,10 @@ export function connectLive(baseUrl: string, cookie: string | null, options: { o
       const seen = events.find(predicate);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve) => waiters.push({ predicate, resolve }));
+    },
+    waitForEvent<T extends EventType>(type: T, predicate: (event: LiveEventOf<T>) => boolean = () => true) {
+      const isIt = (event: LiveEvent): event is LiveEventOf<T> => event.type === type;
+      return this.waitFor((event) => isIt(event) && predicate(event)) as Promise<LiveEventOf<T>>;
     },
     close: () => socket.close(),
   };

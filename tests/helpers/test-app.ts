@@ -7,6 +7,7 @@ import type { Config } from '../../src/config.ts';
 import { loadConfig } from '../../src/config.ts';
 import { fixedClock } from '../../src/domain/clock.ts';
 import type { DatabaseHandle } from '../../src/db/client.ts';
+import { checkAnswersAgainstContract } from './answer-contract.ts';
 import { createTestDatabase } from './test-database.ts';
 import { TEST_BASE_URL, TEST_EMAIL_SECRET, TEST_TWILIO_TOKEN } from './test-constants.ts';
 
@@ -54,6 +55,7 @@ export async function startTestApp(database: DatabaseHandle, options: { now?: st
     logger: process.env.TEST_LOG_LEVEL ? { level: process.env.TEST_LOG_LEVEL } : false,
     processMetrics: false,
   });
+  checkAnswersAgainstContract(app);
   await app.ready();
   return {
     app,

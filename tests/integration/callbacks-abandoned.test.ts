@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { callbacks } from '../../src/db/schema/index.ts';
-import type { DomainEvent } from '../../src/domain/events.ts';
+import type { DomainEvent, EventOf } from '../../src/domain/events.ts';
 import { loginAs } from '../helpers/auth.ts';
 import type { Session } from '../helpers/auth.ts';
 import type { TestApp } from '../helpers/test-app.ts';
@@ -69,7 +69,7 @@ const outcome = (id: string, session: Session, payload: Record<string, unknown>)
 
 describe('call-backs for abandoned calls', () => {
   it('an abandoned call of 45 s becomes a call-back task due two opening hours later; a 3 s one does not', async () => {
-    const announced = new Promise<DomainEvent>((resolve) => {
+    const announced = new Promise<EventOf<'callback.created'>>((resolve) => {
       const stop = t.app.services.bus.subscribe((event) => {
         if (event.type === 'callback.created') {
           stop();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/domain/events.ts';
+import { isEvent } from '../../src/domain/events.ts';
 import type { Session } from '../helpers/auth.ts';
 import { createStaffUser, loginAs } from '../helpers/auth.ts';
 import type { TestApp } from '../helpers/test-app.ts';
@@ -127,7 +128,7 @@ describe('one open task per caller and agency', () => {
       [first, 40],
       [second, 70],
     ]);
-    const about = (type: string) => published.filter((event) => event.type === type && (event.data.callback as { id: string }).id === task.id);
+    const about = (type: 'callback.created' | 'callback.changed') => published.filter((event) => isEvent(event, type) && event.data.callback.id === task.id);
     await expect.poll(() => about('callback.changed').length).toBe(1);
     expect(about('callback.created')).toHaveLength(1);
   });

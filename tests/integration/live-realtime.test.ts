@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveEvent } from '../../src/realtime/realtime-contract.ts';
+import type { LiveEvent } from '../../src/contracts/live.ts';
 import { loginAs } from '../helpers/auth.ts';
 import type { Session } from '../helpers/auth.ts';
 import type { LiveClient } from '../helpers/live-socket.ts';
@@ -119,7 +119,7 @@ describe('a call from queue to wrap-up, live', () => {
     const [operatorStart, paviaStart, milanoStart] = await Promise.all([operatorLive.snapshot(), paviaLive.snapshot(), milanoLive.snapshot()]);
 
     const callSid = await callAndQueue(PAVIA_VERDE, '2');
-    const queued = await operatorLive.waitFor((event) => event.type === 'call.queued' && mentions(event, callSid));
+    const queued = await operatorLive.waitForEvent('call.queued', (event) => mentions(event, callSid));
     expect(queued.data.call).toMatchObject({ callSid, agency: 'aler-pavia-lodi', queue: 'aler-pavia-lodi.heating', outcome: 'queued' });
     await paviaLive.waitFor((event) => event.type === 'call.queued' && mentions(event, callSid));
     await supervisorLive.waitFor((event) => event.type === 'call.queued' && mentions(event, callSid));
@@ -134,7 +134,7 @@ describe('a call from queue to wrap-up, live', () => {
     const ended = await t.app.inject({ method: 'POST', url: '/api/v1/softphone/hang-up', headers: operator.headers, payload: { callSid } });
     expect(ended.statusCode).toBe(200);
     expect(ended.json().call).toMatchObject({ outcome: 'answered', status: 'completed', talkSeconds: 90 });
-    const today = await paviaLive.waitFor((event) => event.type === 'live.today' && (event.data.today as { answered: number }).answered >= 1);
+    const today = await paviaLive.waitForEvent('live.today', (event) => event.data.today.answered >= 1);
     expect(today.data.today).toMatchObject({ offered: 1, answered: 1, abandoned: 0, serviceLevelPct: 100, asaSeconds: 0 });
 
     // A ticket registered during the call reaches Pavia's referent, not Milan's.
@@ -188,8 +188,7 @@ describe('a call from queue to wrap-up, live', () => {
       if (!call) break;
       const wrapUp = new Promise<void>((resolve) => {
         const stop = t.app.services.bus.subscribe((event) => {
-          const operator = event.data.operator as { username?: string; presence?: string } | undefined;
-          if (event.type === 'operator.presence' && operator?.username === 'operatore2' && operator.presence === 'wrap_up') {
+          if (event.type === 'operator.presence' && event.data.operator.username === 'operatore2' && event.data.operator.presence === 'wrap_up') {
             stop();
             resolve();
           }

@@ -71,8 +71,7 @@ async function enqueue(to: string, digit: string) {
 function presenceAnnounced(username: string, presence: string): Promise<void> {
   return new Promise((resolve) => {
     const stop = t.app.services.bus.subscribe((event) => {
-      const operator = event.data.operator as { username?: string; presence?: string } | undefined;
-      if (event.type === 'operator.presence' && operator?.username === username && operator.presence === presence) {
+      if (event.type === 'operator.presence' && event.data.operator.username === username && event.data.operator.presence === presence) {
         stop();
         resolve();
       }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainEvent } from '../../src/domain/events.ts';
+import type { DomainEvent, EventOf } from '../../src/domain/events.ts';
+import { isEvent } from '../../src/domain/events.ts';
 import type { Session } from '../helpers/auth.ts';
 import { createStaffUser, loginAs } from '../helpers/auth.ts';
 import type { TestApp } from '../helpers/test-app.ts';
@@ -85,7 +86,7 @@ describe('a supervisor of one agency and an operator serving two', () => {
     await twilioPost(t.app, '/webhooks/twilio/voice/operator', { CallSid: leg, From: 'client:operatore1' });
     const onCall = new Promise<void>((resolve) => {
       const stop = t.app.services.bus.subscribe((event) => {
-        if (event.type === 'operator.presence' && (event.data.operator as OperatorView).presence === 'on_call') {
+        if (event.type === 'operator.presence' && event.data.operator.presence === 'on_call') {
           stop();
           resolve();
         }
@@ -101,7 +102,9 @@ describe('a supervisor of one agency and an operator serving two', () => {
     expect(JSON.stringify(seenFromPavia)).not.toContain(MILANO);
 
     // One event per agency, each carrying only that agency's part.
-    const events = published.filter((event) => event.type === 'operator.presence' && (event.data.operator as OperatorView).presence === 'on_call');
+    const events = published.filter(
+      (event): event is EventOf<'operator.presence'> => isEvent(event, 'operator.presence') && event.data.operator.presence === 'on_call',
+    );
     const paviaEvent = events.find((event) => event.agency === PAVIA)!;
     expect(paviaEvent.data.operator).toMatchObject({ callSid: null, agencies: [PAVIA] });
     expect(JSON.stringify(paviaEvent)).not.toContain(MILANO);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DomainEvent } from '../../src/domain/events.ts';
+import type { DomainEvent, EventOf } from '../../src/domain/events.ts';
+import { isEvent } from '../../src/domain/events.ts';
 import { createAgencyToken, loginAs } from '../helpers/auth.ts';
 import type { AgencyToken, Session } from '../helpers/auth.ts';
 import type { TestApp } from '../helpers/test-app.ts';
@@ -130,8 +131,8 @@ describe('tickets over HTTP', () => {
     ]);
     expect((await patch(ref, operatore1.headers, { status: 'cancelled' })).statusCode).toBe(409);
     expect((await patch(ref, operatore1.headers, {})).statusCode).toBe(400);
-    const changed = published.filter((event) => event.type === 'ticket.changed' && (event.data.ticket as { ref: string }).ref === ref);
-    expect(changed.map((event) => (event.data.change as { type: string }).type)).toEqual(['acknowledged', 'closed']);
+    const changed = published.filter((event): event is EventOf<'ticket.changed'> => isEvent(event, 'ticket.changed') && event.data.ticket.ref === ref);
+    expect(changed.map((event) => event.data.change?.type)).toEqual(['acknowledged', 'closed']);
   });
 
   it('shows an agency only its own tickets, everywhere', async () => {

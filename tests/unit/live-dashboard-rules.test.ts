@@ -74,6 +74,7 @@ describe('wallboard alerts', () => {
     ahtSeconds: 60,
     emails: 0,
     tickets: 0,
+    serviceLevelTargetMet: serviceLevelPct === null ? null : serviceLevelPct >= 80,
   });
   const agency = (code: string, level: number | null) => ({
     code,

@@ -20,6 +20,8 @@ import {
   VoiceParams,
 } from './twilio-params.ts';
 import { renderCallbackDial, renderDecision, renderQueueWait, VOICE_PATHS } from './twiml.ts';
+import { binaryAnswer } from '../../src/contracts/common.ts';
+import { docSchema } from '../../src/http/openapi.ts';
 
 /** Twilio's voice webhooks are form posts of a few kilobytes; nothing legitimate comes near this. */
 export const TWILIO_BODY_LIMIT_BYTES = 64 * 1024;
@@ -63,6 +65,9 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     reply.raw.once('close', callerAnswered);
   });
 
+  // Twilio's own contract: documented with the answer they get (TwiML), authenticated by X-Twilio-Signature.
+  const twimlDoc = (summary: string) =>
+    docSchema({ tags: ['twilio'], summary, security: false, response: binaryAnswer('text/xml', 'TwiML (signed request required: X-Twilio-Signature)') });
   const twiml = (reply: FastifyReply, xml: string) => reply.type('text/xml; charset=utf-8').send(xml);
   // Most answers repeat (an agency's menu, its queues): render each distinct decision once.
   const rendered = new Map<string, string>();
@@ -77,12 +82,12 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     return twiml(reply, xml);
   };
 
-  app.post(VOICE_PATHS.incoming, async (request, reply) => {
+  app.post(VOICE_PATHS.incoming, { schema: twimlDoc("A call comes in: the agency's greeting and menu, or the closed message") }, async (request, reply) => {
     const params = parse(VoiceParams, request.body);
     return render(reply, await voice.handle({ kind: 'incoming', params: callParams(params), payload: params }));
   });
 
-  app.post(VOICE_PATHS.menu, async (request, reply) => {
+  app.post(VOICE_PATHS.menu, { schema: twimlDoc("The caller's menu choice: enqueue, or repeat the menu") }, async (request, reply) => {
     const params = parse(MenuParams, request.body);
     const { attempt } = parse(MenuQuery, request.query);
     return render(reply, await voice.handle({ kind: 'menu', params: callParams(params), attempt, digits: params.Digits, payload: params }));
@@ -90,13 +95,13 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
 
   // Twilio requests the wait URL again every time its TwiML ends: that is the caller's heartbeat,
   // the one thing recorded here (best effort: the music is answered whatever the database does).
-  app.post(VOICE_PATHS.queueWait, async (request, reply) => {
+  app.post(VOICE_PATHS.queueWait, { schema: twimlDoc('While waiting: position, expected wait, hold music') }, async (request, reply) => {
     const params = parse(QueueWaitParams, request.body);
     if (params.CallSid) await voice.heartbeat(params.CallSid);
     return twiml(reply, renderQueueWait(params.QueuePosition, params.AvgQueueTime, options.holdMusicUrl));
   });
 
-  app.post(VOICE_PATHS.queueResult, async (request, reply) => {
+  app.post(VOICE_PATHS.queueResult, { schema: twimlDoc('The caller left the queue: answered, abandoned or other') }, async (request, reply) => {
     const params = parse(QueueResultParams, request.body);
     const step = {
       kind: 'queue-result',
@@ -108,7 +113,7 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     return render(reply, await voice.handle(step));
   });
 
-  app.post(VOICE_PATHS.status, async (request, reply) => {
+  app.post(VOICE_PATHS.status, { schema: twimlDoc("Twilio's status callback: the call's final state and duration") }, async (request, reply) => {
     const params = parse(StatusParams, request.body);
     const step = {
       kind: 'status',
@@ -121,34 +126,38 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     return render(reply, await voice.handle(step));
   });
 
-  app.post(VOICE_PATHS.operator, async (request, reply) => {
-    const params = parse(OperatorParams, request.body);
-    const identity = params.From?.startsWith('client:') ? params.From.slice('client:'.length) : null;
-    if (!identity) throw new AppError('FORBIDDEN', 'The operator URL answers browser softphones only (From=client:<identity>)');
-    if (params.To || params.CallbackId || params.TicketRef) {
-      const dial = {
-        identity,
-        operatorCallSid: params.CallSid,
-        to: params.To ?? null,
-        callbackId: params.CallbackId ?? null,
-        ticketRef: params.TicketRef ?? null,
-      };
-      const requestLog = request.log;
-      try {
-        return twiml(reply, renderCallbackDial(await options.callbackDial(dial)));
-      } catch (error) {
-        // Not decidable without the database: the operator hears why, nobody is dialled unchecked.
-        requestLog.error(
-          { err: error, event: 'callback.dial_failed', identity: dial.identity, operatorCallSid: dial.operatorCallSid },
-          'softphone call-back could not be checked',
-        );
-        return twiml(reply, renderCallbackDial({ kind: 'unavailable' }));
+  app.post(
+    VOICE_PATHS.operator,
+    { schema: twimlDoc("An operator's browser softphone asks for the next call, or dials a tenant back") },
+    async (request, reply) => {
+      const params = parse(OperatorParams, request.body);
+      const identity = params.From?.startsWith('client:') ? params.From.slice('client:'.length) : null;
+      if (!identity) throw new AppError('FORBIDDEN', 'The operator URL answers browser softphones only (From=client:<identity>)');
+      if (params.To || params.CallbackId || params.TicketRef) {
+        const dial = {
+          identity,
+          operatorCallSid: params.CallSid,
+          to: params.To ?? null,
+          callbackId: params.CallbackId ?? null,
+          ticketRef: params.TicketRef ?? null,
+        };
+        const requestLog = request.log;
+        try {
+          return twiml(reply, renderCallbackDial(await options.callbackDial(dial)));
+        } catch (error) {
+          // Not decidable without the database: the operator hears why, nobody is dialled unchecked.
+          requestLog.error(
+            { err: error, event: 'callback.dial_failed', identity: dial.identity, operatorCallSid: dial.operatorCallSid },
+            'softphone call-back could not be checked',
+          );
+          return twiml(reply, renderCallbackDial({ kind: 'unavailable' }));
+        }
       }
-    }
-    return render(reply, await voice.handle({ kind: 'operator', operatorCallSid: params.CallSid, identity, payload: params }));
-  });
+      return render(reply, await voice.handle({ kind: 'operator', operatorCallSid: params.CallSid, identity, payload: params }));
+    },
+  );
 
-  app.post(VOICE_PATHS.bridged, async (request, reply) => {
+  app.post(VOICE_PATHS.bridged, { schema: twimlDoc('The caller is bridged to the operator who took the call') }, async (request, reply) => {
     const params = parse(BridgedParams, request.body);
     const step = {
       kind: 'bridged',

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { LiveCall } from '../../../src/realtime/realtime-contract.ts';
+import type { Dwelling } from '../../../src/contracts/common.ts';
+import type { LiveCall } from '../../../src/contracts/live.ts';
+import type { CallerLookup } from '../../../src/contracts/tenants.ts';
 import { errorText, get } from '../api.ts';
-import type { CallerLookup, Dwelling, Tenant } from '../api-types.ts';
 import { CATEGORY_LABEL, TICKET_STATUS_LABEL, formatDateTime } from '../format.ts';
 import { CALLER_LOOKUP_PATH } from '../endpoints.ts';
 
@@ -12,8 +13,8 @@ export function CallerPopup({ call }: { call: LiveCall }) {
   useEffect(() => {
     setLookup(null);
     setError(null);
-    get<unknown>(CALLER_LOOKUP_PATH(call.callSid))
-      .then((reply) => setLookup(normaliseLookup(reply)))
+    get<CallerLookup>(CALLER_LOOKUP_PATH(call.callSid))
+      .then(setLookup)
       .catch((failure) => setError(errorText(failure)));
   }, [call.callSid]);
 
@@ -28,7 +29,7 @@ export function CallerPopup({ call }: { call: LiveCall }) {
           <div class="tenant" key={tenant.code} data-testid="tenant">
             <div class="tenant-name">{tenant.name}</div>
             <div class="muted small">Codice inquilino {tenant.code}</div>
-            <div>{dwellingText(dwellingOf(tenant))}</div>
+            <div>{dwellingText(tenant.dwelling)}</div>
           </div>
         ))
       )}
@@ -50,19 +51,6 @@ export function CallerPopup({ call }: { call: LiveCall }) {
   );
 }
 
-export function dwellingOf(tenant: Tenant): Dwelling {
-  return (
-    tenant.dwelling ?? {
-      address: tenant.address,
-      municipality: tenant.municipality,
-      building: tenant.building,
-      stair: tenant.stair,
-      floor: tenant.floor,
-      flat: tenant.flat,
-    }
-  );
-}
-
 export function dwellingText(dwelling: Dwelling | null | undefined): string {
   if (!dwelling) return '—';
   const parts = [
@@ -74,12 +62,4 @@ export function dwellingText(dwelling: Dwelling | null | undefined): string {
     dwelling.flat ? `interno ${dwelling.flat}` : null,
   ].filter(Boolean);
   return parts.length ? parts.join(', ') : '—';
-}
-
-/** The tickets module's reply, whatever it names its lists. */
-function normaliseLookup(reply: unknown): CallerLookup {
-  const value = (reply ?? {}) as Record<string, unknown>;
-  const tenants = (value.tenants ?? (value.tenant ? [value.tenant] : [])) as Tenant[];
-  const previousTickets = (value.previousTickets ?? value.tickets ?? []) as CallerLookup['previousTickets'];
-  return { agency: (value.agency as string) ?? null, phone: (value.phone as string) ?? null, tenants, previousTickets };
 }

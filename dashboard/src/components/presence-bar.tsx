@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { LiveOperator } from '../../../src/realtime/realtime-contract.ts';
+import type { LiveOperator } from '../../../src/contracts/live.ts';
 import { errorText, put } from '../api.ts';
 import { LOCATION_LABEL, PRESENCE_LABEL } from '../format.ts';
 import { PRESENCE_PATH } from '../endpoints.ts';

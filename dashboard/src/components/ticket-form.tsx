@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { LiveAgency, LiveCall } from '../../../src/realtime/realtime-contract.ts';
+import type { Dwelling } from '../../../src/contracts/common.ts';
+import type { LiveAgency, LiveCall } from '../../../src/contracts/live.ts';
+import type { CallerLookup } from '../../../src/contracts/tenants.ts';
+import type { Ticket } from '../../../src/contracts/tickets.ts';
 import { errorText, get, post } from '../api.ts';
-import type { CallerLookup, Dwelling, Ticket } from '../api-types.ts';
 import { CATEGORY_LABEL } from '../format.ts';
 import { CALLER_LOOKUP_PATH, TICKETS_PATH } from '../endpoints.ts';
 import { AgencySelect } from './agency-select.tsx';
-import { dwellingOf } from './caller-popup.tsx';
 
 const DWELLING_FIELDS: readonly [keyof Dwelling, string][] = [
   ['address', 'Indirizzo'],
@@ -22,18 +23,19 @@ export function TicketForm({ call, agencies, onCreated }: { call: LiveCall; agen
   const [category, setCategory] = useState(call.category ?? 'maintenance');
   const [description, setDescription] = useState('');
   const [callerName, setCallerName] = useState('');
-  const [dwelling, setDwelling] = useState<Dwelling>({});
+  // What the operator types: any part may be missing; only the filled ones are sent.
+  const [dwelling, setDwelling] = useState<Partial<Dwelling>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     // The registry usually knows the caller: fill in what the operator would otherwise ask.
-    get<CallerLookup & { tenant?: CallerLookup['tenants'][number] }>(CALLER_LOOKUP_PATH(call.callSid))
+    get<CallerLookup>(CALLER_LOOKUP_PATH(call.callSid))
       .then((lookup) => {
-        const tenant = lookup.tenants?.[0] ?? lookup.tenant;
+        const tenant = lookup.tenants[0];
         if (!tenant) return;
         setCallerName((current) => current || tenant.name);
-        setDwelling((current) => (Object.values(current).some(Boolean) ? current : dwellingOf(tenant)));
+        setDwelling((current) => (Object.values(current).some(Boolean) ? current : tenant.dwelling));
       })
       .catch(() => {});
   }, [call.callSid]);

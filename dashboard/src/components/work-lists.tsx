@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { Callback } from '../../../src/contracts/callbacks.ts';
+import type { Page } from '../../../src/contracts/common.ts';
+import type { Ticket } from '../../../src/contracts/tickets.ts';
 import { ApiError, errorText, get, post } from '../api.ts';
-import type { Callback, Page, Ticket } from '../api-types.ts';
 import { CATEGORY_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatPhone } from '../format.ts';
 import type { LiveStore } from '../live-store.ts';
 import { CALLBACK_PATH, CALLBACKS_PATH, EMAIL_ITEMS_PATH, TICKETS_PATH } from '../endpoints.ts';
@@ -30,8 +32,8 @@ function useWorkList<T>(store: LiveStore, path: string, eventPrefix: string, gen
   const [tick, setTick] = useState(0);
   useEffect(() => store.onEvent((event) => event.type.startsWith(eventPrefix) && setTick((n) => n + 1)), [store, eventPrefix]);
   useEffect(() => {
-    get<Page<T> | T[]>(path)
-      .then((reply) => setState({ items: Array.isArray(reply) ? reply : reply.items, error: null, unavailable: false }))
+    get<Page<T>>(path)
+      .then((reply) => setState({ items: reply.items, error: null, unavailable: false }))
       .catch((error) => setState({ items: [], error: errorText(error), unavailable: error instanceof ApiError && error.status === 404 }));
   }, [path, generation, tick]);
   return [state, () => setTick((n) => n + 1)];

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { TicketPage, TicketSummary } from '../../../src/contracts/tickets.ts';
+import { isTicketEvent } from '../../../src/domain/events.ts';
 import { errorText, get, patch, query } from '../api.ts';
-import type { Page, Ticket } from '../api-types.ts';
 import { AgencySelect } from '../components/agency-select.tsx';
 import { dwellingText } from '../components/caller-popup.tsx';
 import { CATEGORY_LABEL, CHANNEL_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatInteger, formatPct, formatPhone, formatSeconds } from '../format.ts';
@@ -20,13 +21,13 @@ const FILTERS: readonly [string, string][] = [
 const OPEN = new Set(['new', 'routed', 'acknowledged']);
 
 /** "Giuseppe Rinaldi · +39 347 123 4567 · Via Riviera 41, Pavia", leaving out what is unknown. */
-function whoAndWhere(ticket: Ticket): string {
-  const contact = ticket.caller?.phone ? formatPhone(ticket.caller.phone) : ticket.caller?.email;
+function whoAndWhere(ticket: TicketSummary): string {
+  const contact = ticket.caller.phone ? formatPhone(ticket.caller.phone) : ticket.caller.email;
   const dwelling = dwellingText(ticket.dwelling);
-  return [ticket.caller?.name || 'Chiamante non identificato', contact, dwelling === '—' ? null : dwelling].filter(Boolean).join(' · ');
+  return [ticket.caller.name || 'Chiamante non identificato', contact, dwelling === '—' ? null : dwelling].filter(Boolean).join(' · ');
 }
 
-function matches(ticket: Ticket, filter: string): boolean {
+function matches(ticket: TicketSummary, filter: string): boolean {
   if (filter === '') return true;
   if (filter === 'open') return OPEN.has(ticket.status);
   return ticket.status === filter;
@@ -38,7 +39,7 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
   const agencies = [...live.agencies.values()];
   const [agency, setAgency] = useState(user.agency ?? user.agencies[0] ?? '');
   const [filter, setFilter] = useState('open');
-  const [tickets, setTickets] = useState<Ticket[]>([]);
+  const [tickets, setTickets] = useState<TicketSummary[]>([]);
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -47,7 +48,7 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
   useEffect(() => {
     setLoading(true);
     const status = filter === 'open' ? undefined : filter;
-    get<Page<Ticket>>(`${TICKETS_PATH}${query({ agency, status, limit: 100 })}`)
+    get<TicketPage>(`${TICKETS_PATH}${query({ agency, status, limit: 100 })}`)
       .then((page) => {
         setTickets(page.items.filter((ticket) => matches(ticket, filter)));
         setError(null);
@@ -59,9 +60,8 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
   useEffect(
     () =>
       store.onEvent((event) => {
-        if (!event.type.startsWith('ticket.') || event.agency !== agency) return;
-        const ticket = (event.data as { ticket?: Ticket }).ticket;
-        if (!ticket) return;
+        if (!isTicketEvent(event) || event.agency !== agency) return;
+        const ticket = event.data.ticket;
         setTickets((current) => {
           const rest = current.filter((item) => item.ref !== ticket.ref);
           return matches(ticket, filter) ? [ticket, ...rest].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) : rest;
@@ -71,10 +71,10 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
     [store, agency, filter],
   );
 
-  async function move(ticket: Ticket, status: 'acknowledged' | 'closed', note?: string) {
+  async function move(ticket: TicketSummary, status: 'acknowledged' | 'closed', note?: string) {
     setError(null);
     try {
-      const updated = await patch<Ticket>(`${TICKETS_PATH}/${encodeURIComponent(ticket.ref)}`, { status, ...(note ? { note } : {}) });
+      const updated = await patch<TicketSummary>(`${TICKETS_PATH}/${encodeURIComponent(ticket.ref)}`, { status, ...(note ? { note } : {}) });
       setTickets((current) => current.map((item) => (item.ref === updated.ref ? updated : item)).filter((item) => matches(item, filter)));
       setClosing(null);
     } catch (failure) {

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, errorText, post } from '../api.ts';
+import type { SessionStarted } from '../../../src/contracts/auth.ts';
 import type { Session } from '../session.ts';
 
 export function LoginScreen({ onLogin }: { onLogin: (session: Session) => void }) {
@@ -13,7 +14,7 @@ export function LoginScreen({ onLogin }: { onLogin: (session: Session) => void }
     setBusy(true);
     setError(null);
     try {
-      const session = await post<Session>('/api/v1/auth/login', { username: username.trim(), password });
+      const session = await post<SessionStarted>('/api/v1/auth/login', { username: username.trim(), password });
       onLogin(session);
     } catch (failure) {
       if (failure instanceof ApiError && failure.status === 401) setError('Nome utente o password non corretti.');

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { LiveCall } from '../../../src/realtime/realtime-contract.ts';
+import type { LiveCall, SoftphoneCall, SoftphoneHungUp, SoftphoneStatus } from '../../../src/contracts/live.ts';
+import type { Ticket } from '../../../src/contracts/tickets.ts';
+import { isCallEvent } from '../../../src/domain/events.ts';
 import { errorText, get, post } from '../api.ts';
-import type { SoftphoneStatus, Ticket } from '../api-types.ts';
 import { CallerPopup } from '../components/caller-popup.tsx';
 import { PresenceBar } from '../components/presence-bar.tsx';
 import { QueueTable } from '../components/queue-table.tsx';
@@ -32,8 +33,9 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
   useEffect(
     () =>
       store.onEvent((event) => {
-        const call = (event.data as { call?: LiveCall }).call;
-        if (!call || call.answeredBy !== user.username) return;
+        if (!isCallEvent(event)) return;
+        const call = event.data.call;
+        if (call.answeredBy !== user.username) return;
         if (event.type === 'call.bridged')
           setPhase((current) => (current.kind === 'dialling' || current.kind === 'idle' ? { kind: 'talking', call } : current));
         if (event.type === 'call.settled' || event.type === 'call.ended') {
@@ -75,7 +77,7 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
         });
         return;
       }
-      const { call } = await post<{ call: LiveCall | null }>('/api/v1/softphone/take-next');
+      const { call } = await post<SoftphoneCall>('/api/v1/softphone/take-next');
       if (!call) setMessage({ kind: 'info', text: 'Nessuna chiamata in attesa nelle tue code.' });
       // The server moves presence to "on call" and, after the hang-up, to "wrap-up" by itself.
       else setPhase({ kind: 'talking', call });
@@ -97,7 +99,7 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
     }
     setBusy(true);
     try {
-      const { call } = await post<{ call: LiveCall }>('/api/v1/softphone/hang-up', { callSid: phase.call.callSid });
+      const { call } = await post<SoftphoneHungUp>('/api/v1/softphone/hang-up', { callSid: phase.call.callSid });
       setPhase({ kind: 'wrap_up', call });
     } catch (error) {
       setMessage({ kind: 'error', text: errorText(error) });

@@ -1,24 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { QuarantinedEmail, QuarantinePage } from '../../../src/contracts/email.ts';
 import { errorText, get, post, query } from '../api.ts';
 import { CATEGORY_LABEL, formatDateTime } from '../format.ts';
 import { QUARANTINE_ITEM_PATH, QUARANTINE_PATH } from '../endpoints.ts';
 import { proposedAgency } from '../quarantine-rules.ts';
-
-type QuarantinedEmail = {
-  id: string;
-  receivedAt: string;
-  provider: string;
-  status: 'quarantined' | 'discarded';
-  /** The agency the recipient address routed it to; null when it was sent to none of ours. */
-  agency: string | null;
-  from: { address: string; name: string | null } | null;
-  subject: string | null;
-  envelopeTo: string | null;
-  size: number;
-  quarantine: { reason: string | null; at: string | null } | null;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
-};
 
 /** Why a message is here, in the words a supervisor would use. */
 const REASON_LABEL: Record<string, string> = {
@@ -58,7 +43,7 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
 
   async function load() {
     try {
-      const page = await get<{ items: QuarantinedEmail[] }>(`${QUARANTINE_PATH}${query({ status: 'open', limit: 100 })}`);
+      const page = await get<QuarantinePage>(`${QUARANTINE_PATH}${query({ status: 'open', limit: 100 })}`);
       setItems(page.items);
       setError(null);
     } catch (failure) {

@@ -3,26 +3,15 @@ import { errorText, get, query } from '../api.ts';
 import { BarChart, DayChart } from '../components/charts.tsx';
 import { CATEGORY_LABEL, CHANNEL_LABEL, formatInteger, formatPct, formatSeconds } from '../format.ts';
 import { REPORT_PATH } from '../endpoints.ts';
-import type { AgencyToday } from '../../../src/realtime/realtime-contract.ts';
+import type { AgencyToday } from '../../../src/contracts/live.ts';
+import type { CallReport as CallReportAnswer, CallReportPeriod, StatementList, StatementListItem, Trend } from '../../../src/contracts/reports.ts';
 import type { User } from '../session.ts';
 
-/** CONTRACT §7. */
-export type CallReport = {
-  agency: string;
-  from: string;
-  to: string;
-  timezone: string;
-  parameters: { serviceLevelSeconds: number; shortAbandonSeconds: number };
-  totals: Totals;
-  byQueue: Record<string, { queued?: number; answered?: number; abandoned?: number; asaSeconds?: number | null }>;
-  byChannel?: Record<string, Record<string, number | null>>;
-  previousYear?: CallReport;
-  byDay: { date: string; calls: number; outOfHours: number; answered: number; abandoned: number; emails: number }[];
-  byHour: { hour: number; calls: number; answered: number; abandoned: number }[];
-};
+/** CONTRACT §7: one period's report (the contract's type; the screen also holds the year before). */
+export type CallReport = CallReportPeriod;
 
 /** The report's totals have the same fields as today's figures on the wallboard (one definition, CONTRACT §7). */
-type Totals = Omit<AgencyToday, 'date'>;
+type Totals = Omit<AgencyToday, 'date' | 'serviceLevelTargetMet'>;
 
 const TOTAL_ROWS: readonly [keyof Totals, string, (value: number | null) => string][] = [
   ['calls', 'Chiamate ricevute', formatInteger],
@@ -62,7 +51,7 @@ export function ReportsScreen({ user, agencyNames, today: platformToday }: { use
     setLoading(true);
     setError(null);
     try {
-      const current = await get<CallReport>(`${REPORT_PATH}${query({ agency, from, to, compare: 'previous-year' })}`);
+      const current = await get<CallReportAnswer>(`${REPORT_PATH}${query({ agency, from, to, compare: 'previous-year' })}`);
       setReport(current);
       setPrevious(current.previousYear ?? null);
     } catch (failure) {
@@ -124,7 +113,7 @@ export function ReportsScreen({ user, agencyNames, today: platformToday }: { use
         </p>
       ) : null}
       {report ? <ReportBody report={report} previous={previous} /> : loading ? <p class="muted">Calcolo del report…</p> : null}
-      <Trend agency={agency} />
+      <TrendChart agency={agency} />
       <Statements agency={agency} />
       <Definitions report={report} />
     </div>
@@ -287,30 +276,35 @@ type ChannelRow = {
 
 /** Numero verde and landline calls, then e-mail (its contacts are messages, its work is tickets). */
 function channelRows(report: CallReport): ChannelRow[] {
-  const source = report.byChannel;
-  if (!source) return [];
-  return Object.entries(source).map(([channel, row]) => ({
-    channel,
-    contacts: Number(row.calls ?? row.emails ?? 0),
-    outOfHours: typeof row.outOfHours === 'number' ? row.outOfHours : null,
-    answered: typeof row.answered === 'number' ? row.answered : null,
-    abandoned: typeof row.abandoned === 'number' ? row.abandoned : null,
-    serviceLevelPct: typeof row.serviceLevelPct === 'number' ? row.serviceLevelPct : null,
-    tickets: typeof row.tickets === 'number' ? row.tickets : null,
-  }));
+  const call = (channel: 'numero_verde' | 'landline'): ChannelRow => {
+    const row = report.byChannel[channel];
+    return {
+      channel,
+      contacts: row.calls,
+      outOfHours: row.outOfHours,
+      answered: row.answered,
+      abandoned: row.abandoned,
+      serviceLevelPct: row.serviceLevelPct,
+      tickets: null,
+    };
+  };
+  const email = report.byChannel.email;
+  return [
+    call('numero_verde'),
+    call('landline'),
+    { channel: 'email', contacts: email.emails, outOfHours: null, answered: null, abandoned: null, serviceLevelPct: null, tickets: email.tickets },
+  ];
 }
 
 const MONTHS = ['gen', 'feb', 'mar', 'apr', 'mag', 'giu', 'lug', 'ago', 'set', 'ott', 'nov', 'dic'];
 
-type TrendReply = { months: { month: string; calls: number; answered: number; abandoned: number; emails: number; tickets: number }[] };
-
 /** 36 complete months of volumes: what the contract renewal is negotiated on. */
-function Trend({ agency }: { agency: string }) {
-  const [trend, setTrend] = useState<TrendReply | null>(null);
+function TrendChart({ agency }: { agency: string }) {
+  const [trend, setTrend] = useState<Trend | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setTrend(null);
-    get<TrendReply>(`/api/v1/reports/trend${query({ agency, months: 36 })}`)
+    get<Trend>(`/api/v1/reports/trend${query({ agency, months: 36 })}`)
       .then(setTrend)
       .catch((failure) => setError(errorText(failure)));
   }, [agency]);
@@ -335,14 +329,12 @@ function Trend({ agency }: { agency: string }) {
   );
 }
 
-type StatementItem = { id: string; period: string; version: number; superseded: boolean; issuedAt: string; issuedBy: { name: string } };
-
 /** Issued quarterly statements (frozen; a re-issue is a new version), each with its printable page. */
 function Statements({ agency }: { agency: string }) {
-  const [items, setItems] = useState<StatementItem[] | null>(null);
+  const [items, setItems] = useState<StatementListItem[] | null>(null);
   useEffect(() => {
-    get<{ items: StatementItem[] } | StatementItem[]>(`/api/v1/reports/statements${query({ agency })}`)
-      .then((reply) => setItems(Array.isArray(reply) ? reply : reply.items))
+    get<StatementList>(`/api/v1/reports/statements${query({ agency })}`)
+      .then((reply) => setItems(reply.items))
       .catch(() => setItems([]));
   }, [agency]);
   if (!items) return null;

@@ -1,4 +1,4 @@
-import type { LiveAgency, LiveOperator } from '../../../src/realtime/realtime-contract.ts';
+import type { LiveAgency, LiveOperator } from '../../../src/contracts/live.ts';
 import { QueueTable } from '../components/queue-table.tsx';
 import { LOCATION_LABEL, PRESENCE_LABEL, formatDuration, formatInteger, formatPct, formatSeconds } from '../format.ts';
 import { secondsSince, useLive, useServerNow } from '../hooks.ts';

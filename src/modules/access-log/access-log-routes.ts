@@ -6,11 +6,20 @@ import { requireActor } from '../../http/request-context.ts';
 import { ACCESS_LOG_CSV_HEADER, accessLogCsvLines } from './access-log-csv.ts';
 import type { AccessLog, PublicAccessEntry } from './access-log-service.ts';
 import { AccessLogQuery } from './access-log-schemas.ts';
+import { AccessLog as AccessLogAnswer } from '../../contracts/access-log.ts';
+import { binaryAnswer, jsonOr } from '../../contracts/common.ts';
 
 export function accessLogRoutes(app: FastifyInstance, accessLog: AccessLog): void {
   app.get(
     '/api/v1/access-log',
-    { schema: docSchema({ tags: ['access log'], summary: 'Processor access log of an agency (JSON or CSV), streamed page by page', query: AccessLogQuery }) },
+    {
+      schema: docSchema({
+        tags: ['access log'],
+        summary: 'Processor access log of an agency (JSON or CSV), streamed page by page',
+        query: AccessLogQuery,
+        response: jsonOr(AccessLogAnswer, binaryAnswer('text/csv', 'format=csv')),
+      }),
+    },
     async (request, reply) => {
       const actor = requireActor(request);
       const query = parseInput(AccessLogQuery, request.query, 'query');

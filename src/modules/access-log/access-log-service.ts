@@ -1,3 +1,4 @@
+import type { AccessLogEntry } from '../../contracts/access-log.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertRole, isStaff, scopeAgencies } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -104,7 +105,7 @@ export function createAccessLog(deps: { db: Database; clock: Clock }) {
 
 export type PublicAccessEntry = ReturnType<typeof publicEntry>;
 
-export function publicEntry(row: AccessLogRow) {
+export function publicEntry(row: AccessLogRow): AccessLogEntry {
   return {
     at: row.at.toISOString(),
     agency: row.agencyCode,

@@ -25,6 +25,7 @@ import {
 } from './admin-schemas.ts';
 import type { AgencyAdminService } from './agencies-admin-service.ts';
 import type { UserAdminService } from './users-admin-service.ts';
+import { AgencyConfig, AgencyList, ApiToken, ApiTokenList, CreatedApiToken, CreatedUser, PasswordReset, UserAccount, UserList } from '../../contracts/admin.ts';
 
 export type AdminServices = Readonly<{ tokens: ApiTokenService; agencies: AgencyAdminService; users: UserAdminService }>;
 
@@ -33,12 +34,12 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
   const { tokens, agencies, users } = services;
   const tags = ['admin'];
 
-  app.get('/api/v1/admin/agencies', { schema: docSchema({ tags, summary: 'Agencies' }) }, async (request) => ({
+  app.get('/api/v1/admin/agencies', { schema: docSchema({ tags, summary: 'Agencies', response: AgencyList }) }, async (request) => ({
     items: await agencies.listAgencies(requireActor(request)),
   }));
   app.post(
     '/api/v1/admin/agencies',
-    { schema: docSchema({ tags, summary: 'Create an agency (with its three queues)', body: AgencyCreateBody }) },
+    { schema: docSchema({ tags, summary: 'Create an agency (with its three queues)', body: AgencyCreateBody, response: { 201: AgencyConfig } }) },
     async (request, reply) => {
       const body = parseInput(AgencyCreateBody, request.body, 'agency');
       return reply.code(201).send(await agencies.createAgency(requireActor(request), body));
@@ -46,7 +47,7 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
   );
   app.get(
     '/api/v1/admin/agencies/:code',
-    { schema: docSchema({ tags, summary: 'An agency and its whole configuration', params: AgencyParams }) },
+    { schema: docSchema({ tags, summary: 'An agency and its whole configuration', params: AgencyParams, response: AgencyConfig }) },
     async (request) => {
       const { code } = parseInput(AgencyParams, request.params, 'path');
       return agencies.getAgency(requireActor(request), code);
@@ -54,7 +55,15 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
   );
   app.patch(
     '/api/v1/admin/agencies/:code',
-    { schema: docSchema({ tags, summary: 'Name, time zone, emergency number, service-level parameters', params: AgencyParams, body: AgencyPatchBody }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Name, time zone, emergency number, service-level parameters',
+        params: AgencyParams,
+        body: AgencyPatchBody,
+        response: AgencyConfig,
+      }),
+    },
     async (request) => {
       const { code } = parseInput(AgencyParams, request.params, 'path');
       return agencies.updateAgency(requireActor(request), code, parseInput(AgencyPatchBody, request.body, 'agency'));
@@ -68,10 +77,14 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
     schema: S,
     verb: (actor: Actor, code: string, body: z.output<S>) => Promise<unknown>,
   ) {
-    app.put(`/api/v1/admin/agencies/:code/${part}`, { schema: docSchema({ tags, summary, params: AgencyParams, body: schema }) }, async (request) => {
-      const { code } = parseInput(AgencyParams, request.params, 'path');
-      return verb(requireActor(request), code, parseInput(schema, request.body, part));
-    });
+    app.put(
+      `/api/v1/admin/agencies/:code/${part}`,
+      { schema: docSchema({ tags, summary, params: AgencyParams, body: schema, response: AgencyConfig }) },
+      async (request) => {
+        const { code } = parseInput(AgencyParams, request.params, 'path');
+        return verb(requireActor(request), code, parseInput(schema, request.body, part));
+      },
+    );
   }
   replaceRoute('portfolios', 'Replace the portfolios (housing stocks) of an agency', PortfoliosBody, agencies.replacePortfolios);
   replaceRoute('numbers', 'Replace the inbound numbers of an agency', NumbersBody, agencies.replaceNumbers);
@@ -80,25 +93,25 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
   replaceRoute('queues', 'Labels and priorities of the three queues', QueuesBody, agencies.replaceQueues);
   replaceRoute('contract', 'Replace the contract terms', ContractBody, agencies.replaceContract);
 
-  app.get('/api/v1/admin/users', { schema: docSchema({ tags, summary: 'Users', query: UserListQuery }) }, async (request) => {
+  app.get('/api/v1/admin/users', { schema: docSchema({ tags, summary: 'Users', query: UserListQuery, response: UserList }) }, async (request) => {
     const query = parseInput(UserListQuery, request.query, 'query');
     return { items: await users.listUsers(requireActor(request), query) };
   });
   app.post(
     '/api/v1/admin/users',
-    { schema: docSchema({ tags, summary: 'Create a user (a generated password is shown once)', body: UserCreateBody }) },
+    { schema: docSchema({ tags, summary: 'Create a user (a generated password is shown once)', body: UserCreateBody, response: { 201: CreatedUser } }) },
     async (request, reply) => {
       const body = parseInput(UserCreateBody, request.body, 'user');
       return reply.code(201).send(await users.createUser(requireActor(request), body));
     },
   );
-  app.get('/api/v1/admin/users/:id', { schema: docSchema({ tags, summary: 'A user', params: IdParams }) }, async (request) => {
+  app.get('/api/v1/admin/users/:id', { schema: docSchema({ tags, summary: 'A user', params: IdParams, response: UserAccount }) }, async (request) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     return users.getUser(requireActor(request), id);
   });
   app.patch(
     '/api/v1/admin/users/:id',
-    { schema: docSchema({ tags, summary: 'Rename, disable or assign agencies', params: IdParams, body: UserPatchBody }) },
+    { schema: docSchema({ tags, summary: 'Rename, disable or assign agencies', params: IdParams, body: UserPatchBody, response: UserAccount }) },
     async (request) => {
       const { id } = parseInput(IdParams, request.params, 'path');
       return users.updateUser(requireActor(request), id, parseInput(UserPatchBody, request.body, 'user'));
@@ -106,27 +119,37 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
   );
   app.post(
     '/api/v1/admin/users/:id/password',
-    { schema: docSchema({ tags, summary: "Reset a user's password (ends their sessions)", params: IdParams, body: PasswordResetBody }) },
+    {
+      schema: docSchema({ tags, summary: "Reset a user's password (ends their sessions)", params: IdParams, body: PasswordResetBody, response: PasswordReset }),
+    },
     async (request) => {
       const { id } = parseInput(IdParams, request.params, 'path');
       return users.resetPassword(requireActor(request), id, parseInput(PasswordResetBody, request.body, 'password reset'));
     },
   );
 
-  app.get('/api/v1/admin/tokens', { schema: docSchema({ tags, summary: 'Agency API tokens', query: TokenListQuery }) }, async (request) => {
-    const query = parseInput(TokenListQuery, request.query, 'query');
-    return { items: await tokens.listTokens(requireActor(request), query) };
-  });
+  app.get(
+    '/api/v1/admin/tokens',
+    { schema: docSchema({ tags, summary: 'Agency API tokens', query: TokenListQuery, response: ApiTokenList }) },
+    async (request) => {
+      const query = parseInput(TokenListQuery, request.query, 'query');
+      return { items: await tokens.listTokens(requireActor(request), query) };
+    },
+  );
   app.post(
     '/api/v1/admin/tokens',
-    { schema: docSchema({ tags, summary: 'Create an agency API token (shown once)', body: TokenCreateBody }) },
+    { schema: docSchema({ tags, summary: 'Create an agency API token (shown once)', body: TokenCreateBody, response: { 201: CreatedApiToken } }) },
     async (request, reply) => {
       const body = parseInput(TokenCreateBody, request.body, 'token');
       return reply.code(201).send(await tokens.createToken(requireActor(request), body));
     },
   );
-  app.delete('/api/v1/admin/tokens/:id', { schema: docSchema({ tags, summary: 'Revoke an agency API token', params: IdParams }) }, async (request) => {
-    const { id } = parseInput(IdParams, request.params, 'path');
-    return tokens.revokeToken(requireActor(request), id);
-  });
+  app.delete(
+    '/api/v1/admin/tokens/:id',
+    { schema: docSchema({ tags, summary: 'Revoke an agency API token', params: IdParams, response: ApiToken }) },
+    async (request) => {
+      const { id } = parseInput(IdParams, request.params, 'path');
+      return tokens.revokeToken(requireActor(request), id);
+    },
+  );
 }

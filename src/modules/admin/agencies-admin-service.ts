@@ -1,3 +1,4 @@
+import type { AgencyConfig, AgencyProfile } from '../../contracts/admin.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -177,7 +178,7 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
   };
 }
 
-function publicAgency(row: repo.AgencyRow) {
+function publicAgency(row: repo.AgencyRow): AgencyProfile {
   return {
     code: row.code,
     name: row.name,
@@ -191,7 +192,7 @@ function publicAgency(row: repo.AgencyRow) {
   };
 }
 
-function publicAgencyConfig(config: NonNullable<Awaited<ReturnType<typeof repo.loadAgencyConfig>>>) {
+function publicAgencyConfig(config: NonNullable<Awaited<ReturnType<typeof repo.loadAgencyConfig>>>): AgencyConfig {
   const exceptions = new Map<string, { date: string; ranges: { opens: string; closes: string }[]; note: string | null }>();
   for (const row of config.exceptionRows) {
     const entry = exceptions.get(row.date) ?? { date: row.date, ranges: [], note: row.note };

@@ -1,3 +1,4 @@
+import type { UserAccount } from '../../contracts/admin.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -123,7 +124,7 @@ export function createUserAdminService(deps: { db: Database; clock: Clock; auth:
   };
 }
 
-function publicUser(row: repo.UserRow, agencies: readonly string[]) {
+function publicUser(row: repo.UserRow, agencies: readonly string[]): UserAccount {
   return {
     id: row.id,
     username: row.username,

@@ -1,3 +1,4 @@
+import type { ApiToken } from '../../contracts/admin.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertRole, scopeAgencies } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -58,7 +59,7 @@ export function createApiTokenService(deps: { db: Database; clock: Clock; direct
   };
 }
 
-export function publicToken(row: ApiTokenRow) {
+export function publicToken(row: ApiTokenRow): ApiToken {
   return {
     id: row.id,
     agency: row.agencyCode,

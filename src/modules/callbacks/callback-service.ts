@@ -1,3 +1,4 @@
+import type { Callback } from '../../contracts/callbacks.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole, scopeAgencies } from '../../domain/actor.ts';
 import type { CallbackOutcome } from '../../domain/callback-rules.ts';
@@ -259,7 +260,7 @@ export function publicCallbackCall(row: CallbackCallRow) {
 }
 
 /** The task as the API and the dashboard see it; `overdue` as of `now`. */
-export function publicCallback(row: CallbackRow, now: Date) {
+export function publicCallback(row: CallbackRow, now: Date): Callback {
   return {
     id: row.id,
     agency: row.agencyCode,

@@ -34,10 +34,10 @@ export function createCallbacksModule(
 /** After the commit: an abandoned call created or grew a task; a bridged or answered call may have closed some. */
 function announceAbandoned(callbacks: CallbackService, failed: (error: unknown) => void): EventSubscription {
   return (event) => {
-    const call = event.data.call as { callSid?: string; outcome?: string } | undefined;
-    if (!call?.callSid) return;
+    if (event.type !== 'call.settled' && event.type !== 'call.bridged') return;
+    const call = event.data.call;
     const abandoned = event.type === 'call.settled' && call.outcome === 'abandoned';
-    const answered = event.type === 'call.bridged' || (event.type === 'call.settled' && call.outcome === 'answered');
+    const answered = event.type === 'call.bridged' || call.outcome === 'answered';
     if (abandoned || answered) callbacks.announceFor(call.callSid).catch(failed);
   };
 }

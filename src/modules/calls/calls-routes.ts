@@ -4,9 +4,10 @@ import { parseInput } from '../../http/parse.ts';
 import { requireActor } from '../../http/request-context.ts';
 import type { CallService } from './calls-service.ts';
 import { AgencyParams, CallListQuery, CallOutcomeBody, CallSidParams, OutcomeCodesBody } from './calls-schemas.ts';
+import { CallOutcomeAnswer, CallPage, OutcomeCodes } from '../../contracts/calls.ts';
 
 export function callsRoutes(app: FastifyInstance, calls: CallService): void {
-  app.get('/api/v1/calls', { schema: docSchema({ tags: ['calls'], summary: 'Call log', query: CallListQuery }) }, async (request) => {
+  app.get('/api/v1/calls', { schema: docSchema({ tags: ['calls'], summary: 'Call log', query: CallListQuery, response: CallPage }) }, async (request) => {
     const actor = requireActor(request);
     const query = parseInput(CallListQuery, request.query, 'query');
     return calls.listCalls(actor, {
@@ -20,7 +21,15 @@ export function callsRoutes(app: FastifyInstance, calls: CallService): void {
 
   app.post(
     '/api/v1/calls/:callSid/outcome',
-    { schema: docSchema({ tags: ['calls'], summary: "Close the call's wrap-up with an outcome code (esito)", params: CallSidParams, body: CallOutcomeBody }) },
+    {
+      schema: docSchema({
+        tags: ['calls'],
+        summary: "Close the call's wrap-up with an outcome code (esito)",
+        params: CallSidParams,
+        body: CallOutcomeBody,
+        response: CallOutcomeAnswer,
+      }),
+    },
     async (request) => {
       const { callSid } = parseInput(CallSidParams, request.params, 'path');
       const { code } = parseInput(CallOutcomeBody, request.body, 'body');
@@ -30,7 +39,7 @@ export function callsRoutes(app: FastifyInstance, calls: CallService): void {
 
   app.get(
     '/api/v1/agencies/:agency/outcome-codes',
-    { schema: docSchema({ tags: ['calls'], summary: "The agency's outcome codes (its own, or the defaults)", params: AgencyParams }) },
+    { schema: docSchema({ tags: ['calls'], summary: "The agency's outcome codes (its own, or the defaults)", params: AgencyParams, response: OutcomeCodes }) },
     async (request) => calls.listOutcomeCodes(requireActor(request), parseInput(AgencyParams, request.params, 'path').agency),
   );
 
@@ -42,6 +51,7 @@ export function callsRoutes(app: FastifyInstance, calls: CallService): void {
         summary: "Replace the agency's outcome codes (empty: back to the defaults)",
         params: AgencyParams,
         body: OutcomeCodesBody,
+        response: OutcomeCodes,
       }),
     },
     async (request) => {

@@ -6,7 +6,8 @@ import type { CallOutcome } from '../../domain/call-state.ts';
 import { canMoveCall, isFinalStatus, outcomeAtCallEnd, outcomeOfQueueResult, SETTLED_OUTCOMES, shouldApplyStatus } from '../../domain/call-state.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { conflict, forbidden, notFound, validation } from '../../domain/errors.ts';
-import type { EventBus } from '../../domain/events.ts';
+import type { Call } from '../../contracts/calls.ts';
+import type { CallEvent, DomainEvent, EventBus, EventPayloads } from '../../domain/events.ts';
 import type { PickRules, WaitingCall } from '../../domain/next-call.ts';
 import { DEFAULT_PICK_RULES, pickNextCall } from '../../domain/next-call.ts';
 import { decideMenuStep } from '../../domain/menu-step.ts';
@@ -61,14 +62,9 @@ export function createCallService(deps: CallServiceDeps) {
   const pickRules = deps.pickRules ?? DEFAULT_PICK_RULES;
   const incoming = createIncomingBatcher(db, { maxInFlight: deps.incomingWritesInFlight });
 
-  function publish(type: string, call: CallRow | null, extra: Record<string, unknown> = {}) {
+  function publish<T extends CallEvent['type']>(type: T, call: CallRow | null, extra?: Omit<EventPayloads[T], 'call'>) {
     if (!call) return;
-    bus.publish({
-      type,
-      agency: call.agencyCode,
-      at: clock.now().toISOString(),
-      data: { call: publicCall(call), ...extra },
-    });
+    bus.publish({ type, agency: call.agencyCode, at: clock.now().toISOString(), data: { call: publicCall(call), ...extra } } as unknown as DomainEvent);
   }
 
   /**
@@ -472,7 +468,7 @@ export function isSettled(outcome: string): boolean {
 }
 
 /** The call as the API and the dashboard show it. */
-export function publicCall(call: CallRow) {
+export function publicCall(call: CallRow): Call {
   return {
     callSid: call.callSid,
     agency: call.agencyCode,
@@ -496,4 +492,4 @@ export function publicCall(call: CallRow) {
     wrapUpCode: call.wrapUpCode,
   };
 }
-export type PublicCall = ReturnType<typeof publicCall>;
+export type PublicCall = Call;

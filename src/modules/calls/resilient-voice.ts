@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../domain/clock.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
+import { isCallEvent } from '../../domain/events.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { CallService } from './calls-service.ts';
 import { withTimeout } from '../../util/with-timeout.ts';
@@ -48,8 +49,8 @@ export function createResilientVoice(deps: ResilientVoiceDeps) {
   // while the database cannot be asked.
   const waiting = new Map<string, { queueName: string; since: number }>();
   const unsubscribe = deps.bus.subscribe((event) => {
-    const call = event.data.call as { callSid?: string; queue?: string | null; outcome?: string } | undefined;
-    if (!call?.callSid) return;
+    if (!isCallEvent(event)) return;
+    const call = event.data.call;
     if (call.outcome === 'queued' && call.queue) waiting.set(call.callSid, { queueName: call.queue, since: Date.parse(event.at) });
     else waiting.delete(call.callSid);
   });

@@ -1,7 +1,8 @@
+import type { Delivery, DeliveryTarget } from '../../contracts/delivery.ts';
 import type { DeliveryRow, DeliveryTargetRow } from './delivery-repo.ts';
 
 /** A delivery as the API and the dashboards see it (its payload and attempt log only on the detail). */
-export function publicDelivery(row: DeliveryRow) {
+export function publicDelivery(row: DeliveryRow): Delivery {
   return {
     id: row.id,
     agency: row.agencyCode,
@@ -20,7 +21,7 @@ export function publicDelivery(row: DeliveryRow) {
   };
 }
 
-export function publicTarget(row: DeliveryTargetRow) {
+export function publicTarget(row: DeliveryTargetRow): DeliveryTarget {
   return {
     id: row.id,
     agency: row.agencyCode,

@@ -5,6 +5,8 @@ import { parseInput } from '../../http/parse.ts';
 import { requireActor } from '../../http/request-context.ts';
 import { AssignQuarantinedBody, AttachmentParams, EmailIdParams, QuarantineListQuery, TicketEmailsQuery } from './email-schemas.ts';
 import type { EmailService } from './email-service.ts';
+import { binaryAnswer } from '../../contracts/common.ts';
+import { EmailDetail, EmailSummary, QuarantineAssigned, QuarantinePage, TicketEmails } from '../../contracts/email.ts';
 
 /**
  * `attachment` always: a download is never displayed inline by the dashboard's origin. The bytes
@@ -28,7 +30,7 @@ export function emailRoutes(app: FastifyInstance, email: EmailService): void {
 
   app.get(
     '/api/v1/email/quarantine',
-    { schema: docSchema({ tags, summary: 'Quarantined e-mail (supervisors)', query: QuarantineListQuery }) },
+    { schema: docSchema({ tags, summary: 'Quarantined e-mail (supervisors)', query: QuarantineListQuery, response: QuarantinePage }) },
     async (request) => {
       const actor = requireActor(request);
       const query = parseInput(QuarantineListQuery, request.query, 'query');
@@ -39,7 +41,13 @@ export function emailRoutes(app: FastifyInstance, email: EmailService): void {
   app.post(
     '/api/v1/email/quarantine/:id/assign',
     {
-      schema: docSchema({ tags, summary: 'Assign a quarantined e-mail to an agency: it becomes a ticket', params: EmailIdParams, body: AssignQuarantinedBody }),
+      schema: docSchema({
+        tags,
+        summary: 'Assign a quarantined e-mail to an agency: it becomes a ticket',
+        params: EmailIdParams,
+        body: AssignQuarantinedBody,
+        response: QuarantineAssigned,
+      }),
     },
     async (request) => {
       const actor = requireActor(request);
@@ -51,7 +59,14 @@ export function emailRoutes(app: FastifyInstance, email: EmailService): void {
 
   app.post(
     '/api/v1/email/quarantine/:id/discard',
-    { schema: docSchema({ tags, summary: 'Discard a quarantined e-mail (the original is kept until retention)', params: EmailIdParams }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Discard a quarantined e-mail (the original is kept until retention)',
+        params: EmailIdParams,
+        response: EmailSummary,
+      }),
+    },
     async (request) => {
       const actor = requireActor(request);
       const { id } = parseInput(EmailIdParams, request.params, 'path');
@@ -59,21 +74,36 @@ export function emailRoutes(app: FastifyInstance, email: EmailService): void {
     },
   );
 
-  app.get('/api/v1/emails', { schema: docSchema({ tags, summary: "A ticket's e-mails", query: TicketEmailsQuery }) }, async (request) => {
-    const actor = requireActor(request);
-    const { ticket } = parseInput(TicketEmailsQuery, request.query, 'query');
-    return email.listTicketEmails(actor, ticket);
-  });
+  app.get(
+    '/api/v1/emails',
+    { schema: docSchema({ tags, summary: "A ticket's e-mails", query: TicketEmailsQuery, response: TicketEmails }) },
+    async (request) => {
+      const actor = requireActor(request);
+      const { ticket } = parseInput(TicketEmailsQuery, request.query, 'query');
+      return email.listTicketEmails(actor, ticket);
+    },
+  );
 
-  app.get('/api/v1/emails/:id', { schema: docSchema({ tags, summary: 'An e-mail as text, with its attachments', params: EmailIdParams }) }, async (request) => {
-    const actor = requireActor(request);
-    const { id } = parseInput(EmailIdParams, request.params, 'path');
-    return email.getEmail(actor, id);
-  });
+  app.get(
+    '/api/v1/emails/:id',
+    { schema: docSchema({ tags, summary: 'An e-mail as text, with its attachments', params: EmailIdParams, response: EmailDetail }) },
+    async (request) => {
+      const actor = requireActor(request);
+      const { id } = parseInput(EmailIdParams, request.params, 'path');
+      return email.getEmail(actor, id);
+    },
+  );
 
   app.get(
     '/api/v1/emails/:id/raw',
-    { schema: docSchema({ tags, summary: 'The original message (.eml), for staff', params: EmailIdParams }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'The original message (.eml), for staff',
+        params: EmailIdParams,
+        response: binaryAnswer('message/rfc822', 'the message as received'),
+      }),
+    },
     async (request, reply) => {
       const actor = requireActor(request);
       const { id } = parseInput(EmailIdParams, request.params, 'path');
@@ -84,7 +114,14 @@ export function emailRoutes(app: FastifyInstance, email: EmailService): void {
 
   app.get(
     '/api/v1/emails/:id/attachments/:n',
-    { schema: docSchema({ tags, summary: 'Download an attachment (agency scope applies)', params: AttachmentParams }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Download an attachment (agency scope applies)',
+        params: AttachmentParams,
+        response: binaryAnswer('application/octet-stream', 'the attachment (its own type unless a browser would render it)'),
+      }),
+    },
     async (request, reply) => {
       const actor = requireActor(request);
       const { id, n } = parseInput(AttachmentParams, request.params, 'path');

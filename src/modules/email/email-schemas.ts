@@ -23,7 +23,7 @@ export const TicketRefParams = z.object({ ref: z.string().min(1).max(40) });
 
 export const TicketReplyBody = z.object({ text: z.string().min(1).max(10_000) });
 
-export const AgencyCodeParams = z.object({ code: z.string().min(1).max(60) });
+export const AgencyCodeParams = z.object({ agency: z.string().min(1).max(60) });
 
 export const CannedAnswersBody = z.object({
   answers: z.array(z.object({ title: z.string().min(1).max(80), body: z.string().min(1).max(4000) })).max(30),

@@ -1,3 +1,4 @@
+import type { EmailSummary } from '../../contracts/email.ts';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole, canSeeAgency, isStaff, servesEveryAgency } from '../../domain/actor.ts';
@@ -81,7 +82,7 @@ function deliveryStatus(status: EmailStatus): DeliveryStatus {
   return 'quarantined';
 }
 
-export function publicEmail(row: EmailListRow | InboundEmailRow) {
+export function publicEmail(row: EmailListRow | InboundEmailRow): EmailSummary {
   return {
     id: row.id,
     receivedAt: row.receivedAt.toISOString(),

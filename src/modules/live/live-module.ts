@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/actor.ts';
-import type { LiveSnapshot } from '../../realtime/realtime-contract.ts';
+import type { LiveSnapshot } from '../../contracts/live.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { CallService } from '../calls/calls-service.ts';
 import type { AppModule, ModuleCore } from '../module.ts';

@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { docSchema } from '../../http/openapi.ts';
 import { parseInput } from '../../http/parse.ts';
 import { requireActor } from '../../http/request-context.ts';
-import type { LiveSnapshot } from '../../realtime/realtime-contract.ts';
+import { LiveSnapshot, SoftphoneCall, SoftphoneHungUp, SoftphoneStatus, SoftphoneToken } from '../../contracts/live.ts';
 import { HangUpBody } from './live-schemas.ts';
 import type { SoftphoneService } from './softphone-service.ts';
 
@@ -14,7 +14,7 @@ import type { SoftphoneService } from './softphone-service.ts';
 export function liveRoutes(app: FastifyInstance, snapshot: (actor: Actor) => Promise<LiveSnapshot>, softphone: SoftphoneService): void {
   app.get(
     '/api/v1/live/snapshot',
-    { schema: docSchema({ tags: ['live'], summary: "Live state: calls in progress, operators, today's figures" }) },
+    { schema: docSchema({ tags: ['live'], summary: "Live state: calls in progress, operators, today's figures", response: LiveSnapshot }) },
     async (request) => {
       return snapshot(requireActor(request));
     },
@@ -22,7 +22,7 @@ export function liveRoutes(app: FastifyInstance, snapshot: (actor: Actor) => Pro
 
   app.get(
     '/api/v1/softphone',
-    { schema: docSchema({ tags: ['live'], summary: 'Softphone mode and the call the operator is talking to' }) },
+    { schema: docSchema({ tags: ['live'], summary: 'Softphone mode and the call the operator is talking to', response: SoftphoneStatus }) },
     async (request) => {
       return softphone.status(requireActor(request));
     },
@@ -30,13 +30,19 @@ export function liveRoutes(app: FastifyInstance, snapshot: (actor: Actor) => Pro
 
   app.post(
     '/api/v1/softphone/token',
-    { schema: docSchema({ tags: ['live'], summary: 'Access token for the browser Twilio Voice SDK (when the Twilio variables are set)' }) },
+    {
+      schema: docSchema({
+        tags: ['live'],
+        summary: 'Access token for the browser Twilio Voice SDK (when the Twilio variables are set)',
+        response: SoftphoneToken,
+      }),
+    },
     async (request, reply) => reply.header('cache-control', 'no-store').send(softphone.token(requireActor(request))),
   );
 
   app.post(
     '/api/v1/softphone/take-next',
-    { schema: docSchema({ tags: ['live'], summary: 'Simulator (no Twilio configured): take the next waiting caller' }) },
+    { schema: docSchema({ tags: ['live'], summary: 'Simulator (no Twilio configured): take the next waiting caller', response: SoftphoneCall }) },
     async (request) => {
       return { call: await softphone.takeNext(requireActor(request)) };
     },
@@ -44,7 +50,7 @@ export function liveRoutes(app: FastifyInstance, snapshot: (actor: Actor) => Pro
 
   app.post(
     '/api/v1/softphone/hang-up',
-    { schema: docSchema({ tags: ['live'], summary: 'Simulator (no Twilio configured): end the conversation', body: HangUpBody }) },
+    { schema: docSchema({ tags: ['live'], summary: 'Simulator (no Twilio configured): end the conversation', body: HangUpBody, response: SoftphoneHungUp }) },
     async (request) => {
       const actor = requireActor(request);
       const body = parseInput(HangUpBody, request.body, 'body');

@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { assertRole, isStaff } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database } from '../../db/client.ts';
-import type { AgencyToday, LiveAgency, LiveCall, LiveOperator, LiveRole, LiveSnapshot } from '../../realtime/realtime-contract.ts';
+import type { AgencyToday, LiveAgency, LiveCall, LiveOperator, LiveRole, LiveState } from '../../contracts/live.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import { publicCall } from '../calls/calls-service.ts';
 import * as repo from './live-repo.ts';
@@ -29,9 +29,6 @@ export type LiveServiceDeps = Readonly<{
   /** A caller waiting longer than this raises the wallboard alert. */
   waitAlertSeconds?: number;
 }>;
-
-/** What the snapshot holds before the realtime layer stamps it with its epoch and sequence numbers. */
-export type LiveState = Omit<LiveSnapshot, 'epoch' | 'seqs'>;
 
 /** Calls that started longer ago than this and never reported an end are not shown as in progress. */
 const ACTIVE_WINDOW_MS = 6 * 60 * 60 * 1000;

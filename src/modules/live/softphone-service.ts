@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
+import type { SoftphoneStatus } from '../../contracts/live.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertRole } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -20,7 +21,7 @@ export type SoftphoneDeps = Readonly<{
   twilio: SoftphoneCredentials | null;
 }>;
 
-export type SoftphoneStatus = Readonly<{ mode: 'twilio' | 'simulator'; identity: string; call: PublicCall | null }>;
+export type { SoftphoneStatus };
 
 export type SoftphoneService = ReturnType<typeof createSoftphoneService>;
 

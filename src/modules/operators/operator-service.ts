@@ -1,3 +1,4 @@
+import type { Operator } from '../../contracts/operators.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertRole, canSeeAgency, scopeAgencies } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -48,7 +49,7 @@ export function createOperatorService(deps: OperatorServiceDeps) {
    * agencies, queues and call of those agencies, so that a supervisor of one agency learns no
    * CallSid or queue of another.
    */
-  function view(member: StaffMember, scope: readonly string[] | null) {
+  function view(member: StaffMember, scope: readonly string[] | null): Operator {
     const agencies = scope === null ? member.agencies : member.agencies.filter((code) => scope.includes(code));
     const callSid = member.presence?.callSid ?? null;
     const callVisible = callSid !== null && (scope === null || (member.callAgency !== null && scope.includes(member.callAgency)));

@@ -28,12 +28,10 @@ export function createOperatorsModule(deps: Pick<ModuleCore, 'config' | 'db' | '
 /** The softphone drives presence: bridged → on call, caller gone → wrap-up. Best effort, after the call's commit. */
 function presenceFromCalls(operators: OperatorService, failed: (error: unknown) => void): EventSubscription {
   return (event) => {
-    const call = event.data.call as { callSid?: string; answeredBy?: string | null } | undefined;
-    if (!call?.callSid) return;
-    if (event.type === 'call.bridged' && typeof event.data.operator === 'string') {
-      operators.markOnCall(event.data.operator, call.callSid).catch(failed);
-    } else if (event.type === 'call.ended' && call.answeredBy) {
-      operators.markWrapUp(call.answeredBy, call.callSid).catch(failed);
+    if (event.type === 'call.bridged' && event.data.operator) {
+      operators.markOnCall(event.data.operator, event.data.call.callSid).catch(failed);
+    } else if (event.type === 'call.ended' && event.data.call.answeredBy) {
+      operators.markWrapUp(event.data.call.answeredBy, event.data.call.callSid).catch(failed);
     }
   };
 }

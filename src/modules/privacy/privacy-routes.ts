@@ -4,6 +4,8 @@ import { docSchema } from '../../http/openapi.ts';
 import { parseInput } from '../../http/parse.ts';
 import { requireActor } from '../../http/request-context.ts';
 import type { PrivacyService } from './privacy-service.ts';
+import { binaryAnswer } from '../../contracts/common.ts';
+import { PrivacyReceipt, PrivacyReceiptList, RetentionRun, RetentionSetting, RetentionSettingList, SubjectExport } from '../../contracts/privacy.ts';
 import {
   AgencyCodeParams,
   AgencyDeletionBody,
@@ -22,7 +24,7 @@ export function privacyRoutes(app: FastifyInstance, privacy: PrivacyService): vo
 
   app.get(
     '/api/v1/privacy/settings',
-    { schema: docSchema({ tags, summary: 'Retention periods of the agencies you may see', query: AgencyQuery }) },
+    { schema: docSchema({ tags, summary: 'Retention periods of the agencies you may see', query: AgencyQuery, response: RetentionSettingList }) },
     async (request) => {
       const query = parseInput(AgencyQuery, request.query, 'query');
       return { items: await privacy.listSettings(requireActor(request), query.agency) };
@@ -37,6 +39,7 @@ export function privacyRoutes(app: FastifyInstance, privacy: PrivacyService): vo
         summary: "Set how long an agency's personal data and access log are kept (months)",
         params: AgencyCodeParams,
         body: RetentionBody,
+        response: RetentionSetting,
       }),
     },
     async (request) => {
@@ -52,6 +55,7 @@ export function privacyRoutes(app: FastifyInstance, privacy: PrivacyService): vo
         tags,
         summary: 'Apply every agency’s retention now (administrators); `full` looks at every old record again',
         body: RetentionRunBody,
+        response: RetentionRun,
       }),
     },
     async (request) => ({
@@ -61,7 +65,14 @@ export function privacyRoutes(app: FastifyInstance, privacy: PrivacyService): vo
 
   app.post(
     '/api/v1/privacy/subject-export',
-    { schema: docSchema({ tags, summary: 'Every record of an agency about one person (phone, e-mail or tenant code), as JSON', body: SubjectRequestBody }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Every record of an agency about one person (phone, e-mail or tenant code), as JSON',
+        body: SubjectRequestBody,
+        response: SubjectExport,
+      }),
+    },
     async (request, reply) => {
       const body = parseInput(SubjectRequestBody, request.body, 'request');
       const { receipt, body: document } = await privacy.exportSubject(requireActor(request), body, { requestId: request.id });
@@ -75,13 +86,27 @@ export function privacyRoutes(app: FastifyInstance, privacy: PrivacyService): vo
 
   app.post(
     '/api/v1/privacy/subject-erasure',
-    { schema: docSchema({ tags, summary: 'Erase one person from an agency’s records; answers the receipt', body: SubjectRequestBody }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Erase one person from an agency’s records; answers the receipt',
+        body: SubjectRequestBody,
+        response: PrivacyReceipt,
+      }),
+    },
     async (request) => privacy.eraseSubject(requireActor(request), parseInput(SubjectRequestBody, request.body, 'request'), { requestId: request.id }),
   );
 
   app.post(
     '/api/v1/privacy/agency-export',
-    { schema: docSchema({ tags, summary: 'All of an agency’s data, streamed as JSON Lines; the receipt holds its SHA-256', body: AgencyExportBody }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'All of an agency’s data, streamed as JSON Lines; the receipt holds its SHA-256',
+        body: AgencyExportBody,
+        response: binaryAnswer('application/x-ndjson', 'JSON Lines, one record a line; the receipt id in X-Privacy-Receipt'),
+      }),
+    },
     async (request, reply) => {
       const { agency } = parseInput(AgencyExportBody, request.body, 'request');
       const { receipt, lines } = await privacy.exportAgency(requireActor(request), agency, { requestId: request.id });
@@ -95,7 +120,14 @@ export function privacyRoutes(app: FastifyInstance, privacy: PrivacyService): vo
 
   app.post(
     '/api/v1/privacy/agency-deletion',
-    { schema: docSchema({ tags, summary: 'End of contract: delete an agency’s data after its export (administrators)', body: AgencyDeletionBody }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'End of contract: delete an agency’s data after its export (administrators)',
+        body: AgencyDeletionBody,
+        response: PrivacyReceipt,
+      }),
+    },
     async (request) => {
       const body = parseInput(AgencyDeletionBody, request.body, 'request');
       return privacy.deleteAgencyData(requireActor(request), body.agency, body, { requestId: request.id });
@@ -104,21 +136,39 @@ export function privacyRoutes(app: FastifyInstance, privacy: PrivacyService): vo
 
   app.get(
     '/api/v1/privacy/receipts',
-    { schema: docSchema({ tags, summary: 'Privacy receipts: exports, erasures, deletions, retention passes', query: ReceiptListQuery }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Privacy receipts: exports, erasures, deletions, retention passes',
+        query: ReceiptListQuery,
+        response: PrivacyReceiptList,
+      }),
+    },
     async (request) => {
       const query = parseInput(ReceiptListQuery, request.query, 'query');
       return { items: await privacy.listReceipts(requireActor(request), query) };
     },
   );
 
-  app.get('/api/v1/privacy/receipts/:id', { schema: docSchema({ tags, summary: 'One privacy receipt', params: ReceiptParams }) }, async (request) => {
-    const { id } = parseInput(ReceiptParams, request.params, 'path');
-    return privacy.getReceipt(requireActor(request), id);
-  });
+  app.get(
+    '/api/v1/privacy/receipts/:id',
+    { schema: docSchema({ tags, summary: 'One privacy receipt', params: ReceiptParams, response: PrivacyReceipt }) },
+    async (request) => {
+      const { id } = parseInput(ReceiptParams, request.params, 'path');
+      return privacy.getReceipt(requireActor(request), id);
+    },
+  );
 
   app.get(
     '/api/v1/privacy/receipts/:id/text',
-    { schema: docSchema({ tags, summary: 'The printable receipt, in Italian (text/plain)', params: ReceiptParams }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'The printable receipt, in Italian (text/plain)',
+        params: ReceiptParams,
+        response: binaryAnswer('text/plain', 'the receipt in Italian'),
+      }),
+    },
     async (request, reply) => {
       const { id } = parseInput(ReceiptParams, request.params, 'path');
       return reply.type('text/plain; charset=utf-8').send(await privacy.printReceipt(requireActor(request), id));

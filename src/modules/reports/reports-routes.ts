@@ -14,13 +14,22 @@ import {
   TrendQuery,
 } from './reports-schemas.ts';
 import { renderStatementHtml, STATEMENT_PAGE_CSP } from './statement-html.ts';
+import { binaryAnswer, jsonOr } from '../../contracts/common.ts';
+import { CallReport, IssuedStatement, RollupRebuilt, StatementList, StatementPreview, StatementVerification, Trend } from '../../contracts/reports.ts';
 
 const tags = ['reports'];
 
 export function reportsRoutes(app: FastifyInstance, reports: ReportService): void {
   app.get(
     '/api/v1/reports/calls',
-    { schema: docSchema({ tags, summary: 'Call-volume report of an agency over local days (CONTRACT §7); format=csv for Excel', query: CallReportQuery }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Call-volume report of an agency over local days (CONTRACT §7); format=csv for Excel',
+        query: CallReportQuery,
+        response: jsonOr(CallReport, binaryAnswer('text/csv', 'format=csv: the report for Excel')),
+      }),
+    },
     async (request, reply) => {
       const actor = requireActor(request);
       const { format, ...query } = parseInput(CallReportQuery, request.query, 'query');
@@ -35,7 +44,7 @@ export function reportsRoutes(app: FastifyInstance, reports: ReportService): voi
 
   app.get(
     '/api/v1/reports/trend',
-    { schema: docSchema({ tags, summary: 'Monthly call and e-mail volumes (default: 36 complete months)', query: TrendQuery }) },
+    { schema: docSchema({ tags, summary: 'Monthly call and e-mail volumes (default: 36 complete months)', query: TrendQuery, response: Trend }) },
     async (request) => {
       const actor = requireActor(request);
       return reports.volumeTrend(actor, parseInput(TrendQuery, request.query, 'query'));
@@ -44,7 +53,7 @@ export function reportsRoutes(app: FastifyInstance, reports: ReportService): voi
 
   app.get(
     '/api/v1/reports/statements',
-    { schema: docSchema({ tags, summary: 'Issued quarterly statements, every version', query: StatementListQuery }) },
+    { schema: docSchema({ tags, summary: 'Issued quarterly statements, every version', query: StatementListQuery, response: StatementList }) },
     async (request) => {
       const actor = requireActor(request);
       return reports.listStatements(actor, parseInput(StatementListQuery, request.query, 'query'));
@@ -53,7 +62,14 @@ export function reportsRoutes(app: FastifyInstance, reports: ReportService): voi
 
   app.get(
     '/api/v1/reports/statements/preview',
-    { schema: docSchema({ tags, summary: 'What the statement of a quarter would say now (not stored)', query: StatementPreviewQuery }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'What the statement of a quarter would say now (not stored)',
+        query: StatementPreviewQuery,
+        response: StatementPreview,
+      }),
+    },
     async (request) => {
       const actor = requireActor(request);
       return reports.previewStatement(actor, parseInput(StatementPreviewQuery, request.query, 'query'));
@@ -62,7 +78,14 @@ export function reportsRoutes(app: FastifyInstance, reports: ReportService): voi
 
   app.post(
     '/api/v1/reports/statements',
-    { schema: docSchema({ tags, summary: 'Issue (freeze) the statement of a past quarter; a re-issue is a new version', body: IssueStatementBody }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Issue (freeze) the statement of a past quarter; a re-issue is a new version',
+        body: IssueStatementBody,
+        response: { 201: IssuedStatement },
+      }),
+    },
     async (request, reply) => {
       const actor = requireActor(request);
       return reply.code(201).send(await reports.issueStatement(actor, parseInput(IssueStatementBody, request.body, 'body')));
@@ -71,7 +94,7 @@ export function reportsRoutes(app: FastifyInstance, reports: ReportService): voi
 
   app.get(
     '/api/v1/reports/statements/:id',
-    { schema: docSchema({ tags, summary: 'An issued statement as frozen', params: StatementParams }) },
+    { schema: docSchema({ tags, summary: 'An issued statement as frozen', params: StatementParams, response: IssuedStatement }) },
     async (request) => {
       const actor = requireActor(request);
       const { id } = parseInput(StatementParams, request.params, 'path');
@@ -81,7 +104,14 @@ export function reportsRoutes(app: FastifyInstance, reports: ReportService): voi
 
   app.get(
     '/api/v1/reports/statements/:id/print',
-    { schema: docSchema({ tags, summary: 'The statement as a printable Italian HTML page', params: StatementParams }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'The statement as a printable Italian HTML page',
+        params: StatementParams,
+        response: binaryAnswer('text/html', 'printable Italian page'),
+      }),
+    },
     async (request, reply) => {
       const actor = requireActor(request);
       const { id } = parseInput(StatementParams, request.params, 'path');
@@ -97,7 +127,12 @@ export function reportsRoutes(app: FastifyInstance, reports: ReportService): voi
   app.get(
     '/api/v1/reports/statements/:id/verify',
     {
-      schema: docSchema({ tags, summary: 'Recompute a statement from the raw calls with its stored parameters and list differences', params: StatementParams }),
+      schema: docSchema({
+        tags,
+        summary: 'Recompute a statement from the raw calls with its stored parameters and list differences',
+        params: StatementParams,
+        response: StatementVerification,
+      }),
     },
     async (request) => {
       const actor = requireActor(request);
@@ -108,7 +143,14 @@ export function reportsRoutes(app: FastifyInstance, reports: ReportService): voi
 
   app.post(
     '/api/v1/reports/rollups/rebuild',
-    { schema: docSchema({ tags, summary: 'Administrators: recompute the report rollup of local days from the raw calls', body: RebuildRollupBody }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Administrators: recompute the report rollup of local days from the raw calls',
+        body: RebuildRollupBody,
+        response: RollupRebuilt,
+      }),
+    },
     async (request) => {
       const actor = requireActor(request);
       return reports.rebuildRollup(actor, parseInput(RebuildRollupBody, request.body, 'body'));

@@ -1,3 +1,4 @@
+import type { Tenant } from '../../contracts/tenants.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole, scopeAgencies } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -143,7 +144,7 @@ export function createTenantService(deps: TenantServiceDeps) {
   };
 }
 
-export function publicTenant(tenant: TenantWithPhones) {
+export function publicTenant(tenant: TenantWithPhones): Tenant {
   return {
     agency: tenant.agencyCode,
     code: tenant.code,

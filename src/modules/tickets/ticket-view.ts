@@ -1,49 +1,11 @@
+import type { Ticket, TicketEvent, TicketSummary } from '../../contracts/tickets.ts';
 import type { DwellingData } from '../../domain/dwelling.ts';
-import type { Category } from '../../domain/routing.ts';
-import type { TicketLink } from '../../domain/ticket-link.ts';
-import type { TicketChannel, TicketPriority, TicketStatus } from '../../domain/ticket-state.ts';
 import type { TicketEventRow, TicketRow } from './tickets-repo.ts';
 
 export type Dwelling = Readonly<Required<DwellingData>>;
 
-export type TicketEvent = Readonly<{
-  id: number;
-  type: string;
-  at: string;
-  actor: Readonly<{ kind: string; id: string; name: string; role: string }>;
-  fromStatus: string | null;
-  toStatus: string | null;
-  text: string | null;
-  data: Record<string, unknown> | null;
-}>;
-
-/** CONTRACT §6: the ticket as the API, the dashboard and the agencies' systems see it. */
-export type Ticket = Readonly<{
-  ref: string;
-  agency: string;
-  portfolio: string | null;
-  category: Category;
-  status: TicketStatus;
-  channel: TicketChannel;
-  priority: TicketPriority;
-  subject: string | null;
-  description: string;
-  createdAt: string;
-  updatedAt: string;
-  caller: Readonly<{ phone: string | null; name: string | null; email: string | null }>;
-  tenantCode: string | null;
-  dwelling: Dwelling | null;
-  assignedTo: string | null;
-  assignedAt: string | null;
-  createdBy: string;
-  callSids: readonly string[];
-  /** The older ticket this one was opened beside (`mentions`, `follow_up`), or null. */
-  linkedTo: TicketLink | null;
-  events: readonly TicketEvent[];
-}>;
-
-/** The ticket without its history: what list rows and dashboard events carry. */
-export type TicketSummary = Omit<Ticket, 'events'>;
+/** The ticket, its summary and its history lines are the API contract's (src/contracts/tickets.ts). */
+export type { Ticket, TicketEvent, TicketSummary };
 
 export function toDwelling(data: DwellingData | null | undefined): Dwelling | null {
   if (!data) return null;
@@ -90,7 +52,7 @@ export function toTicketSummary(row: TicketRow, callSids: readonly string[]): Ti
     assignedTo: row.assignedTo,
     assignedAt: row.assignedAt?.toISOString() ?? null,
     createdBy: row.createdByName,
-    callSids,
+    callSids: [...callSids],
     linkedTo: row.linkedRef && row.linkKind ? { ref: row.linkedRef, kind: row.linkKind } : null,
   };
 }

@@ -4,6 +4,7 @@ import { parseInput } from '../../http/parse.ts';
 import { requireActor } from '../../http/request-context.ts';
 import type { TicketService } from './ticket-service.ts';
 import { ChangeTicketBody, CreateTicketBody, LinkCallBody, TicketListQuery, TicketNoteBody, TicketRefParams } from './tickets-schemas.ts';
+import { Ticket, TicketPage } from '../../contracts/tickets.ts';
 
 const tags = ['tickets'];
 
@@ -17,7 +18,7 @@ function dayOrInstant(value: string | undefined, endOfDay: boolean): Date | unde
 export function ticketsRoutes(app: FastifyInstance, tickets: TicketService): void {
   app.get(
     '/api/v1/tickets',
-    { schema: docSchema({ tags, summary: 'Tickets of the agencies you may see, newest first', query: TicketListQuery }) },
+    { schema: docSchema({ tags, summary: 'Tickets of the agencies you may see, newest first', query: TicketListQuery, response: TicketPage }) },
     async (request) => {
       const actor = requireActor(request);
       const query = parseInput(TicketListQuery, request.query, 'query');
@@ -27,7 +28,7 @@ export function ticketsRoutes(app: FastifyInstance, tickets: TicketService): voi
 
   app.post(
     '/api/v1/tickets',
-    { schema: docSchema({ tags, summary: 'Register a ticket (call-center staff)', body: CreateTicketBody }) },
+    { schema: docSchema({ tags, summary: 'Register a ticket (call-center staff)', body: CreateTicketBody, response: { 201: Ticket } }) },
     async (request, reply) => {
       const actor = requireActor(request);
       const body = parseInput(CreateTicketBody, request.body, 'body');
@@ -35,11 +36,15 @@ export function ticketsRoutes(app: FastifyInstance, tickets: TicketService): voi
     },
   );
 
-  app.get('/api/v1/tickets/:ref', { schema: docSchema({ tags, summary: 'One ticket with its history', params: TicketRefParams }) }, async (request) => {
-    const actor = requireActor(request);
-    const { ref } = parseInput(TicketRefParams, request.params, 'path');
-    return tickets.getTicket(actor, ref);
-  });
+  app.get(
+    '/api/v1/tickets/:ref',
+    { schema: docSchema({ tags, summary: 'One ticket with its history', params: TicketRefParams, response: Ticket }) },
+    async (request) => {
+      const actor = requireActor(request);
+      const { ref } = parseInput(TicketRefParams, request.params, 'path');
+      return tickets.getTicket(actor, ref);
+    },
+  );
 
   app.patch(
     '/api/v1/tickets/:ref',
@@ -49,6 +54,7 @@ export function ticketsRoutes(app: FastifyInstance, tickets: TicketService): voi
         summary: 'Move, re-file or annotate a ticket; 409 when the move is illegal or lost a race',
         params: TicketRefParams,
         body: ChangeTicketBody,
+        response: Ticket,
       }),
     },
     async (request) => {
@@ -60,7 +66,7 @@ export function ticketsRoutes(app: FastifyInstance, tickets: TicketService): voi
 
   app.post(
     '/api/v1/tickets/:ref/take',
-    { schema: docSchema({ tags, summary: 'Take the ticket for yourself; 409 if someone took it first', params: TicketRefParams }) },
+    { schema: docSchema({ tags, summary: 'Take the ticket for yourself; 409 if someone took it first', params: TicketRefParams, response: Ticket }) },
     async (request) => {
       const actor = requireActor(request);
       const { ref } = parseInput(TicketRefParams, request.params, 'path');
@@ -68,15 +74,19 @@ export function ticketsRoutes(app: FastifyInstance, tickets: TicketService): voi
     },
   );
 
-  app.post('/api/v1/tickets/:ref/release', { schema: docSchema({ tags, summary: 'Give a taken ticket back', params: TicketRefParams }) }, async (request) => {
-    const actor = requireActor(request);
-    const { ref } = parseInput(TicketRefParams, request.params, 'path');
-    return tickets.releaseTicket(actor, ref);
-  });
+  app.post(
+    '/api/v1/tickets/:ref/release',
+    { schema: docSchema({ tags, summary: 'Give a taken ticket back', params: TicketRefParams, response: Ticket }) },
+    async (request) => {
+      const actor = requireActor(request);
+      const { ref } = parseInput(TicketRefParams, request.params, 'path');
+      return tickets.releaseTicket(actor, ref);
+    },
+  );
 
   app.post(
     '/api/v1/tickets/:ref/notes',
-    { schema: docSchema({ tags, summary: 'Add a note', params: TicketRefParams, body: TicketNoteBody }) },
+    { schema: docSchema({ tags, summary: 'Add a note', params: TicketRefParams, body: TicketNoteBody, response: { 201: Ticket } }) },
     async (request, reply) => {
       const actor = requireActor(request);
       const { ref } = parseInput(TicketRefParams, request.params, 'path');
@@ -87,7 +97,7 @@ export function ticketsRoutes(app: FastifyInstance, tickets: TicketService): voi
 
   app.post(
     '/api/v1/tickets/:ref/calls',
-    { schema: docSchema({ tags, summary: 'Link another call to the ticket', params: TicketRefParams, body: LinkCallBody }) },
+    { schema: docSchema({ tags, summary: 'Link another call to the ticket', params: TicketRefParams, body: LinkCallBody, response: Ticket }) },
     async (request) => {
       const actor = requireActor(request);
       const { ref } = parseInput(TicketRefParams, request.params, 'path');

@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { Instant, LocalDate, itemsOf } from './common.ts';
+import { DayFigures } from './live.ts';
+
+const Count = z.number();
+const Figure = z.number().nullable();
+
+/** Where a report's days were read: the sealed rollup, the raw calls, or both (each range or null). */
+const Sources = z.strictObject({
+  rollup: z.strictObject({ from: LocalDate, to: LocalDate }).nullable(),
+  raw: z.strictObject({ from: LocalDate, to: LocalDate }).nullable(),
+});
+
+export const QueueFigures = z.strictObject({
+  queued: Count,
+  answered: Count,
+  abandoned: Count,
+  asaSeconds: Figure,
+  shortAbandoned: Count,
+  answeredWithinServiceLevel: Count,
+  serviceLevelPct: Figure,
+  abandonRatePct: Figure,
+  maxWaitSeconds: Figure,
+  ahtSeconds: Figure,
+});
+
+export const ChannelFigures = z.strictObject({
+  calls: Count,
+  outOfHours: Count,
+  offered: Count,
+  queued: Count,
+  answered: Count,
+  abandoned: Count,
+  shortAbandoned: Count,
+  answeredWithinServiceLevel: Count,
+  serviceLevelPct: Figure,
+  abandonRatePct: Figure,
+  asaSeconds: Figure,
+});
+
+const CallReportFields = {
+  agency: z.string(),
+  agencyName: z.string(),
+  from: LocalDate,
+  to: LocalDate,
+  timezone: z.string(),
+  parameters: z.strictObject({ serviceLevelSeconds: z.number(), shortAbandonSeconds: z.number(), serviceLevelTargetPct: z.number() }),
+  /** The same fields as the wallboard's figures of today (one definition, CONTRACT §7). */
+  totals: DayFigures,
+  byQueue: z.strictObject({ maintenance: QueueFigures, heating: QueueFigures, admin: QueueFigures }),
+  byChannel: z.strictObject({
+    numero_verde: ChannelFigures,
+    landline: ChannelFigures,
+    email: z.strictObject({ emails: Count, tickets: Count }),
+  }),
+  byDay: z.array(
+    z.strictObject({
+      date: LocalDate,
+      calls: Count,
+      outOfHours: Count,
+      answered: Count,
+      abandoned: Count,
+      emails: Count,
+      queued: Count,
+      shortAbandoned: Count,
+      tickets: Count,
+    }),
+  ),
+  byHour: z.array(
+    z.strictObject({
+      hour: z.number(),
+      calls: Count,
+      answered: Count,
+      abandoned: Count,
+      outOfHours: Count,
+      queued: Count,
+      shortAbandoned: Count,
+      answeredWithinServiceLevel: Count,
+    }),
+  ),
+  sources: Sources,
+};
+
+/** CONTRACT §7: an agency's calls over local days. */
+export const CallReportPeriod = z.strictObject(CallReportFields);
+export type CallReportPeriod = z.infer<typeof CallReportPeriod>;
+
+/** The report, with the same days a year earlier when asked (`compare=previous-year`). */
+export const CallReport = z.strictObject({ ...CallReportFields, previousYear: CallReportPeriod.optional() });
+export type CallReport = z.infer<typeof CallReport>;
+
+export const TrendMonth = z.strictObject({
+  month: z.string(),
+  calls: Count,
+  outOfHours: Count,
+  answered: Count,
+  abandoned: Count,
+  shortAbandoned: Count,
+  emails: Count,
+  tickets: Count,
+});
+
+/** Monthly volumes over complete months: what the contract renewal is negotiated on. */
+export const Trend = z.strictObject({
+  agency: z.string(),
+  agencyName: z.string(),
+  timezone: z.string(),
+  parameters: z.strictObject({ serviceLevelSeconds: z.number(), shortAbandonSeconds: z.number() }),
+  from: z.string(),
+  to: z.string(),
+  months: z.array(TrendMonth),
+  totals: z.strictObject({ calls: Count, answered: Count, abandoned: Count, emails: Count, tickets: Count }),
+  sources: Sources,
+});
+export type Trend = z.infer<typeof Trend>;
+
+const IssuedBy = z.strictObject({ id: z.string(), name: z.string() });
+
+/** The body of a quarterly statement as frozen when issued (src/domain/statement.ts `assembleStatement`). */
+export const StatementBody = z.record(z.string(), z.unknown());
+
+export const StatementListItem = z.strictObject({
+  id: z.string(),
+  agency: z.string(),
+  period: z.string(),
+  billedFrom: LocalDate,
+  billedTo: LocalDate,
+  version: z.number(),
+  superseded: z.boolean(),
+  issuedAt: Instant,
+  issuedBy: IssuedBy,
+});
+export type StatementListItem = z.infer<typeof StatementListItem>;
+
+export const StatementList = itemsOf(StatementListItem);
+export type StatementList = z.infer<typeof StatementList>;
+
+/** An issued statement, every version kept; `superseded` once a later version exists. */
+export const IssuedStatement = z.strictObject({
+  id: z.string(),
+  agency: z.string(),
+  period: z.string(),
+  version: z.number(),
+  latestVersion: z.number(),
+  superseded: z.boolean(),
+  issuedAt: Instant,
+  issuedBy: IssuedBy,
+  statement: StatementBody,
+});
+
+export const StatementPreview = z.strictObject({ preview: z.literal(true), complete: z.boolean(), statement: StatementBody });
+
+/** An issued statement recomputed from the raw calls with its stored parameters. */
+export const StatementVerification = z.strictObject({
+  id: z.string(),
+  reproduces: z.boolean(),
+  differences: z.array(z.string()),
+  parameters: z.record(z.string(), z.unknown()),
+  recomputed: StatementBody,
+});
+
+export const RollupRebuilt = z.strictObject({ agency: z.string(), from: LocalDate, to: LocalDate, cells: z.number() });
