@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/client.ts';
-import { TEST_DEMO_PASSWORD } from '../helpers/test-constants.ts';
+import { TEST_EMAIL_SECRET } from '../helpers/test-constants.ts';
+import { signEmailWebhook } from '../../webhooks/email/email-signature.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 import { incomingCallParams, newCallSid, twilioPostOverHttp } from '../helpers/twilio-requests.ts';
 import type { UserBrowser } from './e2e-browser.ts';
@@ -39,7 +40,17 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   database = await createTestDatabase();
   server = await startServer({ database, clock: runningClockFrom('2026-11-23T10:00:00+01:00'), port: await freePort(), dataDir: DATA_DIR });
-  // Something on every screen: callers waiting, one who gave up (a call-back), a ticket.
+  // Something on every screen: a mail in quarantine, callers waiting, one who gave up (a call-back).
+  const raw = Buffer.from(
+    'From: Mario Bianchi <mario.bianchi@posta.example>\r\nTo: info@sconosciuto.example\r\nSubject: Perdita in bagno dal soffitto\r\n' +
+      'Message-ID: <a11y-quarantena@posta.example>\r\n\r\nPerde acqua dal soffitto del bagno, scala B.\r\n',
+  );
+  const stored = await fetch(`${server.url}/webhooks/email/inbound`, {
+    method: 'POST',
+    headers: { 'content-type': 'message/rfc822', 'x-signature-256': signEmailWebhook(TEST_EMAIL_SECRET, raw), 'x-envelope-to': 'info@sconosciuto.example' },
+    body: raw,
+  });
+  expect(((await stored.json()) as { status: string }).status).toBe('quarantined');
   for (const [from, to, digit] of [
     ['+393471234567', '+39800200200', '2'],
     ['+393401112233', '+390382000000', '1'],

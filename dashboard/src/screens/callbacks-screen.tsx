@@ -9,6 +9,7 @@ import type { LiveStore } from '../live-store.ts';
 import type { User } from '../session.ts';
 import type { BrowserCall } from '../twilio-softphone.ts';
 import { callBackWithTwilio } from '../twilio-softphone.ts';
+import { TableScroll } from '../components/table-scroll.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -192,7 +193,7 @@ export function CallbacksScreen({ user, store }: { user: User; store: LiveStore 
 
         {page && page.items.length === 0 ? <p class="muted">Nessun chiamante da richiamare.</p> : null}
         {page && page.items.length > 0 ? (
-          <div class="table-scroll" role="region" aria-label="Elenco richiamate" tabIndex={0}>
+          <TableScroll label="Elenco richiamate">
             <table class="callbacks" data-testid="callbacks-table">
               <thead>
                 <tr>
@@ -246,7 +247,7 @@ export function CallbacksScreen({ user, store }: { user: User; store: LiveStore 
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         ) : null}
         {page?.nextCursor ? (
           <button type="button" onClick={() => void more()} data-testid="callbacks-more">
