@@ -72,6 +72,11 @@ afterAll(async () => {
   rmSync(DATA_DIR, { recursive: true, force: true });
 });
 
+/** The page's globals these tests read (the tests are type-checked without the DOM library). */
+type PageGlobals = {
+  document: { querySelector(selector: string): { textContent: string | null } | null; documentElement: { scrollWidth: number; clientWidth: number } };
+};
+
 type Violation = { id: string; impact: string | null; nodes: { target: string[] }[] };
 
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -90,7 +95,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
 async function settled(page: Page): Promise<void> {
   await page.locator('[data-connection="live"]').waitFor();
   await page.waitForFunction(() => {
-    const main = document.querySelector('main');
+    const main = (globalThis as unknown as PageGlobals).document.querySelector('main');
     return main !== null && main.textContent !== '' && !/Caricamento/.test(main.textContent ?? '');
   });
 }
@@ -113,7 +118,10 @@ describe('accessibility of every screen, for every role, at a desk and on a phon
             const name = `${role}${screen.replace('/', '-')}-${size.width}.png`;
             await browser.page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
             if (size.name === 'phone') {
-              const overflow = await browser.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+              const overflow = await browser.page.evaluate(() => {
+                const root = (globalThis as unknown as PageGlobals).document.documentElement;
+                return root.scrollWidth - root.clientWidth;
+              });
               if (overflow > 0) failures.push(`${screen} phone: the page scrolls sideways by ${overflow} px`);
             }
           }

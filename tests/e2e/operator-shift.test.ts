@@ -77,17 +77,38 @@ async function pressOn(locator: Locator, key: string): Promise<void> {
 /** Tabs forward until `locator` has the focus, as a keyboard user would. */
 async function tabTo(locator: Locator): Promise<void> {
   for (let presses = 0; presses < 30; presses += 1) {
-    if (await locator.evaluate((element) => element === document.activeElement)) return;
+    if (await locator.evaluate((element) => element === (globalThis as unknown as PageGlobals).document.activeElement)) return;
     await page.keyboard.press('Tab');
   }
   throw new Error('the keyboard never reached the element');
+}
+
+/** The page's globals these tests read (the tests are type-checked without the DOM library). */
+type PageGlobals = {
+  document: {
+    activeElement: { getAttribute(name: string): string | null } | null;
+    documentElement: { scrollWidth: number; clientWidth: number };
+  };
+};
+
+/** Waits until the keyboard focus is on the element whose `attribute` is `value`. */
+async function waitForFocusOn(attribute: string, value: string): Promise<void> {
+  await page.waitForFunction(([name, expected]) => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute(name) === expected, [
+    attribute,
+    value,
+  ] as const);
 }
 
 /** A screenshot at 390 px, where nothing may scroll sideways; then back to the desk. */
 async function atPhoneSize(name: string): Promise<void> {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
-  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+  expect(
+    await page.evaluate(() => {
+      const root = (globalThis as unknown as PageGlobals).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    }),
+  ).toBe(0);
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
@@ -135,7 +156,7 @@ describe('an operator’s shift in Chromium, keyboard only', () => {
     const callSid = await page.evaluate(() =>
       fetch('/api/v1/softphone')
         .then((reply) => reply.json())
-        .then((status) => status.call.callSid as string),
+        .then((status) => (status as { call: { callSid: string } }).call.callSid),
     );
     // On a call the presence cannot change to break or off duty, and the screen says why.
     expect(await page.locator('[data-presence="break"]').isDisabled()).toBe(true);
@@ -144,28 +165,29 @@ describe('an operator’s shift in Chromium, keyboard only', () => {
 
     // The description has the focus: the operator types, then tabs to the button.
     const description = page.locator('form.ticket-form textarea[name="description"]');
-    await description.page().waitForFunction(() => document.activeElement?.getAttribute('name') === 'description');
+    await description.waitFor();
+    await waitForFocusOn('name', 'description');
     await page.keyboard.type('Termosifoni freddi da ieri sera in tutto l’alloggio.');
     await tabTo(page.getByTestId('create-ticket'));
     await page.keyboard.press('Enter');
     await page.getByTestId('ticket-created').waitFor();
     // Saved: the keyboard is on "Termina chiamata".
-    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'hang-up');
+    await waitForFocusOn('data-testid', 'hang-up');
     await page.screenshot({ path: path.join(SHOTS, 'operator-in-call-1280.png'), fullPage: true });
     await page.keyboard.press('Enter');
 
     // Wrap-up: focus on the first outcome code, the countdown of the limit running.
     await page.getByTestId('wrap-up').waitFor();
-    await page.waitForFunction(() => (document.activeElement as HTMLInputElement | null)?.name === 'outcome-code');
+    await waitForFocusOn('name', 'outcome-code');
     await page.getByTestId('wrap-up-timer').filter({ hasText: 'Tempo rimasto' }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'operator-wrap-up-1280.png'), fullPage: true });
     await atPhoneSize('operator-wrap-up-390.png');
     await page.keyboard.press('Space');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('wrap-up-done');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('data-testid'))).toBe('wrap-up-done');
     await page.keyboard.press('Enter');
     await page.getByTestId('take-next').waitFor();
-    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'take-next');
+    await waitForFocusOn('data-testid', 'take-next');
     expect(await callOutcome(callSid)).toBe('segnalazione_registrata');
     await page.locator('[data-presence="available"][aria-pressed="true"]').waitFor();
   });
