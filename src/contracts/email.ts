@@ -29,7 +29,8 @@ export type EmailSummary = z.infer<typeof EmailSummary>;
 export const QuarantinedEmail = z.strictObject({ ...EmailSummary.shape, lastError: z.string().nullable() });
 export type QuarantinedEmail = z.infer<typeof QuarantinedEmail>;
 
-export const QuarantinePage = pageOf(QuarantinedEmail);
+/** A page of quarantined mail, with the total of every page (the screen's counter). */
+export const QuarantinePage = z.strictObject({ ...pageOf(QuarantinedEmail).shape, total: z.number() });
 export type QuarantinePage = z.infer<typeof QuarantinePage>;
 
 /** A supervisor assigned a quarantined message: it became (or joined) a ticket. */

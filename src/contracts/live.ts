@@ -33,6 +33,8 @@ export const DayFigures = z.strictObject({
   answered: z.number(),
   abandoned: z.number(),
   shortAbandoned: z.number(),
+  /** Entered a queue and fell silent with no result from Twilio (CALL_TALLIES.lost): in `queued`, in no ratio. */
+  lost: z.number(),
   answeredWithinServiceLevel: z.number(),
   serviceLevelPct: z.number().nullable(),
   abandonRatePct: z.number().nullable(),

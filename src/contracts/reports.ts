@@ -86,7 +86,14 @@ export const CallReportPeriod = z.strictObject(CallReportFields);
 export type CallReportPeriod = z.infer<typeof CallReportPeriod>;
 
 /** The report, with the same days a year earlier when asked (`compare=previous-year`). */
-export const CallReport = z.strictObject({ ...CallReportFields, previousYear: CallReportPeriod.optional() });
+/** Answered calls by the outcome code (esito) their wrap-up was closed with. */
+const WrapUpOutcomes = z.array(z.strictObject({ code: z.string(), label: z.string(), calls: Count }));
+
+export const CallReport = z.strictObject({
+  ...CallReportFields,
+  previousYear: z.strictObject({ ...CallReportFields, wrapUpOutcomes: WrapUpOutcomes.optional() }).optional(),
+  wrapUpOutcomes: WrapUpOutcomes.optional(),
+});
 export type CallReport = z.infer<typeof CallReport>;
 
 export const TrendMonth = z.strictObject({

@@ -66,6 +66,7 @@ describe('wallboard alerts', () => {
     answered: 5,
     abandoned: 5,
     shortAbandoned: 0,
+    lost: 0,
     answeredWithinServiceLevel: 4,
     serviceLevelPct,
     abandonRatePct: 50,

@@ -135,7 +135,10 @@ export async function markLostIfSilent(tx: Executor, callSid: string, cutoff: Da
       and(
         eq(calls.callSid, callSid),
         eq(calls.outcome, 'queued'),
-        or(lte(calls.lastHeardAt, cutoff), and(isNull(calls.lastHeardAt), lte(sql`coalesce(${calls.enqueuedAt}, ${calls.startedAt})`, cutoff))),
+        or(
+          lte(calls.lastHeardAt, cutoff),
+          and(isNull(calls.lastHeardAt), sql`coalesce(${calls.enqueuedAt}, ${calls.startedAt}) <= ${cutoff.toISOString()}::timestamptz`),
+        ),
       ),
     )
     .returning();
