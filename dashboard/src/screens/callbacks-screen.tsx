@@ -198,8 +198,8 @@ export function CallbacksScreen({ user, store }: { user: User; store: LiveStore 
               <thead>
                 <tr>
                   <th scope="col">Chiamante</th>
-                  <th scope="col">Ente e coda</th>
                   <th scope="col">Scadenza</th>
+                  <th scope="col">Ente e coda</th>
                   <th scope="col" class="num">
                     Chiamate perse
                   </th>
@@ -207,32 +207,13 @@ export function CallbacksScreen({ user, store }: { user: User; store: LiveStore 
                     Tentativi
                   </th>
                   <th scope="col">Assegnata a</th>
-                  <th scope="col">
-                    <span class="sr-only">Azioni</span>
-                  </th>
                 </tr>
               </thead>
               <tbody>
                 {page.items.map((item) => (
                   <tr key={item.id} class={item.overdue ? 'overdue' : undefined} data-callback={item.id}>
-                    <td class="nowrap">
+                    <td class="nowrap caller-cell">
                       <strong>{formatPhone(item.callerPhone)}</strong>
-                    </td>
-                    <td>
-                      {live.agencies.get(item.agency)?.name ?? item.agency} · {CATEGORY_LABEL[item.category ?? ''] ?? 'Coda'}
-                    </td>
-                    <td>
-                      {item.overdue ? (
-                        <strong class="overdue-text">Scaduta da {formatLateness(now - Date.parse(item.dueAt))}</strong>
-                      ) : (
-                        <span>Entro {formatDateTime(item.dueAt)}</span>
-                      )}
-                      {item.overdue ? <div class="muted small">era entro {formatDateTime(item.dueAt)}</div> : null}
-                    </td>
-                    <td class="num">{item.abandonedCalls}</td>
-                    <td class="num">{item.attempts}</td>
-                    <td>{item.assignedTo ? (item.assignedTo === user.username ? 'a te' : item.assignedTo) : '—'}</td>
-                    <td>
                       <button
                         type="button"
                         class="primary small-button"
@@ -243,6 +224,20 @@ export function CallbacksScreen({ user, store }: { user: User; store: LiveStore 
                         Richiama
                       </button>
                     </td>
+                    <td>
+                      {item.overdue ? (
+                        <strong class="overdue-text nowrap">Scaduta da {formatLateness(now - Date.parse(item.dueAt))}</strong>
+                      ) : (
+                        <span>Entro {formatDateTime(item.dueAt)}</span>
+                      )}
+                      {item.overdue ? <div class="muted small">era entro {formatDateTime(item.dueAt)}</div> : null}
+                    </td>
+                    <td>
+                      {live.agencies.get(item.agency)?.name ?? item.agency} · {CATEGORY_LABEL[item.category ?? ''] ?? 'Coda'}
+                    </td>
+                    <td class="num">{item.abandonedCalls}</td>
+                    <td class="num">{item.attempts}</td>
+                    <td>{item.assignedTo ? (item.assignedTo === user.username ? 'a te' : item.assignedTo) : '—'}</td>
                   </tr>
                 ))}
               </tbody>
