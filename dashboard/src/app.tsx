@@ -8,6 +8,7 @@ import { createLiveStore } from './live-store.ts';
 import { ROLE_LABEL } from './format.ts';
 import { navigate, usePath } from './router.ts';
 import { AgencyScreen } from './screens/agency-screen.tsx';
+import { CallbacksScreen } from './screens/callbacks-screen.tsx';
 import { LoginScreen } from './screens/login-screen.tsx';
 import { OperatorScreen } from './screens/operator-screen.tsx';
 import { QuarantineScreen } from './screens/quarantine-screen.tsx';
@@ -21,6 +22,7 @@ type Screen = { path: string; label: string; allowed: (user: User) => boolean };
 const SCREENS: readonly Screen[] = [
   { path: '/operatore', label: 'Postazione', allowed: isStaff },
   { path: '/wallboard', label: 'Wallboard', allowed: isStaff },
+  { path: '/richiamate', label: 'Richiamate', allowed: isStaff },
   { path: '/agenzia', label: 'Segnalazioni', allowed: () => true },
   { path: '/report', label: 'Report', allowed: (user) => isSupervisor(user) || user.role === 'agency' },
   { path: '/quarantena', label: 'Quarantena', allowed: isSupervisor },
@@ -72,6 +74,9 @@ function Shell({ session, onLogout }: { session: Session; onLogout: () => void }
     return () => store.stop();
   }, [store]);
   const path = usePath();
+  // On a phone the navigation folds behind a menu button; it closes again on every move.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [path]);
   const screens = SCREENS.filter((screen) => screen.allowed(user));
   const current = screens.find((screen) => path === screen.path || path.startsWith(`${screen.path}/`));
   useEffect(() => {
@@ -100,7 +105,17 @@ function Shell({ session, onLogout }: { session: Session; onLogout: () => void }
         >
           Centralino
         </a>
-        <nav aria-label="Schermate">
+        <button
+          type="button"
+          class="ghost menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen((open) => !open)}
+          data-testid="menu-toggle"
+        >
+          Menu
+        </button>
+        <nav id="main-nav" class={menuOpen ? 'open' : undefined} aria-label="Schermate">
           {screens.map((screen) => (
             <a
               key={screen.path}
@@ -136,6 +151,7 @@ function LiveBadge({ store }: { store: LiveStore }) {
 function ScreenFor({ path, user, store }: { path: string; user: User; store: LiveStore }) {
   if (path === '/operatore') return <OperatorScreen user={user} store={store} />;
   if (path === '/wallboard') return <WallboardScreen store={store} />;
+  if (path === '/richiamate') return <CallbacksScreen user={user} store={store} />;
   if (path === '/agenzia') return <AgencyScreen user={user} store={store} />;
   if (path === '/report') return <LazyReports user={user} store={store} />;
   if (path === '/quarantena') return <QuarantineWithAgencies store={store} />;

@@ -9,3 +9,6 @@ export const TICKETS_PATH = '/api/v1/tickets';
 export const REPORT_PATH = '/api/v1/reports/calls';
 export const QUARANTINE_PATH = '/api/v1/email/quarantine';
 export const QUARANTINE_ITEM_PATH = (id: string, action: 'assign' | 'discard') => `/api/v1/email/quarantine/${encodeURIComponent(id)}/${action}`;
+export const CALLBACKS_LIST_PATH = '/api/v1/callbacks';
+export const CALL_OUTCOME_PATH = (callSid: string) => `/api/v1/calls/${encodeURIComponent(callSid)}/outcome`;
+export const OUTCOME_CODES_PATH = (agency: string) => `/api/v1/agencies/${encodeURIComponent(agency)}/outcome-codes`;

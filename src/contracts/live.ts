@@ -122,7 +122,13 @@ export type ClientToServer = {
 };
 
 /** The softphone: Twilio's browser SDK when configured, else the simulator; and the call being talked. */
-export const SoftphoneStatus = z.strictObject({ mode: z.enum(['twilio', 'simulator']), identity: z.string(), call: Call.nullable() });
+export const SoftphoneStatus = z.strictObject({
+  mode: z.enum(['twilio', 'simulator']),
+  identity: z.string(),
+  call: Call.nullable(),
+  /** The wrap-up time limit (WRAP_UP_SECONDS): the screen counts it down after a call. */
+  wrapUpSeconds: z.number(),
+});
 export type SoftphoneStatus = z.infer<typeof SoftphoneStatus>;
 
 export const SoftphoneToken = z.strictObject({ identity: z.string(), token: z.string(), expiresAt: Instant });

@@ -178,9 +178,10 @@ describe('the live dashboard in Chromium', () => {
 
   it('ends the call, counts it as answered and returns the operator to the queue', async () => {
     await operator.page.getByTestId('hang-up').click();
-    await operator.page.getByTestId('ready').waitFor();
+    await operator.page.getByTestId('wrap-up').waitFor();
     await expectText(supervisor.page.locator('[data-agency="aler-pavia-lodi"] [data-testid="kpi-answered"] .kpi-value'), '1');
-    await operator.page.getByTestId('ready').click();
+    await operator.page.getByTestId('wrap-up').getByLabel('Segnalazione registrata').check();
+    await operator.page.getByTestId('wrap-up-done').click();
     await operator.page.getByTestId('take-next').waitFor();
   });
 
@@ -291,7 +292,8 @@ describe('the live dashboard in Chromium', () => {
 
   it('works the call back owed to the caller who gave up', async () => {
     await operator.page.getByTestId('hang-up').click();
-    await operator.page.getByTestId('ready').click();
+    await operator.page.getByTestId('wrap-up').getByLabel('Informazione fornita').check();
+    await operator.page.getByTestId('wrap-up-done').click();
     const task = operator.page.locator('[data-testid="callbacks"] li').filter({ hasText: '+39 348 777 6655' });
     await task.getByRole('button', { name: 'Prendi' }).click();
     await task.getByRole('button', { name: 'Raggiunto' }).click();

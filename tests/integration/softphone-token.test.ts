@@ -17,7 +17,7 @@ function payloadOf(jwt: string): Record<string, unknown> {
 describe('browser softphone with Twilio configured', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ config: TWILIO });
+    t = await createTestApp({ config: { ...TWILIO, WRAP_UP_SECONDS: '45' } });
   });
   afterAll(async () => {
     await t.close();
@@ -42,6 +42,8 @@ describe('browser softphone with Twilio configured', () => {
       mode: 'twilio',
       identity: 'operatore2',
       call: null,
+      // The screen counts the wrap-up down from the server's own limit.
+      wrapUpSeconds: 45,
     });
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/softphone/take-next', headers: operator.headers, payload: {} })).statusCode).toBe(409);
   });

@@ -16,9 +16,20 @@ export async function setMyPresence(change: { presence?: string; location?: stri
   lastLocation = body.location;
 }
 
-export function PresenceBar({ me }: { me: LiveOperator | null }) {
+/**
+ * Why break and off duty cannot be chosen now, following the server's presence table
+ * (src/domain/presence-state.ts): never on a call; from wrap-up only once the outcome is given.
+ */
+export function presenceLockReason(presence: string, inCall: boolean): string | null {
+  if (presence === 'on_call' || inCall) return 'Durante una chiamata non puoi andare in pausa né fuori servizio: prima termina la chiamata e indica l’esito.';
+  if (presence === 'wrap_up') return 'Indica prima l’esito della chiamata appena conclusa (o attendi la fine del post-chiamata).';
+  return null;
+}
+
+export function PresenceBar({ me, inCall = false }: { me: LiveOperator | null; inCall?: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const presence = me?.state ?? 'offline';
+  const lockReason = presenceLockReason(presence, inCall);
   const location = me?.location ?? lastLocation;
   if (me?.location) lastLocation = me.location;
 
@@ -36,13 +47,26 @@ export function PresenceBar({ me }: { me: LiveOperator | null }) {
 
   return (
     <div class="presence">
-      <div class="segmented" role="group" aria-label="Stato">
+      <div class="segmented" role="group" aria-label="Stato" aria-describedby={lockReason ? 'presence-lock' : undefined}>
         {SELECTABLE.map((value) => (
-          <button type="button" key={value} aria-pressed={presence === value} onClick={() => void change({ presence: value })} data-presence={value}>
+          <button
+            type="button"
+            key={value}
+            aria-pressed={presence === value}
+            // Available stays open in wrap-up (the server allows it); break and off duty wait for the call to end.
+            disabled={lockReason !== null && (value !== 'available' || presence === 'on_call' || inCall)}
+            onClick={() => void change({ presence: value })}
+            data-presence={value}
+          >
             {PRESENCE_LABEL[value]}
           </button>
         ))}
       </div>
+      {lockReason ? (
+        <p class="muted small" id="presence-lock" data-testid="presence-lock">
+          {lockReason}
+        </p>
+      ) : null}
       <div class="segmented" role="group" aria-label="Postazione">
         {LOCATIONS.map((value) => (
           <button type="button" key={value} aria-pressed={location === value} onClick={() => void change({ location: value })} data-location={value}>

@@ -5,9 +5,11 @@ import type { Ticket } from '../../../src/contracts/tickets.ts';
 import { ApiError, errorText, get, post } from '../api.ts';
 import { CATEGORY_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatPhone } from '../format.ts';
 import type { LiveStore } from '../live-store.ts';
+import { navigate } from '../router.ts';
 import { CALLBACK_PATH, CALLBACKS_PATH, EMAIL_ITEMS_PATH, TICKETS_PATH } from '../endpoints.ts';
 
-type ListState<T> = { items: T[]; error: string | null; unavailable: boolean };
+/** `total`, `overdue`: the server's counts over every page (call-backs), null when the list gives none. */
+type ListState<T> = { items: T[]; error: string | null; unavailable: boolean; total: number | null; overdue: number | null };
 
 const OPEN = new Set(['new', 'routed', 'acknowledged']);
 
@@ -28,13 +30,15 @@ const CALLBACK_OUTCOMES: readonly [string, string][] = [
 
 /** A list from the API, reloaded after resyncs and whenever an event of its kind arrives. */
 function useWorkList<T>(store: LiveStore, path: string, eventPrefix: string, generation: number): [ListState<T>, () => void] {
-  const [state, setState] = useState<ListState<T>>({ items: [], error: null, unavailable: false });
+  const [state, setState] = useState<ListState<T>>({ items: [], error: null, unavailable: false, total: null, overdue: null });
   const [tick, setTick] = useState(0);
   useEffect(() => store.onEvent((event) => event.type.startsWith(eventPrefix) && setTick((n) => n + 1)), [store, eventPrefix]);
   useEffect(() => {
-    get<Page<T>>(path)
-      .then((reply) => setState({ items: reply.items, error: null, unavailable: false }))
-      .catch((error) => setState({ items: [], error: errorText(error), unavailable: error instanceof ApiError && error.status === 404 }));
+    get<Page<T> & { total?: number; overdue?: number }>(path)
+      .then((reply) => setState({ items: reply.items, error: null, unavailable: false, total: reply.total ?? null, overdue: reply.overdue ?? null }))
+      .catch((error) =>
+        setState({ items: [], error: errorText(error), unavailable: error instanceof ApiError && error.status === 404, total: null, overdue: null }),
+      );
   }, [path, generation, tick]);
   return [state, () => setTick((n) => n + 1)];
 }
@@ -90,8 +94,23 @@ export function WorkLists({
     <div class="work-lists">
       <div>
         <h2>
-          Richiamate <span class="count">{callbacks.items.length}</span>
+          Richiamate{' '}
+          <span class="count" data-testid="work-callbacks-total">
+            {callbacks.total ?? callbacks.items.length}
+          </span>
+          {callbacks.overdue ? <span class="muted small"> · {callbacks.overdue} scadute</span> : null}
         </h2>
+        <p class="small">
+          <a
+            href="/richiamate"
+            onClick={(event) => {
+              event.preventDefault();
+              navigate('/richiamate');
+            }}
+          >
+            Elenco completo e richiamata dal browser
+          </a>
+        </p>
         {callbacks.unavailable ? (
           <p class="muted small">Elenco richiamate non disponibile su questo server.</p>
         ) : callbacks.error ? (

@@ -6,6 +6,7 @@ import { REPORT_PATH } from '../endpoints.ts';
 import type { AgencyToday } from '../../../src/contracts/live.ts';
 import type { CallReport as CallReportAnswer, CallReportPeriod, StatementList, StatementListItem, Trend } from '../../../src/contracts/reports.ts';
 import type { User } from '../session.ts';
+import { TableScroll } from '../components/table-scroll.tsx';
 
 /** CONTRACT §7: one period's report (the contract's type; the screen also holds the year before). */
 export type CallReport = CallReportPeriod;
@@ -135,82 +136,46 @@ function ReportBody({ report, previous }: { report: CallReport; previous: CallRe
         <h2 id="totals-title">
           Totali {report.from.split('-').reverse().join('/')} – {report.to.split('-').reverse().join('/')}
         </h2>
-        <table class="totals">
-          <thead>
-            <tr>
-              <th scope="col">Indicatore</th>
-              <th scope="col" class="num">
-                Periodo
-              </th>
-              <th scope="col" class="num">
-                Stesso periodo un anno prima
-              </th>
-              <th scope="col" class="num">
-                Variazione
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {TOTAL_ROWS.map(([key, label, format]) => (
-              <tr key={key}>
-                <th scope="row">{label}</th>
-                <td class="num strong">{format(report.totals[key])}</td>
-                <td class="num">{previous ? format(previous.totals[key]) : '—'}</td>
-                <td class="num">{key.endsWith('Pct') ? '' : delta(report.totals[key], previous?.totals[key])}</td>
+        <TableScroll label="Totali">
+          <table class="totals">
+            <thead>
+              <tr>
+                <th scope="col">Indicatore</th>
+                <th scope="col" class="num">
+                  Periodo
+                </th>
+                <th scope="col" class="num">
+                  Stesso periodo un anno prima
+                </th>
+                <th scope="col" class="num">
+                  Variazione
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {TOTAL_ROWS.map(([key, label, format]) => (
+                <tr key={key}>
+                  <th scope="row">{label}</th>
+                  <td class="num strong">{format(report.totals[key])}</td>
+                  <td class="num">{previous ? format(previous.totals[key]) : '—'}</td>
+                  <td class="num">{key.endsWith('Pct') ? '' : delta(report.totals[key], previous?.totals[key])}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       </section>
 
       <div class="report-grid">
         <section class="card" aria-labelledby="queues-title">
           <h2 id="queues-title">Per coda</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Coda</th>
-                <th scope="col" class="num">
-                  In coda
-                </th>
-                <th scope="col" class="num">
-                  Risposte
-                </th>
-                <th scope="col" class="num">
-                  Abbandonate
-                </th>
-                <th scope="col" class="num">
-                  ASA
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(report.byQueue).map(([queue, row]) => (
-                <tr key={queue}>
-                  <th scope="row">{CATEGORY_LABEL[queue] ?? queue}</th>
-                  <td class="num">{formatInteger(row.queued ?? 0)}</td>
-                  <td class="num">{formatInteger(row.answered ?? 0)}</td>
-                  <td class="num">{formatInteger(row.abandoned ?? 0)}</td>
-                  <td class="num">{formatSeconds(row.asaSeconds ?? null)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-        <section class="card" aria-labelledby="channels-title">
-          <h2 id="channels-title">Per canale</h2>
-          {channels.length === 0 ? (
-            <p class="muted small">Il report non riporta la suddivisione per canale.</p>
-          ) : (
+          <TableScroll label="Per coda">
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Canale</th>
+                  <th scope="col">Coda</th>
                   <th scope="col" class="num">
-                    Contatti
-                  </th>
-                  <th scope="col" class="num">
-                    Fuori orario
+                    In coda
                   </th>
                   <th scope="col" class="num">
                     Risposte
@@ -219,27 +184,69 @@ function ReportBody({ report, previous }: { report: CallReport; previous: CallRe
                     Abbandonate
                   </th>
                   <th scope="col" class="num">
-                    Liv. servizio
-                  </th>
-                  <th scope="col" class="num">
-                    Segnalazioni
+                    ASA
                   </th>
                 </tr>
               </thead>
               <tbody>
-                {channels.map((row) => (
-                  <tr key={row.channel}>
-                    <th scope="row">{CHANNEL_LABEL[row.channel] ?? row.channel}</th>
-                    <td class="num">{formatInteger(row.contacts)}</td>
-                    <td class="num">{row.outOfHours === null ? '—' : formatInteger(row.outOfHours)}</td>
-                    <td class="num">{row.answered === null ? '—' : formatInteger(row.answered)}</td>
-                    <td class="num">{row.abandoned === null ? '—' : formatInteger(row.abandoned)}</td>
-                    <td class="num">{formatPct(row.serviceLevelPct)}</td>
-                    <td class="num">{row.tickets === null ? '—' : formatInteger(row.tickets)}</td>
+                {Object.entries(report.byQueue).map(([queue, row]) => (
+                  <tr key={queue}>
+                    <th scope="row">{CATEGORY_LABEL[queue] ?? queue}</th>
+                    <td class="num">{formatInteger(row.queued ?? 0)}</td>
+                    <td class="num">{formatInteger(row.answered ?? 0)}</td>
+                    <td class="num">{formatInteger(row.abandoned ?? 0)}</td>
+                    <td class="num">{formatSeconds(row.asaSeconds ?? null)}</td>
                   </tr>
                 ))}
               </tbody>
             </table>
+          </TableScroll>
+        </section>
+        <section class="card" aria-labelledby="channels-title">
+          <h2 id="channels-title">Per canale</h2>
+          {channels.length === 0 ? (
+            <p class="muted small">Il report non riporta la suddivisione per canale.</p>
+          ) : (
+            <TableScroll label="Per canale">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Canale</th>
+                    <th scope="col" class="num">
+                      Contatti
+                    </th>
+                    <th scope="col" class="num">
+                      Fuori orario
+                    </th>
+                    <th scope="col" class="num">
+                      Risposte
+                    </th>
+                    <th scope="col" class="num">
+                      Abbandonate
+                    </th>
+                    <th scope="col" class="num">
+                      Liv. servizio
+                    </th>
+                    <th scope="col" class="num">
+                      Segnalazioni
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {channels.map((row) => (
+                    <tr key={row.channel}>
+                      <th scope="row">{CHANNEL_LABEL[row.channel] ?? row.channel}</th>
+                      <td class="num">{formatInteger(row.contacts)}</td>
+                      <td class="num">{row.outOfHours === null ? '—' : formatInteger(row.outOfHours)}</td>
+                      <td class="num">{row.answered === null ? '—' : formatInteger(row.answered)}</td>
+                      <td class="num">{row.abandoned === null ? '—' : formatInteger(row.abandoned)}</td>
+                      <td class="num">{formatPct(row.serviceLevelPct)}</td>
+                      <td class="num">{row.tickets === null ? '—' : formatInteger(row.tickets)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           )}
         </section>
       </div>

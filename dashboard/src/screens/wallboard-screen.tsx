@@ -5,6 +5,7 @@ import { secondsSince, useLive, useServerNow } from '../hooks.ts';
 import type { LiveStore } from '../live-store.ts';
 import type { QueueView } from '../live-view.ts';
 import { alertsOf, callsInMenu, queueViews } from '../live-view.ts';
+import { TableScroll } from '../components/table-scroll.tsx';
 
 const PRESENCE_ORDER = ['available', 'on_call', 'wrap_up', 'break', 'offline'];
 
@@ -114,37 +115,39 @@ function OperatorsPanel({ operators, now }: { operators: LiveOperator[]; now: nu
   return (
     <section class="card operators-panel" aria-labelledby="operators-title">
       <h2 id="operators-title">Operatori</h2>
-      <table class="compact" aria-label="Operatori per stato e postazione">
-        <thead>
-          <tr>
-            <th scope="col">Stato</th>
-            <th scope="col" class="num">
-              In sede
-            </th>
-            <th scope="col" class="num">
-              Da remoto
-            </th>
-            <th scope="col" class="num">
-              Totale
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {states.map((state) => {
-            const row = counts.get(state) ?? { on_site: 0, remote: 0, unknown: 0 };
-            return (
-              <tr key={state} data-state={state}>
-                <td>
-                  <span class={`dot-state ${state}`} aria-hidden="true" /> {PRESENCE_LABEL[state] ?? state}
-                </td>
-                <td class="num">{row.on_site}</td>
-                <td class="num">{row.remote}</td>
-                <td class="num strong">{row.on_site + row.remote + row.unknown}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <TableScroll label="Operatori per stato">
+        <table class="compact" aria-label="Operatori per stato e postazione">
+          <thead>
+            <tr>
+              <th scope="col">Stato</th>
+              <th scope="col" class="num">
+                In sede
+              </th>
+              <th scope="col" class="num">
+                Da remoto
+              </th>
+              <th scope="col" class="num">
+                Totale
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {states.map((state) => {
+              const row = counts.get(state) ?? { on_site: 0, remote: 0, unknown: 0 };
+              return (
+                <tr key={state} data-state={state}>
+                  <td>
+                    <span class={`dot-state ${state}`} aria-hidden="true" /> {PRESENCE_LABEL[state] ?? state}
+                  </td>
+                  <td class="num">{row.on_site}</td>
+                  <td class="num">{row.remote}</td>
+                  <td class="num strong">{row.on_site + row.remote + row.unknown}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </TableScroll>
       <ul class="operator-list">
         {sorted.map((operator) => (
           <li key={operator.username} data-operator={operator.username}>

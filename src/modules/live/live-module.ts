@@ -30,6 +30,7 @@ export function createLiveModule(
     db,
     calls: deps.calls,
     clock,
+    wrapUpSeconds: config.workflow.wrapUpSeconds,
     twilio: accountSid && apiKey && apiSecret && twimlAppSid ? { accountSid, apiKey, apiSecret, twimlAppSid } : null,
   });
   return { name: 'live', service: live, routes: (api) => liveRoutes(api, deps.stampedSnapshot, softphone) } satisfies AppModule;

@@ -19,6 +19,8 @@ export type SoftphoneDeps = Readonly<{
   clock: Clock;
   /** Set: audio goes through the browser's Twilio Voice SDK. Null: the server-side simulator. */
   twilio: SoftphoneCredentials | null;
+  /** WRAP_UP_SECONDS, told to the screen so that it can count the wrap-up down. */
+  wrapUpSeconds: number;
 }>;
 
 export type { SoftphoneStatus };
@@ -54,7 +56,7 @@ export function createSoftphoneService(deps: SoftphoneDeps) {
       assertRole(actor, 'operator', 'supervisor', 'admin');
       const identity = softphoneIdentity(actor);
       const current = await repo.findBridgedCallOf(db, identity, new Date(clock.now().getTime() - RECENT_MS));
-      return { mode: twilioEnabled ? 'twilio' : 'simulator', identity, call: current ? publicCall(current) : null };
+      return { mode: twilioEnabled ? 'twilio' : 'simulator', identity, call: current ? publicCall(current) : null, wrapUpSeconds: deps.wrapUpSeconds };
     },
 
     /**
