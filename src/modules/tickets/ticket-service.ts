@@ -60,6 +60,8 @@ export type ChangeTicketInput = Readonly<{
   category?: Category;
   priority?: TicketPriority;
   note?: string;
+  /** Another portfolio of the ticket's agency, or null for the agency's own stock (call center only). */
+  portfolio?: string | null;
   /** Of a note given without a status move (a closing note is the move's, and the agency's to read). */
   visibility?: NoteVisibility;
 }>;
@@ -280,7 +282,8 @@ export function createTicketService(deps: TicketServiceDeps) {
       assertRole(actor, ...ALL_ROLES);
       const row = await visibleTicket(db, actor, ref);
       await deps.accessLog?.record(actor, { agency: row.agencyCode, resource: 'tickets', resourceId: row.ref, action: 'read', fields: PERSONAL_FIELDS });
-      return load(db, row, actor.role);
+      const [ticket, linkedFrom] = await Promise.all([load(db, row, actor.role), repo.ticketsLinkedTo(db, row.agencyCode, row.ref)]);
+      return { ...ticket, linkedFrom: linkedFrom as TicketLink[] };
     },
 
     async listTickets(actor: Actor, query: TicketListQuery): Promise<{ items: Ticket[]; nextCursor: string | null }> {
@@ -308,8 +311,8 @@ export function createTicketService(deps: TicketServiceDeps) {
      */
     async changeTicket(actor: Actor, ref: string, input: ChangeTicketInput): Promise<Ticket> {
       assertRole(actor, ...ALL_ROLES);
-      if (input.status === undefined && input.category === undefined && input.priority === undefined && !input.note?.trim()) {
-        throw validation('Nothing to change: give status, category, priority or note');
+      if (input.status === undefined && input.category === undefined && input.priority === undefined && input.portfolio === undefined && !input.note?.trim()) {
+        throw validation('Nothing to change: give status, category, priority, portfolio or note');
       }
       const now = clock.now();
       const pending: Pending[] = [];
@@ -332,6 +335,22 @@ export function createTicketService(deps: TicketServiceDeps) {
           row = updated;
           // The new queue's office gets the ticket; the old one hears nothing more about it.
           await announce(tx, actor, row, row.status !== 'new', event!, 'ticket.routed', now);
+        }
+        if (input.portfolio !== undefined && input.portfolio !== row.portfolioId) {
+          if (!isStaff(actor)) throw forbidden('Only the call center re-files a ticket');
+          if (!isOpenTicketStatus(row.status)) throw conflict(`Ticket ${row.ref} is ${row.status}`);
+          if (input.portfolio !== null && !(await deps.portfolios.exists(tx, row.agencyCode, input.portfolio))) {
+            throw validation(`Unknown portfolio ${input.portfolio} for ${row.agencyCode}`);
+          }
+          const updated = await repo.updateTicketIf(tx, row.id, { status: row.status }, { portfolioId: input.portfolio, updatedAt: now });
+          if (!updated) throw conflict(`Ticket ${row.ref} was changed meanwhile`);
+          const event = await repo.insertTicketEvent(
+            tx,
+            eventBy(actor, row.id, now, { type: 'portfolio_changed', text: null, data: { from: row.portfolioId, to: input.portfolio } }),
+          );
+          changes.push(event!);
+          row = updated;
+          await announce(tx, actor, row, row.status !== 'new', event!, 'ticket.changed', now);
         }
         if (input.priority !== undefined && input.priority !== row.priority) {
           const updated = await repo.updateTicketIf(tx, row.id, { status: row.status }, { priority: input.priority, updatedAt: now });

@@ -51,6 +51,8 @@ export const ChangeTicketBody = z.object({
   category: z.enum(CATEGORIES).optional(),
   priority: z.enum(TICKET_PRIORITIES).optional(),
   note: text(10_000).optional(),
+  /** Another portfolio of the ticket's agency; null: the agency's own stock. */
+  portfolio: z.string().trim().min(1).max(64).nullable().optional(),
   /** Of a note given without `status`: `internal` (call center only) or `shared` with the agency. */
   visibility: z.enum(NOTE_VISIBILITIES).optional(),
 });
