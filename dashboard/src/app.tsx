@@ -11,6 +11,8 @@ import { AgencyScreen } from './screens/agency-screen.tsx';
 import { LoginScreen } from './screens/login-screen.tsx';
 import { OperatorScreen } from './screens/operator-screen.tsx';
 import { QuarantineScreen } from './screens/quarantine-screen.tsx';
+import { TicketsArea } from './screens/tickets-screen.tsx';
+import { TICKETS_SCREEN_PATH } from './tickets/ticket-paths.ts';
 import { WallboardScreen } from './screens/wallboard-screen.tsx';
 import type { WhoAmI } from '../../src/contracts/auth.ts';
 import type { Session, User } from './session.ts';
@@ -22,6 +24,7 @@ const SCREENS: readonly Screen[] = [
   { path: '/operatore', label: 'Postazione', allowed: isStaff },
   { path: '/wallboard', label: 'Wallboard', allowed: isStaff },
   { path: '/agenzia', label: 'Segnalazioni', allowed: () => true },
+  { path: TICKETS_SCREEN_PATH, label: 'Cerca', allowed: () => true },
   { path: '/report', label: 'Report', allowed: (user) => isSupervisor(user) || user.role === 'agency' },
   { path: '/quarantena', label: 'Quarantena', allowed: isSupervisor },
 ];
@@ -139,6 +142,7 @@ function ScreenFor({ path, user, store }: { path: string; user: User; store: Liv
   if (path === '/agenzia') return <AgencyScreen user={user} store={store} />;
   if (path === '/report') return <LazyReports user={user} store={store} />;
   if (path === '/quarantena') return <QuarantineWithAgencies store={store} />;
+  if (path === TICKETS_SCREEN_PATH) return <TicketsArea user={user} store={store} />;
   return null;
 }
 

@@ -6,6 +6,8 @@ import { ApiError, errorText, get, post } from '../api.ts';
 import { CATEGORY_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatPhone } from '../format.ts';
 import type { LiveStore } from '../live-store.ts';
 import { CALLBACK_PATH, CALLBACKS_PATH, EMAIL_ITEMS_PATH, TICKETS_PATH } from '../endpoints.ts';
+import { navigate } from '../router.ts';
+import { ticketScreenPath } from '../tickets/ticket-paths.ts';
 
 type ListState<T> = { items: T[]; error: string | null; unavailable: boolean };
 
@@ -52,7 +54,7 @@ export function WorkLists({
   agencyName: (code: string) => string;
 }) {
   const [callbacks, reloadCallbacks] = useWorkList<Callback>(store, CALLBACKS_PATH, 'callback.', generation);
-  const [emailTickets, reloadEmails] = useWorkList<Ticket>(store, EMAIL_ITEMS_PATH, 'ticket.', generation);
+  const [emailTickets] = useWorkList<Ticket>(store, EMAIL_ITEMS_PATH, 'ticket.', generation);
   const [error, setError] = useState<string | null>(null);
   const emails = emailTickets.items.filter((ticket) => ticket.channel === 'email' && OPEN.has(ticket.status));
 
@@ -80,7 +82,8 @@ export function WorkLists({
     setError(null);
     try {
       await post(`${TICKETS_PATH}/${encodeURIComponent(ticket.ref)}/take`);
-      reloadEmails();
+      // Taken means worked on: the mail, its category, the route and the reply are on the ticket's page.
+      navigate(ticketScreenPath(ticket.ref));
     } catch (failure) {
       setError(errorText(failure));
     }
@@ -148,8 +151,19 @@ export function WorkLists({
               <li key={ticket.ref}>
                 <div class="item-head">
                   <strong class="clamp">{ticket.subject || ticket.description.slice(0, 80) || '(senza oggetto)'}</strong>
-                  {ticket.assignedTo ? (
-                    <span class="muted small">{ticket.assignedTo === username ? 'tua' : `di ${ticket.assignedTo}`}</span>
+                  {ticket.assignedTo === username ? (
+                    <a
+                      class="small-button button"
+                      href={ticketScreenPath(ticket.ref)}
+                      onClick={(event) => {
+                        event.preventDefault();
+                        navigate(ticketScreenPath(ticket.ref));
+                      }}
+                    >
+                      Apri
+                    </a>
+                  ) : ticket.assignedTo ? (
+                    <span class="muted small">di {ticket.assignedTo}</span>
                   ) : (
                     <button type="button" class="small-button" onClick={() => void take(ticket)}>
                       Prendi
