@@ -12,6 +12,8 @@ import { CallbacksScreen } from './screens/callbacks-screen.tsx';
 import { LoginScreen } from './screens/login-screen.tsx';
 import { OperatorScreen } from './screens/operator-screen.tsx';
 import { QuarantineScreen } from './screens/quarantine-screen.tsx';
+import { TicketsArea } from './screens/tickets-screen.tsx';
+import { TICKETS_SCREEN_PATH } from './tickets/ticket-paths.ts';
 import { WallboardScreen } from './screens/wallboard-screen.tsx';
 import type { WhoAmI } from '../../src/contracts/auth.ts';
 import type { Session, User } from './session.ts';
@@ -24,6 +26,7 @@ const SCREENS: readonly Screen[] = [
   { path: '/wallboard', label: 'Wallboard', allowed: isStaff },
   { path: '/richiamate', label: 'Richiamate', allowed: isStaff },
   { path: '/agenzia', label: 'Segnalazioni', allowed: () => true },
+  { path: TICKETS_SCREEN_PATH, label: 'Cerca', allowed: () => true },
   { path: '/report', label: 'Report', allowed: (user) => isSupervisor(user) || user.role === 'agency' },
   { path: '/quarantena', label: 'Quarantena', allowed: isSupervisor },
 ];
@@ -155,6 +158,7 @@ function ScreenFor({ path, user, store }: { path: string; user: User; store: Liv
   if (path === '/agenzia') return <AgencyScreen user={user} store={store} />;
   if (path === '/report') return <LazyReports user={user} store={store} />;
   if (path === '/quarantena') return <QuarantineWithAgencies store={store} />;
+  if (path === TICKETS_SCREEN_PATH) return <TicketsArea user={user} store={store} />;
   return null;
 }
 

@@ -60,6 +60,8 @@ export const LiveAgency = z.strictObject({
   serviceLevelSeconds: z.number(),
   serviceLevelTargetPct: z.number(),
   queues: z.array(LiveQueue),
+  /** The agency's portfolios (housing stocks it manages for others), for filters and re-filing. */
+  portfolios: z.array(z.strictObject({ id: z.string(), name: z.string() })),
   today: AgencyToday,
 });
 export type LiveAgency = z.infer<typeof LiveAgency>;

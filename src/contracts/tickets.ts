@@ -4,7 +4,10 @@ import { TICKET_LINK_KINDS } from '../domain/ticket-link.ts';
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from '../domain/ticket-state.ts';
 import { Dwelling, Instant, pageOf } from './common.ts';
 
-/** One line of a ticket's history. */
+/**
+ * One line of a ticket's history. A note's `data.visibility` is `internal` (call center only) or
+ * `shared` (the agency reads it); a note without one predates the distinction and is shared.
+ */
 export const TicketEvent = z.strictObject({
   id: z.number(),
   /** created, status_changed, note, assigned, released, call_linked, email, delivered, … */
@@ -46,7 +49,12 @@ export const TicketSummary = z.strictObject({
 export type TicketSummary = z.infer<typeof TicketSummary>;
 
 /** CONTRACT §6: the ticket as the API, the dashboard and the agencies' systems see it. */
-export const Ticket = z.strictObject({ ...TicketSummary.shape, events: z.array(TicketEvent) });
+export const Ticket = z.strictObject({
+  ...TicketSummary.shape,
+  events: z.array(TicketEvent),
+  /** The newer tickets opened beside this one (the other side of their `linkedTo`): in the single-ticket answer only. */
+  linkedFrom: z.array(TicketLink).optional(),
+});
 export type Ticket = z.infer<typeof Ticket>;
 
 export const TicketPage = pageOf(Ticket);

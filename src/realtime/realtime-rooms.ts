@@ -1,5 +1,7 @@
 import type { Actor } from '../domain/actor.ts';
 import { servesEveryAgency } from '../domain/actor.ts';
+import type { EventPayloads } from '../domain/events.ts';
+import { isInternalEvent } from '../domain/ticket-note.ts';
 
 /**
  * Rooms per agency and role. Call-center staff and agency users of the same agency are in
@@ -38,10 +40,19 @@ export function isClientVisible(type: string): boolean {
   return CLIENT_VISIBLE_PREFIXES.some((prefix) => type.startsWith(prefix));
 }
 
+/** A ticket change that is an internal note is the call center's own: the agency's room never hears it. */
+function isStaffOnly(event: RoutedEvent): boolean {
+  if (event.type !== 'ticket.changed') return false;
+  const change = (event.data as EventPayloads['ticket.changed'] | undefined)?.change;
+  return change !== undefined && isInternalEvent(change);
+}
+
+type RoutedEvent = Readonly<{ type: string; agency: string | null; data?: unknown }>;
+
 /** The rooms an event goes to. */
-export function roomsForEvent(event: { type: string; agency: string | null }): string[] {
+export function roomsForEvent(event: RoutedEvent): string[] {
   if (event.agency === null) return [STAFF_WIDE_ROOM];
   const rooms = [staffRoom(event.agency)];
-  if (isClientVisible(event.type)) rooms.push(clientRoom(event.agency));
+  if (isClientVisible(event.type) && !isStaffOnly(event)) rooms.push(clientRoom(event.agency));
   return rooms;
 }

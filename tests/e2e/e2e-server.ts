@@ -26,9 +26,16 @@ export async function freePort(): Promise<number> {
 export type E2eServer = Readonly<{ app: FastifyInstance; url: string; publicBaseUrl: string }>;
 
 /** buildApp + listen, as `npm start` does, on a database that outlives the server (for the restart test). */
-export async function startServer(options: { database: DatabaseHandle; clock: Clock; port: number; dataDir: string }): Promise<E2eServer> {
+export async function startServer(options: {
+  database: DatabaseHandle;
+  clock: Clock;
+  port: number;
+  dataDir: string;
+  /** More settings, e.g. SMTP_URL of the test's own SMTP listener. */
+  config?: Record<string, string>;
+}): Promise<E2eServer> {
   const url = `http://127.0.0.1:${options.port}`;
-  const config = testConfig({ PUBLIC_BASE_URL: url, DATA_DIR: options.dataDir, PORT: String(options.port) });
+  const config = testConfig({ ...options.config, PUBLIC_BASE_URL: url, DATA_DIR: options.dataDir, PORT: String(options.port) });
   const app = await buildApp({
     config,
     database: options.database,

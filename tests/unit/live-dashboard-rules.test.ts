@@ -83,6 +83,7 @@ describe('wallboard alerts', () => {
     serviceLevelSeconds: 20,
     serviceLevelTargetPct: 80,
     queues: [],
+    portfolios: [],
     today: today(level),
   });
   const now = Date.parse('2026-11-23T10:00:00Z');

@@ -7,6 +7,7 @@ import { CATEGORY_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatPhone } from
 import type { LiveStore } from '../live-store.ts';
 import { navigate } from '../router.ts';
 import { CALLBACK_PATH, CALLBACKS_PATH, EMAIL_ITEMS_PATH, TICKETS_PATH } from '../endpoints.ts';
+import { ticketScreenPath } from '../tickets/ticket-paths.ts';
 
 /** `total`, `overdue`: the server's counts over every page (call-backs), null when the list gives none. */
 type ListState<T> = { items: T[]; error: string | null; unavailable: boolean; total: number | null; overdue: number | null };
@@ -56,7 +57,7 @@ export function WorkLists({
   agencyName: (code: string) => string;
 }) {
   const [callbacks, reloadCallbacks] = useWorkList<Callback>(store, CALLBACKS_PATH, 'callback.', generation);
-  const [emailTickets, reloadEmails] = useWorkList<Ticket>(store, EMAIL_ITEMS_PATH, 'ticket.', generation);
+  const [emailTickets] = useWorkList<Ticket>(store, EMAIL_ITEMS_PATH, 'ticket.', generation);
   const [error, setError] = useState<string | null>(null);
   const emails = emailTickets.items.filter((ticket) => ticket.channel === 'email' && OPEN.has(ticket.status));
 
@@ -84,7 +85,8 @@ export function WorkLists({
     setError(null);
     try {
       await post(`${TICKETS_PATH}/${encodeURIComponent(ticket.ref)}/take`);
-      reloadEmails();
+      // Taken means worked on: the mail, its category, the route and the reply are on the ticket's page.
+      navigate(ticketScreenPath(ticket.ref));
     } catch (failure) {
       setError(errorText(failure));
     }
@@ -167,8 +169,19 @@ export function WorkLists({
               <li key={ticket.ref}>
                 <div class="item-head">
                   <strong class="clamp">{ticket.subject || ticket.description.slice(0, 80) || '(senza oggetto)'}</strong>
-                  {ticket.assignedTo ? (
-                    <span class="muted small">{ticket.assignedTo === username ? 'tua' : `di ${ticket.assignedTo}`}</span>
+                  {ticket.assignedTo === username ? (
+                    <a
+                      class="small-button button"
+                      href={ticketScreenPath(ticket.ref)}
+                      onClick={(event) => {
+                        event.preventDefault();
+                        navigate(ticketScreenPath(ticket.ref));
+                      }}
+                    >
+                      Apri
+                    </a>
+                  ) : ticket.assignedTo ? (
+                    <span class="muted small">di {ticket.assignedTo}</span>
                   ) : (
                     <button type="button" class="small-button" onClick={() => void take(ticket)}>
                       Prendi

@@ -16,6 +16,8 @@ export type AgencyProfile = Readonly<{
   ticketPrefix: string;
   schedule: OpeningSchedule;
   queues: readonly Readonly<{ name: string; category: Category; label: string; priority: number }>[];
+  /** The housing stocks the agency manages for others (e.g. a municipality's), by id and name. */
+  portfolios: readonly Readonly<{ id: string; name: string }>[];
 }>;
 
 export type NumberRoute = Readonly<{
@@ -88,6 +90,7 @@ export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
       queues: queueRows
         .filter((queue) => queue.agencyCode === row.code)
         .map((queue) => ({ name: queue.name, category: queue.category, label: queue.label, priority: queue.priority })),
+      portfolios: portfolioRows.filter((portfolio) => portfolio.agencyCode === row.code).map((portfolio) => ({ id: portfolio.id, name: portfolio.name })),
     });
   }
   const portfolioNames = new Map(portfolioRows.map((portfolio) => [portfolio.id, portfolio.name]));

@@ -155,10 +155,18 @@ export type CallPage = { items: CallRow[]; nextCursor: string | null };
 /** Newest first, keyset-paginated on (started_at, id). */
 export async function listCalls(
   tx: Executor,
-  filter: { agencies: readonly string[]; from?: Date; to?: Date; limit: number; cursor?: { startedAt: Date; id: string } },
+  filter: {
+    agencies: readonly string[];
+    from?: Date;
+    to?: Date;
+    limit: number;
+    cursor?: { startedAt: Date; id: string };
+    callSids?: readonly string[];
+  },
 ): Promise<CallPage> {
   if (filter.agencies.length === 0) return { items: [], nextCursor: null };
   const conditions = [inArray(calls.agencyCode, [...filter.agencies])];
+  if (filter.callSids) conditions.push(inArray(calls.callSid, [...filter.callSids]));
   if (filter.from) conditions.push(gte(calls.startedAt, filter.from));
   if (filter.to) conditions.push(lt(calls.startedAt, filter.to));
   if (filter.cursor) {

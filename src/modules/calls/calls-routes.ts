@@ -16,6 +16,7 @@ export function callsRoutes(app: FastifyInstance, calls: CallService): void {
       to: query.to ? new Date(query.to) : undefined,
       limit: query.limit,
       cursor: query.cursor,
+      callSid: query.callSid?.split(','),
     });
   });
 

@@ -17,4 +17,10 @@ export const CallListQuery = z.object({
   to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().min(1).optional(),
+  /** These calls only (comma-separated CallSids, at most 20): a ticket's calls on its timeline. */
+  callSid: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,19}$/)
+    .optional(),
 });

@@ -385,12 +385,12 @@ export function createCallService(deps: CallServiceDeps) {
     },
 
     /** GET /api/v1/calls: the call log of the agencies the actor may see. */
-    async listCalls(actor: Actor, query: { agency?: string; from?: Date; to?: Date; limit: number; cursor?: string }) {
+    async listCalls(actor: Actor, query: { agency?: string; from?: Date; to?: Date; limit: number; cursor?: string; callSid?: readonly string[] }) {
       assertRole(actor, 'operator', 'supervisor', 'admin', 'agency');
       const agencies = scopeAgencies(actor, query.agency);
       const cursor = query.cursor ? repo.decodeCallCursor(query.cursor) : undefined;
       if (cursor === null) throw validation('Invalid cursor');
-      const page = await repo.listCalls(db, { agencies, from: query.from, to: query.to, limit: query.limit, cursor });
+      const page = await repo.listCalls(db, { agencies, from: query.from, to: query.to, limit: query.limit, cursor, callSids: query.callSid });
       await deps.accessLog.recordList(
         actor,
         { resource: 'calls', action: 'list', fields: ['from'] },

@@ -9,6 +9,8 @@ import { parseTicketSearch } from '../../domain/ticket-search.ts';
 import type { Category } from '../../domain/routing.ts';
 import type { TicketLink } from '../../domain/ticket-link.ts';
 import { linkNoteIt } from '../../domain/ticket-link.ts';
+import type { NoteVisibility } from '../../domain/ticket-note.ts';
+import { defaultNoteVisibility, eventsVisibleTo, isInternalEvent } from '../../domain/ticket-note.ts';
 import type { TicketChannel, TicketPriority, TicketStatus } from '../../domain/ticket-state.ts';
 import { decideTicketTransition, formatTicketRef, isOpenTicketStatus } from '../../domain/ticket-state.ts';
 import type { Database, Tx } from '../../db/client.ts';
@@ -53,7 +55,16 @@ export type CreateTicketInput = Readonly<{
   linkedTo?: TicketLink;
 }>;
 
-export type ChangeTicketInput = Readonly<{ status?: TicketStatus; category?: Category; priority?: TicketPriority; note?: string }>;
+export type ChangeTicketInput = Readonly<{
+  status?: TicketStatus;
+  category?: Category;
+  priority?: TicketPriority;
+  note?: string;
+  /** Another portfolio of the ticket's agency, or null for the agency's own stock (call center only). */
+  portfolio?: string | null;
+  /** Of a note given without a status move (a closing note is the move's, and the agency's to read). */
+  visibility?: NoteVisibility;
+}>;
 
 /**
  * What is appended to a ticket: an e-mail of the tenant (`emailId`, the platform appends it), a
@@ -66,6 +77,8 @@ export type TicketMessageInput = Readonly<{
   emailId?: string;
   from?: string;
   reply?: Readonly<{ to: string; subject: string; messageId: string }>;
+  /** Of a note: `internal` (staff only) or `shared` with the agency; by default as the author's role writes. */
+  visibility?: NoteVisibility;
 }>;
 
 export type TicketListQuery = Readonly<{
@@ -118,9 +131,16 @@ export function createTicketService(deps: TicketServiceDeps) {
     }
   }
 
-  async function load(tx: Tx | Database, row: TicketRow): Promise<Ticket> {
+  /** The ticket as `viewer` may read it: an agency never reads the call center's internal notes. */
+  async function load(tx: Tx | Database, row: TicketRow, viewer: Actor['role']): Promise<Ticket> {
     const [events, callSids] = await Promise.all([repo.eventsOfTickets(tx, [row.id]), repo.callSidsOfTickets(tx, [row.id])]);
-    return toTicket(row, callSids.get(row.id) ?? [], events.get(row.id) ?? []);
+    return toTicket(row, callSids.get(row.id) ?? [], eventsVisibleTo(viewer, events.get(row.id) ?? []));
+  }
+
+  /** Staff choose; an agency's note is always the agency's to read, so it cannot be internal. */
+  function noteVisibility(actor: Actor, asked: NoteVisibility | undefined): NoteVisibility {
+    if (asked === 'internal' && !isStaff(actor)) throw forbidden('Only the call center writes internal notes');
+    return asked ?? defaultNoteVisibility(actor.role);
   }
 
   /** The ticket if the actor may see it; another agency's ticket is simply not found. */
@@ -142,8 +162,9 @@ export function createTicketService(deps: TicketServiceDeps) {
 
   /** Agencies are told about what the call center did, not about their own acknowledgements. */
   async function announce(tx: Tx, actor: Actor, current: TicketRow, routed: boolean, event: TicketEventRow, eventType: string, now: Date) {
-    if (!deps.outbox || actor.role === 'agency' || !routed) return;
-    await deps.outbox.enqueue(tx, { ticketId: current.id, ticket: await load(tx, current), eventId: event.id, eventType, now });
+    if (!deps.outbox || actor.role === 'agency' || !routed || isInternalEvent(event)) return;
+    // What reaches the agency's systems is what its clerks may read.
+    await deps.outbox.enqueue(tx, { ticketId: current.id, ticket: await load(tx, current, 'agency'), eventId: event.id, eventType, now });
   }
 
   return {
@@ -251,7 +272,7 @@ export function createTicketService(deps: TicketServiceDeps) {
           );
           await announce(tx, actor, row, true, routed!, 'ticket.routed', now);
         }
-        return load(tx, row);
+        return load(tx, row, actor.role);
       });
       publish([{ type: 'ticket.created', ticket, change: null }]);
       return ticket;
@@ -261,7 +282,8 @@ export function createTicketService(deps: TicketServiceDeps) {
       assertRole(actor, ...ALL_ROLES);
       const row = await visibleTicket(db, actor, ref);
       await deps.accessLog?.record(actor, { agency: row.agencyCode, resource: 'tickets', resourceId: row.ref, action: 'read', fields: PERSONAL_FIELDS });
-      return load(db, row);
+      const [ticket, linkedFrom] = await Promise.all([load(db, row, actor.role), repo.ticketsLinkedTo(db, row.agencyCode, row.ref)]);
+      return { ...ticket, linkedFrom: linkedFrom as TicketLink[] };
     },
 
     async listTickets(actor: Actor, query: TicketListQuery): Promise<{ items: Ticket[]; nextCursor: string | null }> {
@@ -278,7 +300,7 @@ export function createTicketService(deps: TicketServiceDeps) {
         page.items.map((row) => row.agencyCode),
       );
       return {
-        items: page.items.map((row) => toTicket(row, callSids.get(row.id) ?? [], events.get(row.id) ?? [])),
+        items: page.items.map((row) => toTicket(row, callSids.get(row.id) ?? [], eventsVisibleTo(actor.role, events.get(row.id) ?? []))),
         nextCursor: page.nextCursor,
       };
     },
@@ -289,8 +311,8 @@ export function createTicketService(deps: TicketServiceDeps) {
      */
     async changeTicket(actor: Actor, ref: string, input: ChangeTicketInput): Promise<Ticket> {
       assertRole(actor, ...ALL_ROLES);
-      if (input.status === undefined && input.category === undefined && input.priority === undefined && !input.note?.trim()) {
-        throw validation('Nothing to change: give status, category, priority or note');
+      if (input.status === undefined && input.category === undefined && input.priority === undefined && input.portfolio === undefined && !input.note?.trim()) {
+        throw validation('Nothing to change: give status, category, priority, portfolio or note');
       }
       const now = clock.now();
       const pending: Pending[] = [];
@@ -313,6 +335,22 @@ export function createTicketService(deps: TicketServiceDeps) {
           row = updated;
           // The new queue's office gets the ticket; the old one hears nothing more about it.
           await announce(tx, actor, row, row.status !== 'new', event!, 'ticket.routed', now);
+        }
+        if (input.portfolio !== undefined && input.portfolio !== row.portfolioId) {
+          if (!isStaff(actor)) throw forbidden('Only the call center re-files a ticket');
+          if (!isOpenTicketStatus(row.status)) throw conflict(`Ticket ${row.ref} is ${row.status}`);
+          if (input.portfolio !== null && !(await deps.portfolios.exists(tx, row.agencyCode, input.portfolio))) {
+            throw validation(`Unknown portfolio ${input.portfolio} for ${row.agencyCode}`);
+          }
+          const updated = await repo.updateTicketIf(tx, row.id, { status: row.status }, { portfolioId: input.portfolio, updatedAt: now });
+          if (!updated) throw conflict(`Ticket ${row.ref} was changed meanwhile`);
+          const event = await repo.insertTicketEvent(
+            tx,
+            eventBy(actor, row.id, now, { type: 'portfolio_changed', text: null, data: { from: row.portfolioId, to: input.portfolio } }),
+          );
+          changes.push(event!);
+          row = updated;
+          await announce(tx, actor, row, row.status !== 'new', event!, 'ticket.changed', now);
         }
         if (input.priority !== undefined && input.priority !== row.priority) {
           const updated = await repo.updateTicketIf(tx, row.id, { status: row.status }, { priority: input.priority, updatedAt: now });
@@ -341,12 +379,13 @@ export function createTicketService(deps: TicketServiceDeps) {
           // Routing announces to the office; later moves are announced only if it had been routed.
           await announce(tx, actor, row, from !== 'new' || input.status === 'routed', event!, `ticket.${input.status}`, now);
         } else if (input.note?.trim()) {
-          const event = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'note', text: input.note.trim(), data: null }));
+          const visibility = noteVisibility(actor, input.visibility);
+          const event = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'note', text: input.note.trim(), data: { visibility } }));
           await repo.touchTicket(tx, row.id, now);
           changes.push(event!);
           await announce(tx, actor, row, row.status !== 'new', event!, 'ticket.note', now);
         }
-        const loaded = await load(tx, { ...row, updatedAt: now });
+        const loaded = await load(tx, { ...row, updatedAt: now }, actor.role);
         for (const change of changes) pending.push({ type: 'ticket.changed', ticket: loaded, change: toTicketEvent(change) });
         return loaded;
       });
@@ -374,7 +413,7 @@ export function createTicketService(deps: TicketServiceDeps) {
         }
         const event = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'taken', text: null, data: { assignedTo: actor.name } }));
         change = toTicketEvent(event!);
-        return load(tx, updated);
+        return load(tx, updated, actor.role);
       });
       publish([{ type: 'ticket.changed', ticket, change }]);
       return ticket;
@@ -393,7 +432,7 @@ export function createTicketService(deps: TicketServiceDeps) {
         if (!updated) throw conflict(`Ticket ${row.ref} was changed meanwhile`);
         const event = await repo.insertTicketEvent(tx, eventBy(actor, row.id, now, { type: 'released', text: null, data: { from: row.assignedTo } }));
         change = toTicketEvent(event!);
-        return load(tx, updated);
+        return load(tx, updated, actor.role);
       });
       publish([{ type: 'ticket.changed', ticket, change }]);
       return ticket;
@@ -424,14 +463,14 @@ export function createTicketService(deps: TicketServiceDeps) {
                 ? { emailId: input.emailId ?? null, from: input.from ?? null }
                 : input.kind === 'reply'
                   ? { ...input.reply, from: input.from ?? null }
-                  : null,
+                  : { visibility: noteVisibility(actor, input.visibility) },
           }),
         );
-        if (!event) return load(tx, row);
+        if (!event) return load(tx, row, actor.role);
         await repo.touchTicket(tx, row.id, now);
         change = toTicketEvent(event);
         await announce(tx, actor, row, row.status !== 'new', event, input.kind === 'note' ? 'ticket.note' : 'ticket.message', now);
-        return load(tx, { ...row, updatedAt: now });
+        return load(tx, { ...row, updatedAt: now }, actor.role);
       });
       if (change) publish([{ type: 'ticket.changed', ticket, change }]);
       return ticket;
@@ -451,7 +490,7 @@ export function createTicketService(deps: TicketServiceDeps) {
           await repo.touchTicket(tx, row.id, now);
           change = toTicketEvent(event!);
         }
-        return load(tx, row);
+        return load(tx, row, actor.role);
       });
       if (change) publish([{ type: 'ticket.changed', ticket, change }]);
       return ticket;

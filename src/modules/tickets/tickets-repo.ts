@@ -206,6 +206,17 @@ export function decodeTicketCursor(cursor: string): TicketCursor | null {
   }
 }
 
+/** The newer tickets of the agency opened beside this one (its duplicates and follow-ups), oldest first. */
+export async function ticketsLinkedTo(tx: Executor, agencyCode: string, ref: string): Promise<{ ref: string; kind: string }[]> {
+  const rows = await tx
+    .select({ ref: tickets.ref, kind: tickets.linkKind })
+    .from(tickets)
+    .where(and(eq(tickets.agencyCode, agencyCode), eq(tickets.linkedRef, ref)))
+    .orderBy(asc(tickets.createdAt))
+    .limit(50);
+  return rows.map((row) => ({ ref: row.ref, kind: row.kind ?? 'mentions' }));
+}
+
 /** A caller's earlier tickets in one agency: by their number or by the tenant codes they matched. */
 export async function ticketsOfCaller(
   tx: Executor,

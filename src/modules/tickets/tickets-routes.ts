@@ -86,12 +86,20 @@ export function ticketsRoutes(app: FastifyInstance, tickets: TicketService): voi
 
   app.post(
     '/api/v1/tickets/:ref/notes',
-    { schema: docSchema({ tags, summary: 'Add a note', params: TicketRefParams, body: TicketNoteBody, response: { 201: Ticket } }) },
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Add a note: internal (call center only, the default for staff) or shared with the agency',
+        params: TicketRefParams,
+        body: TicketNoteBody,
+        response: { 201: Ticket },
+      }),
+    },
     async (request, reply) => {
       const actor = requireActor(request);
       const { ref } = parseInput(TicketRefParams, request.params, 'path');
-      const { text } = parseInput(TicketNoteBody, request.body, 'body');
-      return reply.code(201).send(await tickets.addTicketMessage(actor, ref, { kind: 'note', text }));
+      const { text, visibility } = parseInput(TicketNoteBody, request.body, 'body');
+      return reply.code(201).send(await tickets.addTicketMessage(actor, ref, { kind: 'note', text, visibility }));
     },
   );
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES } from '../../domain/routing.ts';
+import { NOTE_VISIBILITIES } from '../../domain/ticket-note.ts';
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from '../../domain/ticket-state.ts';
 
 const text = (max: number) => z.string().trim().max(max);
@@ -50,8 +51,13 @@ export const ChangeTicketBody = z.object({
   category: z.enum(CATEGORIES).optional(),
   priority: z.enum(TICKET_PRIORITIES).optional(),
   note: text(10_000).optional(),
+  /** Another portfolio of the ticket's agency; null: the agency's own stock. */
+  portfolio: z.string().trim().min(1).max(64).nullable().optional(),
+  /** Of a note given without `status`: `internal` (call center only) or `shared` with the agency. */
+  visibility: z.enum(NOTE_VISIBILITIES).optional(),
 });
 
-export const TicketNoteBody = z.object({ text: text(10_000).min(1) });
+/** `visibility` defaults to `internal` for call-center staff and is always `shared` for the agency. */
+export const TicketNoteBody = z.object({ text: text(10_000).min(1), visibility: z.enum(NOTE_VISIBILITIES).optional() });
 
 export const LinkCallBody = z.object({ callSid: z.string().trim().min(1).max(64) });
