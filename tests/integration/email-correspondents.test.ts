@@ -75,7 +75,8 @@ describe('who may write into a ticket', () => {
 
     expect(answer.status).toBe('ticket');
     expect(answer.ticket).not.toBe(ref);
-    expect(await ticketOf(ref)).toEqual(before);
+    // Nothing of the old ticket changes but the link back to the new one, which the operator sees.
+    expect(await ticketOf(ref)).toEqual({ ...before, linkedFrom: [{ ref: answer.ticket, kind: 'mentions' }] });
     const created = await ticketOf(answer.ticket!);
     expect(created.linkedTo).toEqual({ ref, kind: 'mentions' });
     expect(created.events.find((event) => event.type === 'linked')).toMatchObject({ data: { ref, kind: 'mentions' }, text: expect.stringContaining(ref) });
@@ -144,7 +145,7 @@ describe('who may write into a ticket', () => {
 
     expect(answer.status).toBe('ticket');
     expect(answer.ticket).not.toBe(ref);
-    expect(await ticketOf(ref)).toEqual(closed);
+    expect(await ticketOf(ref)).toEqual({ ...closed, linkedFrom: [{ ref: answer.ticket, kind: 'follow_up' }] });
     const created = await ticketOf(answer.ticket!);
     expect(created).toMatchObject({ status: 'new', linkedTo: { ref, kind: 'follow_up' }, caller: { email: 'dario.conti@posta.example' } });
     expect(created.events.find((event) => event.type === 'linked')?.text).toContain('chiusa');
