@@ -1,7 +1,8 @@
 import { ACK_RETRY } from '../../domain/retry-policy.ts';
-import { emailOutbox } from '../../db/schema/index.ts';
+import type { emailOutbox } from '../../db/schema/index.ts';
 import type { MailSender } from '../outbox/mail-sender.ts';
 import type { OutboxHandler } from '../outbox/outbox-runner.ts';
+import { createThreadedMailHandler } from './threaded-mail-handler.ts';
 
 /** The outbox kind of an automatic acknowledgement to a tenant (rows of `email_outbox`). */
 export const ACK_KIND = 'auto_ack';
@@ -11,22 +12,9 @@ export const ACK_KIND = 'auto_ack';
  * well-behaved autoresponders do not answer it, and is threaded to the tenant's message.
  */
 export function createAckHandler(send: MailSender): OutboxHandler<typeof emailOutbox> {
-  return {
+  return createThreadedMailHandler(send, {
     kind: ACK_KIND,
-    table: emailOutbox,
     policy: ACK_RETRY,
-    async attempt(row) {
-      await send({
-        from: row.fromAddress,
-        to: row.toAddress,
-        subject: row.subject,
-        text: row.textBody,
-        messageId: `<${row.messageId}>`,
-        ...(row.inReplyTo ? { inReplyTo: `<${row.inReplyTo}>` } : {}),
-        ...(row.references?.length ? { references: row.references.map((id) => `<${id}>`) } : {}),
-        headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All', Precedence: 'auto_reply' },
-      });
-      return { ok: true };
-    },
-  };
+    headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All', Precedence: 'auto_reply' },
+  });
 }

@@ -1,7 +1,8 @@
 import { DELIVERY_RETRY } from '../../domain/retry-policy.ts';
-import { emailOutbox } from '../../db/schema/index.ts';
+import type { emailOutbox } from '../../db/schema/index.ts';
 import type { MailSender } from '../outbox/mail-sender.ts';
 import type { OutboxHandler } from '../outbox/outbox-runner.ts';
+import { createThreadedMailHandler } from './threaded-mail-handler.ts';
 
 /** The outbox kind of an operator's e-mail answer to a tenant (rows of `email_outbox`). */
 export const REPLY_KIND = 'ticket_reply';
@@ -12,22 +13,5 @@ export const REPLY_KIND = 'ticket_reply';
  * like a delivery to an agency, for up to a day.
  */
 export function createReplyHandler(send: MailSender): OutboxHandler<typeof emailOutbox> {
-  return {
-    kind: REPLY_KIND,
-    table: emailOutbox,
-    policy: DELIVERY_RETRY,
-    async attempt(row) {
-      await send({
-        from: row.fromAddress,
-        to: row.toAddress,
-        subject: row.subject,
-        text: row.textBody,
-        messageId: `<${row.messageId}>`,
-        ...(row.inReplyTo ? { inReplyTo: `<${row.inReplyTo}>` } : {}),
-        ...(row.references?.length ? { references: row.references.map((id) => `<${id}>`) } : {}),
-        headers: {},
-      });
-      return { ok: true };
-    },
-  };
+  return createThreadedMailHandler(send, { kind: REPLY_KIND, policy: DELIVERY_RETRY, headers: {} });
 }
