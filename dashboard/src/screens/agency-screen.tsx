@@ -3,8 +3,8 @@ import type { TicketPage, TicketSummary } from '../../../src/contracts/tickets.t
 import { isTicketEvent } from '../../../src/domain/events.ts';
 import { errorText, get, patch, query } from '../api.ts';
 import { AgencySelect } from '../components/agency-select.tsx';
-import { dwellingText } from '../components/caller-popup.tsx';
-import { CATEGORY_LABEL, CHANNEL_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatInteger, formatPct, formatPhone, formatSeconds } from '../format.ts';
+import { whoAndWhere } from '../ticket-contact.ts';
+import { CATEGORY_LABEL, CHANNEL_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatInteger, formatPct, formatSeconds } from '../format.ts';
 import { useLive } from '../hooks.ts';
 import type { LiveStore } from '../live-store.ts';
 import { navigate } from '../router.ts';
@@ -21,11 +21,6 @@ const FILTERS: readonly [string, string][] = [
 const OPEN = new Set(['new', 'routed', 'acknowledged']);
 
 /** "Giuseppe Rinaldi · +39 347 123 4567 · Via Riviera 41, Pavia", leaving out what is unknown. */
-function whoAndWhere(ticket: TicketSummary): string {
-  const contact = ticket.caller.phone ? formatPhone(ticket.caller.phone) : ticket.caller.email;
-  const dwelling = dwellingText(ticket.dwelling);
-  return [ticket.caller.name || 'Chiamante non identificato', contact, dwelling === '—' ? null : dwelling].filter(Boolean).join(' · ');
-}
 
 function matches(ticket: TicketSummary, filter: string): boolean {
   if (filter === '') return true;

@@ -4,8 +4,8 @@ import type { TicketPage, TicketSummary } from '../../../src/contracts/tickets.t
 import { CATEGORIES } from '../../../src/domain/routing.ts';
 import { TICKET_CHANNELS, TICKET_STATUSES } from '../../../src/domain/ticket-state.ts';
 import { errorText, get, query } from '../api.ts';
-import { dwellingText } from '../components/caller-popup.tsx';
-import { CATEGORY_LABEL, CHANNEL_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatPhone } from '../format.ts';
+import { whoAndWhere } from '../ticket-contact.ts';
+import { CATEGORY_LABEL, CHANNEL_LABEL, TICKET_STATUS_LABEL, formatDateTime } from '../format.ts';
 import { useLive } from '../hooks.ts';
 import type { LiveStore } from '../live-store.ts';
 import { navigate, usePath } from '../router.ts';
@@ -272,10 +272,4 @@ function TicketsScreen({ user, store }: { user: User; store: LiveStore }) {
 
 function portfoliosOf(agencies: readonly LiveAgency[], agency: string) {
   return agencies.filter((candidate) => agency === '' || candidate.code === agency).flatMap((candidate) => candidate.portfolios);
-}
-
-function whoAndWhere(ticket: TicketSummary): string {
-  const contact = ticket.caller.phone ? formatPhone(ticket.caller.phone) : ticket.caller.email;
-  const dwelling = dwellingText(ticket.dwelling);
-  return [ticket.caller.name || 'Chiamante non identificato', contact, dwelling === '—' ? null : dwelling].filter(Boolean).join(' · ');
 }
