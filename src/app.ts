@@ -109,7 +109,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const relay = config.databaseUrl
     ? await startClusterRelay({ databaseUrl: config.databaseUrl, bus, onError: (error) => app.log.warn({ err: error }, 'cluster relay') })
     : null;
-  if (relay) app.addHook('onClose', async () => relay.close());
+  if (relay) {
+    app.addHook('onClose', async () => relay.close());
+    // An administrator's change committed on another node: route the next call with it here too.
+    const stopReloading = relay.subscribeRemote((event) => {
+      if (event.type === 'agency.configured')
+        services.directory.reload(database.db).catch((error: unknown) => app.log.error({ err: error }, 'could not reload the agency directory'));
+    });
+    app.addHook('onClose', async () => stopReloading());
+  }
   realtime = attachRealtime(app, {
     bus,
     live: services.live,

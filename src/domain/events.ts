@@ -43,6 +43,8 @@ export type EventPayloads = {
   'email.quarantined': { email: QuarantinedEmailNotice };
   'email.discarded': { email: { id: string } };
   'statement.issued': IssuedStatementNotice;
+  /** An administrator changed an agency's configuration (`parts`: which parts): every node reloads its directory. */
+  'agency.configured': { agency: string; parts: string[] };
   /** The realtime layer's own: an agency's figures for today, recomputed after its calls change. */
   'live.today': { today: AgencyToday };
 };

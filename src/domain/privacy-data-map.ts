@@ -249,6 +249,15 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     },
   },
   {
+    table: 'audit_trail',
+    scope: agency(),
+    personal: ['actor_name', 'before', 'after'],
+    neutral: ['actor_kind', 'actor_id', 'action', 'target_kind', 'target_id', 'agency_code'],
+    atContractEnd: {
+      keep: 'registro delle modifiche di configurazione del responsabile del trattamento (accountability, art. 5.2 GDPR); nessun dato degli inquilini',
+    },
+  },
+  {
     table: 'privacy_settings',
     scope: agency(),
     personal: [],

@@ -3,6 +3,7 @@ import type { LiveSnapshot } from '../contracts/live.ts';
 import { createAccessLogModule } from './access-log/access-log-module.ts';
 import { createAdminModule } from './admin/admin-module.ts';
 import { createAgenciesModule } from './agencies/agencies-module.ts';
+import { createAuditModule } from './audit/audit-module.ts';
 import { createAuthModule } from './auth/auth-module.ts';
 import { createCallbacksModule } from './callbacks/callbacks-module.ts';
 import { createCallsModule } from './calls/calls-module.ts';
@@ -43,7 +44,8 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
   const agencies = add(await createAgenciesModule(core));
   const accessLog = add(createAccessLogModule(core));
   const auth = add(createAuthModule(core));
-  const admin = add(createAdminModule({ ...core, directory: agencies.service, auth: auth.service }));
+  const audit = add(createAuditModule(core));
+  const admin = add(createAdminModule({ ...core, directory: agencies.service, auth: auth.service, audit: audit.ports }));
   const operators = add(createOperatorsModule({ ...core, directory: agencies.service }));
   const callbacks = add(
     createCallbacksModule({

@@ -118,6 +118,27 @@ describe('two nodes on one Postgres', () => {
     await expectRelayed(nodes[0], nodes[1]);
   });
 
+  it('route a call on node B with a number an administrator added on node A, without a restart', async () => {
+    const admin = await loginOn(nodes[0], 'admin');
+    const current = (await (await fetch(`${nodes[0].url}/api/v1/admin/agencies/aler-milano`, { headers: admin })).json()) as { numbers: unknown[] };
+    const numbers = [...current.numbers, { e164: '+39800900900', kind: 'numero_verde', label: 'Numero nuovo' }];
+    const saved = await fetch(`${nodes[0].url}/api/v1/admin/agencies/aler-milano/numbers`, {
+      method: 'PUT',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ numbers }),
+    });
+    expect(saved.status).toBe(200);
+    // The change reaches B through Postgres: ask B until it routes the number. Without the relay
+    // B never would, and the test's own timeout reports it.
+    let answer = '';
+    while (!answer.includes('<Gather')) {
+      if (answer) await new Promise((resolve) => setTimeout(resolve, 50));
+      answer = (await postWebhook(nodes[1], '/webhooks/twilio/voice', incomingCallParams(newCallSid(), '+393471234567', '+39800900900'))).body;
+    }
+    expect(answer).toContain('ALER Milano');
+    expect(answer).toContain('<Gather');
+  });
+
   it('roll a restart through both nodes without a failed webhook', async () => {
     let sending = true;
     const results: { status: number }[] = [];
@@ -157,6 +178,22 @@ describe('two nodes on one Postgres', () => {
     await expectRelayed(nodes[0], nodes[1]);
   });
 });
+
+/** Headers of a logged-in session on a node: cookie and CSRF token. */
+async function loginOn(node: Node, username: string): Promise<Record<string, string>> {
+  const login = await fetch(`${node.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: PUBLIC_URL },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  expect(login.status).toBe(200);
+  const cookie = login.headers
+    .getSetCookie()
+    .map((value) => value.split(';')[0])
+    .join('; ');
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return { cookie, 'x-csrf-token': csrfToken, origin: PUBLIC_URL };
+}
 
 /** A call arriving on `from` reaches a supervisor's dashboard connected to `to`. */
 async function expectRelayed(from: Node, to: Node): Promise<void> {

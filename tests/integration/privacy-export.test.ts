@@ -222,7 +222,7 @@ describe('full agency export and end-of-contract deletion', () => {
       .filter(([, value]) => !value.startsWith('0:'))
       .map(([table]) => table)
       .sort();
-    const kept = ['access_log', 'agencies', 'agency_contracts', 'privacy_receipts', 'privacy_settings', 'statements'];
+    const kept = ['access_log', 'agencies', 'agency_contracts', 'audit_trail', 'privacy_receipts', 'privacy_settings', 'statements'];
     expect(nonEmpty.filter((table) => !kept.includes(table))).toEqual([]);
     expect(nonEmpty).toEqual(expect.arrayContaining(['agencies', 'privacy_receipts']));
     expect(

@@ -12,3 +12,4 @@ export * from './email.ts';
 export * from './reports.ts';
 export * from './cluster.ts';
 export * from './privacy.ts';
+export * from './audit.ts';

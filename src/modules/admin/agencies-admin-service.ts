@@ -2,11 +2,14 @@ import type { AgencyConfig, AgencyProfile } from '../../contracts/admin.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
+import type { EventBus } from '../../domain/events.ts';
 import { AppError, conflict, validation } from '../../domain/errors.ts';
 import { CATEGORY_LABEL_IT } from '../../domain/category-labels.ts';
 import { CATEGORIES, queueName } from '../../domain/routing.ts';
-import type { Database, Tx } from '../../db/client.ts';
+import type { Database, Executor, Tx } from '../../db/client.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import type { AuditPort } from '../audit/audit-service.ts';
+import { changedParts } from './config-diff.ts';
 import * as repo from './agencies-admin-repo.ts';
 import type {
   AgencyCreateBody,
@@ -23,11 +26,13 @@ export type AgencyAdminService = ReturnType<typeof createAgencyAdminService>;
 
 /**
  * Configuration of the client agencies. Administrators change it, supervisors read the agencies
- * they serve. Every change is one transaction and is followed by a directory reload, so the very
- * next webhook routes with the new numbers, hours and queues.
+ * they serve. Every change is one transaction that also writes its audit entry (the parts that
+ * changed, before and after), and is followed by a directory reload here and, through the
+ * `agency.configured` event the cluster relay carries, on every other node: the very next webhook
+ * routes with the new numbers, hours and queues, whichever node it reaches.
  */
-export function createAgencyAdminService(deps: { db: Database; clock: Clock; directory: AgencyDirectory }) {
-  const { db, directory } = deps;
+export function createAgencyAdminService(deps: { db: Database; clock: Clock; directory: AgencyDirectory; audit: AuditPort; bus: EventBus }) {
+  const { db, directory, audit, bus } = deps;
 
   /** Administrators configure every agency; supervisors see only those they serve. */
   function assertCanRead(actor: Actor, code: string): void {
@@ -35,21 +40,43 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
     if (actor.role !== 'admin') assertCanSeeAgency(actor, code, 'Agency');
   }
 
-  async function view(code: string) {
-    const config = await repo.loadAgencyConfig(db, code);
+  async function view(code: string, executor: Executor = db) {
+    const config = await repo.loadAgencyConfig(executor, code);
     if (!config) throw new AppError('NOT_FOUND', 'Agency not found');
     return publicAgencyConfig(config);
   }
 
-  /** Runs a change on an existing agency in one transaction, reloads the directory, answers the new configuration. */
+  /** After a commit: this node's directory now, the other nodes' through the event. */
+  async function configured(code: string, parts: string[]) {
+    await directory.reload(db);
+    bus.publish({ type: 'agency.configured', agency: code, at: deps.clock.now().toISOString(), data: { agency: code, parts } });
+  }
+
+  /**
+   * Runs a change on an existing agency in one transaction with its audit entry, reloads the
+   * directory everywhere, answers the new configuration. A change that changes nothing leaves no entry.
+   */
   async function change(actor: Actor, code: string, work: (tx: Tx) => Promise<void>) {
     assertRole(actor, 'admin');
-    await db.transaction(async (tx) => {
+    const { after, parts } = await db.transaction(async (tx) => {
       if (!(await repo.findAgencyRow(tx, code))) throw new AppError('NOT_FOUND', 'Agency not found');
+      const before = await view(code, tx);
       await work(tx);
+      const after = await view(code, tx);
+      const diff = changedParts(before, after);
+      if (diff.parts.length > 0) {
+        await audit.record(tx, actor, {
+          action: `agency.${diff.parts.join('+')}`,
+          target: { kind: 'agency', id: code },
+          agency: code,
+          before: diff.before,
+          after: diff.after,
+        });
+      }
+      return { after, parts: diff.parts };
     });
-    await directory.reload(db);
-    return view(code);
+    if (parts.length > 0) await configured(code, parts);
+    return after;
   }
 
   async function assertOwnPortfolios(tx: Tx, code: string, ids: readonly (string | null)[]): Promise<void> {
@@ -89,8 +116,15 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
         );
         // Its creator may see it at once; other staff are assigned through the users API.
         if (actor.kind === 'user') await repo.assignAgency(tx, actor.id, body.code);
+        await audit.record(tx, actor, {
+          action: 'agency.create',
+          target: { kind: 'agency', id: body.code },
+          agency: body.code,
+          before: null,
+          after: await view(body.code, tx),
+        });
       });
-      await directory.reload(db);
+      await configured(body.code, ['create']);
       return view(body.code);
     },
 

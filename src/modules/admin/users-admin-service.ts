@@ -4,6 +4,7 @@ import { assertCanSeeAgency, assertRole } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { AppError, conflict, validation } from '../../domain/errors.ts';
 import type { Database, Executor } from '../../db/client.ts';
+import type { AuditPort } from '../audit/audit-service.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { assertAcceptablePassword } from '../auth/auth-service.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
@@ -17,8 +18,17 @@ export type UserAdminService = ReturnType<typeof createUserAdminService>;
  * agency users of the agencies they serve. Disabling an account or resetting its password ends
  * every session it has.
  */
-export function createUserAdminService(deps: { db: Database; clock: Clock; auth: AuthService }) {
-  const { db, clock, auth } = deps;
+export function createUserAdminService(deps: { db: Database; clock: Clock; auth: AuthService; audit: AuditPort }) {
+  const { db, clock, auth, audit } = deps;
+
+  /** Accounts in the trail as the API shows them: never a password or its hash. */
+  const userChange = (action: string, before: UserAccount | null, after: UserAccount) => ({
+    action,
+    target: { kind: 'user' as const, id: after.id },
+    agency: after.agency,
+    before,
+    after,
+  });
 
   async function view(executor: Executor, id: string) {
     const user = await repo.findUser(executor, id);
@@ -84,6 +94,7 @@ export function createUserAdminService(deps: { db: Database; clock: Clock; auth:
         });
         if (!row) throw conflict(`Username ${body.username} is taken`);
         await repo.replaceAssignments(tx, row.id, [...new Set(body.agencies)]);
+        await audit.record(tx, actor, userChange('user.create', null, await view(tx, row.id)));
         return row.id;
       });
       return { user: await view(db, id), ...(body.password ? {} : { password }) };
@@ -95,6 +106,7 @@ export function createUserAdminService(deps: { db: Database; clock: Clock; auth:
       const user = await db.transaction(async (tx) => {
         const existing = await repo.findUser(tx, id);
         if (!existing) throw new AppError('NOT_FOUND', 'User not found');
+        const before = await view(tx, id);
         if (body.agencies !== undefined) {
           if (existing.role === 'agency') throw validation('An agency user belongs to one agency; create another user for another agency');
           await assertAgenciesExist(tx, body.agencies);
@@ -105,7 +117,9 @@ export function createUserAdminService(deps: { db: Database; clock: Clock; auth:
           ...(body.disabled !== undefined ? { disabled: body.disabled } : {}),
         };
         if (Object.keys(changes).length > 0) await repo.updateUser(tx, id, changes);
-        return view(tx, id);
+        const after = await view(tx, id);
+        await audit.record(tx, actor, userChange('user.update', before, after));
+        return after;
       });
       if (body.disabled) await auth.endSessionsOf(id, 'disabled');
       return user;
@@ -117,7 +131,12 @@ export function createUserAdminService(deps: { db: Database; clock: Clock; auth:
       if (!existing) throw new AppError('NOT_FOUND', 'User not found');
       const password = body.password ?? generatePassword();
       assertAcceptablePassword(password, existing.username);
-      await repo.updateUser(db, id, { passwordHash: await hashPassword(password), passwordChangedAt: clock.now() });
+      const passwordHash = await hashPassword(password);
+      await db.transaction(async (tx) => {
+        const before = await view(tx, id);
+        await repo.updateUser(tx, id, { passwordHash, passwordChangedAt: clock.now() });
+        await audit.record(tx, actor, userChange('user.password_reset', before, await view(tx, id)));
+      });
       const endedSessions = await auth.endSessionsOf(id, 'password_reset');
       return { user: await view(db, id), endedSessions, ...(body.password ? {} : { password }) };
     },
