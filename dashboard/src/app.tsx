@@ -1,5 +1,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { AdminArea } from './admin/admin-area.tsx';
+import { ADMIN_PATH } from './admin/admin-paths.ts';
 import { ApiError, get, post, setCsrfToken, whenUnauthenticated } from './api.ts';
 import { ConnectionBadge } from './components/connection-badge.tsx';
 import { useLive } from './hooks.ts';
@@ -29,6 +31,7 @@ const SCREENS: readonly Screen[] = [
   { path: TICKETS_SCREEN_PATH, label: 'Cerca', allowed: () => true },
   { path: '/report', label: 'Report', allowed: (user) => isSupervisor(user) || user.role === 'agency' },
   { path: '/quarantena', label: 'Quarantena', allowed: isSupervisor },
+  { path: ADMIN_PATH, label: 'Amministrazione', allowed: isSupervisor },
 ];
 
 export function App() {
@@ -159,6 +162,7 @@ function ScreenFor({ path, user, store }: { path: string; user: User; store: Liv
   if (path === '/report') return <LazyReports user={user} store={store} />;
   if (path === '/quarantena') return <QuarantineWithAgencies store={store} />;
   if (path === TICKETS_SCREEN_PATH) return <TicketsArea user={user} store={store} />;
+  if (path === ADMIN_PATH) return <AdminArea user={user} />;
   return null;
 }
 

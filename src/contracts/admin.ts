@@ -66,9 +66,11 @@ export const UserList = itemsOf(UserAccount);
 
 /** A created account: its password, generated unless given, is shown this once. */
 export const CreatedUser = z.strictObject({ user: UserAccount, password: z.string().optional() });
+export type CreatedUser = z.infer<typeof CreatedUser>;
 
 /** A password reset ends the user's sessions; a generated password is shown this once. */
 export const PasswordReset = z.strictObject({ user: UserAccount, endedSessions: z.number(), password: z.string().optional() });
+export type PasswordReset = z.infer<typeof PasswordReset>;
 
 /** An agency's API token (its secret is never shown again after creation). */
 export const ApiToken = z.strictObject({

@@ -27,8 +27,28 @@ const SIZES = [
 ] as const;
 const ROLES = [
   { role: 'operator', username: 'operatore1', screens: ['/operatore', '/wallboard', '/richiamate', '/agenzia'] },
-  { role: 'supervisor', username: 'supervisore', screens: ['/operatore', '/wallboard', '/richiamate', '/agenzia', '/report', '/quarantena'] },
-  { role: 'admin', username: 'admin', screens: ['/operatore', '/wallboard', '/richiamate', '/agenzia', '/report', '/quarantena'] },
+  {
+    role: 'supervisor',
+    username: 'supervisore',
+    screens: ['/operatore', '/wallboard', '/richiamate', '/agenzia', '/report', '/quarantena', '/amministrazione', '/amministrazione/enti/aler-pavia-lodi'],
+  },
+  {
+    role: 'admin',
+    username: 'admin',
+    screens: [
+      '/operatore',
+      '/wallboard',
+      '/richiamate',
+      '/agenzia',
+      '/report',
+      '/quarantena',
+      '/amministrazione',
+      '/amministrazione/enti/aler-pavia-lodi',
+      '/amministrazione/utenti',
+      '/amministrazione/token',
+      '/amministrazione/registro',
+    ],
+  },
   { role: 'clerk', username: 'referente-pavia', screens: ['/agenzia', '/report'] },
 ] as const;
 
@@ -115,7 +135,7 @@ describe('accessibility of every screen, for every role, at a desk and on a phon
             await settled(browser.page);
             expect(new URL(browser.page.url()).pathname).toBe(screen);
             for (const violation of await seriousViolations(browser.page)) failures.push(`${screen} ${size.name}: ${violation}`);
-            const name = `${role}${screen.replace('/', '-')}-${size.width}.png`;
+            const name = `${role}${screen.replaceAll('/', '-')}-${size.width}.png`;
             await browser.page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
             if (size.name === 'phone') {
               const overflow = await browser.page.evaluate(() => {

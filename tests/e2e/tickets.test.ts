@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import type { SmtpListener } from '../helpers/smtp-listener.ts';
 import { startSmtpListener } from '../helpers/smtp-listener.ts';
 import { TEST_DEMO_PASSWORD, TEST_EMAIL_SECRET } from '../helpers/test-constants.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
+import { checkScreen as checkScreenAt } from './check-screen.ts';
 import type { UserBrowser } from './e2e-browser.ts';
 import { logInThroughPage, openBrowser } from './e2e-browser.ts';
 import type { E2eServer } from './e2e-server.ts';
@@ -58,27 +58,7 @@ async function postMail(raw: string): Promise<{ status: string; ticket: string |
   return (await response.json()) as { status: string; ticket: string | null };
 }
 
-/** No serious or critical axe-core finding, and at 390 px nothing scrolls sideways; a screenshot of each size. */
-async function checkScreen(page: Page, name: string): Promise<void> {
-  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core'), 'utf8');
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
-    if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(axeSource);
-    const result = await page.evaluate(async () =>
-      (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe.run(),
-    );
-    const bad = result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-    expect(
-      bad.map((violation) => `${violation.id} ${JSON.stringify(violation.nodes.map((node) => node.target))}`),
-      `${name} at ${width}px`,
-    ).toEqual([]);
-    if (width === 390) {
-      expect(Number(await page.evaluate('document.documentElement.scrollWidth')), `${name} scrolls sideways`).toBeLessThanOrEqual(390);
-    }
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width === 390 ? '390' : 'desk'}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+const checkScreen = (page: Page, name: string) => checkScreenAt(page, name, SHOTS);
 
 beforeAll(async () => {
   rmSync(DATA_DIR, { recursive: true, force: true });

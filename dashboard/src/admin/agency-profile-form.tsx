@@ -1,0 +1,108 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { AgencyConfig } from '../../../src/contracts/admin.ts';
+import { patch } from '../api.ts';
+import { ADMIN_API } from './admin-paths.ts';
+import { SaveStatus } from './save-status.tsx';
+import { useSave } from './use-resource.ts';
+
+type Draft = {
+  name: string;
+  emergencyNumber: string;
+  serviceLevelSeconds: string;
+  serviceLevelTargetPct: string;
+  shortAbandonSeconds: string;
+  callbackDueMinutes: string;
+};
+
+const draftOf = (config: AgencyConfig): Draft => ({
+  name: config.name,
+  emergencyNumber: config.emergencyNumber ?? '',
+  serviceLevelSeconds: String(config.serviceLevelSeconds),
+  serviceLevelTargetPct: String(config.serviceLevelTargetPct),
+  shortAbandonSeconds: String(config.shortAbandonSeconds),
+  callbackDueMinutes: config.callbackDueMinutes === null ? '' : String(config.callbackDueMinutes),
+});
+
+const NUMBER_FIELDS: readonly { key: keyof Draft; label: string; help: string; min: number; max: number }[] = [
+  { key: 'serviceLevelSeconds', label: 'Livello di servizio: risposta entro (secondi)', help: 'Per esempio 20: risposta entro 20 secondi.', min: 1, max: 3600 },
+  { key: 'serviceLevelTargetPct', label: 'Obiettivo di livello di servizio (%)', help: 'Quota di chiamate da servire entro quel tempo.', min: 1, max: 100 },
+  { key: 'shortAbandonSeconds', label: 'Abbandono breve sotto (secondi)', help: 'Chi riattacca prima non conta come abbandono.', min: 0, max: 600 },
+];
+
+/** The agency's name, emergency line and service-level parameters. */
+export function AgencyProfileForm({ config, readOnly, onSaved }: { config: AgencyConfig; readOnly: boolean; onSaved: (config: AgencyConfig) => void }) {
+  const [draft, setDraft] = useState(() => draftOf(config));
+  useEffect(() => setDraft(draftOf(config)), [config]);
+  const { state, run, fail } = useSave();
+  const set = (key: keyof Draft) => (event: Event) => setDraft((current) => ({ ...current, [key]: (event.currentTarget as HTMLInputElement).value }));
+
+  async function save(event: Event) {
+    event.preventDefault();
+    if (!draft.name.trim()) return fail('Il nome dell’ente è obbligatorio.');
+    const emergency = draft.emergencyNumber.replace(/[\s./-]/g, '');
+    if (emergency && !/^\+[1-9]\d{5,14}$/.test(emergency)) return fail('Il numero di emergenza va scritto con il prefisso, per esempio +39 02 1234 5678.');
+    for (const field of NUMBER_FIELDS) {
+      const value = Number(draft[field.key]);
+      if (!Number.isInteger(value) || value < field.min || value > field.max) return fail(`«${field.label}»: un numero intero da ${field.min} a ${field.max}.`);
+    }
+    const due = draft.callbackDueMinutes.trim();
+    if (due && !(Number.isInteger(Number(due)) && Number(due) >= 1)) return fail('La scadenza delle richiamate è un numero di minuti, oppure vuota.');
+    const saved = await run(() =>
+      patch<AgencyConfig>(ADMIN_API.agency(config.code), {
+        name: draft.name.trim(),
+        emergencyNumber: emergency || null,
+        serviceLevelSeconds: Number(draft.serviceLevelSeconds),
+        serviceLevelTargetPct: Number(draft.serviceLevelTargetPct),
+        shortAbandonSeconds: Number(draft.shortAbandonSeconds),
+        callbackDueMinutes: due ? Number(due) : null,
+      }),
+    );
+    if (saved) onSaved(saved);
+  }
+
+  return (
+    <section class="card admin-section" aria-labelledby="profile-title">
+      <h3 id="profile-title">Dati dell’ente</h3>
+      <form class="admin-form" onSubmit={save}>
+        <fieldset disabled={readOnly}>
+          <legend class="sr-only">Dati dell’ente</legend>
+          <label>
+            Nome
+            <input value={draft.name} onInput={set('name')} required maxLength={200} />
+          </label>
+          <label>
+            Numero di pronto intervento (fuori orario)
+            <input value={draft.emergencyNumber} onInput={set('emergencyNumber')} inputMode="tel" placeholder="nessuno" aria-describedby="emergency-help" />
+            <span id="emergency-help" class="small muted">
+              Chi chiama a ente chiuso sente questo numero; vuoto: nessun numero.
+            </span>
+          </label>
+          {NUMBER_FIELDS.map((field) => (
+            <label key={field.key}>
+              {field.label}
+              <input type="number" min={field.min} max={field.max} value={draft[field.key]} onInput={set(field.key)} aria-describedby={`${field.key}-help`} />
+              <span id={`${field.key}-help`} class="small muted">
+                {field.help}
+              </span>
+            </label>
+          ))}
+          <label>
+            Richiamate entro (minuti di apertura)
+            <input type="number" min={1} value={draft.callbackDueMinutes} onInput={set('callbackDueMinutes')} placeholder="predefinito" />
+          </label>
+          <p class="small muted">
+            Codice <code>{config.code}</code> · prefisso segnalazioni <code>{config.ticketPrefix}</code> · fuso orario {config.timezone}
+          </p>
+        </fieldset>
+        {readOnly ? null : (
+          <div class="action-row">
+            <button type="submit" class="primary" disabled={state.busy}>
+              Salva dati dell’ente
+            </button>
+          </div>
+        )}
+        <SaveStatus state={state} />
+      </form>
+    </section>
+  );
+}
