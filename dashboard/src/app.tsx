@@ -12,6 +12,7 @@ import { navigate, usePath } from './router.ts';
 import { AgencyScreen } from './screens/agency-screen.tsx';
 import { CallbacksScreen } from './screens/callbacks-screen.tsx';
 import { LoginScreen } from './screens/login-screen.tsx';
+import { PasswordScreen } from './screens/password-screen.tsx';
 import { OperatorScreen } from './screens/operator-screen.tsx';
 import { QuarantineScreen } from './screens/quarantine-screen.tsx';
 import { TicketsArea } from './screens/tickets-screen.tsx';
@@ -59,16 +60,23 @@ export function App() {
         }}
       />
     );
-  return (
-    <Shell
-      session={session}
-      onLogout={() => {
-        setCsrfToken(null);
-        setSession(null);
-        navigate('/');
-      }}
-    />
-  );
+  const loggedOut = () => {
+    setCsrfToken(null);
+    setSession(null);
+    navigate('/');
+  };
+  if (session.user.mustChangePassword)
+    return (
+      <PasswordScreen
+        user={session.user}
+        onChanged={(next) => {
+          start(next);
+          navigate(homePath(next.user));
+        }}
+        onLogout={() => void post('/api/v1/auth/logout').finally(loggedOut)}
+      />
+    );
+  return <Shell session={session} onLogout={loggedOut} />;
 }
 
 function Shell({ session, onLogout }: { session: Session; onLogout: () => void }) {

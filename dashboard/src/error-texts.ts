@@ -16,6 +16,7 @@ export const ERROR_TEXT_IT: Readonly<Record<ErrorCode, string>> = {
   REPLAYED: 'Richiesta già ricevuta: non è stata ripetuta.',
   PRESENCE_ON_CALL: 'Non puoi andare in pausa o fuori servizio durante una chiamata: concludi prima la chiamata e l’esito.',
   PRESENCE_NOT_AVAILABLE: 'Per ricevere una chiamata devi essere «Disponibile».',
+  PASSWORD_CHANGE_REQUIRED: 'Prima di continuare scegli una tua password: quella ricevuta è provvisoria.',
   REQUEST_TIMEOUT: 'La richiesta ha impiegato troppo tempo: riprova.',
   PAYLOAD_TOO_LARGE: 'Il contenuto inviato è troppo grande.',
   HEADERS_TOO_LARGE: 'La richiesta è troppo grande.',

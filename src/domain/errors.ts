@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'PRESENCE_ON_CALL'
   | 'PRESENCE_NOT_AVAILABLE'
+  | 'PASSWORD_CHANGE_REQUIRED'
   | 'REPLAYED'
   | 'REQUEST_TIMEOUT'
   | 'PAYLOAD_TOO_LARGE'
@@ -38,6 +39,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   PRESENCE_ON_CALL: 409,
   /** A call asked for by an operator who is not available (on break, off duty, on a call, in wrap-up). */
   PRESENCE_NOT_AVAILABLE: 409,
+  /** A session whose password an administrator generated: only changing it (and logging out) is allowed. */
+  PASSWORD_CHANGE_REQUIRED: 403,
   /** A provider's request seen before, or too old to be told from a replay: refused for good. */
   REPLAYED: 406,
   REQUEST_TIMEOUT: 408,

@@ -103,9 +103,35 @@ describe('administration in the browser', () => {
     await page.getByRole('cell', { name: 'Giulia Rota referente-sesto' }).waitFor();
     await checkScreen(page, 'users', SHOTS);
 
+    const provisional = (await page.locator('code.secret').textContent()) ?? '';
+
     await page.getByRole('link', { name: 'Registro modifiche' }).click();
     await page.locator('.audit-list').getByText('Utente creato').waitFor();
     await checkScreen(page, 'audit', SHOTS);
+
+    // The clerk's first login: the provisional password opens only the screen that replaces it.
+    const clerk = await openBrowser({ width: 1280, height: 800 });
+    clerk.context.setDefaultTimeout(0);
+    try {
+      await clerk.page.goto(server.url);
+      await clerk.page.getByLabel('Nome utente').fill('referente-sesto');
+      await clerk.page.getByLabel('Password').fill(provisional);
+      await clerk.page.getByRole('button', { name: 'Accedi' }).click();
+      await clerk.page.getByRole('heading', { name: 'Scegli la tua password' }).waitFor();
+      await checkScreen(clerk.page, 'first-login', SHOTS);
+      await clerk.page.getByLabel('Password provvisoria').fill(provisional);
+      await clerk.page.getByLabel('Nuova password', { exact: true }).fill('corta');
+      await clerk.page.getByLabel('Ripeti la nuova password').fill('corta');
+      await clerk.page.getByRole('button', { name: 'Salva e continua' }).click();
+      await clerk.page.getByRole('alert').filter({ hasText: 'almeno 12 caratteri' }).waitFor();
+      await clerk.page.getByLabel('Nuova password', { exact: true }).fill('agenzia-casa-sesto-2026');
+      await clerk.page.getByLabel('Ripeti la nuova password').fill('agenzia-casa-sesto-2026');
+      await clerk.page.getByRole('button', { name: 'Salva e continua' }).click();
+      await clerk.page.locator('[data-connection="live"]').waitFor();
+      expect(new URL(clerk.page.url()).pathname).toBe('/agenzia');
+    } finally {
+      await clerk.close();
+    }
   });
 
   it('shows a supervisor the configuration of the agencies served, read-only', async () => {

@@ -19,6 +19,14 @@ afterAll(async () => {
 const api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, session: Session, payload?: unknown) =>
   t.app.inject({ method, url, headers: session.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
 
+/** A generated password is provisional: the user replaces it, and then logs in with their own. */
+async function ownPassword(provisional: Session, password: string, username: string): Promise<Session> {
+  const own = `${username}-password-propria`;
+  const changed = await api('POST', '/api/v1/auth/password', provisional, { currentPassword: password, newPassword: own });
+  expect(changed.statusCode, changed.body).toBe(200);
+  return loginAs(t.app, username, { password: own });
+}
+
 const ring = (to: string) => twilioPost(t.app, '/webhooks/twilio/voice', incomingCallParams(newCallSid(), '+393471234567', to));
 
 describe('agency administration', () => {
@@ -139,8 +147,9 @@ describe('user administration', () => {
     const { user, password } = created.json();
     expect(user).toMatchObject({ username: 'operatore3', role: 'operator', agencies: ['aler-milano'], disabled: false });
     expect(password).toEqual(expect.any(String));
-    const session = await loginAs(t.app, 'operatore3', { password });
-    expect(session.user.agencies).toEqual(['aler-milano']);
+    const provisional = await loginAs(t.app, 'operatore3', { password });
+    expect(provisional.user.agencies).toEqual(['aler-milano']);
+    const session = await ownPassword(provisional, password, 'operatore3');
     const calls = await api('GET', '/api/v1/calls?agency=aler-pavia-lodi', session);
     expect(calls.statusCode).toBe(404);
     const duplicate = await api('POST', '/api/v1/admin/users', admin, { username: 'operatore3', displayName: 'x', role: 'operator' });
@@ -150,9 +159,8 @@ describe('user administration', () => {
   it('assigns another agency, and the next request sees it', async () => {
     const users = (await api('GET', '/api/v1/admin/users', admin)).json().items;
     const operator3 = users.find((user: { username: string }) => user.username === 'operatore3');
-    const session = await loginAs(t.app, 'operatore3', {
-      password: (await api('POST', `/api/v1/admin/users/${operator3.id}/password`, admin, {})).json().password,
-    });
+    const password = (await api('POST', `/api/v1/admin/users/${operator3.id}/password`, admin, {})).json().password;
+    const session = await ownPassword(await loginAs(t.app, 'operatore3', { password }), password, 'operatore3');
     const patched = await api('PATCH', `/api/v1/admin/users/${operator3.id}`, admin, { agencies: ['aler-milano', 'aler-pavia-lodi'] });
     expect(patched.json().agencies).toEqual(['aler-milano', 'aler-pavia-lodi']);
     expect((await api('GET', '/api/v1/calls?agency=aler-pavia-lodi', session)).statusCode).toBe(200);

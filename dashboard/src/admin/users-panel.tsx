@@ -121,9 +121,9 @@ function UserRow(props: {
         <td>{ROLE_LABEL[user.role] ?? user.role}</td>
         <td>{served.map((code) => agencies[code] ?? code).join(', ') || '—'}</td>
         <td>
-          {user.disabled ? 'Disattivato' : 'Attivo'}
+          {user.disabled ? 'Disattivato' : user.mustChangePassword ? 'Password provvisoria' : 'Attivo'}
           <br />
-          <span class="muted small">password del {formatDateTime(user.passwordChangedAt)}</span>
+          <span class="muted small">ultimo accesso: {user.lastLoginAt ? formatDateTime(user.lastLoginAt) : 'mai'}</span>
         </td>
         {props.canEdit ? (
           <td class="row-actions">

@@ -1,6 +1,6 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, max } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { agencies, userAgencies, users } from '../../db/schema/index.ts';
+import { agencies, sessions, userAgencies, users } from '../../db/schema/index.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -28,6 +28,17 @@ export async function assignments(db: Executor, userIds: readonly string[]): Pro
     .where(inArray(userAgencies.userId, [...userIds]));
   for (const row of rows) map.set(row.userId, [...(map.get(row.userId) ?? []), row.agencyCode].sort());
   return map;
+}
+
+/** user id -> when their latest session began: the last login. */
+export async function lastLogins(db: Executor, userIds: readonly string[]): Promise<Map<string, Date>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .select({ userId: sessions.userId, at: max(sessions.createdAt) })
+    .from(sessions)
+    .where(inArray(sessions.userId, [...userIds]))
+    .groupBy(sessions.userId);
+  return new Map(rows.flatMap((row) => (row.at ? [[row.userId, row.at] as const] : [])));
 }
 
 export async function existingAgencies(db: Executor, codes: readonly string[]): Promise<Set<string>> {

@@ -33,7 +33,7 @@ export function createUserAdminService(deps: { db: Database; clock: Clock; auth:
   async function view(executor: Executor, id: string) {
     const user = await repo.findUser(executor, id);
     if (!user) throw new AppError('NOT_FOUND', 'User not found');
-    return publicUser(user, (await repo.assignments(executor, [id])).get(id) ?? []);
+    return publicUser(user, (await repo.assignments(executor, [id])).get(id) ?? [], (await repo.lastLogins(executor, [id])).get(id) ?? null);
   }
 
   async function assertAgenciesExist(executor: Executor, codes: readonly string[]): Promise<void> {
@@ -58,12 +58,10 @@ export function createUserAdminService(deps: { db: Database; clock: Clock; auth:
       assertRole(actor, 'admin', 'supervisor');
       if (query.agency && actor.role !== 'admin') assertCanSeeAgency(actor, query.agency, 'Agency');
       const rows = await repo.listUsers(db);
-      const served = await repo.assignments(
-        db,
-        rows.map((row) => row.id),
-      );
+      const ids = rows.map((row) => row.id);
+      const [served, logins] = await Promise.all([repo.assignments(db, ids), repo.lastLogins(db, ids)]);
       return rows
-        .map((row) => asSeenBy(actor, publicUser(row, served.get(row.id) ?? [])))
+        .map((row) => asSeenBy(actor, publicUser(row, served.get(row.id) ?? [], logins.get(row.id) ?? null)))
         .filter((user) => user !== null)
         .filter((user) => !query.agency || user.agency === query.agency || user.agencies.includes(query.agency));
     },
@@ -90,6 +88,8 @@ export function createUserAdminService(deps: { db: Database; clock: Clock; auth:
           agencyCode: body.agency ?? null,
           passwordHash,
           passwordChangedAt: now,
+          // A generated password has been seen by the administrator: the user replaces it at first login.
+          mustChangePassword: body.password === undefined,
           createdAt: now,
         });
         if (!row) throw conflict(`Username ${body.username} is taken`);
@@ -134,7 +134,7 @@ export function createUserAdminService(deps: { db: Database; clock: Clock; auth:
       const passwordHash = await hashPassword(password);
       await db.transaction(async (tx) => {
         const before = await view(tx, id);
-        await repo.updateUser(tx, id, { passwordHash, passwordChangedAt: clock.now() });
+        await repo.updateUser(tx, id, { passwordHash, passwordChangedAt: clock.now(), mustChangePassword: body.password === undefined });
         await audit.record(tx, actor, userChange('user.password_reset', before, await view(tx, id)));
       });
       const endedSessions = await auth.endSessionsOf(id, 'password_reset');
@@ -143,7 +143,7 @@ export function createUserAdminService(deps: { db: Database; clock: Clock; auth:
   };
 }
 
-function publicUser(row: repo.UserRow, agencies: readonly string[]): UserAccount {
+function publicUser(row: repo.UserRow, agencies: readonly string[], lastLoginAt: Date | null): UserAccount {
   return {
     id: row.id,
     username: row.username,
@@ -152,6 +152,8 @@ function publicUser(row: repo.UserRow, agencies: readonly string[]): UserAccount
     agency: row.agencyCode,
     agencies: row.role === 'agency' ? (row.agencyCode ? [row.agencyCode] : []) : [...agencies],
     disabled: row.disabled,
+    mustChangePassword: row.mustChangePassword,
+    lastLoginAt: lastLoginAt?.toISOString() ?? null,
     passwordChangedAt: row.passwordChangedAt.toISOString(),
     createdAt: row.createdAt.toISOString(),
   };

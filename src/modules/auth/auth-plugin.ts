@@ -26,6 +26,8 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The only /api routes that answer without a session or a token. */
 const PUBLIC_API_ROUTES = new Set(['/api/v1/auth/login']);
 export const LOGIN_ROUTE = '/api/v1/auth/login';
+/** What a session with a provisional password may still do: see who it is, change the password, leave. */
+const PROVISIONAL_PASSWORD_ROUTES = new Set(['/api/v1/auth/me', '/api/v1/auth/password', '/api/v1/auth/logout']);
 
 export function sessionCookieOptions(publicBaseUrl: string) {
   return {
@@ -117,6 +119,10 @@ export async function installAuth(app: FastifyInstance, options: AuthPluginOptio
     }
     if (request.url.startsWith('/api/') && !request.actor && !(route && PUBLIC_API_ROUTES.has(route))) {
       throw new AppError('UNAUTHENTICATED', 'Authentication required');
+    }
+    // A password an administrator generated (and so has seen) opens nothing but its own replacement.
+    if (request.authSession?.user.mustChangePassword && request.url.startsWith('/api/') && !(route && PROVISIONAL_PASSWORD_ROUTES.has(route))) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED', 'Change the provisional password first (POST /api/v1/auth/password)');
     }
   });
 

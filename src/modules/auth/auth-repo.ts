@@ -23,7 +23,7 @@ export async function agenciesServedBy(db: Executor, userId: string): Promise<st
 }
 
 export async function updatePasswordHash(db: Executor, userId: string, passwordHash: string, at: Date): Promise<void> {
-  await db.update(users).set({ passwordHash, passwordChangedAt: at }).where(eq(users.id, userId));
+  await db.update(users).set({ passwordHash, passwordChangedAt: at, mustChangePassword: false }).where(eq(users.id, userId));
 }
 
 export async function insertSession(db: Executor, session: typeof sessions.$inferInsert): Promise<SessionRow> {

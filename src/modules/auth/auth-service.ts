@@ -7,7 +7,8 @@ import * as repo from './auth-repo.ts';
 import type { UserRow } from './auth-repo.ts';
 import type { ThrottlePolicy } from './login-throttle.ts';
 import { ACCOUNT_POLICY, ADDRESS_POLICY, lockedUntil, releaseOnSuccess, reserveAttempt } from './login-throttle.ts';
-import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../domain/password-rules.ts';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.ts';
 import type { SecurityLog } from './security-log.ts';
 import { sessionTokenFromCookieHeader, signSessionToken, unsignSessionToken } from './session-cookie.ts';
 
@@ -36,6 +37,7 @@ export type PublicUser = Readonly<{
   role: UserRow['role'];
   agency: string | null;
   agencies: readonly string[];
+  mustChangePassword: boolean;
 }>;
 
 /** What a login or a password change hands back: the cookie value, the CSRF token and who logged in. */
@@ -73,6 +75,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       role: user.role,
       agency: user.agencyCode,
       agencies: agencies ?? (await agenciesOf(user)),
+      mustChangePassword: user.mustChangePassword,
     };
   }
 
@@ -199,7 +202,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         await repo.updatePasswordHash(tx, user.id, passwordHash, now);
         await repo.revokeSessionsOfUser(tx, user.id, now, 'password_changed');
       });
-      return openSession(user, client, now);
+      return openSession({ ...user, mustChangePassword: false }, client, now);
     },
 
     /** The session behind a signed cookie value, or null when it is forged, revoked or expired. */
@@ -211,7 +214,9 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** For socket.io handshakes: the same session cookie, the same rules. */
     async actorFromCookieHeader(cookieHeader: string | undefined): Promise<Actor | null> {
       const token = sessionTokenFromCookieHeader(secret, cookieHeader);
-      return token ? ((await authenticateSessionToken(token))?.actor ?? null) : null;
+      const session = token ? await authenticateSessionToken(token) : null;
+      // The live socket shows agency data: a provisional password opens none of it.
+      return session && !session.user.mustChangePassword ? session.actor : null;
     },
 
     /** An agency API token: an Actor of role agency for that one agency, or null when unknown or revoked. */

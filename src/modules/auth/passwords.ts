@@ -7,9 +7,6 @@ import { randomSecret } from './auth-crypto.ts';
  */
 const HASH_OPTIONS = { type: argon2.argon2id } as const;
 
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 256;
-
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, HASH_OPTIONS);
 }
