@@ -4,6 +4,7 @@ import { AdminArea } from './admin/admin-area.tsx';
 import { ADMIN_PATH } from './admin/admin-paths.ts';
 import { ApiError, get, post, setCsrfToken, whenUnauthenticated } from './api.ts';
 import { ConnectionBadge } from './components/connection-badge.tsx';
+import { useQuarantineCount } from './components/quarantine-count.ts';
 import { useLive } from './hooks.ts';
 import type { LiveStore } from './live-store.ts';
 import { createLiveStore } from './live-store.ts';
@@ -92,6 +93,7 @@ function Shell({ session, onLogout }: { session: Session; onLogout: () => void }
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [path]);
   const screens = SCREENS.filter((screen) => screen.allowed(user));
+  const quarantined = useQuarantineCount(store, isSupervisor(user));
   const current = screens.find((screen) => path === screen.path || path.startsWith(`${screen.path}/`));
   useEffect(() => {
     if (!current) navigate(homePath(user));
@@ -141,6 +143,12 @@ function Shell({ session, onLogout }: { session: Session; onLogout: () => void }
               }}
             >
               {screen.label}
+              {screen.path === '/quarantena' && quarantined ? (
+                <span class="count nav-count">
+                  {quarantined}
+                  <span class="sr-only"> {quarantined === 1 ? 'messaggio in attesa' : 'messaggi in attesa'}</span>
+                </span>
+              ) : null}
             </a>
           ))}
         </nav>

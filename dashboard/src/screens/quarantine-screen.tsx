@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { QuarantinedEmail, QuarantinePage } from '../../../src/contracts/email.ts';
+import type { EmailDetail } from '../../../src/contracts/email.ts';
 import { errorText, get, post, query } from '../api.ts';
 import { CATEGORY_LABEL, formatDateTime } from '../format.ts';
 import { QUARANTINE_ITEM_PATH, QUARANTINE_PATH } from '../endpoints.ts';
@@ -31,6 +32,8 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
   const [items, setItems] = useState<QuarantinedEmail[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [choice, setChoice] = useState<Record<string, { agency: string; category: string }>>({});
+  // Discarding takes two clicks: the message leaves every list, and only retention brings it back to mind.
+  const [discarding, setDiscarding] = useState<string | null>(null);
   const agencies = Object.entries(agencyNames);
   const proposed = (item: QuarantinedEmail) =>
     choice[item.id] ?? {
@@ -106,6 +109,7 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
                   {' · '}
                   {item.agency ? `indirizzato a ${agencyNames[item.agency] ?? item.agency}` : 'nessun ente destinatario'}
                 </div>
+                <MessagePreview id={item.id} />
                 {moved ? (
                   <p class="muted small" role="note">
                     Il messaggio era indirizzato a {agencyNames[item.agency!] ?? item.agency}: lo spostamento a un altro ente viene registrato nel registro
@@ -138,14 +142,61 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
                 <button type="button" class="primary" onClick={() => void act(item, 'assign')} data-action="assign">
                   Assegna
                 </button>
-                <button type="button" onClick={() => void act(item, 'discard')} data-action="discard">
-                  Scarta
-                </button>
+                {discarding === item.id ? (
+                  <>
+                    <button type="button" class="danger" onClick={() => void act(item, 'discard')} data-action="confirm-discard">
+                      Conferma: scarta
+                    </button>
+                    <button type="button" onClick={() => setDiscarding(null)}>
+                      Annulla
+                    </button>
+                  </>
+                ) : (
+                  <button type="button" onClick={() => setDiscarding(item.id)} data-action="discard">
+                    Scarta
+                  </button>
+                )}
               </div>
             </li>
           );
         })}
       </ul>
     </section>
+  );
+}
+
+/**
+ * The message as text, on demand: what a supervisor needs to decide where it belongs. Never the
+ * HTML: a stranger's markup is not rendered in a staff session.
+ */
+function MessagePreview({ id }: { id: string }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  async function toggle() {
+    setOpen(!open);
+    if (open || text !== null) return;
+    try {
+      const detail = await get<EmailDetail>(`/api/v1/emails/${encodeURIComponent(id)}`);
+      setText(detail.text?.trim() || 'Il messaggio non contiene testo leggibile.');
+    } catch (failure) {
+      setError(errorText(failure));
+    }
+  }
+  return (
+    <div class="message-preview">
+      <button type="button" class="small-button" aria-expanded={open} aria-controls={`preview-${id}`} onClick={() => void toggle()}>
+        {open ? 'Nascondi il testo' : 'Leggi il testo'}
+      </button>
+      <div id={`preview-${id}`} hidden={!open}>
+        {error ? (
+          <p class="notice error" role="alert">
+            {error}
+          </p>
+        ) : (
+          <p class="timeline-text">{text ?? 'Caricamento…'}</p>
+        )}
+      </div>
+    </div>
   );
 }
