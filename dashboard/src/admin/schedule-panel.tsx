@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AgencyCalendar, AgencyConfig, AgencyHolidays } from '../../../src/contracts/admin.ts';
-import { api, errorText, get, patch, put } from '../api.ts';
+import { api, errorText, get, patch, put, query } from '../api.ts';
 import { TableScroll } from '../components/table-scroll.tsx';
 
 type Range = { opens: string; closes: string };
@@ -79,7 +79,9 @@ function ShiftInputs({ id, label, shifts, onChange }: { id: string; label: strin
  * never rewrites the rest.
  */
 export function SchedulePanel({ agency }: { agency: string }) {
-  const [year, setYear] = useState(() => new Date().getFullYear());
+  // The year of the holidays shown: null until the server, whose clock decides what "this year" is, answers.
+  const [year, setYear] = useState<number | null>(null);
+  const [thisYear, setThisYear] = useState<number | null>(null);
   const [config, setConfig] = useState<AgencyConfig | null>(null);
   const [holidays, setHolidays] = useState<AgencyHolidays | null>(null);
   const [calendar, setCalendar] = useState<AgencyCalendar | null>(null);
@@ -111,12 +113,13 @@ export function SchedulePanel({ agency }: { agency: string }) {
   async function reload() {
     const [nextConfig, nextHolidays, nextCalendar] = await Promise.all([
       get<AgencyConfig>(agencyPath(agency)),
-      get<AgencyHolidays>(`${agencyPath(agency)}/holidays?year=${year}`),
+      get<AgencyHolidays>(`${agencyPath(agency)}/holidays${query({ year })}`),
       get<AgencyCalendar>(`${agencyPath(agency)}/calendar?days=14`),
     ]);
     showConfig(nextConfig);
     showHolidays(nextHolidays);
     setCalendar(nextCalendar);
+    setThisYear((known) => known ?? nextHolidays.year);
   }
 
   useEffect(() => {
@@ -172,7 +175,7 @@ export function SchedulePanel({ agency }: { agency: string }) {
       if (result.length === 0) return setError(`${holiday.name}: per l'orario speciale indicare almeno un turno.`);
       list.push({ key: holiday.key, mode: 'special', ranges: result });
     }
-    void save(() => put(`${agencyPath(agency)}/holidays?year=${year}`, { defaultMode, choices: list }), 'Scelte per le festività salvate.');
+    void save(() => put(`${agencyPath(agency)}/holidays${query({ year })}`, { defaultMode, choices: list }), 'Scelte per le festività salvate.');
   }
 
   function addException(event: Event) {
@@ -284,21 +287,23 @@ export function SchedulePanel({ agency }: { agency: string }) {
       </form>
 
       <form class="card" aria-labelledby="schedule-holidays" onSubmit={saveHolidays}>
-        <h3 id="schedule-holidays">Festività del {year}</h3>
+        <h3 id="schedule-holidays">Festività del {holidays?.year ?? '…'}</h3>
         <div class="holiday-controls">
-          <label>
-            Anno{' '}
-            <select value={String(year)} onChange={(event) => setYear(Number(event.currentTarget.value))}>
-              {[0, 1].map((offset) => {
-                const value = new Date().getFullYear() + offset;
-                return (
-                  <option key={value} value={String(value)}>
-                    {value}
-                  </option>
-                );
-              })}
-            </select>
-          </label>
+          {thisYear === null ? null : (
+            <label>
+              Anno{' '}
+              <select value={String(holidays?.year ?? '')} onChange={(event) => setYear(Number(event.currentTarget.value))}>
+                {[0, 1].map((offset) => {
+                  const value = thisYear + offset;
+                  return (
+                    <option key={value} value={String(value)}>
+                      {value}
+                    </option>
+                  );
+                })}
+              </select>
+            </label>
+          )}
           <label>
             Nelle festività, salvo scelta diversa{' '}
             <select value={defaultMode} onChange={(event) => setDefaultMode(event.currentTarget.value as 'open' | 'closed')}>
