@@ -14,6 +14,10 @@ export const AgencyProfile = z.strictObject({
   serviceLevelTargetPct: z.number(),
   /** Minutes of opening hours within which a call-back is due; null: the platform's CALLBACK_DUE_MINUTES. */
   callbackDueMinutes: z.number().nullable(),
+  /** Keys of the comuni served: their patron saints' days are holidays of the agency. */
+  comuni: z.array(z.string()),
+  /** What holidays without a choice of their own do: open as usual, or closed. */
+  holidayMode: z.enum(['open', 'closed']),
 });
 export type AgencyProfile = z.infer<typeof AgencyProfile>;
 
@@ -47,6 +51,60 @@ export const AgencyConfig = z.strictObject({
   contract: ServiceContract.nullable(),
 });
 export type AgencyConfig = z.infer<typeof AgencyConfig>;
+
+const HolidayModeField = z.enum(['open', 'closed', 'special']);
+
+/** Why a day of the calendar has its hours. */
+export const CalendarReason = z.strictObject({
+  kind: z.enum(['weekly', 'holiday', 'exception']),
+  /** The holiday's name or the exception's note; null for an ordinary week day. */
+  label: z.string().nullable(),
+  holidayKey: z.string().nullable(),
+  /** The agency's choice for the holiday; null unless kind is holiday. */
+  mode: HolidayModeField.nullable(),
+});
+
+/** The opening hours of the next days as callers will meet them. */
+export const AgencyCalendar = z.strictObject({
+  agency: z.string(),
+  timezone: z.string(),
+  from: LocalDate,
+  days: z.array(
+    z.strictObject({
+      date: LocalDate,
+      weekday: z.number(),
+      /** "lunedì" … "domenica". */
+      weekdayName: z.string(),
+      /** Empty: closed all day. */
+      ranges: z.array(TimeRange),
+      reason: CalendarReason,
+    }),
+  ),
+});
+export type AgencyCalendar = z.infer<typeof AgencyCalendar>;
+
+/** The holidays of a year for an agency, each with its choice, and the comuni it may serve. */
+export const AgencyHolidays = z.strictObject({
+  agency: z.string(),
+  year: z.number(),
+  defaultMode: z.enum(['open', 'closed']),
+  holidays: z.array(
+    z.strictObject({
+      key: z.string(),
+      date: LocalDate,
+      kind: z.enum(['national', 'patron']),
+      name: z.string(),
+      comune: z.string().nullable(),
+      mode: HolidayModeField,
+      ranges: z.array(TimeRange),
+      /** False: the holiday follows the agency's default. */
+      explicit: z.boolean(),
+    }),
+  ),
+  /** Every comune whose patron saint the platform knows, and whether the agency serves it. */
+  comuni: z.array(z.strictObject({ comune: z.string(), name: z.string(), saint: z.string(), date: z.string(), served: z.boolean() })),
+});
+export type AgencyHolidays = z.infer<typeof AgencyHolidays>;
 
 /** A user account as administrators see it. */
 export const UserAccount = z.strictObject({

@@ -221,6 +221,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
   { table: 'email_addresses', scope: agency(), personal: [], neutral: ['address', 'agency_code', 'portfolio_id'], atContractEnd: 'delete' },
   { table: 'opening_hours', scope: agency(), personal: [], neutral: ['agency_code', 'opens', 'closes'], atContractEnd: 'delete' },
   { table: 'schedule_exceptions', scope: agency(), personal: [], neutral: ['agency_code', 'opens', 'closes', 'note'], atContractEnd: 'delete' },
+  { table: 'holiday_choices', scope: agency(), personal: [], neutral: ['agency_code', 'holiday_key', 'mode', 'ranges'], atContractEnd: 'delete' },
   { table: 'portfolios', scope: agency(), personal: [], neutral: ['id', 'agency_code', 'name'], atContractEnd: 'delete' },
   { table: 'canned_answers', scope: agency(), personal: [], neutral: ['agency_code', 'position', 'title', 'body', 'updated_by'], atContractEnd: 'delete' },
   { table: 'cluster_event_overflow', scope: { kind: 'json', column: 'body', key: 'agency' }, personal: ['body'], neutral: [], atContractEnd: 'delete' },
@@ -275,7 +276,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     table: 'agencies',
     scope: agency('code'),
     personal: [],
-    neutral: ['code', 'name', 'timezone', 'emergency_number', 'ticket_prefix'],
+    neutral: ['code', 'name', 'timezone', 'emergency_number', 'ticket_prefix', 'comuni', 'holiday_mode'],
     atContractEnd: { keep: "anagrafica del cliente a cui prospetti e ricevute rimandano; l'agenzia resta senza numeri, indirizzi, utenti né dati" },
   },
   // Not any agency's data

@@ -1,4 +1,7 @@
 import { DateTime } from 'luxon';
+import type { HolidayMode, HolidayPolicy } from './holiday-policy.ts';
+import { holidayOn } from './holiday-policy.ts';
+import type { Holiday } from './italian-holidays.ts';
 
 /**
  * Opening hours as a pure function of (schedule, instant, zone).
@@ -26,7 +29,17 @@ export type OpeningSchedule = Readonly<{
   timezone: string;
   weekly: readonly WeeklyRange[];
   exceptions: readonly ScheduleException[];
+  /** National holidays and the patron saints of the comuni served; absent: holidays are ordinary days. */
+  holidays?: HolidayPolicy;
 }>;
+
+/** Why a day has the hours it has: what the calendar screen and the closed message explain. */
+export type DaySource =
+  | Readonly<{ kind: 'weekly' }>
+  | Readonly<{ kind: 'exception'; note: string | null }>
+  | Readonly<{ kind: 'holiday'; holiday: Holiday; mode: HolidayMode }>;
+
+export type DayPlan = Readonly<{ ranges: readonly TimeRange[]; source: DaySource }>;
 
 const TIME_PATTERN = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
@@ -47,12 +60,32 @@ export function isValidRange(range: TimeRange): boolean {
   }
 }
 
-/** The ranges in force on a local calendar date: the exception if there is one, else the weekday's. */
-export function rangesOn(schedule: OpeningSchedule, localDate: DateTime): readonly TimeRange[] {
-  const isoDate = localDate.toISODate();
-  const exception = schedule.exceptions.find((candidate) => candidate.date === isoDate);
-  if (exception) return exception.ranges;
+function weeklyRangesOn(schedule: OpeningSchedule, localDate: DateTime): readonly TimeRange[] {
   return schedule.weekly.filter((range) => range.weekday === localDate.weekday);
+}
+
+/**
+ * The hours of a local calendar date and why: a dated exception first (the agency wrote it for that
+ * very day), then the agency's choice for a holiday falling on it, then the weekday's ranges.
+ */
+export function dayPlan(schedule: OpeningSchedule, localDate: DateTime): DayPlan {
+  const isoDate = localDate.toISODate() ?? '';
+  const exception = schedule.exceptions.find((candidate) => candidate.date === isoDate);
+  if (exception) return { ranges: exception.ranges, source: { kind: 'exception', note: exception.note ?? null } };
+  const holiday = schedule.holidays ? holidayOn(schedule.holidays, isoDate) : undefined;
+  if (holiday) {
+    const { mode, ranges } = holiday.choice;
+    const source = { kind: 'holiday', holiday: holiday.holiday, mode } as const;
+    if (mode === 'closed') return { ranges: [], source };
+    if (mode === 'special') return { ranges, source };
+    return { ranges: weeklyRangesOn(schedule, localDate), source };
+  }
+  return { ranges: weeklyRangesOn(schedule, localDate), source: { kind: 'weekly' } };
+}
+
+/** The ranges in force on a local calendar date (see dayPlan for the order). */
+export function rangesOn(schedule: OpeningSchedule, localDate: DateTime): readonly TimeRange[] {
+  return dayPlan(schedule, localDate).ranges;
 }
 
 export function exceptionOn(schedule: OpeningSchedule, localDate: DateTime): ScheduleException | undefined {
@@ -111,6 +144,11 @@ export function nextOpening(schedule: OpeningSchedule, instant: Date): Date | nu
 }
 
 const WEEKDAY_NAMES_IT = ['lunedì', 'martedì', 'mercoledì', 'giovedì', 'venerdì', 'sabato', 'domenica'];
+
+/** "lunedì" … "domenica" for an ISO weekday. */
+export function weekdayNameIt(weekday: number): string {
+  return WEEKDAY_NAMES_IT[weekday - 1];
+}
 const MONTH_NAMES_IT = ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'];
 
 /** "8", "8 e 30", "20": how an Italian voice reads a time of day. */
@@ -173,13 +211,18 @@ export function closedMessageIt(
 ): string {
   const local = localTime(schedule, instant);
   const sentences = [`Ha chiamato il servizio segnalazioni di ${agencyName}.`];
-  const exception = exceptionOn(schedule, local);
-  if (exception && exception.ranges.length === 0) {
-    sentences.push(exception.note ? `Oggi il servizio è chiuso: ${exception.note}.` : 'Oggi il servizio è chiuso.');
+  const plan = dayPlan(schedule, local);
+  if (plan.source.kind === 'exception' && plan.ranges.length === 0) {
+    sentences.push(plan.source.note ? `Oggi il servizio è chiuso: ${plan.source.note}.` : 'Oggi il servizio è chiuso.');
+  } else if (plan.source.kind === 'holiday' && plan.ranges.length === 0) {
+    sentences.push(`Oggi, ${plan.source.holiday.feast}, il servizio è chiuso.`);
+  } else if (plan.source.kind === 'holiday' && plan.source.mode === 'special') {
+    sentences.push(`Oggi, ${plan.source.holiday.feast}, il servizio è attivo soltanto ${rangesPhraseIt(plan.ranges)}: in questo momento è chiuso.`);
   } else {
     sentences.push('In questo momento il servizio è chiuso.');
   }
-  sentences.push(`Il servizio è attivo ${describeWeeklyHoursIt(schedule)}.`);
+  const holidaysClosed = schedule.holidays?.defaultMode === 'closed' ? ', esclusi i festivi' : '';
+  sentences.push(`Il servizio è attivo ${describeWeeklyHoursIt(schedule)}${holidaysClosed}.`);
   const opening = nextOpening(schedule, instant);
   if (opening) sentences.push(`Potrà richiamare ${describeOpeningIt(schedule, instant, opening)}.`);
   if (options.hasEmergencyNumber) {

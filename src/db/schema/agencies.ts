@@ -1,4 +1,4 @@
-import { boolean, date, integer, pgTable, serial, smallint, text, timestamp, bigint, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, date, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, bigint, index, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** A client agency: the GDPR controller of everything filed under its code. */
 export const agencies = pgTable('agencies', {
@@ -14,6 +14,12 @@ export const agencies = pgTable('agencies', {
   callbackDueMinutes: integer('callback_due_minutes'),
   /** Prefix of ticket references, e.g. `PV` in `PV-2026-000123`. */
   ticketPrefix: text('ticket_prefix').notNull(),
+  /** Keys of the comuni served (src/domain/patron-saints.ts): their patron saints' days are holidays. */
+  comuni: jsonb('comuni').notNull().default([]).$type<string[]>(),
+  /** What holidays without a choice of their own do: `open` as usual (agencies before calendars) or `closed`. */
+  holidayMode: text('holiday_mode', { enum: ['open', 'closed'] })
+    .notNull()
+    .default('open'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -78,6 +84,21 @@ export const scheduleExceptions = pgTable(
     note: text('note'),
   },
   (table) => [index('schedule_exceptions_agency_date_idx').on(table.agencyCode, table.date)],
+);
+
+/** An agency's choice for one holiday, under a key that holds every year (`national:natale`, `patron:pavia`). */
+export const holidayChoices = pgTable(
+  'holiday_choices',
+  {
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
+    holidayKey: text('holiday_key').notNull(),
+    mode: text('mode', { enum: ['open', 'closed', 'special'] }).notNull(),
+    /** The day's ranges when `special`; empty otherwise. */
+    ranges: jsonb('ranges').notNull().default([]).$type<{ opens: string; closes: string }[]>(),
+  },
+  (table) => [primaryKey({ columns: [table.agencyCode, table.holidayKey] })],
 );
 
 /** One queue per agency and category; `name` is the TwiML queue name `<agency>.<category>`. */

@@ -9,8 +9,13 @@ import {
   AgencyCreateBody,
   AgencyParams,
   AgencyPatchBody,
+  CalendarQuery,
   ContractBody,
   EmailAddressesBody,
+  ExceptionBody,
+  ExceptionParams,
+  HolidaysBody,
+  HolidaysQuery,
   IdParams,
   NumbersBody,
   PasswordResetBody,
@@ -22,10 +27,23 @@ import {
   UserCreateBody,
   UserListQuery,
   UserPatchBody,
+  WeeklyBody,
 } from './admin-schemas.ts';
 import type { AgencyAdminService } from './agencies-admin-service.ts';
 import type { UserAdminService } from './users-admin-service.ts';
-import { AgencyConfig, AgencyList, ApiToken, ApiTokenList, CreatedApiToken, CreatedUser, PasswordReset, UserAccount, UserList } from '../../contracts/admin.ts';
+import {
+  AgencyCalendar,
+  AgencyConfig,
+  AgencyHolidays,
+  AgencyList,
+  ApiToken,
+  ApiTokenList,
+  CreatedApiToken,
+  CreatedUser,
+  PasswordReset,
+  UserAccount,
+  UserList,
+} from '../../contracts/admin.ts';
 
 export type AdminServices = Readonly<{ tokens: ApiTokenService; agencies: AgencyAdminService; users: UserAdminService }>;
 
@@ -90,6 +108,82 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
   replaceRoute('numbers', 'Replace the inbound numbers of an agency', NumbersBody, agencies.replaceNumbers);
   replaceRoute('email-addresses', 'Replace the inbound e-mail addresses of an agency', EmailAddressesBody, agencies.replaceEmailAddresses);
   replaceRoute('schedule', 'Replace the weekly opening hours and dated exceptions', ScheduleBody, agencies.replaceSchedule);
+  replaceRoute('schedule/weekly', 'Replace the weekly opening hours only (exceptions and holidays stay)', WeeklyBody, agencies.replaceWeekly);
+  app.put(
+    '/api/v1/admin/agencies/:code/schedule/exceptions/:date',
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Set the exception of one date (no ranges: closed), leaving the others',
+        params: ExceptionParams,
+        body: ExceptionBody,
+        response: AgencyConfig,
+      }),
+    },
+    async (request) => {
+      const { code, date } = parseInput(ExceptionParams, request.params, 'path');
+      return agencies.putException(requireActor(request), code, date, parseInput(ExceptionBody, request.body, 'exception'));
+    },
+  );
+  app.delete(
+    '/api/v1/admin/agencies/:code/schedule/exceptions/:date',
+    { schema: docSchema({ tags, summary: 'Remove the exception of one date', params: ExceptionParams, response: AgencyConfig }) },
+    async (request) => {
+      const { code, date } = parseInput(ExceptionParams, request.params, 'path');
+      return agencies.deleteException(requireActor(request), code, date);
+    },
+  );
+  app.get(
+    '/api/v1/admin/agencies/:code/holidays',
+    {
+      schema: docSchema({
+        tags,
+        summary: "A year's holidays with the agency's choice for each",
+        params: AgencyParams,
+        query: HolidaysQuery,
+        response: AgencyHolidays,
+      }),
+    },
+    async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      const { year } = parseInput(HolidaysQuery, request.query, 'query');
+      return agencies.getHolidays(requireActor(request), code, year);
+    },
+  );
+  app.put(
+    '/api/v1/admin/agencies/:code/holidays',
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Replace the holiday choices (open, closed, special hours) and optionally the default',
+        params: AgencyParams,
+        query: HolidaysQuery,
+        body: HolidaysBody,
+        response: AgencyHolidays,
+      }),
+    },
+    async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      const { year } = parseInput(HolidaysQuery, request.query, 'query');
+      return agencies.replaceHolidays(requireActor(request), code, parseInput(HolidaysBody, request.body, 'holidays'), year);
+    },
+  );
+  app.get(
+    '/api/v1/admin/agencies/:code/calendar',
+    {
+      schema: docSchema({
+        tags,
+        summary: 'The opening hours of the next days as callers will meet them',
+        params: AgencyParams,
+        query: CalendarQuery,
+        response: AgencyCalendar,
+      }),
+    },
+    async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      return agencies.getCalendar(requireActor(request), code, parseInput(CalendarQuery, request.query, 'query'));
+    },
+  );
   replaceRoute('queues', 'Labels and priorities of the three queues', QueuesBody, agencies.replaceQueues);
   replaceRoute('contract', 'Replace the contract terms', ContractBody, agencies.replaceContract);
 

@@ -1,5 +1,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { DEFAULT_HOLIDAY_MODES, HOLIDAY_MODES } from '../../domain/holiday-policy.ts';
+import { patronSaintOf } from '../../domain/patron-saints.ts';
 import { CATEGORIES } from '../../domain/routing.ts';
 import { isValidRange } from '../../domain/schedule.ts';
 
@@ -11,6 +13,12 @@ const Timezone = z.string().refine((zone) => IANAZone.isValidZone(zone), 'must b
 const PortfolioId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and dashes');
 
 export const AgencyParams = z.object({ code: AgencyCode });
+
+/** Comuni served, by their key in src/domain/patron-saints.ts: an unknown one would silently bring no holiday. */
+const Comuni = z
+  .array(z.string().refine((comune) => patronSaintOf(comune) !== undefined, 'unknown comune: add it with its patron saint, or close the day with an exception'))
+  .max(100)
+  .refine((comuni) => new Set(comuni).size === comuni.length, 'each comune once');
 export const IdParams = z.object({ id: z.uuid() });
 
 const AgencyProfileFields = {
@@ -27,6 +35,9 @@ const AgencyProfileFields = {
     .min(1)
     .max(60 * 24 * 14)
     .nullable(),
+  comuni: Comuni,
+  /** What holidays without a choice of their own do. */
+  holidayMode: z.enum(DEFAULT_HOLIDAY_MODES),
 };
 
 export const AgencyCreateBody = z.object({
@@ -39,6 +50,11 @@ export const AgencyCreateBody = z.object({
   shortAbandonSeconds: AgencyProfileFields.shortAbandonSeconds.default(5),
   serviceLevelTargetPct: AgencyProfileFields.serviceLevelTargetPct.default(80),
   callbackDueMinutes: AgencyProfileFields.callbackDueMinutes.default(null),
+  comuni: Comuni.default([]),
+  // A new client is a public office (a Comune, an agency, a help line of one): closed on national
+  // holidays and its patron saint's day unless it says otherwise. Agencies that existed before
+  // calendars keep `open` (the migration's default), so their callers meet the hours they always did.
+  holidayMode: AgencyProfileFields.holidayMode.default('closed'),
 });
 export type AgencyCreateBody = z.output<typeof AgencyCreateBody>;
 
@@ -74,17 +90,62 @@ export type EmailAddressesBody = z.output<typeof EmailAddressesBody>;
 
 const Range = z.object({ opens: TimeOfDay, closes: TimeOfDay }).refine(isValidRange, 'opens must be before closes');
 
+const Weekly = z
+  .array(z.object({ weekday: z.number().int().min(1).max(7), opens: TimeOfDay, closes: TimeOfDay }).refine(isValidRange, 'opens must be before closes'))
+  .max(70);
+
+const ExceptionFields = { ranges: z.array(Range).max(10).default([]), note: z.string().trim().max(200).nullable().default(null) };
+
 export const ScheduleBody = z.object({
-  weekly: z
-    .array(z.object({ weekday: z.number().int().min(1).max(7), opens: TimeOfDay, closes: TimeOfDay }).refine(isValidRange, 'opens must be before closes'))
-    .max(70),
+  weekly: Weekly,
   /** A date with no ranges is closed all day; ranges replace that day's weekly hours. */
   exceptions: z
-    .array(z.object({ date: IsoDate, ranges: z.array(Range).max(10).default([]), note: z.string().trim().max(200).nullable().default(null) }))
+    .array(z.object({ date: IsoDate, ...ExceptionFields }))
     .max(1000)
     .default([]),
 });
 export type ScheduleBody = z.output<typeof ScheduleBody>;
+
+/** The weekly ranges alone: exceptions and holiday choices stay as they are. */
+export const WeeklyBody = z.object({ weekly: Weekly });
+export type WeeklyBody = z.output<typeof WeeklyBody>;
+
+export const ExceptionParams = z.object({ code: AgencyCode, date: IsoDate });
+
+/** One dated exception: no ranges closes the day. */
+export const ExceptionBody = z.object(ExceptionFields);
+export type ExceptionBody = z.output<typeof ExceptionBody>;
+
+const Year = z.coerce.number().int().min(2000).max(2100);
+
+export const HolidaysQuery = z.object({ year: Year.optional() });
+
+const HolidayKey = z.string().regex(/^(national|patron):[a-z0-9-]{1,80}$/, 'must be national:<name> or patron:<comune>');
+
+export const HolidaysBody = z.object({
+  /** Omitted: the agency's default stays as it is. */
+  defaultMode: z.enum(DEFAULT_HOLIDAY_MODES).optional(),
+  /** Every choice of the agency: a holiday left out follows the default. */
+  choices: z
+    .array(
+      z
+        .object({ key: HolidayKey, mode: z.enum(HOLIDAY_MODES), ranges: z.array(Range).max(10).default([]) })
+        .refine((choice) => (choice.mode === 'special') === choice.ranges.length > 0, {
+          message: 'special hours need at least one range, and only they have ranges',
+          path: ['ranges'],
+        }),
+    )
+    .max(200)
+    .refine((choices) => new Set(choices.map((choice) => choice.key)).size === choices.length, 'each holiday once'),
+});
+export type HolidaysBody = z.output<typeof HolidaysBody>;
+
+export const CalendarQuery = z.object({
+  /** The first day, YYYY-MM-DD; omitted: today on the agency's clock. */
+  from: IsoDate.optional(),
+  days: z.coerce.number().int().min(1).max(62).default(14),
+});
+export type CalendarQuery = z.output<typeof CalendarQuery>;
 
 export const QueuesBody = z.object({
   queues: z

@@ -4,6 +4,7 @@ import {
   agencies,
   agencyContracts,
   emailAddresses,
+  holidayChoices,
   openingHours,
   phoneNumbers,
   portfolios,
@@ -34,7 +35,7 @@ export async function findAgencyByTicketPrefix(db: Executor, prefix: string): Pr
 export async function loadAgencyConfig(db: Executor, code: string) {
   const agency = await findAgencyRow(db, code);
   if (!agency) return undefined;
-  const [portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, contractRows] = await Promise.all([
+  const [portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, contractRows, choiceRows] = await Promise.all([
     db.select().from(portfolios).where(eq(portfolios.agencyCode, code)).orderBy(asc(portfolios.id)),
     db.select().from(phoneNumbers).where(eq(phoneNumbers.agencyCode, code)).orderBy(asc(phoneNumbers.e164)),
     db.select().from(emailAddresses).where(eq(emailAddresses.agencyCode, code)).orderBy(asc(emailAddresses.address)),
@@ -42,8 +43,9 @@ export async function loadAgencyConfig(db: Executor, code: string) {
     db.select().from(scheduleExceptions).where(eq(scheduleExceptions.agencyCode, code)).orderBy(asc(scheduleExceptions.date), asc(scheduleExceptions.opens)),
     db.select().from(queues).where(eq(queues.agencyCode, code)).orderBy(asc(queues.category)),
     db.select().from(agencyContracts).where(eq(agencyContracts.agencyCode, code)).orderBy(asc(agencyContracts.id)),
+    db.select().from(holidayChoices).where(eq(holidayChoices.agencyCode, code)).orderBy(asc(holidayChoices.holidayKey)),
   ]);
-  return { agency, portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, contractRows };
+  return { agency, portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, contractRows, choiceRows };
 }
 
 export async function insertAgency(db: Executor, row: typeof agencies.$inferInsert): Promise<void> {
@@ -125,6 +127,31 @@ export async function replaceSchedule(
   await db.delete(scheduleExceptions).where(eq(scheduleExceptions.agencyCode, code));
   if (weekly.length > 0) await db.insert(openingHours).values([...weekly]);
   if (exceptions.length > 0) await db.insert(scheduleExceptions).values([...exceptions]);
+}
+
+export async function replaceWeekly(db: Executor, code: string, weekly: readonly (typeof openingHours.$inferInsert)[]): Promise<void> {
+  await db.delete(openingHours).where(eq(openingHours.agencyCode, code));
+  if (weekly.length > 0) await db.insert(openingHours).values([...weekly]);
+}
+
+/** Replaces one date's exception rows, leaving every other date alone. */
+export async function replaceException(db: Executor, code: string, date: string, rows: readonly (typeof scheduleExceptions.$inferInsert)[]): Promise<void> {
+  await deleteException(db, code, date);
+  if (rows.length > 0) await db.insert(scheduleExceptions).values([...rows]);
+}
+
+/** Removes one date's exception; answers whether there was one. */
+export async function deleteException(db: Executor, code: string, date: string): Promise<boolean> {
+  const removed = await db
+    .delete(scheduleExceptions)
+    .where(and(eq(scheduleExceptions.agencyCode, code), eq(scheduleExceptions.date, date)))
+    .returning({ id: scheduleExceptions.id });
+  return removed.length > 0;
+}
+
+export async function replaceHolidayChoices(db: Executor, code: string, rows: readonly (typeof holidayChoices.$inferInsert)[]): Promise<void> {
+  await db.delete(holidayChoices).where(eq(holidayChoices.agencyCode, code));
+  if (rows.length > 0) await db.insert(holidayChoices).values([...rows]);
 }
 
 export async function upsertQueues(db: Executor, rows: readonly (typeof queues.$inferInsert)[]): Promise<void> {

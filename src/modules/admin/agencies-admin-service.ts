@@ -1,11 +1,17 @@
-import type { AgencyConfig, AgencyProfile } from '../../contracts/admin.ts';
+import type { AgencyCalendar, AgencyConfig, AgencyHolidays, AgencyProfile } from '../../contracts/admin.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { EventBus } from '../../domain/events.ts';
 import { AppError, conflict, validation } from '../../domain/errors.ts';
 import { CATEGORY_LABEL_IT } from '../../domain/category-labels.ts';
+import { holidayChoicesOf } from '../../domain/holiday-policy.ts';
+import { nationalHolidays } from '../../domain/italian-holidays.ts';
+import { PATRON_SAINTS, patronSaintOf } from '../../domain/patron-saints.ts';
 import { CATEGORIES, queueName } from '../../domain/routing.ts';
+import type { DaySource } from '../../domain/schedule.ts';
+import { calendarDays, localDateOf } from '../../domain/schedule-calendar.ts';
+import { groupExceptions, scheduleFromRows } from '../../domain/schedule-rows.ts';
 import type { Database, Executor, Tx } from '../../db/client.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { AuditPort } from '../audit/audit-service.ts';
@@ -14,12 +20,16 @@ import * as repo from './agencies-admin-repo.ts';
 import type {
   AgencyCreateBody,
   AgencyPatchBody,
+  CalendarQuery,
   ContractBody,
   EmailAddressesBody,
+  ExceptionBody,
+  HolidaysBody,
   NumbersBody,
   PortfoliosBody,
   QueuesBody,
   ScheduleBody,
+  WeeklyBody,
 } from './admin-schemas.ts';
 
 export type AgencyAdminService = ReturnType<typeof createAgencyAdminService>;
@@ -54,7 +64,7 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
 
   /**
    * Runs a change on an existing agency in one transaction with its audit entry, reloads the
-   * directory everywhere, answers the new configuration. A change that changes nothing leaves no entry.
+   * directory everywhere, answers the new configuration. A change the view shows no difference in leaves no entry.
    */
   async function change(actor: Actor, code: string, work: (tx: Tx) => Promise<void>) {
     assertRole(actor, 'admin');
@@ -75,8 +85,30 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
       }
       return { after, parts: diff.parts };
     });
-    if (parts.length > 0) await configured(code, parts);
+    // Reloaded even when the public view shows no difference: a part it does not show may have changed.
+    await configured(code, parts);
     return after;
+  }
+
+  /** The configuration of an agency an actor may read, or NOT_FOUND. */
+  async function readable(actor: Actor, code: string) {
+    assertCanRead(actor, code);
+    const config = await repo.loadAgencyConfig(db, code);
+    if (!config) throw new AppError('NOT_FOUND', 'Agency not found');
+    return config;
+  }
+
+  async function getHolidays(actor: Actor, code: string, year: number | undefined): Promise<AgencyHolidays> {
+    const config = await readable(actor, code);
+    return holidaysView(config, year ?? Number(localDateOf(deps.clock.now(), config.agency.timezone).slice(0, 4)));
+  }
+
+  /** A holiday key an agency may choose for: a national holiday of last, this or next year, or a known comune's patron. */
+  function assertKnownHolidays(keys: readonly string[]): void {
+    const year = deps.clock.now().getUTCFullYear();
+    const national = new Set([year - 1, year, year + 1].flatMap((candidate) => nationalHolidays(candidate).map((holiday) => holiday.key)));
+    const unknown = keys.filter((key) => !(national.has(key) || (key.startsWith('patron:') && patronSaintOf(key.slice('patron:'.length)))));
+    if (unknown.length > 0) throw validation(`Unknown holiday: ${unknown.join(', ')}`);
   }
 
   async function assertOwnPortfolios(tx: Tx, code: string, ids: readonly (string | null)[]): Promise<void> {
@@ -193,6 +225,66 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
         );
       }),
 
+    replaceWeekly: (actor: Actor, code: string, body: WeeklyBody) =>
+      change(actor, code, (tx) =>
+        repo.replaceWeekly(
+          tx,
+          code,
+          body.weekly.map((range) => ({ ...range, agencyCode: code })),
+        ),
+      ),
+
+    /** Sets one date's exception; the other dates, the weekly hours and the holiday choices stay. */
+    putException: (actor: Actor, code: string, date: string, body: ExceptionBody) =>
+      change(actor, code, (tx) =>
+        repo.replaceException(
+          tx,
+          code,
+          date,
+          body.ranges.length === 0
+            ? [{ agencyCode: code, date, opens: null, closes: null, note: body.note }]
+            : body.ranges.map((range) => ({ agencyCode: code, date, opens: range.opens, closes: range.closes, note: body.note })),
+        ),
+      ),
+
+    deleteException: (actor: Actor, code: string, date: string) =>
+      change(actor, code, async (tx) => {
+        if (!(await repo.deleteException(tx, code, date))) throw new AppError('NOT_FOUND', `No exception on ${date}`);
+      }),
+
+    getHolidays,
+
+    async replaceHolidays(actor: Actor, code: string, body: HolidaysBody, year: number | undefined): Promise<AgencyHolidays> {
+      await change(actor, code, async (tx) => {
+        assertKnownHolidays(body.choices.map((choice) => choice.key));
+        if (body.defaultMode) await repo.updateAgency(tx, code, { holidayMode: body.defaultMode });
+        await repo.replaceHolidayChoices(
+          tx,
+          code,
+          body.choices.map((choice) => ({ agencyCode: code, holidayKey: choice.key, mode: choice.mode, ranges: choice.ranges })),
+        );
+      });
+      return getHolidays(actor, code, year);
+    },
+
+    async getCalendar(actor: Actor, code: string, query: CalendarQuery): Promise<AgencyCalendar> {
+      const config = await readable(actor, code);
+      const schedule = scheduleFromConfig(config);
+      const from = query.from ?? localDateOf(deps.clock.now(), schedule.timezone);
+      return {
+        agency: code,
+        timezone: schedule.timezone,
+        from,
+        days: calendarDays(schedule, from, query.days).map((day) => ({
+          date: day.date,
+          weekday: day.weekday,
+          weekdayName: day.weekdayName,
+          ranges: day.ranges.map((range) => ({ opens: range.opens, closes: range.closes })),
+          reason: reasonOf(day.source),
+        })),
+      };
+    },
+
     replaceQueues: (actor: Actor, code: string, body: QueuesBody) =>
       change(actor, code, (tx) =>
         repo.upsertQueues(
@@ -223,16 +315,58 @@ function publicAgency(row: repo.AgencyRow): AgencyProfile {
     shortAbandonSeconds: row.shortAbandonSeconds,
     serviceLevelTargetPct: row.serviceLevelTargetPct,
     callbackDueMinutes: row.callbackDueMinutes,
+    comuni: row.comuni,
+    holidayMode: row.holidayMode,
   };
 }
 
-function publicAgencyConfig(config: NonNullable<Awaited<ReturnType<typeof repo.loadAgencyConfig>>>): AgencyConfig {
-  const exceptions = new Map<string, { date: string; ranges: { opens: string; closes: string }[]; note: string | null }>();
-  for (const row of config.exceptionRows) {
-    const entry = exceptions.get(row.date) ?? { date: row.date, ranges: [], note: row.note };
-    if (row.opens && row.closes) entry.ranges.push({ opens: row.opens, closes: row.closes });
-    exceptions.set(row.date, entry);
-  }
+type LoadedConfig = NonNullable<Awaited<ReturnType<typeof repo.loadAgencyConfig>>>;
+
+function scheduleFromConfig(config: LoadedConfig) {
+  return scheduleFromRows({
+    timezone: config.agency.timezone,
+    hours: config.hourRows,
+    exceptions: config.exceptionRows,
+    comuni: config.agency.comuni,
+    holidayMode: config.agency.holidayMode,
+    choices: config.choiceRows,
+  });
+}
+
+function holidaysView(config: LoadedConfig, year: number): AgencyHolidays {
+  const policy = scheduleFromConfig(config).holidays;
+  if (!policy) throw new Error('a schedule built from rows always has a holiday policy');
+  const served = new Set(config.agency.comuni);
+  return {
+    agency: config.agency.code,
+    year,
+    defaultMode: policy.defaultMode,
+    holidays: holidayChoicesOf(policy, year).map(({ holiday, choice, explicit }) => ({
+      key: holiday.key,
+      date: holiday.date,
+      kind: holiday.kind,
+      name: holiday.name,
+      comune: holiday.comune,
+      mode: choice.mode,
+      ranges: choice.ranges.map((range) => ({ opens: range.opens, closes: range.closes })),
+      explicit,
+    })),
+    comuni: PATRON_SAINTS.map((entry) => ({ comune: entry.comune, name: entry.name, saint: entry.saint, date: entry.date, served: served.has(entry.comune) })),
+  };
+}
+
+function reasonOf(source: DaySource): AgencyCalendar['days'][number]['reason'] {
+  if (source.kind === 'holiday') return { kind: 'holiday', label: source.holiday.name, holidayKey: source.holiday.key, mode: source.mode };
+  if (source.kind === 'exception') return { kind: 'exception', label: source.note, holidayKey: null, mode: null };
+  return { kind: 'weekly', label: null, holidayKey: null, mode: null };
+}
+
+function publicAgencyConfig(config: LoadedConfig): AgencyConfig {
+  const exceptions = groupExceptions(config.exceptionRows).map((exception) => ({
+    date: exception.date,
+    ranges: exception.ranges.map((range) => ({ opens: range.opens, closes: range.closes })),
+    note: exception.note ?? null,
+  }));
   const contract = config.contractRows.at(-1);
   return {
     ...publicAgency(config.agency),
@@ -241,7 +375,7 @@ function publicAgencyConfig(config: NonNullable<Awaited<ReturnType<typeof repo.l
     emailAddresses: config.addressRows.map((row) => ({ address: row.address, portfolio: row.portfolioId })),
     schedule: {
       weekly: config.hourRows.map((row) => ({ weekday: row.weekday, opens: row.opens, closes: row.closes })),
-      exceptions: [...exceptions.values()],
+      exceptions,
     },
     queues: config.queueRows.map((row) => ({ name: row.name, category: row.category, label: row.label, priority: row.priority })),
     contract: contract

@@ -1,7 +1,8 @@
-import type { OpeningSchedule, TimeRange, Weekday } from '../../domain/schedule.ts';
+import type { OpeningSchedule } from '../../domain/schedule.ts';
+import { scheduleFromRows } from '../../domain/schedule-rows.ts';
 import type { Category } from '../../domain/routing.ts';
 import type { Executor } from '../../db/client.ts';
-import { agencies, emailAddresses, openingHours, phoneNumbers, portfolios, queues, scheduleExceptions } from '../../db/schema/index.ts';
+import { agencies, emailAddresses, holidayChoices, openingHours, phoneNumbers, portfolios, queues, scheduleExceptions } from '../../db/schema/index.ts';
 
 export type AgencyProfile = Readonly<{
   code: string;
@@ -51,7 +52,7 @@ type Snapshot = {
 };
 
 export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
-  const [agencyRows, portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows] = await Promise.all([
+  const [agencyRows, portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, choiceRows] = await Promise.all([
     db.select().from(agencies),
     db.select().from(portfolios),
     db.select().from(phoneNumbers),
@@ -59,19 +60,10 @@ export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
     db.select().from(openingHours),
     db.select().from(scheduleExceptions),
     db.select().from(queues),
+    db.select().from(holidayChoices),
   ]);
   const byCode = new Map<string, AgencyProfile>();
   for (const row of agencyRows) {
-    const weekly = hourRows
-      .filter((hours) => hours.agencyCode === row.code)
-      .map((hours) => ({ weekday: hours.weekday as Weekday, opens: hours.opens, closes: hours.closes }));
-    const exceptionsByDate = new Map<string, { ranges: TimeRange[]; note: string | null }>();
-    for (const exception of exceptionRows.filter((candidate) => candidate.agencyCode === row.code)) {
-      const entry = exceptionsByDate.get(exception.date) ?? { ranges: [], note: null };
-      if (exception.opens && exception.closes) entry.ranges.push({ opens: exception.opens, closes: exception.closes });
-      entry.note = entry.note ?? exception.note;
-      exceptionsByDate.set(exception.date, entry);
-    }
     byCode.set(row.code, {
       code: row.code,
       name: row.name,
@@ -82,11 +74,14 @@ export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
       serviceLevelTargetPct: row.serviceLevelTargetPct,
       callbackDueMinutes: row.callbackDueMinutes,
       ticketPrefix: row.ticketPrefix,
-      schedule: {
+      schedule: scheduleFromRows({
         timezone: row.timezone,
-        weekly,
-        exceptions: [...exceptionsByDate].map(([date, entry]) => ({ date, ranges: entry.ranges, note: entry.note })),
-      },
+        hours: hourRows.filter((hours) => hours.agencyCode === row.code),
+        exceptions: exceptionRows.filter((exception) => exception.agencyCode === row.code),
+        comuni: row.comuni,
+        holidayMode: row.holidayMode,
+        choices: choiceRows.filter((choice) => choice.agencyCode === row.code),
+      }),
       queues: queueRows
         .filter((queue) => queue.agencyCode === row.code)
         .map((queue) => ({ name: queue.name, category: queue.category, label: queue.label, priority: queue.priority })),
