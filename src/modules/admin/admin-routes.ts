@@ -10,6 +10,7 @@ import {
   AgencyParams,
   AgencyPatchBody,
   ContractBody,
+  ContractVersionBody,
   EmailAddressesBody,
   IdParams,
   NumbersBody,
@@ -25,7 +26,18 @@ import {
 } from './admin-schemas.ts';
 import type { AgencyAdminService } from './agencies-admin-service.ts';
 import type { UserAdminService } from './users-admin-service.ts';
-import { AgencyConfig, AgencyList, ApiToken, ApiTokenList, CreatedApiToken, CreatedUser, PasswordReset, UserAccount, UserList } from '../../contracts/admin.ts';
+import {
+  AgencyConfig,
+  AgencyList,
+  ApiToken,
+  ContractVersionList,
+  ApiTokenList,
+  CreatedApiToken,
+  CreatedUser,
+  PasswordReset,
+  UserAccount,
+  UserList,
+} from '../../contracts/admin.ts';
 
 export type AdminServices = Readonly<{ tokens: ApiTokenService; agencies: AgencyAdminService; users: UserAdminService }>;
 
@@ -91,7 +103,44 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
   replaceRoute('email-addresses', 'Replace the inbound e-mail addresses of an agency', EmailAddressesBody, agencies.replaceEmailAddresses);
   replaceRoute('schedule', 'Replace the weekly opening hours and dated exceptions', ScheduleBody, agencies.replaceSchedule);
   replaceRoute('queues', 'Labels and priorities of the three queues', QueuesBody, agencies.replaceQueues);
-  replaceRoute('contract', 'Replace the contract terms', ContractBody, agencies.replaceContract);
+  replaceRoute(
+    'contract',
+    'Record contract terms as a new version in force from their startsOn (earlier versions are kept)',
+    ContractBody,
+    agencies.replaceContract,
+  );
+  app.get(
+    '/api/v1/admin/agencies/:code/contracts',
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Every version of the contract, oldest first, with who recorded it',
+        params: AgencyParams,
+        response: ContractVersionList,
+      }),
+    },
+    async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      return agencies.listContractVersions(requireActor(request), code);
+    },
+  );
+  app.post(
+    '/api/v1/admin/agencies/:code/contracts',
+    {
+      schema: docSchema({
+        tags,
+        summary: "Renegotiate: a new contract version in force from effectiveFrom (terms left out are the latest version's)",
+        params: AgencyParams,
+        body: ContractVersionBody,
+        response: { 201: ContractVersionList },
+      }),
+    },
+    async (request, reply) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      const body = parseInput(ContractVersionBody, request.body, 'contract');
+      return reply.code(201).send(await agencies.addContractVersion(requireActor(request), code, body));
+    },
+  );
 
   app.get('/api/v1/admin/users', { schema: docSchema({ tags, summary: 'Users', query: UserListQuery, response: UserList }) }, async (request) => {
     const query = parseInput(UserListQuery, request.query, 'query');
