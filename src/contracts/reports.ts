@@ -161,6 +161,7 @@ export const IssuedStatement = z.strictObject({
   contractVersions: z.array(BilledContractVersion),
   statement: StatementBody,
 });
+export type IssuedStatement = z.infer<typeof IssuedStatement>;
 
 /**
  * Before issuing: `no_calls` (not one call in the quarter), `contract_change` (billed under more
@@ -175,6 +176,7 @@ export const StatementPreview = z.strictObject({
   contractVersions: z.array(BilledContractVersion),
   statement: StatementBody,
 });
+export type StatementPreview = z.infer<typeof StatementPreview>;
 
 /** An issued statement recomputed from the raw calls with its stored parameters. */
 export const StatementVerification = z.strictObject({
@@ -187,5 +189,6 @@ export const StatementVerification = z.strictObject({
   parameters: z.record(z.string(), z.unknown()),
   recomputed: StatementBody,
 });
+export type StatementVerification = z.infer<typeof StatementVerification>;
 
 export const RollupRebuilt = z.strictObject({ agency: z.string(), from: LocalDate, to: LocalDate, cells: z.number() });
