@@ -312,7 +312,7 @@ function IssuedStatements({ agency, refresh, onReissue, busy }: { agency: string
       ) : items.length === 0 ? (
         <p class="muted small">Nessun rendiconto emesso per questo ente.</p>
       ) : (
-        <TableScroll label="Rendiconti emessi">
+        <TableScroll label="Elenco dei rendiconti emessi">
           <table>
             <thead>
               <tr>
@@ -326,7 +326,7 @@ function IssuedStatements({ agency, refresh, onReissue, busy }: { agency: string
               {items.map((item) => (
                 <tr key={item.id}>
                   <td>
-                    <span class="strong">{item.number}</span>
+                    <span class="strong statement-number">{item.number}</span>
                     {item.superseded ? <span class="muted small"> (sostituito)</span> : null}
                   </td>
                   <td>{quarterLabel(item.period)}</td>
