@@ -16,6 +16,7 @@ import { LoginScreen } from './screens/login-screen.tsx';
 import { PasswordScreen } from './screens/password-screen.tsx';
 import { OperatorScreen } from './screens/operator-screen.tsx';
 import { QuarantineScreen } from './screens/quarantine-screen.tsx';
+import { StatementsScreen } from './screens/statements-screen.tsx';
 import { TicketsArea } from './screens/tickets-screen.tsx';
 import { TICKETS_SCREEN_PATH } from './tickets/ticket-paths.ts';
 import { WallboardScreen } from './screens/wallboard-screen.tsx';
@@ -33,6 +34,7 @@ const SCREENS: readonly Screen[] = [
   { path: TICKETS_SCREEN_PATH, label: 'Cerca', allowed: () => true },
   { path: '/report', label: 'Report', allowed: (user) => isSupervisor(user) || user.role === 'agency' },
   { path: '/quarantena', label: 'Quarantena', allowed: isSupervisor },
+  { path: '/prospetti', label: 'Prospetti', allowed: isSupervisor },
   { path: ADMIN_PATH, label: 'Amministrazione', allowed: isSupervisor },
 ];
 
@@ -178,8 +180,17 @@ function ScreenFor({ path, user, store }: { path: string; user: User; store: Liv
   if (path === '/report') return <LazyReports user={user} store={store} />;
   if (path === '/quarantena') return <QuarantineWithAgencies store={store} />;
   if (path === TICKETS_SCREEN_PATH) return <TicketsArea user={user} store={store} />;
+  if (path === '/prospetti') return <StatementsWithAgencies user={user} store={store} />;
   if (path === ADMIN_PATH) return <AdminArea user={user} />;
   return null;
+}
+
+/** Statements need the agencies' names and the platform's date (which may run on a demo clock). */
+function StatementsWithAgencies({ user, store }: { user: User; store: LiveStore }) {
+  const live = useLive(store);
+  const agencies = [...live.agencies.values()];
+  const today = agencies[0]?.today?.date ?? new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
+  return <StatementsScreen user={user} agencyNames={Object.fromEntries(agencies.map((agency) => [agency.code, agency.name]))} today={today} />;
 }
 
 function QuarantineWithAgencies({ store }: { store: LiveStore }) {

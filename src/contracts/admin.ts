@@ -37,6 +37,21 @@ export const ServiceContract = z.strictObject({
   noticeMonths: z.number(),
 });
 
+/** One version of an agency's contract: in force from `effectiveFrom` until a later version's date. */
+export const ContractVersion = z.strictObject({
+  id: z.number(),
+  version: z.number(),
+  effectiveFrom: LocalDate,
+  ...ServiceContract.shape,
+  /** null for versions from before the history was kept. */
+  recordedAt: Instant.nullable(),
+  recordedBy: z.strictObject({ id: z.string(), name: z.string() }).nullable(),
+});
+export type ContractVersion = z.infer<typeof ContractVersion>;
+
+export const ContractVersionList = itemsOf(ContractVersion);
+export type ContractVersionList = z.infer<typeof ContractVersionList>;
+
 /** An agency with its whole configuration: portfolios, numbers, addresses, hours, queues, contract. */
 export const AgencyConfig = z.strictObject({
   ...AgencyProfile.shape,
@@ -48,6 +63,7 @@ export const AgencyConfig = z.strictObject({
     exceptions: z.array(z.strictObject({ date: LocalDate, ranges: z.array(TimeRange), note: z.string().nullable() })),
   }),
   queues: z.array(z.strictObject({ name: z.string(), category: z.enum(CATEGORIES), label: z.string(), priority: z.number() })),
+  /** The latest version recorded (GET …/contracts lists them all). */
   contract: ServiceContract.nullable(),
 });
 export type AgencyConfig = z.infer<typeof AgencyConfig>;

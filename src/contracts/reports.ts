@@ -133,6 +133,8 @@ export const StatementListItem = z.strictObject({
   billedFrom: LocalDate,
   billedTo: LocalDate,
   version: z.number(),
+  /** Readable statement number: agency prefix, year, quarter (T = trimestre), version, e.g. `PV-2026-T1-v2`. */
+  number: z.string(),
   superseded: z.boolean(),
   issuedAt: Instant,
   issuedBy: IssuedBy,
@@ -142,9 +144,13 @@ export type StatementListItem = z.infer<typeof StatementListItem>;
 export const StatementList = itemsOf(StatementListItem);
 export type StatementList = z.infer<typeof StatementList>;
 
+/** A contract version a statement's fee lines bill under (`contractId` of a line is its `id`). */
+export const BilledContractVersion = z.strictObject({ id: z.number(), version: z.number(), effectiveFrom: LocalDate, annualFeeCents: z.number() });
+
 /** An issued statement, every version kept; `superseded` once a later version exists. */
 export const IssuedStatement = z.strictObject({
   id: z.string(),
+  number: z.string(),
   agency: z.string(),
   period: z.string(),
   version: z.number(),
@@ -152,18 +158,37 @@ export const IssuedStatement = z.strictObject({
   superseded: z.boolean(),
   issuedAt: Instant,
   issuedBy: IssuedBy,
+  contractVersions: z.array(BilledContractVersion),
   statement: StatementBody,
 });
+export type IssuedStatement = z.infer<typeof IssuedStatement>;
 
-export const StatementPreview = z.strictObject({ preview: z.literal(true), complete: z.boolean(), statement: StatementBody });
+/**
+ * Before issuing: `no_calls` (not one call in the quarter), `contract_change` (billed under more
+ * than one contract version, or on part of its days: pro rata), `already_issued` (this is a re-issue).
+ */
+export const StatementWarning = z.enum(['no_calls', 'contract_change', 'already_issued']);
+
+export const StatementPreview = z.strictObject({
+  preview: z.literal(true),
+  complete: z.boolean(),
+  warnings: z.array(StatementWarning),
+  contractVersions: z.array(BilledContractVersion),
+  statement: StatementBody,
+});
+export type StatementPreview = z.infer<typeof StatementPreview>;
 
 /** An issued statement recomputed from the raw calls with its stored parameters. */
 export const StatementVerification = z.strictObject({
   id: z.string(),
+  number: z.string(),
   reproduces: z.boolean(),
   differences: z.array(z.string()),
+  /** Contract versions recorded after the issue would bill the quarter otherwise: re-issue to apply them. */
+  contractChanged: z.boolean(),
   parameters: z.record(z.string(), z.unknown()),
   recomputed: StatementBody,
 });
+export type StatementVerification = z.infer<typeof StatementVerification>;
 
 export const RollupRebuilt = z.strictObject({ agency: z.string(), from: LocalDate, to: LocalDate, cells: z.number() });

@@ -230,14 +230,15 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     table: 'statements',
     scope: agency(),
     personal: [],
-    neutral: ['agency_code', 'period', 'issued_by_id', 'issued_by_name', 'parameters', 'body'],
+    neutral: ['agency_code', 'period', 'number', 'issued_by_id', 'issued_by_name', 'parameters', 'body'],
     atContractEnd: { keep: 'prospetti trimestrali fatturati: documenti contabili da conservare 10 anni (art. 2220 c.c.); solo dati aggregati' },
   },
   {
     table: 'agency_contracts',
     scope: agency(),
     personal: [],
-    neutral: ['agency_code', 'currency', 'billing'],
+    // Who recorded a version is a member of the call-center staff, like a statement's issuer.
+    neutral: ['agency_code', 'currency', 'billing', 'recorded_by_id', 'recorded_by_name'],
     atContractEnd: { keep: 'condizioni contrattuali a cui i prospetti fatturati rimandano (art. 2220 c.c.)' },
   },
   {

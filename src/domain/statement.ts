@@ -8,9 +8,12 @@ import { validation } from './errors.ts';
  *
  * Rules (printed on the statement too):
  * - quarters are calendar quarters in the agency's time zone, billed in arrears;
- * - a quarter fully inside a contract costs annual fee / 4; a quarter the contract starts or ends
- *   in costs annual fee / 4 x contract days in the quarter / days of the quarter, rounded to the cent;
- * - a contract with tacit renewal runs on, on the same terms, until a later contract starts;
+ * - contracts are versions, never changed or deleted: a renegotiation is a new version in force
+ *   from its date, and on each day the highest version already in force bills (versionSpans);
+ * - a quarter wholly under one version costs annual fee / 4; otherwise each version bills
+ *   annual fee / 4 x its days in the quarter / days of the quarter (pro rata by days, a leap
+ *   year's Q1 has 91), each line rounded to the cent; days before the first contract bill nothing;
+ * - a contract with tacit renewal runs on, on the same terms, until a later version starts;
  * - handled contacts = answered calls + e-mails received (tickets typed in during a call are the
  *   same contact as the call, so tickets are not added); cost per handled contact = fee / handled.
  */
@@ -43,11 +46,17 @@ function shiftDate(date: string, change: { days?: number; months?: number }): st
 }
 
 export type ContractTerms = Readonly<{
+  /** The version's row id: issued statements name it in their fee lines. */
   id: number;
+  /** 1, 2, … per agency in the order recorded; a higher version replaces the lower from its effectiveFrom on. */
+  version: number;
+  /** First day these terms bill. */
+  effectiveFrom: string;
   annualFeeCents: number;
   currency: string;
   vatExcluded: boolean;
   billing: string;
+  /** The contract's term: it started on startsOn and runs `months`, then renews tacitly or ends. */
   startsOn: string;
   months: number;
   tacitRenewal: boolean;
@@ -77,23 +86,43 @@ export type QuarterBilling = Readonly<{
   days: number;
 }>;
 
-/** What the quarter costs; null when no contract runs on any of its days. */
-export function billQuarter(contracts: readonly ContractTerms[], quarter: Quarter): QuarterBilling | null {
-  const sorted = [...contracts].sort((a, b) => a.startsOn.localeCompare(b.startsOn));
-  const lines: FeeLine[] = [];
-  sorted.forEach((contract, index) => {
+const FOREVER = '9999-12-31';
+
+export type VersionSpan = Readonly<{ contract: ContractTerms; from: string; to: string }>;
+
+/**
+ * Which version is in force on which days: on a day, the highest version whose effectiveFrom is on
+ * or before it. So a renegotiation recorded as a new version replaces every earlier version from its
+ * date on (even one recorded for a later date), and days before the first effectiveFrom bill nothing.
+ */
+export function versionSpans(versions: readonly ContractTerms[]): VersionSpan[] {
+  let spans: VersionSpan[] = [];
+  for (const contract of [...versions].sort((a, b) => a.version - b.version)) {
+    const cut = shiftDate(contract.effectiveFrom, { days: -1 });
+    spans = spans.filter((span) => span.from < contract.effectiveFrom).map((span) => (span.to > cut ? { ...span, to: cut } : span));
+    spans.push({ contract, from: contract.effectiveFrom, to: FOREVER });
+  }
+  return spans.sort((a, b) => a.from.localeCompare(b.from));
+}
+
+/**
+ * What the quarter costs; null when no contract runs on any of its days. Each version in force
+ * during the quarter bills its days there (within its contract's term; past the initial term only
+ * with tacit renewal) at annual fee / 4 x its days / days of the quarter, rounded to the cent per
+ * line: a quarter wholly under one version costs exactly annual fee / 4, whatever its length.
+ */
+export function billQuarter(versions: readonly ContractTerms[], quarter: Quarter): QuarterBilling | null {
+  const lines: (FeeLine & { contract: ContractTerms })[] = [];
+  for (const span of versionSpans(versions)) {
+    const { contract } = span;
     const termEndsOn = shiftDate(contract.startsOn, { months: contract.months, days: -1 });
-    const nextStart = sorted[index + 1]?.startsOn;
-    const lastDay = contract.tacitRenewal
-      ? nextStart
-        ? shiftDate(nextStart, { days: -1 })
-        : '9999-12-31'
-      : minDate(termEndsOn, nextStart ? shiftDate(nextStart, { days: -1 }) : '9999-12-31');
-    const from = maxDate(quarter.from, contract.startsOn);
+    const lastDay = contract.tacitRenewal ? span.to : minDate(termEndsOn, span.to);
+    const from = maxDate(maxDate(quarter.from, span.from), contract.startsOn);
     const to = minDate(quarter.to, lastDay);
-    if (from > to) return;
+    if (from > to) continue;
     const days = daysBetween(from, to);
     lines.push({
+      contract,
       contractId: contract.id,
       annualFeeCents: contract.annualFeeCents,
       termEndsOn,
@@ -103,23 +132,44 @@ export function billQuarter(contracts: readonly ContractTerms[], quarter: Quarte
       days,
       amountCents: Math.round((contract.annualFeeCents * days) / (4 * quarter.days)),
     });
-  });
+  }
   if (lines.length === 0) return null;
-  const currencies = new Set(sorted.filter((contract) => lines.some((line) => line.contractId === contract.id)).map((contract) => contract.currency));
+  const currencies = new Set(lines.map((line) => line.contract.currency));
   if (currencies.size > 1) throw validation('Contracts in different currencies within one quarter');
-  const first = sorted.find((contract) => contract.id === lines[0].contractId)!;
-  const from = lines[0].from;
-  const to = lines[lines.length - 1].to;
+  const first = lines[0].contract;
   return {
     currency: first.currency,
     vatExcluded: first.vatExcluded,
     quarterlyFeeCents: Math.round(first.annualFeeCents / 4),
-    lines,
+    lines: lines.map(({ contract: _contract, ...line }) => line),
     totalCents: lines.reduce((sum, line) => sum + line.amountCents, 0),
-    from,
-    to,
+    from: lines[0].from,
+    to: lines[lines.length - 1].to,
     days: lines.reduce((sum, line) => sum + line.days, 0),
   };
+}
+
+/**
+ * What to tell the issuer before issuing: a quarter without a single call, a quarter billed under
+ * more than one version or on part of its days (pro rata), a quarter already issued (a re-issue).
+ */
+export type StatementWarning = 'no_calls' | 'contract_change' | 'already_issued';
+
+export function statementWarnings(
+  statement: Pick<StatementBody, 'volumes' | 'fee' | 'quarter' | 'billedPeriod'>,
+  issued: { issuedVersions: number },
+): StatementWarning[] {
+  const warnings: StatementWarning[] = [];
+  if (issued.issuedVersions > 0) warnings.push('already_issued');
+  if (statement.volumes.calls === 0) warnings.push('no_calls');
+  if (statement.fee.lines.length > 1 || statement.billedPeriod.days < statement.quarter.days) warnings.push('contract_change');
+  return warnings;
+}
+
+/** The number printed on a statement: agency prefix, year, quarter (T for trimestre), version, e.g. `PV-2026-T1-v2`. */
+export function statementNumber(ticketPrefix: string, period: string, version: number): string {
+  const quarter = parseQuarter(period);
+  return `${ticketPrefix}-${quarter.year}-T${quarter.quarter}-v${version}`;
 }
 
 const minDate = (a: string, b: string) => (a < b ? a : b);

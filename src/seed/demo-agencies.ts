@@ -50,6 +50,8 @@ export const DEMO_QUEUES = (agencyCode: string) =>
 export const DEMO_CONTRACTS = [
   {
     agencyCode: 'aler-pavia-lodi',
+    version: 1,
+    effectiveFrom: '2025-05-03',
     annualFeeCents: 4_299_000,
     currency: 'EUR',
     vatExcluded: true,

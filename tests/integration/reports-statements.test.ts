@@ -152,8 +152,9 @@ describe('issued statements', () => {
       period: '2026-Q1',
       version: 1,
       superseded: false,
+      number: 'PV-2026-T1-v1',
       issuedAt: '2026-11-23T09:00:00.000Z',
-      issuedBy: { name: 'supervisore' },
+      issuedBy: { name: 'Supervisore' },
     });
     expect(issued.json().statement.fee.totalCents).toBe(1_074_750);
   });
@@ -187,8 +188,9 @@ describe('issued statements', () => {
     expect(second.statusCode, second.body).toBe(201);
     expect(second.json()).toMatchObject({
       version: 2,
+      number: 'PV-2026-T1-v2',
       superseded: false,
-      issuedBy: { name: 'admin' },
+      issuedBy: { name: 'Amministratore' },
       statement: { parameters: { serviceLevelSeconds: 30 }, kpis: { serviceLevelPct: 75 } },
     });
     expect((await request(as.pavia, 'GET', `/api/v1/reports/statements/${first.id}`)).json()).toMatchObject({ version: 1, latestVersion: 2, superseded: true });
@@ -229,6 +231,9 @@ describe('the printable statement', () => {
     expect(html).toMatch(/6\.?968,16\s€/u);
     expect(html).toMatch(/42\.990,00\s€/u);
     expect(html).toContain('in proporzione ai giorni');
+    expect(html).toContain('Rendiconto n. PV-2025-T2-v1');
+    expect(html).toContain('da Supervisore');
+    expect(html).toContain('versione 1 in vigore dal 3 maggio 2025');
     expect(html).toContain('ALER Pavia-Lodi &lt;script&gt;alert(1)&lt;/script&gt; &amp; C.');
     expect(html).not.toContain('<script');
     expect(html).toContain('@media print');

@@ -117,18 +117,36 @@ export const queues = pgTable(
   (table) => [uniqueIndex('queues_agency_category_idx').on(table.agencyCode, table.category)],
 );
 
-/** The service contract: what the quarterly statement bills. */
-export const agencyContracts = pgTable('agency_contracts', {
-  id: serial('id').primaryKey(),
-  agencyCode: text('agency_code')
-    .notNull()
-    .references(() => agencies.code, { onDelete: 'cascade' }),
-  annualFeeCents: bigint('annual_fee_cents', { mode: 'number' }).notNull(),
-  currency: text('currency').notNull().default('EUR'),
-  vatExcluded: boolean('vat_excluded').notNull().default(true),
-  billing: text('billing').notNull().default('quarterly_in_arrears'),
-  startsOn: date('starts_on', { mode: 'string' }).notNull(),
-  months: integer('months').notNull(),
-  tacitRenewal: boolean('tacit_renewal').notNull().default(true),
-  noticeMonths: integer('notice_months').notNull().default(3),
-});
+/**
+ * The service contract, as versions: a renegotiation adds a version in force from `effective_from`,
+ * and rows are never updated or deleted, so an issued statement can always be recomputed under the
+ * terms it billed. On a day, the version in force is the one with the latest `effective_from` on or
+ * before it (the higher `version` when two start the same day: a correction recorded later).
+ */
+export const agencyContracts = pgTable(
+  'agency_contracts',
+  {
+    id: serial('id').primaryKey(),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
+    /** 1, 2, … per agency, in the order recorded. */
+    version: integer('version').notNull(),
+    /** First day (agency's zone) these terms bill. */
+    effectiveFrom: date('effective_from', { mode: 'string' }).notNull(),
+    annualFeeCents: bigint('annual_fee_cents', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull().default('EUR'),
+    vatExcluded: boolean('vat_excluded').notNull().default(true),
+    billing: text('billing').notNull().default('quarterly_in_arrears'),
+    /** The contract's term: it started on `starts_on` for `months` (renewals keep the start). */
+    startsOn: date('starts_on', { mode: 'string' }).notNull(),
+    months: integer('months').notNull(),
+    tacitRenewal: boolean('tacit_renewal').notNull().default(true),
+    noticeMonths: integer('notice_months').notNull().default(3),
+    /** When and by whom this version was recorded; null for versions from before history was kept. */
+    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }),
+    recordedById: text('recorded_by_id'),
+    recordedByName: text('recorded_by_name'),
+  },
+  (table) => [uniqueIndex('agency_contracts_agency_version_idx').on(table.agencyCode, table.version)],
+);

@@ -62,8 +62,11 @@ export const statements = pgTable(
     periodFrom: date('period_from', { mode: 'string' }).notNull(),
     periodTo: date('period_to', { mode: 'string' }).notNull(),
     version: integer('version').notNull(),
+    /** Readable number printed on the statement, e.g. `PV-2026-T1-v2` (prefix, year, quarter, version). */
+    number: text('number').notNull(),
     issuedAt: timestamp('issued_at', { withTimezone: true, mode: 'date' }).notNull(),
     issuedById: text('issued_by_id').notNull(),
+    /** The issuer's display name at the time of issue (what the printed statement names). */
     issuedByName: text('issued_by_name').notNull(),
     parameters: jsonb('parameters').notNull().$type<Record<string, unknown>>(),
     body: jsonb('body').notNull().$type<Record<string, unknown>>(),

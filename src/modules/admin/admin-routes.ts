@@ -11,6 +11,7 @@ import {
   AgencyPatchBody,
   CalendarQuery,
   ContractBody,
+  ContractVersionBody,
   EmailAddressesBody,
   ExceptionBody,
   ExceptionParams,
@@ -37,6 +38,7 @@ import {
   AgencyHolidays,
   AgencyList,
   ApiToken,
+  ContractVersionList,
   ApiTokenList,
   CreatedApiToken,
   CreatedUser,
@@ -185,7 +187,44 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
     },
   );
   replaceRoute('queues', 'Labels and priorities of the three queues', QueuesBody, agencies.replaceQueues);
-  replaceRoute('contract', 'Replace the contract terms', ContractBody, agencies.replaceContract);
+  replaceRoute(
+    'contract',
+    'Record contract terms as a new version in force from their startsOn (earlier versions are kept)',
+    ContractBody,
+    agencies.replaceContract,
+  );
+  app.get(
+    '/api/v1/admin/agencies/:code/contracts',
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Every version of the contract, oldest first, with who recorded it',
+        params: AgencyParams,
+        response: ContractVersionList,
+      }),
+    },
+    async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      return agencies.listContractVersions(requireActor(request), code);
+    },
+  );
+  app.post(
+    '/api/v1/admin/agencies/:code/contracts',
+    {
+      schema: docSchema({
+        tags,
+        summary: "Renegotiate: a new contract version in force from effectiveFrom (terms left out are the latest version's)",
+        params: AgencyParams,
+        body: ContractVersionBody,
+        response: { 201: ContractVersionList },
+      }),
+    },
+    async (request, reply) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      const body = parseInput(ContractVersionBody, request.body, 'contract');
+      return reply.code(201).send(await agencies.addContractVersion(requireActor(request), code, body));
+    },
+  );
 
   app.get('/api/v1/admin/users', { schema: docSchema({ tags, summary: 'Users', query: UserListQuery, response: UserList }) }, async (request) => {
     const query = parseInput(UserListQuery, request.query, 'query');

@@ -170,6 +170,26 @@ export const ContractBody = z.object({
 });
 export type ContractBody = z.output<typeof ContractBody>;
 
+/**
+ * A new version of the contract, in force from `effectiveFrom`. Terms left out are those of the
+ * latest version (a renegotiation of the fee alone sends `effectiveFrom` and `annualFeeCents`).
+ */
+export const ContractVersionBody = z.object({
+  effectiveFrom: IsoDate,
+  annualFeeCents: ContractBody.shape.annualFeeCents,
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+    .optional(),
+  vatExcluded: z.boolean().optional(),
+  billing: ContractBody.shape.billing.unwrap().optional(),
+  startsOn: IsoDate.optional(),
+  months: ContractBody.shape.months.optional(),
+  tacitRenewal: z.boolean().optional(),
+  noticeMonths: z.number().int().min(0).max(24).optional(),
+});
+export type ContractVersionBody = z.output<typeof ContractVersionBody>;
+
 const Username = z
   .string()
   .trim()

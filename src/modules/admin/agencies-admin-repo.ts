@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import {
   agencies,
@@ -42,7 +42,7 @@ export async function loadAgencyConfig(db: Executor, code: string) {
     db.select().from(openingHours).where(eq(openingHours.agencyCode, code)).orderBy(asc(openingHours.weekday), asc(openingHours.opens)),
     db.select().from(scheduleExceptions).where(eq(scheduleExceptions.agencyCode, code)).orderBy(asc(scheduleExceptions.date), asc(scheduleExceptions.opens)),
     db.select().from(queues).where(eq(queues.agencyCode, code)).orderBy(asc(queues.category)),
-    db.select().from(agencyContracts).where(eq(agencyContracts.agencyCode, code)).orderBy(asc(agencyContracts.id)),
+    db.select().from(agencyContracts).where(eq(agencyContracts.agencyCode, code)).orderBy(asc(agencyContracts.version)),
     db.select().from(holidayChoices).where(eq(holidayChoices.agencyCode, code)).orderBy(asc(holidayChoices.holidayKey)),
   ]);
   return { agency, portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, contractRows, choiceRows };
@@ -163,7 +163,24 @@ export async function upsertQueues(db: Executor, rows: readonly (typeof queues.$
   }
 }
 
-export async function replaceContract(db: Executor, code: string, row: typeof agencyContracts.$inferInsert): Promise<void> {
-  await db.delete(agencyContracts).where(eq(agencyContracts.agencyCode, code));
-  await db.insert(agencyContracts).values(row);
+export type ContractVersionRow = typeof agencyContracts.$inferSelect;
+
+/** Every version of the agency's contract, oldest first. */
+export async function contractVersions(db: Executor, code: string): Promise<ContractVersionRow[]> {
+  return db.select().from(agencyContracts).where(eq(agencyContracts.agencyCode, code)).orderBy(asc(agencyContracts.version));
+}
+
+/**
+ * Adds the next version of the agency's contract. Rows are never updated or deleted: issued
+ * statements are recomputed under the versions they billed. Two administrators adding a version at
+ * once collide on (agency, version) and the later one fails rather than overwriting.
+ */
+export async function insertContractVersion(db: Executor, row: Omit<typeof agencyContracts.$inferInsert, 'version' | 'id'>): Promise<void> {
+  const [latest] = await db
+    .select({ version: agencyContracts.version })
+    .from(agencyContracts)
+    .where(eq(agencyContracts.agencyCode, row.agencyCode))
+    .orderBy(desc(agencyContracts.version))
+    .limit(1);
+  await db.insert(agencyContracts).values({ ...row, version: (latest?.version ?? 0) + 1 });
 }

@@ -1,4 +1,4 @@
-import type { AgencyCalendar, AgencyConfig, AgencyHolidays, AgencyProfile } from '../../contracts/admin.ts';
+import type { AgencyCalendar, AgencyConfig, AgencyHolidays, AgencyProfile, ContractVersion, ContractVersionList } from '../../contracts/admin.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
@@ -17,11 +17,13 @@ import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { AuditPort } from '../audit/audit-service.ts';
 import { changedParts } from './config-diff.ts';
 import * as repo from './agencies-admin-repo.ts';
+import { findUser } from './users-admin-repo.ts';
 import type {
   AgencyCreateBody,
   AgencyPatchBody,
   CalendarQuery,
   ContractBody,
+  ContractVersionBody,
   EmailAddressesBody,
   ExceptionBody,
   HolidaysBody,
@@ -299,8 +301,68 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
         ),
       ),
 
+    /**
+     * PUT …/contract, kept for existing clients: records the terms as a new version in force from
+     * their `startsOn` (a new or renewed contract). Earlier versions stay, and bill their own days.
+     */
     replaceContract: (actor: Actor, code: string, body: ContractBody) =>
-      change(actor, code, (tx) => repo.replaceContract(tx, code, { ...body, agencyCode: code })),
+      change(actor, code, async (tx) =>
+        repo.insertContractVersion(tx, { ...body, agencyCode: code, effectiveFrom: body.startsOn, ...(await recorded(tx, actor)) }),
+      ),
+
+    /** GET …/contracts: every version, oldest first, with who recorded it and when. */
+    async listContractVersions(actor: Actor, code: string): Promise<ContractVersionList> {
+      assertCanRead(actor, code);
+      if (!(await repo.findAgencyRow(db, code))) throw new AppError('NOT_FOUND', 'Agency not found');
+      return { items: (await repo.contractVersions(db, code)).map(publicContractVersion) };
+    },
+
+    /** POST …/contracts: a renegotiation from a date; terms left out are the latest version's. */
+    async addContractVersion(actor: Actor, code: string, body: ContractVersionBody): Promise<ContractVersionList> {
+      await change(actor, code, async (tx) => {
+        const latest = (await repo.contractVersions(tx, code)).at(-1);
+        const months = body.months ?? latest?.months;
+        if (months === undefined) throw validation('The first version of a contract needs its duration in months');
+        await repo.insertContractVersion(tx, {
+          agencyCode: code,
+          effectiveFrom: body.effectiveFrom,
+          annualFeeCents: body.annualFeeCents,
+          currency: body.currency ?? latest?.currency ?? 'EUR',
+          vatExcluded: body.vatExcluded ?? latest?.vatExcluded ?? true,
+          billing: body.billing ?? latest?.billing ?? 'quarterly_in_arrears',
+          startsOn: body.startsOn ?? latest?.startsOn ?? body.effectiveFrom,
+          months,
+          tacitRenewal: body.tacitRenewal ?? latest?.tacitRenewal ?? true,
+          noticeMonths: body.noticeMonths ?? latest?.noticeMonths ?? 3,
+          ...(await recorded(tx, actor)),
+        });
+      });
+      return { items: (await repo.contractVersions(db, code)).map(publicContractVersion) };
+    },
+  };
+
+  /** Who recorded a version, by the display name people know them by. */
+  async function recorded(tx: Tx, actor: Actor) {
+    const user = await findUser(tx, actor.id);
+    return { recordedAt: deps.clock.now(), recordedById: actor.id, recordedByName: user?.displayName ?? actor.name };
+  }
+}
+
+function publicContractVersion(row: repo.ContractVersionRow): ContractVersion {
+  return {
+    id: row.id,
+    version: row.version,
+    effectiveFrom: row.effectiveFrom,
+    annualFeeCents: row.annualFeeCents,
+    currency: row.currency,
+    vatExcluded: row.vatExcluded,
+    billing: row.billing,
+    startsOn: row.startsOn,
+    months: row.months,
+    tacitRenewal: row.tacitRenewal,
+    noticeMonths: row.noticeMonths,
+    recordedAt: row.recordedAt?.toISOString() ?? null,
+    recordedBy: row.recordedById ? { id: row.recordedById, name: row.recordedByName ?? row.recordedById } : null,
   };
 }
 

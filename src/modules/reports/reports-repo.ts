@@ -1,7 +1,17 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { agencyContracts, callOutcomeCodes, callRollupHourly, callRollupWatermarks, calls, inboundEmails, statements, tickets } from '../../db/schema/index.ts';
+import {
+  agencyContracts,
+  callOutcomeCodes,
+  callRollupHourly,
+  callRollupWatermarks,
+  calls,
+  inboundEmails,
+  statements,
+  tickets,
+  users,
+} from '../../db/schema/index.ts';
 import type { FactGroup, RollupCell } from '../../domain/kpi-cells.ts';
 import type { KpiParameters, ReportDimensions } from '../../domain/kpi.ts';
 import { emptyDimensions, tallyReader } from '../../domain/kpi.ts';
@@ -317,12 +327,23 @@ export async function readRollupCells(db: Executor, agency: string): Promise<(ty
 
 /* ---------- contracts and statements ---------- */
 
+/** Every version of the agency's contract, in the order recorded (rows are never changed or deleted). */
 export async function contractsOf(db: Executor, agency: string): Promise<ContractRow[]> {
-  return db.select().from(agencyContracts).where(eq(agencyContracts.agencyCode, agency)).orderBy(asc(agencyContracts.startsOn));
+  return db.select().from(agencyContracts).where(eq(agencyContracts.agencyCode, agency)).orderBy(asc(agencyContracts.version));
+}
+
+/** The display name of a user, for what a statement prints; undefined for an id that is not a user's. */
+export async function displayNameOf(db: Executor, userId: string): Promise<string | undefined> {
+  const [row] = await db.select({ displayName: users.displayName }).from(users).where(sql`${users.id}::text = ${userId}`);
+  return row?.displayName;
 }
 
 /** Inserts the next version of the agency's statement for the period; undefined when another issuer won the race. */
-export async function insertStatementVersion(tx: Executor, row: Omit<typeof statements.$inferInsert, 'version' | 'id'>): Promise<StatementRow | undefined> {
+export async function insertStatementVersion(
+  tx: Executor,
+  row: Omit<typeof statements.$inferInsert, 'version' | 'id' | 'number'>,
+  numberOf: (version: number) => string,
+): Promise<StatementRow | undefined> {
   const [latest] = await tx
     .select({ version: statements.version })
     .from(statements)
@@ -331,7 +352,7 @@ export async function insertStatementVersion(tx: Executor, row: Omit<typeof stat
     .limit(1);
   const [inserted] = await tx
     .insert(statements)
-    .values({ ...row, version: (latest?.version ?? 0) + 1 })
+    .values({ ...row, version: (latest?.version ?? 0) + 1, number: numberOf((latest?.version ?? 0) + 1) })
     .onConflictDoNothing()
     .returning();
   return inserted;
@@ -352,6 +373,7 @@ export async function listStatements(db: Executor, agencies: readonly string[]):
       periodFrom: statements.periodFrom,
       periodTo: statements.periodTo,
       version: statements.version,
+      number: statements.number,
       issuedAt: statements.issuedAt,
       issuedById: statements.issuedById,
       issuedByName: statements.issuedByName,

@@ -8,7 +8,7 @@ import { rollupSupports } from '../../domain/kpi-cells.ts';
 import type { ContactCounts, KpiParameters } from '../../domain/kpi.ts';
 import { assembleCallReport, emptyDimensions, instantsOfDays, mergeDimensions } from '../../domain/kpi.ts';
 import type { StatementBody, StatementMonth, StatementParameters } from '../../domain/statement.ts';
-import { assembleStatement, billQuarter, parseQuarter, statementDifferences } from '../../domain/statement.ts';
+import { assembleStatement, billQuarter, parseQuarter, statementDifferences, statementNumber, statementWarnings } from '../../domain/statement.ts';
 import type { Database } from '../../db/client.ts';
 import { outcomeCodesOf } from '../../domain/call-outcome-codes.ts';
 import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
@@ -197,10 +197,25 @@ export function createReportService(deps: ReportServiceDeps) {
     return { months, sources: plan };
   }
 
-  async function computeStatement(agency: AgencyProfile, period: string, parameters: StatementParameters, source: FigureSource = 'rollup') {
+  /**
+   * The contract versions a statement bills with: every version recorded up to `asOf` (all of them
+   * without it). Versions are never changed or deleted, so a statement recomputed with the versions
+   * recorded by its issue bills exactly as it did, whatever was renegotiated since.
+   */
+  async function contractVersions(agency: string, asOf?: Date): Promise<repo.ContractRow[]> {
+    const versions = await repo.contractsOf(db, agency);
+    return asOf ? versions.filter((version) => version.recordedAt === null || version.recordedAt <= asOf) : versions;
+  }
+
+  async function computeStatement(
+    agency: AgencyProfile,
+    period: string,
+    parameters: StatementParameters,
+    versions: readonly repo.ContractRow[],
+    source: FigureSource = 'rollup',
+  ) {
     const quarter = parseQuarter(period);
-    const contracts = await repo.contractsOf(db, agency.code);
-    const billing = billQuarter(contracts, quarter);
+    const billing = billQuarter(versions, quarter);
     if (!billing) throw validation(`No contract of ${agency.code} runs during ${period}`);
     const [report, { months }] = await Promise.all([
       figures(agency, billing.from, billing.to, parameters, source),
@@ -208,6 +223,14 @@ export function createReportService(deps: ReportServiceDeps) {
     ]);
     const statementMonths: StatementMonth[] = months.map(({ month, calls, answered, abandoned, emails }) => ({ month, calls, answered, abandoned, emails }));
     return assembleStatement({ agency: { code: agency.code, name: agency.name }, quarter, billing, parameters, report, months: statementMonths });
+  }
+
+  /** The versions a statement's fee lines bill under, for people to read (version number and date). */
+  function versionsBilled(body: { fee: { lines: readonly { contractId: number }[] } }, versions: readonly repo.ContractRow[]) {
+    const ids = new Set(body.fee.lines.map((line) => line.contractId));
+    return versions
+      .filter((version) => ids.has(version.id))
+      .map((version) => ({ id: version.id, version: version.version, effectiveFrom: version.effectiveFrom, annualFeeCents: version.annualFeeCents }));
   }
 
   async function latestVersionOf(row: StatementRow): Promise<number> {
@@ -222,9 +245,11 @@ export function createReportService(deps: ReportServiceDeps) {
     return row;
   }
 
-  function statementView(row: StatementRow, latestVersion: number) {
+  async function statementView(row: StatementRow, latestVersion: number) {
+    const body = row.body as StatementBody;
     return {
       id: row.id,
+      number: row.number,
       agency: row.agencyCode,
       period: row.period,
       version: row.version,
@@ -232,7 +257,8 @@ export function createReportService(deps: ReportServiceDeps) {
       superseded: row.version < latestVersion,
       issuedAt: row.issuedAt.toISOString(),
       issuedBy: { id: row.issuedById, name: row.issuedByName },
-      statement: row.body as StatementBody,
+      contractVersions: versionsBilled(body, await repo.contractsOf(db, row.agencyCode)),
+      statement: body,
     };
   }
 
@@ -299,8 +325,16 @@ export function createReportService(deps: ReportServiceDeps) {
     /** What the statement of a quarter would say now, without issuing it. */
     async previewStatement(actor: Actor, query: { agency: string; period: string }) {
       const agency = visibleAgency(actor, query.agency, STATEMENT_READERS);
-      const statement = await computeStatement(agency, query.period, parametersOf(agency));
-      return { preview: true, complete: todayIn(agency.timezone) > statement.quarter.to, statement };
+      const versions = await contractVersions(agency.code);
+      const statement = await computeStatement(agency, query.period, parametersOf(agency), versions);
+      const issued = (await repo.listStatements(db, [agency.code])).filter((row) => row.period === query.period);
+      return {
+        preview: true as const,
+        complete: todayIn(agency.timezone) > statement.quarter.to,
+        warnings: statementWarnings(statement, { issuedVersions: issued.length }),
+        contractVersions: versionsBilled(statement, versions),
+        statement,
+      };
     },
 
     /** POST /api/v1/reports/statements: freezes the quarter's statement as a new version. */
@@ -311,19 +345,26 @@ export function createReportService(deps: ReportServiceDeps) {
         throw validation(`${query.period} is billed in arrears: it can be issued from the day after ${quarter.to}`);
       }
       const parameters = parametersOf(agency);
-      const body = await computeStatement(agency, query.period, parameters);
+      const issuedAt = clock.now();
+      const body = await computeStatement(agency, query.period, parameters, await contractVersions(agency.code, issuedAt));
+      // The printed statement names its issuer as people know them, frozen as they were named then.
+      const issuedByName = (await repo.displayNameOf(db, actor.id)) ?? actor.name;
       const row = await db.transaction((tx) =>
-        repo.insertStatementVersion(tx, {
-          agencyCode: agency.code,
-          period: query.period,
-          periodFrom: body.billedPeriod.from,
-          periodTo: body.billedPeriod.to,
-          issuedAt: clock.now(),
-          issuedById: actor.id,
-          issuedByName: actor.name,
-          parameters,
-          body,
-        }),
+        repo.insertStatementVersion(
+          tx,
+          {
+            agencyCode: agency.code,
+            period: query.period,
+            periodFrom: body.billedPeriod.from,
+            periodTo: body.billedPeriod.to,
+            issuedAt,
+            issuedById: actor.id,
+            issuedByName,
+            parameters,
+            body,
+          },
+          (version) => statementNumber(agency.ticketPrefix, query.period, version),
+        ),
       );
       if (!row) throw conflict(`Another version of ${agency.code} ${query.period} was issued at the same moment; reload and try again`);
       bus.publish({
@@ -332,7 +373,7 @@ export function createReportService(deps: ReportServiceDeps) {
         at: row.issuedAt.toISOString(),
         data: { id: row.id, period: row.period, version: row.version },
       });
-      return statementView(row, row.version);
+      return await statementView(row, row.version);
     },
 
     async listStatements(actor: Actor, query: { agency?: string }) {
@@ -352,6 +393,7 @@ export function createReportService(deps: ReportServiceDeps) {
           billedFrom: row.periodFrom,
           billedTo: row.periodTo,
           version: row.version,
+          number: row.number,
           superseded: row.version < (latest.get(`${row.agencyCode}|${row.period}`) ?? row.version),
           issuedAt: row.issuedAt.toISOString(),
           issuedBy: { id: row.issuedById, name: row.issuedByName },
@@ -361,18 +403,27 @@ export function createReportService(deps: ReportServiceDeps) {
 
     async getStatement(actor: Actor, id: string) {
       const row = await visibleStatement(actor, id);
-      return statementView(row, await latestVersionOf(row));
+      return await statementView(row, await latestVersionOf(row));
     },
 
-    /** Recomputes an issued statement with its stored parameters and lists what no longer matches. */
+    /**
+     * Recomputes an issued statement from the raw calls with its stored parameters and the contract
+     * versions recorded by its issue, and lists what no longer matches. `contractChanged` says
+     * whether the versions recorded since (a retroactive renegotiation) would bill the quarter
+     * otherwise: a reason to re-issue, not a difference in what was issued.
+     */
     async verifyStatement(actor: Actor, id: string) {
       const row = await visibleStatement(actor, id);
       const agency = directory.agency(row.agencyCode);
       if (!agency) throw notFound('Agency');
       const parameters = row.parameters as StatementParameters;
-      const recomputed = await computeStatement(agency, row.period, parameters, 'raw');
+      const versions = await contractVersions(agency.code, row.issuedAt);
+      const recomputed = await computeStatement(agency, row.period, parameters, versions, 'raw');
       const differences = statementDifferences(row.body, JSON.parse(JSON.stringify(recomputed)));
-      return { id: row.id, reproduces: differences.length === 0, differences, parameters, recomputed };
+      const billedNow = billQuarter(await contractVersions(agency.code), parseQuarter(row.period));
+      const frozenFee = (row.body as StatementBody).fee;
+      const contractChanged = billedNow === null || statementDifferences(frozenFee.lines, JSON.parse(JSON.stringify(billedNow.lines))).length > 0;
+      return { id: row.id, number: row.number, reproduces: differences.length === 0, differences, contractChanged, parameters, recomputed };
     },
 
     /** Administrators: recompute the rollup of local days [from, to] from the raw calls. */

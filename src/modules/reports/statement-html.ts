@@ -18,6 +18,7 @@ header { display: flex; justify-content: space-between; align-items: flex-start;
 h1 { font-size: 17pt; margin: 0 0 1mm; }
 h2 { font-size: 12pt; margin: 7mm 0 2mm; border-bottom: 1px solid #bbb; padding-bottom: 1mm; }
 .meta { text-align: right; font-size: 9.5pt; color: #444; }
+.number { font-size: 11pt; font-weight: bold; color: #1a1a1a; }
 .superseded { color: #a00; font-weight: bold; }
 table { width: 100%; border-collapse: collapse; margin: 1mm 0 2mm; page-break-inside: avoid; }
 th, td { padding: 1.2mm 2mm; border-bottom: 1px solid #ddd; text-align: right; vertical-align: top; }
@@ -58,10 +59,12 @@ function row(cells: readonly string[], tag = 'td'): string {
 
 export type PrintableStatement = Readonly<{
   id: string;
+  number: string;
   version: number;
   latestVersion: number;
   issuedAt: string;
   issuedBy: { name: string };
+  contractVersions: readonly { id: number; version: number; effectiveFrom: string }[];
   statement: StatementBody;
 }>;
 
@@ -75,10 +78,15 @@ export function renderStatementHtml(view: PrintableStatement): string {
   const channel = s.volumes.byChannel;
   const partial = s.billedPeriod.days !== s.quarter.days;
 
+  const versionOf = new Map(view.contractVersions.map((version) => [version.id, version]));
+  const contractName = (contractId: number) => {
+    const version = versionOf.get(contractId);
+    return version ? `Contratto, versione ${version.version} in vigore dal ${dateIt(version.effectiveFrom)}` : `Contratto n. ${contractId}`;
+  };
   const feeLines = s.fee.lines
     .map((line) =>
       row([
-        e(`Contratto n. ${line.contractId}${line.renewed ? ' (rinnovo tacito)' : ''}`),
+        e(`${contractName(line.contractId)}${line.renewed ? ' (rinnovo tacito)' : ''}`),
         e(`${dateIt(line.from)} – ${dateIt(line.to)}`),
         e(it(line.days)),
         e(money(line.annualFeeCents, currency)),
@@ -92,7 +100,7 @@ export function renderStatementHtml(view: PrintableStatement): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(`Rendiconto ${s.period} – ${s.agency.name}`)}</title>
+<title>${e(`Rendiconto ${view.number} – ${s.agency.name}`)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
@@ -103,10 +111,10 @@ export function renderStatementHtml(view: PrintableStatement): string {
     <div>${e(quarterTitle)}: ${e(dateIt(s.quarter.from))} – ${e(dateIt(s.quarter.to))}</div>
   </div>
   <div class="meta">
+    <div class="number">Rendiconto n. ${e(view.number)}</div>
     <div>Versione ${e(view.version)}${view.version < view.latestVersion ? ` <span class="superseded">sostituita dalla versione ${e(view.latestVersion)}</span>` : ''}</div>
     <div>Emesso il ${e(issued)}</div>
     <div>da ${e(view.issuedBy.name)}</div>
-    <div><small>Rif. ${e(view.id)}</small></div>
   </div>
 </header>
 
@@ -119,6 +127,10 @@ export function renderStatementHtml(view: PrintableStatement): string {
 <p>Canone trimestrale pieno: ${e(money(s.fee.quarterlyFeeCents, currency))} (canone annuo / 4), fatturato posticipatamente.${
     partial
       ? ` Il contratto copre ${e(it(s.billedPeriod.days))} dei ${e(it(s.quarter.days))} giorni del trimestre: l'importo è calcolato in proporzione ai giorni.`
+      : ''
+  }${
+    s.fee.lines.length > 1
+      ? ` Nel trimestre il contratto è cambiato: ogni versione fattura i propri giorni, canone annuo / 4 × giorni della versione / ${e(it(s.quarter.days))} giorni del trimestre.`
       : ''
   }</p>
 <table>
