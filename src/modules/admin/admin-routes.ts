@@ -7,6 +7,7 @@ import { requireActor } from '../../http/request-context.ts';
 import type { ApiTokenService } from '../auth/api-token-service.ts';
 import {
   AgencyCreateBody,
+  CategoriesBody,
   AgencyParams,
   AgencyPatchBody,
   ContractBody,
@@ -25,7 +26,18 @@ import {
 } from './admin-schemas.ts';
 import type { AgencyAdminService } from './agencies-admin-service.ts';
 import type { UserAdminService } from './users-admin-service.ts';
-import { AgencyConfig, AgencyList, ApiToken, ApiTokenList, CreatedApiToken, CreatedUser, PasswordReset, UserAccount, UserList } from '../../contracts/admin.ts';
+import {
+  AgencyCategoryList,
+  AgencyConfig,
+  AgencyList,
+  ApiToken,
+  ApiTokenList,
+  CreatedApiToken,
+  CreatedUser,
+  PasswordReset,
+  UserAccount,
+  UserList,
+} from '../../contracts/admin.ts';
 
 export type AdminServices = Readonly<{ tokens: ApiTokenService; agencies: AgencyAdminService; users: UserAdminService }>;
 
@@ -90,7 +102,31 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
   replaceRoute('numbers', 'Replace the inbound numbers of an agency', NumbersBody, agencies.replaceNumbers);
   replaceRoute('email-addresses', 'Replace the inbound e-mail addresses of an agency', EmailAddressesBody, agencies.replaceEmailAddresses);
   replaceRoute('schedule', 'Replace the weekly opening hours and dated exceptions', ScheduleBody, agencies.replaceSchedule);
-  replaceRoute('queues', 'Labels and priorities of the three queues', QueuesBody, agencies.replaceQueues);
+  replaceRoute('queues', "Labels and priorities of the agency's queues (one per category)", QueuesBody, agencies.replaceQueues);
+  app.get(
+    '/api/v1/admin/agencies/:code/categories',
+    { schema: docSchema({ tags, summary: "An agency's categories and the voice menu they make", params: AgencyParams, response: AgencyCategoryList }) },
+    async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      return agencies.listCategories(requireActor(request), code);
+    },
+  );
+  app.put(
+    '/api/v1/admin/agencies/:code/categories',
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Replace the category list: labels, digits, keywords, boost, fallback; retire instead of removing what has tickets',
+        params: AgencyParams,
+        body: CategoriesBody,
+        response: AgencyCategoryList,
+      }),
+    },
+    async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      return agencies.replaceCategories(requireActor(request), code, parseInput(CategoriesBody, request.body, 'categories'));
+    },
+  );
   replaceRoute('contract', 'Replace the contract terms', ContractBody, agencies.replaceContract);
 
   app.get('/api/v1/admin/users', { schema: docSchema({ tags, summary: 'Users', query: UserListQuery, response: UserList }) }, async (request) => {
