@@ -18,7 +18,8 @@ export function categoryOptions(agency: Pick<LiveAgency, 'categories'> | undefin
 /** Every category of the agencies a viewer serves, once each, for a filter across agencies. */
 export function categoryFilterOptions(agencies: readonly Pick<LiveAgency, 'categories'>[]): CategoryOption[] {
   const seen = new Map<string, string>();
-  for (const agency of agencies) for (const category of agency.categories) if (!seen.has(category.code)) seen.set(category.code, categoryTitleIt(category.label));
+  for (const agency of agencies)
+    for (const category of agency.categories) if (!seen.has(category.code)) seen.set(category.code, categoryTitleIt(category.label));
   return [...seen].map(([code, title]) => ({ code, title }));
 }
 

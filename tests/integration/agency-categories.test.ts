@@ -136,7 +136,10 @@ describe('a new agency with its own categories', () => {
       ['admin', false],
       ['morosita', false],
     ]);
-    expect(saved.items.find((item: CategoryItem) => item.code === 'morosita')).toMatchObject({ queue: `${SESTO}.morosita`, keywords: ['morosit', 'affitt', 'canon'] });
+    expect(saved.items.find((item: CategoryItem) => item.code === 'morosita')).toMatchObject({
+      queue: `${SESTO}.morosita`,
+      keywords: ['morosit', 'affitt', 'canon'],
+    });
     expect(saved.menuPrompt).toBe(
       'Per guasti e manutenzione prema 1. Per pratiche amministrative, contratti e bollette prema 3. Per morosità e affitti non pagati prema 4.',
     );
@@ -214,7 +217,11 @@ describe('retiring a category with history', () => {
   it('keeps old heating tickets listed and reported, and refuses to delete the category', async () => {
     const { menu } = await call('+39800100100', '2');
     expect(menu).toContain('>aler-milano.heating</Enqueue>');
-    const made = await api('POST', '/api/v1/tickets', admin, { agency: 'aler-milano', category: 'heating', description: 'Termosifoni freddi in tutto il condominio' });
+    const made = await api('POST', '/api/v1/tickets', admin, {
+      agency: 'aler-milano',
+      category: 'heating',
+      description: 'Termosifoni freddi in tutto il condominio',
+    });
     expect(made.statusCode).toBe(201);
 
     const current = await categoriesOf('aler-milano');

@@ -17,14 +17,18 @@ it('gives every existing agency the three categories it had, and keeps every rec
   try {
     const { before, from } = migrationsAround('0018_');
     await runMigrationFiles(database.db, before);
-    await database.db.execute(sql`insert into agencies (code, name, ticket_prefix) values ('aler-pavia-lodi', 'ALER Pavia-Lodi', 'PV'), ('aler-milano', 'ALER Milano', 'MI')`);
+    await database.db.execute(
+      sql`insert into agencies (code, name, ticket_prefix) values ('aler-pavia-lodi', 'ALER Pavia-Lodi', 'PV'), ('aler-milano', 'ALER Milano', 'MI')`,
+    );
     for (const agency of ['aler-pavia-lodi', 'aler-milano']) {
       for (const [category, priority] of [
         ['maintenance', 0],
         ['heating', 2],
         ['admin', 0],
       ] as const) {
-        await database.db.execute(sql`insert into queues (name, agency_code, category, label, priority) values (${`${agency}.${category}`}, ${agency}, ${category}, ${category}, ${priority})`);
+        await database.db.execute(
+          sql`insert into queues (name, agency_code, category, label, priority) values (${`${agency}.${category}`}, ${agency}, ${category}, ${category}, ${priority})`,
+        );
       }
     }
     await database.db.execute(
