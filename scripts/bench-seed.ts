@@ -19,11 +19,11 @@ import { DateTime } from 'luxon';
 import { openDatabase, openPostgres } from '../src/db/client.ts';
 import type { Database, DatabaseHandle } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
-import { agencies, emailAddresses, openingHours, phoneNumbers, queues } from '../src/db/schema/index.ts';
+import { agencies, agencyCategories, emailAddresses, openingHours, phoneNumbers, queues } from '../src/db/schema/index.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { createAgencyDirectory } from '../src/modules/agencies/agency-directory.ts';
 import { createCallRollup, monthChunks } from '../src/modules/reports/call-rollup.ts';
-import { DEMO_QUEUES, DEMO_WEEKLY_HOURS } from '../src/seed/demo-agencies.ts';
+import { DEMO_CATEGORIES, DEMO_QUEUES, DEMO_WEEKLY_HOURS } from '../src/seed/demo-agencies.ts';
 import { DEMO_SEED_STEPS } from '../src/seed/demo-steps.ts';
 import { seedDemoIfEmpty } from '../src/seed/seed-demo.ts';
 
@@ -129,6 +129,7 @@ async function addBenchAgencies(db: Database): Promise<void> {
     await db.insert(emailAddresses).values({ address: `segnalazioni@${agency.code}.example`, agencyCode: agency.code });
     await db.insert(openingHours).values(DEMO_WEEKLY_HOURS.map((hours) => ({ ...hours, agencyCode: agency.code })));
     await db.insert(queues).values(DEMO_QUEUES(agency.code));
+    await db.insert(agencyCategories).values(DEMO_CATEGORIES(agency.code));
   }
 }
 

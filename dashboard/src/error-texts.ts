@@ -13,6 +13,7 @@ export const ERROR_TEXT_IT: Readonly<Record<ErrorCode, string>> = {
   SIGNATURE_REJECTED: 'Richiesta rifiutata: firma non valida.',
   NOT_FOUND: 'Elemento non trovato (forse non è più visibile).',
   CONFLICT: 'Operazione non più possibile: la situazione è cambiata nel frattempo. Aggiorna e riprova.',
+  CATEGORY_UNKNOWN: 'Categoria non disponibile per questo ente: scegline una dall’elenco aggiornato.',
   REPLAYED: 'Richiesta già ricevuta: non è stata ripetuta.',
   PRESENCE_ON_CALL: 'Non puoi andare in pausa o fuori servizio durante una chiamata: concludi prima la chiamata e l’esito.',
   PRESENCE_NOT_AVAILABLE: 'Per ricevere una chiamata devi essere «Disponibile».',

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CATEGORIES } from '../domain/routing.ts';
-import { Instant, LocalDate, itemsOf } from './common.ts';
+import { CategoryCode, Instant, LocalDate, itemsOf } from './common.ts';
 
 /** An agency's profile (administration API). */
 export const AgencyProfile = z.strictObject({
@@ -62,7 +61,7 @@ export const AgencyConfig = z.strictObject({
     weekly: z.array(z.strictObject({ weekday: z.number(), ...TimeRange.shape })),
     exceptions: z.array(z.strictObject({ date: LocalDate, ranges: z.array(TimeRange), note: z.string().nullable() })),
   }),
-  queues: z.array(z.strictObject({ name: z.string(), category: z.enum(CATEGORIES), label: z.string(), priority: z.number() })),
+  queues: z.array(z.strictObject({ name: z.string(), category: CategoryCode, label: z.string(), priority: z.number() })),
   /** The latest version recorded (GET …/contracts lists them all). */
   contract: ServiceContract.nullable(),
 });
@@ -121,6 +120,32 @@ export const AgencyHolidays = z.strictObject({
   comuni: z.array(z.strictObject({ comune: z.string(), name: z.string(), saint: z.string(), date: z.string(), served: z.boolean() })),
 });
 export type AgencyHolidays = z.infer<typeof AgencyHolidays>;
+/** One category of an agency as administrators edit it (src/domain/categories.ts). */
+export const AgencyCategoryView = z.strictObject({
+  code: CategoryCode,
+  label: z.string(),
+  menuPhrase: z.string().nullable(),
+  digit: z.number().nullable(),
+  position: z.number(),
+  priority: z.number(),
+  heatingBoostSeconds: z.number(),
+  keywords: z.array(z.string()),
+  isFallback: z.boolean(),
+  retired: z.boolean(),
+  /** The queue its callers wait in, `<agency>.<code>`. */
+  queue: z.string(),
+  /** Tickets filed under it: a category with tickets can be retired but never removed. */
+  tickets: z.number(),
+});
+
+/** An agency's categories in list order, with the voice menu they make. */
+export const AgencyCategoryList = z.strictObject({
+  agency: z.string(),
+  items: z.array(AgencyCategoryView),
+  /** What callers hear after the greeting, generated from the active categories with a digit. */
+  menuPrompt: z.string(),
+});
+export type AgencyCategoryList = z.infer<typeof AgencyCategoryList>;
 
 /** A user account as administrators see it. */
 export const UserAccount = z.strictObject({

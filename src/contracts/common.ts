@@ -4,8 +4,12 @@
  * generated from them, and the dashboard takes its types from them with `import type`.
  */
 import { z } from 'zod';
+import { CATEGORY_CODE_PATTERN } from '../domain/categories.ts';
 
 /** An instant as the server writes it (`Date.toISOString()`, UTC). */
+/** A category code of the record's agency (src/domain/categories.ts): `maintenance`, `heating`, `admin` or its own. */
+export const CategoryCode = z.string().regex(CATEGORY_CODE_PATTERN).describe('category code of the agency');
+
 export const Instant = z.string().describe('ISO 8601 instant, UTC');
 
 /** A local calendar day, `YYYY-MM-DD`. */

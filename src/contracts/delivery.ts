@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CATEGORIES } from '../domain/routing.ts';
-import { Instant, itemsOf, pageOf } from './common.ts';
+import { CategoryCode, Instant, itemsOf, pageOf } from './common.ts';
 
 /** A ticket announced to an agency's office by webhook or e-mail: one row of the outbox. */
 export const Delivery = z.strictObject({
@@ -46,7 +45,7 @@ export type DeliveryDetail = z.infer<typeof DeliveryDetail>;
 export const DeliveryTarget = z.strictObject({
   id: z.string(),
   agency: z.string(),
-  category: z.enum(CATEGORIES).nullable(),
+  category: CategoryCode.nullable(),
   kind: z.enum(['webhook', 'email']),
   label: z.string(),
   url: z.string().nullable(),

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { DomainEvent, EventType } from '../domain/events.ts';
 import { Call } from './calls.ts';
-import { Instant, LocalDate } from './common.ts';
+import { CategoryCode, Instant, LocalDate } from './common.ts';
 
 export const LiveRole = z.enum(['operator', 'supervisor', 'admin', 'agency']);
 export type LiveRole = z.infer<typeof LiveRole>;
@@ -60,6 +60,8 @@ export const LiveAgency = z.strictObject({
   serviceLevelSeconds: z.number(),
   serviceLevelTargetPct: z.number(),
   queues: z.array(LiveQueue),
+  /** The agency's categories in list order; retired ones only label old tickets (new tickets cannot take them). */
+  categories: z.array(z.strictObject({ code: CategoryCode, label: z.string(), retired: z.boolean() })),
   /** The agency's portfolios (housing stocks it manages for others), for filters and re-filing. */
   portfolios: z.array(z.strictObject({ id: z.string(), name: z.string() })),
   today: AgencyToday,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Instant, LocalDate, itemsOf } from './common.ts';
+import { CategoryCode, Instant, LocalDate, itemsOf } from './common.ts';
 import { DayFigures } from './live.ts';
 
 const Count = z.number();
@@ -47,7 +47,10 @@ const CallReportFields = {
   parameters: z.strictObject({ serviceLevelSeconds: z.number(), shortAbandonSeconds: z.number(), serviceLevelTargetPct: z.number() }),
   /** The same fields as the wallboard's figures of today (one definition, CONTRACT §7). */
   totals: DayFigures,
-  byQueue: z.strictObject({ maintenance: QueueFigures, heating: QueueFigures, admin: QueueFigures }),
+  /** Per category: the agency's active ones in list order, then any other with calls in the range. */
+  byQueue: z.record(CategoryCode, QueueFigures),
+  /** The Italian names of the `byQueue` keys, in the same order. */
+  categories: z.array(z.strictObject({ code: CategoryCode, label: z.string() })),
   byChannel: z.strictObject({
     numero_verde: ChannelFigures,
     landline: ChannelFigures,

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { CATEGORIES } from '../domain/routing.ts';
 import { TICKET_LINK_KINDS } from '../domain/ticket-link.ts';
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from '../domain/ticket-state.ts';
-import { Dwelling, Instant, pageOf } from './common.ts';
+import { CategoryCode, Dwelling, Instant, pageOf } from './common.ts';
 
 /**
  * One line of a ticket's history. A note's `data.visibility` is `internal` (call center only) or
@@ -29,7 +28,7 @@ export const TicketSummary = z.strictObject({
   ref: z.string(),
   agency: z.string(),
   portfolio: z.string().nullable(),
-  category: z.enum(CATEGORIES),
+  category: CategoryCode,
   status: z.enum(TICKET_STATUSES),
   channel: z.enum(TICKET_CHANNELS),
   priority: z.enum(TICKET_PRIORITIES),

@@ -1,24 +1,15 @@
-import type { Category } from './routing.ts';
+import { categoryTitleIt, DEFAULT_CATEGORIES } from './categories.ts';
 
 /**
- * The Italian names of the ticket and queue categories, the one place they are written. Imports
- * nothing at run time, so the dashboard bundles it without any server code.
+ * The Italian names of the default categories, for places that show a category without its
+ * agency's list at hand. An agency's own categories carry their labels (categories.ts). Imports
+ * nothing at run time but the pure categories module, so the dashboard bundles it without server code.
  */
 
 /** In a sentence: "Categoria: riscaldamento", "(pratiche amministrative)". */
-export const CATEGORY_LABEL_IT: Readonly<Record<Category, string>> = {
-  maintenance: 'manutenzione',
-  heating: 'riscaldamento',
-  admin: 'pratiche amministrative',
-};
+export const CATEGORY_LABEL_IT: Readonly<Record<string, string>> = Object.fromEntries(DEFAULT_CATEGORIES.map((category) => [category.code, category.label]));
 
 /** On its own, as a heading, a table cell or an option: "Riscaldamento". */
-export const CATEGORY_TITLE_IT: Readonly<Record<Category, string>> = {
-  maintenance: titleOf(CATEGORY_LABEL_IT.maintenance),
-  heating: titleOf(CATEGORY_LABEL_IT.heating),
-  admin: titleOf(CATEGORY_LABEL_IT.admin),
-};
-
-function titleOf(label: string): string {
-  return label.charAt(0).toUpperCase() + label.slice(1);
-}
+export const CATEGORY_TITLE_IT: Readonly<Record<string, string>> = Object.fromEntries(
+  DEFAULT_CATEGORIES.map((category) => [category.code, categoryTitleIt(category.label)]),
+);

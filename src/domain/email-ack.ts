@@ -1,5 +1,3 @@
-import type { Category } from './routing.ts';
-import { CATEGORY_LABEL_IT } from './category-labels.ts';
 import type { OpeningSchedule } from './schedule.ts';
 import { describeOpeningIt, describeWeeklyHoursIt, isOpen, nextOpening } from './schedule.ts';
 
@@ -35,12 +33,8 @@ export function chooseAckRecipient(input: { from: string | null; replyTo: string
  * The acknowledgement a tenant receives: the reference to quote, and when the request will be
  * looked at if the office is closed, computed from the agency's schedule at the instant of receipt.
  */
-export function autoAckIt(input: { agencyName: string; ref: string; category: Category; schedule: OpeningSchedule; receivedAt: Date }): AutoAck {
-  const lines = [
-    'Gentile utente,',
-    '',
-    `abbiamo ricevuto la Sua segnalazione e l'abbiamo registrata con il numero ${input.ref} (${CATEGORY_LABEL_IT[input.category]}).`,
-  ];
+export function autoAckIt(input: { agencyName: string; ref: string; categoryLabel: string; schedule: OpeningSchedule; receivedAt: Date }): AutoAck {
+  const lines = ['Gentile utente,', '', `abbiamo ricevuto la Sua segnalazione e l'abbiamo registrata con il numero ${input.ref} (${input.categoryLabel}).`];
   if (isOpen(input.schedule, input.receivedAt)) {
     lines.push('Un operatore la prenderà in carico al più presto.');
   } else {

@@ -15,8 +15,6 @@ export type { CallTally, KpiParameters } from './kpi-definitions.ts';
  * tests hold the readings to the same answers.
  */
 
-export const REPORT_CATEGORIES = ['maintenance', 'heating', 'admin'] as const;
-export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 export const CALL_CHANNELS = ['numero_verde', 'landline'] as const;
 export type CallChannel = (typeof CALL_CHANNELS)[number];
 
@@ -292,7 +290,18 @@ export type ReportHeader = Readonly<{
   to: string;
   timezone: string;
   parameters: KpiParameters & Readonly<{ serviceLevelTargetPct: number }>;
+  /**
+   * The agency's active categories in list order: `byQueue` has a row for each, even without
+   * calls, then one for any other category (retired, or removed) that has calls in the range.
+   */
+  categories: readonly string[];
 }>;
+
+/** The keys of `byQueue`: the agency's categories, then those with calls in the range that it no longer offers. */
+export function reportCategories(listed: readonly string[], withData: Iterable<string>): string[] {
+  const extra = [...withData].filter((category) => !listed.includes(category)).sort();
+  return [...listed, ...extra];
+}
 
 /** The CONTRACT §7 report (plus `byChannel`), from tallies and contact counts. */
 export function assembleCallReport(header: ReportHeader, dims: ReportDimensions, contacts: ContactCounts) {
@@ -329,11 +338,9 @@ export function assembleCallReport(header: ReportHeader, dims: ReportDimensions,
       tickets: contacts.tickets,
       serviceLevelTargetMet: kpis.serviceLevelPct === null ? null : kpis.serviceLevelPct >= header.parameters.serviceLevelTargetPct,
     },
-    byQueue: {
-      maintenance: queueRow(get(dims.byQueue, 'maintenance')),
-      heating: queueRow(get(dims.byQueue, 'heating')),
-      admin: queueRow(get(dims.byQueue, 'admin')),
-    },
+    byQueue: Object.fromEntries(
+      reportCategories(header.categories, dims.byQueue.keys()).map((category) => [category, queueRow(get(dims.byQueue, category))]),
+    ) as Record<string, ReturnType<typeof queueRow>>,
     byChannel: {
       numero_verde: channelRow(get(dims.byChannel, 'numero_verde')),
       landline: channelRow(get(dims.byChannel, 'landline')),

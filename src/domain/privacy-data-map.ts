@@ -217,6 +217,13 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
   { table: 'operator_queues', scope: parent('queue_name', 'queues', 'name'), personal: [], neutral: ['queue_name'], atContractEnd: 'delete' },
   { table: 'call_outcome_codes', scope: agency(), personal: [], neutral: ['agency_code', 'code', 'label'], atContractEnd: 'delete' },
   { table: 'queues', scope: agency(), personal: [], neutral: ['name', 'agency_code', 'category', 'label'], atContractEnd: 'delete' },
+  {
+    table: 'agency_categories',
+    scope: agency(),
+    personal: [],
+    neutral: ['agency_code', 'code', 'label', 'menu_phrase', 'keywords'],
+    atContractEnd: 'delete',
+  },
   { table: 'phone_numbers', scope: agency(), personal: [], neutral: ['e164', 'agency_code', 'portfolio_id', 'kind', 'label'], atContractEnd: 'delete' },
   { table: 'email_addresses', scope: agency(), personal: [], neutral: ['address', 'agency_code', 'portfolio_id'], atContractEnd: 'delete' },
   { table: 'opening_hours', scope: agency(), personal: [], neutral: ['agency_code', 'opens', 'closes'], atContractEnd: 'delete' },

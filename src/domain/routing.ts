@@ -1,17 +1,13 @@
-/** The three queues every agency has, in the order the voice menu offers them. */
-export const CATEGORIES = ['maintenance', 'heating', 'admin'] as const;
-export type Category = (typeof CATEGORIES)[number];
+import type { AgencyCategory } from './categories.ts';
+import { CATEGORY_CODE_PATTERN, DEFAULT_CATEGORIES, fallbackCategory, menuCategories, menuPromptIt } from './categories.ts';
 
-const CATEGORY_BY_DIGIT: Readonly<Record<string, Category>> = { '1': 'maintenance', '2': 'heating', '3': 'admin' };
+/** A category code of the agency the record belongs to (see categories.ts): `maintenance`, `morosita`… */
+export type Category = string;
 
-/** How many times the menu is offered before a caller who pressed nothing useful goes to `admin`. */
+/** How many times the menu is offered before a caller who pressed nothing useful goes to the fallback category. */
 export const MENU_ATTEMPTS = 2;
 
-export function isCategory(value: unknown): value is Category {
-  return typeof value === 'string' && (CATEGORIES as readonly string[]).includes(value);
-}
-
-/** TwiML queue name, fixed by the contract: `<agency code>.<queue>`, e.g. `aler-pavia-lodi.heating`. */
+/** TwiML queue name, fixed by the contract: `<agency code>.<category>`, e.g. `aler-pavia-lodi.heating`. */
 export function queueName(agency: string, category: Category): string {
   return `${agency}.${category}`;
 }
@@ -20,17 +16,23 @@ export function parseQueueName(name: string): { agency: string; category: Catego
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return null;
   const category = name.slice(dot + 1);
-  return isCategory(category) ? { agency: name.slice(0, dot), category } : null;
+  return CATEGORY_CODE_PATTERN.test(category) ? { agency: name.slice(0, dot), category } : null;
 }
 
-export type MenuDecision = { kind: 'enqueue'; category: Category; chosen: boolean } | { kind: 'repeat'; nextAttempt: number };
+export type MenuDecision = { kind: 'enqueue'; category: Category; chosen: boolean } | { kind: 'repeat'; nextAttempt: number } | { kind: 'none' };
 
-/** A digit 1–3 picks its queue; anything else repeats the menu, and after the last miss goes to admin. */
-export function decideMenu(digits: string | undefined, attempt: number): MenuDecision {
-  const category = digits === undefined ? undefined : CATEGORY_BY_DIGIT[digits.trim()];
-  if (category) return { kind: 'enqueue', category, chosen: true };
-  if (attempt >= MENU_ATTEMPTS) return { kind: 'enqueue', category: 'admin', chosen: false };
-  return { kind: 'repeat', nextAttempt: attempt + 1 };
+/**
+ * A digit of an active category picks it; anything else repeats the menu, and after the last miss
+ * goes to the agency's fallback category (`none` when the agency has none to offer).
+ */
+export function decideMenu(digits: string | undefined, attempt: number, categories: readonly AgencyCategory[]): MenuDecision {
+  const pressed = digits?.trim();
+  const category = pressed ? menuCategories(categories).find((candidate) => String(candidate.digit) === pressed) : undefined;
+  if (category) return { kind: 'enqueue', category: category.code, chosen: true };
+  if (attempt < MENU_ATTEMPTS) return { kind: 'repeat', nextAttempt: attempt + 1 };
+  const fallback = fallbackCategory(categories);
+  return fallback ? { kind: 'enqueue', category: fallback.code, chosen: false } : { kind: 'none' };
 }
 
-export const MENU_PROMPT_IT = 'Per guasti e manutenzione prema 1. Per il riscaldamento prema 2. Per pratiche amministrative, contratti e bollette prema 3.';
+/** The menu of an agency with the default categories, word for word as the contract has it. */
+export const MENU_PROMPT_IT = menuPromptIt(DEFAULT_CATEGORIES);

@@ -1,6 +1,4 @@
-import type { Category } from '../domain/routing.ts';
-import { CATEGORY_LABEL_IT } from '../domain/category-labels.ts';
-import { CATEGORIES, queueName } from '../domain/routing.ts';
+import { defaultCategoryRows } from '../modules/agencies/category-rows.ts';
 
 /** CONTRACT §3: the demo agencies, their numbers and addresses. Tests use the same data. */
 export const DEMO_AGENCIES = [
@@ -37,14 +35,9 @@ export const DEMO_AGENCIES = [
 /** Every day 08:00:00–19:59:59 Europe/Rome: the half-open range [08:00, 20:00). */
 export const DEMO_WEEKLY_HOURS = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00', closes: '20:00' }));
 
-export const DEMO_QUEUES = (agencyCode: string) =>
-  CATEGORIES.map((category: Category) => ({
-    name: queueName(agencyCode, category),
-    agencyCode,
-    category,
-    label: CATEGORY_LABEL_IT[category],
-    priority: 0,
-  }));
+/** The three default categories of CONTRACT §3 and their queues (`<agency>.maintenance`, …). */
+export const DEMO_QUEUES = (agencyCode: string) => defaultCategoryRows(agencyCode).queues;
+export const DEMO_CATEGORIES = (agencyCode: string) => defaultCategoryRows(agencyCode).categories;
 
 /** ALER Pavia-Lodi: 42,990.00 EUR + VAT a year, billed quarterly in arrears, 36 months from 2025-05-03. */
 export const DEMO_CONTRACTS = [

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/client.ts';
-import { agencies, agencyContracts, emailAddresses, openingHours, phoneNumbers, portfolios, queues } from '../db/schema/index.ts';
-import { DEMO_AGENCIES, DEMO_CONTRACTS, DEMO_QUEUES, DEMO_WEEKLY_HOURS } from './demo-agencies.ts';
+import { agencies, agencyCategories, agencyContracts, emailAddresses, openingHours, phoneNumbers, portfolios, queues } from '../db/schema/index.ts';
+import { DEMO_AGENCIES, DEMO_CATEGORIES, DEMO_CONTRACTS, DEMO_QUEUES, DEMO_WEEKLY_HOURS } from './demo-agencies.ts';
 
 export type DemoSeedContext = Readonly<{ demoPassword: string; now: Date }>;
 
@@ -10,7 +10,7 @@ export type DemoSeedContext = Readonly<{ demoPassword: string; now: Date }>;
 export type DemoSeedStep = Readonly<{ name: string; run(tx: Tx, context: DemoSeedContext): Promise<void> }>;
 
 export const seedAgencies: DemoSeedStep = {
-  name: 'agencies, numbers, addresses, opening hours, queues, contracts',
+  name: 'agencies, numbers, addresses, opening hours, categories and queues, contracts',
   async run(tx) {
     for (const agency of DEMO_AGENCIES) {
       await tx.insert(agencies).values({
@@ -26,6 +26,7 @@ export const seedAgencies: DemoSeedStep = {
       await tx.insert(emailAddresses).values(agency.addresses.map((address) => ({ ...address, agencyCode: agency.code })));
       await tx.insert(openingHours).values(DEMO_WEEKLY_HOURS.map((hours) => ({ ...hours, agencyCode: agency.code })));
       await tx.insert(queues).values(DEMO_QUEUES(agency.code));
+      await tx.insert(agencyCategories).values(DEMO_CATEGORIES(agency.code));
     }
     await tx.insert(agencyContracts).values(DEMO_CONTRACTS);
   },

@@ -191,7 +191,8 @@ describe('acknowledgement', () => {
     weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday: weekday as 1, opens: '08:00', closes: '20:00' })),
     exceptions: [],
   };
-  const ack = (at: string) => autoAckIt({ agencyName: 'ALER Pavia-Lodi', ref: 'PV-2026-000123', category: 'heating', schedule, receivedAt: new Date(at) });
+  const ack = (at: string) =>
+    autoAckIt({ agencyName: 'ALER Pavia-Lodi', ref: 'PV-2026-000123', categoryLabel: 'riscaldamento', schedule, receivedAt: new Date(at) });
 
   it('gives the reference, in Italian, during opening hours', () => {
     const { subject, text } = ack('2026-11-23T10:00:00+01:00');

@@ -1,3 +1,4 @@
+import { DEFAULT_CATEGORY_CODES } from '../../src/domain/categories.ts';
 import { describe, expect, it } from 'vitest';
 import type { CallFact } from '../../src/domain/kpi.ts';
 import {
@@ -87,7 +88,14 @@ describe.each(['dst-spring', 'dst-autumn'])('golden fixture %s (pure reference)'
   const facts = fixture.calls.filter((call) => call.agency === fixture.agency).map(callFactOf);
   const dims = dimensionsFromFacts(facts, { timezone: 'Europe/Rome', from: fixture.from, to: fixture.to, params: fixture.parameters });
   const report = assembleCallReport(
-    { agency: fixture.agency, from: fixture.from, to: fixture.to, timezone: 'Europe/Rome', parameters: { ...fixture.parameters, serviceLevelTargetPct: 80 } },
+    {
+      agency: fixture.agency,
+      from: fixture.from,
+      to: fixture.to,
+      timezone: 'Europe/Rome',
+      parameters: { ...fixture.parameters, serviceLevelTargetPct: 80 },
+      categories: DEFAULT_CATEGORY_CODES,
+    },
     dims,
     NO_CONTACTS,
   );

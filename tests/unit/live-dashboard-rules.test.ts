@@ -83,6 +83,7 @@ describe('wallboard alerts', () => {
     serviceLevelSeconds: 20,
     serviceLevelTargetPct: 80,
     queues: [],
+    categories: [],
     portfolios: [],
     today: today(level),
   });

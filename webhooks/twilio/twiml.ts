@@ -72,7 +72,7 @@ export function renderDecision(unsafeDecision: VoiceDecision, unsafeBaseUrl: str
         method: 'POST',
       });
       const intro = decision.greeting ?? (decision.attempt > 1 ? MENU_RETRY_IT : '');
-      gather.say(SAY, [intro, MENU_PROMPT_IT].filter(Boolean).join(' '));
+      gather.say(SAY, [intro, decision.prompt ?? MENU_PROMPT_IT].filter(Boolean).join(' '));
       break;
     }
     case 'enqueue':

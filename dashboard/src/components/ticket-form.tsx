@@ -4,7 +4,7 @@ import type { LiveAgency, LiveCall } from '../../../src/contracts/live.ts';
 import type { CallerLookup } from '../../../src/contracts/tenants.ts';
 import type { Ticket } from '../../../src/contracts/tickets.ts';
 import { errorText, get, post } from '../api.ts';
-import { CATEGORY_LABEL } from '../format.ts';
+import { categoryOptions } from '../categories.ts';
 import { CALLER_LOOKUP_PATH, TICKETS_PATH } from '../endpoints.ts';
 import { AgencySelect } from './agency-select.tsx';
 
@@ -80,9 +80,9 @@ export function TicketForm({ call, agencies, onCreated }: { call: LiveCall; agen
         <label>
           Categoria
           <select name="category" value={category} onChange={(event) => setCategory(event.currentTarget.value)}>
-            {Object.entries(CATEGORY_LABEL).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
+            {categoryOptions(agencies.find((option) => option.code === agency)).map((option) => (
+              <option key={option.code} value={option.code}>
+                {option.title}
               </option>
             ))}
           </select>

@@ -191,7 +191,7 @@ function ReportBody({ report, previous }: { report: CallReport; previous: CallRe
               <tbody>
                 {Object.entries(report.byQueue).map(([queue, row]) => (
                   <tr key={queue}>
-                    <th scope="row">{CATEGORY_LABEL[queue] ?? queue}</th>
+                    <th scope="row">{report.categories.find((category) => category.code === queue)?.label ?? CATEGORY_LABEL[queue] ?? queue}</th>
                     <td class="num">{formatInteger(row.queued ?? 0)}</td>
                     <td class="num">{formatInteger(row.answered ?? 0)}</td>
                     <td class="num">{formatInteger(row.abandoned ?? 0)}</td>

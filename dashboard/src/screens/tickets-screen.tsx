@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LiveAgency } from '../../../src/contracts/live.ts';
 import type { TicketPage, TicketSummary } from '../../../src/contracts/tickets.ts';
-import { CATEGORIES } from '../../../src/domain/routing.ts';
 import { TICKET_CHANNELS, TICKET_STATUSES } from '../../../src/domain/ticket-state.ts';
 import { errorText, get, query } from '../api.ts';
 import { whoAndWhere } from '../ticket-contact.ts';
+import { categoryFilterOptions, categoryTitle } from '../categories.ts';
 import { CATEGORY_LABEL, CHANNEL_LABEL, TICKET_STATUS_LABEL, formatDateTime } from '../format.ts';
 import { useLive } from '../hooks.ts';
 import type { LiveStore } from '../live-store.ts';
@@ -144,9 +144,9 @@ function TicketsScreen({ user, store }: { user: User; store: LiveStore }) {
               Categoria
               <select name="category" value={draft.category} onChange={set('category')}>
                 <option value="">Tutte</option>
-                {CATEGORIES.map((category) => (
-                  <option key={category} value={category}>
-                    {CATEGORY_LABEL[category]}
+                {categoryFilterOptions(agencies.filter((agency) => !draft.agency || agency.code === draft.agency)).map((option) => (
+                  <option key={option.code} value={option.code}>
+                    {option.title}
                   </option>
                 ))}
               </select>
@@ -247,7 +247,7 @@ function TicketsScreen({ user, store }: { user: User; store: LiveStore }) {
                   <span class={`status ${ticket.status}`}>{TICKET_STATUS_LABEL[ticket.status] ?? ticket.status}</span>
                   <span class="muted small">
                     {agencies.length > 1 ? `${live.agencies.get(ticket.agency)?.name ?? ticket.agency} · ` : ''}
-                    {CATEGORY_LABEL[ticket.category] ?? ticket.category} · {CHANNEL_LABEL[ticket.channel] ?? ticket.channel} ·{' '}
+                    {categoryTitle(live.agencies.get(ticket.agency), ticket.category)} · {CHANNEL_LABEL[ticket.channel] ?? ticket.channel} ·{' '}
                     {formatDateTime(ticket.createdAt)}
                   </span>
                 </div>

@@ -2,11 +2,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LiveAgency } from '../../../src/contracts/live.ts';
 import type { Ticket } from '../../../src/contracts/tickets.ts';
 import type { Role } from '../../../src/domain/actor.ts';
-import { CATEGORIES } from '../../../src/domain/routing.ts';
 import type { TicketStatus } from '../../../src/domain/ticket-state.ts';
 import { decideTicketTransition, isOpenTicketStatus } from '../../../src/domain/ticket-state.ts';
 import { errorText, patch, post } from '../api.ts';
-import { CATEGORY_LABEL } from '../format.ts';
+import { categoryOptions } from '../categories.ts';
 import type { User } from '../session.ts';
 import { ReplyForm } from './reply-form.tsx';
 import { ticketApiPath } from './ticket-paths.ts';
@@ -178,9 +177,9 @@ export function TicketActions({ ticket, user, agency, onChanged }: { ticket: Tic
           <label>
             Categoria
             <select value={category} onChange={(event) => setCategory(event.currentTarget.value)} data-testid="refile-category">
-              {CATEGORIES.map((value) => (
-                <option key={value} value={value}>
-                  {CATEGORY_LABEL[value]}
+              {categoryOptions(agency, ticket.category).map((option) => (
+                <option key={option.code} value={option.code}>
+                  {option.title}
                 </option>
               ))}
             </select>

@@ -5,7 +5,8 @@ import type { Ticket } from '../../../src/contracts/tickets.ts';
 import { isTicketEvent } from '../../../src/domain/events.ts';
 import { ApiError, errorText, get } from '../api.ts';
 import { dwellingText } from '../components/caller-popup.tsx';
-import { CATEGORY_LABEL, CHANNEL_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatPhone } from '../format.ts';
+import { categoryTitle } from '../categories.ts';
+import { CHANNEL_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatPhone } from '../format.ts';
 import { useLive } from '../hooks.ts';
 import type { LiveStore } from '../live-store.ts';
 import { navigate } from '../router.ts';
@@ -114,7 +115,7 @@ export function TicketDetail({ ticketRef, user, store }: { ticketRef: string; us
         <dl class="facts">
           <Fact term="Ente" value={agency?.name ?? ticket.agency} />
           <Fact term="Portafoglio" value={portfolioName ?? 'Patrimonio dell’ente'} />
-          <Fact term="Categoria" value={CATEGORY_LABEL[ticket.category] ?? ticket.category} />
+          <Fact term="Categoria" value={categoryTitle(agency, ticket.category)} />
           <Fact term="Priorità" value={PRIORITY_LABEL[ticket.priority] ?? ticket.priority} />
           <Fact term="Canale" value={CHANNEL_LABEL[ticket.channel] ?? ticket.channel} />
           <Fact term="Aperta il" value={`${formatDateTime(ticket.createdAt)} da ${ticket.createdBy === 'system' ? 'Centralino' : ticket.createdBy}`} />

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, date, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, bigint, index, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** A client agency: the GDPR controller of everything filed under its code. */
@@ -109,12 +110,39 @@ export const queues = pgTable(
     agencyCode: text('agency_code')
       .notNull()
       .references(() => agencies.code, { onDelete: 'cascade' }),
-    category: text('category', { enum: ['maintenance', 'heating', 'admin'] }).notNull(),
+    category: text('category').notNull(),
     label: text('label').notNull(),
     /** Higher is served first when operators pick the next call across queues. */
     priority: integer('priority').notNull().default(0),
   },
   (table) => [uniqueIndex('queues_agency_category_idx').on(table.agencyCode, table.category)],
+);
+
+/**
+ * An agency's categories (src/domain/categories.ts): label, voice-menu digit, e-mail keywords,
+ * heating boost, which one takes what nobody chose. Each has its queue in `queues` (same code as
+ * `queues.category`), whose priority it shares. Retired ones stay: old tickets and reports name them.
+ */
+export const agencyCategories = pgTable(
+  'agency_categories',
+  {
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    label: text('label').notNull(),
+    menuPhrase: text('menu_phrase'),
+    digit: smallint('digit'),
+    position: smallint('position').notNull(),
+    heatingBoostSeconds: integer('heating_boost_seconds').notNull().default(0),
+    keywords: text('keywords').array().notNull().default(sql`'{}'::text[]`),
+    isFallback: boolean('is_fallback').notNull().default(false),
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.agencyCode, table.code] }),
+    uniqueIndex('agency_categories_one_fallback_idx').on(table.agencyCode).where(sql`${table.isFallback}`),
+  ],
 );
 
 /**

@@ -13,7 +13,7 @@ export const deliveryTargets = pgTable(
     agencyCode: text('agency_code')
       .notNull()
       .references(() => agencies.code, { onDelete: 'cascade' }),
-    category: text('category', { enum: ['maintenance', 'heating', 'admin'] }),
+    category: text('category'),
     kind: text('kind', { enum: ['webhook', 'email'] }).notNull(),
     label: text('label').notNull(),
     url: text('url'),

@@ -19,7 +19,7 @@ export const tickets = pgTable(
     portfolioId: text('portfolio_id'),
     year: integer('year').notNull(),
     seq: integer('seq').notNull(),
-    category: text('category', { enum: ['maintenance', 'heating', 'admin'] }).notNull(),
+    category: text('category').notNull(),
     status: text('status', { enum: ['new', 'routed', 'acknowledged', 'closed', 'cancelled'] }).notNull(),
     channel: text('channel', { enum: ['voice', 'email'] }).notNull(),
     priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] })

@@ -7,6 +7,7 @@ import { requireActor } from '../../http/request-context.ts';
 import type { ApiTokenService } from '../auth/api-token-service.ts';
 import {
   AgencyCreateBody,
+  CategoriesBody,
   AgencyParams,
   AgencyPatchBody,
   CalendarQuery,
@@ -34,6 +35,7 @@ import type { AgencyAdminService } from './agencies-admin-service.ts';
 import type { UserAdminService } from './users-admin-service.ts';
 import {
   AgencyCalendar,
+  AgencyCategoryList,
   AgencyConfig,
   AgencyHolidays,
   AgencyList,
@@ -186,7 +188,6 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
       return agencies.getCalendar(requireActor(request), code, parseInput(CalendarQuery, request.query, 'query'));
     },
   );
-  replaceRoute('queues', 'Labels and priorities of the three queues', QueuesBody, agencies.replaceQueues);
   replaceRoute(
     'contract',
     'Record contract terms as a new version in force from their startsOn (earlier versions are kept)',
@@ -225,7 +226,31 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
       return reply.code(201).send(await agencies.addContractVersion(requireActor(request), code, body));
     },
   );
-
+  replaceRoute('queues', "Labels and priorities of the agency's queues (one per category)", QueuesBody, agencies.replaceQueues);
+  app.get(
+    '/api/v1/admin/agencies/:code/categories',
+    { schema: docSchema({ tags, summary: "An agency's categories and the voice menu they make", params: AgencyParams, response: AgencyCategoryList }) },
+    async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      return agencies.listCategories(requireActor(request), code);
+    },
+  );
+  app.put(
+    '/api/v1/admin/agencies/:code/categories',
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Replace the category list: labels, digits, keywords, boost, fallback; retire instead of removing what has tickets',
+        params: AgencyParams,
+        body: CategoriesBody,
+        response: AgencyCategoryList,
+      }),
+    },
+    async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      return agencies.replaceCategories(requireActor(request), code, parseInput(CategoriesBody, request.body, 'categories'));
+    },
+  );
   app.get('/api/v1/admin/users', { schema: docSchema({ tags, summary: 'Users', query: UserListQuery, response: UserList }) }, async (request) => {
     const query = parseInput(UserListQuery, request.query, 'query');
     return { items: await users.listUsers(requireActor(request), query) };

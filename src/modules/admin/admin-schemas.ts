@@ -2,7 +2,8 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { DEFAULT_HOLIDAY_MODES, HOLIDAY_MODES } from '../../domain/holiday-policy.ts';
 import { patronSaintOf } from '../../domain/patron-saints.ts';
-import { CATEGORIES } from '../../domain/routing.ts';
+import { CategoryCode } from '../../contracts/common.ts';
+import { normaliseKeyword } from '../../domain/categories.ts';
 import { isValidRange } from '../../domain/schedule.ts';
 
 export const AgencyCode = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be 2–63 lower-case letters, digits and dashes');
@@ -149,11 +150,40 @@ export type CalendarQuery = z.output<typeof CalendarQuery>;
 
 export const QueuesBody = z.object({
   queues: z
-    .array(z.object({ category: z.enum(CATEGORIES), label: z.string().trim().min(1).max(100), priority: z.number().int().min(-100).max(100).default(0) }))
-    .length(CATEGORIES.length, `one entry per category (${CATEGORIES.join(', ')})`)
-    .refine((queues) => new Set(queues.map((queue) => queue.category)).size === CATEGORIES.length, 'each category exactly once'),
+    .array(z.object({ category: CategoryCode, label: z.string().trim().min(1).max(100), priority: z.number().int().min(-100).max(100).default(0) }))
+    .min(1)
+    .max(50)
+    .refine((queues) => new Set(queues.map((queue) => queue.category)).size === queues.length, 'each category once'),
 });
 export type QueuesBody = z.output<typeof QueuesBody>;
+
+/**
+ * The whole list of an agency's categories (src/domain/categories.ts). The rules across entries
+ * (unique codes and digits, one fallback, one active) are checked by the service, in Italian.
+ */
+export const CategoriesBody = z.object({
+  categories: z
+    .array(
+      z.object({
+        code: z.string().trim().min(1).max(31),
+        label: z.string().trim().min(1).max(100),
+        menuPhrase: z.string().trim().max(200).nullable().default(null),
+        digit: z.number().int().min(1).max(9).nullable().default(null),
+        priority: z.number().int().min(-100).max(100).default(0),
+        heatingBoostSeconds: z.number().int().min(0).max(3600).default(0),
+        keywords: z
+          .array(z.string().max(40))
+          .max(100)
+          .default([])
+          .transform((keywords) => [...new Set(keywords.map(normaliseKeyword).filter(Boolean))]),
+        isFallback: z.boolean().default(false),
+        retired: z.boolean().default(false),
+      }),
+    )
+    .min(1)
+    .max(30),
+});
+export type CategoriesBody = z.output<typeof CategoriesBody>;
 
 export const ContractBody = z.object({
   annualFeeCents: z.number().int().min(0).max(1e12),

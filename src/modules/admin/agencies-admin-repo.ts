@@ -1,8 +1,12 @@
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import {
   agencies,
+  agencyCategories,
   agencyContracts,
+  calls,
+  deliveryTargets,
+  tickets,
   emailAddresses,
   holidayChoices,
   openingHours,
@@ -183,4 +187,52 @@ export async function insertContractVersion(db: Executor, row: Omit<typeof agenc
     .orderBy(desc(agencyContracts.version))
     .limit(1);
   await db.insert(agencyContracts).values({ ...row, version: (latest?.version ?? 0) + 1 });
+}
+
+export type AgencyCategoryRow = typeof agencyCategories.$inferSelect;
+
+export async function categoryRowsOf(db: Executor, code: string): Promise<AgencyCategoryRow[]> {
+  return db.select().from(agencyCategories).where(eq(agencyCategories.agencyCode, code)).orderBy(asc(agencyCategories.position));
+}
+
+export async function queueRowsOf(db: Executor, code: string) {
+  return db.select().from(queues).where(eq(queues.agencyCode, code));
+}
+
+/** Tickets per category of one agency: a category with tickets is never removed, only retired. */
+export async function ticketCountsByCategory(db: Executor, code: string): Promise<Map<string, number>> {
+  const rows = await db.select({ category: tickets.category, n: count() }).from(tickets).where(eq(tickets.agencyCode, code)).groupBy(tickets.category);
+  return new Map(rows.map((row) => [row.category, Number(row.n)]));
+}
+
+/** Calls and delivery targets that name one of `categories`: they too keep a category from being removed. */
+export async function otherUsesOfCategories(db: Executor, code: string, categories: readonly string[]): Promise<Map<string, number>> {
+  const uses = new Map<string, number>();
+  if (categories.length === 0) return uses;
+  const [callRows, targetRows] = await Promise.all([
+    db
+      .select({ category: calls.category, n: count() })
+      .from(calls)
+      .where(and(eq(calls.agencyCode, code), inArray(calls.category, [...categories])))
+      .groupBy(calls.category),
+    db
+      .select({ category: deliveryTargets.category, n: count() })
+      .from(deliveryTargets)
+      .where(and(eq(deliveryTargets.agencyCode, code), inArray(deliveryTargets.category, [...categories])))
+      .groupBy(deliveryTargets.category),
+  ]);
+  for (const row of [...callRows, ...targetRows]) if (row.category) uses.set(row.category, (uses.get(row.category) ?? 0) + Number(row.n));
+  return uses;
+}
+
+/** Replaces the category list; queues of removed categories go with them (the caller made sure nothing names them). */
+export async function replaceCategories(
+  db: Executor,
+  code: string,
+  rows: readonly (typeof agencyCategories.$inferInsert)[],
+  removed: readonly string[],
+): Promise<void> {
+  await db.delete(agencyCategories).where(eq(agencyCategories.agencyCode, code));
+  if (removed.length > 0) await db.delete(queues).where(and(eq(queues.agencyCode, code), inArray(queues.category, [...removed])));
+  if (rows.length > 0) await db.insert(agencyCategories).values([...rows]);
 }

@@ -1,25 +1,37 @@
-import type { AgencyCalendar, AgencyConfig, AgencyHolidays, AgencyProfile, ContractVersion, ContractVersionList } from '../../contracts/admin.ts';
+import type {
+  AgencyCalendar,
+  AgencyCategoryList,
+  AgencyConfig,
+  AgencyHolidays,
+  AgencyProfile,
+  ContractVersion,
+  ContractVersionList,
+} from '../../contracts/admin.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { EventBus } from '../../domain/events.ts';
 import { AppError, conflict, validation } from '../../domain/errors.ts';
-import { CATEGORY_LABEL_IT } from '../../domain/category-labels.ts';
+import type { AgencyCategory } from '../../domain/categories.ts';
+import { categoryListProblemsIt, menuPromptIt } from '../../domain/categories.ts';
 import { holidayChoicesOf } from '../../domain/holiday-policy.ts';
 import { nationalHolidays } from '../../domain/italian-holidays.ts';
 import { PATRON_SAINTS, patronSaintOf } from '../../domain/patron-saints.ts';
-import { CATEGORIES, queueName } from '../../domain/routing.ts';
+import { queueName } from '../../domain/routing.ts';
 import type { DaySource } from '../../domain/schedule.ts';
 import { calendarDays, localDateOf } from '../../domain/schedule-calendar.ts';
 import { groupExceptions, scheduleFromRows } from '../../domain/schedule-rows.ts';
 import type { Database, Executor, Tx } from '../../db/client.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import { toAgencyCategories } from '../agencies/agency-directory.ts';
+import { categoryQueueRow, categoryRow, defaultCategoryRows } from '../agencies/category-rows.ts';
 import type { AuditPort } from '../audit/audit-service.ts';
 import { changedParts } from './config-diff.ts';
 import * as repo from './agencies-admin-repo.ts';
 import { findUser } from './users-admin-repo.ts';
 import type {
   AgencyCreateBody,
+  CategoriesBody,
   AgencyPatchBody,
   CalendarQuery,
   ContractBody,
@@ -137,17 +149,10 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
         if (await repo.findAgencyRow(tx, body.code)) throw conflict(`Agency ${body.code} exists already`);
         if (await repo.findAgencyByTicketPrefix(tx, body.ticketPrefix)) throw conflict(`Ticket prefix ${body.ticketPrefix} is taken`);
         await repo.insertAgency(tx, { ...body, createdAt: deps.clock.now() });
-        // The voice menu offers every category: an agency is born with its three queues.
-        await repo.upsertQueues(
-          tx,
-          CATEGORIES.map((category) => ({
-            name: queueName(body.code, category),
-            agencyCode: body.code,
-            category,
-            label: CATEGORY_LABEL_IT[category],
-            priority: 0,
-          })),
-        );
+        // An agency is born with the three default categories and their queues; it edits them later.
+        const defaults = defaultCategoryRows(body.code);
+        await repo.upsertQueues(tx, defaults.queues);
+        await repo.replaceCategories(tx, body.code, defaults.categories, []);
         // Its creator may see it at once; other staff are assigned through the users API.
         if (actor.kind === 'user') await repo.assignAgency(tx, actor.id, body.code);
         await audit.record(tx, actor, {
@@ -287,9 +292,57 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
       };
     },
 
+    async listCategories(actor: Actor, code: string): Promise<AgencyCategoryList> {
+      assertCanRead(actor, code);
+      if (!(await repo.findAgencyRow(db, code))) throw new AppError('NOT_FOUND', 'Agency not found');
+      return categoryList(db, code);
+    },
+
+    /**
+     * Replaces the agency's category list as a whole (its order is the list order). A category
+     * left out is removed with its queue only if nothing names it; one with tickets, calls or a
+     * delivery target can only be retired. Problems are answered in Italian, one per sentence.
+     */
+    async replaceCategories(actor: Actor, code: string, body: CategoriesBody): Promise<AgencyCategoryList> {
+      await change(actor, code, async (tx) => {
+        const wanted: AgencyCategory[] = body.categories.map((category, index) => ({ ...category, position: index + 1 }));
+        const problems = categoryListProblemsIt(wanted);
+        const before = await repo.categoryRowsOf(tx, code);
+        const removed = before.filter((row) => !wanted.some((category) => category.code === row.code));
+        const ticketCounts = await repo.ticketCountsByCategory(tx, code);
+        const otherUses = await repo.otherUsesOfCategories(
+          tx,
+          code,
+          removed.map((row) => row.code),
+        );
+        for (const row of removed) {
+          const tickets = ticketCounts.get(row.code) ?? 0;
+          if (tickets > 0) problems.push(`La categoria «${row.label}» ha ${tickets} segnalazioni: si può ritirare, non eliminare.`);
+          else if ((otherUses.get(row.code) ?? 0) > 0)
+            problems.push(`La categoria «${row.label}» compare in chiamate o destinazioni di consegna: si può ritirare, non eliminare.`);
+        }
+        if (problems.length > 0) throw validation(problems.join(' '), { problems });
+        const now = deps.clock.now();
+        await repo.replaceCategories(
+          tx,
+          code,
+          wanted.map((category) => categoryRow(code, category, before.find((row) => row.code === category.code)?.retiredAt ?? now)),
+          removed.map((row) => row.code),
+        );
+        await repo.upsertQueues(
+          tx,
+          wanted.map((category) => categoryQueueRow(code, category)),
+        );
+      });
+      return categoryList(db, code);
+    },
+
     replaceQueues: (actor: Actor, code: string, body: QueuesBody) =>
-      change(actor, code, (tx) =>
-        repo.upsertQueues(
+      change(actor, code, async (tx) => {
+        const known = new Set((await repo.categoryRowsOf(tx, code)).map((row) => row.code));
+        const unknown = body.queues.filter((queue) => !known.has(queue.category)).map((queue) => queue.category);
+        if (unknown.length > 0) throw new AppError('CATEGORY_UNKNOWN', `${code} has no category ${unknown.join(', ')}`);
+        await repo.upsertQueues(
           tx,
           body.queues.map((queue) => ({
             name: queueName(code, queue.category),
@@ -298,8 +351,8 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
             label: queue.label,
             priority: queue.priority,
           })),
-        ),
-      ),
+        );
+      }),
 
     /**
      * PUT …/contract, kept for existing clients: records the terms as a new version in force from
@@ -363,6 +416,21 @@ function publicContractVersion(row: repo.ContractVersionRow): ContractVersion {
     noticeMonths: row.noticeMonths,
     recordedAt: row.recordedAt?.toISOString() ?? null,
     recordedBy: row.recordedById ? { id: row.recordedById, name: row.recordedByName ?? row.recordedById } : null,
+  };
+}
+
+async function categoryList(db: Database, code: string): Promise<AgencyCategoryList> {
+  const [rows, queueRows, ticketCounts] = await Promise.all([repo.categoryRowsOf(db, code), repo.queueRowsOf(db, code), repo.ticketCountsByCategory(db, code)]);
+  const categories = toAgencyCategories(rows, queueRows);
+  return {
+    agency: code,
+    items: categories.map((category) => ({
+      ...category,
+      keywords: [...category.keywords],
+      queue: queueName(code, category.code),
+      tickets: ticketCounts.get(category.code) ?? 0,
+    })),
+    menuPrompt: menuPromptIt(categories),
   };
 }
 

@@ -1,8 +1,19 @@
 import type { OpeningSchedule } from '../../domain/schedule.ts';
 import { scheduleFromRows } from '../../domain/schedule-rows.ts';
+import type { AgencyCategory } from '../../domain/categories.ts';
 import type { Category } from '../../domain/routing.ts';
 import type { Executor } from '../../db/client.ts';
-import { agencies, emailAddresses, holidayChoices, openingHours, phoneNumbers, portfolios, queues, scheduleExceptions } from '../../db/schema/index.ts';
+import {
+  agencies,
+  agencyCategories,
+  emailAddresses,
+  holidayChoices,
+  openingHours,
+  phoneNumbers,
+  portfolios,
+  queues,
+  scheduleExceptions,
+} from '../../db/schema/index.ts';
 
 export type AgencyProfile = Readonly<{
   code: string;
@@ -17,6 +28,8 @@ export type AgencyProfile = Readonly<{
   ticketPrefix: string;
   schedule: OpeningSchedule;
   queues: readonly Readonly<{ name: string; category: Category; label: string; priority: number }>[];
+  /** Its categories in list order, retired ones included (old tickets name them); see categories.ts. */
+  categories: readonly AgencyCategory[];
   /** The housing stocks the agency manages for others (e.g. a municipality's), by id and name. */
   portfolios: readonly Readonly<{ id: string; name: string }>[];
 }>;
@@ -52,7 +65,7 @@ type Snapshot = {
 };
 
 export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
-  const [agencyRows, portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, choiceRows] = await Promise.all([
+  const [agencyRows, portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, choiceRows, categoryRows] = await Promise.all([
     db.select().from(agencies),
     db.select().from(portfolios),
     db.select().from(phoneNumbers),
@@ -61,6 +74,7 @@ export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
     db.select().from(scheduleExceptions),
     db.select().from(queues),
     db.select().from(holidayChoices),
+    db.select().from(agencyCategories),
   ]);
   const byCode = new Map<string, AgencyProfile>();
   for (const row of agencyRows) {
@@ -86,6 +100,10 @@ export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
         .filter((queue) => queue.agencyCode === row.code)
         .map((queue) => ({ name: queue.name, category: queue.category, label: queue.label, priority: queue.priority })),
       portfolios: portfolioRows.filter((portfolio) => portfolio.agencyCode === row.code).map((portfolio) => ({ id: portfolio.id, name: portfolio.name })),
+      categories: toAgencyCategories(
+        categoryRows.filter((category) => category.agencyCode === row.code),
+        queueRows.filter((queue) => queue.agencyCode === row.code),
+      ),
     });
   }
   const portfolioNames = new Map(portfolioRows.map((portfolio) => [portfolio.id, portfolio.name]));
@@ -107,6 +125,27 @@ export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
     if (agency) byAddress.set(address.address.toLowerCase(), { address: address.address, agency, portfolioId: address.portfolioId });
   }
   return { byCode, byNumber, byAddress };
+}
+
+/** Category rows as the domain reads them, in list order, each with its queue's priority. */
+export function toAgencyCategories(
+  rows: readonly (typeof agencyCategories.$inferSelect)[],
+  queueRows: readonly Readonly<{ category: string; priority: number }>[],
+): AgencyCategory[] {
+  return [...rows]
+    .sort((a, b) => a.position - b.position || a.code.localeCompare(b.code))
+    .map((row) => ({
+      code: row.code,
+      label: row.label,
+      menuPhrase: row.menuPhrase,
+      digit: row.digit,
+      position: row.position,
+      priority: queueRows.find((queue) => queue.category === row.code)?.priority ?? 0,
+      heatingBoostSeconds: row.heatingBoostSeconds,
+      keywords: row.keywords,
+      isFallback: row.isFallback,
+      retired: row.retiredAt !== null,
+    }));
 }
 
 export async function createAgencyDirectory(db: Executor): Promise<AgencyDirectory> {

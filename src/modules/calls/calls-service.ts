@@ -11,6 +11,7 @@ import type { CallEvent, DomainEvent, EventBus, EventPayloads } from '../../doma
 import type { PickRules, WaitingCall } from '../../domain/next-call.ts';
 import { DEFAULT_PICK_RULES, pickNextCall } from '../../domain/next-call.ts';
 import { decideMenuStep } from '../../domain/menu-step.ts';
+import { menuPromptIt } from '../../domain/categories.ts';
 import { parseQueueName } from '../../domain/routing.ts';
 import { closedMessageIt, isOpen } from '../../domain/schedule.ts';
 import { greetingIt } from '../../domain/voice-prompts.ts';
@@ -149,7 +150,7 @@ export function createCallService(deps: CallServiceDeps) {
             });
           }
           if (call.outcome !== 'in_menu' || !call.agencyCode) return { decision: { kind: 'ack' }, call };
-          const decision = decideMenuStep(digits, attempt, directory.agency(call.agencyCode)?.queues ?? []);
+          const decision = decideMenuStep(digits, attempt, directory.agency(call.agencyCode) ?? { categories: [], queues: [] });
           if (decision.kind !== 'enqueue') return { decision, call };
           const updated = await repo.updateCall(tx, call.id, {
             outcome: 'queued',
@@ -416,7 +417,7 @@ export function decideIncomingCall(directory: AgencyDirectory, to: string | null
     const message = closedMessageIt(agency.schedule, at, agency.name, { hasEmergencyNumber: Boolean(agency.emergencyNumber) });
     return { kind: 'closed', message, emergencyNumber: agency.emergencyNumber };
   }
-  return { kind: 'menu', attempt: 1, greeting: greetingIt(agency.name, route.portfolioName) };
+  return { kind: 'menu', attempt: 1, greeting: greetingIt(agency.name, route.portfolioName), prompt: menuPromptIt(agency.categories) };
 }
 
 function emptyCallRow(): Omit<CallRow, 'id' | 'callSid' | 'toNumber' | 'startedAt' | 'status' | 'outcome' | 'updatedAt'> {
@@ -445,13 +446,16 @@ function emptyCallRow(): Omit<CallRow, 'id' | 'callSid' | 'toNumber' | 'startedA
 
 function toWaitingCall(call: CallRow, directory: AgencyDirectory): WaitingCall {
   const parsed = parseQueueName(call.queueName ?? '');
-  const queue = parsed ? directory.agency(parsed.agency)?.queues.find((candidate) => candidate.name === call.queueName) : undefined;
+  const agency = parsed ? directory.agency(parsed.agency) : undefined;
+  const queue = agency?.queues.find((candidate) => candidate.name === call.queueName);
+  const category = agency?.categories.find((candidate) => candidate.code === parsed?.category);
   return {
     callSid: call.callSid,
     queueName: call.queueName ?? '',
-    category: parsed?.category ?? 'admin',
+    category: parsed?.category ?? '',
     enqueuedAt: call.enqueuedAt ?? call.startedAt,
     queuePriority: queue?.priority ?? 0,
+    heatingBoostSeconds: category?.heatingBoostSeconds ?? 0,
   };
 }
 

@@ -7,7 +7,8 @@ import type { Category } from '../../domain/routing.ts';
 export type VoiceDecision =
   | { kind: 'unknown_number' }
   | { kind: 'closed'; message: string; emergencyNumber: string | null }
-  | { kind: 'menu'; attempt: number; greeting: string | null }
+  /** `prompt`: the agency's menu; decisions stored before menus were per agency have none (the default menu). */
+  | { kind: 'menu'; attempt: number; greeting: string | null; prompt?: string }
   | { kind: 'enqueue'; queueName: string; category: Category; chosen: boolean }
   | { kind: 'queue_result'; result: string }
   | { kind: 'dial_queue'; queueName: string }

@@ -45,7 +45,7 @@ export function decideFromMemory(step: VoiceStep, at: Date, directory: AgencyDir
     case 'menu': {
       const route = step.params.to ? directory.routeNumber(step.params.to) : undefined;
       if (!route) return { kind: 'unknown_number' };
-      return decideMenuStep(step.digits, step.attempt, route.agency.queues);
+      return decideMenuStep(step.digits, step.attempt, route.agency);
     }
     case 'queue-result':
       return { kind: 'queue_result', result: step.queueResult };

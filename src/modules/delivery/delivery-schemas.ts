@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CATEGORIES } from '../../domain/routing.ts';
+import { CategoryCode } from '../../contracts/common.ts';
 
 export const DeliveryListQuery = z.object({
   agency: z.string().min(1).optional(),
@@ -17,7 +17,7 @@ export const DeliveryTargetQuery = z.object({ agency: z.string().min(1).optional
 export const CreateDeliveryTargetBody = z.object({
   agency: z.string().min(1),
   /** A queue of the agency; omitted: every queue without a target of its own. */
-  category: z.enum(CATEGORIES).nullish(),
+  category: CategoryCode.nullish(),
   kind: z.enum(['webhook', 'email']),
   label: z.string().trim().min(1).max(200),
   url: z.url({ protocol: /^https?$/ }).optional(),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole, scopeAgencies } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { conflict, notFound, validation } from '../../domain/errors.ts';
+import { AppError, conflict, notFound, validation } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
 import { DELIVERY_RETRY, giveUpAtFor } from '../../domain/retry-policy.ts';
 import type { Category } from '../../domain/routing.ts';
@@ -18,6 +18,7 @@ import type { DeliveryTransport } from './delivery-handlers.ts';
 import { deliveryHandlers } from './delivery-handlers.ts';
 import { publicDelivery, publicTarget } from './delivery-view.ts';
 import { renderTicketEmail } from './ticket-email.ts';
+import { activeCategories, categoryLabelIt } from '../../domain/categories.ts';
 
 export type { DeliveryTransport } from './delivery-handlers.ts';
 
@@ -72,7 +73,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
           kind: target.kind,
           eventType,
           dedupeKey: `ticket-event:${eventId}:${target.id}`,
-          payload: payloadFor(target, id, eventType, ticket, now),
+          payload: payloadFor(target, id, eventType, ticket, now, categoryLabelIt(deps.directory.agency(ticket.agency)?.categories ?? [], ticket.category)),
           status: isHeldMail ? ('held' as const) : ('pending' as const),
           nextAttemptAt: now,
           giveUpAt: giveUpAt(now),
@@ -163,7 +164,11 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     ) {
       assertRole(actor, 'admin');
       assertCanSeeAgency(actor, input.agency, 'Agency');
-      if (!deps.directory.agency(input.agency)) throw notFound('Agency');
+      const agency = deps.directory.agency(input.agency);
+      if (!agency) throw notFound('Agency');
+      if (input.category && !activeCategories(agency.categories).some((category) => category.code === input.category)) {
+        throw new AppError('CATEGORY_UNKNOWN', `${input.agency} has no active category ${input.category}`);
+      }
       if (input.kind === 'webhook' && !input.url) throw validation('A webhook target needs a url');
       if (input.kind === 'email' && !input.emailTo) throw validation('An e-mail target needs emailTo');
       const secret = input.kind === 'webhook' ? (input.secret ?? randomUUID().replaceAll('-', '') + randomUUID().replaceAll('-', '')) : null;
@@ -190,9 +195,9 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
   };
 }
 
-function payloadFor(target: DeliveryTargetRow, id: string, eventType: string, ticket: Ticket, now: Date): Record<string, unknown> {
+function payloadFor(target: DeliveryTargetRow, id: string, eventType: string, ticket: Ticket, now: Date, categoryLabel: string): Record<string, unknown> {
   if (target.kind === 'email') {
-    const mail = renderTicketEmail(eventType, ticket);
+    const mail = renderTicketEmail(eventType, ticket, categoryLabel);
     return { to: target.emailTo, subject: mail.subject, text: mail.text, ticketRef: ticket.ref };
   }
   return { id, type: eventType, occurredAt: now.toISOString(), agency: ticket.agency, queue: `${ticket.agency}.${ticket.category}`, ticket };

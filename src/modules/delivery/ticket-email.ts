@@ -1,4 +1,3 @@
-import { CATEGORY_LABEL_IT } from '../../domain/category-labels.ts';
 import type { Ticket } from '../tickets/ticket-view.ts';
 
 const WHAT_HAPPENED_IT: Readonly<Record<string, string>> = {
@@ -12,7 +11,7 @@ const WHAT_HAPPENED_IT: Readonly<Record<string, string>> = {
 };
 
 /** The e-mail an agency's office receives: plain Italian text, reference first in the subject for threading. */
-export function renderTicketEmail(eventType: string, ticket: Ticket): { subject: string; text: string } {
+export function renderTicketEmail(eventType: string, ticket: Ticket, categoryLabel: string): { subject: string; text: string } {
   const what = WHAT_HAPPENED_IT[eventType] ?? 'Aggiornamento della segnalazione';
   const dwelling = ticket.dwelling
     ? [
@@ -30,7 +29,7 @@ export function renderTicketEmail(eventType: string, ticket: Ticket): { subject:
   const lines = [
     `${what}: ${ticket.ref}`,
     '',
-    `Categoria: ${CATEGORY_LABEL_IT[ticket.category]}`,
+    `Categoria: ${categoryLabel}`,
     `Priorità: ${ticket.priority}`,
     `Stato: ${ticket.status}`,
     `Canale: ${ticket.channel === 'voice' ? 'telefono' : 'e-mail'}`,
@@ -45,5 +44,5 @@ export function renderTicketEmail(eventType: string, ticket: Ticket): { subject:
     '',
     'Per prendere in carico o chiudere la segnalazione usate l’API Centralino (PATCH /api/v1/tickets/' + ticket.ref + ').',
   ];
-  return { subject: `[${ticket.ref}] ${what} – ${CATEGORY_LABEL_IT[ticket.category]}`, text: lines.join('\n') };
+  return { subject: `[${ticket.ref}] ${what} – ${categoryLabel}`, text: lines.join('\n') };
 }

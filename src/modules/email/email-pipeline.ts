@@ -3,7 +3,8 @@ import type { Actor } from '../../domain/actor.ts';
 import { SYSTEM_ACTOR } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { ACK_WINDOW_MS, ACKS_PER_HOUR, autoAckIt, chooseAckRecipient } from '../../domain/email-ack.ts';
-import { categoriseEmail, keywordRulesFor } from '../../domain/email-category.ts';
+import { categoriseEmail } from '../../domain/email-category.ts';
+import { categoryLabelIt } from '../../domain/categories.ts';
 import type { AutomationVerdict } from '../../domain/email-loop.ts';
 import { classifyAutomation, isMachineMail, mayAutoAcknowledge } from '../../domain/email-loop.ts';
 import type { ThreadDecision } from '../../domain/email-threading.ts';
@@ -223,7 +224,13 @@ export function createPipeline(deps: PipelineDeps) {
 
   function ackFor(row: InboundEmailRow, route: AddressRoute, parsed: ParsedEmail, to: string, ref: string, category: Category, at: Date) {
     if (!route.address) return null;
-    const ack = autoAckIt({ agencyName: route.agency.name, ref, category, schedule: route.agency.schedule, receivedAt: at });
+    const ack = autoAckIt({
+      agencyName: route.agency.name,
+      ref,
+      categoryLabel: categoryLabelIt(route.agency.categories, category),
+      schedule: route.agency.schedule,
+      receivedAt: at,
+    });
     const domain = route.address.slice(route.address.lastIndexOf('@') + 1);
     return {
       kind: 'auto_ack',
@@ -251,7 +258,7 @@ export function createPipeline(deps: PipelineDeps) {
     options: { actor: Actor; category?: Category; fromStatus: 'pending' | 'quarantined'; resolvedBy?: string; linkedTo?: TicketLink },
   ): Promise<Outcome> {
     const agency = route.agency;
-    const category = options.category ?? categoriseEmail(parsed.subject, parsed.text, keywordRulesFor(agency.code));
+    const category = options.category ?? categoriseEmail(parsed.subject, parsed.text, agency.categories);
     const recipient = await ackRecipient(agency.code, parsed);
     const earlier = await repo.ticketHoldingEmail(db, row.id);
     let ref = earlier?.agencyCode === agency.code ? earlier.ref : null;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CATEGORIES } from '../../domain/routing.ts';
+import { CategoryCode } from '../../contracts/common.ts';
 
 export const EmailIdParams = z.object({ id: z.uuid() });
 
@@ -14,7 +14,7 @@ export const QuarantineListQuery = z.object({
 export const AssignQuarantinedBody = z.object({
   agency: z.string().min(1),
   portfolio: z.string().min(1).nullable().optional(),
-  category: z.enum(CATEGORIES).optional(),
+  category: CategoryCode.optional(),
 });
 
 export const TicketEmailsQuery = z.object({ ticket: z.string().min(1).max(40) });

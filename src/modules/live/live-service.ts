@@ -69,6 +69,7 @@ export function createLiveService(deps: LiveServiceDeps) {
           serviceLevelSeconds: agency.serviceLevelSeconds,
           serviceLevelTargetPct: agency.serviceLevelTargetPct,
           queues: agency.queues.map((queue) => ({ name: queue.name, category: queue.category, label: queue.label })),
+          categories: agency.categories.map((category) => ({ code: category.code, label: category.label, retired: category.retired })),
           portfolios: agency.portfolios.map((portfolio) => ({ id: portfolio.id, name: portfolio.name })),
           today: figures[index],
         };

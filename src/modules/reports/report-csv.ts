@@ -54,7 +54,14 @@ function outcomesSection(outcomes: readonly WrapUpOutcome[]): string[] {
   return ['Esiti delle chiamate', line(['Codice', 'Esito', 'Chiamate']), ...outcomes.map((row) => line([row.code, row.label, row.calls]))];
 }
 
-export function callReportCsv(report: CallReport & { agencyName?: string; previousYear?: CallReport; wrapUpOutcomes?: readonly WrapUpOutcome[] }): string {
+export function callReportCsv(
+  report: CallReport & {
+    categories: readonly { code: string; label: string }[];
+    agencyName?: string;
+    previousYear?: CallReport;
+    wrapUpOutcomes?: readonly WrapUpOutcome[];
+  },
+): string {
   const lines: string[] = [
     line(['Rapporto chiamate', report.agencyName ? `${report.agencyName} (${report.agency})` : report.agency]),
     line(['Dal', report.from]),
@@ -82,7 +89,7 @@ export function callReportCsv(report: CallReport & { agencyName?: string; previo
     ]),
     ...Object.entries(report.byQueue).map(([queue, row]) =>
       line([
-        (CATEGORY_TITLE_IT as Readonly<Record<string, string>>)[queue] ?? queue,
+        report.categories.find((category) => category.code === queue)?.label ?? CATEGORY_TITLE_IT[queue] ?? queue,
         row.queued,
         row.answered,
         row.abandoned,

@@ -120,7 +120,7 @@ export function reportsRoutes(app: FastifyInstance, reports: ReportService): voi
         .header('content-type', 'text/html; charset=utf-8')
         .header('content-security-policy', STATEMENT_PAGE_CSP)
         .header('cache-control', 'private, no-store')
-        .send(renderStatementHtml(view));
+        .send(renderStatementHtml(view, reports.categoryTitles(view.statement.agency.code)));
     },
   );
 

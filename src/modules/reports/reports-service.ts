@@ -6,6 +6,7 @@ import { conflict, notFound, validation } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
 import { rollupSupports } from '../../domain/kpi-cells.ts';
 import type { ContactCounts, KpiParameters } from '../../domain/kpi.ts';
+import { activeCategories, categoryLabelIt, categoryTitleIt } from '../../domain/categories.ts';
 import { assembleCallReport, emptyDimensions, instantsOfDays, mergeDimensions } from '../../domain/kpi.ts';
 import type { StatementBody, StatementMonth, StatementParameters } from '../../domain/statement.ts';
 import { assembleStatement, billQuarter, parseQuarter, statementDifferences, statementNumber, statementWarnings } from '../../domain/statement.ts';
@@ -144,8 +145,10 @@ export function createReportService(deps: ReportServiceDeps) {
       contactCounts(range, from, to),
     ]);
     const dims = [...fromRollup, ...fromCalls].reduce(mergeDimensions, emptyDimensions());
-    const report = assembleCallReport({ agency: agency.code, from, to, timezone: parameters.timezone, parameters }, dims, contacts);
-    return { ...report, agencyName: agency.name, sources: plan, wrapUpOutcomes: await wrapUpOutcomes(range, from, to) };
+    const listed = activeCategories(agency.categories).map((category) => category.code);
+    const report = assembleCallReport({ agency: agency.code, from, to, timezone: parameters.timezone, parameters, categories: listed }, dims, contacts);
+    const categories = Object.keys(report.byQueue).map((code) => ({ code, label: categoryTitleIt(categoryLabelIt(agency.categories, code)) }));
+    return { ...report, categories, agencyName: agency.name, sources: plan, wrapUpOutcomes: await wrapUpOutcomes(range, from, to) };
   }
 
   async function monthlyVolumes(agency: AgencyProfile, from: string, to: string, parameters: StatementParameters, source: FigureSource = 'rollup') {
@@ -263,6 +266,12 @@ export function createReportService(deps: ReportServiceDeps) {
   }
 
   return {
+    /** "Riscaldamento", "Morosità": the titles of an agency's categories (retired ones too), for the printed statement. */
+    categoryTitles(agencyCode: string): Record<string, string> {
+      const categories = directory.agency(agencyCode)?.categories ?? [];
+      return Object.fromEntries(categories.map((category) => [category.code, categoryTitleIt(category.label)]));
+    },
+
     /**
      * Adds every finished day of every agency to the rollup: the sealer worker's job (reports-module.ts),
      * in the background, so that no report request has to seal months of history while a supervisor waits.

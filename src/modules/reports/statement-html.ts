@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { CATEGORY_TITLE_IT } from '../../domain/category-labels.ts';
-import { CATEGORIES } from '../../domain/routing.ts';
 import type { StatementBody } from '../../domain/statement.ts';
 
 /**
@@ -68,7 +67,8 @@ export type PrintableStatement = Readonly<{
   statement: StatementBody;
 }>;
 
-export function renderStatementHtml(view: PrintableStatement): string {
+/** `categoryTitles`: the agency's names of its categories; a code it no longer knows falls back to the default names, then to itself. */
+export function renderStatementHtml(view: PrintableStatement, categoryTitles: Readonly<Record<string, string>> = {}): string {
   const s = view.statement;
   const e = escapeHtml;
   const [year, quarterPart] = s.period.split('-Q');
@@ -156,17 +156,18 @@ export function renderStatementHtml(view: PrintableStatement): string {
 <table>
   <thead>${row(['Coda', 'In coda', 'Risposte', 'Abbandonate', 'Livello di servizio', 'Attesa media'], 'th')}</thead>
   <tbody>
-    ${CATEGORIES.map((category) => {
-      const queue = s.volumes.byQueue[category];
-      return row([
-        e(CATEGORY_TITLE_IT[category]),
-        e(it(queue.queued)),
-        e(it(queue.answered)),
-        e(it(queue.abandoned)),
-        e(pct(queue.serviceLevelPct)),
-        e(seconds(queue.asaSeconds)),
-      ]);
-    }).join('\n    ')}
+    ${Object.entries(s.volumes.byQueue)
+      .map(([category, queue]) => {
+        return row([
+          e(categoryTitles[category] ?? CATEGORY_TITLE_IT[category] ?? category),
+          e(it(queue.queued)),
+          e(it(queue.answered)),
+          e(it(queue.abandoned)),
+          e(pct(queue.serviceLevelPct)),
+          e(seconds(queue.asaSeconds)),
+        ]);
+      })
+      .join('\n    ')}
   </tbody>
 </table>
 

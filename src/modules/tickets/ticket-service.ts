@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole, isStaff, scopeAgencies } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { conflict, forbidden, notFound, validation } from '../../domain/errors.ts';
+import { AppError, conflict, forbidden, notFound, validation } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
 import { normalizePhone } from '../../domain/phone.ts';
 import { parseTicketSearch } from '../../domain/ticket-search.ts';
@@ -15,7 +15,7 @@ import type { TicketChannel, TicketPriority, TicketStatus } from '../../domain/t
 import { decideTicketTransition, formatTicketRef, isOpenTicketStatus } from '../../domain/ticket-state.ts';
 import type { Database, Tx } from '../../db/client.ts';
 import type { DwellingData } from '../../domain/dwelling.ts';
-import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
 import type { TicketOutbox } from './ticket-outbox.ts';
 import type { AccessRecorder, PortfolioLookup, TicketCallLookup, TicketTenantLookup } from './ticket-ports.ts';
 import * as repo from './tickets-repo.ts';
@@ -111,6 +111,13 @@ export type TicketServiceDeps = Readonly<{
 
 export type TicketService = ReturnType<typeof createTicketService>;
 
+/** A new ticket, or a re-filed one, takes one of its agency's active categories; a retired one only stays on old tickets. */
+function assertActiveCategory(agency: AgencyProfile | undefined, category: Category): void {
+  if (!agency?.categories.some((candidate) => candidate.code === category && !candidate.retired)) {
+    throw new AppError('CATEGORY_UNKNOWN', `Category ${category} is not an active category of ${agency?.code ?? 'the agency'}`);
+  }
+}
+
 const STAFF_ROLES = ['operator', 'supervisor', 'admin'] as const;
 const ALL_ROLES = ['operator', 'supervisor', 'admin', 'agency'] as const;
 
@@ -174,6 +181,7 @@ export function createTicketService(deps: TicketServiceDeps) {
       assertCanSeeAgency(actor, input.agency, 'Agency');
       const agency = directory.agency(input.agency);
       if (!agency) throw notFound('Agency');
+      assertActiveCategory(agency, input.category);
       const description = input.description.trim();
       if (description === '') throw validation('A ticket needs a description');
       const now = clock.now();
@@ -325,6 +333,7 @@ export function createTicketService(deps: TicketServiceDeps) {
           if (!isOpenTicketStatus(row.status)) throw conflict(`Ticket ${row.ref} is ${row.status}`);
         }
         if (input.category !== undefined && input.category !== row.category) {
+          assertActiveCategory(directory.agency(row.agencyCode), input.category);
           const updated = await repo.updateTicketIf(tx, row.id, { status: row.status, category: row.category }, { category: input.category, updatedAt: now });
           if (!updated) throw conflict(`Ticket ${row.ref} was changed meanwhile`);
           const event = await repo.insertTicketEvent(

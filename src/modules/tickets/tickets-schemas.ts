@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CATEGORIES } from '../../domain/routing.ts';
+import { CategoryCode } from '../../contracts/common.ts';
 import { NOTE_VISIBILITIES } from '../../domain/ticket-note.ts';
 import { TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from '../../domain/ticket-state.ts';
 
@@ -11,7 +11,7 @@ export const TicketRefParams = z.object({ ref: z.string().trim().min(1).max(40) 
 export const TicketListQuery = z.object({
   agency: z.string().min(1).optional(),
   status: z.enum(TICKET_STATUSES).optional(),
-  category: z.enum(CATEGORIES).optional(),
+  category: CategoryCode.optional(),
   channel: z.enum(TICKET_CHANNELS).optional(),
   portfolio: z.string().trim().min(1).max(64).optional(),
   from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
@@ -34,7 +34,7 @@ export const DwellingBody = z.object({
 export const CreateTicketBody = z.object({
   agency: z.string().min(1),
   portfolio: z.string().min(1).nullish(),
-  category: z.enum(CATEGORIES),
+  category: CategoryCode,
   description: text(10_000).min(1),
   channel: z.enum(TICKET_CHANNELS).optional(),
   callSid: z.string().trim().min(1).max(64).optional(),
@@ -48,7 +48,7 @@ export const CreateTicketBody = z.object({
 
 export const ChangeTicketBody = z.object({
   status: z.enum(TICKET_STATUSES).optional(),
-  category: z.enum(CATEGORIES).optional(),
+  category: CategoryCode.optional(),
   priority: z.enum(TICKET_PRIORITIES).optional(),
   note: text(10_000).optional(),
   /** Another portfolio of the ticket's agency; null: the agency's own stock. */
