@@ -30,7 +30,17 @@ const ROLES = [
   {
     role: 'supervisor',
     username: 'supervisore',
-    screens: ['/operatore', '/wallboard', '/richiamate', '/agenzia', '/report', '/quarantena', '/amministrazione', '/amministrazione/enti/aler-pavia-lodi'],
+    screens: [
+      '/operatore',
+      '/wallboard',
+      '/richiamate',
+      '/agenzia',
+      '/report',
+      '/quarantena',
+      '/prospetti',
+      '/amministrazione',
+      '/amministrazione/enti/aler-pavia-lodi',
+    ],
   },
   {
     role: 'admin',
@@ -42,6 +52,7 @@ const ROLES = [
       '/agenzia',
       '/report',
       '/quarantena',
+      '/prospetti',
       '/amministrazione',
       '/amministrazione/enti/aler-pavia-lodi',
       '/amministrazione/utenti',

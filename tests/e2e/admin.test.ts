@@ -8,7 +8,9 @@ import { checkScreen } from './check-screen.ts';
 import type { UserBrowser } from './e2e-browser.ts';
 import { logInThroughPage, openBrowser } from './e2e-browser.ts';
 import type { E2eServer } from './e2e-server.ts';
-import { freePort, runningClockFrom, startServer } from './e2e-server.ts';
+import { freePort, startServer } from './e2e-server.ts';
+import { signEmailWebhook } from '../../webhooks/email/email-signature.ts';
+import { TEST_EMAIL_SECRET } from '../helpers/test-constants.ts';
 
 /**
  * Issue 16 §1 in Chromium: an administrator onboards a new client through the screens only (the
@@ -20,6 +22,15 @@ const DATA_DIR = path.resolve(`.tmp/e2e-admin-${process.pid}`);
 const SESTO = 'Comune di Sesto San Giovanni – Servizio Agenzia Casa';
 const SESTO_CODE = 'comune-di-sesto-san-giovanni-servizio-agenzia-casa';
 
+// Saturday 28 November 2026, 10:00 in Rome; the test moves it to the patron saint's day later.
+let offsetMs = Date.parse('2026-11-28T10:00:00+01:00') - Date.now();
+const clock = { now: () => new Date(Date.now() + offsetMs) };
+const moveClockTo = (instant: string) => {
+  offsetMs = Date.parse(instant) - Date.now();
+};
+const SESTO_NUMBER = '+39022496111';
+const SESTO_MAIL = 'agenziacasa@comune.sestosg.example';
+
 let database: DatabaseHandle;
 let server: E2eServer;
 let admin: UserBrowser;
@@ -28,7 +39,7 @@ beforeAll(async () => {
   rmSync(DATA_DIR, { recursive: true, force: true });
   mkdirSync(SHOTS, { recursive: true });
   database = await createTestDatabase();
-  server = await startServer({ database, clock: runningClockFrom('2026-11-23T10:00:00+01:00'), port: await freePort(), dataDir: DATA_DIR });
+  server = await startServer({ database, clock, port: await freePort(), dataDir: DATA_DIR });
   admin = await openBrowser({ width: 1280, height: 800 });
   admin.context.setDefaultTimeout(0);
 });
@@ -71,7 +82,7 @@ describe('administration in the browser', () => {
     await page.locator('#numbers-title ~ form [role="status"]').filter({ hasText: 'Modifiche salvate' }).waitFor();
 
     await page.getByRole('button', { name: 'Aggiungi indirizzo' }).click();
-    await page.getByLabel('Indirizzo, riga 1').fill('agenziacasa@comune.sestosg.example');
+    await page.getByLabel('Indirizzo, riga 1').fill(SESTO_MAIL);
     await page.getByRole('button', { name: 'Salva indirizzi e-mail' }).click();
     await page.locator('#addresses-title ~ form [role="status"]').filter({ hasText: 'Modifiche salvate' }).waitFor();
 
@@ -81,15 +92,46 @@ describe('administration in the browser', () => {
     await page.locator('.audit-list').getByText('Ente creato').waitFor();
     await checkScreen(page, 'agency-page', SHOTS);
 
-    // No restart: the very next call to the new number is the new agency's.
-    const answer = await twilioPostOverHttp(
-      server.url,
-      server.publicBaseUrl,
-      '/webhooks/twilio/voice',
-      incomingCallParams(newCallSid(), '+393471234567', '+39022496111'),
-    );
-    expect(answer.statusCode).toBe(200);
-    expect(answer.body).toContain('Sesto San Giovanni');
+    // Its hours: Monday to Saturday 09:30–12:00 and 15:00–18:00, closed on holidays, serving Sesto San Giovanni.
+    for (const day of ['Lunedì', 'Martedì', 'Mercoledì', 'Giovedì', 'Venerdì', 'Sabato']) {
+      await page.getByLabel(`${day}, primo turno, dalle`).fill('09:30');
+      await page.getByLabel(`${day}, primo turno, alle`).fill('12:00');
+      await page.getByLabel(`${day}, secondo turno, e dalle`).fill('15:00');
+      await page.getByLabel(`${day}, secondo turno, alle`).fill('18:00');
+    }
+    await page.getByRole('button', { name: 'Salva l’orario settimanale' }).click();
+    await page.getByRole('checkbox', { name: /Sesto San Giovanni/ }).check();
+    await page.getByRole('button', { name: 'Salva i comuni serviti' }).click();
+    await page.getByLabel('Nelle festività, salvo scelta diversa').selectOption('closed');
+    await page.getByRole('button', { name: 'Salva le festività' }).click();
+    await page.locator('.holiday-list').getByText('San Giovanni Battista').waitFor();
+
+    // Four categories: the three defaults and one the agency names itself.
+    await page.getByRole('button', { name: 'Aggiungi categoria' }).click();
+    // The new category is the last of the list (its heading follows the name as it is typed).
+    const own = page.locator('.categories-panel ol > li').last();
+    await own.getByLabel('Codice').fill('emergenza-abitativa');
+    await own.getByLabel('Nome', { exact: true }).fill('emergenza abitativa');
+    await own.getByLabel('Tasto').selectOption('4');
+    await own.getByLabel('Parole chiave delle e-mail (inizi di parola, separati da virgole)').fill('sfratt, emergenz');
+    await page.getByRole('button', { name: 'Salva le categorie' }).click();
+    await page.locator('.menu-preview').getByText('prema 4').waitFor();
+    await checkScreen(page, 'agency-page-configured', SHOTS);
+
+    // No restart: on Saturday at 10:00 the new number answers with the agency's own menu.
+    const call = () =>
+      twilioPostOverHttp(server.url, server.publicBaseUrl, '/webhooks/twilio/voice', incomingCallParams(newCallSid(), '+393471234567', SESTO_NUMBER));
+    const saturday = await call();
+    expect(saturday.statusCode).toBe(200);
+    expect(saturday.body).toContain('Sesto San Giovanni');
+    expect(saturday.body).toContain('<Gather');
+    expect(saturday.body).toContain('emergenza abitativa prema 4');
+    // On 24 June, San Giovanni Battista, the same call hears the office is closed.
+    moveClockTo('2027-06-24T10:00:00+02:00');
+    const feast = await call();
+    expect(feast.body).not.toContain('<Gather');
+    expect(feast.body).toContain('San Giovanni Battista');
+    moveClockTo('2026-11-28T10:05:00+01:00');
 
     // A clerk of the new agency; the password is shown once.
     await page.getByRole('link', { name: 'Utenti' }).click();
@@ -129,6 +171,25 @@ describe('administration in the browser', () => {
       await clerk.page.getByRole('button', { name: 'Salva e continua' }).click();
       await clerk.page.locator('[data-connection="live"]').waitFor();
       expect(new URL(clerk.page.url()).pathname).toBe('/agenzia');
+
+      // An e-mail to its address becomes its ticket, in its own category; the clerk sees it and nothing else.
+      const raw = Buffer.from(
+        `From: Marco Riva <marco.riva@posta.example>\r\nTo: ${SESTO_MAIL}\r\nSubject: Sfratto esecutivo la settimana prossima\r\n` +
+          'Message-ID: <sesto-e2e@posta.example>\r\n\r\nHo ricevuto lo sfratto, chiedo un appuntamento per l’emergenza abitativa.\r\n',
+      );
+      const filed = await fetch(`${server.url}/webhooks/email/inbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'message/rfc822', 'x-signature-256': signEmailWebhook(TEST_EMAIL_SECRET, raw), 'x-envelope-to': SESTO_MAIL },
+        body: raw,
+      });
+      const outcome = (await filed.json()) as { status: string; ticket: string };
+      expect(outcome.status).toBe('ticket');
+      expect(outcome.ticket).toMatch(/^SS-/);
+      const tickets = clerk.page.locator('li.ticket');
+      await tickets.filter({ hasText: 'Sfratto esecutivo' }).waitFor();
+      expect(await tickets.count()).toBe(1);
+      const staff = await admin.page.request.get(`${server.url}/api/v1/tickets/${outcome.ticket}`);
+      expect(((await staff.json()) as { category: string }).category).toBe('emergenza-abitativa');
     } finally {
       await clerk.close();
     }

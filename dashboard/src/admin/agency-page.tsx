@@ -1,8 +1,12 @@
+import type { ComponentChildren } from 'preact';
 import type { AgencyConfig } from '../../../src/contracts/admin.ts';
 import { navigate } from '../router.ts';
 import { ADMIN_API, ADMIN_PATH } from './admin-paths.ts';
 import { AddressesSection, NumbersSection, PortfoliosSection } from './agency-lists.tsx';
 import { AgencyProfileForm } from './agency-profile-form.tsx';
+import { CategoriesPanel } from './categories-panel.tsx';
+import { ContractPanel } from './contract-panel.tsx';
+import { SchedulePanel } from './schedule-panel.tsx';
 import { AuditList } from './audit-list.tsx';
 import { useResource } from './use-resource.ts';
 
@@ -39,7 +43,7 @@ export function AgencyPage({ code, canEdit }: { code: string; canEdit: boolean }
           {canEdit ? null : <p class="notice info">Sola lettura: le modifiche sono riservate agli amministratori.</p>}
           <nav class="section-links" aria-label="Parti della configurazione">
             {SECTIONS.map((section) => (
-              <a key={section.id} href={`#${section.id}-title`}>
+              <a key={section.id} href={`#${section.anchor}${section.id === 'contract' ? code : ''}`}>
                 {section.label}
               </a>
             ))}
@@ -48,6 +52,15 @@ export function AgencyPage({ code, canEdit }: { code: string; canEdit: boolean }
           <PortfoliosSection config={config} readOnly={!canEdit} onSaved={onSaved} />
           <NumbersSection config={config} readOnly={!canEdit} onSaved={onSaved} />
           <AddressesSection config={config} readOnly={!canEdit} onSaved={onSaved} />
+          <ReadOnlyUnless canEdit={canEdit} label="Orari e festività">
+            <SchedulePanel agency={code} />
+          </ReadOnlyUnless>
+          <ReadOnlyUnless canEdit={canEdit} label="Categorie">
+            <CategoriesPanel agency={code} />
+          </ReadOnlyUnless>
+          <ReadOnlyUnless canEdit={canEdit} label="Contratto">
+            <ContractPanel agency={code} />
+          </ReadOnlyUnless>
           {canEdit ? <AuditList agency={code} title="Modifiche a questo ente" revision={config} /> : null}
         </>
       ) : null}
@@ -56,8 +69,24 @@ export function AgencyPage({ code, canEdit }: { code: string; canEdit: boolean }
 }
 
 const SECTIONS = [
-  { id: 'profile', label: 'Dati' },
-  { id: 'portfolios', label: 'Portafogli' },
-  { id: 'numbers', label: 'Numeri' },
-  { id: 'addresses', label: 'E-mail' },
+  { id: 'profile', anchor: 'profile-title', label: 'Dati' },
+  { id: 'portfolios', anchor: 'portfolios-title', label: 'Portafogli' },
+  { id: 'numbers', anchor: 'numbers-title', label: 'Numeri' },
+  { id: 'addresses', anchor: 'addresses-title', label: 'E-mail' },
+  { id: 'schedule', anchor: 'schedule-next-days', label: 'Orari' },
+  { id: 'categories', anchor: 'categories-title', label: 'Categorie' },
+  { id: 'contract', anchor: 'contract-title-', label: 'Contratto' },
 ] as const;
+
+/**
+ * The panels that save through the API themselves: for a supervisor every control is disabled
+ * (the server would refuse the change anyway), so that the page reads as what it is.
+ */
+function ReadOnlyUnless({ canEdit, label, children }: { canEdit: boolean; label: string; children: ComponentChildren }) {
+  if (canEdit) return <>{children}</>;
+  return (
+    <fieldset class="read-only-panel" disabled aria-label={`${label} (sola lettura)`}>
+      {children}
+    </fieldset>
+  );
+}
