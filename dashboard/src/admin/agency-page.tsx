@@ -58,9 +58,7 @@ export function AgencyPage({ code, canEdit }: { code: string; canEdit: boolean }
           <ReadOnlyUnless canEdit={canEdit} label="Categorie">
             <CategoriesPanel agency={code} />
           </ReadOnlyUnless>
-          <ReadOnlyUnless canEdit={canEdit} label="Contratto">
-            <ContractPanel agency={code} />
-          </ReadOnlyUnless>
+          <ContractPanel agency={code} canEdit={canEdit} />
           {canEdit ? <AuditList agency={code} title="Modifiche a questo ente" revision={config} /> : null}
         </>
       ) : null}

@@ -24,7 +24,7 @@ function centsOf(text: string): number | null {
  * billed under them) and a form to record a renegotiation in force from a date. Terms left out
  * are the latest version's; only the first version asks for its duration.
  */
-export function ContractPanel({ agency }: { agency: string }) {
+export function ContractPanel({ agency, canEdit = true }: { agency: string; canEdit?: boolean }) {
   const [versions, setVersions] = useState<ContractVersion[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [effectiveFrom, setEffectiveFrom] = useState('');
@@ -133,35 +133,37 @@ export function ContractPanel({ agency }: { agency: string }) {
         </TableScroll>
       )}
 
-      <form class="contract-form" onSubmit={(event) => void save(event)} aria-labelledby={`contract-form-title-${agency}`}>
-        <h3 id={`contract-form-title-${agency}`} class="sr-only">
-          Nuova versione del contratto
-        </h3>
-        <label>
-          Nuova versione dal
-          <input type="date" required value={effectiveFrom} onInput={(event) => setEffectiveFrom(event.currentTarget.value)} />
-        </label>
-        <label>
-          Canone annuo (euro, IVA esclusa)
-          <input
-            inputMode="decimal"
-            required
-            value={fee}
-            placeholder="45.000,00"
-            aria-invalid={formError ? 'true' : undefined}
-            onInput={(event) => setFee(event.currentTarget.value)}
-          />
-        </label>
-        {first ? (
+      {canEdit ? (
+        <form class="contract-form" onSubmit={(event) => void save(event)} aria-labelledby={`contract-form-title-${agency}`}>
+          <h3 id={`contract-form-title-${agency}`} class="sr-only">
+            Nuova versione del contratto
+          </h3>
           <label>
-            Durata (mesi)
-            <input type="number" min={1} max={240} required value={months} onInput={(event) => setMonths(event.currentTarget.value)} />
+            Nuova versione dal
+            <input type="date" required value={effectiveFrom} onInput={(event) => setEffectiveFrom(event.currentTarget.value)} />
           </label>
-        ) : null}
-        <button type="submit" class="primary" disabled={saving || versions === null}>
-          {saving ? 'Registrazione…' : 'Registra la versione'}
-        </button>
-      </form>
+          <label>
+            Canone annuo (euro, IVA esclusa)
+            <input
+              inputMode="decimal"
+              required
+              value={fee}
+              placeholder="45.000,00"
+              aria-invalid={formError ? 'true' : undefined}
+              onInput={(event) => setFee(event.currentTarget.value)}
+            />
+          </label>
+          {first ? (
+            <label>
+              Durata (mesi)
+              <input type="number" min={1} max={240} required value={months} onInput={(event) => setMonths(event.currentTarget.value)} />
+            </label>
+          ) : null}
+          <button type="submit" class="primary" disabled={saving || versions === null}>
+            {saving ? 'Registrazione…' : 'Registra la versione'}
+          </button>
+        </form>
+      ) : null}
       {formError ? (
         <p class="notice error" role="alert">
           {formError}

@@ -194,7 +194,8 @@ function MessagePreview({ id }: { id: string }) {
             {error}
           </p>
         ) : (
-          <p class="timeline-text">{text ?? 'Caricamento…'}</p>
+          // Nothing while closed: a hidden "Caricamento…" would tell the screen's readers (and its tests) that it is still loading.
+          <p class="timeline-text">{text ?? (open ? 'Caricamento…' : '')}</p>
         )}
       </div>
     </div>
