@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { TEST_EMAIL_SECRET } from '../helpers/test-constants.ts';
 import { signEmailWebhook } from '../../webhooks/email/email-signature.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 import { incomingCallParams, newCallSid, twilioPostOverHttp } from '../helpers/twilio-requests.ts';
+import { seriousViolations } from './check-screen.ts';
 import type { UserBrowser } from './e2e-browser.ts';
 import { logInThroughPage, openBrowser } from './e2e-browser.ts';
 import type { E2eServer } from './e2e-server.ts';
@@ -20,7 +20,6 @@ import { freePort, runningClockFrom, startServer } from './e2e-server.ts';
  */
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-operator';
 const DATA_DIR = path.resolve(`.tmp/e2e-a11y-${process.pid}`);
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core'), 'utf8');
 const SIZES = [
   { name: 'desk', width: 1280, height: 800 },
   { name: 'phone', width: 390, height: 844 },
@@ -107,20 +106,6 @@ afterAll(async () => {
 type PageGlobals = {
   document: { querySelector(selector: string): { textContent: string | null } | null; documentElement: { scrollWidth: number; clientWidth: number } };
 };
-
-type Violation = { id: string; impact: string | null; nodes: { target: string[] }[] };
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE);
-  const result = await page.evaluate(async () =>
-    (globalThis as unknown as { axe: { run(options: object): Promise<{ violations: Violation[] }> } }).axe.run({
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    }),
-  );
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
 
 /** The screen has drawn its content (lists and reports load after the page). */
 async function settled(page: Page): Promise<void> {

@@ -30,3 +30,18 @@ export async function checkScreen(page: Page, name: string, shots: string): Prom
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
+
+type Violation = { id: string; impact: string | null; nodes: { target: string[] }[] };
+
+/** The serious and critical axe-core findings of the page (WCAG 2.1 A/AA and best practices), one line each. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
+  const result = await page.evaluate(async () =>
+    (globalThis as unknown as { axe: { run(options: object): Promise<{ violations: Violation[] }> } }).axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    }),
+  );
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}

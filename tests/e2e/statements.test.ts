@@ -1,10 +1,10 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/client.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
+import { seriousViolations } from './check-screen.ts';
 import type { UserBrowser } from './e2e-browser.ts';
 import { logInThroughPage, openBrowser } from './e2e-browser.ts';
 import type { E2eServer } from './e2e-server.ts';
@@ -17,7 +17,6 @@ import { freePort, runningClockFrom, startServer } from './e2e-server.ts';
  */
 const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-statements';
 const DATA_DIR = path.resolve(`.tmp/e2e-statements-${process.pid}`);
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core'), 'utf8');
 
 let database: DatabaseHandle;
 let server: E2eServer;
@@ -34,20 +33,6 @@ afterAll(async () => {
   await database?.close();
   rmSync(DATA_DIR, { recursive: true, force: true });
 });
-
-type Violation = { id: string; impact: string | null; nodes: { target: string[] }[] };
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(AXE);
-  const result = await page.evaluate(async () =>
-    (globalThis as unknown as { axe: { run(options: object): Promise<{ violations: Violation[] }> } }).axe.run({
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    }),
-  );
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
 
 async function sidewaysOverflow(page: Page): Promise<number> {
   return page.evaluate(() => {

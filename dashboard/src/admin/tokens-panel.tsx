@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
-import type { AgencyProfile, ApiToken } from '../../../src/contracts/admin.ts';
+import type { ApiToken } from '../../../src/contracts/admin.ts';
+import { AgencySelect } from '../components/agency-select.tsx';
 import { TableScroll } from '../components/table-scroll.tsx';
 import { api, post } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { ADMIN_API } from './admin-paths.ts';
 import { SaveStatus } from './save-status.tsx';
-import { useResource, useSave } from './use-resource.ts';
+import { agencyOptions, useAgencyNames, useResource, useSave } from './use-resource.ts';
 
 type CreatedToken = ApiToken & { token: string };
 
@@ -15,8 +16,7 @@ type CreatedToken = ApiToken & { token: string };
  */
 export function TokensPanel({ canEdit }: { canEdit: boolean }) {
   const tokens = useResource<{ items: ApiToken[] }>(ADMIN_API.tokens);
-  const agencyList = useResource<{ items: AgencyProfile[] }>(ADMIN_API.agencies);
-  const agencies = Object.fromEntries((agencyList.data?.items ?? []).map((agency) => [agency.code, agency.name]));
+  const agencies = useAgencyNames();
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const [agency, setAgency] = useState('');
   const [name, setName] = useState('');
@@ -99,14 +99,7 @@ export function TokensPanel({ canEdit }: { canEdit: boolean }) {
           <form class="admin-form" onSubmit={create}>
             <label>
               Ente
-              <select value={agency} onChange={(event) => setAgency(event.currentTarget.value)}>
-                <option value="">Scegli…</option>
-                {Object.entries(agencies).map(([code, label]) => (
-                  <option key={code} value={code}>
-                    {label}
-                  </option>
-                ))}
-              </select>
+              <AgencySelect agencies={agencyOptions(agencies)} value={agency} onChange={setAgency} placeholder="Scegli…" />
             </label>
             <label>
               Nome

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { AgencyProfile } from '../../../src/contracts/admin.ts';
 import { errorText, get } from '../api.ts';
+import { ADMIN_API } from './admin-paths.ts';
 
 /** A resource read from the API: its data (null while loading), the Italian error, a reload. */
 export function useResource<T>(url: string | null) {
@@ -48,3 +50,12 @@ export function useSave(conflictText?: string) {
   const fail = useCallback((message: string) => setState({ busy: false, error: message, done: null }), []);
   return { state, run, fail };
 }
+
+/** The agencies the user may administer or read, code → name, for choices and labels ({} while loading). */
+export function useAgencyNames(): Readonly<Record<string, string>> {
+  const { data } = useResource<{ items: AgencyProfile[] }>(ADMIN_API.agencies);
+  return Object.fromEntries((data?.items ?? []).map((agency) => [agency.code, agency.name]));
+}
+
+/** The same names as the options of an AgencySelect. */
+export const agencyOptions = (names: Readonly<Record<string, string>>) => Object.entries(names).map(([code, name]) => ({ code, name }));

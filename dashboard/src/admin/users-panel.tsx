@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
-import type { AgencyProfile, CreatedUser, PasswordReset, UserAccount } from '../../../src/contracts/admin.ts';
+import type { CreatedUser, PasswordReset, UserAccount } from '../../../src/contracts/admin.ts';
+import { AgencySelect } from '../components/agency-select.tsx';
 import { TableScroll } from '../components/table-scroll.tsx';
 import { patch, post } from '../api.ts';
 import { ROLE_LABEL, formatDateTime } from '../format.ts';
 import { ADMIN_API } from './admin-paths.ts';
 import { SaveStatus } from './save-status.tsx';
-import { useResource, useSave } from './use-resource.ts';
+import { agencyOptions, useAgencyNames, useResource, useSave } from './use-resource.ts';
 
 type Agencies = Readonly<Record<string, string>>;
 
@@ -15,8 +16,7 @@ type Agencies = Readonly<Record<string, string>>;
  */
 export function UsersPanel({ canEdit }: { canEdit: boolean }) {
   const users = useResource<{ items: UserAccount[] }>(ADMIN_API.users);
-  const agencyList = useResource<{ items: AgencyProfile[] }>(ADMIN_API.agencies);
-  const agencies: Agencies = Object.fromEntries((agencyList.data?.items ?? []).map((agency) => [agency.code, agency.name]));
+  const agencies = useAgencyNames();
   const [editing, setEditing] = useState<string | null>(null);
   const [secret, setSecret] = useState<{ username: string; password: string } | null>(null);
   const replace = (user: UserAccount) => users.setData((current) => current && { items: current.items.map((other) => (other.id === user.id ? user : other)) });
@@ -260,14 +260,7 @@ function NewUserForm({ agencies, onCreated }: { agencies: Agencies; onCreated: (
         {role === 'agency' ? (
           <label>
             Ente del referente
-            <select value={agency} onChange={(event) => setAgency(event.currentTarget.value)}>
-              <option value="">Scegli…</option>
-              {Object.entries(agencies).map(([code, name]) => (
-                <option key={code} value={code}>
-                  {name}
-                </option>
-              ))}
-            </select>
+            <AgencySelect agencies={agencyOptions(agencies)} value={agency} onChange={setAgency} placeholder="Scegli…" />
           </label>
         ) : (
           <AgencyChoices agencies={agencies} chosen={served} onChange={setServed} legend="Enti serviti" />
