@@ -181,7 +181,7 @@ function ScreenFor({ path, user, store }: { path: string; user: User; store: Liv
   if (path === '/quarantena') return <QuarantineWithAgencies store={store} />;
   if (path === TICKETS_SCREEN_PATH) return <TicketsArea user={user} store={store} />;
   if (path === '/prospetti') return <StatementsWithAgencies user={user} store={store} />;
-  if (path === ADMIN_PATH) return <AdminArea user={user} />;
+  if (path === ADMIN_PATH) return <AdminArea user={user} store={store} />;
   return null;
 }
 

@@ -46,7 +46,7 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
   const auth = add(createAuthModule(core));
   const audit = add(createAuditModule(core));
   const admin = add(createAdminModule({ ...core, directory: agencies.service, auth: auth.service, audit: audit.ports }));
-  const operators = add(createOperatorsModule({ ...core, directory: agencies.service }));
+  const operators = add(createOperatorsModule({ ...core, directory: agencies.service, audit: audit.ports }));
   const callbacks = add(
     createCallbacksModule({
       ...core,

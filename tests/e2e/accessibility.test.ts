@@ -39,6 +39,7 @@ const ROLES = [
       '/prospetti',
       '/amministrazione',
       '/amministrazione/enti/aler-pavia-lodi',
+      '/amministrazione/code',
     ],
   },
   {
@@ -55,6 +56,7 @@ const ROLES = [
       '/amministrazione',
       '/amministrazione/enti/aler-pavia-lodi',
       '/amministrazione/utenti',
+      '/amministrazione/code',
       '/amministrazione/token',
       '/amministrazione/registro',
     ],

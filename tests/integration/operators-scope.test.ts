@@ -74,6 +74,30 @@ describe('a supervisor of one agency and an operator serving two', () => {
     await setQueues(milanoOnly, []);
   });
 
+  it('writes each queue change to the audit trail and tells the live screens of the agency it concerns', async () => {
+    published.length = 0;
+    expect((await setQueues(paviaOnly, [`${PAVIA}.heating`])).statusCode).toBe(200);
+    const admin = await loginAs(t.app, 'admin');
+    const trail = (await t.app.inject({ url: '/api/v1/admin/audit', headers: admin.headers })).json().items as {
+      action: string;
+      actor: { name: string };
+      agency: string | null;
+      before: unknown;
+      after: unknown;
+    }[];
+    expect(trail[0]).toMatchObject({ action: 'user.queues', agency: PAVIA, before: { queues: [] }, after: { queues: [`${PAVIA}.heating`] } });
+    const event = published.find(
+      (candidate): candidate is EventOf<'operator.presence'> => isEvent(candidate, 'operator.presence') && candidate.agency === PAVIA,
+    );
+    expect(event?.data.operator.queues).toEqual([`${PAVIA}.heating`]);
+    expect(
+      published.some(
+        (candidate) => isEvent(candidate, 'operator.presence') && JSON.stringify(candidate).includes(`${PAVIA}.heating`) && candidate.agency === MILANO,
+      ),
+    ).toBe(false);
+    await setQueues(paviaOnly, []);
+  });
+
   it("shows a supervisor of the other agency operatore1's presence, but not the CallSid of a Milano caller", async () => {
     const caller = newCallSid();
     await twilioPost(t.app, '/webhooks/twilio/voice', incomingCallParams(caller, '+393331112222', '+39800100100'));

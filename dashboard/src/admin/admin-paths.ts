@@ -4,6 +4,7 @@ export const ADMIN_PATH = '/amministrazione';
 export const ADMIN_TABS = [
   { path: `${ADMIN_PATH}`, label: 'Enti' },
   { path: `${ADMIN_PATH}/utenti`, label: 'Utenti' },
+  { path: `${ADMIN_PATH}/code`, label: 'Code operatori' },
   { path: `${ADMIN_PATH}/token`, label: 'Token API' },
   { path: `${ADMIN_PATH}/registro`, label: 'Registro modifiche', adminOnly: true },
 ] as const;

@@ -7,6 +7,7 @@ import { mayBeOffered, refusePersonMove } from '../../domain/presence-state.ts';
 import type { DomainEvent, EventBus } from '../../domain/events.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import type { AuditPort } from '../audit/audit-service.ts';
 import * as repo from './operators-repo.ts';
 import type { Location, Presence, PresenceRow, StaffMember } from './operators-repo.ts';
 
@@ -18,6 +19,8 @@ export type OperatorServiceDeps = Readonly<{
   clock: Clock;
   bus: EventBus;
   directory: AgencyDirectory;
+  /** Who answers which queue is configuration: each change is written to the audit trail. */
+  audit: AuditPort;
   /** Wrap-up time limit (WRAP_UP_SECONDS): after it the operator is available again. */
   wrapUpSeconds?: number;
 }>;
@@ -161,8 +164,22 @@ export function createOperatorService(deps: OperatorServiceDeps) {
       const within = shared.flatMap(queuesOf);
       const unknown = queueNames.filter((name) => !within.includes(name));
       if (unknown.length > 0) throw validation(`Not a queue of ${username}'s agencies that you serve: ${unknown.join(', ')}`);
-      await db.transaction((tx) => repo.replaceQueuesWithin(tx, found.id, within, [...new Set(queueNames)]));
-      return view((await member({ username }))!, scopeOf(actor));
+      const chosen = [...new Set(queueNames)];
+      await db.transaction(async (tx) => {
+        await repo.replaceQueuesWithin(tx, found.id, within, chosen);
+        await deps.audit.record(tx, actor, {
+          action: 'user.queues',
+          target: { kind: 'user', id: found.id },
+          agency: shared.length === 1 ? shared[0] : null,
+          // What was narrowed within the actor's agencies; an empty list means "every queue".
+          before: { queues: found.queues.filter((name) => within.includes(name)) },
+          after: { queues: chosen },
+        });
+      });
+      const changed = (await member({ username }))!;
+      // Live screens show the queues each operator answers: they learn of the change at once.
+      publishPresence(changed);
+      return view(changed, scopeOf(actor));
     },
 
     /**

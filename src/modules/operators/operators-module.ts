@@ -1,4 +1,5 @@
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import type { AuditPort } from '../audit/audit-service.ts';
 import type { AppModule, EventSubscription, ModuleCore } from '../module.ts';
 import { createOperatorService } from './operator-service.ts';
 import type { OperatorService } from './operator-service.ts';
@@ -8,7 +9,7 @@ import { operatorsRoutes } from './operators-routes.ts';
  * Operators' presence and location, and the agencies and queues each answers. Presence follows
  * the softphone from the call events; the calls module asks which queues an identity serves.
  */
-export function createOperatorsModule(deps: Pick<ModuleCore, 'config' | 'db' | 'clock' | 'bus' | 'log'> & { directory: AgencyDirectory }) {
+export function createOperatorsModule(deps: Pick<ModuleCore, 'config' | 'db' | 'clock' | 'bus' | 'log'> & { directory: AgencyDirectory; audit: AuditPort }) {
   const operators = createOperatorService({ ...deps, wrapUpSeconds: deps.config.workflow.wrapUpSeconds });
   return {
     name: 'operators',
