@@ -63,7 +63,11 @@ describe("operators' queues in the browser", () => {
 
     // The screen after a reload shows what was stored.
     await page.reload();
-    const reloaded = page.getByRole('form', { name: /Operatore Uno|operatore1/ }).first().getByRole('group', { name: 'ALER Pavia-Lodi' }).getByRole('checkbox');
+    const reloaded = page
+      .getByRole('form', { name: /Operatore Uno|operatore1/ })
+      .first()
+      .getByRole('group', { name: 'ALER Pavia-Lodi' })
+      .getByRole('checkbox');
     await reloaded.first().waitFor();
     expect(await reloaded.nth(1).isChecked()).toBe(false);
 
