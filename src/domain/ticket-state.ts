@@ -3,7 +3,9 @@ import type { Role } from './actor.ts';
 /**
  * A ticket's life as data. The platform or an operator routes it to the agency's office, the
  * agency acknowledges and closes it; the call center may cancel it while the agency has not
- * taken it on. Every move is persisted with `UPDATE … WHERE status = <from>`, so of two people
+ * taken it on. A closed ticket is reopened (back to the agency's office) when the tenant says the
+ * problem is still there, and a ticket cancelled by mistake goes back to the call center; both
+ * need a reason, which stays in the ticket's history. Every move is persisted with `UPDATE … WHERE status = <from>`, so of two people
  * moving the same ticket at once exactly one succeeds.
  */
 export const TICKET_STATUSES = ['new', 'routed', 'acknowledged', 'closed', 'cancelled'] as const;
@@ -15,11 +17,13 @@ export type TicketChannel = (typeof TICKET_CHANNELS)[number];
 export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
 
-export type TicketTransition = Readonly<{ from: TicketStatus; to: TicketStatus; roles: readonly Role[] }>;
+export type TicketTransition = Readonly<{ from: TicketStatus; to: TicketStatus; roles: readonly Role[]; reasonRequired?: true }>;
 
 const CALL_CENTER: readonly Role[] = ['operator', 'supervisor', 'admin'];
 /** The agency's own staff do the work; a supervisor may stand in for an agency that phoned instead. */
 const AGENCY_SIDE: readonly Role[] = ['agency', 'supervisor', 'admin'];
+/** Whoever hears that a closed problem is back: the operator on the phone or the agency's office. */
+const ANYONE_SERVING: readonly Role[] = ['operator', 'agency', 'supervisor', 'admin'];
 
 export const TICKET_TRANSITIONS: readonly TicketTransition[] = [
   { from: 'new', to: 'routed', roles: CALL_CENTER },
@@ -28,7 +32,19 @@ export const TICKET_TRANSITIONS: readonly TicketTransition[] = [
   { from: 'routed', to: 'closed', roles: AGENCY_SIDE },
   { from: 'routed', to: 'cancelled', roles: CALL_CENTER },
   { from: 'acknowledged', to: 'closed', roles: AGENCY_SIDE },
+  { from: 'closed', to: 'routed', roles: ANYONE_SERVING, reasonRequired: true },
+  { from: 'cancelled', to: 'new', roles: CALL_CENTER, reasonRequired: true },
 ];
+
+/** Whether the move brings an ended ticket back to life (shown as «Riaperta»). */
+export function isReopening(from: string, to: string): boolean {
+  return !isOpenTicketStatus(from) && isOpenTicketStatus(to);
+}
+
+/** Whether the move must say why (a reopening does). */
+export function needsReason(from: TicketStatus, to: TicketStatus): boolean {
+  return TICKET_TRANSITIONS.some((candidate) => candidate.from === from && candidate.to === to && candidate.reasonRequired === true);
+}
 
 export const OPEN_TICKET_STATUSES: readonly TicketStatus[] = ['new', 'routed', 'acknowledged'];
 

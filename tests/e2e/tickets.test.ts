@@ -167,12 +167,22 @@ describe('tickets in the browser', () => {
     expect(await page.evaluate("document.activeElement?.getAttribute('data-testid')")).toBe('action-result');
   });
 
-  it('the operator reads who closed it, when and with what note', async () => {
+  it('the operator reads who closed it, when and with what note, and reopens it when the tenant calls again', async () => {
     const page = operator.page;
     await logInThroughPage(page, server.url, 'operatore1');
     await page.goto(`${server.url}/segnalazioni/${phoneRef}`);
     const ending = page.locator('[data-testid="ticket-ending"]');
     await ending.filter({ hasText: 'referente-pavia' }).filter({ hasText: 'Raccordo sostituito dal tecnico di zona' }).waitFor();
+
+    // The tenant calls again: it still leaks. Reopening needs a reason and sends it back to the agency.
+    await page.getByRole('button', { name: 'Riapri' }).click();
+    await page.locator('[data-action="confirm-move"]').click();
+    expect(await page.locator('[data-testid="ticket-status"]').textContent()).toContain('Chiusa');
+    await page.getByLabel('Perché si riapre (l’ente la riceve di nuovo)').fill('L’inquilino richiama: perde ancora dal raccordo');
+    await page.locator('[data-action="confirm-move"]').click();
+    await page.locator('[data-testid="ticket-status"]').filter({ hasText: 'Inviata all’ente' }).waitFor();
+    expect(await ending.count()).toBe(0);
+    await page.locator('[data-kind="routed"]').filter({ hasText: 'Riaperta' }).filter({ hasText: 'perde ancora dal raccordo' }).waitFor();
   });
 
   it('the operator takes an e-mail ticket, reads the mail, re-files and routes it, and answers the tenant', async () => {

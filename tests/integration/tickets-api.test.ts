@@ -135,6 +135,28 @@ describe('tickets over HTTP', () => {
     expect(changed.map((event) => event.data.change?.type)).toEqual(['acknowledged', 'closed']);
   });
 
+  it('reopens a closed ticket only with a reason, back to the agency, and undoes a cancellation to the call center', async () => {
+    const { ref } = await newTicket();
+    await patch(ref, operatore1.headers, { status: 'routed' });
+    await patch(ref, referentePavia.headers, { status: 'closed', note: 'Sostituito il raccordo' });
+    const silent = await patch(ref, operatore1.headers, { status: 'routed' });
+    expect(silent.statusCode).toBe(400);
+    expect(silent.json().error.code).toBe('VALIDATION');
+    const reopened = await patch(ref, operatore1.headers, { status: 'routed', note: 'L’inquilina richiama: perde ancora' });
+    expect(reopened.statusCode, reopened.body).toBe(200);
+    const ticket = reopened.json() as { status: string; events: { type: string; fromStatus: string | null; text: string | null }[] };
+    expect(ticket.status).toBe('routed');
+    expect(ticket.events.at(-1)).toMatchObject({ type: 'routed', fromStatus: 'closed', text: 'L’inquilina richiama: perde ancora' });
+    // The agency's office sees it among its open tickets again, and closes it for good.
+    expect((await patch(ref, referentePavia.headers, { status: 'closed', note: 'Tubo sostituito' })).statusCode).toBe(200);
+
+    const { ref: cancelledRef } = await newTicket();
+    await patch(cancelledRef, operatore1.headers, { status: 'cancelled', note: 'Doppione' });
+    expect((await patch(cancelledRef, referentePavia.headers, { status: 'new', note: 'Non era un doppione' })).statusCode).toBe(403);
+    const back = await patch(cancelledRef, supervisor.headers, { status: 'new', note: 'Non era un doppione' });
+    expect(back.json()).toMatchObject({ status: 'new' });
+  });
+
   it('shows an agency only its own tickets, everywhere', async () => {
     const milan = await newTicket('aler-milano');
     expect((await t.app.inject({ url: `/api/v1/tickets/${milan.ref}`, headers: referentePavia.headers })).statusCode).toBe(404);

@@ -122,7 +122,9 @@ describe('ticket service', () => {
     const closed = await tickets().changeTicket(pavia, ticket.ref, { status: 'closed' });
     expect(closed.status).toBe('closed');
     await expect(tickets().changeTicket(supervisor, ticket.ref, { status: 'closed' })).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(tickets().changeTicket(operator, ticket.ref, { status: 'routed' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(tickets().changeTicket(operator, ticket.ref, { status: 'acknowledged' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    // Reopening is a move of its own, and says why.
+    await expect(tickets().changeTicket(operator, ticket.ref, { status: 'routed' })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('hides another agency’s ticket as not found', async () => {

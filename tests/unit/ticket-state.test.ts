@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideTicketTransition, findTicketRef, formatTicketRef, TICKET_STATUSES } from '../../src/domain/ticket-state.ts';
+import { decideTicketTransition, findTicketRef, formatTicketRef, needsReason, TICKET_STATUSES } from '../../src/domain/ticket-state.ts';
 import { normalizePhone } from '../../src/domain/phone.ts';
 
 describe('ticket state machine', () => {
@@ -16,12 +16,19 @@ describe('ticket state machine', () => {
     expect(decideTicketTransition('acknowledged', 'cancelled', 'supervisor')).toEqual({ ok: false, reason: 'illegal' });
   });
 
-  it('never leaves a closed or cancelled ticket, nor moves a ticket to where it is', () => {
+  it('leaves a closed or cancelled ticket only by reopening it, with a reason, nor moves a ticket to where it is', () => {
     for (const to of TICKET_STATUSES) {
-      expect(decideTicketTransition('closed', to, 'admin').ok).toBe(false);
-      expect(decideTicketTransition('cancelled', to, 'admin').ok).toBe(false);
+      expect(decideTicketTransition('closed', to, 'admin').ok).toBe(to === 'routed');
+      expect(decideTicketTransition('cancelled', to, 'admin').ok).toBe(to === 'new');
     }
     for (const status of TICKET_STATUSES) expect(decideTicketTransition(status, status, 'admin').ok).toBe(false);
+    // The tenant tells the operator or the agency that the leak is back; a cancellation is undone by the call center.
+    expect(decideTicketTransition('closed', 'routed', 'operator')).toEqual({ ok: true });
+    expect(decideTicketTransition('closed', 'routed', 'agency')).toEqual({ ok: true });
+    expect(decideTicketTransition('cancelled', 'new', 'agency')).toEqual({ ok: false, reason: 'forbidden' });
+    expect(needsReason('closed', 'routed')).toBe(true);
+    expect(needsReason('cancelled', 'new')).toBe(true);
+    expect(needsReason('routed', 'closed')).toBe(false);
   });
 
   it('formats and finds references', () => {

@@ -3,18 +3,20 @@ import type { LiveAgency } from '../../../src/contracts/live.ts';
 import type { Ticket } from '../../../src/contracts/tickets.ts';
 import type { Role } from '../../../src/domain/actor.ts';
 import type { TicketStatus } from '../../../src/domain/ticket-state.ts';
-import { decideTicketTransition, isOpenTicketStatus } from '../../../src/domain/ticket-state.ts';
+import { decideTicketTransition, isOpenTicketStatus, needsReason } from '../../../src/domain/ticket-state.ts';
 import { errorText, patch, post } from '../api.ts';
 import { categoryOptions } from '../categories.ts';
 import type { User } from '../session.ts';
 import { ReplyForm } from './reply-form.tsx';
 import { ticketApiPath } from './ticket-paths.ts';
 
-type Move = { status: TicketStatus; label: string; noteLabel: string; tone?: 'danger' };
+type Move = { status: TicketStatus; from?: readonly TicketStatus[]; label: string; noteLabel: string; tone?: 'danger' };
 
 /** The status moves offered on screen, each only where the transitions table lets the viewer's role make it. */
 const MOVES: readonly Move[] = [
-  { status: 'routed', label: 'Invia all’ente', noteLabel: 'Nota per l’ente (facoltativa)' },
+  { status: 'routed', from: ['new'], label: 'Invia all’ente', noteLabel: 'Nota per l’ente (facoltativa)' },
+  { status: 'routed', from: ['closed'], label: 'Riapri', noteLabel: 'Perché si riapre (l’ente la riceve di nuovo)' },
+  { status: 'new', from: ['cancelled'], label: 'Ripristina', noteLabel: 'Perché si ripristina' },
   { status: 'acknowledged', label: 'Prendi in carico', noteLabel: 'Nota (facoltativa)' },
   { status: 'closed', label: 'Chiudi', noteLabel: 'Nota di chiusura' },
   { status: 'cancelled', label: 'Annulla la segnalazione', noteLabel: 'Motivo dell’annullamento', tone: 'danger' },
@@ -66,7 +68,9 @@ export function TicketActions({ ticket, user, agency, onChanged }: { ticket: Tic
   }
 
   const path = ticketApiPath(ticket.ref);
-  const moves = MOVES.filter((candidate) => decideTicketTransition(ticket.status, candidate.status, user.role as Role).ok);
+  const moves = MOVES.filter(
+    (candidate) => (!candidate.from || candidate.from.includes(ticket.status)) && decideTicketTransition(ticket.status, candidate.status, user.role as Role).ok,
+  );
   const portfolios = agency?.portfolios ?? [];
   const mine = ticket.assignedTo === user.username;
 
@@ -143,7 +147,7 @@ export function TicketActions({ ticket, user, agency, onChanged }: { ticket: Tic
               value={moveNote}
               onInput={(event) => setMoveNote(event.currentTarget.value)}
               onKeyDown={(event) => event.key === 'Escape' && setMove(null)}
-              required={move.status === 'cancelled'}
+              required={move.status === 'cancelled' || needsReason(ticket.status, move.status)}
               data-testid="move-note"
             />
           </label>

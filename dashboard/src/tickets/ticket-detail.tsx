@@ -3,6 +3,7 @@ import type { Call, CallPage } from '../../../src/contracts/calls.ts';
 import type { TicketEmails } from '../../../src/contracts/email.ts';
 import type { Ticket } from '../../../src/contracts/tickets.ts';
 import { isTicketEvent } from '../../../src/domain/events.ts';
+import { isOpenTicketStatus } from '../../../src/domain/ticket-state.ts';
 import { ApiError, errorText, get } from '../api.ts';
 import { dwellingText } from '../components/caller-popup.tsx';
 import { categoryTitle } from '../categories.ts';
@@ -95,7 +96,10 @@ export function TicketDetail({ ticketRef, user, store }: { ticketRef: string; us
 
   const { ticket, calls, emails } = loaded;
   const agency = live.agencies.get(ticket.agency);
-  const ending = [...ticket.events].reverse().find((event) => event.type === 'closed' || event.type === 'cancelled');
+  // Who ended it and how, while it stays ended: a reopened ticket has no ending to show.
+  const ending = isOpenTicketStatus(ticket.status)
+    ? undefined
+    : [...ticket.events].reverse().find((event) => event.type === 'closed' || event.type === 'cancelled');
   const portfolioName = ticket.portfolio ? (agency?.portfolios.find((portfolio) => portfolio.id === ticket.portfolio)?.name ?? ticket.portfolio) : null;
 
   return (

@@ -1,6 +1,7 @@
 import type { Call } from '../../../src/contracts/calls.ts';
 import type { TicketEmails } from '../../../src/contracts/email.ts';
 import type { TicketEvent } from '../../../src/contracts/tickets.ts';
+import { isReopening } from '../../../src/domain/ticket-state.ts';
 import { CATEGORY_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatPhone, formatSeconds } from '../format.ts';
 import { CALL_OUTCOME_LABEL, EVENT_LABEL, PRIORITY_LABEL } from './ticket-labels.ts';
 
@@ -56,7 +57,9 @@ function EventEntry({ event, email }: { event: TicketEvent; email: EmailItem | u
       ? `E-mail da ${str(event.data?.from)}`
       : event.type === 'reply' && str(event.data?.to)
         ? `Risposta all’inquilino (${str(event.data?.to)})`
-        : (EVENT_LABEL[event.type] ?? event.type);
+        : event.fromStatus && event.toStatus && isReopening(event.fromStatus, event.toStatus)
+          ? 'Riaperta'
+          : (EVENT_LABEL[event.type] ?? event.type);
   return (
     <article class={`timeline-entry ${event.type}${visibility ? ` ${visibility}` : ''}`} data-kind={event.type} data-visibility={visibility ?? undefined}>
       <header>

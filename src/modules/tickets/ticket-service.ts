@@ -12,7 +12,7 @@ import { linkNoteIt } from '../../domain/ticket-link.ts';
 import type { NoteVisibility } from '../../domain/ticket-note.ts';
 import { defaultNoteVisibility, eventsVisibleTo, isInternalEvent } from '../../domain/ticket-note.ts';
 import type { TicketChannel, TicketPriority, TicketStatus } from '../../domain/ticket-state.ts';
-import { decideTicketTransition, formatTicketRef, isOpenTicketStatus } from '../../domain/ticket-state.ts';
+import { decideTicketTransition, formatTicketRef, isOpenTicketStatus, needsReason } from '../../domain/ticket-state.ts';
 import type { Database, Tx } from '../../db/client.ts';
 import type { DwellingData } from '../../domain/dwelling.ts';
 import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
@@ -377,6 +377,7 @@ export function createTicketService(deps: TicketServiceDeps) {
           const decision = decideTicketTransition(from, input.status, actor.role);
           if (!decision.ok && decision.reason === 'forbidden') throw forbidden(`Your role cannot move a ticket from ${from} to ${input.status}`);
           if (!decision.ok) throw conflict(`Ticket ${row.ref} is ${from}: it cannot become ${input.status}`);
+          if (needsReason(from, input.status) && !input.note?.trim()) throw validation(`Say why ticket ${row.ref} goes from ${from} back to ${input.status}`);
           const updated = await repo.updateTicketIf(tx, row.id, { status: from }, { status: input.status, updatedAt: now });
           if (!updated) throw conflict(`Ticket ${row.ref} was changed meanwhile`);
           const event = await repo.insertTicketEvent(
