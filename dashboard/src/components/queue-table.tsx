@@ -1,5 +1,6 @@
 import { secondsSince } from '../hooks.ts';
-import { CATEGORY_LABEL, formatDuration } from '../format.ts';
+import { categoryTitleIt } from '../../../src/domain/categories.ts';
+import { formatDuration } from '../format.ts';
 import type { QueueView } from '../live-view.ts';
 import { TableScroll } from './table-scroll.tsx';
 
@@ -53,7 +54,7 @@ export function QueueTable({
               const alert = longest !== null && longest >= alertSeconds;
               return (
                 <tr key={queue.name} class={alert ? 'alert' : queue.waiting.length > 0 ? 'busy' : ''} data-queue={queue.name}>
-                  <td>{CATEGORY_LABEL[queue.category] ?? queue.label}</td>
+                  <td>{categoryTitleIt(queue.label)}</td>
                   <td class="num strong" data-testid="waiting">
                     {queue.waiting.length}
                   </td>

@@ -3,7 +3,9 @@ import type { Callback } from '../../../src/contracts/callbacks.ts';
 import type { Page } from '../../../src/contracts/common.ts';
 import type { Ticket } from '../../../src/contracts/tickets.ts';
 import { ApiError, errorText, get, post } from '../api.ts';
-import { CATEGORY_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatPhone } from '../format.ts';
+import { categoryTitle } from '../categories.ts';
+import { useLive } from '../hooks.ts';
+import { TICKET_STATUS_LABEL, formatDateTime, formatPhone } from '../format.ts';
 import type { LiveStore } from '../live-store.ts';
 import { navigate } from '../router.ts';
 import { CALLBACK_PATH, CALLBACKS_PATH, EMAIL_ITEMS_PATH, TICKETS_PATH } from '../endpoints.ts';
@@ -59,6 +61,7 @@ export function WorkLists({
   const [callbacks, reloadCallbacks] = useWorkList<Callback>(store, CALLBACKS_PATH, 'callback.', generation);
   const [emailTickets] = useWorkList<Ticket>(store, EMAIL_ITEMS_PATH, 'ticket.', generation);
   const [error, setError] = useState<string | null>(null);
+  const live = useLive(store);
   const emails = emailTickets.items.filter((ticket) => ticket.channel === 'email' && OPEN.has(ticket.status));
 
   async function takeCallback(item: Callback) {
@@ -134,7 +137,8 @@ export function WorkLists({
                   ) : null}
                 </div>
                 <div class="muted small">
-                  {agencyName(item.agency)} · {CATEGORY_LABEL[item.category ?? ''] ?? 'Coda'} · entro {formatDateTime(item.dueAt)} · tentativi {item.attempts}
+                  {agencyName(item.agency)} · {item.category ? categoryTitle(live.agencies.get(item.agency), item.category) : 'Coda'} · entro{' '}
+                  {formatDateTime(item.dueAt)} · tentativi {item.attempts}
                 </div>
                 {item.assignedTo === username ? (
                   <div class="outcomes" role="group" aria-label="Esito della richiamata">

@@ -3,8 +3,10 @@ import type { TicketPage, TicketSummary } from '../../../src/contracts/tickets.t
 import { isTicketEvent } from '../../../src/domain/events.ts';
 import { errorText, get, patch, query } from '../api.ts';
 import { AgencySelect } from '../components/agency-select.tsx';
+import { categoryTitle } from '../categories.ts';
 import { whoAndWhere } from '../ticket-contact.ts';
-import { CATEGORY_LABEL, CHANNEL_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatInteger, formatPct, formatSeconds } from '../format.ts';
+import { ticketScreenPath } from '../tickets/ticket-paths.ts';
+import { CHANNEL_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatInteger, formatPct, formatSeconds } from '../format.ts';
 import { useLive } from '../hooks.ts';
 import type { LiveStore } from '../live-store.ts';
 import { navigate } from '../router.ts';
@@ -151,10 +153,18 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
             <li key={ticket.ref} class={`ticket ${fresh.has(ticket.ref) ? 'fresh' : ''}`} data-ref={ticket.ref}>
               <div class="ticket-main">
                 <div class="ticket-title">
-                  <strong>{ticket.ref}</strong>
+                  <a
+                    href={ticketScreenPath(ticket.ref)}
+                    onClick={(event) => {
+                      event.preventDefault();
+                      navigate(ticketScreenPath(ticket.ref));
+                    }}
+                  >
+                    <strong>{ticket.ref}</strong>
+                  </a>
                   <span class={`status ${ticket.status}`}>{TICKET_STATUS_LABEL[ticket.status] ?? ticket.status}</span>
                   <span class="muted small">
-                    {CATEGORY_LABEL[ticket.category] ?? ticket.category} · {CHANNEL_LABEL[ticket.channel] ?? ticket.channel} ·{' '}
+                    {categoryTitle(live.agencies.get(ticket.agency), ticket.category)} · {CHANNEL_LABEL[ticket.channel] ?? ticket.channel} ·{' '}
                     {formatDateTime(ticket.createdAt)}
                   </span>
                 </div>

@@ -3,7 +3,8 @@ import type { Callback, CallbackDial, CallbackPage } from '../../../src/contract
 import type { SoftphoneStatus } from '../../../src/contracts/live.ts';
 import { errorText, get, post, query } from '../api.ts';
 import { CALLBACK_PATH, CALLBACKS_LIST_PATH } from '../endpoints.ts';
-import { CATEGORY_LABEL, formatDateTime, formatInteger, formatPhone } from '../format.ts';
+import { categoryTitle } from '../categories.ts';
+import { formatDateTime, formatInteger, formatPhone } from '../format.ts';
 import { useLive, useServerNow } from '../hooks.ts';
 import type { LiveStore } from '../live-store.ts';
 import type { User } from '../session.ts';
@@ -233,7 +234,8 @@ export function CallbacksScreen({ user, store }: { user: User; store: LiveStore 
                       {item.overdue ? <div class="muted small">era entro {formatDateTime(item.dueAt)}</div> : null}
                     </td>
                     <td>
-                      {live.agencies.get(item.agency)?.name ?? item.agency} · {CATEGORY_LABEL[item.category ?? ''] ?? 'Coda'}
+                      {live.agencies.get(item.agency)?.name ?? item.agency} ·{' '}
+                      {item.category ? categoryTitle(live.agencies.get(item.agency), item.category) : 'Coda'}
                     </td>
                     <td class="num">{item.abandonedCalls}</td>
                     <td class="num">{item.attempts}</td>
