@@ -130,6 +130,8 @@ export const SoftphoneStatus = z.strictObject({
   mode: z.enum(['twilio', 'simulator']),
   identity: z.string(),
   call: Call.nullable(),
+  /** The answered call whose outcome the operator still owes (wrap-up in progress), for a screen reloaded meanwhile. */
+  wrapUp: Call.nullable(),
   /** The wrap-up time limit (WRAP_UP_SECONDS): the screen counts it down after a call. */
   wrapUpSeconds: z.number(),
 });

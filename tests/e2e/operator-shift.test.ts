@@ -182,6 +182,10 @@ describe('an operator’s shift in Chromium, keyboard only', () => {
     await page.getByTestId('wrap-up-timer').filter({ hasText: 'Tempo rimasto' }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'operator-wrap-up-1280.png'), fullPage: true });
     await atPhoneSize('operator-wrap-up-390.png');
+    // A reload in the middle of the wrap-up brings the same call's outcome choice back.
+    await page.reload();
+    await page.getByTestId('wrap-up').waitFor();
+    await waitForFocusOn('name', 'outcome-code');
     await page.keyboard.press('Space');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.getAttribute('data-testid'))).toBe('wrap-up-done');

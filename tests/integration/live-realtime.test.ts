@@ -134,6 +134,9 @@ describe('a call from queue to wrap-up, live', () => {
     const ended = await t.app.inject({ method: 'POST', url: '/api/v1/softphone/hang-up', headers: operator.headers, payload: { callSid } });
     expect(ended.statusCode).toBe(200);
     expect(ended.json().call).toMatchObject({ outcome: 'answered', status: 'completed', talkSeconds: 90 });
+    // A screen reloaded now learns which call's outcome the operator still owes.
+    const softphone = (await t.app.inject({ url: '/api/v1/softphone', headers: operator.headers })).json();
+    expect(softphone).toMatchObject({ call: null, wrapUp: { callSid, outcome: 'answered' } });
     const today = await paviaLive.waitForEvent('live.today', (event) => event.data.today.answered >= 1);
     expect(today.data.today).toMatchObject({ offered: 1, answered: 1, abandoned: 0, serviceLevelPct: 100, asaSeconds: 0 });
 

@@ -66,6 +66,7 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
       .then((status) => {
         setSoftphone(status);
         if (status.call) setPhase((current) => (current.kind === 'idle' ? { kind: 'talking', call: status.call! } : current));
+        else if (status.wrapUp) setPhase((current) => (current.kind === 'idle' ? { kind: 'wrap_up', call: status.wrapUp!, since: serverNow() } : current));
       })
       .catch((error) => setMessage({ kind: 'error', text: errorText(error) }));
   }, [live.generation]);

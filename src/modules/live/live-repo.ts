@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { calls } from '../../db/schema/index.ts';
 
@@ -35,6 +35,17 @@ export async function findCallBySid(db: Executor, callSid: string): Promise<Call
 }
 
 /** The call an operator is talking to right now, if any. */
+/** The operator's last answered call that ended after `since` and still has no outcome: the wrap-up in progress. */
+export async function findCallAwaitingOutcome(db: Executor, username: string, since: Date): Promise<CallRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(calls)
+    .where(and(eq(calls.answeredBy, username), eq(calls.outcome, 'answered'), isNull(calls.wrapUpCode), gte(calls.endedAt, since)))
+    .orderBy(desc(calls.endedAt))
+    .limit(1);
+  return row;
+}
+
 export async function findBridgedCallOf(db: Executor, username: string, since: Date): Promise<CallRow | undefined> {
   const [row] = await db
     .select()

@@ -55,8 +55,17 @@ export function createSoftphoneService(deps: SoftphoneDeps) {
     async status(actor: Actor): Promise<SoftphoneStatus> {
       assertRole(actor, 'operator', 'supervisor', 'admin');
       const identity = softphoneIdentity(actor);
-      const current = await repo.findBridgedCallOf(db, identity, new Date(clock.now().getTime() - RECENT_MS));
-      return { mode: twilioEnabled ? 'twilio' : 'simulator', identity, call: current ? publicCall(current) : null, wrapUpSeconds: deps.wrapUpSeconds };
+      const now = clock.now().getTime();
+      const current = await repo.findBridgedCallOf(db, identity, new Date(now - RECENT_MS));
+      // After a reload mid wrap-up the screen offers the outcome of the call just ended, for as long as the limit runs.
+      const ended = current ? undefined : await repo.findCallAwaitingOutcome(db, identity, new Date(now - deps.wrapUpSeconds * 1000));
+      return {
+        mode: twilioEnabled ? 'twilio' : 'simulator',
+        identity,
+        call: current ? publicCall(current) : null,
+        wrapUp: ended ? publicCall(ended) : null,
+        wrapUpSeconds: deps.wrapUpSeconds,
+      };
     },
 
     /**
