@@ -126,6 +126,8 @@ describe('a caller who falls silent in queue', () => {
     expect(await t.app.services.calls.reconcile(t.clock.now())).toEqual({ lost: 1 });
     expect(await callOf(caller)).toMatchObject({ outcome: 'lost', queueTimeSeconds: 60 });
     expect(await liveCallSids()).not.toContain(caller);
+    // Whoever waited a minute and vanished is owed a call-back, as if they had hung up.
+    expect(await tasksOf(caller)).toHaveLength(1);
     const [event] = await t.database.db
       .select()
       .from(callEvents)
@@ -147,6 +149,7 @@ describe('a caller who falls silent in queue', () => {
     await twilioPost(t.app, '/webhooks/twilio/voice/queue-result', { CallSid: caller, QueueResult: 'hangup', QueueTime: '75', QueueSid: 'QU1' });
     expect((await callOf(caller)).outcome).toBe('abandoned');
     expect((await todayTotals()).lost - before.lost).toBe(0);
+    expect(await tasksOf(caller)).toHaveLength(1);
   });
 });
 

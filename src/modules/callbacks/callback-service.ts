@@ -63,16 +63,19 @@ export function createCallbackService(deps: CallbackServiceDeps) {
     /**
      * Runs inside the transaction that settles a call, so that an abandoned call and its call-back
      * commit together: a crash right after the commit cannot lose the task. Short abandons (under
-     * the agency's threshold) and callers without a usable number owe nothing.
+     * the agency's threshold) and callers without a usable number owe nothing. A caller who fell
+     * silent in the queue (`lost`: no result ever came) waited as long as we know, and is owed a
+     * call-back like one who hung up, past the same threshold.
      */
     async afterCallChange(executor: Executor, call: SettledCall): Promise<void> {
       if (!call.agencyCode) return;
       const answered = call.bridgedAt !== null && (call.outcome === 'bridged' || call.outcome === 'answered');
-      // A caller bridged to an operator was served, whatever a late queue result says afterwards.
-      if (call.outcome !== 'abandoned' && !answered) return;
-      if (call.outcome === 'abandoned' && call.bridgedAt !== null) return;
-      const phone = normalizePhone(call.fromNumber);
       const agency = directory.agency(call.agencyCode);
+      const gaveUp = call.outcome === 'abandoned' || (call.outcome === 'lost' && (call.queueTimeSeconds ?? 0) >= (agency?.shortAbandonSeconds ?? 0));
+      // A caller bridged to an operator was served, whatever a late queue result says afterwards.
+      if (!gaveUp && !answered) return;
+      if (gaveUp && call.bridgedAt !== null) return;
+      const phone = normalizePhone(call.fromNumber);
       if (!phone || !agency) return;
       if (answered) {
         await closeForAnsweredCall(executor, call, phone);
