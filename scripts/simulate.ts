@@ -4,6 +4,8 @@ import { DEVELOPMENT_EMAIL_WEBHOOK_SECRET, DEVELOPMENT_TWILIO_AUTH_TOKEN } from 
 import type { CallOutcomeCounts } from './simulator/call-center.ts';
 import { emptyCounts, playCaller, playOperator, QueueBoard, sleep } from './simulator/call-center.ts';
 import { postEmail, tenantEmail } from './simulator/emails.ts';
+import type { OperatorDesk } from './simulator/operator-desk.ts';
+import { openOperatorDesk } from './simulator/operator-desk.ts';
 import { createRng } from './simulator/rng.ts';
 import type { TwilioClient } from './simulator/twilio-client.ts';
 import { createTwilioClient } from './simulator/twilio-client.ts';
@@ -14,7 +16,9 @@ const USAGE = `npm run simulate -- [--url http://localhost:3000] [--calls-per-mi
 Plays tenants calling and writing, and operators answering at browser softphones, against a running
 server: every request is signed as Twilio or the e-mail provider would sign it, with TWILIO_AUTH_TOKEN
 and EMAIL_WEBHOOK_SECRET (the development values when unset). Outside 08:00-20:00 Europe/Rome the
-agencies are closed and the calls come out as out-of-hours. --speed 10 plays ten times faster.`;
+agencies are closed and the calls come out as out-of-hours. --speed 10 plays ten times faster.
+With DEMO_PASSWORD set (the server's), the operators also log in and close each wrap-up with an
+outcome code (esito), so that the reports by outcome fill up.`;
 
 const { values } = parseArgs({
   options: {
@@ -113,7 +117,8 @@ const operators = values.operators
   .filter(Boolean);
 let finishedCalls = 0;
 let emailsSent = 0;
-const operatorTasks = operators.map((identity) => playOperator(identity, twilio, board, rng, timing, () => finishedCalls >= plannedCalls));
+const desks = await openDesks(operators);
+const operatorTasks = operators.map((identity, index) => playOperator(identity, twilio, board, rng, timing, () => finishedCalls >= plannedCalls, desks[index]));
 
 // Arrivals are a Poisson process at the asked rate, spread over the run.
 const callTasks: Promise<void>[] = [];
@@ -166,6 +171,20 @@ console.log(`E-mails sent: ${emailsSent}`);
 if (emailsSent > 0) console.table(emailCounts);
 const refused = counts.refused + counts.error;
 if (refused > 0) console.log(`${refused} call(s) were refused or failed: check that TWILIO_AUTH_TOKEN and --public-url match the server's.`);
+
+/** The operators' dashboard sessions, when the demo password is known; none (answer only) otherwise. */
+async function openDesks(usernames: readonly string[]): Promise<(OperatorDesk | undefined)[]> {
+  const password = process.env.DEMO_PASSWORD;
+  if (!password) {
+    console.log('DEMO_PASSWORD is not set: the operators answer, but record no outcome code (esito).');
+    return usernames.map(() => undefined);
+  }
+  try {
+    return await Promise.all(usernames.map((username) => openOperatorDesk(url, username, password, rng)));
+  } catch (error) {
+    stopAtOnce((error as Error).message);
+  }
+}
 
 function stopAtOnce(message: string): never {
   bar.stop();

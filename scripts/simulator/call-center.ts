@@ -1,3 +1,4 @@
+import type { OperatorDesk } from './operator-desk.ts';
 import type { Rng } from './rng.ts';
 import type { TwilioClient } from './twilio-client.ts';
 import { callParams, newSid } from './twilio-client.ts';
@@ -18,7 +19,8 @@ export function emptyCounts(): CallOutcomeCounts {
   return { answered: 0, abandoned: 0, short_abandoned: 0, out_of_hours: 0, unknown_number: 0, left_menu: 0, refused: 0, error: 0 };
 }
 
-type Waiting = { callSid: string; enqueuedAt: number; dequeued: (operatorLeg: string) => void };
+/** `ended`: settles once the caller's side of the call is over (reported to the server), for the operator's wrap-up. */
+type Waiting = { callSid: string; enqueuedAt: number; dequeued: (operatorLeg: string) => void; ended: Promise<void> };
 
 /**
  * Twilio's queues, played locally: `<Dial><Queue>` dequeues the caller at the front, so the
@@ -120,7 +122,11 @@ export async function playCaller(twilio: TwilioClient, board: QueueBoard, rng: R
 
   // Waiting: Twilio plays the wait URL in a loop until an operator dequeues the caller or they give up.
   let operatorLeg: string | null = null;
-  const dequeued = new Promise<string>((resolve) => board.enqueue(queue!, { callSid, enqueuedAt: Date.now(), dequeued: resolve }));
+  let callOver = () => {};
+  const ended = new Promise<void>((resolve) => {
+    callOver = resolve;
+  });
+  const dequeued = new Promise<string>((resolve) => board.enqueue(queue!, { callSid, enqueuedAt: Date.now(), dequeued: resolve, ended }));
   const patience = Math.max(1, rng.exponential(timing.patienceMeanSeconds));
   const enqueuedAt = Date.now();
   const queueSeconds = () => Math.round(((Date.now() - enqueuedAt) / 1000) * timing.speed);
@@ -156,12 +162,14 @@ export async function playCaller(twilio: TwilioClient, board: QueueBoard, rng: R
     QueueTime: String(waited),
     QueueSid: 'QU0',
   });
+  callOver();
   counts.answered += 1;
 }
 
 /**
  * An operator at a browser softphone: asks `/operator` for work, gets `<Dial><Queue>`, and takes
- * the caller at the front of that queue, until `until` has passed.
+ * the caller at the front of that queue, until `until` has passed. With a desk (logged in to the
+ * dashboard) the operator closes each wrap-up with an outcome code once the caller has hung up.
  */
 export async function playOperator(
   identity: string,
@@ -170,6 +178,7 @@ export async function playOperator(
   rng: Rng,
   timing: SimulationTiming,
   until: () => boolean,
+  desk?: OperatorDesk,
 ): Promise<void> {
   const wait = (seconds: number) => sleep((seconds * 1000) / timing.speed, timing.ending);
   while (!until() && !timing.ending.aborted) {
@@ -189,6 +198,13 @@ export async function playOperator(
       continue;
     }
     caller.dequeued(leg);
+    if (desk) {
+      // The caller's own task reports the call's end; then a few seconds to pick the outcome.
+      await Promise.race([caller.ended, wait(timing.talkMeanSeconds * 10)]);
+      await wait(rng.int(3, 10));
+      await desk.recordOutcome(caller.callSid, match![1].split('.')[0]).catch(() => false);
+      continue;
+    }
     // Busy for the talk time plus wrap-up; the caller's own task reports the call's end.
     await wait(timing.talkMeanSeconds + rng.int(5, 15));
   }

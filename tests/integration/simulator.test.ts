@@ -6,12 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rowsOf } from '../helpers/migration-steps.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { createTestApp } from '../helpers/test-app.ts';
-import { TEST_BASE_URL, TEST_EMAIL_SECRET, TEST_TWILIO_TOKEN } from '../helpers/test-constants.ts';
+import { TEST_BASE_URL, TEST_DEMO_PASSWORD, TEST_EMAIL_SECRET, TEST_TWILIO_TOKEN } from '../helpers/test-constants.ts';
 
 /** `npm run simulate` as a newcomer runs it, against a real listening node. */
-function simulate(args: string[]) {
+function simulate(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['scripts/simulate.ts', ...args], {
-    env: { ...process.env, TWILIO_AUTH_TOKEN: TEST_TWILIO_TOKEN, EMAIL_WEBHOOK_SECRET: TEST_EMAIL_SECRET },
+    env: { ...process.env, TWILIO_AUTH_TOKEN: TEST_TWILIO_TOKEN, EMAIL_WEBHOOK_SECRET: TEST_EMAIL_SECRET, ...env },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -67,6 +67,18 @@ describe('npm run simulate', () => {
     const [{ n }] = await rowsOf<{ n: number }>(t.database.db, sql`select count(*)::int as n from calls`);
     expect(n).toBeGreaterThan(0);
     expect(await callsStillOpen()).toBe(0);
+  }, 120_000);
+
+  it('with the demo password, its operators close every answered call with an outcome code, as the reports by outcome need', async () => {
+    const args = ['--url', url, '--public-url', TEST_BASE_URL, '--minutes', '2', '--speed', '40', '--calls-per-minute', '30', '--emails-per-minute', '0'];
+    const run = await simulate([...args, '--seed', '7'], { DEMO_PASSWORD: TEST_DEMO_PASSWORD }).exited;
+    expect(run.code, run.output).toBe(0);
+    const [{ answered, coded }] = await rowsOf<{ answered: number; coded: number }>(
+      t.database.db,
+      sql`select count(*)::int as answered, count(wrap_up_code)::int as coded from calls where outcome = 'answered'`,
+    );
+    expect(answered).toBeGreaterThan(0);
+    expect(coded).toBe(answered);
   }, 120_000);
 
   it('Ctrl-C hangs up the callers it is playing before it exits', async () => {
