@@ -48,8 +48,18 @@ export const EmailAttachment = z.strictObject({
   url: z.string(),
 });
 
-/** A ticket's messages, each with its attachments. */
-export const TicketEmails = itemsOf(z.strictObject({ ...EmailSummary.shape, attachments: z.array(EmailAttachment) }));
+/**
+ * What became of an operator's reply to the tenant, by the Message-ID the timeline's reply names
+ * (`data.messageId`): status pending/delivering (being sent, retried), delivered, dead (given up), held.
+ */
+export const ReplyDelivery = z.strictObject({ messageId: z.string(), status: z.string(), attempts: z.number(), deliveredAt: Instant.nullable() });
+export type ReplyDelivery = z.infer<typeof ReplyDelivery>;
+
+/** A ticket's messages, each with its attachments, and the delivery of the replies sent to the tenant. */
+export const TicketEmails = z.strictObject({
+  items: z.array(z.strictObject({ ...EmailSummary.shape, attachments: z.array(EmailAttachment) })),
+  replies: z.array(ReplyDelivery),
+});
 export type TicketEmails = z.infer<typeof TicketEmails>;
 
 /** One message as text, with what the pipeline found (loop flags, PEC envelope) and its attachments. */

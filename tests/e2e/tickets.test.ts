@@ -224,6 +224,8 @@ describe('tickets in the browser', () => {
       .filter({ hasText: `in coda di invio a ${TENANT_MAIL}` })
       .waitFor();
     await page.locator('[data-kind="reply"]').filter({ hasText: 'Il tecnico passerà domani tra le 9 e le 11.' }).waitFor();
+    // Queued, not yet taken by the tenant's mail server: the history says so.
+    await page.locator('[data-kind="reply"] [data-testid="reply-state"]').filter({ hasText: 'In invio' }).waitFor();
     await checkScreen(page, 'operator-detail');
 
     await server.app.services.outbox.runDue();
@@ -250,6 +252,7 @@ describe('tickets in the browser', () => {
     expect(answer).toMatchObject({ status: 'appended', ticket: mailRef });
     // It arrives on the open page by itself (live event), without a reload.
     await page.locator('[data-kind="email"]').filter({ hasText: 'domani sarò a casa tutta la mattina' }).waitFor();
+    await page.locator('[data-kind="reply"] [data-testid="reply-state"]').filter({ hasText: 'Inviata il' }).waitFor();
   });
 
   it('the operator searches by name and pages with "Carica altri"; the list passes axe at both sizes', async () => {

@@ -40,8 +40,13 @@ describe('an operator answers the tenant by e-mail from the ticket', () => {
     const answer = await reply(operator, ref, 'il tecnico passerà domani mattina tra le 9 e le 11.');
     expect(answer.statusCode).toBe(202);
     expect(answer.json()).toMatchObject({ ref, to: TENANT, from: 'segnalazioni@aler-milano.example', status: 'queued' });
+    const deliveryOf = async () =>
+      ((await t.app.inject({ url: `/api/v1/emails?ticket=${ref}`, headers: operator.headers })).json() as { replies: { status: string }[] }).replies;
+    expect(await deliveryOf()).toMatchObject([{ status: 'pending', deliveredAt: null }]);
 
     await t.app.services.outbox.runDue();
+    // The ticket's mail says the tenant's server took it.
+    expect(await deliveryOf()).toMatchObject([{ status: 'delivered', attempts: 1 }]);
     const replies = smtp.received.filter((mail) => mail.subject === `[${ref}] Risposta alla Sua segnalazione`);
     expect(replies).toHaveLength(1);
     const sent = replies[0];

@@ -17,7 +17,7 @@ import { PRIORITY_LABEL, LINK_KIND_LABEL } from './ticket-labels.ts';
 import { TICKETS_SCREEN_PATH, ticketApiPath, ticketCallsPath, ticketEmailsPath, ticketScreenPath } from './ticket-paths.ts';
 import { TicketTimeline } from './ticket-timeline.tsx';
 
-type Loaded = { ticket: Ticket; calls: Call[]; emails: TicketEmails['items'] };
+type Loaded = { ticket: Ticket; calls: Call[]; emails: TicketEmails['items']; replies: TicketEmails['replies'] };
 
 /** One ticket: who, what, where, its links, its whole history, and what the viewer may do with it. */
 export function TicketDetail({ ticketRef, user, store }: { ticketRef: string; user: User; store: LiveStore }) {
@@ -32,16 +32,15 @@ export function TicketDetail({ ticketRef, user, store }: { ticketRef: string; us
     (async () => {
       try {
         const ticket = await get<Ticket>(ticketApiPath(ticketRef));
-        const [calls, emails] = await Promise.all([
+        const none: TicketEmails = { items: [], replies: [] };
+        const [calls, mail] = await Promise.all([
           ticket.callSids.length > 0 ? get<CallPage>(ticketCallsPath(ticket.callSids)).then((page) => page.items) : Promise.resolve([]),
           ticket.channel === 'email' || ticket.events.some((event) => event.type === 'email')
-            ? get<TicketEmails>(ticketEmailsPath(ticket.ref))
-                .then((reply) => reply.items)
-                .catch(() => [])
-            : Promise.resolve([]),
+            ? get<TicketEmails>(ticketEmailsPath(ticket.ref)).catch(() => none)
+            : Promise.resolve(none),
         ]);
         if (stale) return;
-        setLoaded({ ticket, calls, emails });
+        setLoaded({ ticket, calls, emails: mail.items, replies: mail.replies });
         setError(null);
       } catch (failure) {
         if (stale) return;
@@ -94,7 +93,7 @@ export function TicketDetail({ ticketRef, user, store }: { ticketRef: string; us
       </div>
     );
 
-  const { ticket, calls, emails } = loaded;
+  const { ticket, calls, emails, replies } = loaded;
   const agency = live.agencies.get(ticket.agency);
   // Who ended it and how, while it stays ended: a reopened ticket has no ending to show.
   const ending = isOpenTicketStatus(ticket.status)
@@ -163,7 +162,7 @@ export function TicketDetail({ ticketRef, user, store }: { ticketRef: string; us
 
       <section class="card" aria-labelledby="history-title">
         <h2 id="history-title">Cronologia</h2>
-        <TicketTimeline events={ticket.events} calls={calls} emails={emails} />
+        <TicketTimeline events={ticket.events} calls={calls} emails={emails} replies={replies} />
       </section>
     </div>
   );

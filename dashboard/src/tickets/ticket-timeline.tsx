@@ -1,5 +1,5 @@
 import type { Call } from '../../../src/contracts/calls.ts';
-import type { TicketEmails } from '../../../src/contracts/email.ts';
+import type { ReplyDelivery, TicketEmails } from '../../../src/contracts/email.ts';
 import type { TicketEvent } from '../../../src/contracts/tickets.ts';
 import { isReopening } from '../../../src/domain/ticket-state.ts';
 import { CATEGORY_LABEL, TICKET_STATUS_LABEL, formatDateTime, formatPhone, formatSeconds } from '../format.ts';
@@ -12,14 +12,25 @@ type Entry = { at: string; key: string; node: preact.JSX.Element };
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 /** The ticket's life in time order: its history lines and its calls, with the e-mails' attachments beside their text. */
-export function TicketTimeline({ events, calls, emails }: { events: readonly TicketEvent[]; calls: readonly Call[]; emails: readonly EmailItem[] }) {
+export function TicketTimeline({
+  events,
+  calls,
+  emails,
+  replies,
+}: {
+  events: readonly TicketEvent[];
+  calls: readonly Call[];
+  emails: readonly EmailItem[];
+  replies: readonly ReplyDelivery[];
+}) {
   const byEmailId = new Map(emails.map((email) => [email.id, email]));
+  const byMessageId = new Map(replies.map((reply) => [reply.messageId, reply]));
   const entries: Entry[] = [
     ...calls.map((call) => ({ at: call.startedAt, key: `call-${call.callSid}`, node: <CallEntry call={call} /> })),
     ...events.map((event) => ({
       at: event.at,
       key: `event-${event.id}`,
-      node: <EventEntry event={event} email={byEmailId.get(str(event.data?.emailId) ?? '')} />,
+      node: <EventEntry event={event} email={byEmailId.get(str(event.data?.emailId) ?? '')} delivery={byMessageId.get(str(event.data?.messageId) ?? '')} />,
     })),
   ].sort((a, b) => a.at.localeCompare(b.at));
   return (
@@ -50,7 +61,7 @@ function CallEntry({ call }: { call: Call }) {
   );
 }
 
-function EventEntry({ event, email }: { event: TicketEvent; email: EmailItem | undefined }) {
+function EventEntry({ event, email, delivery }: { event: TicketEvent; email: EmailItem | undefined; delivery: ReplyDelivery | undefined }) {
   const visibility = event.type === 'note' ? (event.data?.visibility === 'internal' ? 'internal' : 'shared') : null;
   const title =
     event.type === 'email' && str(event.data?.from)
@@ -70,6 +81,7 @@ function EventEntry({ event, email }: { event: TicketEvent; email: EmailItem | u
         </span>
       </header>
       <Details event={event} />
+      {delivery ? <ReplyState delivery={delivery} /> : null}
       {event.text ? <p class="timeline-text">{event.text}</p> : null}
       {email && email.attachments.length > 0 ? (
         <ul class="attachments" aria-label="Allegati">
@@ -126,6 +138,33 @@ function Details({ event }: { event: TicketEvent }) {
       </p>
     );
   return null;
+}
+
+/** Whether the tenant's mail server took the reply: sent, still trying, or given up (then the tenant must be phoned). */
+function ReplyState({ delivery }: { delivery: ReplyDelivery }) {
+  if (delivery.status === 'delivered')
+    return (
+      <p class="small reply-state delivered" data-testid="reply-state">
+        Inviata{delivery.deliveredAt ? ` il ${formatDateTime(delivery.deliveredAt)}` : ''}
+      </p>
+    );
+  if (delivery.status === 'dead')
+    return (
+      <p class="small reply-state failed" data-testid="reply-state">
+        Non consegnata dopo {delivery.attempts} tentativi: contatta l’inquilino per telefono.
+      </p>
+    );
+  if (delivery.status === 'held')
+    return (
+      <p class="small reply-state" data-testid="reply-state">
+        Trattenuta: nessun server di posta configurato.
+      </p>
+    );
+  return (
+    <p class="small reply-state" data-testid="reply-state">
+      In invio{delivery.attempts > 1 ? ` (tentativo ${delivery.attempts})` : ''}
+    </p>
+  );
 }
 
 function formatSize(bytes: number): string {

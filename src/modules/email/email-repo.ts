@@ -319,6 +319,15 @@ export async function countByStatus(
   return Number(row?.total ?? 0);
 }
 
+/** The outbox rows of the replies operators sent from a ticket, oldest first. */
+export async function repliesOfTicket(tx: Executor, agency: string, ref: string, kind: string) {
+  return tx
+    .select({ messageId: emailOutbox.messageId, status: emailOutbox.status, attempts: emailOutbox.attempts, deliveredAt: emailOutbox.deliveredAt })
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.agencyCode, agency), eq(emailOutbox.ticketRef, ref), eq(emailOutbox.kind, kind)))
+    .orderBy(asc(emailOutbox.createdAt));
+}
+
 export async function emailsOfTicket(tx: Executor, ref: string): Promise<EmailListRow[]> {
   return tx.select(LIST_COLUMNS).from(inboundEmails).where(eq(inboundEmails.ticketRef, ref)).orderBy(asc(inboundEmails.receivedAt));
 }

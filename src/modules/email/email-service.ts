@@ -20,6 +20,7 @@ import * as repo from './email-repo.ts';
 import type { EmailListRow, InboundEmailRow, NewInboundEmail } from './email-repo.ts';
 import type { MessageBytes } from './message-bytes.ts';
 import type { ParseOutcome } from './parse-pool.ts';
+import { REPLY_KIND } from './reply-handler.ts';
 
 type StoredInbound = Awaited<ReturnType<typeof repo.insertInbound>>;
 
@@ -384,13 +385,15 @@ export function createEmailService(deps: EmailServiceDeps) {
     async listTicketEmails(actor: Actor, ref: string) {
       assertRole(actor, ...READ_ROLES);
       const rows = (await repo.emailsOfTicket(db, ref)).filter((row) => row.agencyCode !== null);
-      if (rows.length === 0) return { items: [] };
+      if (rows.length === 0) return { items: [], replies: [] };
       assertCanSeeAgency(actor, rows[0].agencyCode!, 'Ticket');
       const attachments = await repo.attachmentsOf(
         db,
         rows.map((row) => row.id),
       );
+      const replies = await repo.repliesOfTicket(db, rows[0].agencyCode!, ref, REPLY_KIND);
       return {
+        replies: replies.map((reply) => ({ ...reply, deliveredAt: reply.deliveredAt?.toISOString() ?? null })),
         items: rows.map((row) => ({
           ...publicEmail(row),
           attachments: attachments.filter((attachment) => attachment.emailId === row.id).map((attachment) => publicAttachment(row.id, attachment)),
