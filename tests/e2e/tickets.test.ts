@@ -167,7 +167,7 @@ describe('tickets in the browser', () => {
     expect(await page.evaluate("document.activeElement?.getAttribute('data-testid')")).toBe('action-result');
   });
 
-  it('the operator reads who closed it, when and with what note, and reopens it when the tenant calls again', async () => {
+  it('the operator reads who closed it, when and with what note, reopens it when the tenant calls again, and moves it to the agency it belongs to', async () => {
     const page = operator.page;
     await logInThroughPage(page, server.url, 'operatore1');
     await page.goto(`${server.url}/segnalazioni/${phoneRef}`);
@@ -183,6 +183,17 @@ describe('tickets in the browser', () => {
     await page.locator('[data-testid="ticket-status"]').filter({ hasText: 'Inviata all’ente' }).waitFor();
     expect(await ending.count()).toBe(0);
     await page.locator('[data-kind="routed"]').filter({ hasText: 'Riaperta' }).filter({ hasText: 'perde ancora dal raccordo' }).waitFor();
+
+    // The flat turns out to be ALER Milano's: the ticket moves there, with the reason, and this one is cancelled.
+    await page.getByText('Trasferisci a un altro ente').click();
+    await page.getByTestId('transfer-agency').selectOption('aler-milano');
+    await page.getByTestId('transfer-reason').fill('L’alloggio è di ALER Milano, via Padova 12');
+    await page.locator('[data-action="transfer"]').click();
+    await page.waitForURL((url) => url.pathname !== `/segnalazioni/${phoneRef}`);
+    await page.locator('[data-kind="transferred_in"]').filter({ hasText: phoneRef }).filter({ hasText: 'via Padova 12' }).waitFor();
+    await checkScreen(page, 'operator-transferred');
+    await page.goto(`${server.url}/segnalazioni/${phoneRef}`);
+    await page.locator('[data-testid="ticket-status"]').filter({ hasText: 'Annullata' }).waitFor();
   });
 
   it('the operator takes an e-mail ticket, reads the mail, re-files and routes it, and answers the tenant', async () => {

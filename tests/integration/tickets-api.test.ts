@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DomainEvent, EventOf } from '../../src/domain/events.ts';
 import { isEvent } from '../../src/domain/events.ts';
-import { createAgencyToken, loginAs } from '../helpers/auth.ts';
+import { createAgencyToken, createStaffUser, loginAs } from '../helpers/auth.ts';
 import type { AgencyToken, Session } from '../helpers/auth.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { createTestApp } from '../helpers/test-app.ts';
@@ -155,6 +155,45 @@ describe('tickets over HTTP', () => {
     expect((await patch(cancelledRef, referentePavia.headers, { status: 'new', note: 'Non era un doppione' })).statusCode).toBe(403);
     const back = await patch(cancelledRef, supervisor.headers, { status: 'new', note: 'Non era un doppione' });
     expect(back.json()).toMatchObject({ status: 'new' });
+  });
+
+  it('moves a misfiled ticket to the agency it belongs to: a new ticket there, the original cancelled, each agency seeing only its own', async () => {
+    const { ref } = await newTicket('aler-pavia-lodi', { caller: { phone: '348 555 0101', name: 'Carla Verdi' } });
+    const transfer = (headers: Readonly<Record<string, string>>, payload: Record<string, unknown>) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/tickets/${ref}/transfer`, headers, payload });
+    expect((await transfer(operatore1.headers, { agency: 'aler-milano', category: 'maintenance', note: ' ' })).statusCode).toBe(400);
+    expect((await transfer(operatore1.headers, { agency: 'aler-pavia-lodi', category: 'maintenance', note: 'Stesso ente' })).statusCode).toBe(400);
+    expect((await transfer(referentePavia.headers, { agency: 'aler-milano', category: 'maintenance', note: 'Non è nostro' })).statusCode).toBe(403);
+    const milanoOnly = await createStaffUser(t.app, 'operatore-solo-milano', 'operator', ['aler-milano']);
+    expect((await transfer(milanoOnly.headers, { agency: 'aler-milano', category: 'maintenance', note: 'Non è di Pavia' })).statusCode).toBe(404);
+
+    const moved = await transfer(operatore1.headers, { agency: 'aler-milano', category: 'maintenance', note: 'L’alloggio è in via Padova, Milano' });
+    expect(moved.statusCode, moved.body).toBe(201);
+    const created = moved.json() as {
+      ref: string;
+      agency: string;
+      status: string;
+      caller: { phone: string; name: string };
+      events: { type: string; text: string }[];
+    };
+    expect(created).toMatchObject({ agency: 'aler-milano', status: 'routed', caller: { phone: '+393485550101', name: 'Carla Verdi' } });
+    expect(created.ref).not.toBe(ref);
+    expect(created.events.find((event) => event.type === 'transferred_in')?.text).toBe('L’alloggio è in via Padova, Milano');
+
+    const original = (await t.app.inject({ url: `/api/v1/tickets/${ref}`, headers: operatore1.headers })).json() as {
+      status: string;
+      events: { type: string; text: string; data: Record<string, unknown> | null }[];
+    };
+    expect(original.status).toBe('cancelled');
+    expect(original.events.at(-1)).toMatchObject({
+      type: 'cancelled',
+      text: 'Trasferita a ALER Milano: L’alloggio è in via Padova, Milano',
+      data: { transferredTo: created.ref },
+    });
+    expect((await t.app.inject({ url: `/api/v1/tickets/${created.ref}`, headers: referentePavia.headers })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: `/api/v1/tickets/${created.ref}`, headers: referenteMilano.headers })).statusCode).toBe(200);
+    // Over and done: it cannot be moved twice.
+    expect((await transfer(operatore1.headers, { agency: 'aler-milano', category: 'maintenance', note: 'Ancora' })).statusCode).toBe(409);
   });
 
   it('shows an agency only its own tickets, everywhere', async () => {

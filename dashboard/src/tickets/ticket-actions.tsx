@@ -7,8 +7,10 @@ import { decideTicketTransition, isOpenTicketStatus, needsReason } from '../../.
 import { errorText, patch, post } from '../api.ts';
 import { categoryOptions } from '../categories.ts';
 import type { User } from '../session.ts';
+import { navigate } from '../router.ts';
 import { ReplyForm } from './reply-form.tsx';
-import { ticketApiPath } from './ticket-paths.ts';
+import { ticketApiPath, ticketScreenPath } from './ticket-paths.ts';
+import { TransferForm } from './transfer-form.tsx';
 
 type Move = { status: TicketStatus; from?: readonly TicketStatus[]; label: string; noteLabel: string; tone?: 'danger' };
 
@@ -23,7 +25,20 @@ const MOVES: readonly Move[] = [
 ];
 
 /** What the viewer may do with the ticket: staff re-file, route, take, cancel, note and reply; the agency notes and closes. */
-export function TicketActions({ ticket, user, agency, onChanged }: { ticket: Ticket; user: User; agency: LiveAgency | undefined; onChanged: () => void }) {
+export function TicketActions({
+  ticket,
+  user,
+  agency,
+  otherAgencies,
+  onChanged,
+}: {
+  ticket: Ticket;
+  user: User;
+  agency: LiveAgency | undefined;
+  /** The other agencies the viewer serves: where a misfiled ticket may be moved. */
+  otherAgencies: readonly LiveAgency[];
+  onChanged: () => void;
+}) {
   const staff = user.role !== 'agency';
   const open = isOpenTicketStatus(ticket.status);
   const [busy, setBusy] = useState(false);
@@ -243,6 +258,9 @@ export function TicketActions({ ticket, user, agency, onChanged }: { ticket: Tic
       </form>
 
       {staff && ticket.channel === 'email' ? <ReplyForm ticket={ticket} onSent={onChanged} /> : null}
+      {staff && open && otherAgencies.length > 0 ? (
+        <TransferForm ticket={ticket} agencies={otherAgencies} onMoved={(ref) => navigate(ticketScreenPath(ref))} />
+      ) : null}
     </section>
   );
 }

@@ -158,7 +158,13 @@ export function TicketDetail({ ticketRef, user, store }: { ticketRef: string; us
         ) : null}
       </section>
 
-      <TicketActions ticket={ticket} user={user} agency={agency} onChanged={() => setTick((n) => n + 1)} />
+      <TicketActions
+        ticket={ticket}
+        user={user}
+        agency={agency}
+        otherAgencies={[...live.agencies.values()].filter((other) => other.code !== ticket.agency)}
+        onChanged={() => setTick((n) => n + 1)}
+      />
 
       <section class="card" aria-labelledby="history-title">
         <h2 id="history-title">Cronologia</h2>

@@ -38,6 +38,7 @@ export const EVENT_LABEL: Readonly<Record<string, string>> = {
   priority_changed: 'Priorità cambiata',
   portfolio_changed: 'Portafoglio cambiato',
   linked: 'Collegata a un’altra segnalazione',
+  transferred_in: 'Trasferita da un altro ente',
   delivered: 'Consegnata all’ente',
   delivery_failed: 'Consegna all’ente non riuscita',
 };

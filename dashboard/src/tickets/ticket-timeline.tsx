@@ -131,6 +131,13 @@ function Details({ event }: { event: TicketEvent }) {
     );
   if (event.type === 'reply' && str(data.subject)) return <p class="small">Oggetto: {str(data.subject)}</p>;
   if (event.type === 'taken' && str(data.assignedTo)) return <p class="small">da {str(data.assignedTo)}</p>;
+  if (event.type === 'transferred_in' && str(data.fromRef))
+    return (
+      <p class="small">
+        da {str(data.fromAgencyName)} ({str(data.fromRef)})
+      </p>
+    );
+  if (event.type === 'cancelled' && str(data.transferredTo)) return <p class="small">nuova segnalazione {str(data.transferredTo)}</p>;
   if (event.fromStatus && event.toStatus && event.fromStatus !== event.toStatus)
     return (
       <p class="small">

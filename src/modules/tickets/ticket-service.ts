@@ -174,6 +174,106 @@ export function createTicketService(deps: TicketServiceDeps) {
     await deps.outbox.enqueue(tx, { ticketId: current.id, ticket: await load(tx, current, 'agency'), eventId: event.id, eventType, now });
   }
 
+  /**
+   * Writes a new ticket with its first events (created, linked call, link, first message, routing)
+   * inside the caller's transaction: a registration and a transfer open tickets the same way.
+   */
+  async function openTicket(tx: Tx, actor: Actor, agency: AgencyProfile, input: CreateTicketInput, now: Date, route: boolean): Promise<TicketRow> {
+    const call = input.callSid ? await deps.calls.findCall(tx, input.callSid) : undefined;
+    if (input.callSid && (!call || call.agencyCode !== agency.code)) throw validation(`Call ${input.callSid} is not a call to ${agency.code}`);
+    const portfolio = input.portfolio ?? call?.portfolioId ?? null;
+    if (portfolio && !(await deps.portfolios.exists(tx, agency.code, portfolio))) throw validation(`Unknown portfolio ${portfolio} for ${agency.code}`);
+
+    const rawPhone = input.caller?.phone ?? call?.fromNumber ?? null;
+    const callerPhone = normalizePhone(rawPhone) ?? (rawPhone?.trim() || null);
+    let tenant = input.tenantCode ? await deps.tenants.byCode(tx, agency.code, input.tenantCode.trim()) : undefined;
+    if (input.tenantCode && !tenant) throw validation(`No tenant ${input.tenantCode} in the registry of ${agency.code}`);
+    if (!tenant && callerPhone) {
+      // One tenant at that number: the ticket is theirs; several (a shared landline): the operator chooses.
+      const matches = await deps.tenants.byPhone(tx, agency.code, callerPhone);
+      if (matches.length === 1) tenant = matches[0];
+    }
+    const linked = input.linkedTo ? await repo.findTicketByRef(tx, input.linkedTo.ref) : undefined;
+    if (input.linkedTo && linked?.agencyCode !== agency.code) throw validation(`No ticket ${input.linkedTo.ref} in ${agency.code}`);
+    const dwelling: DwellingData | null = input.dwelling
+      ? { ...input.dwelling }
+      : tenant
+        ? {
+            address: tenant.address,
+            municipality: tenant.municipality,
+            building: tenant.building,
+            stair: tenant.stair,
+            floor: tenant.floor,
+            flat: tenant.flat,
+          }
+        : null;
+
+    const year = DateTime.fromJSDate(now, { zone: agency.timezone }).year;
+    const seq = await repo.allocateTicketNumber(tx, agency.code, year);
+    const row = await repo.insertTicket(tx, {
+      ref: formatTicketRef(agency.ticketPrefix, year, seq),
+      agencyCode: agency.code,
+      portfolioId: portfolio,
+      year,
+      seq,
+      category: input.category,
+      status: route ? 'routed' : 'new',
+      channel: input.channel ?? 'voice',
+      priority: input.priority ?? 'normal',
+      subject: input.subject?.trim() || null,
+      description: input.description.trim(),
+      callerPhone,
+      callerName: input.caller?.name?.trim() || tenant?.name || null,
+      callerEmail: input.caller?.email?.trim() || tenant?.email || null,
+      tenantCode: tenant?.code ?? null,
+      dwelling,
+      linkedRef: linked?.ref ?? null,
+      linkKind: linked ? input.linkedTo!.kind : null,
+      createdById: actor.id,
+      createdByName: actor.name,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await repo.insertTicketEvent(
+      tx,
+      eventBy(actor, row.id, now, { type: 'created', toStatus: 'new', text: null, data: { channel: row.channel, category: row.category } }),
+    );
+    if (call) await repo.linkTicketCall(tx, row.id, call.callSid, now);
+    if (linked && input.linkedTo) {
+      const link = { ref: linked.ref, kind: input.linkedTo.kind };
+      await repo.insertTicketEvent(
+        tx,
+        eventBy(actor, row.id, now, { type: 'linked', text: linkNoteIt(link, linked.status), data: { ...link, linkedStatus: linked.status } }),
+      );
+    }
+    const first = input.firstMessage;
+    if (first) {
+      await repo.insertTicketEvent(
+        tx,
+        eventBy(actor, row.id, now, {
+          type: first.kind,
+          text: first.text.trim(),
+          emailId: first.emailId ?? null,
+          data: first.kind === 'email' ? { emailId: first.emailId ?? null, from: first.from ?? null } : null,
+        }),
+      );
+    }
+    if (route) {
+      const routed = await repo.insertTicketEvent(
+        tx,
+        eventBy(actor, row.id, now, {
+          type: 'routed',
+          fromStatus: 'new',
+          toStatus: 'routed',
+          text: null,
+          data: { queue: `${row.agencyCode}.${row.category}` },
+        }),
+      );
+      await announce(tx, actor, row, true, routed!, 'ticket.routed', now);
+    }
+    return row;
+  }
+
   return {
     /** Registers a request: the reference is allocated in the same transaction, without gaps. */
     async createTicket(actor: Actor, input: CreateTicketInput): Promise<Ticket> {
@@ -187,101 +287,7 @@ export function createTicketService(deps: TicketServiceDeps) {
       const now = clock.now();
       const route = input.route ?? actor.kind !== 'system';
 
-      const ticket = await db.transaction(async (tx) => {
-        const call = input.callSid ? await deps.calls.findCall(tx, input.callSid) : undefined;
-        if (input.callSid && (!call || call.agencyCode !== agency.code)) throw validation(`Call ${input.callSid} is not a call to ${agency.code}`);
-        const portfolio = input.portfolio ?? call?.portfolioId ?? null;
-        if (portfolio && !(await deps.portfolios.exists(tx, agency.code, portfolio))) throw validation(`Unknown portfolio ${portfolio} for ${agency.code}`);
-
-        const rawPhone = input.caller?.phone ?? call?.fromNumber ?? null;
-        const callerPhone = normalizePhone(rawPhone) ?? (rawPhone?.trim() || null);
-        let tenant = input.tenantCode ? await deps.tenants.byCode(tx, agency.code, input.tenantCode.trim()) : undefined;
-        if (input.tenantCode && !tenant) throw validation(`No tenant ${input.tenantCode} in the registry of ${agency.code}`);
-        if (!tenant && callerPhone) {
-          // One tenant at that number: the ticket is theirs; several (a shared landline): the operator chooses.
-          const matches = await deps.tenants.byPhone(tx, agency.code, callerPhone);
-          if (matches.length === 1) tenant = matches[0];
-        }
-        const linked = input.linkedTo ? await repo.findTicketByRef(tx, input.linkedTo.ref) : undefined;
-        if (input.linkedTo && linked?.agencyCode !== agency.code) throw validation(`No ticket ${input.linkedTo.ref} in ${agency.code}`);
-        const dwelling: DwellingData | null = input.dwelling
-          ? { ...input.dwelling }
-          : tenant
-            ? {
-                address: tenant.address,
-                municipality: tenant.municipality,
-                building: tenant.building,
-                stair: tenant.stair,
-                floor: tenant.floor,
-                flat: tenant.flat,
-              }
-            : null;
-
-        const year = DateTime.fromJSDate(now, { zone: agency.timezone }).year;
-        const seq = await repo.allocateTicketNumber(tx, agency.code, year);
-        const row = await repo.insertTicket(tx, {
-          ref: formatTicketRef(agency.ticketPrefix, year, seq),
-          agencyCode: agency.code,
-          portfolioId: portfolio,
-          year,
-          seq,
-          category: input.category,
-          status: route ? 'routed' : 'new',
-          channel: input.channel ?? 'voice',
-          priority: input.priority ?? 'normal',
-          subject: input.subject?.trim() || null,
-          description,
-          callerPhone,
-          callerName: input.caller?.name?.trim() || tenant?.name || null,
-          callerEmail: input.caller?.email?.trim() || tenant?.email || null,
-          tenantCode: tenant?.code ?? null,
-          dwelling,
-          linkedRef: linked?.ref ?? null,
-          linkKind: linked ? input.linkedTo!.kind : null,
-          createdById: actor.id,
-          createdByName: actor.name,
-          createdAt: now,
-          updatedAt: now,
-        });
-        await repo.insertTicketEvent(
-          tx,
-          eventBy(actor, row.id, now, { type: 'created', toStatus: 'new', text: null, data: { channel: row.channel, category: row.category } }),
-        );
-        if (call) await repo.linkTicketCall(tx, row.id, call.callSid, now);
-        if (linked && input.linkedTo) {
-          const link = { ref: linked.ref, kind: input.linkedTo.kind };
-          await repo.insertTicketEvent(
-            tx,
-            eventBy(actor, row.id, now, { type: 'linked', text: linkNoteIt(link, linked.status), data: { ...link, linkedStatus: linked.status } }),
-          );
-        }
-        const first = input.firstMessage;
-        if (first) {
-          await repo.insertTicketEvent(
-            tx,
-            eventBy(actor, row.id, now, {
-              type: first.kind,
-              text: first.text.trim(),
-              emailId: first.emailId ?? null,
-              data: first.kind === 'email' ? { emailId: first.emailId ?? null, from: first.from ?? null } : null,
-            }),
-          );
-        }
-        if (route) {
-          const routed = await repo.insertTicketEvent(
-            tx,
-            eventBy(actor, row.id, now, {
-              type: 'routed',
-              fromStatus: 'new',
-              toStatus: 'routed',
-              text: null,
-              data: { queue: `${row.agencyCode}.${row.category}` },
-            }),
-          );
-          await announce(tx, actor, row, true, routed!, 'ticket.routed', now);
-        }
-        return load(tx, row, actor.role);
-      });
+      const ticket = await db.transaction(async (tx) => load(tx, await openTicket(tx, actor, agency, input, now, route), actor.role));
       publish([{ type: 'ticket.created', ticket, change: null }]);
       return ticket;
     },
@@ -401,6 +407,73 @@ export function createTicketService(deps: TicketServiceDeps) {
       });
       publish(pending);
       return ticket;
+    },
+
+    /**
+     * Moves a misfiled request to the agency it belongs to: a new ticket there (the same caller,
+     * dwelling and text, routed to that agency's office) and the original cancelled, each naming
+     * the other in the history. Only staff serving both agencies may, with a reason; the new
+     * ticket takes the target agency's reference, so each agency keeps its own numbering.
+     */
+    async transferTicket(actor: Actor, ref: string, input: { agency: string; category: Category; note: string }): Promise<Ticket> {
+      assertRole(actor, ...STAFF_ROLES);
+      const reason = input.note.trim();
+      if (reason === '') throw validation('Say why the ticket goes to another agency');
+      assertCanSeeAgency(actor, input.agency, 'Agency');
+      const target = directory.agency(input.agency);
+      if (!target) throw notFound('Agency');
+      assertActiveCategory(target, input.category);
+      const now = clock.now();
+      const pending: Pending[] = [];
+      const moved = await db.transaction(async (tx) => {
+        const row = await visibleTicket(tx, actor, ref);
+        if (row.agencyCode === target.code) throw validation(`Ticket ${row.ref} is already ${target.code}'s: change its category instead`);
+        if (!isOpenTicketStatus(row.status)) throw conflict(`Ticket ${row.ref} is ${row.status}`);
+        const cancelled = await repo.updateTicketIf(tx, row.id, { status: row.status }, { status: 'cancelled', updatedAt: now });
+        if (!cancelled) throw conflict(`Ticket ${row.ref} was changed meanwhile`);
+        const opened = await openTicket(
+          tx,
+          actor,
+          target,
+          {
+            agency: target.code,
+            category: input.category,
+            description: row.description,
+            subject: row.subject,
+            channel: row.channel,
+            priority: row.priority,
+            caller: { phone: row.callerPhone, name: row.callerName, email: row.callerEmail },
+            dwelling: row.dwelling,
+          },
+          now,
+          true,
+        );
+        const from = directory.agency(row.agencyCode);
+        await repo.insertTicketEvent(
+          tx,
+          eventBy(actor, opened.id, now, {
+            type: 'transferred_in',
+            text: reason,
+            data: { fromAgency: row.agencyCode, fromAgencyName: from?.name ?? row.agencyCode, fromRef: row.ref },
+          }),
+        );
+        const event = await repo.insertTicketEvent(
+          tx,
+          eventBy(actor, row.id, now, {
+            type: 'cancelled',
+            fromStatus: row.status,
+            toStatus: 'cancelled',
+            text: `Trasferita a ${target.name}: ${reason}`,
+            data: { transferredTo: opened.ref, toAgency: target.code },
+          }),
+        );
+        await announce(tx, actor, cancelled, row.status !== 'new', event!, 'ticket.cancelled', now);
+        const original = await load(tx, cancelled, actor.role);
+        pending.push({ type: 'ticket.changed', ticket: original, change: toTicketEvent(event!) });
+        return load(tx, opened, actor.role);
+      });
+      publish([...pending, { type: 'ticket.created', ticket: moved, change: null }]);
+      return moved;
     },
 
     /** An operator takes a ticket for themselves; of two operators taking it at once, one gets it. */

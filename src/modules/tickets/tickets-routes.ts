@@ -3,7 +3,7 @@ import { docSchema } from '../../http/openapi.ts';
 import { parseInput } from '../../http/parse.ts';
 import { requireActor } from '../../http/request-context.ts';
 import type { TicketService } from './ticket-service.ts';
-import { ChangeTicketBody, CreateTicketBody, LinkCallBody, TicketListQuery, TicketNoteBody, TicketRefParams } from './tickets-schemas.ts';
+import { ChangeTicketBody, CreateTicketBody, LinkCallBody, TicketListQuery, TicketNoteBody, TicketRefParams, TransferTicketBody } from './tickets-schemas.ts';
 import { Ticket, TicketPage } from '../../contracts/tickets.ts';
 
 const tags = ['tickets'];
@@ -61,6 +61,25 @@ export function ticketsRoutes(app: FastifyInstance, tickets: TicketService): voi
       const actor = requireActor(request);
       const { ref } = parseInput(TicketRefParams, request.params, 'path');
       return tickets.changeTicket(actor, ref, parseInput(ChangeTicketBody, request.body, 'body'));
+    },
+  );
+
+  app.post(
+    '/api/v1/tickets/:ref/transfer',
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Move a misfiled ticket to another agency the caller serves: a new ticket there, the original cancelled (201: the new ticket)',
+        params: TicketRefParams,
+        body: TransferTicketBody,
+        response: { 201: Ticket },
+      }),
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const { ref } = parseInput(TicketRefParams, request.params, 'path');
+      const moved = await tickets.transferTicket(actor, ref, parseInput(TransferTicketBody, request.body, 'body'));
+      return reply.code(201).send(moved);
     },
   );
 

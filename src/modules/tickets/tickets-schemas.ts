@@ -61,3 +61,10 @@ export const ChangeTicketBody = z.object({
 export const TicketNoteBody = z.object({ text: text(10_000).min(1), visibility: z.enum(NOTE_VISIBILITIES).optional() });
 
 export const LinkCallBody = z.object({ callSid: z.string().trim().min(1).max(64) });
+
+/** A misfiled request moved to the agency it belongs to (staff serving both), with the reason. */
+export const TransferTicketBody = z.object({
+  agency: z.string().trim().min(1).max(100),
+  category: CategoryCode,
+  note: text(2000).min(1),
+});
