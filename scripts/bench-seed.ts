@@ -4,9 +4,9 @@
  * A realistic synthetic call history for the report benchmarks: several agencies of different
  * size, weekly shape (Mondays busy, Sundays quiet), daily shape (peaks around 10:15 and 15:30, a
  * tail of calls at night that meet the closed message), heating calls and longer waits in winter,
- * answered / abandoned / short-abandoned / out-of-hours mix, and inbound e-mails. Rows are made by
- * Postgres itself (`insert … select` over `generate_series`, one statement per agency and month),
- * so 10 million calls take minutes; then the report rollup is sealed for every finished day.
+ * answered / abandoned / short-abandoned / out-of-hours mix, and inbound e-mails
+ * (scripts/history/synthetic-calls.ts, shared with `npm run demo:history`). 10 million calls take
+ * minutes; then the report rollup is sealed for every finished day.
  *
  * Writes into DATABASE_URL (or --url), by default postgres://centralino:centralino@127.0.0.1:5432/centralino_bench,
  * creating the database if needed; `--pglite <dir>` uses an embedded database instead (small runs).
@@ -26,6 +26,7 @@ import { createCallRollup, monthChunks } from '../src/modules/reports/call-rollu
 import { DEMO_CATEGORIES, DEMO_QUEUES, DEMO_WEEKLY_HOURS } from '../src/seed/demo-agencies.ts';
 import { DEMO_SEED_STEPS } from '../src/seed/demo-steps.ts';
 import { seedDemoIfEmpty } from '../src/seed/seed-demo.ts';
+import { HISTORY_TIMEZONE, insertMonth, planDays, prng, rowsOf } from './history/synthetic-calls.ts';
 
 const DEFAULT_URL = 'postgres://centralino:centralino@127.0.0.1:5432/centralino_bench';
 
@@ -45,11 +46,7 @@ const AGENCIES = [
   },
 ] as const;
 
-const TIMEZONE = 'Europe/Rome';
-/** Calls per day relative to the yearly mean, January first: heating drives the winter. */
-const SEASON = [1.35, 1.3, 1.1, 0.9, 0.85, 0.8, 0.75, 0.6, 0.9, 1.1, 1.25, 1.2];
-/** ISO weekday 1 (Monday) … 7 (Sunday). */
-const WEEKDAY = [0, 1.25, 1.05, 1.0, 1.0, 0.95, 0.55, 0.3];
+const TIMEZONE = HISTORY_TIMEZONE;
 
 const { values: args } = parseArgs({
   options: {
@@ -75,16 +72,6 @@ if (!Number.isInteger(totalCalls) || totalCalls < 1 || !(years > 0) || !(emailRa
 const end = args.end ?? DateTime.now().setZone(TIMEZONE).minus({ days: 1 }).toISODate()!;
 const start = DateTime.fromISO(end, { zone: 'UTC' }).minus({ years }).plus({ days: 1 }).toISODate()!;
 
-/** mulberry32: the same history for the same --seed. */
-function prng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = prng(Number(args.seed));
 
 async function openTarget(): Promise<{ handle: DatabaseHandle; label: string; name: string }> {
@@ -133,128 +120,6 @@ async function addBenchAgencies(db: Database): Promise<void> {
   }
 }
 
-type DayPlan = { day: string; calls: number };
-
-/** Calls per day for one agency: season x weekday x a little noise, rounded without losing calls. */
-function planDays(agencyCalls: number): DayPlan[] {
-  const days: { day: string; weight: number }[] = [];
-  for (let day = DateTime.fromISO(start, { zone: 'UTC' }); day.toISODate()! <= end; day = day.plus({ days: 1 })) {
-    days.push({ day: day.toISODate()!, weight: SEASON[day.month - 1] * WEEKDAY[day.weekday] * (0.9 + 0.2 * random()) });
-  }
-  const total = days.reduce((sum, day) => sum + day.weight, 0);
-  let carry = 0;
-  return days.map(({ day, weight }) => {
-    const exact = (agencyCalls * weight) / total + carry;
-    const calls = Math.floor(exact);
-    carry = exact - calls;
-    return { day, calls };
-  });
-}
-
-const OPEN_SECONDS = [8 * 3600, 20 * 3600];
-
-/** One agency-month of calls (and e-mails), generated inside Postgres. */
-async function insertMonth(
-  db: Database,
-  agency: (typeof AGENCIES)[number],
-  plan: DayPlan[],
-  firstId: number,
-  month: number,
-): Promise<{ calls: number; emails: number }> {
-  const winter = month >= 11 || month <= 3;
-  const heatingShare = winter ? 0.45 : 0.08;
-  const baseWait = winter ? 18 : 12;
-  const abandonShare = winter ? 0.11 : 0.08;
-  const num = (value: number) => sql.raw(String(Number(value.toFixed(6))));
-  const days = `{${plan.map((day) => day.day).join(',')}}`;
-  const counts = `{${plan.map((day) => day.calls).join(',')}}`;
-  await db.execute(sql`select setseed(${(random() * 2 - 1).toFixed(6)}::float8)`);
-  const inserted = (await db.execute(sql`
-    with d as (
-      select u.day, u.n from unnest(${days}::date[], ${counts}::int[]) as u(day, n)
-    ), c as (
-      select d.day, random() r1, random() r2, random() r3, random() r4, random() r5, random() r6, random() r7, random() r8, random() r9
-      from d cross join lateral generate_series(1, d.n)
-    ), t as (
-      select c.*,
-        (case when r1 < 0.08 then floor(r2 * 86400)
-              else least(86399, greatest(0, floor(3600 * (case when r1 < 0.58 then 10.25 + 1.4 * z else 15.5 + 1.7 * z end)))) end)::int as sod
-      from (select c.*, sqrt(-2 * ln(1 - r2)) * cos(2 * pi() * r3) as z from c) c
-    ), s as (
-      select t.*, (t.day::timestamp + make_interval(secs => t.sod)) at time zone ${TIMEZONE} as started_at,
-        (t.sod >= ${num(OPEN_SECONDS[0])} and t.sod < ${num(OPEN_SECONDS[1])}) as open,
-        (t.sod / 3600) in (9, 10, 11, 15, 16) as peak,
-        ${firstId}::bigint + row_number() over () as id
-      from t
-    ), o as (
-      select s.*,
-        case when not open then 'out_of_hours'
-             when r4 < 0.03 then 'left_menu'
-             when r4 < 0.03 + 0.97 * ${num(1 - abandonShare - 0.06)} then 'answered'
-             when r4 < 0.03 + 0.97 * ${1 - 0.06} then 'abandoned'
-             when r4 < 0.03 + 0.97 * 0.98 then 'short_abandoned'
-             else 'queue_other' end as outcome,
-        case when open and r4 >= 0.03 then
-          case when r5 < ${num(heatingShare)} then 'heating' when r5 < ${num(heatingShare + (1 - heatingShare) * 0.6)} then 'maintenance' else 'admin' end
-        end as category,
-        r6 < 0.7 as numero_verde
-      from s
-    ), w as (
-      select o.*,
-        case outcome
-          when 'answered' then floor(-ln(1 - r8) * ${num(baseWait)} * (case when peak then 1.6 else 1 end))::int
-          when 'abandoned' then 5 + floor(-ln(1 - r8) * 40)::int
-          when 'short_abandoned' then floor(r8 * 5)::int
-          when 'queue_other' then floor(-ln(1 - r8) * 30)::int
-        end as wait,
-        case when outcome = 'answered' then 40 + floor(-ln(1 - r9) * 150)::int end as talk
-      from o
-    ), inserted as (
-      insert into calls (id, call_sid, agency_code, to_number, from_number, number_kind, started_at, status, outcome, category, queue_name,
-                         enqueued_at, queue_time_seconds, bridged_at, answered_by, ended_at, duration_seconds, talk_seconds, updated_at)
-      select lpad(to_hex(id), 32, '0')::uuid, 'CB' || lpad(to_hex(id), 32, '0'), ${agency.code},
-        case when numero_verde then ${agency.numeroVerde} else ${agency.landline} end,
-        '+39347' || lpad(floor(r7 * 10000000)::int::text, 7, '0'),
-        case when numero_verde then 'numero_verde' else 'landline' end,
-        started_at, 'completed', outcome, category, case when category is not null then ${agency.code} || '.' || category end,
-        case when category is not null then started_at + interval '20 seconds' end,
-        wait,
-        case when outcome = 'answered' then started_at + make_interval(secs => 20 + wait) end,
-        case when outcome = 'answered' then case when r7 < 0.5 then 'operatore1' else 'operatore2' end end,
-        started_at + make_interval(secs => 20 + coalesce(wait, 0) + coalesce(talk, 0)),
-        20 + coalesce(wait, 0) + coalesce(talk, 0),
-        talk,
-        started_at + make_interval(secs => 20 + coalesce(wait, 0) + coalesce(talk, 0))
-      from w
-      returning 1
-    )
-    select count(*)::int as n from inserted`)) as unknown;
-  const calls = Number(rowsOf(inserted)[0].n);
-  if (emailRatio === 0) return { calls, emails: 0 };
-  const emails = (await db.execute(sql`
-    with d as (
-      select u.day, u.n from unnest(${days}::date[], ${counts}::int[]) as u(day, n)
-    ), e as (
-      select d.day, g, random() r1, random() r2, random() r3
-      from d cross join lateral generate_series(1, round(d.n * ${num(emailRatio)})::int) g
-    ), inserted as (
-      insert into inbound_emails (received_at, provider, envelope_to, raw_sha256, raw_size, status, kind, agency_code, recipient, subject, processed_at)
-      select (day::timestamp + make_interval(secs => floor(case when r1 < 0.85 then 25200 + r2 * 50400 else r2 * 86400 end)::int)) at time zone ${TIMEZONE},
-        'raw', '[]'::jsonb, ${`bench-${agency.code}-${firstId}-`} || day || '-' || g, 2000 + floor(r3 * 30000)::int,
-        case when r3 < 0.70 then 'ticket' when r3 < 0.92 then 'appended' when r3 < 0.97 then 'duplicate' else 'quarantined' end,
-        'message', ${agency.code}, ${`segnalazioni@${agency.code}.example`}, 'Segnalazione',
-        (day::timestamp + make_interval(secs => floor(case when r1 < 0.85 then 25200 + r2 * 50400 else r2 * 86400 end)::int)) at time zone ${TIMEZONE}
-      from e
-      returning 1
-    )
-    select count(*)::int as n from inserted`)) as unknown;
-  return { calls, emails: Number(rowsOf(emails)[0].n) };
-}
-
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  return (Array.isArray(result) ? result : (result as { rows: Record<string, unknown>[] }).rows) as Record<string, unknown>[];
-}
-
 async function count(db: Database, query: ReturnType<typeof sql>): Promise<number> {
   return Number(rowsOf(await db.execute(query))[0].n);
 }
@@ -277,7 +142,7 @@ if (existing > 0) {
   console.log('reset: calls, e-mails and the report rollup emptied');
 }
 
-const plans = AGENCIES.map((agency) => ({ agency, days: planDays(Math.round(totalCalls * agency.share)) }));
+const plans = AGENCIES.map((agency) => ({ agency, days: planDays(Math.round(totalCalls * agency.share), start, end, random) }));
 const planned = plans.reduce((sum, plan) => sum + plan.days.reduce((days, day) => days + day.calls, 0), 0);
 const bar = new cliProgress.SingleBar(
   {
@@ -297,7 +162,7 @@ for (const { agency, days } of plans) {
   const totals = { calls: 0, emails: 0 };
   for (const chunk of monthChunks(start, end)) {
     const month = days.filter((day) => day.day >= chunk.from && day.day <= chunk.to);
-    const result = await insertMonth(db, agency, month, nextId, DateTime.fromISO(chunk.from).month);
+    const result = await insertMonth(db, agency, month, { firstId: nextId, month: DateTime.fromISO(chunk.from).month, emailRatio, emailMix: 'bench', random });
     nextId += result.calls;
     totals.calls += result.calls;
     totals.emails += result.emails;
