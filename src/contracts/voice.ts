@@ -38,6 +38,8 @@ const VoiceHints = z.strictObject({
 /** GET/PUT /api/v1/admin/agencies/:code/voice. */
 export const AgencyVoice = z.strictObject({
   agency: z.string(),
+  /** The agency's zone: the preview's date and time are read on its clock. */
+  timezone: z.string(),
   settings: AgencyVoiceSettings,
   /** What the agency's callers hear where its own texts are empty (closed message: as generated for this instant). */
   generated: VoiceHints,

@@ -87,6 +87,7 @@ function voiceView(config: LoadedConfig, menuPrompt: string, schedule: AgencyPro
   });
   return {
     agency: agency.code,
+    timezone: agency.timezone,
     settings: { ...ownLayer, neutralGreeting: own.neutralGreeting, offerCallbacks: own.offerCallbacks, emailAcknowledgements: own.emailAcknowledgements },
     generated: { ...generated(null, own), menuIntro: null, emergencyNumber: null },
     menuPrompt,
