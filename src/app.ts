@@ -27,6 +27,7 @@ import type { Realtime } from './realtime/realtime-server.ts';
 import { attachRealtime } from './realtime/realtime-server.ts';
 import { startClusterRelay } from './realtime/cluster-relay.ts';
 import { twilioVoicePlugin } from '../webhooks/twilio/twilio-plugin.ts';
+import { renderDecision } from '../webhooks/twilio/twiml.ts';
 import { emailWebhooksPlugin } from '../webhooks/email/email-plugin.ts';
 
 export type AppDeps = Readonly<{
@@ -102,7 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   let realtime: Realtime | undefined;
   const { modules, services } = await createModules(
     { config, db: database.db, connections: database.connections, clock, bus, log: app.log },
-    { stampedSnapshot: (actor) => realtime!.snapshotFor(actor) },
+    { stampedSnapshot: (actor) => realtime!.snapshotFor(actor), renderVoice: (decision) => renderDecision(decision, config.publicBaseUrl) },
   );
 
   // Several nodes share one Postgres: events committed on one reach dashboards on the others.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CategoryCode, Instant, LocalDate, itemsOf } from './common.ts';
+import { AgencyVoiceConfig } from './voice.ts';
 
 /** An agency's profile (administration API). */
 export const AgencyProfile = z.strictObject({
@@ -64,6 +65,8 @@ export const AgencyConfig = z.strictObject({
   queues: z.array(z.strictObject({ name: z.string(), category: CategoryCode, label: z.string(), priority: z.number() })),
   /** The latest version recorded (GET …/contracts lists them all). */
   contract: ServiceContract.nullable(),
+  /** What callers hear: the agency's texts and flags, and each portfolio's overrides (GET …/voice explains them). */
+  voice: AgencyVoiceConfig,
 });
 export type AgencyConfig = z.infer<typeof AgencyConfig>;
 

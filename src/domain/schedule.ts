@@ -202,15 +202,19 @@ export function describeOpeningIt(schedule: OpeningSchedule, instant: Date, open
   return `${WEEKDAY_NAMES_IT[at.weekday - 1]} ${at.day} ${MONTH_NAMES_IT[at.month - 1]} alle ${time}`;
 }
 
-/** What a caller hears when the agency is closed: generated from the schedule, never hand-written. */
+/**
+ * What a caller hears when the agency is closed, generated from the schedule (an agency may write
+ * its own instead, see voice-texts.ts). `neutral`: for callers who may be at risk, it names neither
+ * the agency nor the kind of service, and the emergency line is offered without saying what for.
+ */
 export function closedMessageIt(
   schedule: OpeningSchedule,
   instant: Date,
   agencyName: string,
-  options: { hasEmergencyNumber: boolean } = { hasEmergencyNumber: false },
+  options: { hasEmergencyNumber: boolean; neutral?: boolean } = { hasEmergencyNumber: false },
 ): string {
   const local = localTime(schedule, instant);
-  const sentences = [`Ha chiamato il servizio segnalazioni di ${agencyName}.`];
+  const sentences = [options.neutral ? 'Buongiorno, risponde il servizio.' : `Ha chiamato il servizio segnalazioni di ${agencyName}.`];
   const plan = dayPlan(schedule, local);
   if (plan.source.kind === 'exception' && plan.ranges.length === 0) {
     sentences.push(plan.source.note ? `Oggi il servizio è chiuso: ${plan.source.note}.` : 'Oggi il servizio è chiuso.');
@@ -225,7 +229,9 @@ export function closedMessageIt(
   sentences.push(`Il servizio è attivo ${describeWeeklyHoursIt(schedule)}${holidaysClosed}.`);
   const opening = nextOpening(schedule, instant);
   if (opening) sentences.push(`Potrà richiamare ${describeOpeningIt(schedule, instant, opening)}.`);
-  if (options.hasEmergencyNumber) {
+  if (options.hasEmergencyNumber && options.neutral) {
+    sentences.push("Per un'urgenza resti in linea: la mettiamo in contatto con una persona.");
+  } else if (options.hasEmergencyNumber) {
     sentences.push('Per le emergenze, come fughe di gas, allagamenti o guasti gravi, resti in linea: la mettiamo in contatto con il pronto intervento.');
   } else {
     sentences.push('Può anche scriverci per e-mail in qualsiasi momento. Grazie e arrivederci.');

@@ -2,11 +2,6 @@
 
 export const UNKNOWN_NUMBER_IT = 'Il numero chiamato non è attivo. Ci scusi per il disturbo.';
 
-export function greetingIt(agencyName: string, portfolioName: string | null): string {
-  const forWhom = portfolioName ? `${agencyName}, ${portfolioName}` : agencyName;
-  return `Benvenuto nel servizio segnalazioni di ${forWhom}.`;
-}
-
 export const MENU_RETRY_IT = 'Scelta non valida.';
 export const NOTHING_CHOSEN_IT = 'La mettiamo in attesa per le pratiche amministrative.';
 export const ENQUEUED_IT = 'Attenda in linea: il primo operatore disponibile le risponderà.';

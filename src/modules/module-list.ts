@@ -7,6 +7,7 @@ import { createAuditModule } from './audit/audit-module.ts';
 import { createAuthModule } from './auth/auth-module.ts';
 import { createCallbacksModule } from './callbacks/callbacks-module.ts';
 import { createCallsModule } from './calls/calls-module.ts';
+import type { RenderVoice } from './calls/voice-preview.ts';
 import { createDeliveryModule } from './delivery/delivery-module.ts';
 import { createEmailModule } from './email/email-module.ts';
 import { createLiveModule } from './live/live-module.ts';
@@ -20,7 +21,11 @@ import type { TicketsModule } from './tickets/tickets-module.ts';
 import { createTicketsModule } from './tickets/tickets-module.ts';
 
 /** What the modules need from outside src/modules: the realtime layer is attached to the server after them. */
-export type ModuleEdges = Readonly<{ stampedSnapshot: (actor: Actor) => Promise<LiveSnapshot> }>;
+export type ModuleEdges = Readonly<{
+  stampedSnapshot: (actor: Actor) => Promise<LiveSnapshot>;
+  /** The Twilio adapter's TwiML renderer: the calls module's voice preview shows what it would answer. */
+  renderVoice: RenderVoice;
+}>;
 
 /**
  * THE list of modules, in dependency order: each line creates one module and hands it the ports
@@ -71,6 +76,7 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
       wrapUpDone: operators.ports.endWrapUp,
       reconcilePresence: operators.ports.reconcilePresence,
       afterCallChange: [reports.ports.afterCallChange, callbacks.ports.afterCallChange],
+      renderVoice: edges.renderVoice,
     }),
   );
   const tenants = add(

@@ -116,14 +116,28 @@ describe('administration in the browser', () => {
     await own.getByLabel('Parole chiave delle e-mail (inizi di parola, separati da virgole)').fill('sfratt, emergenz');
     await page.getByRole('button', { name: 'Salva le categorie' }).click();
     await page.locator('.menu-preview').getByText('prema 4').waitFor();
+
+    // Its own greeting, written in the voice panel, and the preview of a Saturday at 10:00.
+    const voice = page.locator('.voice-panel');
+    await voice.getByLabel('Saluto', { exact: true }).fill('Buongiorno, Servizio Agenzia Casa del Comune di Sesto San Giovanni.');
+    await voice.getByRole('button', { name: 'Salva i testi vocali' }).click();
+    await voice.getByText('Testi vocali salvati').waitFor();
+    await voice.getByLabel(/Data e ora/).fill('2026-11-28T10:00');
+    await voice.getByRole('button', { name: "Ascolta l'anteprima" }).click();
+    await voice.locator('.voice-preview-lines').getByText('Buongiorno, Servizio Agenzia Casa del Comune di Sesto San Giovanni.', { exact: false }).waitFor();
     await checkScreen(page, 'agency-page-configured', SHOTS);
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 844 });
+      await voice.screenshot({ path: `${SHOTS}/voice-panel-${width === 390 ? '390' : 'desk'}.png` });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // No restart: on Saturday at 10:00 the new number answers with the agency's own menu.
     const call = () =>
       twilioPostOverHttp(server.url, server.publicBaseUrl, '/webhooks/twilio/voice', incomingCallParams(newCallSid(), '+393471234567', SESTO_NUMBER));
     const saturday = await call();
     expect(saturday.statusCode).toBe(200);
-    expect(saturday.body).toContain('Sesto San Giovanni');
+    expect(saturday.body).toContain('Buongiorno, Servizio Agenzia Casa del Comune di Sesto San Giovanni. Per guasti e manutenzione prema 1.');
     expect(saturday.body).toContain('<Gather');
     expect(saturday.body).toContain('emergenza abitativa prema 4');
     // On 24 June, San Giovanni Battista, the same call hears the office is closed.

@@ -146,6 +146,35 @@ export const agencyCategories = pgTable(
 );
 
 /**
+ * What callers hear (src/domain/voice-texts.ts): one row for the agency (no portfolio) and at most
+ * one per portfolio, which overrides the agency's field by field. Null everywhere means "as before":
+ * the generated text, the agency's value, today's behaviour. No row at all is the same as all null.
+ * The agency's own emergency line stays in `agencies.emergency_number`; a portfolio may override it here.
+ */
+export const voiceSettings = pgTable(
+  'voice_settings',
+  {
+    id: serial('id').primaryKey(),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
+    portfolioId: text('portfolio_id').references(() => portfolios.id, { onDelete: 'cascade' }),
+    greeting: text('greeting'),
+    menuIntro: text('menu_intro'),
+    closedMessage: text('closed_message'),
+    /** Portfolio rows only (the agency's is `agencies.emergency_number`). E.164. */
+    emergencyNumber: text('emergency_number'),
+    neutralGreeting: boolean('neutral_greeting'),
+    offerCallbacks: boolean('offer_callbacks'),
+    emailAcknowledgements: boolean('email_acknowledgements'),
+  },
+  (table) => [
+    uniqueIndex('voice_settings_agency_idx').on(table.agencyCode).where(sql`${table.portfolioId} is null`),
+    uniqueIndex('voice_settings_portfolio_idx').on(table.portfolioId).where(sql`${table.portfolioId} is not null`),
+  ],
+);
+
+/**
  * The service contract, as versions: a renegotiation adds a version in force from `effective_from`,
  * and rows are never updated or deleted, so an issued statement can always be recomputed under the
  * terms it billed. On a day, the version in force is the one with the latest `effective_from` on or

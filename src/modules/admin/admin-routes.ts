@@ -29,8 +29,10 @@ import {
   UserCreateBody,
   UserListQuery,
   UserPatchBody,
+  VoiceBody,
   WeeklyBody,
 } from './admin-schemas.ts';
+import { AgencyVoice } from '../../contracts/voice.ts';
 import type { AgencyAdminService } from './agencies-admin-service.ts';
 import type { UserAdminService } from './users-admin-service.ts';
 import {
@@ -249,6 +251,37 @@ export function adminRoutes(app: FastifyInstance, services: AdminServices): void
     async (request) => {
       const { code } = parseInput(AgencyParams, request.params, 'path');
       return agencies.replaceCategories(requireActor(request), code, parseInput(CategoriesBody, request.body, 'categories'));
+    },
+  );
+  app.get(
+    '/api/v1/admin/agencies/:code/voice',
+    {
+      schema: docSchema({
+        tags,
+        summary: 'What callers hear: texts and flags of the agency and of each portfolio, with what each empty field stands for',
+        params: AgencyParams,
+        response: AgencyVoice,
+      }),
+    },
+    async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      return agencies.getVoice(requireActor(request), code);
+    },
+  );
+  app.put(
+    '/api/v1/admin/agencies/:code/voice',
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Replace the voice texts and flags (null texts: generated; null portfolio fields: inherited from the agency)',
+        params: AgencyParams,
+        body: VoiceBody,
+        response: AgencyVoice,
+      }),
+    },
+    async (request) => {
+      const { code } = parseInput(AgencyParams, request.params, 'path');
+      return agencies.replaceVoice(requireActor(request), code, parseInput(VoiceBody, request.body, 'voice'));
     },
   );
   app.get('/api/v1/admin/users', { schema: docSchema({ tags, summary: 'Users', query: UserListQuery, response: UserList }) }, async (request) => {

@@ -264,3 +264,42 @@ export const TokenCreateBody = z.object({
 
 export const TokenListQuery = z.object({ agency: AgencyCode.optional() });
 export const UserListQuery = z.object({ agency: AgencyCode.optional() });
+
+/** Texts are checked in Italian by the domain (voiceLayerProblemsIt): here only their type and a hard ceiling. */
+const VoiceText = z.string().max(5000).nullable().default(null);
+const VoiceTexts = {
+  greeting: VoiceText,
+  menuIntro: VoiceText,
+  closedMessage: VoiceText,
+  emergencyNumber: z.string().max(20).nullable().default(null),
+};
+
+/** PUT …/voice: the agency's texts and flags, and the overrides of the portfolios listed (null: inherit). */
+export const VoiceBody = z.object({
+  agency: z.object({
+    ...VoiceTexts,
+    neutralGreeting: z.boolean().default(false),
+    offerCallbacks: z.boolean().default(true),
+    emailAcknowledgements: z.boolean().default(true),
+  }),
+  portfolios: z
+    .array(
+      z.object({
+        id: PortfolioId,
+        ...VoiceTexts,
+        neutralGreeting: z.boolean().nullable().default(null),
+        offerCallbacks: z.boolean().nullable().default(null),
+        emailAcknowledgements: z.boolean().nullable().default(null),
+      }),
+    )
+    .max(100)
+    .default([]),
+});
+export type VoiceBody = z.output<typeof VoiceBody>;
+
+/** GET …/voice-preview: which callers (a portfolio's, or the agency's own stock) at which instant (now when left out). */
+export const VoicePreviewQuery = z.object({
+  portfolio: PortfolioId.optional(),
+  at: z.iso.datetime({ offset: true }).optional(),
+});
+export type VoicePreviewQuery = z.output<typeof VoicePreviewQuery>;

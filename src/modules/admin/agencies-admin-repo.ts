@@ -16,6 +16,7 @@ import {
   scheduleExceptions,
   userAgencies,
 } from '../../db/schema/index.ts';
+import { voiceRowsOf } from './voice-settings-repo.ts';
 
 export type AgencyRow = typeof agencies.$inferSelect;
 
@@ -39,7 +40,7 @@ export async function findAgencyByTicketPrefix(db: Executor, prefix: string): Pr
 export async function loadAgencyConfig(db: Executor, code: string) {
   const agency = await findAgencyRow(db, code);
   if (!agency) return undefined;
-  const [portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, contractRows, choiceRows] = await Promise.all([
+  const [portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, contractRows, choiceRows, voiceRows] = await Promise.all([
     db.select().from(portfolios).where(eq(portfolios.agencyCode, code)).orderBy(asc(portfolios.id)),
     db.select().from(phoneNumbers).where(eq(phoneNumbers.agencyCode, code)).orderBy(asc(phoneNumbers.e164)),
     db.select().from(emailAddresses).where(eq(emailAddresses.agencyCode, code)).orderBy(asc(emailAddresses.address)),
@@ -48,8 +49,9 @@ export async function loadAgencyConfig(db: Executor, code: string) {
     db.select().from(queues).where(eq(queues.agencyCode, code)).orderBy(asc(queues.category)),
     db.select().from(agencyContracts).where(eq(agencyContracts.agencyCode, code)).orderBy(asc(agencyContracts.version)),
     db.select().from(holidayChoices).where(eq(holidayChoices.agencyCode, code)).orderBy(asc(holidayChoices.holidayKey)),
+    voiceRowsOf(db, code),
   ]);
-  return { agency, portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, contractRows, choiceRows };
+  return { agency, portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, contractRows, choiceRows, voiceRows };
 }
 
 export async function insertAgency(db: Executor, row: typeof agencies.$inferInsert): Promise<void> {

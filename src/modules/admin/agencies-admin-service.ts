@@ -29,6 +29,7 @@ import type { AuditPort } from '../audit/audit-service.ts';
 import { changedParts } from './config-diff.ts';
 import * as repo from './agencies-admin-repo.ts';
 import { findUser } from './users-admin-repo.ts';
+import { createVoiceAdmin, voiceConfigView } from './voice-admin.ts';
 import type {
   AgencyCreateBody,
   CategoriesBody,
@@ -131,7 +132,12 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
     if (unknown.length > 0) throw validation(`Unknown portfolio of ${code}: ${unknown.join(', ')}`);
   }
 
+  const voice = createVoiceAdmin({ db, clock: deps.clock, readable, change, scheduleOf: scheduleFromConfig });
+
   return {
+    getVoice: voice.getVoice,
+    replaceVoice: voice.replaceVoice,
+
     async listAgencies(actor: Actor) {
       assertRole(actor, 'admin', 'supervisor');
       const rows = await repo.listAgencyRows(db, actor.role === 'admin' ? undefined : actor.agencies);
@@ -520,5 +526,6 @@ function publicAgencyConfig(config: LoadedConfig): AgencyConfig {
           noticeMonths: contract.noticeMonths,
         }
       : null,
+    voice: voiceConfigView(config.agency.emergencyNumber, config.voiceRows),
   };
 }

@@ -2,6 +2,8 @@ import type { OpeningSchedule } from '../../domain/schedule.ts';
 import { scheduleFromRows } from '../../domain/schedule-rows.ts';
 import type { AgencyCategory } from '../../domain/categories.ts';
 import type { Category } from '../../domain/routing.ts';
+import type { EffectiveVoice, VoiceLayer } from '../../domain/voice-texts.ts';
+import { EMPTY_VOICE_LAYER, effectiveVoice } from '../../domain/voice-texts.ts';
 import type { Executor } from '../../db/client.ts';
 import {
   agencies,
@@ -13,6 +15,7 @@ import {
   portfolios,
   queues,
   scheduleExceptions,
+  voiceSettings,
 } from '../../db/schema/index.ts';
 
 export type AgencyProfile = Readonly<{
@@ -30,8 +33,10 @@ export type AgencyProfile = Readonly<{
   queues: readonly Readonly<{ name: string; category: Category; label: string; priority: number }>[];
   /** Its categories in list order, retired ones included (old tickets name them); see categories.ts. */
   categories: readonly AgencyCategory[];
-  /** The housing stocks the agency manages for others (e.g. a municipality's), by id and name. */
-  portfolios: readonly Readonly<{ id: string; name: string }>[];
+  /** The housing stocks the agency manages for others (e.g. a municipality's), by id and name, with their voice overrides. */
+  portfolios: readonly Readonly<{ id: string; name: string; voice: VoiceLayer }>[];
+  /** The agency's own voice texts and flags (its emergency number included); null fields: generated or default. */
+  voice: VoiceLayer;
 }>;
 
 export type NumberRoute = Readonly<{
@@ -65,7 +70,7 @@ type Snapshot = {
 };
 
 export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
-  const [agencyRows, portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, choiceRows, categoryRows] = await Promise.all([
+  const [agencyRows, portfolioRows, numberRows, addressRows, hourRows, exceptionRows, queueRows, choiceRows, categoryRows, voiceRows] = await Promise.all([
     db.select().from(agencies),
     db.select().from(portfolios),
     db.select().from(phoneNumbers),
@@ -75,6 +80,7 @@ export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
     db.select().from(queues),
     db.select().from(holidayChoices),
     db.select().from(agencyCategories),
+    db.select().from(voiceSettings),
   ]);
   const byCode = new Map<string, AgencyProfile>();
   for (const row of agencyRows) {
@@ -99,7 +105,13 @@ export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
       queues: queueRows
         .filter((queue) => queue.agencyCode === row.code)
         .map((queue) => ({ name: queue.name, category: queue.category, label: queue.label, priority: queue.priority })),
-      portfolios: portfolioRows.filter((portfolio) => portfolio.agencyCode === row.code).map((portfolio) => ({ id: portfolio.id, name: portfolio.name })),
+      portfolios: portfolioRows
+        .filter((portfolio) => portfolio.agencyCode === row.code)
+        .map((portfolio) => ({ id: portfolio.id, name: portfolio.name, voice: voiceLayerOf(voiceRows.find((voice) => voice.portfolioId === portfolio.id)) })),
+      voice: {
+        ...voiceLayerOf(voiceRows.find((voice) => voice.agencyCode === row.code && voice.portfolioId === null)),
+        emergencyNumber: row.emergencyNumber,
+      },
       categories: toAgencyCategories(
         categoryRows.filter((category) => category.agencyCode === row.code),
         queueRows.filter((queue) => queue.agencyCode === row.code),
@@ -125,6 +137,26 @@ export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
     if (agency) byAddress.set(address.address.toLowerCase(), { address: address.address, agency, portfolioId: address.portfolioId });
   }
   return { byCode, byNumber, byAddress };
+}
+
+/** A voice_settings row as a layer; no row is a layer that sets nothing. */
+export function voiceLayerOf(row: typeof voiceSettings.$inferSelect | undefined): VoiceLayer {
+  if (!row) return EMPTY_VOICE_LAYER;
+  return {
+    greeting: row.greeting,
+    menuIntro: row.menuIntro,
+    closedMessage: row.closedMessage,
+    emergencyNumber: row.emergencyNumber,
+    neutralGreeting: row.neutralGreeting,
+    offerCallbacks: row.offerCallbacks,
+    emailAcknowledgements: row.emailAcknowledgements,
+  };
+}
+
+/** What callers of the agency hear, through a number of `portfolioId` (null: the agency's own stock). */
+export function voiceOf(agency: AgencyProfile, portfolioId: string | null): EffectiveVoice {
+  const portfolio = portfolioId ? agency.portfolios.find((candidate) => candidate.id === portfolioId) : undefined;
+  return effectiveVoice(agency.voice, portfolio?.voice);
 }
 
 /** Category rows as the domain reads them, in list order, each with its queue's priority. */

@@ -9,6 +9,7 @@ import type { EventBus } from '../../domain/events.ts';
 import { normalizePhone } from '../../domain/phone.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import { voiceOf } from '../agencies/agency-directory.ts';
 import * as repo from './callbacks-repo.ts';
 import type { CallbackCallRow, CallbackRow } from './callbacks-repo.ts';
 
@@ -25,6 +26,8 @@ export type CallbackServiceDeps = Readonly<{
 export type SettledCall = Readonly<{
   callSid: string;
   agencyCode: string | null;
+  /** The portfolio of the number called: its voice settings may say whether call-backs are offered. */
+  portfolioId: string | null;
   outcome: string;
   fromNumber: string | null;
   queueName: string | null;
@@ -81,6 +84,8 @@ export function createCallbackService(deps: CallbackServiceDeps) {
         await closeForAnsweredCall(executor, call, phone);
         return;
       }
+      // An agency (or portfolio) may offer no call-backs, e.g. a line whose callers must not be rung back.
+      if (!voiceOf(agency, call.portfolioId).offerCallbacks) return;
       // Every change of the call runs this: an abandoned call is filed once.
       if (await repo.findCallbackCall(executor, call.callSid)) return;
       const abandonedAt =

@@ -10,6 +10,8 @@ import type { CallRow } from './calls-repo.ts';
 import { callsRoutes } from './calls-routes.ts';
 import { createCallService } from './calls-service.ts';
 import { createResilientVoice } from './resilient-voice.ts';
+import type { RenderVoice } from './voice-preview.ts';
+import { createVoicePreview } from './voice-preview.ts';
 import { openDurableJournal } from './step-journal.ts';
 import type { VoiceStep } from './voice-steps.ts';
 
@@ -34,6 +36,8 @@ export type CallsModuleDeps = Pick<ModuleCore, 'config' | 'db' | 'connections' |
   operatorLegEnded: (identity: string, legCallSid: string) => Promise<void>;
   /** The operators module: release operators left on a call that is over, end wrap-ups past their time limit. */
   reconcilePresence: (now: Date) => Promise<unknown>;
+  /** The Twilio adapter's TwiML renderer, for the administration's preview (an edge: modules never import webhooks/). */
+  renderVoice: RenderVoice;
 };
 
 /**
@@ -62,6 +66,7 @@ export async function createCallsModule(deps: CallsModuleDeps) {
   });
   const journal = await openDurableJournal<VoiceStep>(path.join(config.dataDir, 'journal', 'voice-steps.jsonl'));
   const voice = createResilientVoice({ calls, directory, journal, clock, bus, log });
+  const preview = createVoicePreview({ directory, clock, render: deps.renderVoice });
 
   /**
    * Late or missing webhooks must not leave a screen showing what no longer exists: callers silent
@@ -78,7 +83,10 @@ export async function createCallsModule(deps: CallsModuleDeps) {
   return {
     name: 'calls',
     service: Object.assign(calls, { reconcile }),
-    routes: (api) => callsRoutes(api, calls),
+    routes: (api) => {
+      callsRoutes(api, calls);
+      preview.routes(api);
+    },
     workers: [
       // Nothing to start (the journal replays on its own once the database answers); closing flushes it.
       { name: 'voice-journal', start: () => {}, stop: () => voice.close() },

@@ -14,10 +14,11 @@ import { decideMenuStep } from '../../domain/menu-step.ts';
 import { menuPromptIt } from '../../domain/categories.ts';
 import { parseQueueName } from '../../domain/routing.ts';
 import { closedMessageIt, isOpen } from '../../domain/schedule.ts';
-import { greetingIt } from '../../domain/voice-prompts.ts';
+import { generatedGreetingIt } from '../../domain/voice-texts.ts';
 import type { Database, Executor, Tx } from '../../db/client.ts';
 import type { AccessLog } from '../access-log/access-log-service.ts';
-import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
+import { voiceOf } from '../agencies/agency-directory.ts';
 import * as repo from './calls-repo.ts';
 import { createIncomingBatcher } from './incoming-batcher.ts';
 import type { CallRow } from './calls-repo.ts';
@@ -412,12 +413,30 @@ const OUTCOME_OF_INCOMING: Readonly<Record<string, CallOutcome>> = { unknown_num
 export function decideIncomingCall(directory: AgencyDirectory, to: string | null, at: Date): VoiceDecision {
   const route = to ? directory.routeNumber(to) : undefined;
   if (!route) return { kind: 'unknown_number' };
-  const agency = route.agency;
+  return decideIncomingFor(route.agency, route.portfolioId, at);
+}
+
+/**
+ * What a caller of the agency (through a number of the portfolio, or of its own stock) hears first
+ * at an instant: the portfolio's texts where it has its own, else the agency's, else the generated
+ * ones. Also what the administration's preview shows, so the preview cannot drift from the calls.
+ */
+export function decideIncomingFor(agency: AgencyProfile, portfolioId: string | null, at: Date): VoiceDecision {
+  const voice = voiceOf(agency, portfolioId);
   if (!isOpen(agency.schedule, at)) {
-    const message = closedMessageIt(agency.schedule, at, agency.name, { hasEmergencyNumber: Boolean(agency.emergencyNumber) });
-    return { kind: 'closed', message, emergencyNumber: agency.emergencyNumber };
+    const message =
+      voice.closedMessage ??
+      closedMessageIt(agency.schedule, at, agency.name, { hasEmergencyNumber: Boolean(voice.emergencyNumber), neutral: voice.neutralGreeting });
+    return { kind: 'closed', message, emergencyNumber: voice.emergencyNumber };
   }
-  return { kind: 'menu', attempt: 1, greeting: greetingIt(agency.name, route.portfolioName), prompt: menuPromptIt(agency.categories) };
+  const portfolioName = portfolioId ? (agency.portfolios.find((portfolio) => portfolio.id === portfolioId)?.name ?? null) : null;
+  const greeting = voice.greeting ?? generatedGreetingIt(agency.name, portfolioName, voice.neutralGreeting);
+  return {
+    kind: 'menu',
+    attempt: 1,
+    greeting: voice.menuIntro ? `${greeting} ${voice.menuIntro}` : greeting,
+    prompt: menuPromptIt(agency.categories),
+  };
 }
 
 function emptyCallRow(): Omit<CallRow, 'id' | 'callSid' | 'toNumber' | 'startedAt' | 'status' | 'outcome' | 'updatedAt'> {

@@ -13,6 +13,7 @@ import type { Category } from '../../domain/routing.ts';
 import type { TicketLink } from '../../domain/ticket-link.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import type { AddressRoute, AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
+import { voiceOf } from '../agencies/agency-directory.ts';
 import type { ParsedEmail } from './email-parser.ts';
 import type { ParseOutcome } from './parse-pool.ts';
 import * as repo from './email-repo.ts';
@@ -287,6 +288,11 @@ export function createPipeline(deps: PipelineDeps) {
         // that every node agrees); why a message got no acknowledgement is kept in its flags.
         let acknowledge = recipient.to !== null && mayAutoAcknowledge(verdict, recipient.to);
         const ackFlags: Record<string, unknown> = recipient.replyToIgnored ? { replyToIgnored: true } : {};
+        // The agency (or the portfolio the address belongs to) may send no acknowledgements at all.
+        if (acknowledge && !voiceOf(agency, route.portfolioId).emailAcknowledgements) {
+          acknowledge = false;
+          ackFlags.ackWithheld = 'disabled';
+        }
         if (acknowledge && (await repo.recentAcksTo(tx, agency.code, recipient.to!, new Date(now.getTime() - ACK_WINDOW_MS))) >= ACKS_PER_HOUR) {
           acknowledge = false;
           ackFlags.ackWithheld = 'rate_limited';
