@@ -20,6 +20,7 @@ import { StatementsScreen } from './screens/statements-screen.tsx';
 import { TicketsArea } from './screens/tickets-screen.tsx';
 import { TICKETS_SCREEN_PATH } from './tickets/ticket-paths.ts';
 import { WallboardScreen } from './screens/wallboard-screen.tsx';
+import { WALLBOARD_TV_PATH, WallboardTv } from './screens/wallboard-tv.tsx';
 import type { WhoAmI } from '../../src/contracts/auth.ts';
 import type { Session, User } from './session.ts';
 import { homePath, isStaff, isSupervisor } from './session.ts';
@@ -100,6 +101,14 @@ function Shell({ session, onLogout }: { session: Session; onLogout: () => void }
   useEffect(() => {
     if (!current) navigate(homePath(user));
   }, [current, user]);
+
+  // The wall's screen: the whole page, no navigation (the session and the live store stay).
+  if (path === WALLBOARD_TV_PATH && current)
+    return (
+      <main class="tv-main">
+        <WallboardTv store={store} />
+      </main>
+    );
 
   async function logout() {
     try {

@@ -32,6 +32,7 @@ const ROLES = [
     screens: [
       '/operatore',
       '/wallboard',
+      '/wallboard/tv',
       '/richiamate',
       '/agenzia',
       '/report',

@@ -6,6 +6,8 @@ import type { LiveStore } from '../live-store.ts';
 import type { QueueView } from '../live-view.ts';
 import { alertsOf, callsInMenu, queueViews } from '../live-view.ts';
 import { TableScroll } from '../components/table-scroll.tsx';
+import { navigate } from '../router.ts';
+import { WALLBOARD_TV_PATH } from './wallboard-tv.tsx';
 
 const PRESENCE_ORDER = ['available', 'on_call', 'wrap_up', 'break', 'offline'];
 
@@ -19,6 +21,17 @@ export function WallboardScreen({ store }: { store: LiveStore }) {
 
   return (
     <div class="wallboard">
+      <p class="wall-tv-link">
+        <a
+          href={WALLBOARD_TV_PATH}
+          onClick={(event) => {
+            event.preventDefault();
+            navigate(WALLBOARD_TV_PATH);
+          }}
+        >
+          Schermo TV (a tutto schermo, per la parete)
+        </a>
+      </p>
       <div class={`alerts ${alerts.length ? 'active' : ''}`} role="alert" aria-live="assertive" data-testid="alerts">
         {alerts.length === 0 ? (
           <span>Nessun allarme: livelli di servizio e attese nella norma.</span>
