@@ -34,7 +34,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, session: Session, payload?: unknown) =>
+const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, session: Session, payload?: Record<string, unknown>) =>
   t.app.inject({ method, url, headers: session.headers, ...(payload === undefined ? {} : { payload }) });
 
 async function addTarget(body: Record<string, unknown>) {

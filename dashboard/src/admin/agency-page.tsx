@@ -6,6 +6,7 @@ import { AddressesSection, NumbersSection, PortfoliosSection } from './agency-li
 import { AgencyProfileForm } from './agency-profile-form.tsx';
 import { CategoriesPanel } from './categories-panel.tsx';
 import { ContractPanel } from './contract-panel.tsx';
+import { DeliveryPanel } from './delivery-panel.tsx';
 import { SchedulePanel } from './schedule-panel.tsx';
 import { AuditList } from './audit-list.tsx';
 import { useResource } from './use-resource.ts';
@@ -58,6 +59,7 @@ export function AgencyPage({ code, canEdit }: { code: string; canEdit: boolean }
           <ReadOnlyUnless canEdit={canEdit} label="Categorie">
             <CategoriesPanel agency={code} />
           </ReadOnlyUnless>
+          <DeliveryPanel agency={code} canEdit={canEdit} />
           <ContractPanel agency={code} canEdit={canEdit} />
           {canEdit ? <AuditList agency={code} title="Modifiche a questo ente" revision={config} /> : null}
         </>
@@ -73,6 +75,7 @@ const SECTIONS = [
   { id: 'addresses', anchor: 'addresses-title', label: 'E-mail' },
   { id: 'schedule', anchor: 'schedule-next-days', label: 'Orari' },
   { id: 'categories', anchor: 'categories-title', label: 'Categorie' },
+  { id: 'delivery', anchor: 'delivery-title', label: 'Consegna' },
   { id: 'contract', anchor: 'contract-title-', label: 'Contratto' },
 ] as const;
 
