@@ -137,9 +137,9 @@ export function DeliveryPanel({ agency, canEdit = true }: { agency: string; canE
     setTesting(target.id);
     setTested(null);
     try {
-      setTested({ label: describe(target), result: await post<DeliveryTestResult>(`${targetPath(target.id)}/test`) });
+      setTested({ label: target.label, result: await post<DeliveryTestResult>(`${targetPath(target.id)}/test`) });
     } catch (failure) {
-      setTested({ label: describe(target), error: errorText(failure) });
+      setTested({ label: target.label, error: errorText(failure) });
     } finally {
       setTesting(null);
     }
@@ -185,7 +185,7 @@ export function DeliveryPanel({ agency, canEdit = true }: { agency: string; canE
                   <td>{target.label}</td>
                   <td>{portfolioName(target.portfolio)}</td>
                   <td>{categoryName(target.category)}</td>
-                  <td>{target.kind === 'webhook' ? 'Webhook' : 'E-mail'}</td>
+                  <td class="kind">{target.kind === 'webhook' ? 'Webhook' : 'E-mail'}</td>
                   <td class="destination">{target.kind === 'webhook' ? target.url : target.emailTo}</td>
                   <td>{target.active ? 'Sì' : 'No'}</td>
                   <td>
@@ -262,7 +262,7 @@ export function DeliveryPanel({ agency, canEdit = true }: { agency: string; canE
           </label>
           <fieldset class="choices" disabled={draft.editing !== null}>
             <legend>Tipo</legend>
-            <label>
+            <label class="inline">
               <input
                 type="radio"
                 name="delivery-kind"
@@ -271,7 +271,7 @@ export function DeliveryPanel({ agency, canEdit = true }: { agency: string; canE
               />{' '}
               Webhook firmato
             </label>
-            <label>
+            <label class="inline">
               <input
                 type="radio"
                 name="delivery-kind"
@@ -305,7 +305,7 @@ export function DeliveryPanel({ agency, canEdit = true }: { agency: string; canE
             </label>
           ) : null}
           {draft.editing ? (
-            <label>
+            <label class="inline">
               <input type="checkbox" checked={draft.active} onChange={(event) => setDraft({ ...draft, active: event.currentTarget.checked })} /> Attiva
             </label>
           ) : null}
@@ -331,7 +331,7 @@ function TestResult(props: { label: string; result: DeliveryTestResult } | { lab
   if ('error' in props) {
     return (
       <p class="notice error">
-        Prova a {props.label} non inviata: {props.error}
+        Prova a «{props.label}» non inviata: {props.error}
       </p>
     );
   }
@@ -339,7 +339,10 @@ function TestResult(props: { label: string; result: DeliveryTestResult } | { lab
   return (
     <div class={`notice ${result.ok ? 'success' : 'error'}`}>
       <p>
-        <strong>{result.ok ? 'Prova riuscita' : 'Prova non riuscita'}</strong> ({props.label}): {result.summary}
+        <strong>
+          {result.ok ? 'Prova riuscita' : 'Prova non riuscita'} – {props.label}.
+        </strong>{' '}
+        {result.summary}
       </p>
       <ul class="test-facts">
         {result.statusCode !== null ? <li>Stato HTTP: {result.statusCode}</li> : null}
