@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'CATEGORY_UNKNOWN'
+  | 'PORTFOLIO_UNKNOWN'
   | 'PRESENCE_ON_CALL'
   | 'PRESENCE_NOT_AVAILABLE'
   | 'PASSWORD_CHANGE_REQUIRED'
@@ -38,6 +39,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   CONFLICT: 409,
   /** A category that is not among the active ones of the record's agency (unknown, or retired). */
   CATEGORY_UNKNOWN: 400,
+  /** A portfolio that is not one of the record's agency (a delivery target's scope). */
+  PORTFOLIO_UNKNOWN: 400,
   /** A presence change refused because the operator is on a call (break or off duty wait until it ends). */
   PRESENCE_ON_CALL: 409,
   /** A call asked for by an operator who is not available (on break, off duty, on a call, in wrap-up). */

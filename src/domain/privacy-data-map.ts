@@ -114,7 +114,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     table: 'delivery_targets',
     scope: agency(),
     personal: [],
-    neutral: ['agency_code', 'category', 'kind', 'label', 'url', 'email_to'],
+    neutral: ['agency_code', 'portfolio_id', 'category', 'kind', 'label', 'url', 'email_to'],
     secret: ['secret'],
     atContractEnd: 'delete',
   },

@@ -96,6 +96,8 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
       tickets: { recordDeliveryOutcome: (...outcome) => tickets.ports.timeline.recordDeliveryOutcome(...outcome) },
       outbox: outbox.ports.runner,
       mail: outbox.ports.mail,
+      mailWithReceipt: outbox.ports.mailWithReceipt,
+      audit: audit.ports,
     }),
   );
   const tickets: TicketsModule = add(

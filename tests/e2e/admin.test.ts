@@ -10,7 +10,8 @@ import { logInThroughPage, openBrowser } from './e2e-browser.ts';
 import type { E2eServer } from './e2e-server.ts';
 import { freePort, startServer } from './e2e-server.ts';
 import { signEmailWebhook } from '../../webhooks/email/email-signature.ts';
-import { TEST_EMAIL_SECRET } from '../helpers/test-constants.ts';
+import { TEST_DEMO_PASSWORD, TEST_EMAIL_SECRET } from '../helpers/test-constants.ts';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 /**
  * Issue 16 §1 in Chromium: an administrator onboards a new client through the screens only (the
@@ -30,6 +31,16 @@ const moveClockTo = (instant: string) => {
 };
 const SESTO_NUMBER = '+39022496111';
 const SESTO_MAIL = 'agenziacasa@comune.sestosg.example';
+/** The key the agency's own system checks our webhooks' signatures with, typed into the panel. */
+const SESTO_WEBHOOK_SECRET = 'sesto-agenzia-casa-webhook-secret-2026';
+/** Its offices, one per category: a server of the test standing for each office's system. */
+const SESTO_OFFICES = [
+  { label: 'Manutenzione alloggi', category: 'manutenzione' },
+  { label: 'Gestore calore', category: 'riscaldamento' },
+  { label: 'Ufficio contratti', category: 'pratiche amministrative' },
+  { label: 'Sportello emergenza abitativa', category: 'emergenza abitativa' },
+] as const;
+let offices: (Awaited<ReturnType<typeof startWebhookReceiver>> & { label: string; category: string })[] = [];
 
 let database: DatabaseHandle;
 let server: E2eServer;
@@ -42,11 +53,13 @@ beforeAll(async () => {
   server = await startServer({ database, clock, port: await freePort(), dataDir: DATA_DIR });
   admin = await openBrowser({ width: 1280, height: 800 });
   admin.context.setDefaultTimeout(0);
+  offices = await Promise.all(SESTO_OFFICES.map(async (office) => Object.assign(await startWebhookReceiver(SESTO_WEBHOOK_SECRET), office)));
 });
 
 afterAll(async () => {
   await admin?.close();
   await server?.app.close();
+  await Promise.all(offices.map((office) => office.close()));
   await database?.close();
   rmSync(DATA_DIR, { recursive: true, force: true });
 });
@@ -125,6 +138,21 @@ describe('administration in the browser', () => {
     await voice.getByLabel(/Data e ora/).fill('2026-11-28T10:00');
     await voice.getByRole('button', { name: "Ascolta l'anteprima" }).click();
     await voice.locator('.voice-preview-lines').getByText('Buongiorno, Servizio Agenzia Casa del Comune di Sesto San Giovanni.', { exact: false }).waitFor();
+    // A delivery target per category, the one it named itself included: a signed webhook to each office.
+    const delivery = page.locator('.delivery-panel');
+    await delivery.getByText('Nessuna destinazione').waitFor();
+    for (const office of offices) {
+      await delivery.getByLabel('Nome', { exact: true }).fill(office.label);
+      await delivery.getByLabel('Categoria').selectOption({ label: office.category });
+      await delivery.getByLabel('Indirizzo del webhook (URL)').fill(office.url);
+      await delivery.getByLabel(/Segreto condiviso/).fill(SESTO_WEBHOOK_SECRET);
+      await delivery.getByRole('button', { name: 'Aggiungi destinazione' }).click();
+      await delivery.getByRole('cell', { name: office.label, exact: true }).waitFor();
+    }
+    // The test send shows what the office's system answered.
+    await delivery.getByRole('button', { name: /^Invia prova a Sportello emergenza abitativa/ }).click();
+    await delivery.locator('.delivery-test-result').getByText('Stato HTTP: 200').waitFor();
+    expect(offices[3].received.map((request) => [request.event, request.signatureValid])).toEqual([['delivery.test', true]]);
     await checkScreen(page, 'agency-page-configured', SHOTS);
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 844 });
@@ -204,6 +232,32 @@ describe('administration in the browser', () => {
       expect(await tickets.count()).toBe(1);
       const staff = await admin.page.request.get(`${server.url}/api/v1/tickets/${outcome.ticket}`);
       expect(((await staff.json()) as { category: string }).category).toBe('emergenza-abitativa');
+
+      // Once routed (an operator's check of an e-mail ticket, here through the API), the outbox
+      // delivers it to that category's office, and to no other.
+      const login = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: { origin: server.url, host: new URL(server.url).host },
+        payload: { username: 'admin', password: TEST_DEMO_PASSWORD },
+      });
+      const staffHeaders = {
+        cookie: String(login.headers['set-cookie']).split(';')[0],
+        'x-csrf-token': login.json().csrfToken,
+        origin: server.url,
+        host: new URL(server.url).host,
+      };
+      const routed = await server.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/tickets/${outcome.ticket}`,
+        headers: staffHeaders,
+        payload: { status: 'routed' },
+      });
+      expect(routed.statusCode, routed.body).toBe(200);
+      const deliveredTo = () =>
+        offices.filter((office) => office.received.some((request) => (request.body.ticket as { ref?: string } | undefined)?.ref === outcome.ticket));
+      while (deliveredTo().length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(deliveredTo().map((office) => office.label)).toEqual(['Sportello emergenza abitativa']);
     } finally {
       await clerk.close();
     }
@@ -219,6 +273,13 @@ describe('administration in the browser', () => {
       expect(await supervisor.page.getByRole('button', { name: 'Salva numeri' }).count()).toBe(0);
       expect(await supervisor.page.getByRole('link', { name: 'Registro modifiche' }).count()).toBe(0);
       await supervisor.page.getByRole('cell', { name: '+39800300300' }).waitFor();
+      // Delivery targets: read and tested, not changed. Without SMTP the test says where the mail waits.
+      const delivery = supervisor.page.locator('.delivery-panel');
+      await delivery.getByRole('cell', { name: 'Ufficio tecnico Pavia', exact: true }).waitFor();
+      expect(await delivery.getByRole('button', { name: 'Aggiungi destinazione' }).count()).toBe(0);
+      expect(await delivery.getByRole('button', { name: /^Modifica/ }).count()).toBe(0);
+      await delivery.getByRole('button', { name: /^Invia prova a Ufficio tecnico Pavia/ }).click();
+      await delivery.locator('.delivery-test-result').getByText('Nessun server SMTP configurato').waitFor();
       // The new agency is not assigned to the supervisor: not listed.
       await supervisor.page.goto(`${server.url}/amministrazione`);
       await supervisor.page.getByRole('link', { name: 'ALER Milano' }).waitFor();

@@ -14,14 +14,19 @@ export type SmtpListener = Readonly<{
 /**
  * A real SMTP server in the test's process (smtp-server, the receiving half of nodemailer's
  * project): the app's one transport speaks SMTP to it exactly as it would to the agency's relay.
- * Plain SMTP on loopback, any credentials accepted.
+ * Plain SMTP on loopback, any credentials accepted. Recipients `refuse` names are refused at RCPT
+ * with `550 5.1.1 Mailbox unavailable`, as a relay refuses an unknown mailbox.
  */
-export async function startSmtpListener(): Promise<SmtpListener> {
+export async function startSmtpListener(options: { refuse?: (address: string) => boolean } = {}): Promise<SmtpListener> {
   const received: (ParsedMail & { envelopeTo: string[] })[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (options.refuse?.(address.address)) return callback(Object.assign(new Error('5.1.1 Mailbox unavailable'), { responseCode: 550 }));
+      callback();
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((mail) => {

@@ -6,6 +6,7 @@ import { AddressesSection, NumbersSection, PortfoliosSection } from './agency-li
 import { AgencyProfileForm } from './agency-profile-form.tsx';
 import { CategoriesPanel } from './categories-panel.tsx';
 import { ContractPanel } from './contract-panel.tsx';
+import { DeliveryPanel } from './delivery-panel.tsx';
 import { SchedulePanel } from './schedule-panel.tsx';
 import { VoicePanel } from './voice-panel.tsx';
 import { AuditList } from './audit-list.tsx';
@@ -60,6 +61,7 @@ export function AgencyPage({ code, canEdit }: { code: string; canEdit: boolean }
             <CategoriesPanel agency={code} />
           </ReadOnlyUnless>
           <VoicePanel agency={code} canEdit={canEdit} />
+          <DeliveryPanel agency={code} canEdit={canEdit} />
           <ContractPanel agency={code} canEdit={canEdit} />
           {canEdit ? <AuditList agency={code} title="Modifiche a questo ente" revision={config} /> : null}
         </>
@@ -76,6 +78,7 @@ const SECTIONS = [
   { id: 'schedule', anchor: 'schedule-next-days', label: 'Orari' },
   { id: 'categories', anchor: 'categories-title', label: 'Categorie' },
   { id: 'voice', anchor: 'voice-title', label: 'Testi vocali' },
+  { id: 'delivery', anchor: 'delivery-title', label: 'Consegna' },
   { id: 'contract', anchor: 'contract-title-', label: 'Contratto' },
 ] as const;
 

@@ -13,6 +13,9 @@ const ACTION_LABEL: Readonly<Record<string, string>> = {
   'user.password_reset': 'Password reimpostata',
   'token.create': 'Token creato',
   'token.revoke': 'Token revocato',
+  'delivery_target.create': 'Destinazione di consegna aggiunta',
+  'delivery_target.update': 'Destinazione di consegna modificata',
+  'delivery_target.test': 'Consegna di prova inviata',
 };
 
 /** The parts of an agency's configuration, as the agency page names them. */

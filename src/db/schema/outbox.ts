@@ -3,8 +3,11 @@ import { agencies } from './agencies.ts';
 import { outboxJobColumns } from './outbox-job.ts';
 
 /**
- * Where an agency wants its tickets: per queue (category), or for the whole agency when
- * `category` is null. A signed JSON webhook, an e-mail address, or both.
+ * Where an agency wants its tickets: per portfolio (null: any of the agency's tickets) and per
+ * queue (category; null: any category). A ticket goes to the most specific level that has active
+ * targets (src/domain/delivery-targets.ts). A signed JSON webhook, an e-mail address, or both.
+ * `portfolio_id` has no foreign key, like the tickets' own: removing a portfolio must neither
+ * delete its office's target nor widen it to the whole agency.
  */
 export const deliveryTargets = pgTable(
   'delivery_targets',
@@ -13,6 +16,7 @@ export const deliveryTargets = pgTable(
     agencyCode: text('agency_code')
       .notNull()
       .references(() => agencies.code, { onDelete: 'cascade' }),
+    portfolioId: text('portfolio_id'),
     category: text('category'),
     kind: text('kind', { enum: ['webhook', 'email'] }).notNull(),
     label: text('label').notNull(),

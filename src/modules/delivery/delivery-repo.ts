@@ -2,14 +2,16 @@ import { and, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { deliveries, deliveryAttempts, deliveryTargets } from '../../db/schema/index.ts';
+import type { TicketScope } from '../../domain/delivery-targets.ts';
+import { mostSpecificTargets } from '../../domain/delivery-targets.ts';
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
 export type NewDeliveryRow = typeof deliveries.$inferInsert;
 export type DeliveryTargetRow = typeof deliveryTargets.$inferSelect;
 export type NewDeliveryTargetRow = typeof deliveryTargets.$inferInsert;
 
-/** The active targets of a queue: those of its category, or the agency-wide ones when it has none. */
-export async function targetsForQueue(tx: Executor, agencyCode: string, category: string): Promise<DeliveryTargetRow[]> {
+/** The active targets that receive a ticket: the most specific level of portfolio and category that has any (src/domain/delivery-targets.ts). */
+export async function targetsForTicket(tx: Executor, agencyCode: string, ticket: TicketScope): Promise<DeliveryTargetRow[]> {
   const rows = await tx
     .select()
     .from(deliveryTargets)
@@ -17,11 +19,13 @@ export async function targetsForQueue(tx: Executor, agencyCode: string, category
       and(
         eq(deliveryTargets.agencyCode, agencyCode),
         eq(deliveryTargets.active, true),
-        or(eq(deliveryTargets.category, category as DeliveryTargetRow['category'] & string), isNull(deliveryTargets.category)),
+        or(eq(deliveryTargets.category, ticket.category), isNull(deliveryTargets.category)),
+        ticket.portfolioId === null
+          ? isNull(deliveryTargets.portfolioId)
+          : or(eq(deliveryTargets.portfolioId, ticket.portfolioId), isNull(deliveryTargets.portfolioId)),
       ),
     );
-  const specific = rows.filter((row) => row.category === category);
-  return specific.length > 0 ? specific : rows.filter((row) => row.category === null);
+  return mostSpecificTargets(rows, ticket);
 }
 
 export async function listTargets(tx: Executor, agencies: readonly string[]): Promise<DeliveryTargetRow[]> {
@@ -30,7 +34,7 @@ export async function listTargets(tx: Executor, agencies: readonly string[]): Pr
     .select()
     .from(deliveryTargets)
     .where(inArray(deliveryTargets.agencyCode, [...agencies]))
-    .orderBy(deliveryTargets.agencyCode, deliveryTargets.category, deliveryTargets.createdAt);
+    .orderBy(deliveryTargets.agencyCode, deliveryTargets.portfolioId, deliveryTargets.category, deliveryTargets.createdAt);
 }
 
 export async function findTarget(tx: Executor, id: string): Promise<DeliveryTargetRow | undefined> {
@@ -43,8 +47,8 @@ export async function insertTarget(tx: Executor, row: NewDeliveryTargetRow): Pro
   return inserted;
 }
 
-export async function deactivateTarget(tx: Executor, id: string): Promise<DeliveryTargetRow | undefined> {
-  const [row] = await tx.update(deliveryTargets).set({ active: false }).where(eq(deliveryTargets.id, id)).returning();
+export async function updateTarget(tx: Executor, id: string, changes: Partial<NewDeliveryTargetRow>): Promise<DeliveryTargetRow | undefined> {
+  const [row] = await tx.update(deliveryTargets).set(changes).where(eq(deliveryTargets.id, id)).returning();
   return row;
 }
 

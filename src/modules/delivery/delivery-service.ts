@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../domain/actor.ts';
 import { assertCanSeeAgency, assertRole, scopeAgencies } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { AppError, conflict, notFound, validation } from '../../domain/errors.ts';
+import { conflict, notFound, validation } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
 import { DELIVERY_RETRY, giveUpAtFor } from '../../domain/retry-policy.ts';
-import type { Category } from '../../domain/routing.ts';
 import type { Database, Executor } from '../../db/client.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { OutboxRunner, OutboxRunSummary } from '../outbox/outbox-runner.ts';
@@ -16,9 +15,9 @@ import * as repo from './delivery-repo.ts';
 import type { DeliveryRow, DeliveryTargetRow } from './delivery-repo.ts';
 import type { DeliveryTransport } from './delivery-handlers.ts';
 import { deliveryHandlers } from './delivery-handlers.ts';
-import { publicDelivery, publicTarget } from './delivery-view.ts';
+import { publicDelivery } from './delivery-view.ts';
 import { renderTicketEmail } from './ticket-email.ts';
-import { activeCategories, categoryLabelIt } from '../../domain/categories.ts';
+import { categoryLabelIt } from '../../domain/categories.ts';
 
 export type { DeliveryTransport } from './delivery-handlers.ts';
 
@@ -60,7 +59,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
 
   const outbox: TicketOutbox = {
     async enqueue(tx, { ticketId, ticket, eventId, eventType, now }) {
-      const targets = await repo.targetsForQueue(tx, ticket.agency, ticket.category);
+      const targets = await repo.targetsForTicket(tx, ticket.agency, { portfolioId: ticket.portfolio, category: ticket.category });
       const rows = targets.map((target) => {
         const id = randomUUID();
         const isHeldMail = target.kind === 'email' && !transport.mailer;
@@ -149,48 +148,6 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       if (!updated) throw conflict(`Delivery ${id} is ${row.status}: only dead deliveries are sent again`);
       bus.publish({ type: 'delivery.requeued', agency: row.agencyCode, at: now.toISOString(), data: { delivery: publicDelivery(updated), by: actor.name } });
       return publicDelivery(updated);
-    },
-
-    async listTargets(actor: Actor, query: { agency?: string }) {
-      assertRole(actor, 'supervisor', 'admin');
-      const rows = await repo.listTargets(db, scopeAgencies(actor, query.agency));
-      return { items: rows.map(publicTarget) };
-    },
-
-    /** Admins point an agency's queue at its office. A webhook without a secret gets a generated one, shown once. */
-    async createTarget(
-      actor: Actor,
-      input: { agency: string; category?: Category | null; kind: 'webhook' | 'email'; label: string; url?: string; secret?: string; emailTo?: string },
-    ) {
-      assertRole(actor, 'admin');
-      assertCanSeeAgency(actor, input.agency, 'Agency');
-      const agency = deps.directory.agency(input.agency);
-      if (!agency) throw notFound('Agency');
-      if (input.category && !activeCategories(agency.categories).some((category) => category.code === input.category)) {
-        throw new AppError('CATEGORY_UNKNOWN', `${input.agency} has no active category ${input.category}`);
-      }
-      if (input.kind === 'webhook' && !input.url) throw validation('A webhook target needs a url');
-      if (input.kind === 'email' && !input.emailTo) throw validation('An e-mail target needs emailTo');
-      const secret = input.kind === 'webhook' ? (input.secret ?? randomUUID().replaceAll('-', '') + randomUUID().replaceAll('-', '')) : null;
-      const row = await repo.insertTarget(db, {
-        agencyCode: input.agency,
-        category: input.category ?? null,
-        kind: input.kind,
-        label: input.label,
-        url: input.kind === 'webhook' ? input.url : null,
-        secret,
-        emailTo: input.kind === 'email' ? input.emailTo : null,
-        createdAt: clock.now(),
-      });
-      return { ...publicTarget(row), ...(secret && !input.secret ? { secret } : {}) };
-    },
-
-    async disableTarget(actor: Actor, id: string) {
-      assertRole(actor, 'admin');
-      const row = await repo.findTarget(db, id);
-      if (!row) throw notFound('Delivery target');
-      assertCanSeeAgency(actor, row.agencyCode, 'Delivery target');
-      return publicTarget((await repo.deactivateTarget(db, id))!);
     },
   };
 }

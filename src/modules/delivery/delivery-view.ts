@@ -25,6 +25,7 @@ export function publicTarget(row: DeliveryTargetRow): DeliveryTarget {
   return {
     id: row.id,
     agency: row.agencyCode,
+    portfolio: row.portfolioId,
     category: row.category,
     kind: row.kind,
     label: row.label,

@@ -25,6 +25,18 @@ export type WebhookRequest = Readonly<{
   timestamp: string;
 }>;
 
+/** The headers of every webhook we send, the test delivery's included: the receiver checks them the same way. */
+export function webhookHeaders(request: WebhookRequest): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'Centralino-Webhook/1',
+    [IDEMPOTENCY_HEADER]: request.idempotencyKey,
+    [EVENT_HEADER]: request.eventType,
+    [TIMESTAMP_HEADER]: request.timestamp,
+    [SIGNATURE_HEADER]: signWebhook(request.secret, request.timestamp, request.body),
+  };
+}
+
 /** One POST; any 2xx is a success, anything else (or no answer within the timeout) a failure to retry. */
 export async function postWebhook(request: WebhookRequest, timeoutMs = 10_000): Promise<SendResult> {
   try {
@@ -32,14 +44,7 @@ export async function postWebhook(request: WebhookRequest, timeoutMs = 10_000): 
       method: 'POST',
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Centralino-Webhook/1',
-        [IDEMPOTENCY_HEADER]: request.idempotencyKey,
-        [EVENT_HEADER]: request.eventType,
-        [TIMESTAMP_HEADER]: request.timestamp,
-        [SIGNATURE_HEADER]: signWebhook(request.secret, request.timestamp, request.body),
-      },
+      headers: webhookHeaders(request),
       body: request.body,
     });
     // The answer's body is not needed; reading it frees the connection.

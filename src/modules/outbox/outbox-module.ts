@@ -1,5 +1,5 @@
 import type { AppModule, ModuleCore } from '../module.ts';
-import { createSmtpSender } from './mail-sender.ts';
+import { createSmtpTransport } from './mail-sender.ts';
 import { createOutboxRunner } from './outbox-runner.ts';
 
 /**
@@ -10,7 +10,7 @@ import { createOutboxRunner } from './outbox-runner.ts';
  */
 export function createOutboxModule(deps: Pick<ModuleCore, 'config' | 'db' | 'clock' | 'log'>) {
   const { config, log } = deps;
-  const mail = config.smtp.url ? createSmtpSender(config.smtp.url, config.smtp.from) : null;
+  const smtp = config.smtp.url ? createSmtpTransport(config.smtp.url, config.smtp.from) : null;
   const runner = createOutboxRunner({ db: deps.db, clock: deps.clock, onError: (error) => log.error({ err: error }, 'outbox run failed') });
   return {
     name: 'outbox',
@@ -27,7 +27,9 @@ export function createOutboxModule(deps: Pick<ModuleCore, 'config' | 'db' | 'clo
     ports: {
       runner,
       /** The one SMTP transport; null without SMTP_URL. */
-      mail,
+      mail: smtp?.send ?? null,
+      /** The same transport, answering the server's reply line (test deliveries); null without SMTP_URL. */
+      mailWithReceipt: smtp?.sendWithReceipt ?? null,
     },
   } satisfies AppModule;
 }

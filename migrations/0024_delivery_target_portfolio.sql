@@ -1,0 +1,2 @@
+ALTER TABLE "delivery_targets" ADD COLUMN "portfolio_id" text;
+-- Existing targets keep serving every portfolio of their agency (null), exactly as before.
