@@ -82,6 +82,8 @@ const CallReportFields = {
     }),
   ),
   sources: Sources,
+  /** Present when the report covers one portfolio (`code` its id) or the agency's own stock (`code: "none"`). */
+  portfolio: z.strictObject({ code: z.string(), name: z.string() }).optional(),
 };
 
 /** CONTRACT §7: an agency's calls over local days. */
@@ -121,6 +123,8 @@ export const Trend = z.strictObject({
   months: z.array(TrendMonth),
   totals: z.strictObject({ calls: Count, answered: Count, abandoned: Count, emails: Count, tickets: Count }),
   sources: Sources,
+  /** As in the call report: present when the trend covers one portfolio or the agency's own stock. */
+  portfolio: z.strictObject({ code: z.string(), name: z.string() }).optional(),
 });
 export type Trend = z.infer<typeof Trend>;
 

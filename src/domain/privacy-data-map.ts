@@ -70,7 +70,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     table: 'call_rollup_hourly',
     scope: agency(),
     personal: [],
-    neutral: ['agency_code', 'category', 'number_kind', 'answered_wait_le', 'hangup_wait_le'],
+    neutral: ['agency_code', 'category', 'number_kind', 'portfolio_id', 'answered_wait_le', 'hangup_wait_le'],
     atContractEnd: 'delete',
   },
   { table: 'call_rollup_watermarks', scope: agency(), personal: [], neutral: ['agency_code', 'timezone'], atContractEnd: 'delete' },

@@ -12,6 +12,8 @@ import type { StatementBody, StatementMonth, StatementParameters } from '../../d
 import { assembleStatement, billQuarter, parseQuarter, statementDifferences, statementNumber, statementWarnings } from '../../domain/statement.ts';
 import type { Database } from '../../db/client.ts';
 import { outcomeCodesOf } from '../../domain/call-outcome-codes.ts';
+import type { PortfolioChoice, PortfolioFilter } from '../../domain/portfolio-scope.ts';
+import { choosePortfolio } from '../../domain/portfolio-scope.ts';
 import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
 import { monthChunks } from './call-rollup.ts';
 import type { CallRollup } from './call-rollup.ts';
@@ -41,6 +43,8 @@ export type CallReportQuery = Readonly<{
   serviceLevelSeconds?: number;
   shortAbandonSeconds?: number;
   source?: FigureSource;
+  /** One portfolio's id, `none` for the agency's own stock; absent: the whole agency. */
+  portfolio?: string;
 }>;
 
 const REPORT_READERS: Role[] = ['operator', 'supervisor', 'admin', 'agency'];
@@ -79,9 +83,19 @@ export function createReportService(deps: ReportServiceDeps) {
     return DateTime.fromJSDate(clock.now(), { zone: timezone }).toISODate()!;
   }
 
-  function dayRange(agency: string, timezone: string, from: string, to: string): DayRange {
-    return { agency, timezone, from, to, ...instantsOfDays(from, to, timezone) };
+  function dayRange(agency: string, timezone: string, from: string, to: string, portfolio: PortfolioFilter = undefined): DayRange {
+    return { agency, timezone, from, to, portfolio, ...instantsOfDays(from, to, timezone) };
   }
+
+  /** The query's portfolio of a visible agency; an unknown one, or another agency's, is NOT_FOUND (it reveals nothing). */
+  function portfolioOf(agency: AgencyProfile, code: string | undefined): PortfolioChoice {
+    const choice = choosePortfolio(agency.portfolios, code);
+    if (!choice) throw notFound('Portfolio');
+    return choice;
+  }
+
+  /** What a report says about its portfolio (only when it covers part of the agency). */
+  const portfolioField = (choice: PortfolioChoice) => (choice.filter === undefined ? {} : { portfolio: { code: choice.code, name: choice.name } });
 
   /**
    * Calls by the wrap-up's outcome code (esito): every code of the agency's list, with 0 when
@@ -133,10 +147,17 @@ export function createReportService(deps: ReportServiceDeps) {
   }
 
   /** The CONTRACT §7 report of local days [from, to] with the given parameters. */
-  async function figures(agency: AgencyProfile, from: string, to: string, parameters: StatementParameters, source: FigureSource = 'rollup') {
+  async function figures(
+    agency: AgencyProfile,
+    from: string,
+    to: string,
+    parameters: StatementParameters,
+    source: FigureSource = 'rollup',
+    portfolio: PortfolioFilter = undefined,
+  ) {
     const params: KpiParameters = { serviceLevelSeconds: parameters.serviceLevelSeconds, shortAbandonSeconds: parameters.shortAbandonSeconds };
     const plan = await planSources(agency.code, from, to, params, source);
-    const range = (part: { from: string; to: string }) => dayRange(agency.code, parameters.timezone, part.from, part.to);
+    const range = (part: { from: string; to: string }) => dayRange(agency.code, parameters.timezone, part.from, part.to, portfolio);
     // In short statements with a turn of the event loop after each (paced-reads.ts): on PGlite a
     // statement runs on this thread, and a year in one statement held every webhook for ~250 ms.
     const [fromRollup, fromCalls, contacts] = await Promise.all([
@@ -151,10 +172,17 @@ export function createReportService(deps: ReportServiceDeps) {
     return { ...report, categories, agencyName: agency.name, sources: plan, wrapUpOutcomes: await wrapUpOutcomes(range, from, to) };
   }
 
-  async function monthlyVolumes(agency: AgencyProfile, from: string, to: string, parameters: StatementParameters, source: FigureSource = 'rollup') {
+  async function monthlyVolumes(
+    agency: AgencyProfile,
+    from: string,
+    to: string,
+    parameters: StatementParameters,
+    source: FigureSource = 'rollup',
+    portfolio: PortfolioFilter = undefined,
+  ) {
     const params: KpiParameters = { serviceLevelSeconds: parameters.serviceLevelSeconds, shortAbandonSeconds: parameters.shortAbandonSeconds };
     const plan = await planSources(agency.code, from, to, params, source);
-    const range = (part: { from: string; to: string }) => dayRange(agency.code, parameters.timezone, part.from, part.to);
+    const range = (part: { from: string; to: string }) => dayRange(agency.code, parameters.timezone, part.from, part.to, portfolio);
     const calendar = monthChunks(from, to);
     // Paced like figures(): a 36-month trend in one statement held PGlite (and the loop) for ~300 ms.
     const [fromRollup, fromCalls, emails, tickets] = await Promise.all([
@@ -284,17 +312,22 @@ export function createReportService(deps: ReportServiceDeps) {
     async callReport(actor: Actor, query: CallReportQuery) {
       const agency = visibleAgency(actor, query.agency, REPORT_READERS);
       checkDayRange(query.from, query.to);
+      const choice = portfolioOf(agency, query.portfolio);
       const parameters = parametersOf(agency, { serviceLevelSeconds: query.serviceLevelSeconds, shortAbandonSeconds: query.shortAbandonSeconds });
-      const current = await figures(agency, query.from, query.to, parameters, query.source);
+      const current = { ...(await figures(agency, query.from, query.to, parameters, query.source, choice.filter)), ...portfolioField(choice) };
       if (query.compare !== 'previous-year') return current;
       const earlier = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).minus({ years: 1 }).toISODate()!;
-      const previousYear = await figures(agency, earlier(query.from), earlier(query.to), parameters, query.source);
+      const previousYear = {
+        ...(await figures(agency, earlier(query.from), earlier(query.to), parameters, query.source, choice.filter)),
+        ...portfolioField(choice),
+      };
       return { ...current, previousYear };
     },
 
     /** GET /api/v1/reports/trend: monthly volumes for the renewal negotiation. */
-    async volumeTrend(actor: Actor, query: { agency: string; months: number; to?: string; source?: FigureSource }) {
+    async volumeTrend(actor: Actor, query: { agency: string; months: number; to?: string; source?: FigureSource; portfolio?: string }) {
       const agency = visibleAgency(actor, query.agency, REPORT_READERS);
+      const choice = portfolioOf(agency, query.portfolio);
       if (!Number.isInteger(query.months) || query.months < 1 || query.months > MAX_TREND_MONTHS) {
         throw validation(`months must be between 1 and ${MAX_TREND_MONTHS}`);
       }
@@ -307,7 +340,7 @@ export function createReportService(deps: ReportServiceDeps) {
       const firstMonth = lastMonth.minus({ months: query.months - 1 });
       const from = firstMonth.toISODate()!;
       const to = lastMonth.endOf('month').toISODate()!;
-      const { months, sources } = await monthlyVolumes(agency, from, to, parameters, query.source);
+      const { months, sources } = await monthlyVolumes(agency, from, to, parameters, query.source, choice.filter);
       const totals = months.reduce(
         (sum, month) => ({
           calls: sum.calls + month.calls,
@@ -328,6 +361,7 @@ export function createReportService(deps: ReportServiceDeps) {
         months,
         totals,
         sources,
+        ...portfolioField(choice),
       };
     },
 
