@@ -182,8 +182,8 @@ describe('the report of one portfolio', () => {
       const { sources: rawSources, ...fromRaw } = await t.app.services.reports.callReport(supervisor, { ...query, source: 'raw' });
       expect(fromRollupSources.rollup).not.toBeNull();
       expect(rawSources.rollup).toBeNull();
-      delete (fromRollup.previousYear as { sources?: unknown }).sources;
-      delete (fromRaw.previousYear as { sources?: unknown }).sources;
+      // Where the figures came from is the only thing allowed to differ.
+      for (const body of [fromRollup, fromRaw] as { previousYear?: { sources?: unknown } }[]) delete body.previousYear?.sources;
       expect(fromRollup).toEqual(fromRaw);
     }
   });
