@@ -32,7 +32,14 @@ const DEFAULT_URL = 'postgres://centralino:centralino@127.0.0.1:5432/centralino_
 /** Share of the calls, numbers (numero verde, landline) and e-mail address of each agency. */
 const AGENCIES = [
   { code: 'aler-milano', share: 0.34, numeroVerde: '+39800100100', landline: '+390240000000' },
-  { code: 'aler-pavia-lodi', share: 0.22, numeroVerde: '+39800200200', landline: '+390382000000' },
+  {
+    code: 'aler-pavia-lodi',
+    share: 0.22,
+    numeroVerde: '+39800200200',
+    landline: '+390382000000',
+    // The demo's Comune di Pavia housing stock: its own numero verde takes 3 in 10 numero verde calls.
+    portfolio: { id: 'comune-di-pavia', numeroVerde: '+39800300300', share: 0.3 },
+  },
   { code: 'aler-bergamo', share: 0.16, numeroVerde: '+39800400400', landline: '+39035000000', name: 'ALER Bergamo-Lecco-Sondrio', prefix: 'BG' },
   { code: 'aler-brescia', share: 0.16, numeroVerde: '+39800500500', landline: '+39030000000', name: 'ALER Brescia-Cremona-Mantova', prefix: 'BS' },
   {
@@ -153,6 +160,9 @@ function planDays(agencyCalls: number): DayPlan[] {
 
 const OPEN_SECONDS = [8 * 3600, 20 * 3600];
 
+/** The portfolio with its own numero verde, for the agencies that have one. */
+const portfolioOf = (agency: (typeof AGENCIES)[number]) => ('portfolio' in agency ? agency.portfolio : undefined);
+
 /** One agency-month of calls (and e-mails), generated inside Postgres. */
 async function insertMonth(
   db: Database,
@@ -197,7 +207,8 @@ async function insertMonth(
         case when open and r4 >= 0.03 then
           case when r5 < ${num(heatingShare)} then 'heating' when r5 < ${num(heatingShare + (1 - heatingShare) * 0.6)} then 'maintenance' else 'admin' end
         end as category,
-        r6 < 0.7 as numero_verde
+        r6 < 0.7 as numero_verde,
+        ${portfolioOf(agency) ? sql`case when r6 < ${num(0.7 * portfolioOf(agency)!.share)} then ${portfolioOf(agency)!.id} end` : sql`null::text`} as portfolio_id
       from s
     ), w as (
       select o.*,
@@ -210,10 +221,10 @@ async function insertMonth(
         case when outcome = 'answered' then 40 + floor(-ln(1 - r9) * 150)::int end as talk
       from o
     ), inserted as (
-      insert into calls (id, call_sid, agency_code, to_number, from_number, number_kind, started_at, status, outcome, category, queue_name,
+      insert into calls (id, call_sid, agency_code, portfolio_id, to_number, from_number, number_kind, started_at, status, outcome, category, queue_name,
                          enqueued_at, queue_time_seconds, bridged_at, answered_by, ended_at, duration_seconds, talk_seconds, updated_at)
-      select lpad(to_hex(id), 32, '0')::uuid, 'CB' || lpad(to_hex(id), 32, '0'), ${agency.code},
-        case when numero_verde then ${agency.numeroVerde} else ${agency.landline} end,
+      select lpad(to_hex(id), 32, '0')::uuid, 'CB' || lpad(to_hex(id), 32, '0'), ${agency.code}, portfolio_id,
+        case when portfolio_id is not null then ${portfolioOf(agency)?.numeroVerde ?? null} when numero_verde then ${agency.numeroVerde} else ${agency.landline} end,
         '+39347' || lpad(floor(r7 * 10000000)::int::text, 7, '0'),
         case when numero_verde then 'numero_verde' else 'landline' end,
         started_at, 'completed', outcome, category, case when category is not null then ${agency.code} || '.' || category end,
