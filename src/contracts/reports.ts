@@ -151,8 +151,17 @@ export type StatementListItem = z.infer<typeof StatementListItem>;
 export const StatementList = itemsOf(StatementListItem);
 export type StatementList = z.infer<typeof StatementList>;
 
-/** A contract version a statement's fee lines bill under (`contractId` of a line is its `id`). */
-export const BilledContractVersion = z.strictObject({ id: z.number(), version: z.number(), effectiveFrom: LocalDate, annualFeeCents: z.number() });
+/**
+ * A contract version a statement's fee lines bill under (`contractId` of a line is its `id`);
+ * `portfolio`: the portfolio it bills separately (null: the agency as a whole).
+ */
+export const BilledContractVersion = z.strictObject({
+  id: z.number(),
+  version: z.number(),
+  effectiveFrom: LocalDate,
+  annualFeeCents: z.number(),
+  portfolio: z.string().nullable(),
+});
 
 /** An issued statement, every version kept; `superseded` once a later version exists. */
 export const IssuedStatement = z.strictObject({

@@ -9,8 +9,12 @@ export const OWN_STOCK = 'none';
 
 export const OWN_STOCK_NAME = 'Patrimonio proprio dell’ente';
 
-/** Which contacts a report counts: undefined = the whole agency, null = its own stock, else a portfolio id. */
-export type PortfolioFilter = string | null | undefined;
+/**
+ * Which contacts a report counts: undefined = the whole agency, null = its own stock, a portfolio id,
+ * or everything but some portfolios (what a statement bills under the agency's own contract when
+ * those portfolios are billed separately).
+ */
+export type PortfolioFilter = string | null | undefined | Readonly<{ except: readonly string[] }>;
 
 /** The whole agency, or one part of it named for people (`code` echoes the query). */
 export type PortfolioChoice = Readonly<{ filter: undefined }> | Readonly<{ filter: string | null; code: string; name: string }>;

@@ -245,7 +245,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     scope: agency(),
     personal: [],
     // Who recorded a version is a member of the call-center staff, like a statement's issuer.
-    neutral: ['agency_code', 'currency', 'billing', 'recorded_by_id', 'recorded_by_name'],
+    neutral: ['agency_code', 'currency', 'billing', 'portfolio_id', 'recorded_by_id', 'recorded_by_name'],
     atContractEnd: { keep: 'condizioni contrattuali a cui i prospetti fatturati rimandano (art. 2220 c.c.)' },
   },
   {

@@ -222,6 +222,8 @@ export const ContractVersionBody = z.object({
   months: ContractBody.shape.months.optional(),
   tacitRenewal: z.boolean().optional(),
   noticeMonths: z.number().int().min(0).max(24).optional(),
+  /** The portfolio these terms bill separately; null or absent: the agency as a whole. */
+  portfolio: PortfolioId.nullable().default(null),
 });
 export type ContractVersionBody = z.output<typeof ContractVersionBody>;
 

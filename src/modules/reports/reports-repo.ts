@@ -14,6 +14,7 @@ import {
   users,
 } from '../../db/schema/index.ts';
 import type { FactGroup, RollupCell } from '../../domain/kpi-cells.ts';
+import type { PortfolioFilter } from '../../domain/portfolio-scope.ts';
 import type { KpiParameters, ReportDimensions } from '../../domain/kpi.ts';
 import { emptyDimensions, tallyReader } from '../../domain/kpi.ts';
 import type { CallTally, TallyName } from '../../domain/kpi-definitions.ts';
@@ -72,19 +73,27 @@ export type DayRange = Readonly<{
   to: string;
   start: Date;
   end: Date;
-  /** Which of the agency's contacts: all of them (absent), its own stock (null) or one portfolio's. */
-  portfolio?: string | null;
+  /** Which of the agency's contacts (src/domain/portfolio-scope.ts): all (absent), own stock (null), one portfolio, all but some. */
+  portfolio?: PortfolioFilter;
 }>;
 
 /** The range's portfolio as a condition on a nullable `portfolio_id` column (raw calls, e-mails, tickets). */
 function portfolioOf(column: AnyPgColumn, range: DayRange): SQL {
-  if (range.portfolio === undefined) return sql``;
-  return range.portfolio === null ? sql`and ${column} is null` : sql`and ${column} = ${range.portfolio}`;
+  const filter = range.portfolio;
+  if (filter === undefined) return sql``;
+  if (filter === null) return sql`and ${column} is null`;
+  if (typeof filter === 'string') return sql`and ${column} = ${filter}`;
+  if (filter.except.length === 0) return sql``;
+  return sql`and (${column} is null or ${column} not in (${inList(filter.except)}))`;
 }
 
 /** The same on the rollup, where the own stock is ''. */
 function rollupPortfolioOf(range: DayRange): SQL {
-  return range.portfolio === undefined ? sql`` : sql`and ${callRollupHourly.portfolioId} = ${range.portfolio ?? ''}`;
+  const filter = range.portfolio;
+  const column = callRollupHourly.portfolioId;
+  if (filter === undefined) return sql``;
+  if (filter === null || typeof filter === 'string') return sql`and ${column} = ${filter ?? ''}`;
+  return filter.except.length === 0 ? sql`` : sql`and ${column} not in (${inList(filter.except)})`;
 }
 
 /** The reference path: every call of the range, counted by Postgres. */

@@ -8,8 +8,19 @@ import { rollupSupports } from '../../domain/kpi-cells.ts';
 import type { ContactCounts, KpiParameters } from '../../domain/kpi.ts';
 import { activeCategories, categoryLabelIt, categoryTitleIt } from '../../domain/categories.ts';
 import { assembleCallReport, emptyDimensions, instantsOfDays, mergeDimensions } from '../../domain/kpi.ts';
-import type { StatementBody, StatementMonth, StatementParameters } from '../../domain/statement.ts';
-import { assembleStatement, billQuarter, parseQuarter, statementDifferences, statementNumber, statementWarnings } from '../../domain/statement.ts';
+import type { StatementMonth, StatementParameters } from '../../domain/statement.ts';
+import type { PortfolioSection, QuarterBilling, SplitStatementBody } from '../../domain/statement.ts';
+import {
+  assembleStatement,
+  billUnits,
+  feeLinesByUnit,
+  parseQuarter,
+  portfolioSection,
+  statementDifferences,
+  statementNumber,
+  statementWarnings,
+  withPortfolioSections,
+} from '../../domain/statement.ts';
 import type { Database } from '../../db/client.ts';
 import { outcomeCodesOf } from '../../domain/call-outcome-codes.ts';
 import type { PortfolioChoice, PortfolioFilter } from '../../domain/portfolio-scope.ts';
@@ -246,22 +257,42 @@ export function createReportService(deps: ReportServiceDeps) {
     source: FigureSource = 'rollup',
   ) {
     const quarter = parseQuarter(period);
-    const billing = billQuarter(versions, quarter);
-    if (!billing) throw validation(`No contract of ${agency.code} runs during ${period}`);
-    const [report, { months }] = await Promise.all([
-      figures(agency, billing.from, billing.to, parameters, source),
-      monthlyVolumes(agency, billing.from, billing.to, parameters, source),
-    ]);
-    const statementMonths: StatementMonth[] = months.map(({ month, calls, answered, abandoned, emails }) => ({ month, calls, answered, abandoned, emails }));
-    return assembleStatement({ agency: { code: agency.code, name: agency.name }, quarter, billing, parameters, report, months: statementMonths });
+    const units = billUnits(versions, quarter);
+    if (!units.agency) throw validation(`No contract of ${agency.code} runs during ${period}`);
+    const part = async (billing: QuarterBilling, portfolio: PortfolioFilter) => {
+      const [report, { months }] = await Promise.all([
+        figures(agency, billing.from, billing.to, parameters, source, portfolio),
+        monthlyVolumes(agency, billing.from, billing.to, parameters, source, portfolio),
+      ]);
+      const statementMonths: StatementMonth[] = months.map(({ month, calls, answered, abandoned, emails }) => ({ month, calls, answered, abandoned, emails }));
+      return assembleStatement({ agency: { code: agency.code, name: agency.name }, quarter, billing, parameters, report, months: statementMonths });
+    };
+    // Portfolios billed apart in this quarter: their own contacts, their own fee; the agency's contract bills the rest.
+    const billedApart = units.portfolios.map((unit) => unit.id);
+    const agencyPart = await part(units.agency, billedApart.length === 0 ? undefined : { except: billedApart });
+    const sections: PortfolioSection[] = [];
+    for (const unit of units.portfolios) {
+      const name = agency.portfolios.find((portfolio) => portfolio.id === unit.id)?.name ?? unit.id;
+      sections.push(portfolioSection({ code: unit.id, name }, await part(unit.billing, unit.id)));
+    }
+    return withPortfolioSections(agencyPart, sections);
   }
 
   /** The versions a statement's fee lines bill under, for people to read (version number and date). */
-  function versionsBilled(body: { fee: { lines: readonly { contractId: number }[] } }, versions: readonly repo.ContractRow[]) {
-    const ids = new Set(body.fee.lines.map((line) => line.contractId));
+  function versionsBilled(
+    body: { fee: { lines: readonly { contractId: number }[] }; portfolios?: readonly { fee: { lines: readonly { contractId: number }[] } }[] },
+    versions: readonly repo.ContractRow[],
+  ) {
+    const ids = new Set([body, ...(body.portfolios ?? [])].flatMap((part) => part.fee.lines.map((line) => line.contractId)));
     return versions
       .filter((version) => ids.has(version.id))
-      .map((version) => ({ id: version.id, version: version.version, effectiveFrom: version.effectiveFrom, annualFeeCents: version.annualFeeCents }));
+      .map((version) => ({
+        id: version.id,
+        version: version.version,
+        effectiveFrom: version.effectiveFrom,
+        annualFeeCents: version.annualFeeCents,
+        portfolio: version.portfolioId,
+      }));
   }
 
   async function latestVersionOf(row: StatementRow): Promise<number> {
@@ -277,7 +308,7 @@ export function createReportService(deps: ReportServiceDeps) {
   }
 
   async function statementView(row: StatementRow, latestVersion: number) {
-    const body = row.body as StatementBody;
+    const body = row.body as SplitStatementBody;
     return {
       id: row.id,
       number: row.number,
@@ -463,9 +494,13 @@ export function createReportService(deps: ReportServiceDeps) {
       const versions = await contractVersions(agency.code, row.issuedAt);
       const recomputed = await computeStatement(agency, row.period, parameters, versions, 'raw');
       const differences = statementDifferences(row.body, JSON.parse(JSON.stringify(recomputed)));
-      const billedNow = billQuarter(await contractVersions(agency.code), parseQuarter(row.period));
-      const frozenFee = (row.body as StatementBody).fee;
-      const contractChanged = billedNow === null || statementDifferences(frozenFee.lines, JSON.parse(JSON.stringify(billedNow.lines))).length > 0;
+      const billedNow = billUnits(await contractVersions(agency.code), parseQuarter(row.period));
+      const frozen = row.body as SplitStatementBody;
+      const frozenLines = {
+        agency: frozen.fee.lines,
+        portfolios: (frozen.portfolios ?? []).map((section) => ({ id: section.portfolio.code, lines: section.fee.lines })),
+      };
+      const contractChanged = billedNow.agency === null || statementDifferences(frozenLines, JSON.parse(JSON.stringify(feeLinesByUnit(billedNow)))).length > 0;
       return { id: row.id, number: row.number, reproduces: differences.length === 0, differences, contractChanged, parameters, recomputed };
     },
 
