@@ -29,6 +29,8 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   database = await createTestDatabase();
   server = await startServer({ database, clock: runningClockFrom('2026-11-23T10:00:00+01:00'), port: await freePort(), dataDir: DATA_DIR });
+  // Two callers of the Comune di Pavia housing stock and three of the agency's own give up in the queue.
+  for (const to of [COMUNE_VERDE, COMUNE_VERDE, OWN_VERDE, OWN_VERDE, OWN_VERDE]) await callAndGiveUp(to);
 });
 
 afterAll(async () => {
@@ -48,7 +50,6 @@ async function callAndGiveUp(to: string): Promise<void> {
 }
 
 it('shows the Comune di Pavia portfolio report alone and downloads its CSV', async () => {
-  for (const to of [COMUNE_VERDE, COMUNE_VERDE, OWN_VERDE, OWN_VERDE, OWN_VERDE]) await callAndGiveUp(to);
   const browser: UserBrowser = await openBrowser({ width: 1280, height: 800 });
   const { page } = browser;
   try {
@@ -102,6 +103,40 @@ it('shows the Comune di Pavia portfolio report alone and downloads its CSV', asy
     await page.getByRole('heading', { name: 'Report di ALER Pavia-Lodi — tutto l’ente' }).waitFor();
     expect(await callsRow.locator('td').first().textContent()).toBe('5');
     expect(await page.getByRole('link', { name: 'Scarica CSV' }).getAttribute('href')).not.toContain('portfolio');
+  } finally {
+    await browser.close();
+  }
+});
+
+it('records a contract version for the Comune di Pavia and previews the quarter with its own section', async () => {
+  const browser: UserBrowser = await openBrowser({ width: 1280, height: 800 });
+  const { page } = browser;
+  try {
+    await logInThroughPage(page, server.url, 'admin');
+    await page.goto(`${server.url}/amministrazione/enti/aler-pavia-lodi`);
+    const panel = page.locator('.contract-panel');
+    await panel.getByLabel('Fattura').selectOption({ label: 'A parte: Patrimonio abitativo del Comune di Pavia' });
+    await panel.getByLabel('Nuova versione dal').fill('2026-10-01');
+    await panel.getByLabel('Canone annuo (euro, IVA esclusa)').fill('12.000,00');
+    await panel.getByRole('button', { name: 'Registra la versione' }).click();
+    await panel.getByText('Registrata la versione 2, in vigore dal 01/10/2026, per Patrimonio abitativo del Comune di Pavia.').waitFor();
+    expect(await panel.locator('tbody tr').last().textContent()).toContain('Patrimonio abitativo del Comune di Pavia');
+    await checkScreen(page, 'contract-panel-portfolio', SHOTS);
+
+    await page.getByRole('link', { name: 'Prospetti' }).first().click();
+    await page.getByLabel('Ente').selectOption('aler-pavia-lodi');
+    await page.getByLabel('Trimestre').selectOption('2026-Q4');
+    await page.getByRole('button', { name: 'Anteprima' }).click();
+    await page.getByRole('heading', { name: 'Portafoglio fatturato a parte: Patrimonio abitativo del Comune di Pavia' }).waitFor();
+    const comune = page.getByRole('region', { name: 'Volumi del trimestre: Patrimonio abitativo del Comune di Pavia' });
+    expect(await comune.locator('tr').filter({ hasText: 'Chiamate ricevute' }).locator('td').textContent()).toBe('2');
+    const own = page.getByRole('region', { name: 'Volumi del trimestre', exact: true });
+    expect(await own.locator('tr').filter({ hasText: 'Chiamate ricevute' }).locator('td').textContent()).toBe('3');
+    // 12,000.00 EUR a year, the whole quarter: 3,000.00 EUR (Italian writes four digits without a dot).
+    expect(await page.getByRole('region', { name: 'Corrispettivo di Patrimonio abitativo del Comune di Pavia' }).locator('tfoot').textContent()).toMatch(
+      /3\.?000,00\s€/u,
+    );
+    await checkScreen(page, 'statement-preview-portfolio', SHOTS);
   } finally {
     await browser.close();
   }
