@@ -118,6 +118,21 @@ for (const agency of [largest, 'aler-pavia-lodi']) {
       run: () => http(`/api/v1/reports/calls?${quarterQuery(agency)}&compare=previous-year`),
     });
     cases.push({ name: `36-month trend ${agency}`, path: 'http', source: 'rollup', run: () => http(`/api/v1/reports/trend?agency=${agency}&months=36`) });
+    if (agency === 'aler-pavia-lodi') {
+      // The Comune di Pavia housing stock alone (the bench seed gives it 3 in 10 numero verde calls).
+      cases.push({
+        name: `quarter ${lastQuarter.period} ${agency}, portfolio comune-di-pavia`,
+        path: 'http',
+        source: 'rollup',
+        run: () => http(`/api/v1/reports/calls?${quarterQuery(agency)}&portfolio=comune-di-pavia`),
+      });
+      cases.push({
+        name: `36-month trend ${agency}, portfolio comune-di-pavia`,
+        path: 'http',
+        source: 'rollup',
+        run: () => http(`/api/v1/reports/trend?agency=${agency}&months=36&portfolio=comune-di-pavia`),
+      });
+    }
   }
   cases.push({ name: `quarter ${lastQuarter.period} ${agency}`, path: 'service', source: 'rollup', run: () => reports.callReport(actor, query) });
   cases.push({

@@ -33,7 +33,14 @@ const DEFAULT_URL = 'postgres://centralino:centralino@127.0.0.1:5432/centralino_
 /** Share of the calls, numbers (numero verde, landline) and e-mail address of each agency. */
 const AGENCIES = [
   { code: 'aler-milano', share: 0.34, numeroVerde: '+39800100100', landline: '+390240000000' },
-  { code: 'aler-pavia-lodi', share: 0.22, numeroVerde: '+39800200200', landline: '+390382000000' },
+  {
+    code: 'aler-pavia-lodi',
+    share: 0.22,
+    numeroVerde: '+39800200200',
+    landline: '+390382000000',
+    // The demo's Comune di Pavia housing stock: its own numero verde takes 3 in 10 numero verde calls.
+    portfolio: { id: 'comune-di-pavia', number: '+39800300300', share: 0.21 },
+  },
   { code: 'aler-bergamo', share: 0.16, numeroVerde: '+39800400400', landline: '+39035000000', name: 'ALER Bergamo-Lecco-Sondrio', prefix: 'BG' },
   { code: 'aler-brescia', share: 0.16, numeroVerde: '+39800500500', landline: '+39030000000', name: 'ALER Brescia-Cremona-Mantova', prefix: 'BS' },
   {

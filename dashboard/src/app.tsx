@@ -211,12 +211,18 @@ function QuarantineWithAgencies({ store }: { store: LiveStore }) {
 function LazyReports({ user, store }: { user: User; store: LiveStore }) {
   const live = useLive(store);
   const names = Object.fromEntries([...live.agencies.values()].map((agency) => [agency.code, agency.name]));
+  const portfolios = Object.fromEntries([...live.agencies.values()].map((agency) => [agency.code, agency.portfolios]));
   const today = [...live.agencies.values()][0]?.today?.date;
-  const [Screen, setScreen] = useState<ComponentType<{ user: User; agencyNames: Record<string, string>; today?: string }> | null>(null);
+  const [Screen, setScreen] = useState<ComponentType<{
+    user: User;
+    agencyNames: Record<string, string>;
+    agencyPortfolios?: Record<string, readonly { id: string; name: string }[]>;
+    today?: string;
+  }> | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     import('./screens/reports-screen.tsx').then((module) => setScreen(() => module.ReportsScreen)).catch(() => setFailed(true));
   }, []);
   if (failed) return <p class="notice error">Impossibile caricare i report: ricarica la pagina.</p>;
-  return Screen ? <Screen user={user} agencyNames={names} today={today} /> : <p class="muted">Caricamento report…</p>;
+  return Screen ? <Screen user={user} agencyNames={names} agencyPortfolios={portfolios} today={today} /> : <p class="muted">Caricamento report…</p>;
 }

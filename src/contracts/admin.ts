@@ -43,6 +43,8 @@ export const ContractVersion = z.strictObject({
   version: z.number(),
   effectiveFrom: LocalDate,
   ...ServiceContract.shape,
+  /** The portfolio these terms bill separately; null: the agency as a whole. */
+  portfolio: z.string().nullable(),
   /** null for versions from before the history was kept. */
   recordedAt: Instant.nullable(),
   recordedBy: z.strictObject({ id: z.string(), name: z.string() }).nullable(),
@@ -63,7 +65,7 @@ export const AgencyConfig = z.strictObject({
     exceptions: z.array(z.strictObject({ date: LocalDate, ranges: z.array(TimeRange), note: z.string().nullable() })),
   }),
   queues: z.array(z.strictObject({ name: z.string(), category: CategoryCode, label: z.string(), priority: z.number() })),
-  /** The latest version recorded (GET …/contracts lists them all). */
+  /** The latest version recorded for the agency as a whole (GET …/contracts lists them all, portfolios' too). */
   contract: ServiceContract.nullable(),
   /** What callers hear: the agency's texts and flags, and each portfolio's overrides (GET …/voice explains them). */
   voice: AgencyVoiceConfig,

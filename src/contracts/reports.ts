@@ -82,6 +82,8 @@ const CallReportFields = {
     }),
   ),
   sources: Sources,
+  /** Present when the report covers one portfolio (`code` its id) or the agency's own stock (`code: "none"`). */
+  portfolio: z.strictObject({ code: z.string(), name: z.string() }).optional(),
 };
 
 /** CONTRACT §7: an agency's calls over local days. */
@@ -121,6 +123,8 @@ export const Trend = z.strictObject({
   months: z.array(TrendMonth),
   totals: z.strictObject({ calls: Count, answered: Count, abandoned: Count, emails: Count, tickets: Count }),
   sources: Sources,
+  /** As in the call report: present when the trend covers one portfolio or the agency's own stock. */
+  portfolio: z.strictObject({ code: z.string(), name: z.string() }).optional(),
 });
 export type Trend = z.infer<typeof Trend>;
 
@@ -147,8 +151,17 @@ export type StatementListItem = z.infer<typeof StatementListItem>;
 export const StatementList = itemsOf(StatementListItem);
 export type StatementList = z.infer<typeof StatementList>;
 
-/** A contract version a statement's fee lines bill under (`contractId` of a line is its `id`). */
-export const BilledContractVersion = z.strictObject({ id: z.number(), version: z.number(), effectiveFrom: LocalDate, annualFeeCents: z.number() });
+/**
+ * A contract version a statement's fee lines bill under (`contractId` of a line is its `id`);
+ * `portfolio`: the portfolio it bills separately (null: the agency as a whole).
+ */
+export const BilledContractVersion = z.strictObject({
+  id: z.number(),
+  version: z.number(),
+  effectiveFrom: LocalDate,
+  annualFeeCents: z.number(),
+  portfolio: z.string().nullable(),
+});
 
 /** An issued statement, every version kept; `superseded` once a later version exists. */
 export const IssuedStatement = z.strictObject({

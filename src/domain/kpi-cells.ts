@@ -3,7 +3,7 @@ import { CALL_TALLIES, comparisonOf, outcomesOf, TALLY_NAMES } from './kpi-defin
 import { emptyTally, maxOrNull } from './kpi.ts';
 
 /**
- * Rollup cells: calls summed per local day x local hour x category x number kind, in a form that
+ * Rollup cells: calls summed per local day x local hour x category x number kind x portfolio, in a form that
  * does not depend on any threshold. Waits are kept as cumulative counts per second, so that
  * "answered within S seconds" and "hung up before A seconds" can be read for any S and A up to
  * the caps; beyond them a report falls back to the raw calls.
@@ -24,6 +24,8 @@ export type FactGroup = Readonly<{
   localHour: number;
   category: string | null;
   numberKind: string | null;
+  /** null: the agency's own stock. */
+  portfolioId: string | null;
   outcome: string;
   waitSeconds: number;
   count: number;
@@ -38,6 +40,8 @@ export type RollupCell = {
   /** '' when the calls never reached a queue. */
   category: string;
   numberKind: string;
+  /** '' for the agency's own stock. */
+  portfolioId: string;
   calls: number;
   outOfHours: number;
   queued: number;
@@ -53,7 +57,7 @@ export type RollupCell = {
   hangupWaitLe: number[];
 };
 
-type Identity = 'localDate' | 'localHour' | 'category' | 'numberKind';
+type Identity = 'localDate' | 'localHour' | 'category' | 'numberKind' | 'portfolioId';
 type FieldOf<V> = { [K in Exclude<keyof RollupCell, Identity>]: [RollupCell[K]] extends [V] ? ([V] extends [RollupCell[K]] ? K : never) : never }[Exclude<
   keyof RollupCell,
   Identity
@@ -153,8 +157,8 @@ export function rollupSupports(params: KpiParameters): boolean {
   );
 }
 
-export function cellKey(cell: Pick<RollupCell, 'localDate' | 'localHour' | 'category' | 'numberKind'>): string {
-  return `${cell.localDate}|${cell.localHour}|${cell.category}|${cell.numberKind}`;
+export function cellKey(cell: Pick<RollupCell, Identity>): string {
+  return `${cell.localDate}|${cell.localHour}|${cell.category}|${cell.numberKind}|${cell.portfolioId}`;
 }
 
 /** Cumulative counts [0..min(max, cap)]: element s = how many waited at most s seconds. */
@@ -183,7 +187,13 @@ function emptyCell(identity: Pick<RollupCell, Identity>): CellBuilder {
 export function buildRollupCells(groups: Iterable<FactGroup>): RollupCell[] {
   const cells = new Map<string, CellBuilder>();
   for (const group of groups) {
-    const identity = { localDate: group.localDate, localHour: group.localHour, category: group.category ?? '', numberKind: group.numberKind ?? '' };
+    const identity = {
+      localDate: group.localDate,
+      localHour: group.localHour,
+      category: group.category ?? '',
+      numberKind: group.numberKind ?? '',
+      portfolioId: group.portfolioId ?? '',
+    };
     const key = cellKey(identity);
     let builder = cells.get(key);
     if (!builder) {

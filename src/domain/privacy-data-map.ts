@@ -70,7 +70,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     table: 'call_rollup_hourly',
     scope: agency(),
     personal: [],
-    neutral: ['agency_code', 'category', 'number_kind', 'answered_wait_le', 'hangup_wait_le'],
+    neutral: ['agency_code', 'category', 'number_kind', 'portfolio_id', 'answered_wait_le', 'hangup_wait_le'],
     atContractEnd: 'delete',
   },
   { table: 'call_rollup_watermarks', scope: agency(), personal: [], neutral: ['agency_code', 'timezone'], atContractEnd: 'delete' },
@@ -263,7 +263,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     scope: agency(),
     personal: [],
     // Who recorded a version is a member of the call-center staff, like a statement's issuer.
-    neutral: ['agency_code', 'currency', 'billing', 'recorded_by_id', 'recorded_by_name'],
+    neutral: ['agency_code', 'currency', 'billing', 'portfolio_id', 'recorded_by_id', 'recorded_by_name'],
     atContractEnd: { keep: 'condizioni contrattuali a cui i prospetti fatturati rimandano (art. 2220 c.c.)' },
   },
   {

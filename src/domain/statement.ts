@@ -48,6 +48,8 @@ function shiftDate(date: string, change: { days?: number; months?: number }): st
 export type ContractTerms = Readonly<{
   /** The version's row id: issued statements name it in their fee lines. */
   id: number;
+  /** The portfolio these terms bill separately; null (or absent): the agency as a whole. */
+  portfolioId?: string | null;
   /** 1, 2, … per agency in the order recorded; a higher version replaces the lower from its effectiveFrom on. */
   version: number;
   /** First day these terms bill. */
@@ -150,19 +152,51 @@ export function billQuarter(versions: readonly ContractTerms[], quarter: Quarter
 }
 
 /**
+ * A contract bills a portfolio separately when some of its versions name it: each portfolio has its
+ * own chain of versions, billed as above, and the agency's own versions (no portfolio) bill the rest.
+ * Only portfolios whose versions bill some day of the quarter are billed apart in it; the others stay
+ * with the agency's contract. Without portfolio versions this is exactly `billQuarter` of them all.
+ */
+export type BilledUnits = Readonly<{ agency: QuarterBilling | null; portfolios: readonly { id: string; billing: QuarterBilling }[] }>;
+
+export function billUnits(versions: readonly ContractTerms[], quarter: Quarter): BilledUnits {
+  const ids = [...new Set(versions.map((version) => version.portfolioId ?? null).filter((id): id is string => id !== null))];
+  const portfolios = ids.flatMap((id) => {
+    const billing = billQuarter(
+      versions.filter((version) => version.portfolioId === id),
+      quarter,
+    );
+    return billing ? [{ id, billing }] : [];
+  });
+  return {
+    agency: billQuarter(
+      versions.filter((version) => (version.portfolioId ?? null) === null),
+      quarter,
+    ),
+    portfolios,
+  };
+}
+
+/** The fee lines of each billed unit, to compare what was issued with what the versions say now. */
+export function feeLinesByUnit(units: BilledUnits): { agency: readonly FeeLine[]; portfolios: { id: string; lines: readonly FeeLine[] }[] } {
+  return { agency: units.agency?.lines ?? [], portfolios: units.portfolios.map((unit) => ({ id: unit.id, lines: unit.billing.lines })) };
+}
+
+/**
  * What to tell the issuer before issuing: a quarter without a single call, a quarter billed under
  * more than one version or on part of its days (pro rata), a quarter already issued (a re-issue).
  */
 export type StatementWarning = 'no_calls' | 'contract_change' | 'already_issued';
 
 export function statementWarnings(
-  statement: Pick<StatementBody, 'volumes' | 'fee' | 'quarter' | 'billedPeriod'>,
+  statement: Pick<StatementBody, 'volumes' | 'fee' | 'quarter' | 'billedPeriod'> & { portfolios?: readonly PortfolioSection[] },
   issued: { issuedVersions: number },
 ): StatementWarning[] {
   const warnings: StatementWarning[] = [];
+  const parts = [statement, ...(statement.portfolios ?? [])];
   if (issued.issuedVersions > 0) warnings.push('already_issued');
-  if (statement.volumes.calls === 0) warnings.push('no_calls');
-  if (statement.fee.lines.length > 1 || statement.billedPeriod.days < statement.quarter.days) warnings.push('contract_change');
+  if (parts.every((part) => part.volumes.calls === 0)) warnings.push('no_calls');
+  if (parts.some((part) => part.fee.lines.length > 1 || part.billedPeriod.days < statement.quarter.days)) warnings.push('contract_change');
   return warnings;
 }
 
@@ -239,6 +273,29 @@ export function assembleStatement(input: {
 }
 
 export type StatementBody = ReturnType<typeof assembleStatement>;
+
+/** One portfolio billed separately: its days, its fee lines, its volumes and what a contact cost. */
+export type PortfolioSection = Readonly<
+  { portfolio: { code: string; name: string } } & Pick<
+    StatementBody,
+    'billedPeriod' | 'fee' | 'volumes' | 'kpis' | 'byMonth' | 'handledContacts' | 'costPerHandledContactCents'
+  >
+>;
+
+/** A statement with portfolios billed apart: the agency's own part as before, one section per portfolio, the sum. */
+export type SplitStatementBody = StatementBody & { portfolios?: readonly PortfolioSection[]; invoiceTotalCents?: number };
+
+export function portfolioSection(portfolio: { code: string; name: string }, body: StatementBody): PortfolioSection {
+  const { billedPeriod, fee, volumes, kpis, byMonth, handledContacts, costPerHandledContactCents } = body;
+  return { portfolio, billedPeriod, fee, volumes, kpis, byMonth, handledContacts, costPerHandledContactCents };
+}
+
+/** The agency's part with its portfolios' sections; without sections the body is exactly the agency's part. */
+export function withPortfolioSections(agencyPart: StatementBody, sections: readonly PortfolioSection[]): SplitStatementBody {
+  if (sections.length === 0) return agencyPart;
+  const invoiceTotalCents = sections.reduce((sum, section) => sum + section.fee.totalCents, agencyPart.fee.totalCents);
+  return { ...agencyPart, portfolios: sections, invoiceTotalCents };
+}
 
 /** JSON paths where two statement bodies differ (empty when the statement reproduces). */
 export function statementDifferences(frozen: unknown, recomputed: unknown, path = ''): string[] {

@@ -253,7 +253,7 @@ describe('the live dashboard in Chromium', () => {
       .first()
       .waitFor();
     await pavia.page.locator('.chart canvas').first().waitFor();
-    expect(await pavia.page.locator('.report-form select').count()).toBe(0); // an agency user cannot pick another agency
+    expect(await pavia.page.locator('.report-form select[name="agency"]').count()).toBe(0); // an agency user cannot pick another agency
     await pavia.page.screenshot({ path: path.join(SCREENSHOTS, 'reports.png'), fullPage: true });
     await pavia.page.getByRole('link', { name: 'Segnalazioni', exact: true }).click();
     await pavia.page.locator('li.ticket').first().waitFor();

@@ -14,6 +14,8 @@ export type FixtureCall = Readonly<{
   category: string | null;
   queueTimeSeconds: number | null;
   talkSeconds: number | null;
+  /** The portfolio of the dialled number (absent: the agency's own stock). */
+  portfolio?: string | null;
 }>;
 
 export type ReportFixture = Readonly<{
@@ -58,6 +60,7 @@ const NUMBERS: Record<string, Record<string, string>> = {
   'aler-milano': { numero_verde: '+39800100100', landline: '+390240000000' },
   'aler-pavia-lodi': { numero_verde: '+39800200200', landline: '+390382000000' },
 };
+const PORTFOLIO_NUMBERS: Record<string, string> = { 'comune-di-pavia': '+39800300300' };
 
 /** Inserts calls straight into `calls`, the way the call service would have left them. */
 export async function insertCalls(db: Database, list: readonly FixtureCall[]): Promise<void> {
@@ -67,7 +70,9 @@ export async function insertCalls(db: Database, list: readonly FixtureCall[]): P
     return {
       callSid: `CA${randomBytes(16).toString('hex')}`,
       agencyCode: call.agency,
-      toNumber: (call.agency && call.numberKind && NUMBERS[call.agency]?.[call.numberKind]) || '+390000000000',
+      portfolioId: call.portfolio ?? null,
+      toNumber:
+        (call.portfolio && PORTFOLIO_NUMBERS[call.portfolio]) || (call.agency && call.numberKind && NUMBERS[call.agency]?.[call.numberKind]) || '+390000000000',
       fromNumber: '+393470000000',
       numberKind: call.numberKind,
       startedAt,

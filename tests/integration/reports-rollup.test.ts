@@ -45,10 +45,14 @@ function history(count: number): FixtureCall[] {
     const queued = !['out_of_hours', 'left_menu'].includes(outcome);
     // Waits cluster around the thresholds (4, 5, 20, 21 s) and run past the rollup caps.
     const wait = pick([0, 4, 5, 6, 19, 20, 21, 59, 60, 61, 119, 120, 121, 200, Math.floor(next() * 90)]);
+    const agency = pick(['aler-pavia-lodi', 'aler-pavia-lodi', 'aler-milano']);
+    const numberKind = pick(['numero_verde', 'landline']);
     return {
       local: at.toISOString(),
-      agency: pick(['aler-pavia-lodi', 'aler-pavia-lodi', 'aler-milano']),
-      numberKind: pick(['numero_verde', 'landline']),
+      agency,
+      numberKind,
+      // The Comune di Pavia housing stock has its own numero verde at ALER Pavia-Lodi.
+      portfolio: agency === 'aler-pavia-lodi' && numberKind === 'numero_verde' && next() < 0.5 ? 'comune-di-pavia' : null,
       outcome,
       category: queued ? pick(['maintenance', 'heating', 'admin']) : null,
       queueTimeSeconds: queued ? (next() < 0.05 ? null : wait) : null,
@@ -158,6 +162,22 @@ describe('rollup = raw', () => {
     expect(rollup.months).toEqual(raw.months);
     expect(rollup.months.map((month) => month.month)).toEqual(['2026-08', '2026-09', '2026-10', '2026-11']);
     expect(rollup.months[0].calls).toBe(0);
+  });
+
+  it.each([['comune-di-pavia'], ['none']])('for portfolio=%s, report and trend alike', async (portfolio) => {
+    const { fromRollup, fromRaw, rollupSources } = await bothWays({
+      agency: AGENCY,
+      from: '2026-09-01',
+      to: '2026-11-23',
+      compare: 'previous-year',
+      portfolio,
+    });
+    expect(rollupSources.rollup).not.toBeNull();
+    expect(fromRollup).toEqual(fromRaw);
+    expect(fromRollup.totals.calls).toBeGreaterThan(0);
+    const trend = { agency: AGENCY, months: 4, to: '2026-11', portfolio };
+    const rollup = await t.app.services.reports.volumeTrend(supervisor, trend);
+    expect(rollup.months).toEqual((await t.app.services.reports.volumeTrend(supervisor, { ...trend, source: 'raw' })).months);
   });
 });
 

@@ -11,6 +11,7 @@ const call = fc.record({
   hour: fc.integer({ min: 0, max: 2 }),
   category: fc.constantFrom(null, 'maintenance', 'heating'),
   numberKind: fc.constantFrom('numero_verde', 'landline'),
+  portfolio: fc.constantFrom(null, 'comune-di-pavia'),
   outcome: fc.constantFrom(...OUTCOMES),
   // Around the caps on purpose: waits beyond them still count as "within" nothing they should not.
   wait: fc.oneof(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 200 })),
@@ -31,6 +32,7 @@ describe('rollup cells', () => {
           localHour: c.hour,
           category: c.category,
           numberKind: c.numberKind,
+          portfolioId: c.portfolio,
           outcome: c.outcome,
           waitSeconds: c.wait,
           count: 1,
@@ -55,7 +57,7 @@ describe('rollup cells', () => {
   });
 
   it('group calls of one local hour, queue and number kind into one cell', () => {
-    const base = { localDate: '2026-01-15', localHour: 9, category: 'heating', numberKind: 'landline', talkSum: 0, talkCount: 0 };
+    const base = { localDate: '2026-01-15', localHour: 9, category: 'heating', numberKind: 'landline', portfolioId: null, talkSum: 0, talkCount: 0 };
     const cells = buildRollupCells([
       { ...base, outcome: 'answered', waitSeconds: 3, count: 2, talkSum: 200, talkCount: 2 },
       { ...base, outcome: 'answered', waitSeconds: 6, count: 1, talkSum: 50, talkCount: 1 },
@@ -76,6 +78,18 @@ describe('rollup cells', () => {
       hangupWaitLe: [0, 1],
     });
     expect(cells.find((cell) => cell.category === '')).toMatchObject({ calls: 4, outOfHours: 4, queued: 0, answeredWaitLe: [] });
+  });
+
+  it('keep the calls of a portfolio apart from the agency own stock in the same hour, queue and number kind', () => {
+    const base = { localDate: '2026-01-15', localHour: 9, category: 'heating', numberKind: 'numero_verde', talkSum: 0, talkCount: 0, waitSeconds: 2 };
+    const cells = buildRollupCells([
+      { ...base, portfolioId: null, outcome: 'answered', count: 3 },
+      { ...base, portfolioId: 'comune-di-pavia', outcome: 'answered', count: 2 },
+    ]);
+    expect(cells.map((cell) => [cell.portfolioId, cell.calls]).sort()).toEqual([
+      ['', 3],
+      ['comune-di-pavia', 2],
+    ]);
   });
 
   it('cap the cumulative counts but keep every call in the totals', () => {

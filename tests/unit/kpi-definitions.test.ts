@@ -21,6 +21,7 @@ describe('the tally declarations', () => {
         localHour: 9,
         category: 'heating',
         numberKind: 'landline',
+        portfolioId: 'comune-di-pavia',
         outcome: 'answered',
         waitSeconds: 3,
         count: 1,

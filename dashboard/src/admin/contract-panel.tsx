@@ -1,9 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, post } from '../api.ts';
 import { TableScroll } from '../components/table-scroll.tsx';
-import type { ContractVersion, ContractVersionList } from '../../../src/contracts/admin.ts';
+import type { AgencyConfig, ContractVersion, ContractVersionList } from '../../../src/contracts/admin.ts';
 
-const contractsPath = (agency: string) => `/api/v1/admin/agencies/${encodeURIComponent(agency)}/contracts`;
+const agencyPath = (agency: string) => `/api/v1/admin/agencies/${encodeURIComponent(agency)}`;
+const contractsPath = (agency: string) => `${agencyPath(agency)}/contracts`;
+
+/** The versions' `portfolio` for the agency as a whole (its own contract). */
+const WHOLE_AGENCY = '';
 
 const euro = (cents: number, currency = 'EUR') => (cents / 100).toLocaleString('it-IT', { style: 'currency', currency, minimumFractionDigits: 2 });
 const dateIt = (date: string) => date.split('-').reverse().join('/');
@@ -30,6 +34,8 @@ export function ContractPanel({ agency, canEdit = true }: { agency: string; canE
   const [effectiveFrom, setEffectiveFrom] = useState('');
   const [fee, setFee] = useState('');
   const [months, setMonths] = useState('36');
+  const [portfolio, setPortfolio] = useState(WHOLE_AGENCY);
+  const [portfolios, setPortfolios] = useState<AgencyConfig['portfolios']>([]);
   const [formError, setFormError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -40,9 +46,16 @@ export function ContractPanel({ agency, canEdit = true }: { agency: string; canE
     get<ContractVersionList>(contractsPath(agency))
       .then((reply) => setVersions(reply.items))
       .catch((failure) => setLoadError(errorText(failure)));
+    // Portfolios a version may bill separately; without them the choice is not shown.
+    setPortfolio(WHOLE_AGENCY);
+    get<AgencyConfig>(agencyPath(agency))
+      .then((config) => setPortfolios(config.portfolios))
+      .catch(() => setPortfolios([]));
   }, [agency]);
 
+  // Only the very first version asks for its duration; a portfolio's first takes the agency's terms.
   const first = versions !== null && versions.length === 0;
+  const portfolioName = (id: string | null) => (id === null ? 'Tutto l’ente' : (portfolios.find((candidate) => candidate.id === id)?.name ?? id));
 
   async function save(event: Event) {
     event.preventDefault();
@@ -59,10 +72,15 @@ export function ContractPanel({ agency, canEdit = true }: { agency: string; canE
         effectiveFrom,
         annualFeeCents,
         ...(first ? { months: Number(months) } : {}),
+        ...(portfolio === WHOLE_AGENCY ? {} : { portfolio }),
       });
       setVersions(reply.items);
       const added = reply.items.at(-1);
-      setSaved(added ? `Registrata la versione ${added.version}, in vigore dal ${dateIt(added.effectiveFrom)}.` : 'Versione registrata.');
+      setSaved(
+        added
+          ? `Registrata la versione ${added.version}, in vigore dal ${dateIt(added.effectiveFrom)}${added.portfolio ? `, per ${portfolioName(added.portfolio)}` : ''}.`
+          : 'Versione registrata.',
+      );
       setEffectiveFrom('');
       setFee('');
     } catch (failure) {
@@ -77,6 +95,7 @@ export function ContractPanel({ agency, canEdit = true }: { agency: string; canE
       <h2 id={`contract-title-${agency}`}>Contratto</h2>
       <p class="muted small">
         Ogni rinegoziazione è una nuova versione in vigore da una data; le versioni precedenti restano e continuano a fatturare i propri giorni.
+        {portfolios.length > 0 ? ' Una versione può fatturare a parte un portafoglio: le sue chiamate e la sua quota escono dal contratto dell’ente.' : ''}
       </p>
       {loadError ? (
         <p class="notice error" role="alert">
@@ -96,6 +115,7 @@ export function ContractPanel({ agency, canEdit = true }: { agency: string; canE
               <tr>
                 <th scope="col">Versione</th>
                 <th scope="col">In vigore dal</th>
+                {portfolios.length > 0 || versions.some((version) => version.portfolio !== null) ? <th scope="col">Fattura</th> : null}
                 <th scope="col" class="num">
                   Canone annuo
                 </th>
@@ -108,6 +128,7 @@ export function ContractPanel({ agency, canEdit = true }: { agency: string; canE
                 <tr key={version.id}>
                   <td>{version.version}</td>
                   <td>{dateIt(version.effectiveFrom)}</td>
+                  {portfolios.length > 0 || versions.some((candidate) => candidate.portfolio !== null) ? <td>{portfolioName(version.portfolio)}</td> : null}
                   <td class="num">
                     {euro(version.annualFeeCents, version.currency)}
                     {version.vatExcluded ? <span class="muted small"> + IVA</span> : null}
@@ -138,6 +159,19 @@ export function ContractPanel({ agency, canEdit = true }: { agency: string; canE
           <h3 id={`contract-form-title-${agency}`} class="sr-only">
             Nuova versione del contratto
           </h3>
+          {portfolios.length > 0 ? (
+            <label>
+              Fattura
+              <select name="portfolio" value={portfolio} onChange={(event) => setPortfolio(event.currentTarget.value)}>
+                <option value={WHOLE_AGENCY}>Tutto l’ente (contratto dell’ente)</option>
+                {portfolios.map((option) => (
+                  <option key={option.id} value={option.id}>
+                    A parte: {option.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
           <label>
             Nuova versione dal
             <input type="date" required value={effectiveFrom} onInput={(event) => setEffectiveFrom(event.currentTarget.value)} />

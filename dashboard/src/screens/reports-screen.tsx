@@ -36,11 +36,30 @@ function romeToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
 }
 
+/** The agency's portfolios (housing stocks it manages for others), from the live snapshot. */
+export type AgencyPortfolios = Record<string, readonly { id: string; name: string }[]>;
+
+/** `portfolio` of a report query: '' the whole agency, `none` its own stock, else a portfolio's id. */
+const WHOLE_AGENCY = '';
+const OWN_STOCK = 'none';
+
 /** `today`: the platform's own date from the live snapshot, which may run on a demo clock. */
-export function ReportsScreen({ user, agencyNames, today: platformToday }: { user: User; agencyNames: Record<string, string>; today?: string }) {
+export function ReportsScreen({
+  user,
+  agencyNames,
+  agencyPortfolios = {},
+  today: platformToday,
+}: {
+  user: User;
+  agencyNames: Record<string, string>;
+  agencyPortfolios?: AgencyPortfolios;
+  today?: string;
+}) {
   const today = platformToday ?? romeToday();
   const monthStart = `${today.slice(0, 8)}01`;
   const [agency, setAgency] = useState(user.agency ?? user.agencies[0] ?? '');
+  const [portfolio, setPortfolio] = useState(WHOLE_AGENCY);
+  const portfolios = agencyPortfolios[agency] ?? [];
   const [from, setFrom] = useState(monthStart);
   const [to, setTo] = useState(today);
   const [report, setReport] = useState<CallReport | null>(null);
@@ -52,7 +71,7 @@ export function ReportsScreen({ user, agencyNames, today: platformToday }: { use
     setLoading(true);
     setError(null);
     try {
-      const current = await get<CallReportAnswer>(`${REPORT_PATH}${query({ agency, from, to, compare: 'previous-year' })}`);
+      const current = await get<CallReportAnswer>(`${REPORT_PATH}${query({ agency, portfolio, from, to, compare: 'previous-year' })}`);
       setReport(current);
       setPrevious(current.previousYear ?? null);
     } catch (failure) {
@@ -65,9 +84,9 @@ export function ReportsScreen({ user, agencyNames, today: platformToday }: { use
 
   useEffect(() => {
     void load();
-  }, [agency]);
+  }, [agency, portfolio]);
 
-  const csv = `${REPORT_PATH}${query({ agency, from, to, format: 'csv' })}`;
+  const csv = `${REPORT_PATH}${query({ agency, portfolio, from, to, format: 'csv' })}`;
 
   return (
     <div class="reports">
@@ -83,7 +102,15 @@ export function ReportsScreen({ user, agencyNames, today: platformToday }: { use
           {user.role === 'agency' ? (
             <input value={agencyNames[agency] ?? agency} readOnly aria-readonly="true" />
           ) : (
-            <select value={agency} onChange={(event) => setAgency(event.currentTarget.value)}>
+            <select
+              name="agency"
+              value={agency}
+              onChange={(event) => {
+                setAgency(event.currentTarget.value);
+                // Another agency's portfolios are not this one's: start again from the whole agency.
+                setPortfolio(WHOLE_AGENCY);
+              }}
+            >
               {user.agencies.map((code) => (
                 <option key={code} value={code}>
                   {agencyNames[code] ?? code}
@@ -92,6 +119,20 @@ export function ReportsScreen({ user, agencyNames, today: platformToday }: { use
             </select>
           )}
         </label>
+        {portfolios.length > 0 ? (
+          <label>
+            Portafoglio
+            <select name="portfolio" value={portfolio} onChange={(event) => setPortfolio(event.currentTarget.value)}>
+              <option value={WHOLE_AGENCY}>Tutto l’ente</option>
+              <option value={OWN_STOCK}>Solo patrimonio proprio</option>
+              {portfolios.map((option) => (
+                <option key={option.id} value={option.id}>
+                  {option.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <label>
           Dal
           <input type="date" value={from} max={to} onInput={(event) => setFrom(event.currentTarget.value)} required />
@@ -113,12 +154,25 @@ export function ReportsScreen({ user, agencyNames, today: platformToday }: { use
           {error}
         </p>
       ) : null}
+      {report ? (
+        <h2 class="report-title" data-testid="report-title">
+          {reportTitle(report, agencyNames)}
+        </h2>
+      ) : null}
       {report ? <ReportBody report={report} previous={previous} /> : loading ? <p class="muted">Calcolo del report…</p> : null}
-      <TrendChart agency={agency} />
+      <TrendChart agency={agency} portfolio={portfolio} />
       <Statements agency={agency} />
       <Definitions report={report} />
     </div>
   );
+}
+
+/** "ALER Pavia-Lodi — Patrimonio abitativo del Comune di Pavia": whose calls the figures below count. */
+function reportTitle(report: CallReport, agencyNames: Record<string, string>): string {
+  const agencyName = report.agencyName ?? agencyNames[report.agency] ?? report.agency;
+  if (!report.portfolio) return `Report di ${agencyName} — tutto l’ente`;
+  if (report.portfolio.code === OWN_STOCK) return `Report di ${agencyName} — solo patrimonio proprio`;
+  return `Report di ${agencyName} — ${report.portfolio.name}`;
 }
 
 function delta(current: number | null, earlier: number | null | undefined): string {
@@ -306,15 +360,16 @@ function channelRows(report: CallReport): ChannelRow[] {
 const MONTHS = ['gen', 'feb', 'mar', 'apr', 'mag', 'giu', 'lug', 'ago', 'set', 'ott', 'nov', 'dic'];
 
 /** 36 complete months of volumes: what the contract renewal is negotiated on. */
-function TrendChart({ agency }: { agency: string }) {
+function TrendChart({ agency, portfolio }: { agency: string; portfolio: string }) {
   const [trend, setTrend] = useState<Trend | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setTrend(null);
-    get<Trend>(`/api/v1/reports/trend${query({ agency, months: 36 })}`)
+    setError(null);
+    get<Trend>(`/api/v1/reports/trend${query({ agency, portfolio, months: 36 })}`)
       .then(setTrend)
       .catch((failure) => setError(errorText(failure)));
-  }, [agency]);
+  }, [agency, portfolio]);
   return (
     <section class="card" aria-labelledby="trend-title">
       <h2 id="trend-title">Andamento degli ultimi 36 mesi</h2>

@@ -3,7 +3,7 @@ import { errorText, get, post, query } from '../api.ts';
 import { TableScroll } from '../components/table-scroll.tsx';
 import { formatInteger, formatPct } from '../format.ts';
 import type { IssuedStatement, StatementList, StatementListItem, StatementPreview, StatementVerification } from '../../../src/contracts/reports.ts';
-import type { StatementBody } from '../../../src/domain/statement.ts';
+import type { SplitStatementBody, StatementBody } from '../../../src/domain/statement.ts';
 import type { User } from '../session.ts';
 
 const STATEMENTS_PATH = '/api/v1/reports/statements';
@@ -89,7 +89,7 @@ export function StatementsScreen({ user, agencyNames, today }: { user: User; age
   }
 
   // The contract types the body loosely (src/contracts/reports.ts); its shape is the domain's.
-  const previewBody = preview ? (preview.statement as unknown as StatementBody) : null;
+  const previewBody = preview ? (preview.statement as unknown as SplitStatementBody) : null;
   const needsConfirmation = (preview?.warnings.length ?? 0) > 0;
   const canIssue = preview?.complete === true && (!needsConfirmation || confirmed) && !issuing;
 
@@ -171,12 +171,52 @@ export function StatementsScreen({ user, agencyNames, today }: { user: User; age
   );
 }
 
-/** The figures a statement bills on and its fee, one line per contract version (pro rata by days). */
-function StatementFigures({ statement, versions }: { statement: StatementBody; versions: StatementPreview['contractVersions'] }) {
-  const versionOf = new Map(versions.map((version) => [version.id, version]));
+/**
+ * The figures a statement bills on and its fee. Where the contract bills portfolios apart, the
+ * agency's own part comes first, then one part per portfolio, then what the quarter costs in all.
+ */
+function StatementFigures({ statement, versions }: { statement: SplitStatementBody; versions: StatementPreview['contractVersions'] }) {
+  const sections = statement.portfolios ?? [];
+  if (sections.length === 0) return <StatementPart part={statement} quarterDays={statement.quarter.days} versions={versions} />;
   return (
     <>
-      <TableScroll label="Volumi del trimestre">
+      <h3>Contratto dell’ente (esclusi i portafogli fatturati a parte)</h3>
+      <StatementPart part={statement} quarterDays={statement.quarter.days} versions={versions} nested />
+      {sections.map((section) => (
+        <div key={section.portfolio.code}>
+          <h3>Portafoglio fatturato a parte: {section.portfolio.name}</h3>
+          <StatementPart part={section} quarterDays={statement.quarter.days} versions={versions} nested label={section.portfolio.name} />
+        </div>
+      ))}
+      <p class="strong">
+        Totale del trimestre, ente e portafogli{statement.fee.vatExcluded ? ' (IVA esclusa)' : ''}:{' '}
+        {euro(statement.invoiceTotalCents ?? statement.fee.totalCents)}
+      </p>
+    </>
+  );
+}
+
+/** One billed part: its days and volumes, and its fee, one line per contract version (pro rata by days). */
+function StatementPart({
+  part,
+  quarterDays,
+  versions,
+  nested = false,
+  label,
+}: {
+  part: Pick<StatementBody, 'billedPeriod' | 'volumes' | 'kpis' | 'handledContacts' | 'costPerHandledContactCents' | 'fee'>;
+  quarterDays: number;
+  versions: StatementPreview['contractVersions'];
+  nested?: boolean;
+  /** The portfolio's name, so that each part's tables have their own names. */
+  label?: string;
+}) {
+  const statement = { ...part, quarter: { days: quarterDays } };
+  const versionOf = new Map(versions.map((version) => [version.id, version]));
+  const FeeHeading = nested ? 'h4' : 'h3';
+  return (
+    <>
+      <TableScroll label={label ? `Volumi del trimestre: ${label}` : 'Volumi del trimestre'}>
         <table class="totals">
           <tbody>
             <tr>
@@ -217,8 +257,8 @@ function StatementFigures({ statement, versions }: { statement: StatementBody; v
           </tbody>
         </table>
       </TableScroll>
-      <h3>Corrispettivo</h3>
-      <TableScroll label="Corrispettivo per versione del contratto">
+      <FeeHeading>Corrispettivo</FeeHeading>
+      <TableScroll label={label ? `Corrispettivo di ${label}` : 'Corrispettivo per versione del contratto'}>
         <table>
           <thead>
             <tr>
@@ -257,7 +297,8 @@ function StatementFigures({ statement, versions }: { statement: StatementBody; v
           <tfoot>
             <tr>
               <th scope="row" colSpan={4}>
-                Totale del trimestre{statement.fee.vatExcluded ? ' (IVA esclusa)' : ''}
+                {label ? 'Totale del portafoglio' : 'Totale del trimestre'}
+                {statement.fee.vatExcluded ? ' (IVA esclusa)' : ''}
               </th>
               <td class="num strong">{euro(statement.fee.totalCents)}</td>
             </tr>

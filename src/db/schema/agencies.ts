@@ -200,6 +200,12 @@ export const agencyContracts = pgTable(
     months: integer('months').notNull(),
     tacitRenewal: boolean('tacit_renewal').notNull().default(true),
     noticeMonths: integer('notice_months').notNull().default(3),
+    /**
+     * The portfolio these terms bill separately (its calls and e-mails, its own fee); null: the agency
+     * as a whole, or what no portfolio-specific version bills. Each portfolio has its own chain of
+     * versions. No foreign key: a version is never deleted, even when its portfolio is.
+     */
+    portfolioId: text('portfolio_id'),
     /** When and by whom this version was recorded; null for versions from before history was kept. */
     recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'date' }),
     recordedById: text('recorded_by_id'),

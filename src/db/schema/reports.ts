@@ -2,7 +2,7 @@ import { bigint, date, index, integer, jsonb, pgTable, primaryKey, smallint, tex
 import { agencies } from './agencies.ts';
 
 /**
- * Call facts summed per agency x local day x local hour x queue category x number kind: what the
+ * Call facts summed per agency x local day x local hour x queue category x number kind x portfolio: what the
  * reports read instead of millions of `calls` rows, for the days up to the agency's watermark
  * (`call_rollup_watermarks`); later days are read from `calls`. A change to a call of a sealed
  * day recomputes its local hour in the same transaction; rows imported around the call service
@@ -24,6 +24,11 @@ export const callRollupHourly = pgTable(
     category: text('category').notNull(),
     /** numero_verde | landline; '' when unknown. */
     numberKind: text('number_kind').notNull(),
+    /**
+     * The portfolio (housing stock managed for others) of the dialled number; '' for the agency's own
+     * stock. A dimension of the reports: one portfolio's report reads only its rows.
+     */
+    portfolioId: text('portfolio_id').notNull().default(''),
     calls: integer('calls').notNull(),
     outOfHours: integer('out_of_hours').notNull(),
     queued: integer('queued').notNull(),
@@ -42,7 +47,7 @@ export const callRollupHourly = pgTable(
     /** [s] (0-based) = hang-ups in queue after at most s seconds; ends at the cell's longest such wait (cap 59). */
     hangupWaitLe: integer('hangup_wait_le').array().notNull(),
   },
-  (table) => [primaryKey({ columns: [table.agencyCode, table.localDate, table.localHour, table.category, table.numberKind] })],
+  (table) => [primaryKey({ columns: [table.agencyCode, table.localDate, table.localHour, table.category, table.numberKind, table.portfolioId] })],
 );
 
 /**

@@ -1,3 +1,4 @@
+import { OWN_STOCK } from '../../domain/portfolio-scope.ts';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { DEFAULT_HOLIDAY_MODES, HOLIDAY_MODES } from '../../domain/holiday-policy.ts';
@@ -11,7 +12,11 @@ const E164 = z.string().regex(/^\+[1-9]\d{5,14}$/, 'must be an E.164 number such
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$|^24:00(:00)?$/, 'must be HH:MM or HH:MM:SS');
 const IsoDate = z.iso.date();
 const Timezone = z.string().refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Rome');
-const PortfolioId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and dashes');
+// `none` is reserved: in a report query it means the agency's own stock (src/domain/portfolio-scope.ts).
+const PortfolioId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lower-case letters, digits and dashes')
+  .refine((id) => id !== OWN_STOCK, `"${OWN_STOCK}" is reserved for the agency's own stock`);
 
 export const AgencyParams = z.object({ code: AgencyCode });
 
@@ -217,6 +222,8 @@ export const ContractVersionBody = z.object({
   months: ContractBody.shape.months.optional(),
   tacitRenewal: z.boolean().optional(),
   noticeMonths: z.number().int().min(0).max(24).optional(),
+  /** The portfolio these terms bill separately; null or absent: the agency as a whole. */
+  portfolio: PortfolioId.nullable().default(null),
 });
 export type ContractVersionBody = z.output<typeof ContractVersionBody>;
 

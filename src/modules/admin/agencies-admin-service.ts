@@ -379,7 +379,11 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
     /** POST …/contracts: a renegotiation from a date; terms left out are the latest version's. */
     async addContractVersion(actor: Actor, code: string, body: ContractVersionBody): Promise<ContractVersionList> {
       await change(actor, code, async (tx) => {
-        const latest = (await repo.contractVersions(tx, code)).at(-1);
+        await assertOwnPortfolios(tx, code, [body.portfolio]);
+        const versions = await repo.contractVersions(tx, code);
+        // Terms left out are the latest of the same portfolio's versions, else of the agency's own.
+        const latest =
+          versions.filter((version) => version.portfolioId === body.portfolio).at(-1) ?? versions.filter((version) => version.portfolioId === null).at(-1);
         const months = body.months ?? latest?.months;
         if (months === undefined) throw validation('The first version of a contract needs its duration in months');
         await repo.insertContractVersion(tx, {
@@ -393,6 +397,7 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
           months,
           tacitRenewal: body.tacitRenewal ?? latest?.tacitRenewal ?? true,
           noticeMonths: body.noticeMonths ?? latest?.noticeMonths ?? 3,
+          portfolioId: body.portfolio,
           ...(await recorded(tx, actor)),
         });
       });
@@ -420,6 +425,7 @@ function publicContractVersion(row: repo.ContractVersionRow): ContractVersion {
     months: row.months,
     tacitRenewal: row.tacitRenewal,
     noticeMonths: row.noticeMonths,
+    portfolio: row.portfolioId,
     recordedAt: row.recordedAt?.toISOString() ?? null,
     recordedBy: row.recordedById ? { id: row.recordedById, name: row.recordedByName ?? row.recordedById } : null,
   };
@@ -503,7 +509,8 @@ function publicAgencyConfig(config: LoadedConfig): AgencyConfig {
     ranges: exception.ranges.map((range) => ({ opens: range.opens, closes: range.closes })),
     note: exception.note ?? null,
   }));
-  const contract = config.contractRows.at(-1);
+  // The agency's own contract: versions that bill a portfolio separately are listed by GET …/contracts.
+  const contract = config.contractRows.filter((row) => row.portfolioId === null).at(-1);
   return {
     ...publicAgency(config.agency),
     portfolios: config.portfolioRows.map((row) => ({ id: row.id, name: row.name })),

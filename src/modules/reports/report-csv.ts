@@ -60,10 +60,13 @@ export function callReportCsv(
     agencyName?: string;
     previousYear?: CallReport;
     wrapUpOutcomes?: readonly WrapUpOutcome[];
+    portfolio?: ReportPortfolio;
   },
 ): string {
   const lines: string[] = [
     line(['Rapporto chiamate', report.agencyName ? `${report.agencyName} (${report.agency})` : report.agency]),
+    // Only a report of part of the agency has this line, so the whole agency's CSV reads as before.
+    ...(report.portfolio ? [line(['Portafoglio', `${report.portfolio.name} (${report.portfolio.code})`])] : []),
     line(['Dal', report.from]),
     line(['Al', report.to]),
     line(['Fuso orario', report.timezone]),
@@ -158,6 +161,11 @@ export function callReportCsv(
   return `${BOM}${lines.join(CSV_LINE_END)}${CSV_LINE_END}`;
 }
 
-export function callReportFilename(report: CallReport): string {
-  return `chiamate-${report.agency}-${report.from}-${report.to}.csv`;
+/** The part of the agency a report covers: one portfolio, or its own stock (`none`). */
+type ReportPortfolio = Readonly<{ code: string; name: string }>;
+
+/** `chiamate-<agency>[-<portfolio>]-<from>-<to>.csv` (portfolio ids are lower-case letters, digits and dashes). */
+export function callReportFilename(report: CallReport & { portfolio?: ReportPortfolio }): string {
+  const part = report.portfolio ? `-${report.portfolio.code}` : '';
+  return `chiamate-${report.agency}${part}-${report.from}-${report.to}.csv`;
 }

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../../db/client.ts';
 import {
   agencyContracts,
@@ -13,6 +14,7 @@ import {
   users,
 } from '../../db/schema/index.ts';
 import type { FactGroup, RollupCell } from '../../domain/kpi-cells.ts';
+import type { PortfolioFilter } from '../../domain/portfolio-scope.ts';
 import type { KpiParameters, ReportDimensions } from '../../domain/kpi.ts';
 import { emptyDimensions, tallyReader } from '../../domain/kpi.ts';
 import type { CallTally, TallyName } from '../../domain/kpi-definitions.ts';
@@ -64,7 +66,35 @@ function dimensionsOf(rows: readonly DimensionRow[]): ReportDimensions {
   return dims;
 }
 
-export type DayRange = Readonly<{ agency: string; timezone: string; from: string; to: string; start: Date; end: Date }>;
+export type DayRange = Readonly<{
+  agency: string;
+  timezone: string;
+  from: string;
+  to: string;
+  start: Date;
+  end: Date;
+  /** Which of the agency's contacts (src/domain/portfolio-scope.ts): all (absent), own stock (null), one portfolio, all but some. */
+  portfolio?: PortfolioFilter;
+}>;
+
+/** The range's portfolio as a condition on a nullable `portfolio_id` column (raw calls, e-mails, tickets). */
+function portfolioOf(column: AnyPgColumn, range: DayRange): SQL {
+  const filter = range.portfolio;
+  if (filter === undefined) return sql``;
+  if (filter === null) return sql`and ${column} is null`;
+  if (typeof filter === 'string') return sql`and ${column} = ${filter}`;
+  if (filter.except.length === 0) return sql``;
+  return sql`and (${column} is null or ${column} not in (${inList(filter.except)}))`;
+}
+
+/** The same on the rollup, where the own stock is ''. */
+function rollupPortfolioOf(range: DayRange): SQL {
+  const filter = range.portfolio;
+  const column = callRollupHourly.portfolioId;
+  if (filter === undefined) return sql``;
+  if (filter === null || typeof filter === 'string') return sql`and ${column} = ${filter ?? ''}`;
+  return filter.except.length === 0 ? sql`` : sql`and ${column} not in (${inList(filter.except)})`;
+}
 
 /** The reference path: every call of the range, counted by Postgres. */
 export async function rawDimensions(db: Executor, range: DayRange, params: KpiParameters): Promise<ReportDimensions> {
@@ -77,6 +107,7 @@ export async function rawDimensions(db: Executor, range: DayRange, params: KpiPa
       from ${calls}
       where ${calls.agencyCode} = ${range.agency}
         and ${calls.startedAt} >= ${range.start.toISOString()}::timestamptz and ${calls.startedAt} < ${range.end.toISOString()}::timestamptz
+        ${portfolioOf(calls.portfolioId, range)}
     )
     select grouping(d, h, q, k) as g, d, h, q, k, ${rawTallyColumns(params, TALLY_NAMES)}
     from f
@@ -96,6 +127,7 @@ export async function rollupDimensions(db: Executor, range: DayRange, params: Kp
              ${rollupRowColumns(params, TALLY_NAMES)}
       from ${r}
       where ${r.agencyCode} = ${range.agency} and ${r.localDate} >= ${range.from}::date and ${r.localDate} <= ${range.to}::date
+        ${rollupPortfolioOf(range)}
     )
     select grouping(d, h, q, k) as g, d, h, q, k, ${rollupTallyColumns(TALLY_NAMES)}
     from f
@@ -122,6 +154,7 @@ export async function rollupMonths(db: Executor, range: DayRange, params: KpiPar
       select to_char(${r.localDate}, 'YYYY-MM') as m, ${rollupRowColumns(params, MONTH_TALLIES)}
       from ${r}
       where ${r.agencyCode} = ${range.agency} and ${r.localDate} >= ${range.from}::date and ${r.localDate} <= ${range.to}::date
+        ${rollupPortfolioOf(range)}
     )
     select m, ${rollupTallyColumns(MONTH_TALLIES)}
     from f group by m order by m`,
@@ -137,6 +170,7 @@ export async function rawMonths(db: Executor, range: DayRange, params: KpiParame
       from ${calls}
       where ${calls.agencyCode} = ${range.agency}
         and ${calls.startedAt} >= ${range.start.toISOString()}::timestamptz and ${calls.startedAt} < ${range.end.toISOString()}::timestamptz
+        ${portfolioOf(calls.portfolioId, range)}
     )
     select m, ${rawTallyColumns(params, MONTH_TALLIES)}
     from f group by m order by m`,
@@ -162,6 +196,7 @@ export async function emailCounts(db: Executor, range: DayRange, bucket: 'day' |
       where ${inboundEmails.agencyCode} = ${range.agency}
         and ${inboundEmails.receivedAt} >= ${range.start.toISOString()}::timestamptz and ${inboundEmails.receivedAt} < ${range.end.toISOString()}::timestamptz
         and ${inboundEmails.status} in (${inList(COUNTED_EMAIL_STATUSES)})
+        ${portfolioOf(inboundEmails.portfolioId, range)}
       group by 1`,
   );
   return rows.map((row) => ({ key: row.key, n: Number(row.n) }));
@@ -176,6 +211,7 @@ export async function wrapUpCounts(db: Executor, range: DayRange): Promise<Count
       where ${calls.agencyCode} = ${range.agency}
         and ${calls.startedAt} >= ${range.start.toISOString()}::timestamptz and ${calls.startedAt} < ${range.end.toISOString()}::timestamptz
         and ${calls.wrapUpCode} is not null
+        ${portfolioOf(calls.portfolioId, range)}
       group by 1`,
   );
   return rows.map((row) => ({ key: row.key, n: Number(row.n) }));
@@ -199,6 +235,7 @@ export async function ticketCounts(db: Executor, range: DayRange, bucket: 'day' 
       from ${tickets}
       where ${tickets.agencyCode} = ${range.agency}
         and ${tickets.createdAt} >= ${range.start.toISOString()}::timestamptz and ${tickets.createdAt} < ${range.end.toISOString()}::timestamptz
+        ${portfolioOf(tickets.portfolioId, range)}
       group by 1, 2`,
   );
   return rows.map((row) => ({ key: row.key, channel: row.channel, n: Number(row.n) }));
@@ -211,6 +248,7 @@ type FactGroupRow = {
   local_hour: number;
   category: string | null;
   number_kind: string | null;
+  portfolio_id: string | null;
   outcome: string;
   wait: number;
   n: number;
@@ -230,20 +268,21 @@ export async function factGroups(
   const rows = await rowsOf<FactGroupRow>(
     db,
     sql`select to_char(${local}, 'YYYY-MM-DD') as local_date, extract(hour from ${local})::int as local_hour,
-        ${calls.category} as category, ${calls.numberKind} as number_kind, ${calls.outcome} as outcome,
+        ${calls.category} as category, ${calls.numberKind} as number_kind, ${calls.portfolioId} as portfolio_id, ${calls.outcome} as outcome,
         ${CALL_WAIT}::int as wait,
         count(*)::int as n, coalesce(sum(${calls.talkSeconds}), 0)::float8 as talk_sum, count(${calls.talkSeconds})::int as talk_count
       from ${calls}
       where ${calls.agencyCode} = ${filter.agency}
         and ${calls.startedAt} >= ${filter.start.toISOString()}::timestamptz and ${calls.startedAt} < ${filter.end.toISOString()}::timestamptz
         ${slot}
-      group by 1, 2, 3, 4, 5, 6`,
+      group by 1, 2, 3, 4, 5, 6, 7`,
   );
   return rows.map((row) => ({
     localDate: row.local_date,
     localHour: Number(row.local_hour),
     category: row.category,
     numberKind: row.number_kind,
+    portfolioId: row.portfolio_id,
     outcome: row.outcome,
     waitSeconds: Number(row.wait),
     count: Number(row.n),
@@ -322,7 +361,13 @@ export async function readRollupCells(db: Executor, agency: string): Promise<(ty
     .select()
     .from(callRollupHourly)
     .where(eq(callRollupHourly.agencyCode, agency))
-    .orderBy(asc(callRollupHourly.localDate), asc(callRollupHourly.localHour), asc(callRollupHourly.category), asc(callRollupHourly.numberKind));
+    .orderBy(
+      asc(callRollupHourly.localDate),
+      asc(callRollupHourly.localHour),
+      asc(callRollupHourly.category),
+      asc(callRollupHourly.numberKind),
+      asc(callRollupHourly.portfolioId),
+    );
 }
 
 /* ---------- contracts and statements ---------- */

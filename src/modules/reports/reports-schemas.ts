@@ -5,8 +5,12 @@ const day = z.iso.date();
 // Integers in a query string arrive as text.
 const seconds = (max: number) => z.coerce.number().int().min(0).max(max);
 
+/** One portfolio's id, or `none` for the agency's own stock (src/domain/portfolio-scope.ts); absent: the whole agency. */
+const portfolio = z.string().min(1).max(64).optional();
+
 export const CallReportQuery = z.object({
   agency: z.string().min(1),
+  portfolio,
   from: day,
   to: day,
   format: z.enum(['json', 'csv']).default('json'),
@@ -19,6 +23,7 @@ export const CallReportQuery = z.object({
 
 export const TrendQuery = z.object({
   agency: z.string().min(1),
+  portfolio,
   months: z.coerce.number().int().min(1).max(MAX_TREND_MONTHS).default(36),
   /** Last month of the trend, YYYY-MM; by default the last complete month. */
   to: z

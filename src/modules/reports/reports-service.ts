@@ -8,10 +8,23 @@ import { rollupSupports } from '../../domain/kpi-cells.ts';
 import type { ContactCounts, KpiParameters } from '../../domain/kpi.ts';
 import { activeCategories, categoryLabelIt, categoryTitleIt } from '../../domain/categories.ts';
 import { assembleCallReport, emptyDimensions, instantsOfDays, mergeDimensions } from '../../domain/kpi.ts';
-import type { StatementBody, StatementMonth, StatementParameters } from '../../domain/statement.ts';
-import { assembleStatement, billQuarter, parseQuarter, statementDifferences, statementNumber, statementWarnings } from '../../domain/statement.ts';
+import type { StatementMonth, StatementParameters } from '../../domain/statement.ts';
+import type { PortfolioSection, QuarterBilling, SplitStatementBody } from '../../domain/statement.ts';
+import {
+  assembleStatement,
+  billUnits,
+  feeLinesByUnit,
+  parseQuarter,
+  portfolioSection,
+  statementDifferences,
+  statementNumber,
+  statementWarnings,
+  withPortfolioSections,
+} from '../../domain/statement.ts';
 import type { Database } from '../../db/client.ts';
 import { outcomeCodesOf } from '../../domain/call-outcome-codes.ts';
+import type { PortfolioChoice, PortfolioFilter } from '../../domain/portfolio-scope.ts';
+import { choosePortfolio } from '../../domain/portfolio-scope.ts';
 import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
 import { monthChunks } from './call-rollup.ts';
 import type { CallRollup } from './call-rollup.ts';
@@ -41,6 +54,8 @@ export type CallReportQuery = Readonly<{
   serviceLevelSeconds?: number;
   shortAbandonSeconds?: number;
   source?: FigureSource;
+  /** One portfolio's id, `none` for the agency's own stock; absent: the whole agency. */
+  portfolio?: string;
 }>;
 
 const REPORT_READERS: Role[] = ['operator', 'supervisor', 'admin', 'agency'];
@@ -79,9 +94,19 @@ export function createReportService(deps: ReportServiceDeps) {
     return DateTime.fromJSDate(clock.now(), { zone: timezone }).toISODate()!;
   }
 
-  function dayRange(agency: string, timezone: string, from: string, to: string): DayRange {
-    return { agency, timezone, from, to, ...instantsOfDays(from, to, timezone) };
+  function dayRange(agency: string, timezone: string, from: string, to: string, portfolio: PortfolioFilter = undefined): DayRange {
+    return { agency, timezone, from, to, portfolio, ...instantsOfDays(from, to, timezone) };
   }
+
+  /** The query's portfolio of a visible agency; an unknown one, or another agency's, is NOT_FOUND (it reveals nothing). */
+  function portfolioOf(agency: AgencyProfile, code: string | undefined): PortfolioChoice {
+    const choice = choosePortfolio(agency.portfolios, code);
+    if (!choice) throw notFound('Portfolio');
+    return choice;
+  }
+
+  /** What a report says about its portfolio (only when it covers part of the agency). */
+  const portfolioField = (choice: PortfolioChoice) => (choice.filter === undefined ? {} : { portfolio: { code: choice.code, name: choice.name } });
 
   /**
    * Calls by the wrap-up's outcome code (esito): every code of the agency's list, with 0 when
@@ -133,10 +158,17 @@ export function createReportService(deps: ReportServiceDeps) {
   }
 
   /** The CONTRACT §7 report of local days [from, to] with the given parameters. */
-  async function figures(agency: AgencyProfile, from: string, to: string, parameters: StatementParameters, source: FigureSource = 'rollup') {
+  async function figures(
+    agency: AgencyProfile,
+    from: string,
+    to: string,
+    parameters: StatementParameters,
+    source: FigureSource = 'rollup',
+    portfolio: PortfolioFilter = undefined,
+  ) {
     const params: KpiParameters = { serviceLevelSeconds: parameters.serviceLevelSeconds, shortAbandonSeconds: parameters.shortAbandonSeconds };
     const plan = await planSources(agency.code, from, to, params, source);
-    const range = (part: { from: string; to: string }) => dayRange(agency.code, parameters.timezone, part.from, part.to);
+    const range = (part: { from: string; to: string }) => dayRange(agency.code, parameters.timezone, part.from, part.to, portfolio);
     // In short statements with a turn of the event loop after each (paced-reads.ts): on PGlite a
     // statement runs on this thread, and a year in one statement held every webhook for ~250 ms.
     const [fromRollup, fromCalls, contacts] = await Promise.all([
@@ -151,10 +183,17 @@ export function createReportService(deps: ReportServiceDeps) {
     return { ...report, categories, agencyName: agency.name, sources: plan, wrapUpOutcomes: await wrapUpOutcomes(range, from, to) };
   }
 
-  async function monthlyVolumes(agency: AgencyProfile, from: string, to: string, parameters: StatementParameters, source: FigureSource = 'rollup') {
+  async function monthlyVolumes(
+    agency: AgencyProfile,
+    from: string,
+    to: string,
+    parameters: StatementParameters,
+    source: FigureSource = 'rollup',
+    portfolio: PortfolioFilter = undefined,
+  ) {
     const params: KpiParameters = { serviceLevelSeconds: parameters.serviceLevelSeconds, shortAbandonSeconds: parameters.shortAbandonSeconds };
     const plan = await planSources(agency.code, from, to, params, source);
-    const range = (part: { from: string; to: string }) => dayRange(agency.code, parameters.timezone, part.from, part.to);
+    const range = (part: { from: string; to: string }) => dayRange(agency.code, parameters.timezone, part.from, part.to, portfolio);
     const calendar = monthChunks(from, to);
     // Paced like figures(): a 36-month trend in one statement held PGlite (and the loop) for ~300 ms.
     const [fromRollup, fromCalls, emails, tickets] = await Promise.all([
@@ -218,22 +257,42 @@ export function createReportService(deps: ReportServiceDeps) {
     source: FigureSource = 'rollup',
   ) {
     const quarter = parseQuarter(period);
-    const billing = billQuarter(versions, quarter);
-    if (!billing) throw validation(`No contract of ${agency.code} runs during ${period}`);
-    const [report, { months }] = await Promise.all([
-      figures(agency, billing.from, billing.to, parameters, source),
-      monthlyVolumes(agency, billing.from, billing.to, parameters, source),
-    ]);
-    const statementMonths: StatementMonth[] = months.map(({ month, calls, answered, abandoned, emails }) => ({ month, calls, answered, abandoned, emails }));
-    return assembleStatement({ agency: { code: agency.code, name: agency.name }, quarter, billing, parameters, report, months: statementMonths });
+    const units = billUnits(versions, quarter);
+    if (!units.agency) throw validation(`No contract of ${agency.code} runs during ${period}`);
+    const part = async (billing: QuarterBilling, portfolio: PortfolioFilter) => {
+      const [report, { months }] = await Promise.all([
+        figures(agency, billing.from, billing.to, parameters, source, portfolio),
+        monthlyVolumes(agency, billing.from, billing.to, parameters, source, portfolio),
+      ]);
+      const statementMonths: StatementMonth[] = months.map(({ month, calls, answered, abandoned, emails }) => ({ month, calls, answered, abandoned, emails }));
+      return assembleStatement({ agency: { code: agency.code, name: agency.name }, quarter, billing, parameters, report, months: statementMonths });
+    };
+    // Portfolios billed apart in this quarter: their own contacts, their own fee; the agency's contract bills the rest.
+    const billedApart = units.portfolios.map((unit) => unit.id);
+    const agencyPart = await part(units.agency, billedApart.length === 0 ? undefined : { except: billedApart });
+    const sections: PortfolioSection[] = [];
+    for (const unit of units.portfolios) {
+      const name = agency.portfolios.find((portfolio) => portfolio.id === unit.id)?.name ?? unit.id;
+      sections.push(portfolioSection({ code: unit.id, name }, await part(unit.billing, unit.id)));
+    }
+    return withPortfolioSections(agencyPart, sections);
   }
 
   /** The versions a statement's fee lines bill under, for people to read (version number and date). */
-  function versionsBilled(body: { fee: { lines: readonly { contractId: number }[] } }, versions: readonly repo.ContractRow[]) {
-    const ids = new Set(body.fee.lines.map((line) => line.contractId));
+  function versionsBilled(
+    body: { fee: { lines: readonly { contractId: number }[] }; portfolios?: readonly { fee: { lines: readonly { contractId: number }[] } }[] },
+    versions: readonly repo.ContractRow[],
+  ) {
+    const ids = new Set([body, ...(body.portfolios ?? [])].flatMap((part) => part.fee.lines.map((line) => line.contractId)));
     return versions
       .filter((version) => ids.has(version.id))
-      .map((version) => ({ id: version.id, version: version.version, effectiveFrom: version.effectiveFrom, annualFeeCents: version.annualFeeCents }));
+      .map((version) => ({
+        id: version.id,
+        version: version.version,
+        effectiveFrom: version.effectiveFrom,
+        annualFeeCents: version.annualFeeCents,
+        portfolio: version.portfolioId,
+      }));
   }
 
   async function latestVersionOf(row: StatementRow): Promise<number> {
@@ -249,7 +308,7 @@ export function createReportService(deps: ReportServiceDeps) {
   }
 
   async function statementView(row: StatementRow, latestVersion: number) {
-    const body = row.body as StatementBody;
+    const body = row.body as SplitStatementBody;
     return {
       id: row.id,
       number: row.number,
@@ -284,17 +343,22 @@ export function createReportService(deps: ReportServiceDeps) {
     async callReport(actor: Actor, query: CallReportQuery) {
       const agency = visibleAgency(actor, query.agency, REPORT_READERS);
       checkDayRange(query.from, query.to);
+      const choice = portfolioOf(agency, query.portfolio);
       const parameters = parametersOf(agency, { serviceLevelSeconds: query.serviceLevelSeconds, shortAbandonSeconds: query.shortAbandonSeconds });
-      const current = await figures(agency, query.from, query.to, parameters, query.source);
+      const current = { ...(await figures(agency, query.from, query.to, parameters, query.source, choice.filter)), ...portfolioField(choice) };
       if (query.compare !== 'previous-year') return current;
       const earlier = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).minus({ years: 1 }).toISODate()!;
-      const previousYear = await figures(agency, earlier(query.from), earlier(query.to), parameters, query.source);
+      const previousYear = {
+        ...(await figures(agency, earlier(query.from), earlier(query.to), parameters, query.source, choice.filter)),
+        ...portfolioField(choice),
+      };
       return { ...current, previousYear };
     },
 
     /** GET /api/v1/reports/trend: monthly volumes for the renewal negotiation. */
-    async volumeTrend(actor: Actor, query: { agency: string; months: number; to?: string; source?: FigureSource }) {
+    async volumeTrend(actor: Actor, query: { agency: string; months: number; to?: string; source?: FigureSource; portfolio?: string }) {
       const agency = visibleAgency(actor, query.agency, REPORT_READERS);
+      const choice = portfolioOf(agency, query.portfolio);
       if (!Number.isInteger(query.months) || query.months < 1 || query.months > MAX_TREND_MONTHS) {
         throw validation(`months must be between 1 and ${MAX_TREND_MONTHS}`);
       }
@@ -307,7 +371,7 @@ export function createReportService(deps: ReportServiceDeps) {
       const firstMonth = lastMonth.minus({ months: query.months - 1 });
       const from = firstMonth.toISODate()!;
       const to = lastMonth.endOf('month').toISODate()!;
-      const { months, sources } = await monthlyVolumes(agency, from, to, parameters, query.source);
+      const { months, sources } = await monthlyVolumes(agency, from, to, parameters, query.source, choice.filter);
       const totals = months.reduce(
         (sum, month) => ({
           calls: sum.calls + month.calls,
@@ -328,6 +392,7 @@ export function createReportService(deps: ReportServiceDeps) {
         months,
         totals,
         sources,
+        ...portfolioField(choice),
       };
     },
 
@@ -429,9 +494,13 @@ export function createReportService(deps: ReportServiceDeps) {
       const versions = await contractVersions(agency.code, row.issuedAt);
       const recomputed = await computeStatement(agency, row.period, parameters, versions, 'raw');
       const differences = statementDifferences(row.body, JSON.parse(JSON.stringify(recomputed)));
-      const billedNow = billQuarter(await contractVersions(agency.code), parseQuarter(row.period));
-      const frozenFee = (row.body as StatementBody).fee;
-      const contractChanged = billedNow === null || statementDifferences(frozenFee.lines, JSON.parse(JSON.stringify(billedNow.lines))).length > 0;
+      const billedNow = billUnits(await contractVersions(agency.code), parseQuarter(row.period));
+      const frozen = row.body as SplitStatementBody;
+      const frozenLines = {
+        agency: frozen.fee.lines,
+        portfolios: (frozen.portfolios ?? []).map((section) => ({ id: section.portfolio.code, lines: section.fee.lines })),
+      };
+      const contractChanged = billedNow.agency === null || statementDifferences(frozenLines, JSON.parse(JSON.stringify(feeLinesByUnit(billedNow)))).length > 0;
       return { id: row.id, number: row.number, reproduces: differences.length === 0, differences, contractChanged, parameters, recomputed };
     },
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { CATEGORY_TITLE_IT } from '../../domain/category-labels.ts';
-import type { StatementBody } from '../../domain/statement.ts';
+import type { FeeLine, PortfolioSection, SplitStatementBody } from '../../domain/statement.ts';
 
 /**
  * The printable statement: one self-contained Italian page, rendered on the server. Every value
@@ -64,7 +64,7 @@ export type PrintableStatement = Readonly<{
   issuedAt: string;
   issuedBy: { name: string };
   contractVersions: readonly { id: number; version: number; effectiveFrom: string }[];
-  statement: StatementBody;
+  statement: SplitStatementBody;
 }>;
 
 /** `categoryTitles`: the agency's names of its categories; a code it no longer knows falls back to the default names, then to itself. */
@@ -83,6 +83,38 @@ export function renderStatementHtml(view: PrintableStatement, categoryTitles: Re
     const version = versionOf.get(contractId);
     return version ? `Contratto, versione ${version.version} in vigore dal ${dateIt(version.effectiveFrom)}` : `Contratto n. ${contractId}`;
   };
+  const feeRows = (lines: readonly FeeLine[]) =>
+    lines
+      .map((line) =>
+        row([
+          e(`${contractName(line.contractId)}${line.renewed ? ' (rinnovo tacito)' : ''}`),
+          e(`${dateIt(line.from)} – ${dateIt(line.to)}`),
+          e(it(line.days)),
+          e(money(line.annualFeeCents, currency)),
+          e(money(line.amountCents, currency)),
+        ]),
+      )
+      .join('');
+  const sections = s.portfolios ?? [];
+  // A portfolio billed apart: its own fee lines and the contacts they paid for.
+  const sectionHtml = (section: PortfolioSection) => `
+<h2>${e(`Portafoglio fatturato a parte: ${section.portfolio.name}`)}</h2>
+<table>
+  <thead>${row(['Contratto', 'Periodo fatturato', 'Giorni', 'Canone annuo', 'Importo'], 'th')}</thead>
+  <tbody>${feeRows(section.fee.lines)}</tbody>
+  <tfoot>${row(['Totale del portafoglio' + (section.fee.vatExcluded ? ' (IVA esclusa)' : ''), '', e(it(section.billedPeriod.days)), '', e(money(section.fee.totalCents, currency))])}</tfoot>
+</table>
+<table>
+  <tbody>
+    ${row(['Chiamate', e(it(section.volumes.calls))])}
+    ${row(['Risposte', e(it(section.volumes.answered))])}
+    ${row(['Abbandonate', e(it(section.volumes.abandoned))])}
+    ${row(['E-mail', e(it(section.volumes.emails))])}
+    ${row(['Livello di servizio', e(pct(section.kpis.serviceLevelPct))])}
+    ${row(['Contatti gestiti (chiamate risposte + e-mail)', e(it(section.handledContacts.total))])}
+    ${row(['Costo per contatto gestito', e(money(section.costPerHandledContactCents, currency))])}
+  </tbody>
+</table>`;
   const feeLines = s.fee.lines
     .map((line) =>
       row([
@@ -118,7 +150,7 @@ export function renderStatementHtml(view: PrintableStatement, categoryTitles: Re
   </div>
 </header>
 
-<h2>Corrispettivo</h2>
+<h2>${sections.length > 0 ? 'Corrispettivo del contratto dell’ente (esclusi i portafogli fatturati a parte)' : 'Corrispettivo'}</h2>
 <table>
   <thead>${row(['Contratto', 'Periodo fatturato', 'Giorni', 'Canone annuo', 'Importo'], 'th')}</thead>
   <tbody>${feeLines}</tbody>
@@ -139,6 +171,16 @@ export function renderStatementHtml(view: PrintableStatement, categoryTitles: Re
     ${row(['Costo per contatto gestito', e(money(s.costPerHandledContactCents, currency))])}
   </tbody>
 </table>
+
+${sections.map(sectionHtml).join('\n')}${
+  sections.length > 0 && s.invoiceTotalCents !== undefined
+    ? `
+<table>
+  <tbody>${row(['Totale del trimestre, ente e portafogli' + (s.fee.vatExcluded ? ' (IVA esclusa)' : ''), `<span class="total">${e(money(s.invoiceTotalCents, currency))}</span>`])}</tbody>
+</table>
+<p>I volumi che seguono sono quelli del contratto dell’ente, senza i portafogli fatturati a parte.</p>`
+    : ''
+}
 
 <h2>Volumi per canale</h2>
 <table>
