@@ -198,6 +198,8 @@ function ScreenFor({ path, user, store }: { path: string; user: User; store: Liv
 function StatementsWithAgencies({ user, store }: { user: User; store: LiveStore }) {
   const live = useLive(store);
   const agencies = [...live.agencies.values()];
+  // The quarter proposed follows the platform's date (a demo clock may differ from the browser's): wait for it.
+  if (!live.ready) return <p class="muted">Caricamento dei prospetti…</p>;
   const today = agencies[0]?.today?.date ?? new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
   return <StatementsScreen user={user} agencyNames={Object.fromEntries(agencies.map((agency) => [agency.code, agency.name]))} today={today} />;
 }
@@ -224,5 +226,10 @@ function LazyReports({ user, store }: { user: User; store: LiveStore }) {
     import('./screens/reports-screen.tsx').then((module) => setScreen(() => module.ReportsScreen)).catch(() => setFailed(true));
   }, []);
   if (failed) return <p class="notice error">Impossibile caricare i report: ricarica la pagina.</p>;
-  return Screen ? <Screen user={user} agencyNames={names} agencyPortfolios={portfolios} today={today} /> : <p class="muted">Caricamento report…</p>;
+  // The default period starts from the platform's date (a demo clock may differ from the browser's): wait for it.
+  return Screen && live.ready ? (
+    <Screen user={user} agencyNames={names} agencyPortfolios={portfolios} today={today} />
+  ) : (
+    <p class="muted">Caricamento report…</p>
+  );
 }
