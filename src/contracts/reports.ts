@@ -208,3 +208,39 @@ export const StatementVerification = z.strictObject({
 export type StatementVerification = z.infer<typeof StatementVerification>;
 
 export const RollupRebuilt = z.strictObject({ agency: z.string(), from: LocalDate, to: LocalDate, cells: z.number() });
+
+/** One half-hour of the week in the staffing estimate (src/domain/erlang.ts, Erlang C). */
+export const StaffingSlot = z.strictObject({
+  /** ISO weekday, 1 = Monday. */
+  weekday: z.number(),
+  /** Local start of the half-hour, HH:MM. */
+  start: z.string(),
+  /** Calls offered to a queue in this half-hour, on average over the days of that weekday. */
+  calls: z.number(),
+  /** Talk plus wrap-up, seconds: this half-hour's own when it had enough answered calls, else the period's. */
+  handleSeconds: z.number(),
+  /** Erlangs: operators that the calls would keep busy all the time. */
+  traffic: z.number(),
+  operatorsNeeded: z.number(),
+  /** The service level those operators reach, and how busy they are. */
+  serviceLevelPct: z.number(),
+  occupancyPct: z.number(),
+  /** Operators logged in (any presence but off duty) at the middle of the half-hour, on average. */
+  operatorsLoggedIn: z.number(),
+});
+
+/** Operators needed per half-hour of the week against those logged in (GET /api/v1/reports/staffing). */
+export const Staffing = z.strictObject({
+  /** Null: the whole center the viewer serves, one pool of operators for every agency's queues. */
+  agency: z.string().nullable(),
+  agencies: z.array(z.string()),
+  timezone: z.string(),
+  /** heating or other: the days the figures come from. */
+  season: z.enum(['heating', 'other']),
+  days: z.strictObject({ count: z.number(), from: LocalDate.nullable(), to: LocalDate.nullable() }),
+  target: z.strictObject({ pct: z.number(), seconds: z.number() }),
+  wrapUpSeconds: z.number(),
+  handleSeconds: z.number().nullable(),
+  slots: z.array(StaffingSlot),
+});
+export type Staffing = z.infer<typeof Staffing>;

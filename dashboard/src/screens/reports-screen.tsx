@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, query } from '../api.ts';
+import { StaffingCard } from './staffing-card.tsx';
 import { BarChart, DayChart } from '../components/charts.tsx';
 import { CATEGORY_LABEL, CHANNEL_LABEL, formatInteger, formatPct, formatSeconds } from '../format.ts';
 import { REPORT_PATH } from '../endpoints.ts';
@@ -161,6 +162,7 @@ export function ReportsScreen({
       ) : null}
       {report ? <ReportBody report={report} previous={previous} /> : loading ? <p class="muted">Calcolo del report…</p> : null}
       <TrendChart agency={agency} portfolio={portfolio} />
+      {user.role === 'agency' ? null : <StaffingCard agency={agency} agencyNames={agencyNames} />}
       <Statements agency={agency} />
       <Definitions report={report} />
     </div>

@@ -5,6 +5,7 @@ import { intervalWorker } from '../module.ts';
 import { createCallRollup } from './call-rollup.ts';
 import { reportsRoutes } from './reports-routes.ts';
 import { createReportService } from './reports-service.ts';
+import { createStaffing } from './staffing.ts';
 
 /** Give a deploy's first seconds to the traffic (or less, with a shorter interval); then seal, and again every ROLLUP_SEAL_INTERVAL_MS. */
 const FIRST_SEAL_DELAY_MS = 5_000;
@@ -18,6 +19,13 @@ export function createReportsModule(deps: Pick<ModuleCore, 'config' | 'db' | 'cl
   const { config, db, directory, clock, bus, log } = deps;
   const rollup = createCallRollup({ directory, clock });
   const reports = createReportService({ db, directory, clock, bus, rollup });
+  const staffing = createStaffing({
+    db,
+    directory,
+    clock,
+    heatingSeason: config.workflow.heatingSeason,
+    wrapUpLimitSeconds: config.workflow.wrapUpSeconds,
+  });
   const workers: Worker[] = [];
   if (config.rollupSealIntervalMs > 0) {
     // Several nodes may seal at once: the rollup locks per agency.
@@ -34,7 +42,7 @@ export function createReportsModule(deps: Pick<ModuleCore, 'config' | 'db' | 'cl
   return {
     name: 'reports',
     service: reports,
-    routes: (api) => reportsRoutes(api, reports),
+    routes: (api) => reportsRoutes(api, reports, staffing),
     workers,
     ports: {
       /** For the calls module: a late change of a call of a sealed day recomputes its hour, in the call's transaction. */

@@ -10,16 +10,50 @@ import {
   RebuildRollupBody,
   StatementListQuery,
   StatementParams,
+  StaffingQuery,
   StatementPreviewQuery,
   TrendQuery,
 } from './reports-schemas.ts';
+import { staffingCsv, staffingFilename } from './staffing-csv.ts';
+import type { StaffingEstimate } from './staffing.ts';
 import { renderStatementHtml, STATEMENT_PAGE_CSP } from './statement-html.ts';
 import { binaryAnswer, jsonOr } from '../../contracts/common.ts';
-import { CallReport, IssuedStatement, RollupRebuilt, StatementList, StatementPreview, StatementVerification, Trend } from '../../contracts/reports.ts';
+import {
+  CallReport,
+  IssuedStatement,
+  RollupRebuilt,
+  Staffing,
+  StatementList,
+  StatementPreview,
+  StatementVerification,
+  Trend,
+} from '../../contracts/reports.ts';
 
 const tags = ['reports'];
 
-export function reportsRoutes(app: FastifyInstance, reports: ReportService): void {
+export function reportsRoutes(app: FastifyInstance, reports: ReportService, staffing: StaffingEstimate): void {
+  app.get(
+    '/api/v1/reports/staffing',
+    {
+      schema: docSchema({
+        tags,
+        summary: 'Operators needed per half-hour of the week (Erlang C) against those logged in, from the last weeks of the same season; format=csv for Excel',
+        query: StaffingQuery,
+        response: jsonOr(Staffing, binaryAnswer('text/csv', 'format=csv: the estimate for Excel')),
+      }),
+    },
+    async (request, reply) => {
+      const actor = requireActor(request);
+      const { format, ...query } = parseInput(StaffingQuery, request.query, 'query');
+      const estimate = await staffing(actor, query);
+      if (format === 'json') return estimate;
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${staffingFilename(estimate)}"`)
+        .send(staffingCsv(estimate));
+    },
+  );
+
   app.get(
     '/api/v1/reports/calls',
     {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_TREND_MONTHS } from './reports-service.ts';
+import { STAFFING_MAX_WEEKS } from './staffing.ts';
 
 const day = z.iso.date();
 // Integers in a query string arrive as text.
@@ -33,6 +34,15 @@ export const TrendQuery = z.object({
 });
 
 const period = z.string().regex(/^\d{4}-Q[1-4]$/, 'expected YYYY-Qn, e.g. 2026-Q1');
+
+export const StaffingQuery = z.object({
+  /** Absent: the whole center the viewer serves. */
+  agency: z.string().min(1).optional(),
+  weeks: z.coerce.number().int().min(1).max(STAFFING_MAX_WEEKS).default(8),
+  /** current: the season of today; heating or other: that season's most recent days. */
+  season: z.enum(['current', 'heating', 'other']).default('current'),
+  format: z.enum(['json', 'csv']).default('json'),
+});
 
 export const StatementListQuery = z.object({ agency: z.string().min(1).optional() });
 export const StatementPreviewQuery = z.object({ agency: z.string().min(1), period });
