@@ -206,7 +206,7 @@ function StatementsWithAgencies({ user, store }: { user: User; store: LiveStore 
 
 function QuarantineWithAgencies({ store }: { store: LiveStore }) {
   const live = useLive(store);
-  return <QuarantineScreen agencyNames={Object.fromEntries([...live.agencies.values()].map((agency) => [agency.code, agency.name]))} />;
+  return <QuarantineScreen agencies={[...live.agencies.values()]} />;
 }
 
 /** The report screen and its chart library are fetched only when a report is opened. */

@@ -1,9 +1,9 @@
 /**
  * The agency the quarantine screen proposes for a message: the one its recipient address routed it
- * to, when the user serves it; otherwise the first agency the user serves (mail of no agency, or of
- * an agency the server would not have shown them). Only agencies the user serves are ever offered.
+ * to, when the user serves it; otherwise none (''), so that mail of no agency goes where a person
+ * chose, never to whichever agency happens to be first in the list. Only agencies the user serves
+ * are ever offered.
  */
 export function proposedAgency(routedTo: string | null, served: readonly string[]): string {
-  if (routedTo !== null && served.includes(routedTo)) return routedTo;
-  return served[0] ?? '';
+  return routedTo !== null && served.includes(routedTo) ? routedTo : '';
 }

@@ -326,6 +326,10 @@ describe('the live dashboard in Chromium', () => {
     await item.locator('[data-action="discard"]').waitFor();
     await checkScreen(supervisor.page, 'quarantine', SCREENSHOTS);
     await supervisor.page.setViewportSize({ width: 1366, height: 768 });
+    // Addressed to none of our agencies: nothing is proposed, and assigning asks for a choice first.
+    expect(await item.getByLabel('Ente').inputValue()).toBe('');
+    await item.locator('[data-action="assign"]').click();
+    await supervisor.page.getByRole('alert').filter({ hasText: 'Scegli l’ente a cui assegnare «Perdita in bagno»' }).waitFor();
     await item.getByLabel('Ente').selectOption('aler-pavia-lodi');
     await item.locator('[data-action="assign"]').click();
     await item.waitFor({ state: 'detached' });

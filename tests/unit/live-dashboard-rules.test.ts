@@ -118,9 +118,9 @@ describe('the quarantine screen’s assign form', () => {
     expect(proposedAgency('aler-pavia-lodi', served)).toBe('aler-pavia-lodi');
   });
 
-  it('falls back to an agency the user serves for mail of no agency, or of one they do not serve', () => {
-    expect(proposedAgency(null, served)).toBe('aler-milano');
-    expect(proposedAgency('aler-bergamo', ['aler-pavia-lodi'])).toBe('aler-pavia-lodi');
+  it('proposes nothing for mail of no agency, or of one the user does not serve: a person chooses', () => {
+    expect(proposedAgency(null, served)).toBe('');
+    expect(proposedAgency('aler-bergamo', ['aler-pavia-lodi'])).toBe('');
     expect(proposedAgency(null, [])).toBe('');
   });
 });

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import type { QuarantinedEmail, QuarantinePage } from '../../../src/contracts/email.ts';
 import type { EmailDetail } from '../../../src/contracts/email.ts';
 import { errorText, get, post, query } from '../api.ts';
-import { CATEGORY_LABEL, formatDateTime } from '../format.ts';
+import type { LiveAgency } from '../../../src/contracts/live.ts';
+import { categoryOptions } from '../categories.ts';
+import { formatDateTime } from '../format.ts';
 import { QUARANTINE_ITEM_PATH, QUARANTINE_PATH } from '../endpoints.ts';
 import { proposedAgency } from '../quarantine-rules.ts';
 
@@ -26,9 +28,11 @@ const REASON_LABEL: Record<string, string> = {
  * E-mail the pipeline could not route or read, kept for a supervisor: assign it to an agency (it
  * becomes a ticket) or discard it (the original stays until retention removes it). `agencyNames`
  * holds the agencies the user serves: the only ones offered. The agency the mail was routed to is
- * proposed; moving it elsewhere is allowed to a user serving both, and the server logs it.
+ * proposed; moving it elsewhere is allowed to a user serving both, and the server logs it. Mail of
+ * no agency waits for a person to choose one, and each agency offers its own categories.
  */
-export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, string> }) {
+export function QuarantineScreen({ agencies: served }: { agencies: readonly LiveAgency[] }) {
+  const agencyNames = Object.fromEntries(served.map((agency) => [agency.code, agency.name]));
   const [items, setItems] = useState<QuarantinedEmail[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [choice, setChoice] = useState<Record<string, { agency: string; category: string }>>({});
@@ -59,6 +63,10 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
 
   async function act(item: QuarantinedEmail, action: 'assign' | 'discard') {
     const picked = proposed(item);
+    if (action === 'assign' && picked.agency === '') {
+      setError(`Scegli l’ente a cui assegnare «${item.subject || '(senza oggetto)'}»: il destinatario non ne indica uno.`);
+      return;
+    }
     try {
       await post(
         QUARANTINE_ITEM_PATH(item.id, action),
@@ -92,7 +100,7 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
       <ul class="tickets">
         {(items ?? []).map((item) => {
           const picked = proposed(item);
-          const moved = item.agency !== null && picked.agency !== item.agency;
+          const moved = item.agency !== null && picked.agency !== '' && picked.agency !== item.agency;
           const set = (change: Partial<typeof picked>) => setChoice((current) => ({ ...current, [item.id]: { ...picked, ...change } }));
           return (
             <li key={item.id} class="ticket" data-email={item.id}>
@@ -120,7 +128,8 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
               <div class="ticket-actions">
                 <label class="small">
                   Ente
-                  <select value={picked.agency} onChange={(event) => set({ agency: event.currentTarget.value })}>
+                  <select value={picked.agency} onChange={(event) => set({ agency: event.currentTarget.value, category: '' })}>
+                    {picked.agency === '' ? <option value="">Scegli l’ente…</option> : null}
                     {agencies.map(([code, name]) => (
                       <option key={code} value={code}>
                         {name}
@@ -132,9 +141,9 @@ export function QuarantineScreen({ agencyNames }: { agencyNames: Record<string, 
                   Categoria
                   <select value={picked.category} onChange={(event) => set({ category: event.currentTarget.value })}>
                     <option value="">automatica</option>
-                    {Object.entries(CATEGORY_LABEL).map(([code, label]) => (
-                      <option key={code} value={code}>
-                        {label}
+                    {categoryOptions(served.find((agency) => agency.code === picked.agency)).map((option) => (
+                      <option key={option.code} value={option.code}>
+                        {option.title}
                       </option>
                     ))}
                   </select>
