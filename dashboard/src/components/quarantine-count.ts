@@ -4,10 +4,13 @@ import { get, query } from '../api.ts';
 import { QUARANTINE_PATH } from '../endpoints.ts';
 import type { LiveStore } from '../live-store.ts';
 
+/** A storm of inbound mail is one refresh per supervisor, not one per message. */
+const SETTLE_MS = 500;
+
 /**
  * How many e-mails wait in quarantine for this supervisor, kept current by the live events that
- * change it (a message quarantined, discarded or assigned) and by every resynchronisation. Null
- * until known, or when the user may not see the quarantine.
+ * change it (a message quarantined, discarded or assigned) and by every resynchronisation, at most
+ * once per burst. Null until known, or when the user may not see the quarantine.
  */
 export function useQuarantineCount(store: LiveStore, enabled: boolean): number | null {
   const [count, setCount] = useState<number | null>(null);
@@ -22,19 +25,25 @@ export function useQuarantineCount(store: LiveStore, enabled: boolean): number |
         .catch(() => {
           // The count is a hint: a failed refresh keeps the last one until the next event.
         });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const soon = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void load(), SETTLE_MS);
+    };
     void load();
     let generation = store.state.generation;
     const stopState = store.subscribe((state) => {
       if (state.generation !== generation) {
         generation = state.generation;
-        void load();
+        soon();
       }
     });
     const stopEvents = store.onEvent((event) => {
-      if (event.type.startsWith('email.') || (event.type === 'ticket.created' && event.data.ticket.channel === 'email')) void load();
+      if (event.type.startsWith('email.') || (event.type === 'ticket.created' && event.data.ticket.channel === 'email')) soon();
     });
     return () => {
       stale = true;
+      clearTimeout(timer);
       stopState();
       stopEvents();
     };
