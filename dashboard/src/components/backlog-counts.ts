@@ -3,6 +3,7 @@ import type { CallbackPage } from '../../../src/contracts/callbacks.ts';
 import type { TicketPage } from '../../../src/contracts/tickets.ts';
 import { get, query } from '../api.ts';
 import type { LiveStore } from '../live-store.ts';
+import { followLive } from './live-refresh.ts';
 
 /** The work waiting behind the phones of one agency: call-backs owed (and overdue) and e-mails nobody took yet. */
 export type Backlog = Readonly<{ callbacks: number; overdue: number; emails: number; emailsCapped: boolean }>;
@@ -21,7 +22,6 @@ export function useBacklogs(store: LiveStore, agencies: readonly string[]): Read
   useEffect(() => {
     if (agencies.length === 0) return;
     let stale = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
       const entries = await Promise.all(
         agencies.map(async (agency): Promise<[string, Backlog] | null> => {
@@ -39,26 +39,14 @@ export function useBacklogs(store: LiveStore, agencies: readonly string[]): Read
       );
       if (!stale) setBacklogs((current) => ({ ...current, ...Object.fromEntries(entries.filter((entry) => entry !== null)) }));
     };
-    const soon = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void load(), SETTLE_MS);
-    };
-    void load();
-    let generation = store.state.generation;
-    const stopState = store.subscribe((state) => {
-      if (state.generation !== generation) {
-        generation = state.generation;
-        soon();
-      }
-    });
-    const stopEvents = store.onEvent((event) => {
-      if (event.type.startsWith('callback.') || event.type.startsWith('ticket.')) soon();
+    const stop = followLive(store, {
+      matters: (event) => event.type.startsWith('callback.') || event.type.startsWith('ticket.'),
+      load: () => void load(),
+      settleMs: SETTLE_MS,
     });
     return () => {
       stale = true;
-      clearTimeout(timer);
-      stopState();
-      stopEvents();
+      stop();
     };
   }, [store, key]);
   return backlogs;

@@ -3,6 +3,7 @@ import type { QuarantinePage } from '../../../src/contracts/email.ts';
 import { get, query } from '../api.ts';
 import { QUARANTINE_PATH } from '../endpoints.ts';
 import type { LiveStore } from '../live-store.ts';
+import { followLive } from './live-refresh.ts';
 
 /** A storm of inbound mail is one refresh per supervisor, not one per message. */
 const SETTLE_MS = 500;
@@ -25,27 +26,14 @@ export function useQuarantineCount(store: LiveStore, enabled: boolean): number |
         .catch(() => {
           // The count is a hint: a failed refresh keeps the last one until the next event.
         });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const soon = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void load(), SETTLE_MS);
-    };
-    void load();
-    let generation = store.state.generation;
-    const stopState = store.subscribe((state) => {
-      if (state.generation !== generation) {
-        generation = state.generation;
-        soon();
-      }
-    });
-    const stopEvents = store.onEvent((event) => {
-      if (event.type.startsWith('email.') || (event.type === 'ticket.created' && event.data.ticket.channel === 'email')) soon();
+    const stop = followLive(store, {
+      matters: (event) => event.type.startsWith('email.') || (event.type === 'ticket.created' && event.data.ticket.channel === 'email'),
+      load: () => void load(),
+      settleMs: SETTLE_MS,
     });
     return () => {
       stale = true;
-      clearTimeout(timer);
-      stopState();
-      stopEvents();
+      stop();
     };
   }, [store, enabled]);
   return count;
