@@ -112,9 +112,12 @@ describe('administration in the browser', () => {
       await page.getByLabel(`${day}, secondo turno, e dalle`).fill('15:00');
       await page.getByLabel(`${day}, secondo turno, alle`).fill('18:00');
     }
+    // Each save reloads the panel (the 14 days move): the next choice waits for it.
     await page.getByRole('button', { name: 'Salva l’orario settimanale' }).click();
+    await page.getByText('Orario settimanale salvato.').waitFor();
     await page.getByRole('checkbox', { name: /Sesto San Giovanni/ }).check();
     await page.getByRole('button', { name: 'Salva i comuni serviti' }).click();
+    await page.getByText('Comuni serviti salvati').waitFor();
     await page.getByLabel('Nelle festività, salvo scelta diversa').selectOption('closed');
     await page.getByRole('button', { name: 'Salva le festività' }).click();
     await page.locator('.holiday-list').getByText('San Giovanni Battista').waitFor();

@@ -80,7 +80,7 @@ it('shows the Comune di Pavia portfolio report alone and downloads its CSV', asy
     ).toBe('2');
 
     // The CSV link carries the same choice: fetch it as the browser would download it.
-    const href = await page.getByRole('link', { name: 'Scarica CSV' }).getAttribute('href');
+    const href = await page.getByRole('link', { name: 'Scarica CSV', exact: true }).getAttribute('href');
     expect(href).toContain('portfolio=comune-di-pavia');
     const csv = await page.evaluate(async (url) => {
       const response = await fetch(url!, { credentials: 'same-origin' });
@@ -102,7 +102,7 @@ it('shows the Comune di Pavia portfolio report alone and downloads its CSV', asy
     await portfolio.selectOption({ label: 'Tutto l’ente' });
     await page.getByRole('heading', { name: 'Report di ALER Pavia-Lodi — tutto l’ente' }).waitFor();
     expect(await callsRow.locator('td').first().textContent()).toBe('5');
-    expect(await page.getByRole('link', { name: 'Scarica CSV' }).getAttribute('href')).not.toContain('portfolio');
+    expect(await page.getByRole('link', { name: 'Scarica CSV', exact: true }).getAttribute('href')).not.toContain('portfolio');
   } finally {
     await browser.close();
   }

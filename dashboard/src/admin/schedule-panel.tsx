@@ -268,7 +268,8 @@ export function SchedulePanel({ agency }: { agency: string }) {
       <form class="card" aria-labelledby="schedule-comuni" onSubmit={saveComuni}>
         <h3 id="schedule-comuni">Comuni serviti</h3>
         <p class="muted small">La festa del santo patrono di ogni comune servito è una festività dell’ente.</p>
-        <fieldset class="comuni">
+        {/* Not while a save reloads the panel: the reload would undo a box ticked meanwhile. */}
+        <fieldset class="comuni" disabled={busy}>
           <legend class="sr-only">Comuni serviti</legend>
           {(holidays?.comuni ?? []).map((entry) => (
             <label key={entry.comune}>

@@ -73,7 +73,7 @@ export function StaffingCard({ agency, agencyNames }: { agency: string; agencyNa
           </select>
         </label>
         <a class="button ghost" href={`/api/v1/reports/staffing${query({ ...params, format: 'csv' })}`} download>
-          Scarica CSV
+          Scarica CSV del personale
         </a>
       </form>
       {error ? (
