@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../../db/client.ts';
+import { rowsOf } from '../../db/raw-sql.ts';
 import {
   agencyContracts,
   callOutcomeCodes,
@@ -28,12 +29,6 @@ import { CALL_WAIT, inList, RAW_CALL_COLUMNS, rawTallyColumns, rollupRowColumns,
 
 export type StatementRow = typeof statements.$inferSelect;
 export type ContractRow = typeof agencyContracts.$inferSelect;
-
-/** PGlite answers `{ rows }`, postgres.js an array of rows. */
-async function rowsOf<T>(db: Executor, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown;
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 type DimensionRow = Record<string, unknown> & {
   g: number;

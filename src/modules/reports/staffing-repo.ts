@@ -1,33 +1,27 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
+import { array, rowsOf, texts } from '../../db/raw-sql.ts';
 import { QUEUED_OUTCOMES } from '../../domain/kpi-definitions.ts';
 
 /** One half-hour of the week (ISO weekday 1–7, slot 0–47 from midnight) over the days asked. */
 export type SlotFacts = Readonly<{ weekday: number; slot: number; offered: number; answered: number; talkSeconds: number }>;
 
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
-
-/** Postgres array literals of dates and of agency codes (codes are lower-case words and hyphens). */
-const dayList = (days: readonly string[]) => `{${days.join(',')}}`;
-const textList = (values: readonly string[]) => `{${values.map((value) => `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
-
 /** Calls offered to a queue and answered, with their talk time, per half-hour of the week on `days` (local dates in `timezone`). */
 export async function slotFacts(db: Executor, query: { agencies: readonly string[]; days: readonly string[]; timezone: string }): Promise<SlotFacts[]> {
   const queued = sql.raw(QUEUED_OUTCOMES.map((outcome) => `'${outcome}'`).join(', '));
   const local = sql`(started_at at time zone ${query.timezone})`;
-  const rows = rowsOf<{ weekday: number; slot: number; offered: number; answered: number; talk: number | string | null }>(
-    await db.execute(sql`
+  const rows = await rowsOf<{ weekday: number; slot: number; offered: number; answered: number; talk: number | string | null }>(
+    db,
+    sql`
       select extract(isodow from ${local})::int as weekday,
              (extract(hour from ${local}) * 2 + floor(extract(minute from ${local}) / 30))::int as slot,
              count(*) filter (where outcome in (${queued}))::int as offered,
              count(*) filter (where outcome = 'answered')::int as answered,
              coalesce(sum(talk_seconds) filter (where outcome = 'answered'), 0) as talk
       from calls
-      where agency_code = any(${textList(query.agencies)}::text[])
-        and ${local}::date = any(${dayList(query.days)}::date[])
-      group by 1, 2`),
+      where agency_code = any(${texts(query.agencies)})
+        and ${local}::date = any(${array(query.days, 'date')})
+      group by 1, 2`,
   );
   return rows.map((row) => ({ weekday: row.weekday, slot: row.slot, offered: row.offered, answered: row.answered, talkSeconds: Number(row.talk ?? 0) }));
 }
@@ -40,13 +34,14 @@ export async function averageWrapUpSeconds(
   db: Executor,
   query: { agencies: readonly string[]; days: readonly string[]; timezone: string; limitSeconds: number },
 ): Promise<number | null> {
-  const [row] = rowsOf<{ average: number | string | null }>(
-    await db.execute(sql`
+  const [row] = await rowsOf<{ average: number | string | null }>(
+    db,
+    sql`
       select avg(least(coalesce(extract(epoch from (wrap_up_at - ended_at)), ${query.limitSeconds}), ${query.limitSeconds})) as average
       from calls
       where outcome = 'answered' and ended_at is not null
-        and agency_code = any(${textList(query.agencies)}::text[])
-        and (started_at at time zone ${query.timezone})::date = any(${dayList(query.days)}::date[])`),
+        and agency_code = any(${texts(query.agencies)})
+        and (started_at at time zone ${query.timezone})::date = any(${array(query.days, 'date')})`,
   );
   return row?.average === null || row?.average === undefined ? null : Math.max(0, Number(row.average));
 }
@@ -60,13 +55,14 @@ export async function loggedInPerSlot(
   db: Executor,
   query: { agencies: readonly string[]; days: readonly string[]; timezone: string },
 ): Promise<Readonly<{ weekday: number; slot: number; operators: number }>[]> {
-  const rows = rowsOf<{ weekday: number; slot: number; operators: number | string }>(
-    await db.execute(sql`
+  const rows = await rowsOf<{ weekday: number; slot: number; operators: number | string }>(
+    db,
+    sql`
       with points as (
         select d as day, s as slot, ((d + make_interval(mins => s * 30 + 15)) at time zone ${query.timezone}) as at
-        from unnest(${dayList(query.days)}::date[]) d cross join generate_series(0, 47) s
+        from unnest(${array(query.days, 'date')}) d cross join generate_series(0, 47) s
       ), staff as (
-        select distinct user_id from user_agencies where agency_code = any(${textList(query.agencies)}::text[])
+        select distinct user_id from user_agencies where agency_code = any(${texts(query.agencies)})
       )
       select extract(isodow from p.day)::int as weekday, p.slot::int as slot, avg((
         select count(*) from (
@@ -77,7 +73,7 @@ export async function loggedInPerSlot(
         ) latest where latest.presence <> 'offline'
       ))::float as operators
       from points p
-      group by 1, 2`),
+      group by 1, 2`,
   );
   return rows.map((row) => ({ weekday: row.weekday, slot: row.slot, operators: Number(row.operators) }));
 }
