@@ -21,6 +21,9 @@ function useChart(build: (width: number) => uPlot.Options, data: uPlot.AlignedDa
   return box;
 }
 
+/** Every n-th label, so that labels keep about 56 px each: all 24 hours at a desk, every third on a phone. */
+const labelStep = (count: number, width: number) => Math.ceil(count / Math.max(4, Math.floor(width / 56)));
+
 const axisStyle = { stroke: '#333', grid: { stroke: '#e3e6ea' }, ticks: { stroke: '#c9ced4' } };
 
 /** Calls per day, with the same days a year earlier as a dashed line; days as categories (dd/mm). */
@@ -40,13 +43,19 @@ export function DayChart({
   ];
   if (previous && previous.length)
     series.push({ label: 'Chiamate un anno prima', values: rows.map((_, index) => previous[index]?.calls ?? 0), color: '#6b7280', dash: [6, 4] });
-  const step = Math.ceil(labels.length / 24);
   const box = useChart(
     (width) => ({
       width,
       height: 260,
       scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } },
-      axes: [{ ...axisStyle, values: (_u, ticks) => ticks.map((tick) => labels[tick] ?? ''), splits: () => xs.filter((x) => x % step === 0) }, axisStyle],
+      axes: [
+        {
+          ...axisStyle,
+          values: (_u, ticks) => ticks.map((tick) => labels[tick] ?? ''),
+          splits: () => xs.filter((x) => x % labelStep(labels.length, width) === 0),
+        },
+        axisStyle,
+      ],
       series: [
         { label: 'Giorno', value: (_u, v) => (v === null ? '—' : (rows[v]?.date.split('-').reverse().join('/') ?? '—')) },
         ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dash, points: { show: rows.length <= 45, size: 6 } })),
@@ -71,7 +80,7 @@ export function BarChart({ labels, series, xLabel }: { labels: string[]; series:
         {
           ...axisStyle,
           values: (_u, ticks) => ticks.map((tick) => labels[tick] ?? ''),
-          splits: () => xs.filter((x) => x % Math.ceil(labels.length / 24) === 0),
+          splits: () => xs.filter((x) => x % labelStep(labels.length, width) === 0),
         },
         axisStyle,
       ],
