@@ -21,7 +21,7 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import type { Database } from '../src/db/client.ts';
-import { openDatabase } from '../src/db/client.ts';
+import { openDatabase } from '../src/db/open-database.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { writeBlob } from '../src/modules/email/email-bytes-repo.ts';
 import * as repo from '../src/modules/email/email-repo.ts';

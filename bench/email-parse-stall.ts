@@ -24,7 +24,7 @@ import { callParams } from '../scripts/simulator/twilio-client.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { shiftedClock } from '../src/domain/clock.ts';
-import { openDatabase } from '../src/db/client.ts';
+import { openDatabase } from '../src/db/open-database.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { DEMO_SEED_STEPS } from '../src/seed/demo-steps.ts';
 import { seedDemoIfEmpty } from '../src/seed/seed-demo.ts';

@@ -28,7 +28,7 @@ import { SYSTEM_ACTOR } from '../src/domain/actor.ts';
 import { systemClock } from '../src/domain/clock.ts';
 import { quarterOf } from '../src/domain/statement.ts';
 import type { Database } from '../src/db/client.ts';
-import { openDatabase } from '../src/db/client.ts';
+import { openDatabase } from '../src/db/open-database.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { parseTenantCsv } from '../src/modules/tenants/tenant-csv.ts';
 import { median, writeResult } from './bench-kit.ts';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { shiftedClock } from '../src/domain/clock.ts';
-import { openDatabase } from '../src/db/client.ts';
+import { openDatabase } from '../src/db/open-database.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { DEMO_SEED_STEPS } from '../src/seed/demo-steps.ts';
 import { seedDemoIfEmpty } from '../src/seed/seed-demo.ts';

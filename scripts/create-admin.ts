@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/client.ts';
+import { openDatabase } from '../src/db/open-database.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { createFirstAdmin } from '../src/modules/admin/first-admin.ts';
 

@@ -11,7 +11,7 @@ import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { SYSTEM_ACTOR } from '../src/domain/actor.ts';
 import { systemClock } from '../src/domain/clock.ts';
-import { openDatabase } from '../src/db/client.ts';
+import { openDatabase } from '../src/db/open-database.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
 import { portfolioLookup } from '../src/modules/agencies/agencies-module.ts';
 import { createAgencyDirectory } from '../src/modules/agencies/agency-directory.ts';

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { buildApp, loggerOptions } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { shiftedClock, systemClock } from './domain/clock.ts';
-import { openDatabase } from './db/client.ts';
+import { openDatabase } from './db/open-database.ts';
 import { startMetricsListener } from './http/metrics-listener.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { DEMO_SEED_STEPS } from './seed/demo-steps.ts';

@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -18,7 +16,10 @@ export type Executor = Database | Tx;
 
 export type DatabaseHandle = Readonly<{
   db: Database;
+  /** Where the data lives: embedded PGlite, or a Postgres server (one of several nodes' shared database). */
   kind: 'pglite' | 'postgres';
+  /** Which drizzle driver speaks to it: PGlite's own in this process, or postgres.js over a socket. */
+  driver: 'pglite' | 'postgres-js';
   /** How many statements can run at the same time: PGlite has one connection, Postgres a pool. */
   connections: number;
   /** Resolves when the database answers a trivial query. */
@@ -31,6 +32,7 @@ export function wrapPglite(client: PGlite): DatabaseHandle {
   return {
     db,
     kind: 'pglite',
+    driver: 'pglite',
     connections: 1,
     ping: async () => {
       await client.query('select 1');
@@ -41,13 +43,14 @@ export function wrapPglite(client: PGlite): DatabaseHandle {
   };
 }
 
-export function openPostgres(url: string, options: { max?: number } = {}): DatabaseHandle {
+export function openPostgres(url: string, options: { max?: number; socketPath?: string } = {}): DatabaseHandle {
   const connections = options.max ?? 10;
-  const client = preparingStatements(postgres(url, { max: connections, onnotice: () => {}, connect_timeout: 5 }));
+  const client = preparingStatements(postgres(url, { max: connections, onnotice: () => {}, connect_timeout: 5, path: options.socketPath }));
   const db = drizzlePostgres({ client, schema }) as unknown as Database;
   return {
     db,
     kind: 'postgres',
+    driver: 'postgres-js',
     connections,
     ping: async () => {
       await db.execute(sql`select 1`);
@@ -56,13 +59,4 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
       await client.end({ timeout: 5 });
     },
   };
-}
-
-/** PGlite in `<dataDir>/pglite` when no DATABASE_URL is given, native Postgres otherwise. */
-export async function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): Promise<DatabaseHandle> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl);
-  const directory = path.resolve(options.dataDir, 'pglite');
-  mkdirSync(directory, { recursive: true });
-  const client = await PGlite.create(directory);
-  return wrapPglite(client);
 }

@@ -11,12 +11,14 @@ const MIGRATION_LOCK_KEY = 7_231_908_114;
 
 /** Applies `migrations/` with drizzle's migrator for the handle's driver. Fails loudly. */
 export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
-  if (handle.kind === 'pglite') {
+  if (handle.driver === 'pglite') {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
     return;
   }
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  // Embedded PGlite belongs to this process alone: no other node can be migrating it.
+  if (handle.kind === 'pglite') return void (await migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER }));
   await withAdvisoryLock(handle.db, MIGRATION_LOCK_KEY, () => migrate(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER }));
 }
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { count } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/client.ts';
+import { openDatabase } from '../../src/db/open-database.ts';
 import { agencies, users } from '../../src/db/schema/index.ts';
 import { createEmptyDatabase } from '../helpers/empty-database.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/domain/actor.ts';
-import { openDatabase } from '../../src/db/client.ts';
+import { openDatabase } from '../../src/db/open-database.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { DEMO_SEED_STEPS } from '../../src/seed/demo-steps.ts';
 import { seedDemoIfEmpty } from '../../src/seed/seed-demo.ts';

@@ -7,6 +7,10 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { ParseLimitError } from './email-complexity.ts';
 import type { ParsedEmail } from './email-parser.ts';
 import { parseEmail } from './email-parser.ts';
+import { yieldCpuToCallers } from '../../util/yield-cpu-to-callers.ts';
+
+// This thread parses while callers wait for their answers on the main thread: they go first.
+yieldCpuToCallers();
 
 export type ParseTask = Readonly<{
   /** The raw message's pieces, moved (not copied) from the main thread; joined here, off its loop. */
