@@ -48,6 +48,12 @@ const EnvSchema = z.object({
     .min(0)
     .max(7 * 86_400_000)
     .default(6 * 3_600_000),
+  REPORT_MAIL_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
   ROLLUP_SEAL_INTERVAL_MS: z.coerce
     .number()
     .int()
@@ -124,6 +130,8 @@ export type Config = Readonly<{
   retentionIntervalMs: number;
   /** How often finished days are sealed into the report rollup (first pass 5 s after start); 0 turns it off. */
   rollupSealIntervalMs: number;
+  /** How often the monthly reports and statement drafts due by e-mail are looked for; 0 turns it off. */
+  reportMailIntervalMs: number;
   /** Fastify's trustProxy: false, a hop count, or addresses/CIDRs of the proxies in front. */
   trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
   /** Development only: the platform's clock starts at this instant and runs on (demos and training after hours). */
@@ -234,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     retentionIntervalMs: e.RETENTION_INTERVAL_MS,
     rollupSealIntervalMs: e.ROLLUP_SEAL_INTERVAL_MS,
+    reportMailIntervalMs: e.REPORT_MAIL_INTERVAL_MS,
     demoClockStart: e.DEMO_CLOCK_START ? new Date(e.DEMO_CLOCK_START) : undefined,
     logLevel: e.LOG_LEVEL,
     smtp: Object.freeze({ url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Centralino <centralino@localhost>' }),

@@ -184,6 +184,7 @@ export type IssuedStatement = z.infer<typeof IssuedStatement>;
  * than one contract version, or on part of its days: pro rata), `already_issued` (this is a re-issue).
  */
 export const StatementWarning = z.enum(['no_calls', 'contract_change', 'already_issued']);
+export type StatementWarning = z.infer<typeof StatementWarning>;
 
 export const StatementPreview = z.strictObject({
   preview: z.literal(true),

@@ -118,6 +118,15 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     secret: ['secret'],
     atContractEnd: 'delete',
   },
+  // Reports that arrive by e-mail: aggregate figures, sent to the agency's own people
+  { table: 'report_mail_recipients', scope: agency(), personal: ['address'], neutral: ['agency_code', 'kind'], atContractEnd: 'delete' },
+  {
+    table: 'report_mailings',
+    scope: agency(),
+    personal: ['to_address'],
+    neutral: ['kind', 'agency_code', 'period', 'subject', 'text_body', 'html_body', 'attachment_name', 'attachment_csv', 'dedupe_key', 'status', 'last_error'],
+    atContractEnd: 'delete',
+  },
   // Tickets
   {
     table: 'ticket_events',

@@ -15,6 +15,7 @@ import type { AppModule, ModuleCore } from './module.ts';
 import { createOperatorsModule } from './operators/operators-module.ts';
 import { createOutboxModule } from './outbox/outbox-module.ts';
 import { createPrivacyModule } from './privacy/privacy-module.ts';
+import { createReportMailModule } from './report-mail/report-mail-module.ts';
 import { createReportsModule } from './reports/reports-module.ts';
 import { createTenantsModule } from './tenants/tenants-module.ts';
 import type { TicketsModule } from './tickets/tickets-module.ts';
@@ -131,6 +132,17 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
       stampedSnapshot: edges.stampedSnapshot,
     }),
   );
+  const reportMail = add(
+    createReportMailModule({
+      ...core,
+      directory: agencies.service,
+      reports: reports.service,
+      audit: audit.ports,
+      accessLog: accessLog.service,
+      outbox: outbox.ports.runner,
+      mail: outbox.ports.mail,
+    }),
+  );
   const privacy = add(createPrivacyModule({ ...core, directory: agencies.service, accessLog: accessLog.service, emailBytes: email.ports.bytes }));
 
   return {
@@ -145,6 +157,7 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
       operators: operators.service,
       callbacks: callbacks.service,
       reports: reports.service,
+      reportMail: reportMail.service,
       calls: calls.service,
       voice: calls.ports.voice,
       tenants: tenants.service,

@@ -34,6 +34,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     ROLLUP_SEAL_INTERVAL_MS: '0',
     // The call reconciler runs when a test asks (calls.reconcile(now)), on the test's clock.
     CALL_RECONCILE_INTERVAL_MS: '0',
+    // The monthly report mail runs when a test asks (reportMail.mailDue()), on the test's clock.
+    REPORT_MAIL_INTERVAL_MS: '0',
     ...overrides,
   });
 }

@@ -7,6 +7,7 @@ import { AgencyProfileForm } from './agency-profile-form.tsx';
 import { CategoriesPanel } from './categories-panel.tsx';
 import { ContractPanel } from './contract-panel.tsx';
 import { DeliveryPanel } from './delivery-panel.tsx';
+import { ReportMailPanel } from './report-mail-panel.tsx';
 import { SchedulePanel } from './schedule-panel.tsx';
 import { VoicePanel } from './voice-panel.tsx';
 import { AuditList } from './audit-list.tsx';
@@ -63,6 +64,7 @@ export function AgencyPage({ code, canEdit }: { code: string; canEdit: boolean }
           <VoicePanel agency={code} canEdit={canEdit} />
           <DeliveryPanel agency={code} canEdit={canEdit} />
           <ContractPanel agency={code} canEdit={canEdit} />
+          <ReportMailPanel agency={code} canEdit={canEdit} />
           {canEdit ? <AuditList agency={code} title="Modifiche a questo ente" revision={config} /> : null}
         </>
       ) : null}
@@ -80,6 +82,7 @@ const SECTIONS = [
   { id: 'voice', anchor: 'voice-title', label: 'Testi vocali' },
   { id: 'delivery', anchor: 'delivery-title', label: 'Consegna' },
   { id: 'contract', anchor: 'contract-title-', label: 'Contratto' },
+  { id: 'report-mail', anchor: 'report-mail-title', label: 'Report via e-mail' },
 ] as const;
 
 /**

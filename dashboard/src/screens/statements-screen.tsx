@@ -5,15 +5,12 @@ import { formatInteger, formatPct } from '../format.ts';
 import type { IssuedStatement, StatementList, StatementListItem, StatementPreview, StatementVerification } from '../../../src/contracts/reports.ts';
 import type { SplitStatementBody, StatementBody } from '../../../src/domain/statement.ts';
 import type { User } from '../session.ts';
+import { STATEMENT_WARNING_TEXT_IT } from '../../../src/domain/statement-warning-texts.ts';
 
 const STATEMENTS_PATH = '/api/v1/reports/statements';
 
 /** What each warning means to the person about to issue (the API gives its code). */
-const WARNING_TEXT: Record<StatementPreview['warnings'][number], string> = {
-  no_calls: 'Nel trimestre non risulta nessuna chiamata: controllare che i dati siano completi prima di emettere.',
-  contract_change: 'Nel trimestre il contratto è cambiato (o non copre tutti i giorni): l’importo è calcolato in proporzione ai giorni di ciascuna versione.',
-  already_issued: 'Questo trimestre è già stato emesso: emettendo di nuovo si crea una nuova versione e la precedente resta archiviata come sostituita.',
-};
+const WARNING_TEXT = STATEMENT_WARNING_TEXT_IT;
 
 const euro = (cents: number | null) =>
   cents === null ? '—' : (cents / 100).toLocaleString('it-IT', { style: 'currency', currency: 'EUR', minimumFractionDigits: 2 });

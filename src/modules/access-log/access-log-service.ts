@@ -1,6 +1,6 @@
 import type { AccessLogEntry } from '../../contracts/access-log.ts';
 import type { Actor } from '../../domain/actor.ts';
-import { assertRole, isStaff, scopeAgencies } from '../../domain/actor.ts';
+import { assertRole, isStaff, SYSTEM_ACTOR, scopeAgencies } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { backgroundTurn } from '../../util/callers-first.ts';
 import type { Database, Executor } from '../../db/client.ts';
@@ -58,6 +58,11 @@ export function createAccessLog(deps: { db: Database; clock: Clock }) {
     /** Records one read. Pass `executor` to record inside the reading transaction. */
     async record(actor: Actor, entry: AccessEntry, executor: Executor = db): Promise<void> {
       if (shouldRecord(actor)) await repo.insertEntries(executor, [toRow(actor, entry, clock.now())]);
+    },
+
+    /** Records what the platform itself handed out of an agency's data (a report e-mailed to its liaison), whoever set it up. */
+    async recordByPlatform(entry: AccessEntry, executor: Executor = db): Promise<void> {
+      await repo.insertEntries(executor, [toRow(SYSTEM_ACTOR, entry, clock.now())]);
     },
 
     /** Records a list read: one entry per agency whose records were shown (none for an empty page). */

@@ -6,6 +6,9 @@ export type OutgoingMail = Readonly<{
   to: string;
   subject: string;
   text: string;
+  /** The same message as HTML, for the reports that arrive by e-mail; clients without HTML show `text`. */
+  html?: string;
+  attachments?: readonly { filename: string; content: string; contentType: string }[];
   /** With its angle brackets: `<id@domain>`. */
   messageId: string;
   inReplyTo?: string;
@@ -34,7 +37,11 @@ export type MailSenderWithReceipt = (message: OutgoingMail) => Promise<MailRecei
 export function createSmtpTransport(url: string, defaultFrom: string): { send: MailSender; sendWithReceipt: MailSenderWithReceipt } {
   const transport = nodemailer.createTransport(url);
   const sendWithReceipt: MailSenderWithReceipt = async (message) => {
-    const info = await transport.sendMail({ ...message, from: message.from ?? defaultFrom });
+    const info = await transport.sendMail({
+      ...message,
+      attachments: message.attachments ? [...message.attachments] : undefined,
+      from: message.from ?? defaultFrom,
+    });
     if (info.rejected.length > 0) throw Object.assign(new Error(`rejected: ${info.rejected.map(String).join(', ')}`), { response: info.response });
     return { response: info.response };
   };
