@@ -245,3 +245,41 @@ export const Staffing = z.strictObject({
   slots: z.array(StaffingSlot),
 });
 export type Staffing = z.infer<typeof Staffing>;
+
+/** GET /api/v1/reports/operations: how the service was delivered, by site of the operators and against its deadlines (issue 18 §2). */
+export const OperationsReport = z.strictObject({
+  agency: z.string(),
+  agencyName: z.string(),
+  from: z.string(),
+  to: z.string(),
+  timezone: z.string(),
+  /** Answered calls by where the answering operator was (presence at the moment of answering); `unknown`: no presence recorded. */
+  bySite: z.array(
+    z.strictObject({
+      site: z.enum(['on_site', 'remote', 'unknown']),
+      answered: z.number().int(),
+      ahtSeconds: z.number().nullable(),
+      wrapUpSeconds: z.number().nullable(),
+    }),
+  ),
+  /** Call-backs created in the period (abandoned callers), against their deadline. */
+  callbacks: z.strictObject({
+    created: z.number().int(),
+    done: z.number().int(),
+    doneInTime: z.number().int(),
+    openOverdue: z.number().int(),
+    failed: z.number().int(),
+    inTimePct: z.number().nullable(),
+  }),
+  /** Tickets opened by an e-mail, and minutes until a person first acted on them. */
+  email: z.strictObject({
+    received: z.number().int(),
+    answered: z.number().int(),
+    waiting: z.number().int(),
+    medianMinutes: z.number().nullable(),
+    p90Minutes: z.number().nullable(),
+  }),
+  /** Figures per operator are workforce monitoring (art. 4 of the Statuto dei lavoratori): never given here. */
+  perOperator: z.null(),
+});
+export type OperationsReport = z.infer<typeof OperationsReport>;

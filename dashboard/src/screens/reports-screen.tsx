@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, query } from '../api.ts';
+import { OperationsCard } from './operations-card.tsx';
 import { StaffingCard } from './staffing-card.tsx';
 import { BarChart, DayChart } from '../components/charts.tsx';
 import { CATEGORY_LABEL, CHANNEL_LABEL, formatInteger, formatPct, formatSeconds } from '../format.ts';
@@ -63,7 +64,7 @@ export function ReportsScreen({
   const portfolios = agencyPortfolios[agency] ?? [];
   const [from, setFrom] = useState(monthStart);
   const [to, setTo] = useState(today);
-  const [report, setReport] = useState<CallReport | null>(null);
+  const [report, setReport] = useState<CallReportAnswer | null>(null);
   const [previous, setPrevious] = useState<CallReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -161,6 +162,9 @@ export function ReportsScreen({
         </h2>
       ) : null}
       {report ? <ReportBody report={report} previous={previous} /> : loading ? <p class="muted">Calcolo del report…</p> : null}
+      {report ? (
+        <OperationsCard agency={report.agency} from={report.from} to={report.to} outcomes={report.wrapUpOutcomes} partOfAgency={Boolean(report.portfolio)} />
+      ) : null}
       <TrendChart agency={agency} portfolio={portfolio} />
       {user.role === 'agency' ? null : <StaffingCard agency={agency} agencyNames={agencyNames} />}
       <Statements agency={agency} />

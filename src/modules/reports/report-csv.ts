@@ -10,7 +10,7 @@ import { CSV_LINE_END, csvCell } from '../../util/csv.ts';
 
 type Cell = string | number | boolean | null;
 
-const BOM = '\uFEFF';
+export const BOM = '\uFEFF';
 
 function formatCell(value: Cell): string {
   if (value === null) return '';
@@ -19,7 +19,8 @@ function formatCell(value: Cell): string {
   return csvCell(value, ';');
 }
 
-function line(cells: readonly Cell[]): string {
+/** One row of the reports' CSVs: `;` between Italian-formatted cells. */
+export function csvRow(cells: readonly Cell[]): string {
   return cells.map(formatCell).join(';');
 }
 
@@ -27,31 +28,31 @@ function totalsSection(title: string, report: CallReport): string[] {
   const t = report.totals;
   return [
     title,
-    line(['Indicatore', 'Valore']),
-    line(['Chiamate', t.calls]),
-    line(['Fuori orario', t.outOfHours]),
-    line(['Offerte (in orario)', t.offered]),
-    line(['Entrate in coda', t.queued]),
-    line(['Risposte', t.answered]),
-    line(['Abbandonate', t.abandoned]),
-    line(['Abbandoni brevi', t.shortAbandoned]),
-    line(['Perse senza esito', t.lost]),
-    line([`Risposte entro ${report.parameters.serviceLevelSeconds} s`, t.answeredWithinServiceLevel]),
-    line(['Livello di servizio %', t.serviceLevelPct]),
-    line(['Obiettivo raggiunto', t.serviceLevelTargetMet]),
-    line(['Tasso di abbandono %', t.abandonRatePct]),
-    line(['Attesa media risposta (s)', t.asaSeconds]),
-    line(['Attesa massima (s)', t.maxWaitSeconds]),
-    line(['Durata media conversazione (s)', t.ahtSeconds]),
-    line(['E-mail', t.emails]),
-    line(['Segnalazioni', t.tickets]),
+    csvRow(['Indicatore', 'Valore']),
+    csvRow(['Chiamate', t.calls]),
+    csvRow(['Fuori orario', t.outOfHours]),
+    csvRow(['Offerte (in orario)', t.offered]),
+    csvRow(['Entrate in coda', t.queued]),
+    csvRow(['Risposte', t.answered]),
+    csvRow(['Abbandonate', t.abandoned]),
+    csvRow(['Abbandoni brevi', t.shortAbandoned]),
+    csvRow(['Perse senza esito', t.lost]),
+    csvRow([`Risposte entro ${report.parameters.serviceLevelSeconds} s`, t.answeredWithinServiceLevel]),
+    csvRow(['Livello di servizio %', t.serviceLevelPct]),
+    csvRow(['Obiettivo raggiunto', t.serviceLevelTargetMet]),
+    csvRow(['Tasso di abbandono %', t.abandonRatePct]),
+    csvRow(['Attesa media risposta (s)', t.asaSeconds]),
+    csvRow(['Attesa massima (s)', t.maxWaitSeconds]),
+    csvRow(['Durata media conversazione (s)', t.ahtSeconds]),
+    csvRow(['E-mail', t.emails]),
+    csvRow(['Segnalazioni', t.tickets]),
   ];
 }
 
 type WrapUpOutcome = Readonly<{ code: string; label: string; calls: number }>;
 
 function outcomesSection(outcomes: readonly WrapUpOutcome[]): string[] {
-  return ['Esiti delle chiamate', line(['Codice', 'Esito', 'Chiamate']), ...outcomes.map((row) => line([row.code, row.label, row.calls]))];
+  return ['Esiti delle chiamate', csvRow(['Codice', 'Esito', 'Chiamate']), ...outcomes.map((row) => csvRow([row.code, row.label, row.calls]))];
 }
 
 export function callReportCsv(
@@ -64,20 +65,20 @@ export function callReportCsv(
   },
 ): string {
   const lines: string[] = [
-    line(['Rapporto chiamate', report.agencyName ? `${report.agencyName} (${report.agency})` : report.agency]),
+    csvRow(['Rapporto chiamate', report.agencyName ? `${report.agencyName} (${report.agency})` : report.agency]),
     // Only a report of part of the agency has this line, so the whole agency's CSV reads as before.
-    ...(report.portfolio ? [line(['Portafoglio', `${report.portfolio.name} (${report.portfolio.code})`])] : []),
-    line(['Dal', report.from]),
-    line(['Al', report.to]),
-    line(['Fuso orario', report.timezone]),
-    line(['Soglia livello di servizio (s)', report.parameters.serviceLevelSeconds]),
-    line(['Soglia abbandono breve (s)', report.parameters.shortAbandonSeconds]),
-    line(['Obiettivo livello di servizio %', report.parameters.serviceLevelTargetPct]),
+    ...(report.portfolio ? [csvRow(['Portafoglio', `${report.portfolio.name} (${report.portfolio.code})`])] : []),
+    csvRow(['Dal', report.from]),
+    csvRow(['Al', report.to]),
+    csvRow(['Fuso orario', report.timezone]),
+    csvRow(['Soglia livello di servizio (s)', report.parameters.serviceLevelSeconds]),
+    csvRow(['Soglia abbandono breve (s)', report.parameters.shortAbandonSeconds]),
+    csvRow(['Obiettivo livello di servizio %', report.parameters.serviceLevelTargetPct]),
     '',
     ...totalsSection('Totali', report),
     '',
     'Per coda',
-    line([
+    csvRow([
       'Coda',
       'In coda',
       'Risposte',
@@ -91,7 +92,7 @@ export function callReportCsv(
       'Durata media conversazione (s)',
     ]),
     ...Object.entries(report.byQueue).map(([queue, row]) =>
-      line([
+      csvRow([
         report.categories.find((category) => category.code === queue)?.label ?? CATEGORY_TITLE_IT[queue] ?? queue,
         row.queued,
         row.answered,
@@ -107,7 +108,7 @@ export function callReportCsv(
     ),
     '',
     'Per canale',
-    line([
+    csvRow([
       'Canale',
       'Chiamate',
       'Fuori orario',
@@ -124,7 +125,7 @@ export function callReportCsv(
     ]),
     ...(['numero_verde', 'landline'] as const).map((channel) => {
       const row = report.byChannel[channel];
-      return line([
+      return csvRow([
         channel === 'numero_verde' ? 'Numero verde' : 'Rete fissa',
         row.calls,
         row.outOfHours,
@@ -140,19 +141,19 @@ export function callReportCsv(
         null,
       ]);
     }),
-    line(['E-mail', null, null, null, null, null, null, null, null, null, null, report.byChannel.email.emails, report.byChannel.email.tickets]),
+    csvRow(['E-mail', null, null, null, null, null, null, null, null, null, null, report.byChannel.email.emails, report.byChannel.email.tickets]),
     '',
     ...(report.wrapUpOutcomes ? [...outcomesSection(report.wrapUpOutcomes), ''] : []),
     'Per giorno',
-    line(['Data', 'Chiamate', 'Fuori orario', 'Risposte', 'Abbandonate', 'E-mail', 'In coda', 'Abbandoni brevi', 'Segnalazioni']),
+    csvRow(['Data', 'Chiamate', 'Fuori orario', 'Risposte', 'Abbandonate', 'E-mail', 'In coda', 'Abbandoni brevi', 'Segnalazioni']),
     ...report.byDay.map((row) =>
-      line([row.date, row.calls, row.outOfHours, row.answered, row.abandoned, row.emails, row.queued, row.shortAbandoned, row.tickets]),
+      csvRow([row.date, row.calls, row.outOfHours, row.answered, row.abandoned, row.emails, row.queued, row.shortAbandoned, row.tickets]),
     ),
     '',
     'Per ora del giorno',
-    line(['Ora', 'Chiamate', 'Risposte', 'Abbandonate', 'Fuori orario', 'In coda', 'Abbandoni brevi', 'Risposte entro soglia']),
+    csvRow(['Ora', 'Chiamate', 'Risposte', 'Abbandonate', 'Fuori orario', 'In coda', 'Abbandoni brevi', 'Risposte entro soglia']),
     ...report.byHour.map((row) =>
-      line([row.hour, row.calls, row.answered, row.abandoned, row.outOfHours, row.queued, row.shortAbandoned, row.answeredWithinServiceLevel]),
+      csvRow([row.hour, row.calls, row.answered, row.abandoned, row.outOfHours, row.queued, row.shortAbandoned, row.answeredWithinServiceLevel]),
     ),
   ];
   if (report.previousYear) {

@@ -6,6 +6,7 @@ import { createCallRollup } from './call-rollup.ts';
 import { reportsRoutes } from './reports-routes.ts';
 import { createReportService } from './reports-service.ts';
 import { createStaffing } from './staffing.ts';
+import { createOperationsReport } from './operations.ts';
 
 /** Give a deploy's first seconds to the traffic (or less, with a shorter interval); then seal, and again every ROLLUP_SEAL_INTERVAL_MS. */
 const FIRST_SEAL_DELAY_MS = 5_000;
@@ -26,6 +27,7 @@ export function createReportsModule(deps: Pick<ModuleCore, 'config' | 'db' | 'cl
     heatingSeason: config.workflow.heatingSeason,
     wrapUpLimitSeconds: config.workflow.wrapUpSeconds,
   });
+  const operations = createOperationsReport({ db, directory, clock, wrapUpLimitSeconds: config.workflow.wrapUpSeconds });
   const workers: Worker[] = [];
   if (config.rollupSealIntervalMs > 0) {
     // Several nodes may seal at once: the rollup locks per agency.
@@ -42,7 +44,7 @@ export function createReportsModule(deps: Pick<ModuleCore, 'config' | 'db' | 'cl
   return {
     name: 'reports',
     service: reports,
-    routes: (api) => reportsRoutes(api, reports, staffing),
+    routes: (api) => reportsRoutes(api, reports, staffing, operations),
     workers,
     ports: {
       /** For the calls module: a late change of a call of a sealed day recomputes its hour, in the call's transaction. */

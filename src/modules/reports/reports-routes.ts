@@ -6,6 +6,7 @@ import { callReportCsv, callReportFilename } from './report-csv.ts';
 import type { ReportService } from './reports-service.ts';
 import {
   CallReportQuery,
+  OperationsQuery,
   IssueStatementBody,
   RebuildRollupBody,
   StatementListQuery,
@@ -15,12 +16,15 @@ import {
   TrendQuery,
 } from './reports-schemas.ts';
 import { staffingCsv, staffingFilename } from './staffing-csv.ts';
+import { operationsCsv, operationsFilename } from './operations-csv.ts';
+import type { OperationsEstimate } from './operations.ts';
 import type { StaffingEstimate } from './staffing.ts';
 import { renderStatementHtml, STATEMENT_PAGE_CSP } from './statement-html.ts';
 import { binaryAnswer, jsonOr } from '../../contracts/common.ts';
 import {
   CallReport,
   IssuedStatement,
+  OperationsReport,
   RollupRebuilt,
   Staffing,
   StatementList,
@@ -36,7 +40,25 @@ function sendCsv(reply: FastifyReply, filename: string, body: string) {
   return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(body);
 }
 
-export function reportsRoutes(app: FastifyInstance, reports: ReportService, staffing: StaffingEstimate): void {
+export function reportsRoutes(app: FastifyInstance, reports: ReportService, staffing: StaffingEstimate, operations: OperationsEstimate): void {
+  app.get(
+    '/api/v1/reports/operations',
+    {
+      schema: docSchema({
+        tags,
+        summary:
+          'How the service was delivered: answered calls, talk and wrap-up by site (on site / remote), call-backs against their deadline, e-mail first response; format=csv for Excel',
+        query: OperationsQuery,
+        response: jsonOr(OperationsReport, binaryAnswer('text/csv', 'format=csv: the report for Excel')),
+      }),
+    },
+    async (request, reply) => {
+      const { format, ...query } = parseInput(OperationsQuery, request.query, 'query');
+      const report = await operations(requireActor(request), query);
+      return format === 'json' ? report : sendCsv(reply, operationsFilename(report), operationsCsv(report));
+    },
+  );
+
   app.get(
     '/api/v1/reports/staffing',
     {

@@ -22,6 +22,13 @@ export const CallReportQuery = z.object({
   shortAbandonSeconds: seconds(3600).optional(),
 });
 
+export const OperationsQuery = z.object({
+  agency: z.string().min(1),
+  from: day,
+  to: day,
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
 export const TrendQuery = z.object({
   agency: z.string().min(1),
   portfolio,

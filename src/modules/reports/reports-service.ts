@@ -520,7 +520,7 @@ function nextDay(date: string): string {
   return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days: 1 }).toISODate()!;
 }
 
-function checkDayRange(from: string, to: string): void {
+export function checkDayRange(from: string, to: string): void {
   const start = DateTime.fromISO(from, { zone: 'UTC' });
   const end = DateTime.fromISO(to, { zone: 'UTC' });
   if (!start.isValid || !end.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) {
