@@ -242,6 +242,11 @@ export const Staffing = z.strictObject({
   target: z.strictObject({ pct: z.number(), seconds: z.number() }),
   wrapUpSeconds: z.number(),
   handleSeconds: z.number().nullable(),
+  /**
+   * Erlang A when the days tell how patient callers are (enough of them hung up while waiting):
+   * mean patience = seconds waited by every queued caller ÷ callers who hung up. Erlang C otherwise.
+   */
+  model: z.strictObject({ kind: z.enum(['erlang-a', 'erlang-c']), patienceSeconds: z.number().nullable(), abandonedCalls: z.number() }),
   slots: z.array(StaffingSlot),
 });
 export type Staffing = z.infer<typeof Staffing>;

@@ -1,3 +1,5 @@
+import { erlangA } from './erlang-a.ts';
+
 /**
  * Erlang C: how many operators a half-hour needs so that a share of its callers is answered within
  * a target wait. Calls arrive at random (Poisson), handle times are exponential with the measured
@@ -50,11 +52,31 @@ export function operatorsNeeded(input: {
   handleSeconds: number;
   targetPct: number;
   targetSeconds: number;
+  /** Callers' mean patience when the data tells it: the figure is then Erlang A's (src/domain/erlang-a.ts). */
+  patienceSeconds?: number | null;
 }): StaffingNeed {
   const traffic = (input.calls * input.handleSeconds) / input.intervalSeconds;
   if (traffic <= 0) return { traffic: 0, agents: 0, serviceLevelPct: 100, occupancyPct: 0 };
   let agents = Math.max(1, Math.floor(traffic) + 1);
   while (agents < MAX_AGENTS && serviceLevel(agents, traffic, input.handleSeconds, input.targetSeconds) * 100 < input.targetPct) agents++;
+  if (input.patienceSeconds) {
+    // Callers who hang up shorten the queue: Erlang A never needs more than Erlang C, so search down from there.
+    const model = (candidate: number) =>
+      erlangA({
+        agents: candidate,
+        arrivalRate: input.calls / input.intervalSeconds,
+        handleSeconds: input.handleSeconds,
+        patienceSeconds: input.patienceSeconds!,
+        targetSeconds: input.targetSeconds,
+      });
+    let result = model(agents);
+    for (let fewer = model(agents - 1); agents > 1 && fewer.answeredWithinTarget * 100 >= input.targetPct; fewer = model(agents - 1)) {
+      agents--;
+      result = fewer;
+    }
+    // Only the callers who stay keep an operator busy.
+    return { traffic, agents, serviceLevelPct: result.answeredWithinTarget * 100, occupancyPct: ((traffic * (1 - result.abandoned)) / agents) * 100 };
+  }
   return {
     traffic,
     agents,

@@ -15,7 +15,7 @@ const SEASONS = [
 const decimal = (value: number, digits = 1) => value.toLocaleString('it-IT', { maximumFractionDigits: digits });
 
 /**
- * How many operators each half-hour needs (Erlang C) against those who were logged in, for one
+ * How many operators each half-hour needs (Erlang A, or C when patience is unknown) against those who were logged in, for one
  * agency or the whole center, with the model and its assumptions stated on the page.
  */
 export function StaffingCard({ agency, agencyNames }: { agency: string; agencyNames: Record<string, string> }) {
@@ -148,14 +148,26 @@ export function StaffingCard({ agency, agencyNames }: { agency: string; agencyNa
               </TableScroll>
             </>
           )}
+          <p class="small" data-testid="staffing-model">
+            {staffing.model.kind === 'erlang-a'
+              ? `Modello: Erlang A, con chi riaggancia. Pazienza media dei chiamanti ${staffing.model.patienceSeconds} s, stimata da ${formatInteger(staffing.model.abandonedCalls)} chiamate abbandonate in questi giorni.`
+              : `Modello: Erlang C, senza chi riaggancia (in questi giorni solo ${formatInteger(staffing.model.abandonedCalls)} chiamate abbandonate: troppo poche per stimare la pazienza).`}
+          </p>
           <details class="model">
             <summary>Come si calcola (modello e ipotesi)</summary>
             <p>
-              Erlang C: per ogni mezz’ora le chiamate entrate in coda in media nei giorni scelti dello stesso giorno della settimana, la durata media di
-              conversazione più il post-chiamata, e il numero minimo di operatori con cui la quota richiesta di chiamate riceve risposta entro l’attesa
-              obiettivo. Ipotesi: chiamate in arrivo a caso (Poisson), durate esponenziali, ogni operatore risponde a tutte le code, nessuno riaggancia. Chi
-              riaggancia accorcia la coda reale: il numero indicato è quindi prudente. I collegati sono gli operatori non «Non in servizio» a metà della
-              mezz’ora, in media sugli stessi giorni. Le mezz’ore con meno collegati del necessario sono evidenziate.
+              Per ogni mezz’ora: le chiamate entrate in coda in media nei giorni scelti dello stesso giorno della settimana, la durata media di conversazione
+              più il post-chiamata, e il numero minimo di operatori con cui la quota richiesta di chiamate riceve risposta entro l’attesa obiettivo. Ipotesi:
+              chiamate in arrivo a caso (Poisson), durate esponenziali, ogni operatore risponde a tutte le code, in ordine di arrivo.
+            </p>
+            <p>
+              Erlang A tiene conto di chi riaggancia: ogni chiamante attende per un tempo casuale (esponenziale) di media pari alla pazienza stimata, cioè i
+              secondi di attesa di tutte le chiamate in coda divisi per quelle abbandonate. La quota è calcolata su tutte le chiamate arrivate, comprese quelle
+              abbandonate. Con meno di 20 abbandoni nei giorni scelti la pazienza non è nota e si usa Erlang C, dove nessuno riaggancia: un numero prudente.
+            </p>
+            <p>
+              I collegati sono gli operatori non «Non in servizio» a metà della mezz’ora, in media sugli stessi giorni. Le mezz’ore con meno collegati del
+              necessario sono evidenziate.
             </p>
           </details>
         </>

@@ -10,7 +10,7 @@ const decimal = (value: number) => (Number.isInteger(value) ? String(value) : St
 export function staffingCsv(staffing: Staffing): string {
   const lines = [
     `Personale necessario;${staffing.agency ?? 'tutto il centro'}`,
-    `Modello;Erlang C, obiettivo ${staffing.target.pct}% entro ${staffing.target.seconds} s`,
+    `Modello;${staffing.model.kind === 'erlang-a' ? `Erlang A, pazienza media ${staffing.model.patienceSeconds} s` : 'Erlang C'}, obiettivo ${staffing.target.pct}% entro ${staffing.target.seconds} s`,
     `Giorni;${staffing.days.from ?? ''} – ${staffing.days.to ?? ''} (${staffing.days.count}, ${staffing.season === 'heating' ? 'stagione del riscaldamento' : 'fuori stagione'})`,
     '',
     'Giorno;Dalle;Chiamate;Gestione media (s);Traffico (Erlang);Operatori necessari;Livello di servizio %;Occupazione %;Operatori collegati',

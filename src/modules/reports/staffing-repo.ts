@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { array, rowsOf, texts } from '../../db/raw-sql.ts';
-import { QUEUED_OUTCOMES } from '../../domain/kpi-definitions.ts';
+import { HANGUP_OUTCOMES, QUEUED_OUTCOMES } from '../../domain/kpi-definitions.ts';
 
 /** One half-hour of the week (ISO weekday 1–7, slot 0–47 from midnight) over the days asked. */
 export type SlotFacts = Readonly<{ weekday: number; slot: number; offered: number; answered: number; talkSeconds: number }>;
@@ -24,6 +24,25 @@ export async function slotFacts(db: Executor, query: { agencies: readonly string
       group by 1, 2`,
   );
   return rows.map((row) => ({ weekday: row.weekday, slot: row.slot, offered: row.offered, answered: row.answered, talkSeconds: Number(row.talk ?? 0) }));
+}
+
+/** Callers who hung up while queued on `days`, and the seconds every queued caller waited: the patience estimate's data. */
+export async function patienceFacts(
+  db: Executor,
+  query: { agencies: readonly string[]; days: readonly string[]; timezone: string },
+): Promise<{ abandoned: number; waitedSeconds: number }> {
+  const queued = sql.raw(QUEUED_OUTCOMES.map((outcome) => `'${outcome}'`).join(', '));
+  const hungUp = sql.raw(HANGUP_OUTCOMES.map((outcome) => `'${outcome}'`).join(', '));
+  const [row] = await rowsOf<{ abandoned: number | string; waited: number | string | null }>(
+    db,
+    sql`
+      select count(*) filter (where outcome in (${hungUp})) as abandoned,
+             sum(queue_time_seconds) filter (where outcome in (${queued})) as waited
+      from calls
+      where agency_code = any(${texts(query.agencies)})
+        and (started_at at time zone ${query.timezone})::date = any(${array(query.days, 'date')})`,
+  );
+  return { abandoned: Number(row?.abandoned ?? 0), waitedSeconds: Number(row?.waited ?? 0) };
 }
 
 /**

@@ -9,12 +9,15 @@ import type { HeatingSeason } from '../../domain/next-call.ts';
 import { isHeatingSeason } from '../../domain/next-call.ts';
 import type { Database } from '../../db/client.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import { backgroundTurn } from '../../util/callers-first.ts';
 import * as repo from './staffing-repo.ts';
 
 export const STAFFING_MAX_WEEKS = 26;
 const HALF_HOUR_SECONDS = 1800;
 /** How far back the days of a season are looked for (a heating season needs last winter in summer). */
 const LOOKBACK_DAYS = 3 * 366;
+/** Fewer callers who hung up than this over the days, and their patience is not known well enough for Erlang A. */
+const MIN_ABANDONED_FOR_PATIENCE = 20;
 /** Fewer answered calls than this in a half-hour: its handle time is the whole period's, not its own noise. */
 const MIN_ANSWERED_FOR_OWN_HANDLE_TIME = 5;
 
@@ -48,11 +51,15 @@ export function createStaffing(deps: { db: Database; directory: AgencyDirectory;
       if (isHeatingSeason(deps.heatingSeason, day.plus({ hours: 12 }).toJSDate(), timezone) === heating) days.push(day.toISODate()!);
     }
     const scope = { agencies: codes, days, timezone };
-    const [facts, wrapUp, logged] = await Promise.all([
+    const [facts, wrapUp, logged, patience] = await Promise.all([
       repo.slotFacts(db, scope),
       repo.averageWrapUpSeconds(db, { ...scope, limitSeconds: deps.wrapUpLimitSeconds }),
       repo.loggedInPerSlot(db, scope),
+      repo.patienceFacts(db, scope),
     ]);
+    // Exponential patience, estimated with the waits of those who stayed counted too (censored): the standard estimate.
+    const patienceSeconds =
+      patience.abandoned >= MIN_ABANDONED_FOR_PATIENCE && patience.waitedSeconds > 0 ? Math.round(patience.waitedSeconds / patience.abandoned) : null;
 
     // How many of the days fall on each weekday: arrivals are averaged per day of that weekday.
     const daysPerWeekday = new Map<number, number>();
@@ -70,11 +77,13 @@ export function createStaffing(deps: { db: Database; directory: AgencyDirectory;
     const slots: Staffing['slots'] = [];
     for (let weekday = 1; weekday <= 7; weekday++) {
       const count = daysPerWeekday.get(weekday) ?? 0;
+      // Erlang A takes a few milliseconds a half-hour: callers being answered go first between days.
+      await backgroundTurn();
       for (let slot = 0; slot < 48; slot++) {
         const fact = byKey.get(`${weekday}:${slot}`);
         const calls = fact && count > 0 ? fact.offered / count : 0;
         const handleSeconds = fact && fact.answered >= MIN_ANSWERED_FOR_OWN_HANDLE_TIME ? fact.talkSeconds / fact.answered + wrapSeconds : (periodHandle ?? 0);
-        const need = operatorsNeeded({ calls, intervalSeconds: HALF_HOUR_SECONDS, handleSeconds, targetPct, targetSeconds });
+        const need = operatorsNeeded({ calls, intervalSeconds: HALF_HOUR_SECONDS, handleSeconds, targetPct, targetSeconds, patienceSeconds });
         slots.push({
           weekday,
           start: `${String(Math.floor(slot / 2)).padStart(2, '0')}:${slot % 2 === 0 ? '00' : '30'}`,
@@ -97,6 +106,7 @@ export function createStaffing(deps: { db: Database; directory: AgencyDirectory;
       target: { pct: targetPct, seconds: targetSeconds },
       wrapUpSeconds: Math.round(wrapSeconds),
       handleSeconds: periodHandle === null ? null : Math.round(periodHandle),
+      model: { kind: patienceSeconds === null ? 'erlang-c' : 'erlang-a', patienceSeconds, abandonedCalls: patience.abandoned },
       slots,
     };
   };
