@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AgencyReportMail } from '../../../src/contracts/report-mail.ts';
 import { put } from '../api.ts';
+import { Loaded } from '../components/loaded.tsx';
 import { TableScroll } from '../components/table-scroll.tsx';
 import { ADMIN_API } from './admin-paths.ts';
 import { SaveStatus } from './save-status.tsx';
@@ -52,65 +53,58 @@ export function ReportMailPanel({ agency, canEdit }: { agency: string; canEdit: 
         Ogni mese il referente dell'ente riceve il rapporto chiamate del mese precedente (con il CSV); a fine trimestre i supervisori ricevono la bozza del
         prospetto da emettere. Un indirizzo per riga; nessun indirizzo, nessun invio.
       </p>
-      {error ? (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {data === null ? (
-        error ? null : (
-          <p class="muted">Caricamento…</p>
-        )
-      ) : (
-        <>
-          <form class="admin-form" onSubmit={(event) => void save(event)} aria-label="Destinatari dei report via e-mail">
-            <fieldset disabled={!canEdit}>
-              <label for="report-mail-monthly">Rapporto mensile: referenti dell'ente</label>
-              <textarea id="report-mail-monthly" rows={3} value={monthly} onInput={(event) => setMonthly(event.currentTarget.value)} />
-              <label for="report-mail-drafts">Bozza del prospetto trimestrale: supervisori</label>
-              <textarea id="report-mail-drafts" rows={3} value={drafts} onInput={(event) => setDrafts(event.currentTarget.value)} />
-              {canEdit ? (
-                <div>
-                  <button type="submit" class="primary" disabled={state.busy}>
-                    Salva i destinatari
-                  </button>
-                </div>
-              ) : null}
-            </fieldset>
-          </form>
-          <SaveStatus state={state} />
-          <h3>Ultimi invii</h3>
-          {data.recent.length === 0 ? (
-            <p class="muted">Nessun invio finora: il primo parte all'inizio del prossimo mese, se c'è almeno un destinatario.</p>
-          ) : (
-            <TableScroll label="Ultimi report inviati via e-mail">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Report</th>
-                    <th scope="col">Periodo</th>
-                    <th scope="col">Destinatario</th>
-                    <th scope="col">Stato</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.recent.map((mailing) => (
-                    <tr key={`${mailing.kind}-${mailing.period}-${mailing.to}`}>
-                      <td>{KIND_LABEL[mailing.kind]}</td>
-                      <td>{mailing.period}</td>
-                      <td>{mailing.to}</td>
-                      <td>
-                        {STATUS_LABEL[mailing.status]}
-                        {mailing.lastError && mailing.status !== 'delivered' ? <span class="small muted"> ({mailing.lastError})</span> : null}
-                      </td>
+      <Loaded data={data} error={error}>
+        {(data) => (
+          <>
+            <form class="admin-form" onSubmit={(event) => void save(event)} aria-label="Destinatari dei report via e-mail">
+              <fieldset disabled={!canEdit}>
+                <label for="report-mail-monthly">Rapporto mensile: referenti dell'ente</label>
+                <textarea id="report-mail-monthly" rows={3} value={monthly} onInput={(event) => setMonthly(event.currentTarget.value)} />
+                <label for="report-mail-drafts">Bozza del prospetto trimestrale: supervisori</label>
+                <textarea id="report-mail-drafts" rows={3} value={drafts} onInput={(event) => setDrafts(event.currentTarget.value)} />
+                {canEdit ? (
+                  <div>
+                    <button type="submit" class="primary" disabled={state.busy}>
+                      Salva i destinatari
+                    </button>
+                  </div>
+                ) : null}
+              </fieldset>
+            </form>
+            <SaveStatus state={state} />
+            <h3>Ultimi invii</h3>
+            {data.recent.length === 0 ? (
+              <p class="muted">Nessun invio finora: il primo parte all'inizio del prossimo mese, se c'è almeno un destinatario.</p>
+            ) : (
+              <TableScroll label="Ultimi report inviati via e-mail">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Report</th>
+                      <th scope="col">Periodo</th>
+                      <th scope="col">Destinatario</th>
+                      <th scope="col">Stato</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
-          )}
-        </>
-      )}
+                  </thead>
+                  <tbody>
+                    {data.recent.map((mailing) => (
+                      <tr key={`${mailing.kind}-${mailing.period}-${mailing.to}`}>
+                        <td>{KIND_LABEL[mailing.kind]}</td>
+                        <td>{mailing.period}</td>
+                        <td>{mailing.to}</td>
+                        <td>
+                          {STATUS_LABEL[mailing.status]}
+                          {mailing.lastError && mailing.status !== 'delivered' ? <span class="small muted"> ({mailing.lastError})</span> : null}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
+            )}
+          </>
+        )}
+      </Loaded>
     </section>
   );
 }

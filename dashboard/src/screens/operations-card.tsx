@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CallReport, OperationsReport } from '../../../src/contracts/reports.ts';
 import { errorText, get, query } from '../api.ts';
+import { Loaded } from '../components/loaded.tsx';
 import { TableScroll } from '../components/table-scroll.tsx';
 import { formatInteger, formatPct, formatSeconds } from '../format.ts';
 
@@ -44,102 +45,95 @@ export function OperationsCard({
         Dati per sede, mai per singolo operatore: il controllo dell’attività dei lavoratori è limitato dall’art. 4 dello Statuto dei lavoratori.
         {partOfAgency ? ' Queste cifre riguardano tutto l’ente, non solo il portafoglio scelto.' : ''}
       </p>
-      {error ? (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {report === null ? (
-        error ? null : (
-          <p class="muted">Caricamento…</p>
-        )
-      ) : (
-        <div class="report-grid">
-          <div>
-            <h3>Risposte per sede</h3>
-            <TableScroll label="Risposte per sede dell’operatore">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Sede</th>
-                    <th scope="col" class="num">
-                      Risposte
-                    </th>
-                    <th scope="col" class="num">
-                      Conversazione media
-                    </th>
-                    <th scope="col" class="num">
-                      Riordino medio
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.bySite.map((row) => (
-                    <tr key={row.site}>
-                      <th scope="row">{SITE_LABEL[row.site]}</th>
-                      <td class="num">{formatInteger(row.answered)}</td>
-                      <td class="num">{formatSeconds(row.ahtSeconds)}</td>
-                      <td class="num">{formatSeconds(row.wrapUpSeconds)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
-            <h3>Esiti delle chiamate</h3>
-            {outcomes && outcomes.some((row) => row.calls > 0) ? (
-              <TableScroll label="Chiamate per esito">
+      <Loaded data={report} error={error}>
+        {(report) => (
+          <div class="report-grid">
+            <div>
+              <h3>Risposte per sede</h3>
+              <TableScroll label="Risposte per sede dell’operatore">
                 <table>
                   <thead>
                     <tr>
-                      <th scope="col">Esito</th>
+                      <th scope="col">Sede</th>
                       <th scope="col" class="num">
-                        Chiamate
+                        Risposte
+                      </th>
+                      <th scope="col" class="num">
+                        Conversazione media
+                      </th>
+                      <th scope="col" class="num">
+                        Riordino medio
                       </th>
                     </tr>
                   </thead>
                   <tbody>
-                    {outcomes.map((row) => (
-                      <tr key={row.code}>
-                        <th scope="row">{row.label}</th>
-                        <td class="num">{formatInteger(row.calls)}</td>
+                    {report.bySite.map((row) => (
+                      <tr key={row.site}>
+                        <th scope="row">{SITE_LABEL[row.site]}</th>
+                        <td class="num">{formatInteger(row.answered)}</td>
+                        <td class="num">{formatSeconds(row.ahtSeconds)}</td>
+                        <td class="num">{formatSeconds(row.wrapUpSeconds)}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
               </TableScroll>
-            ) : (
-              <p class="muted">Nessun esito registrato in questi giorni: gli operatori lo scelgono alla fine di ogni chiamata.</p>
-            )}
+              <h3>Esiti delle chiamate</h3>
+              {outcomes && outcomes.some((row) => row.calls > 0) ? (
+                <TableScroll label="Chiamate per esito">
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">Esito</th>
+                        <th scope="col" class="num">
+                          Chiamate
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {outcomes.map((row) => (
+                        <tr key={row.code}>
+                          <th scope="row">{row.label}</th>
+                          <td class="num">{formatInteger(row.calls)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableScroll>
+              ) : (
+                <p class="muted">Nessun esito registrato in questi giorni: gli operatori lo scelgono alla fine di ogni chiamata.</p>
+              )}
+            </div>
+            <div>
+              <h3>Richiamate</h3>
+              <dl class="figures">
+                <dt>Richiamate fatte entro la scadenza</dt>
+                <dd>
+                  {formatInteger(report.callbacks.doneInTime)} su {formatInteger(report.callbacks.done)} ({formatPct(report.callbacks.inTimePct)})
+                </dd>
+                <dt>Ancora aperte e scadute</dt>
+                <dd>{formatInteger(report.callbacks.openOverdue)}</dd>
+                <dt>Non riuscite</dt>
+                <dd>{formatInteger(report.callbacks.failed)}</dd>
+              </dl>
+              <h3>E-mail</h3>
+              <dl class="figures">
+                <dt>Segnalazioni aperte da e-mail</dt>
+                <dd>{formatInteger(report.email.received)}</dd>
+                <dt>Prima risposta di una persona, mediana</dt>
+                <dd>{minutes(report.email.medianMinutes)}</dd>
+                <dt>Prima risposta, 9 casi su 10 entro</dt>
+                <dd>{minutes(report.email.p90Minutes)}</dd>
+                <dt>Ancora senza risposta</dt>
+                <dd>{formatInteger(report.email.waiting)}</dd>
+              </dl>
+              <a href={`/api/v1/reports/operations${query({ agency, from, to, format: 'csv' })}`} download>
+                Scarica CSV del servizio
+              </a>
+            </div>
           </div>
-          <div>
-            <h3>Richiamate</h3>
-            <dl class="figures">
-              <dt>Richiamate fatte entro la scadenza</dt>
-              <dd>
-                {formatInteger(report.callbacks.doneInTime)} su {formatInteger(report.callbacks.done)} ({formatPct(report.callbacks.inTimePct)})
-              </dd>
-              <dt>Ancora aperte e scadute</dt>
-              <dd>{formatInteger(report.callbacks.openOverdue)}</dd>
-              <dt>Non riuscite</dt>
-              <dd>{formatInteger(report.callbacks.failed)}</dd>
-            </dl>
-            <h3>E-mail</h3>
-            <dl class="figures">
-              <dt>Segnalazioni aperte da e-mail</dt>
-              <dd>{formatInteger(report.email.received)}</dd>
-              <dt>Prima risposta di una persona, mediana</dt>
-              <dd>{minutes(report.email.medianMinutes)}</dd>
-              <dt>Prima risposta, 9 casi su 10 entro</dt>
-              <dd>{minutes(report.email.p90Minutes)}</dd>
-              <dt>Ancora senza risposta</dt>
-              <dd>{formatInteger(report.email.waiting)}</dd>
-            </dl>
-            <a href={`/api/v1/reports/operations${query({ agency, from, to, format: 'csv' })}`} download>
-              Scarica CSV del servizio
-            </a>
-          </div>
-        </div>
-      )}
+        )}
+      </Loaded>
     </section>
   );
 }
