@@ -8,7 +8,18 @@
  */
 
 /** Outcomes of calls that entered a queue (CONTRACT: `queued`). */
-export const QUEUED_OUTCOMES = ['queued', 'bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other', 'lost'] as const;
+export const QUEUED_OUTCOMES = [
+  'queued',
+  'bridged',
+  'answered',
+  'abandoned',
+  'short_abandoned',
+  'queue_other',
+  'lost',
+  // Queued call-backs entered a queue and left it keeping their place: in `queued`, in no ratio.
+  'callback_waiting',
+  'queued_callback',
+] as const;
 /** Hung up while waiting in queue; the report's threshold decides short or not, not the stored label. */
 export const HANGUP_OUTCOMES = ['abandoned', 'short_abandoned'] as const;
 

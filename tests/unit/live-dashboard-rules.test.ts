@@ -94,6 +94,7 @@ describe('wallboard alerts', () => {
     category: 'heating',
     label: 'riscaldamento',
     waiting: [],
+    queuedCallbacks: 0,
     oldestEnqueuedAt: waitedSeconds === null ? null : new Date(now - waitedSeconds * 1000).toISOString(),
     talking: 0,
   });

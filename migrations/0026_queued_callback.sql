@@ -1,0 +1,5 @@
+ALTER TABLE "agencies" ADD COLUMN "queued_callback_seconds" integer;--> statement-breakpoint
+ALTER TABLE "calls" ADD COLUMN "callback_phone" text;--> statement-breakpoint
+ALTER TABLE "calls" ADD COLUMN "callback_attempts" integer;--> statement-breakpoint
+ALTER TABLE "calls" ADD COLUMN "callback_not_before" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "calls" ADD COLUMN "callback_result" text;
