@@ -270,3 +270,32 @@ describe('keeping the place', () => {
     expect(open.items.map((item) => item.callerPhone)).not.toContain('+390382123456');
   });
 });
+
+describe('while the database is away', () => {
+  it('the wait loop still answers from memory, with no offer, and a caller who asks stays in the queue', async () => {
+    const node = await createTestApp({ now: '2026-11-23T10:00:00+01:00' });
+    try {
+      const callSid = newCallSid();
+      const base = { ...incomingCallParams(callSid, '+393405550000', PAVIA_VERDE), CallStatus: 'in-progress' };
+      await twilioPost(node.app, '/webhooks/twilio/voice', incomingCallParams(callSid, '+393405550000', PAVIA_VERDE));
+      await twilioPost(node.app, '/webhooks/twilio/voice/menu?attempt=1', { ...base, Digits: '1' });
+      node.clock.set('2026-11-23T10:10:00+01:00');
+      const before = await twilioPost(node.app, '/webhooks/twilio/voice/queue-wait', { ...base, QueueSid: 'QU1', QueuePosition: '1', QueueTime: '600' });
+      expect(before.body).toContain(OFFER);
+
+      await node.database.close();
+      const wait = await twilioPost(node.app, '/webhooks/twilio/voice/queue-wait', { ...base, QueueSid: 'QU1', QueuePosition: '1', QueueTime: '610' });
+      expect(wait.statusCode).toBe(200);
+      expect(wait.body).toContain('<Play>');
+      expect(wait.body).not.toContain(OFFER);
+      // A caller who heard the offer just before presses 1 and confirms: told to stay, not let go.
+      const number = await twilioPost(node.app, '/webhooks/twilio/voice/queue-callback?step=number', { ...base, Digits: '1' });
+      expect(number.statusCode).toBe(200);
+      expect(number.body).toContain('non è possibile prenotare la richiamata');
+      expect(number.body).not.toContain('<Leave');
+      expect(number.body).toContain('/webhooks/twilio/voice/queue-wait</Redirect>');
+    } finally {
+      await node.app.close();
+    }
+  });
+});
