@@ -24,6 +24,7 @@ let admin: Session;
 let supervisore: Session;
 let referenteMilano: Session;
 let referentePavia: Session;
+let operatoreMilano: Session;
 
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-11-23T10:00:00+01:00', config: { DELIVERY_POLL_MS: '0', CALL_RECONCILE_INTERVAL_MS: '0' } });
@@ -32,6 +33,7 @@ beforeAll(async () => {
   referenteMilano = await loginAs(t.app, 'referente-milano');
   referentePavia = await loginAs(t.app, 'referente-pavia');
   await createStaffUser(t.app, 'operatore-pavia', 'operator', ['aler-pavia-lodi']);
+  operatoreMilano = await createStaffUser(t.app, 'operatore-milano', 'operator', ['aler-milano']);
 });
 afterAll(async () => {
   await t?.close();
@@ -196,8 +198,12 @@ describe('keeping the place', () => {
       calls: { callSid: string; outcome: string }[];
     };
     expect(pavia.calls.find((call) => call.callSid === a.callSid)).toMatchObject({ outcome: 'callback_waiting' });
-    const milano = (await t.app.inject({ url: '/api/v1/live/snapshot', headers: referenteMilano.headers })).json() as { calls: { callSid: string }[] };
-    expect(milano.calls.map((call) => call.callSid)).not.toContain(a.callSid);
+    for (const other of [referenteMilano, operatoreMilano]) {
+      const milano = (await t.app.inject({ url: '/api/v1/live/snapshot', headers: other.headers })).json() as { calls: { callSid: string }[] };
+      expect(milano.calls.map((call) => call.callSid)).not.toContain(a.callSid);
+    }
+    // An operator who serves only another agency is never handed the placeholder.
+    expect((await nextCall('operatore-milano')).body).not.toContain('<Number>');
   });
 
   it("is the next call of the next operator free, ahead of a caller who came later, dialled with the agency's number", async () => {
