@@ -277,6 +277,21 @@ describe('keeping the place', () => {
   });
 });
 
+describe('the call-volume report', () => {
+  it('counts queued call-backs apart, in `queued` and in neither service level nor abandon rate', async () => {
+    const report = await t.app.inject({ url: '/api/v1/reports/calls?agency=aler-pavia-lodi&from=2026-11-23&to=2026-11-23', headers: supervisore.headers });
+    expect(report.statusCode, report.body).toBe(200);
+    const { totals } = report.json() as { totals: Record<string, number | null> };
+    // Pavia-Lodi today: two queued call-backs (one given up to a task, one reached) and two callers who hung up on hold.
+    expect(totals).toMatchObject({ queued: 4, queuedCallbacks: 2, answered: 0, abandoned: 2, abandonRatePct: 100 });
+    const csv = await t.app.inject({
+      url: '/api/v1/reports/calls?agency=aler-pavia-lodi&from=2026-11-23&to=2026-11-23&format=csv',
+      headers: supervisore.headers,
+    });
+    expect(csv.body).toMatch(/Richiamate in coda[;,]"?2/);
+  });
+});
+
 describe('while the database is away', () => {
   it('the wait loop still answers from memory, with no offer, and a caller who asks stays in the queue', async () => {
     const node = await createTestApp({ now: '2026-11-23T10:00:00+01:00' });

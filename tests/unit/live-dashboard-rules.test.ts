@@ -67,6 +67,7 @@ describe('wallboard alerts', () => {
     abandoned: 5,
     shortAbandoned: 0,
     lost: 0,
+    queuedCallbacks: 0,
     answeredWithinServiceLevel: 4,
     serviceLevelPct,
     abandonRatePct: 50,

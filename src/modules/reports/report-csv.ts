@@ -36,6 +36,7 @@ function totalsSection(title: string, report: CallReport): string[] {
     line(['Abbandonate', t.abandoned]),
     line(['Abbandoni brevi', t.shortAbandoned]),
     line(['Perse senza esito', t.lost]),
+    line(['Richiamate in coda', t.queuedCallbacks]),
     line([`Risposte entro ${report.parameters.serviceLevelSeconds} s`, t.answeredWithinServiceLevel]),
     line(['Livello di servizio %', t.serviceLevelPct]),
     line(['Obiettivo raggiunto', t.serviceLevelTargetMet]),
