@@ -14,7 +14,7 @@ import type {
 import { isCallEvent } from '../../src/domain/events.ts';
 import { classifyEvent } from './live-sequence.ts';
 
-const ACTIVE = new Set(['in_menu', 'queued', 'bridged']);
+const ACTIVE = new Set(['in_menu', 'queued', 'bridged', 'callback_waiting']);
 
 export type Connection = 'connecting' | 'live' | 'resyncing' | 'offline';
 

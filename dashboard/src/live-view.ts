@@ -9,7 +9,10 @@ export type QueueView = {
   name: string;
   category: string;
   label: string;
+  /** Callers on hold and queued call-backs keeping a caller's place, in the order operators take them. */
   waiting: LiveCall[];
+  /** How many of `waiting` are queued call-backs (the caller hung up and will be called back). */
+  queuedCallbacks: number;
   /** The earliest enqueue time among the waiting calls, for a live "longest wait". */
   oldestEnqueuedAt: string | null;
   talking: number;
@@ -21,7 +24,7 @@ export function queueViews(state: LiveState, only?: readonly string[] | null): Q
   const talking = new Map<string, number>();
   for (const call of state.calls.values()) {
     if (!call.queue) continue;
-    if (call.outcome === 'queued') byQueue.set(call.queue, [...(byQueue.get(call.queue) ?? []), call]);
+    if (call.outcome === 'queued' || call.outcome === 'callback_waiting') byQueue.set(call.queue, [...(byQueue.get(call.queue) ?? []), call]);
     if (call.outcome === 'bridged') talking.set(call.queue, (talking.get(call.queue) ?? 0) + 1);
   }
   const views: QueueView[] = [];
@@ -29,7 +32,8 @@ export function queueViews(state: LiveState, only?: readonly string[] | null): Q
     for (const queue of agency.queues) {
       if (only && !only.includes(queue.name)) continue;
       const waiting = (byQueue.get(queue.name) ?? []).sort((a, b) => (a.enqueuedAt ?? '').localeCompare(b.enqueuedAt ?? ''));
-      views.push({ agency, ...queue, waiting, oldestEnqueuedAt: waiting[0]?.enqueuedAt ?? null, talking: talking.get(queue.name) ?? 0 });
+      const queuedCallbacks = waiting.filter((call) => call.outcome === 'callback_waiting').length;
+      views.push({ agency, ...queue, waiting, queuedCallbacks, oldestEnqueuedAt: waiting[0]?.enqueuedAt ?? null, talking: talking.get(queue.name) ?? 0 });
     }
   }
   return views;

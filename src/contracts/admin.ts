@@ -14,6 +14,8 @@ export const AgencyProfile = z.strictObject({
   serviceLevelTargetPct: z.number(),
   /** Minutes of opening hours within which a call-back is due; null: the platform's CALLBACK_DUE_MINUTES. */
   callbackDueMinutes: z.number().nullable(),
+  /** Expected wait in seconds above which a waiting caller is offered a queued call-back; null: the default, 180. */
+  queuedCallbackSeconds: z.number().nullable(),
   /** Keys of the comuni served: their patron saints' days are holidays of the agency. */
   comuni: z.array(z.string()),
   /** What holidays without a choice of their own do: open as usual, or closed. */

@@ -35,6 +35,8 @@ export const DayFigures = z.strictObject({
   shortAbandoned: z.number(),
   /** Entered a queue and fell silent with no result from Twilio (CALL_TALLIES.lost): in `queued`, in no ratio. */
   lost: z.number(),
+  /** Queued call-backs: left the queue keeping their place, to be called back (CALL_TALLIES.queuedCallbacks): in `queued`, in no ratio. */
+  queuedCallbacks: z.number(),
   answeredWithinServiceLevel: z.number(),
   serviceLevelPct: z.number().nullable(),
   abandonRatePct: z.number().nullable(),

@@ -14,6 +14,8 @@ export const CALL_OUTCOMES = [
   'left_menu', // hung up before choosing a queue
   'queue_other', // any other QueueResult (error, leave, redirected, queue-full, system-error)
   'lost', // waited in queue, then fell silent: no wait-URL poll and no result within the silence window
+  'callback_waiting', // left the queue keeping its place: a queued call-back waits to be dialled (src/domain/queued-callback.ts)
+  'queued_callback', // «richiamata in coda»: the queued call-back was made (reached, or handed to a call-back task)
 ] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
@@ -70,7 +72,7 @@ export const CALL_TRANSITIONS: Readonly<Record<CallOutcome, readonly CallOutcome
   unknown_number: [],
   out_of_hours: [],
   in_menu: ['queued', 'left_menu'],
-  queued: ['bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other', 'lost'],
+  queued: ['bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other', 'lost', 'callback_waiting'],
   bridged: ['answered'],
   lost: ['bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other'],
   answered: [],
@@ -78,6 +80,9 @@ export const CALL_TRANSITIONS: Readonly<Record<CallOutcome, readonly CallOutcome
   short_abandoned: [],
   left_menu: [],
   queue_other: [],
+  // The caller has left the queue on purpose (`<Leave/>`): the `leave` result and the hang-up change nothing.
+  callback_waiting: ['queued_callback'],
+  queued_callback: [],
 };
 
 /** Whether a call in `from` may move to `to` (staying where it is always may). */
@@ -107,4 +112,5 @@ export const SETTLED_OUTCOMES: readonly CallOutcome[] = [
   'queue_other',
   'left_menu',
   'lost',
+  'queued_callback',
 ];

@@ -48,6 +48,7 @@ export type RollupCell = {
   answered: number;
   hangups: number;
   lost: number;
+  queuedCallbacks: number;
   answeredWaitSum: number;
   answeredWaitMax: number | null;
   hangupWaitMax: number | null;
@@ -92,6 +93,7 @@ export const ROLLUP_STORE = {
   },
   hangup: { count: 'hangups', waitMax: 'hangupWaitMax', waitLe: { field: 'hangupWaitLe', cap: HANGUP_WAIT_CAP } },
   lost: { count: 'lost' },
+  queuedCallback: { count: 'queuedCallbacks' },
 } as const satisfies Record<CallSet, SetStore>;
 
 /**

@@ -8,7 +8,18 @@
  */
 
 /** Outcomes of calls that entered a queue (CONTRACT: `queued`). */
-export const QUEUED_OUTCOMES = ['queued', 'bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other', 'lost'] as const;
+export const QUEUED_OUTCOMES = [
+  'queued',
+  'bridged',
+  'answered',
+  'abandoned',
+  'short_abandoned',
+  'queue_other',
+  'lost',
+  // Queued call-backs entered a queue and left it keeping their place: in `queued`, in no ratio.
+  'callback_waiting',
+  'queued_callback',
+] as const;
 /** Hung up while waiting in queue; the report's threshold decides short or not, not the stored label. */
 export const HANGUP_OUTCOMES = ['abandoned', 'short_abandoned'] as const;
 
@@ -23,6 +34,7 @@ export const CALL_SETS = {
   answered: ['answered'],
   hangup: HANGUP_OUTCOMES,
   lost: ['lost'],
+  queuedCallback: ['callback_waiting', 'queued_callback'],
 } as const satisfies Record<string, readonly string[] | null>;
 
 export type CallSet = keyof typeof CALL_SETS;
@@ -65,6 +77,8 @@ export type TallyDefinition = Readonly<
  * - `lost`: entered a queue and then fell silent, no wait-URL poll and no result within the silence
  *   window (the calls module's reconciler). Counted on its own, in `queued` but in no ratio: whether
  *   the caller hung up or Twilio's callbacks were lost cannot be told.
+ * - `queuedCallbacks`: left the queue keeping their place, to be called back (src/domain/queued-callback.ts).
+ *   In `queued` and in no ratio: neither answered in the queue nor abandoned.
  */
 export const CALL_TALLIES = {
   calls: { aggregate: 'count', of: [{ set: 'all' }] },
@@ -74,6 +88,7 @@ export const CALL_TALLIES = {
   abandoned: { aggregate: 'count', of: [{ set: 'hangup', wait: { atLeast: 'shortAbandonSeconds' } }] },
   shortAbandoned: { aggregate: 'count', of: [{ set: 'hangup', wait: { below: 'shortAbandonSeconds' } }] },
   lost: { aggregate: 'count', of: [{ set: 'lost' }] },
+  queuedCallbacks: { aggregate: 'count', of: [{ set: 'queuedCallback' }] },
   answeredWithinServiceLevel: { aggregate: 'count', of: [{ set: 'answered', wait: { atMost: 'serviceLevelSeconds' } }] },
   answeredWaitSeconds: { aggregate: 'sum', value: 'wait', of: [{ set: 'answered' }] },
   talkSeconds: { aggregate: 'sum', value: 'talk', of: [{ set: 'answered' }] },

@@ -328,6 +328,8 @@ export function assembleCallReport(header: ReportHeader, dims: ReportDimensions,
       shortAbandoned: total.shortAbandoned,
       /** Fell silent in queue without any result from Twilio (see CALL_TALLIES.lost). */
       lost: total.lost,
+      /** Left the queue keeping their place, to be called back (see CALL_TALLIES.queuedCallbacks). */
+      queuedCallbacks: total.queuedCallbacks,
       answeredWithinServiceLevel: total.answeredWithinServiceLevel,
       serviceLevelPct: kpis.serviceLevelPct,
       abandonRatePct: kpis.abandonRatePct,

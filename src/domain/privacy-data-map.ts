@@ -48,7 +48,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
   {
     table: 'calls',
     scope: agency(),
-    personal: ['from_number'],
+    personal: ['from_number', 'callback_phone'],
     neutral: [
       'call_sid',
       'agency_code',
@@ -63,6 +63,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
       'operator_call_sid',
       'wrap_up_code',
       'wrap_up_by',
+      'callback_result',
     ],
     atContractEnd: 'delete',
   },

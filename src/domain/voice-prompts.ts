@@ -31,3 +31,24 @@ export const CALLBACK_REFUSED_IT =
   'Chiamata non consentita. Dal centralino si possono richiamare solo i numeri delle richiamate e delle segnalazioni che lei può vedere.';
 /** Said to an operator whose call-back could not be checked (the database did not answer). */
 export const CALLBACK_UNAVAILABLE_IT = 'Non è possibile avviare la richiamata in questo momento. Riprovi tra poco.';
+
+/** Queued call-back (src/domain/queued-callback.ts): the offer inside the wait loop. */
+export const QUEUED_CALLBACK_OFFER_IT = 'Prema 1 per essere richiamato senza perdere il suo posto.';
+
+/** The number the caller will be called back on, read digit by digit, or a request to type one. */
+export function queuedCallbackNumberPromptIt(spokenDigits: string | null): string {
+  if (spokenDigits === null) return 'Digiti il numero al quale vuole essere richiamato, seguito dal tasto cancelletto.';
+  return `La richiameremo al numero ${spokenDigits}. Prema 1 per confermare, oppure digiti un altro numero seguito dal tasto cancelletto.`;
+}
+
+export function queuedCallbackConfirmedIt(spokenDigits: string): string {
+  return `Grazie. Il suo posto in coda è mantenuto: la richiameremo al numero ${spokenDigits} appena sarà il suo turno. Ora può riagganciare.`;
+}
+
+export const QUEUED_CALLBACK_INVALID_IT = 'Il numero digitato non è valido. Resti in linea: il suo posto in coda è mantenuto.';
+export const QUEUED_CALLBACK_UNAVAILABLE_IT = 'In questo momento non è possibile prenotare la richiamata. La preghiamo di restare in linea.';
+export const QUEUED_CALLBACK_NO_CHOICE_IT = 'Nessun numero digitato. Resti in linea, per favore.';
+
+/** Said to the operator after a queued call-back that did not reach the tenant. */
+export const QUEUED_CALLBACK_RETRY_IT = 'Nessuna risposta: la richiamata resta in coda e sarà riproposta tra qualche minuto.';
+export const QUEUED_CALLBACK_GAVE_UP_IT = "Nessuna risposta: la richiamata passa all'elenco delle richiamate da fare.";

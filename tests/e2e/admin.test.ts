@@ -6,7 +6,7 @@ import { createTestDatabase } from '../helpers/test-database.ts';
 import { incomingCallParams, newCallSid, twilioPostOverHttp } from '../helpers/twilio-requests.ts';
 import { checkScreen } from './check-screen.ts';
 import type { UserBrowser } from './e2e-browser.ts';
-import { logInThroughPage, openBrowser } from './e2e-browser.ts';
+import { logInThroughPage, openBrowser, sessionCookie } from './e2e-browser.ts';
 import type { E2eServer } from './e2e-server.ts';
 import { freePort, startServer } from './e2e-server.ts';
 import { signEmailWebhook } from '../../webhooks/email/email-signature.ts';
@@ -162,6 +162,18 @@ describe('administration in the browser', () => {
       await voice.screenshot({ path: `${SHOTS}/voice-panel-${width === 390 ? '390' : 'desk'}.png` });
     }
     await page.setViewportSize({ width: 1280, height: 800 });
+    // The queued call-back's threshold (issue 17 §1) is one field of the agency's own data.
+    const profile = page.locator('section[aria-labelledby="profile-title"]');
+    await profile.getByLabel(/Offri la richiamata senza perdere il posto/).fill('240');
+    await profile.getByRole('button', { name: 'Salva dati dell’ente' }).click();
+    await profile.getByRole('status').filter({ hasText: 'Modifiche salvate.' }).waitFor();
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 844 });
+      await profile.screenshot({ path: `${SHOTS}/profile-card-${width === 390 ? '390' : 'desk'}.png` });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const saved = await fetch(`${server.url}/api/v1/admin/agencies/${SESTO_CODE}`, { headers: { cookie: await sessionCookie(admin.context) } });
+    expect(await saved.json()).toMatchObject({ queuedCallbackSeconds: 240 });
 
     // No restart: on Saturday at 10:00 the new number answers with the agency's own menu.
     const call = () =>

@@ -67,6 +67,7 @@ describe('wallboard alerts', () => {
     abandoned: 5,
     shortAbandoned: 0,
     lost: 0,
+    queuedCallbacks: 0,
     answeredWithinServiceLevel: 4,
     serviceLevelPct,
     abandonRatePct: 50,
@@ -94,6 +95,7 @@ describe('wallboard alerts', () => {
     category: 'heating',
     label: 'riscaldamento',
     waiting: [],
+    queuedCallbacks: 0,
     oldestEnqueuedAt: waitedSeconds === null ? null : new Date(now - waitedSeconds * 1000).toISOString(),
     talking: 0,
   });

@@ -72,6 +72,12 @@ export const BridgedParams = z.looseObject({
   QueueTime: optionalSeconds,
 });
 
+/** `<Dial action>`: how the dialled leg went (TWILIO-REQUESTS.md). */
+export const DialActionParams = z.looseObject({ ...VoiceParams.shape, DialCallStatus: optionalText, DialCallSid: optionalText });
+
+export const QueueCallbackQuery = z.object({ step: z.enum(['choice', 'number']) });
+export const CallbackDialledQuery = z.object({ call: CallSid });
+
 export const MenuQuery = z.object({ attempt: z.coerce.number().int().min(1).max(9).default(1) });
 
 // Postgres stores neither NUL nor lone surrogates, in text or in jsonb: a parameter carrying one

@@ -10,16 +10,21 @@ import type { FormParams } from './twilio-signature.ts';
 import { isValidTwilioSignature } from './twilio-signature.ts';
 import {
   BridgedParams,
+  CallbackDialledQuery,
+  DialActionParams,
   MenuParams,
   MenuQuery,
   OperatorParams,
+  QueueCallbackQuery,
   QueueResultParams,
   QueueWaitParams,
   StatusParams,
   storableParams,
   VoiceParams,
 } from './twilio-params.ts';
-import { renderCallbackDial, renderDecision, renderQueueWait, VOICE_PATHS } from './twiml.ts';
+import { renderCallbackDial, renderDecision, renderQueuedCallbackChoice, renderQueuedCallbackRefused, renderQueueWait, VOICE_PATHS } from './twiml.ts';
+import { normalizePhone } from '../../src/domain/phone.ts';
+import { chosenCallbackNumber } from '../../src/domain/queued-callback.ts';
 import { binaryAnswer } from '../../src/contracts/common.ts';
 import { docSchema } from '../../src/http/openapi.ts';
 
@@ -98,8 +103,45 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
   app.post(VOICE_PATHS.queueWait, { schema: twimlDoc('While waiting: position, expected wait, hold music') }, async (request, reply) => {
     const params = parse(QueueWaitParams, request.body);
     if (params.CallSid) await voice.heartbeat(params.CallSid);
-    return twiml(reply, renderQueueWait(params.QueuePosition, params.AvgQueueTime, options.holdMusicUrl));
+    // Offered from the queue's recent service rate; without the database, no offer (the caller just keeps waiting).
+    const offer = params.CallSid ? await voice.queuedCallbackOffer(params.CallSid) : false;
+    return twiml(reply, renderQueueWait(params.QueuePosition, params.AvgQueueTime, options.holdMusicUrl, offer ? { baseUrl: publicBaseUrl } : undefined));
   });
+
+  // The queued call-back's keypad steps run inside the wait loop: the caller is still in the queue
+  // until the last one answers `<Leave/>`.
+  app.post(
+    VOICE_PATHS.queueCallback,
+    { schema: twimlDoc('While waiting: the caller asks to be called back keeping their place, and confirms the number') },
+    async (request, reply) => {
+      const params = parse(MenuParams, request.body);
+      const { step } = parse(QueueCallbackQuery, request.query);
+      const callerId = normalizePhone(params.From);
+      if (step === 'choice') return twiml(reply, renderQueuedCallbackChoice(params.Digits, callerId, publicBaseUrl));
+      const phone = chosenCallbackNumber(params.Digits, callerId);
+      if (!phone) return twiml(reply, renderQueuedCallbackRefused('invalid', publicBaseUrl));
+      const kept = await voice.keepPlaceForCallback(callParams(params), phone, params);
+      if (!kept) return twiml(reply, renderQueuedCallbackRefused('unavailable', publicBaseUrl));
+      return render(reply, { kind: 'callback_kept', phone });
+    },
+  );
+
+  app.post(
+    VOICE_PATHS.callbackDialled,
+    { schema: twimlDoc("A queued call-back dialled from an operator's softphone ended: reached, tried again later, or handed to a task") },
+    async (request, reply) => {
+      const params = parse(DialActionParams, request.body);
+      const { call } = parse(CallbackDialledQuery, request.query);
+      const step = {
+        kind: 'callback-dialled',
+        operatorCallSid: params.CallSid,
+        callSid: call,
+        dialCallStatus: params.DialCallStatus ?? 'unknown',
+        payload: params,
+      } as const;
+      return render(reply, await voice.handle(step));
+    },
+  );
 
   app.post(VOICE_PATHS.queueResult, { schema: twimlDoc('The caller left the queue: answered, abandoned or other') }, async (request, reply) => {
     const params = parse(QueueResultParams, request.body);

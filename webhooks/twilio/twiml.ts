@@ -11,8 +11,17 @@ import {
   CALLBACK_UNAVAILABLE_IT,
   QUEUE_ERROR_IT,
   UNKNOWN_NUMBER_IT,
+  QUEUED_CALLBACK_GAVE_UP_IT,
+  QUEUED_CALLBACK_INVALID_IT,
+  QUEUED_CALLBACK_NO_CHOICE_IT,
+  QUEUED_CALLBACK_OFFER_IT,
+  QUEUED_CALLBACK_RETRY_IT,
+  QUEUED_CALLBACK_UNAVAILABLE_IT,
+  queuedCallbackConfirmedIt,
+  queuedCallbackNumberPromptIt,
   waitAnnouncementIt,
 } from '../../src/domain/voice-prompts.ts';
+import { digitsToSpeak } from '../../src/domain/queued-callback.ts';
 import type { DialDecision } from '../../src/modules/callbacks/callback-dial.ts';
 import type { VoiceDecision } from '../../src/modules/calls/voice-decisions.ts';
 
@@ -29,6 +38,10 @@ export const VOICE_PATHS = {
   status: '/webhooks/twilio/voice/status',
   operator: '/webhooks/twilio/voice/operator',
   bridged: '/webhooks/twilio/voice/bridged',
+  /** The queued call-back's keypad steps inside the wait loop (`?step=choice|number`). */
+  queueCallback: '/webhooks/twilio/voice/queue-callback',
+  /** `<Dial action>` of a queued call-back dialled from an operator's softphone (`?call=<CallSid>`). */
+  callbackDialled: '/webhooks/twilio/voice/callback-dialled',
 } as const;
 
 // XML 1.0 cannot carry NUL, most control characters or lone surrogates; xmlbuilder throws on
@@ -107,6 +120,18 @@ export function renderDecision(unsafeDecision: VoiceDecision, unsafeBaseUrl: str
     case 'bridging':
       response.say(SAY, BRIDGING_IT);
       break;
+    case 'dial_callback':
+      dialTenant(response, decision.callerId, decision.to, `${baseUrl}${VOICE_PATHS.callbackDialled}?call=${encodeURIComponent(decision.callSid)}`);
+      break;
+    case 'callback_dialled':
+      if (decision.result === 'retry') response.say(SAY, QUEUED_CALLBACK_RETRY_IT);
+      if (decision.result === 'gave_up') response.say(SAY, QUEUED_CALLBACK_GAVE_UP_IT);
+      response.hangup();
+      break;
+    case 'callback_kept':
+      response.say(SAY, queuedCallbackConfirmedIt(digitsToSpeak(decision.phone)));
+      response.leave();
+      break;
     case 'ack':
       break;
   }
@@ -120,8 +145,7 @@ export function renderDecision(unsafeDecision: VoiceDecision, unsafeBaseUrl: str
 export function renderCallbackDial(decision: DialDecision | { kind: 'unavailable' }): string {
   const response = new VoiceResponse();
   if (decision.kind === 'dial') {
-    // answerOnBridge: the operator hears ringing until the tenant answers, and no answer is no answer.
-    response.dial({ callerId: xmlSafe(decision.callerId), answerOnBridge: true, timeout: 30 }).number(xmlSafe(decision.to));
+    dialTenant(response, decision.callerId, decision.to);
   } else {
     response.say(SAY, decision.kind === 'unavailable' ? CALLBACK_UNAVAILABLE_IT : CALLBACK_REFUSED_IT);
     response.hangup();
@@ -129,10 +153,76 @@ export function renderCallbackDial(decision: DialDecision | { kind: 'unavailable
   return response.toString();
 }
 
-/** Hold: position and expected wait, then music. Twilio requests the wait URL again when it ends. */
-export function renderQueueWait(position: number | undefined, averageWaitSeconds: number | undefined, holdMusicUrl: string): string {
+/**
+ * A tenant dialled from an operator's softphone, with the agency's number as caller ID (call-backs
+ * from the screen and queued call-backs alike). answerOnBridge: the operator hears ringing until
+ * the tenant answers, and no answer is no answer.
+ */
+function dialTenant(response: InstanceType<typeof VoiceResponse>, callerId: string, to: string, action?: string): void {
+  const options = { callerId: xmlSafe(callerId), answerOnBridge: true, timeout: 30, ...(action ? { action: xmlSafe(action), method: 'POST' as const } : {}) };
+  response.dial(options).number(xmlSafe(to));
+}
+
+/**
+ * Hold: position and expected wait, then music. Twilio requests the wait URL again when it ends.
+ * With `offerCallback`, the offer and the music play inside a one-digit `<Gather>`: 1 at any time
+ * during the music starts the queued call-back; no key, and the loop goes on as before.
+ */
+export function renderQueueWait(
+  position: number | undefined,
+  averageWaitSeconds: number | undefined,
+  holdMusicUrl: string,
+  offer?: Readonly<{ baseUrl: string }>,
+): string {
   const response = new VoiceResponse();
   response.say(SAY, waitAnnouncementIt(position, averageWaitSeconds));
-  response.play(xmlSafe(holdMusicUrl));
+  if (offer) {
+    const gather = response.gather({
+      input: ['dtmf'],
+      numDigits: 1,
+      timeout: 1,
+      action: `${xmlSafe(offer.baseUrl)}${VOICE_PATHS.queueCallback}?step=choice`,
+      method: 'POST',
+    });
+    gather.say(SAY, QUEUED_CALLBACK_OFFER_IT);
+    gather.play(xmlSafe(holdMusicUrl));
+  } else {
+    response.play(xmlSafe(holdMusicUrl));
+  }
+  return response.toString();
+}
+
+/** Back to the wait loop: the caller keeps waiting where they were. */
+function backToWaiting(response: InstanceType<typeof VoiceResponse>, baseUrl: string): void {
+  response.redirect({ method: 'POST' }, `${xmlSafe(baseUrl)}${VOICE_PATHS.queueWait}`);
+}
+
+/**
+ * The caller pressed a key at the offer: 1 reads the caller ID back digit by digit (or asks for a
+ * number when it is withheld) and waits for 1 to confirm or another number ended by #; any other
+ * key, or silence, goes back to waiting.
+ */
+export function renderQueuedCallbackChoice(digits: string | undefined, callerId: string | null, baseUrl: string): string {
+  const response = new VoiceResponse();
+  if (digits === '1') {
+    const gather = response.gather({
+      input: ['dtmf'],
+      finishOnKey: '#',
+      timeout: 8,
+      action: `${xmlSafe(baseUrl)}${VOICE_PATHS.queueCallback}?step=number`,
+      method: 'POST',
+    });
+    gather.say(SAY, queuedCallbackNumberPromptIt(callerId ? digitsToSpeak(callerId) : null));
+    response.say(SAY, QUEUED_CALLBACK_NO_CHOICE_IT);
+  }
+  backToWaiting(response, baseUrl);
+  return response.toString();
+}
+
+/** The number could not be used, or the call-back could not be booked: the caller keeps waiting. */
+export function renderQueuedCallbackRefused(reason: 'invalid' | 'unavailable', baseUrl: string): string {
+  const response = new VoiceResponse();
+  response.say(SAY, reason === 'invalid' ? QUEUED_CALLBACK_INVALID_IT : QUEUED_CALLBACK_UNAVAILABLE_IT);
+  backToWaiting(response, baseUrl);
   return response.toString();
 }

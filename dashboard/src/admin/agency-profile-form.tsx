@@ -12,6 +12,7 @@ type Draft = {
   serviceLevelTargetPct: string;
   shortAbandonSeconds: string;
   callbackDueMinutes: string;
+  queuedCallbackSeconds: string;
 };
 
 const draftOf = (config: AgencyConfig): Draft => ({
@@ -21,6 +22,7 @@ const draftOf = (config: AgencyConfig): Draft => ({
   serviceLevelTargetPct: String(config.serviceLevelTargetPct),
   shortAbandonSeconds: String(config.shortAbandonSeconds),
   callbackDueMinutes: config.callbackDueMinutes === null ? '' : String(config.callbackDueMinutes),
+  queuedCallbackSeconds: config.queuedCallbackSeconds === null ? '' : String(config.queuedCallbackSeconds),
 });
 
 const NUMBER_FIELDS: readonly { key: keyof Draft; label: string; help: string; min: number; max: number }[] = [
@@ -47,6 +49,10 @@ export function AgencyProfileForm({ config, readOnly, onSaved }: { config: Agenc
     }
     const due = draft.callbackDueMinutes.trim();
     if (due && !(Number.isInteger(Number(due)) && Number(due) >= 1)) return fail('La scadenza delle richiamate è un numero di minuti, oppure vuota.');
+    const queuedCallback = draft.queuedCallbackSeconds.trim();
+    const queuedCallbackValue = Number(queuedCallback);
+    if (queuedCallback && !(Number.isInteger(queuedCallbackValue) && queuedCallbackValue >= 30 && queuedCallbackValue <= 3600))
+      return fail('La soglia della richiamata senza perdere il posto è un numero di secondi da 30 a 3600, oppure vuota.');
     const saved = await run(() =>
       patch<AgencyConfig>(ADMIN_API.agency(config.code), {
         name: draft.name.trim(),
@@ -55,6 +61,7 @@ export function AgencyProfileForm({ config, readOnly, onSaved }: { config: Agenc
         serviceLevelTargetPct: Number(draft.serviceLevelTargetPct),
         shortAbandonSeconds: Number(draft.shortAbandonSeconds),
         callbackDueMinutes: due ? Number(due) : null,
+        queuedCallbackSeconds: queuedCallback ? queuedCallbackValue : null,
       }),
     );
     if (saved) onSaved(saved);
@@ -89,6 +96,22 @@ export function AgencyProfileForm({ config, readOnly, onSaved }: { config: Agenc
           <label>
             Richiamate entro (minuti di apertura)
             <input type="number" min={1} value={draft.callbackDueMinutes} onInput={set('callbackDueMinutes')} placeholder="predefinito" />
+          </label>
+          <label>
+            Offri la richiamata senza perdere il posto oltre un’attesa prevista di (secondi)
+            <input
+              type="number"
+              min={30}
+              max={3600}
+              value={draft.queuedCallbackSeconds}
+              onInput={set('queuedCallbackSeconds')}
+              placeholder="180"
+              aria-describedby="queued-callback-help"
+            />
+            <span id="queued-callback-help" class="small muted">
+              Chi attende in coda sente «Prema 1 per essere richiamato senza perdere il suo posto» quando l’attesa prevista supera questa soglia; vuoto: 180
+              secondi.
+            </span>
           </label>
           <p class="small muted">
             Codice <code>{config.code}</code> · prefisso segnalazioni <code>{config.ticketPrefix}</code> · fuso orario {config.timezone}

@@ -29,6 +29,7 @@ const PART_LABEL: Readonly<Record<string, string>> = {
   serviceLevelTargetPct: 'obiettivo di servizio',
   shortAbandonSeconds: 'abbandono breve',
   callbackDueMinutes: 'scadenza richiamate',
+  queuedCallbackSeconds: 'soglia richiamata senza perdere il posto',
   portfolios: 'portafogli',
   numbers: 'numeri',
   emailAddresses: 'indirizzi e-mail',

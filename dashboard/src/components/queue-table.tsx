@@ -57,6 +57,7 @@ export function QueueTable({
                   <td>{categoryTitleIt(queue.label)}</td>
                   <td class="num strong" data-testid="waiting">
                     {queue.waiting.length}
+                    {queue.queuedCallbacks > 0 ? <span class="queued-callbacks"> (di cui {queue.queuedCallbacks} da richiamare)</span> : null}
                   </td>
                   <td class="num" data-testid="longest">
                     {longest === null ? '—' : formatDuration(longest)}

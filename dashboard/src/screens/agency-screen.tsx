@@ -80,7 +80,9 @@ export function AgencyScreen({ user, store }: { user: User; store: LiveStore }) 
   }
 
   const current = live.agencies.get(agency);
-  const waiting = [...live.calls.values()].filter((call) => call.agency === agency && call.outcome === 'queued').length;
+  const waiting = [...live.calls.values()].filter(
+    (call) => call.agency === agency && (call.outcome === 'queued' || call.outcome === 'callback_waiting'),
+  ).length;
 
   return (
     <div class="agency-screen">

@@ -78,7 +78,7 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
   const waitingCalls = queues.flatMap((queue) => queue.waiting).sort((a, b) => (a.enqueuedAt ?? '').localeCompare(b.enqueuedAt ?? ''));
   const alerting = phase.kind === 'idle' && softphone !== null && offeredReason === null && waitingCalls.length > 0;
   const describeCall = (call: LiveCall) =>
-    `${live.agencies.get(call.agency ?? '')?.name ?? call.agency ?? ''}, ${queueLabel(call.queue)}, ${formatPhone(call.from)}`;
+    `${call.outcome === 'callback_waiting' ? 'Richiamata in coda: ' : ''}${live.agencies.get(call.agency ?? '')?.name ?? call.agency ?? ''}, ${queueLabel(call.queue)}, ${formatPhone(call.from)}`;
 
   const takeNext = useCallback(async () => {
     if (busy || phase.kind !== 'idle' || !softphone) return;

@@ -24,6 +24,7 @@ const TOTAL_ROWS: readonly [keyof Totals, string, (value: number | null) => stri
   ['answered', 'Risposte', formatInteger],
   ['abandoned', 'Abbandonate', formatInteger],
   ['shortAbandoned', 'Abbandoni brevi', formatInteger],
+  ['queuedCallbacks', 'Richiamate in coda (escluse dal livello di servizio)', formatInteger],
   ['serviceLevelPct', 'Livello di servizio', formatPct],
   ['abandonRatePct', 'Tasso di abbandono', formatPct],
   ['asaSeconds', 'Tempo medio di risposta (ASA)', formatSeconds],

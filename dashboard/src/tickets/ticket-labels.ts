@@ -19,6 +19,8 @@ export const CALL_OUTCOME_LABEL: Readonly<Record<string, string>> = {
   left_menu: 'Uscita dal menu',
   queue_other: 'Altro esito di coda',
   lost: 'Persa',
+  callback_waiting: 'Richiamata in coda (da fare)',
+  queued_callback: 'Richiamata in coda',
 };
 
 /** A history line's title; the status moves name the new status. */

@@ -13,6 +13,8 @@ export const agencies = pgTable('agencies', {
   serviceLevelTargetPct: integer('service_level_target_pct').notNull().default(80),
   /** Opening minutes within which a caller who gave up is called back; null: CALLBACK_DUE_MINUTES. */
   callbackDueMinutes: integer('callback_due_minutes'),
+  /** Expected wait (seconds) above which a waiting caller is offered a queued call-back; null: 180. */
+  queuedCallbackSeconds: integer('queued_callback_seconds'),
   /** Prefix of ticket references, e.g. `PV` in `PV-2026-000123`. */
   ticketPrefix: text('ticket_prefix').notNull(),
   /** Keys of the comuni served (src/domain/patron-saints.ts): their patron saints' days are holidays. */

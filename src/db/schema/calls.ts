@@ -40,6 +40,17 @@ export const calls = pgTable(
     wrapUpCode: text('wrap_up_code'),
     wrapUpBy: text('wrap_up_by'),
     wrapUpAt: timestamp('wrap_up_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * Queued call-back ("keep my place, call me back"): the number the caller chose to be called
+     * back on; the call keeps its place in the queue order (`enqueued_at`) while `callback_waiting`.
+     */
+    callbackPhone: text('callback_phone'),
+    /** Dials of the placeholder so far (each picked by an operator's "next"). */
+    callbackAttempts: integer('callback_attempts'),
+    /** The placeholder may not be picked before this (a retry after an unanswered dial, or a dial in progress). */
+    callbackNotBefore: timestamp('callback_not_before', { withTimezone: true, mode: 'date' }),
+    /** How the queued call-back ended: `reached`, or `gave_up` (then it is an ordinary call-back task). */
+    callbackResult: text('callback_result', { enum: ['reached', 'gave_up'] }),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (table) => [

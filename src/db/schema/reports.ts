@@ -37,6 +37,8 @@ export const callRollupHourly = pgTable(
     hangups: integer('hangups').notNull(),
     /** Fell silent in queue without a result (outcome `lost`, set by the silence reconciler). */
     lost: integer('lost').notNull().default(0),
+    /** Queued call-backs: left the queue keeping their place (outcomes `callback_waiting`, `queued_callback`). */
+    queuedCallbacks: integer('queued_callbacks').notNull().default(0),
     answeredWaitSum: bigint('answered_wait_sum', { mode: 'number' }).notNull(),
     answeredWaitMax: integer('answered_wait_max'),
     hangupWaitMax: integer('hangup_wait_max'),

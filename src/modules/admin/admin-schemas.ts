@@ -41,6 +41,8 @@ const AgencyProfileFields = {
     .min(1)
     .max(60 * 24 * 14)
     .nullable(),
+  /** Expected wait (seconds) above which waiting callers are offered a queued call-back; null: 180. */
+  queuedCallbackSeconds: z.number().int().min(30).max(3600).nullable(),
   comuni: Comuni,
   /** What holidays without a choice of their own do. */
   holidayMode: z.enum(DEFAULT_HOLIDAY_MODES),
@@ -56,6 +58,7 @@ export const AgencyCreateBody = z.object({
   shortAbandonSeconds: AgencyProfileFields.shortAbandonSeconds.default(5),
   serviceLevelTargetPct: AgencyProfileFields.serviceLevelTargetPct.default(80),
   callbackDueMinutes: AgencyProfileFields.callbackDueMinutes.default(null),
+  queuedCallbackSeconds: AgencyProfileFields.queuedCallbackSeconds.default(null),
   comuni: Comuni.default([]),
   // A new client is a public office (a Comune, an agency, a help line of one): closed on national
   // holidays and its patron saint's day unless it says otherwise. Agencies that existed before

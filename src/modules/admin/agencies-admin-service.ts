@@ -457,6 +457,7 @@ function publicAgency(row: repo.AgencyRow): AgencyProfile {
     shortAbandonSeconds: row.shortAbandonSeconds,
     serviceLevelTargetPct: row.serviceLevelTargetPct,
     callbackDueMinutes: row.callbackDueMinutes,
+    queuedCallbackSeconds: row.queuedCallbackSeconds,
     comuni: row.comuni,
     holidayMode: row.holidayMode,
   };

@@ -28,6 +28,8 @@ export type AgencyProfile = Readonly<{
   serviceLevelTargetPct: number;
   /** Opening minutes within which a caller who gave up is called back; null: the platform default. */
   callbackDueMinutes: number | null;
+  /** Expected wait in seconds above which a waiting caller is offered a queued call-back; null: the default (180). */
+  queuedCallbackSeconds: number | null;
   ticketPrefix: string;
   schedule: OpeningSchedule;
   queues: readonly Readonly<{ name: string; category: Category; label: string; priority: number }>[];
@@ -93,6 +95,7 @@ export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
       shortAbandonSeconds: row.shortAbandonSeconds,
       serviceLevelTargetPct: row.serviceLevelTargetPct,
       callbackDueMinutes: row.callbackDueMinutes,
+      queuedCallbackSeconds: row.queuedCallbackSeconds,
       ticketPrefix: row.ticketPrefix,
       schedule: scheduleFromRows({
         timezone: row.timezone,
@@ -192,4 +195,14 @@ export async function createAgencyDirectory(db: Executor): Promise<AgencyDirecto
       snapshot = await loadDirectorySnapshot(executor);
     },
   };
+}
+
+/**
+ * The agency's number a tenant sees when the call center calls them back: its landline for the
+ * portfolio, else any landline, else any of its numbers. null: the agency has no number.
+ */
+export function agencyCallerId(directory: AgencyDirectory, agency: string, portfolio: string | null): string | null {
+  const numbers = directory.numbersOf(agency);
+  const rank = (number: NumberRoute) => (number.kind === 'landline' ? 0 : 2) + (number.portfolioId === portfolio ? 0 : 1);
+  return [...numbers].sort((a, b) => rank(a) - rank(b))[0]?.e164 ?? null;
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../../domain/clock.ts';
 import { normalizePhone } from '../../domain/phone.ts';
 import type { Database } from '../../db/client.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
+import { agencyCallerId } from '../agencies/agency-directory.ts';
 import * as repo from './callbacks-repo.ts';
 import type { CallbackRow } from './callbacks-repo.ts';
 
@@ -56,12 +57,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function createCallbackDial(deps: CallbackDialDeps) {
   const { db, clock, directory, log } = deps;
 
-  /** The agency's number the tenant will see: its landline for the portfolio, else any landline, else any of its numbers. */
-  function callerIdOf(agency: string, portfolio: string | null): string | null {
-    const numbers = directory.numbersOf(agency);
-    const rank = (number: (typeof numbers)[number]) => (number.kind === 'landline' ? 0 : 2) + (number.portfolioId === portfolio ? 0 : 1);
-    return [...numbers].sort((a, b) => rank(a) - rank(b))[0]?.e164 ?? null;
-  }
+  /** The agency's number the tenant will see (the same for queued call-backs, see the calls module). */
+  const callerIdOf = (agency: string, portfolio: string | null) => agencyCallerId(directory, agency, portfolio);
 
   async function decide(actor: Actor, request: DialRequest): Promise<DialDecision> {
     const asked = request.to ? normalizePhone(request.to) : null;

@@ -36,6 +36,9 @@ export type SettledCall = Readonly<{
   queueTimeSeconds: number | null;
   bridgedAt: Date | null;
   updatedAt: Date;
+  /** A queued call-back: the number the caller chose, and how it ended (`gave_up`: owed a call-back task). */
+  callbackPhone: string | null;
+  callbackResult: string | null;
 }>;
 
 export type CallbackService = ReturnType<typeof createCallbackService>;
@@ -74,11 +77,16 @@ export function createCallbackService(deps: CallbackServiceDeps) {
       if (!call.agencyCode) return;
       const answered = call.bridgedAt !== null && (call.outcome === 'bridged' || call.outcome === 'answered');
       const agency = directory.agency(call.agencyCode);
-      const gaveUp = call.outcome === 'abandoned' || (call.outcome === 'lost' && (call.queueTimeSeconds ?? 0) >= (agency?.shortAbandonSeconds ?? 0));
+      // A queued call-back nobody reached in its attempts is owed an ordinary call-back, on the number the caller chose.
+      const queuedCallbackUnreached = call.outcome === 'queued_callback' && call.callbackResult === 'gave_up';
+      const gaveUp =
+        call.outcome === 'abandoned' ||
+        queuedCallbackUnreached ||
+        (call.outcome === 'lost' && (call.queueTimeSeconds ?? 0) >= (agency?.shortAbandonSeconds ?? 0));
       // A caller bridged to an operator was served, whatever a late queue result says afterwards.
       if (!gaveUp && !answered) return;
       if (gaveUp && call.bridgedAt !== null) return;
-      const phone = normalizePhone(call.fromNumber);
+      const phone = normalizePhone(queuedCallbackUnreached ? call.callbackPhone : call.fromNumber);
       if (!phone || !agency) return;
       if (answered) {
         await closeForAnsweredCall(executor, call, phone);

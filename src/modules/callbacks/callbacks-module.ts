@@ -36,7 +36,7 @@ function announceAbandoned(callbacks: CallbackService, failed: (error: unknown) 
   return (event) => {
     if (event.type !== 'call.settled' && event.type !== 'call.bridged') return;
     const call = event.data.call;
-    const abandoned = event.type === 'call.settled' && call.outcome === 'abandoned';
+    const abandoned = event.type === 'call.settled' && (call.outcome === 'abandoned' || call.outcome === 'queued_callback');
     const answered = event.type === 'call.bridged' || call.outcome === 'answered';
     if (abandoned || answered) callbacks.announceFor(call.callSid).catch(failed);
   };

@@ -69,15 +69,51 @@ export async function updateCall(tx: Executor, id: string, changes: Partial<NewC
   return row;
 }
 
-/** Calls waiting in any of the given queues, oldest first. */
-export async function findWaitingCalls(tx: Executor, queueNames: readonly string[]): Promise<CallRow[]> {
+/**
+ * Calls waiting in any of the given queues, oldest first: callers on hold, and queued call-backs
+ * (placeholders keeping a caller's place) that may be dialled at `now`.
+ */
+export async function findWaitingCalls(tx: Executor, queueNames: readonly string[], now: Date): Promise<CallRow[]> {
   if (queueNames.length === 0) return [];
   return tx
     .select()
     .from(calls)
-    .where(and(eq(calls.outcome, 'queued'), inArray(calls.queueName, [...queueNames])))
+    .where(
+      and(
+        inArray(calls.queueName, [...queueNames]),
+        or(eq(calls.outcome, 'queued'), and(eq(calls.outcome, 'callback_waiting'), or(isNull(calls.callbackNotBefore), lte(calls.callbackNotBefore, now)))),
+      ),
+    )
     .orderBy(asc(calls.enqueuedAt))
     .limit(500);
+}
+
+/**
+ * What the wait loop needs to estimate a caller's wait: the caller's place among those waiting in
+ * its queue (placeholders included, in the order the next-call pick uses) and how many calls of
+ * the queue an operator took since `since`.
+ */
+export async function queueLoadOf(tx: Executor, call: CallRow, since: Date): Promise<{ position: number; answeredInWindow: number }> {
+  const queueName = call.queueName ?? '';
+  const enqueuedAt = call.enqueuedAt ?? call.startedAt;
+  const [row] = await tx
+    .select({
+      position: sql<number>`count(*) filter (where ${calls.outcome} in ('queued', 'callback_waiting') and ${calls.enqueuedAt} <= ${enqueuedAt.toISOString()}::timestamptz)::int`,
+      answered: sql<number>`count(*) filter (where ${calls.outcome} in ('bridged', 'answered') and ${calls.bridgedAt} >= ${since.toISOString()}::timestamptz)::int`,
+    })
+    .from(calls)
+    .where(and(eq(calls.queueName, queueName), gte(calls.startedAt, new Date(since.getTime() - 6 * 3600_000))));
+  return { position: Math.max(1, row?.position ?? 1), answeredInWindow: row?.answered ?? 0 };
+}
+
+/** Takes a placeholder for one dial, if it is still free at `now`: of two operators asking at once, one gets it. */
+export async function claimQueuedCallback(tx: Executor, id: string, now: Date, heldUntil: Date): Promise<CallRow | undefined> {
+  const [row] = await tx
+    .update(calls)
+    .set({ callbackAttempts: sql`coalesce(${calls.callbackAttempts}, 0) + 1`, callbackNotBefore: heldUntil, updatedAt: now })
+    .where(and(eq(calls.id, id), eq(calls.outcome, 'callback_waiting'), or(isNull(calls.callbackNotBefore), lte(calls.callbackNotBefore, now))))
+    .returning();
+  return row;
 }
 
 export async function insertOperatorLeg(tx: Executor, leg: typeof operatorLegs.$inferInsert): Promise<void> {

@@ -18,7 +18,16 @@ import { generatedGreetingIt } from '../../domain/voice-texts.ts';
 import type { Database, Executor, Tx } from '../../db/client.ts';
 import type { AccessLog } from '../access-log/access-log-service.ts';
 import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
-import { voiceOf } from '../agencies/agency-directory.ts';
+import { agencyCallerId, voiceOf } from '../agencies/agency-directory.ts';
+import { normalizePhone } from '../../domain/phone.ts';
+import {
+  DEFAULT_QUEUED_CALLBACK_SECONDS,
+  decideQueuedCallbackDial,
+  expectedWaitSeconds,
+  QUEUED_CALLBACK_DIAL_LEASE_SECONDS,
+  SERVICE_RATE_WINDOW_SECONDS,
+  shouldOfferQueuedCallback,
+} from '../../domain/queued-callback.ts';
 import * as repo from './calls-repo.ts';
 import { createIncomingBatcher } from './incoming-batcher.ts';
 import type { CallRow } from './calls-repo.ts';
@@ -90,6 +99,19 @@ export function createCallService(deps: CallServiceDeps) {
       await repo.storeDecision(tx, claim.eventId, decision);
       return { decision, call, fresh: true };
     });
+  }
+
+  /**
+   * The operator's next call is a queued call-back: the placeholder is held for this dial (another
+   * operator asking meanwhile does not get it) and the tenant is dialled with the agency's number.
+   */
+  async function dialQueuedCallback(tx: Tx, placeholder: CallRow, now: Date): Promise<VoiceDecision> {
+    const callerId = placeholder.agencyCode ? agencyCallerId(directory, placeholder.agencyCode, placeholder.portfolioId) : null;
+    if (!callerId || !placeholder.callbackPhone) return { kind: 'nothing_waiting' };
+    const heldUntil = new Date(now.getTime() + QUEUED_CALLBACK_DIAL_LEASE_SECONDS * 1000);
+    const claimed = await repo.claimQueuedCallback(tx, placeholder.id, now, heldUntil);
+    if (!claimed) return { kind: 'nothing_waiting' };
+    return { kind: 'dial_callback', callSid: claimed.callSid, to: placeholder.callbackPhone, callerId };
   }
 
   return {
@@ -256,18 +278,106 @@ export function createCallService(deps: CallServiceDeps) {
           const served = deps.queuesServedBy
             ? await deps.queuesServedBy(identity, tx)
             : directory.agencyCodes().flatMap((code) => directory.agency(code)!.queues.map((queue) => queue.name));
-          const waiting = await repo.findWaitingCalls(tx, served);
+          const waiting = await repo.findWaitingCalls(tx, served, now);
           const next = pickNextCall(
             waiting.map((call) => toWaitingCall(call, directory)),
             now,
             pickRules,
           );
           await repo.insertOperatorLeg(tx, { callSid: operatorCallSid, identity, queueName: next?.queueName ?? null, startedAt: now });
+          const picked = next ? waiting.find((call) => call.callSid === next.callSid) : undefined;
+          if (picked?.outcome === 'callback_waiting') return { decision: await dialQueuedCallback(tx, picked, now), call: null };
           const decision: VoiceDecision = next ? { kind: 'dial_queue', queueName: next.queueName } : { kind: 'nothing_waiting' };
           return { decision, call: null };
         },
         at,
       );
+      return result.decision;
+    },
+
+    /**
+     * The wait loop asks whether to offer this caller a queued call-back: only while the agency is
+     * open and offers call-backs on the number called, when the wait expected from the queue's
+     * recent service rate exceeds the agency's threshold.
+     */
+    async queuedCallbackOffer(callSid: string, at?: Date): Promise<boolean> {
+      const now = at ?? clock.now();
+      const call = await repo.findCallBySid(db, callSid);
+      if (!call || call.outcome !== 'queued' || !call.agencyCode || !call.queueName) return false;
+      const agency = directory.agency(call.agencyCode);
+      if (!agency) return false;
+      const open = isOpen(agency.schedule, now);
+      const offersCallbacks = voiceOf(agency, call.portfolioId).offerCallbacks && normalizePhone(call.fromNumber) !== null;
+      if (!open || !offersCallbacks) return false;
+      const load = await repo.queueLoadOf(db, call, new Date(now.getTime() - SERVICE_RATE_WINDOW_SECONDS * 1000));
+      return shouldOfferQueuedCallback({
+        open,
+        offersCallbacks,
+        expectedWaitSeconds: expectedWaitSeconds({ ...load, windowSeconds: SERVICE_RATE_WINDOW_SECONDS }),
+        thresholdSeconds: agency.queuedCallbackSeconds ?? DEFAULT_QUEUED_CALLBACK_SECONDS,
+      });
+    },
+
+    /**
+     * The caller chose to be called back on `phone` without losing their place: the call becomes
+     * its own placeholder (`callback_waiting`, same queue and enqueue time) and the caller leaves
+     * the queue. Recorded once per call; false when the caller is no longer waiting.
+     */
+    async keepPlaceForCallback(params: CallParams, phone: string, payload: Record<string, unknown>, at?: Date): Promise<boolean> {
+      const result = await runStep(
+        { callSid: params.callSid, step: 'queued-callback', type: 'queued-callback', payload },
+        async (tx, now) => {
+          const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
+          if (!call || call.outcome !== 'queued') return { decision: { kind: 'ack' }, call: call ?? null };
+          const updated = await repo.updateCall(tx, call.id, {
+            outcome: 'callback_waiting',
+            callbackPhone: phone,
+            callbackAttempts: 0,
+            callbackNotBefore: null,
+            queueTimeSeconds: Math.max(0, Math.round((now.getTime() - (call.enqueuedAt ?? call.startedAt).getTime()) / 1000)),
+            updatedAt: now,
+          });
+          return { decision: { kind: 'callback_kept', phone }, call: updated };
+        },
+        at,
+      );
+      const kept = result.decision.kind === 'callback_kept';
+      if (result.fresh && kept) publish('call.queued', result.call);
+      return kept;
+    },
+
+    /**
+     * `<Dial action>` of a queued call-back, on the operator's leg: reached, the call is a queued
+     * call-back made; not reached, it waits again (spaced) until the last attempt hands it to an
+     * ordinary call-back task (the callbacks module, in this transaction).
+     */
+    async recordQueuedCallbackDial(operatorCallSid: string, callSid: string, dialCallStatus: string, payload: Record<string, unknown>, at?: Date) {
+      let settled = false;
+      const result = await runStep(
+        { callSid: operatorCallSid, step: 'callback-dialled', type: 'callback-dialled', payload: { ...payload, placeholder: callSid } },
+        async (tx, now) => {
+          const call = await repo.findCallBySid(tx, callSid, { forUpdate: true });
+          if (!call || call.outcome !== 'callback_waiting') return { decision: { kind: 'callback_dialled', result: 'unknown' }, call: null };
+          const outcome = decideQueuedCallbackDial(call.callbackAttempts ?? 1, dialCallStatus, now);
+          if (outcome.kind === 'retry') {
+            const updated = await repo.updateCall(tx, call.id, { callbackNotBefore: outcome.notBefore, updatedAt: now });
+            return { decision: { kind: 'callback_dialled', result: 'retry' }, call: updated };
+          }
+          const leg = await repo.findOperatorLeg(tx, operatorCallSid);
+          const updated = await repo.updateCall(tx, call.id, {
+            outcome: 'queued_callback',
+            callbackResult: outcome.kind,
+            callbackNotBefore: null,
+            answeredBy: outcome.kind === 'reached' ? (leg?.identity ?? null) : null,
+            operatorCallSid: outcome.kind === 'reached' ? operatorCallSid : null,
+            updatedAt: now,
+          });
+          settled = true;
+          return { decision: { kind: 'callback_dialled', result: outcome.kind }, call: updated };
+        },
+        at,
+      );
+      if (result.fresh && settled) publish('call.settled', result.call);
       return result.decision;
     },
 
@@ -460,6 +570,10 @@ function emptyCallRow(): Omit<CallRow, 'id' | 'callSid' | 'toNumber' | 'startedA
     wrapUpCode: null,
     wrapUpBy: null,
     wrapUpAt: null,
+    callbackPhone: null,
+    callbackAttempts: null,
+    callbackNotBefore: null,
+    callbackResult: null,
   };
 }
 

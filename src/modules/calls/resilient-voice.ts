@@ -4,7 +4,7 @@ import { AppError } from '../../domain/errors.ts';
 import type { EventBus } from '../../domain/events.ts';
 import { isCallEvent } from '../../domain/events.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
-import type { CallService } from './calls-service.ts';
+import type { CallParams, CallService } from './calls-service.ts';
 import { withTimeout } from '../../util/with-timeout.ts';
 import type { DurableJournal } from './step-journal.ts';
 import type { VoiceDecision } from './voice-decisions.ts';
@@ -139,9 +139,31 @@ export function createResilientVoice(deps: ResilientVoiceDeps) {
     }
   }
 
+  /**
+   * A question only the database can answer and nobody must wait for: asked only while the
+   * database is believed up, within the budget; otherwise (or on any failure) `fallback`.
+   */
+  async function liveOnly<T>(ask: () => Promise<T>, fallback: T, what: string): Promise<T> {
+    if (journal.size() > 0 || Date.now() < databaseSuspectUntil) return fallback;
+    try {
+      return await withTimeout(ask(), budgetMs, `database did not answer within ${budgetMs} ms`);
+    } catch (error) {
+      log.warn({ err: error }, `${what}: answered without the database`);
+      return fallback;
+    }
+  }
+
   return {
     handle,
     heartbeat,
+    /** Whether the wait loop offers this caller a queued call-back; without the database, never (the caller just keeps waiting). */
+    queuedCallbackOffer: (callSid: string) => liveOnly(() => calls.queuedCallbackOffer(callSid, clock.now()), false, 'queued call-back offer'),
+    /**
+     * The caller asked to be called back keeping their place. Not journaled: a caller told "no"
+     * stays in the queue, so a placeholder written later, behind their back, would call them twice.
+     */
+    keepPlaceForCallback: (params: CallParams, phone: string, payload: Record<string, unknown>) =>
+      liveOnly(() => calls.keepPlaceForCallback(params, phone, payload, clock.now()), false, 'queued call-back'),
     /** Whether this node missed what callers did at or after `since` (answered from memory, or a heartbeat lost). */
     blindSince(since: Date): boolean {
       return journal.size() > 0 || (blindAt !== null && blindAt.getTime() >= since.getTime());

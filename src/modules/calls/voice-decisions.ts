@@ -16,4 +16,10 @@ export type VoiceDecision =
   /** The operator asking for work is not available (on break, off duty, in wrap-up): nothing is offered. */
   | { kind: 'not_available' }
   | { kind: 'bridging' }
+  /** The caller left the queue keeping their place: called back on `phone` (stored so that a retry answers the same). */
+  | { kind: 'callback_kept'; phone: string }
+  /** The operator's next call is a queued call-back: dial the tenant with the agency's number as caller ID. */
+  | { kind: 'dial_callback'; callSid: string; to: string; callerId: string }
+  /** How the dial of a queued call-back went, said to the operator: reached, tried again later, or handed to a call-back task. */
+  | { kind: 'callback_dialled'; result: 'reached' | 'retry' | 'gave_up' | 'unknown' }
   | { kind: 'ack' };

@@ -13,7 +13,9 @@ export type VoiceStep =
   | { kind: 'queue-result'; params: CallParams; queueResult: string; queueTimeSeconds: number; payload: Payload }
   | { kind: 'status'; params: CallParams; callStatus: string; sequence: number | null; durationSeconds: number | null; payload: Payload }
   | { kind: 'operator'; operatorCallSid: string; identity: string; payload: Payload }
-  | { kind: 'bridged'; params: CallParams; dequeuingCallSid: string | null; queueTimeSeconds: number | null; payload: Payload };
+  | { kind: 'bridged'; params: CallParams; dequeuingCallSid: string | null; queueTimeSeconds: number | null; payload: Payload }
+  /** `<Dial action>` of a queued call-back, on the operator's leg (`operatorCallSid`); `callSid` is the placeholder's call. */
+  | { kind: 'callback-dialled'; operatorCallSid: string; callSid: string; dialCallStatus: string; payload: Payload };
 
 /** Runs a step through the call service's verbs, at the instant it was received. */
 export function applyVoiceStep(calls: CallService, step: VoiceStep, at: Date): Promise<VoiceDecision> {
@@ -30,6 +32,8 @@ export function applyVoiceStep(calls: CallService, step: VoiceStep, at: Date): P
       return calls.takeNextCall(step.operatorCallSid, step.identity, step.payload, at);
     case 'bridged':
       return calls.linkBridgedCall(step.params, step.dequeuingCallSid, step.queueTimeSeconds, step.payload, at);
+    case 'callback-dialled':
+      return calls.recordQueuedCallbackDial(step.operatorCallSid, step.callSid, step.dialCallStatus, step.payload, at);
   }
 }
 
@@ -57,10 +61,14 @@ export function decideFromMemory(step: VoiceStep, at: Date, directory: AgencyDir
     }
     case 'bridged':
       return { kind: 'bridging' };
+    // Recorded when the database returns; the operator only hears the leg end.
+    case 'callback-dialled':
+      return { kind: 'callback_dialled', result: 'unknown' };
   }
 }
 
 /** The CallSid a step is about: the caller's, or the operator's leg for `operator`. */
 export function stepCallSid(step: VoiceStep): string {
-  return step.kind === 'operator' ? step.operatorCallSid : step.params.callSid;
+  if (step.kind === 'operator' || step.kind === 'callback-dialled') return step.operatorCallSid;
+  return step.params.callSid;
 }

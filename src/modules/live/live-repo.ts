@@ -3,7 +3,7 @@ import type { Executor } from '../../db/client.ts';
 import { calls } from '../../db/schema/index.ts';
 
 /** Outcomes of a call still in progress: what the live screens list. */
-export const ACTIVE_OUTCOMES = ['in_menu', 'queued', 'bridged'] as const;
+export const ACTIVE_OUTCOMES = ['in_menu', 'queued', 'bridged', 'callback_waiting'] as const;
 
 export type CallRow = typeof calls.$inferSelect;
 

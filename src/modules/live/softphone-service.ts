@@ -98,6 +98,11 @@ export function createSoftphoneService(deps: SoftphoneDeps) {
       if (decision.kind === 'not_available') {
         throw new AppError('PRESENCE_NOT_AVAILABLE', 'You are not available: set your presence to available to take calls');
       }
+      if (decision.kind === 'dial_callback') {
+        // A queued call-back: the simulated tenant answers at once (there is no conversation to show for it).
+        await calls.recordQueuedCallbackDial(operatorCallSid, decision.callSid, 'completed', { ...leg, DialCallStatus: 'completed' }, clock.now());
+        return null;
+      }
       if (decision.kind !== 'dial_queue') return null;
 
       for (let attempt = 0; attempt < MAX_RACES; attempt += 1) {

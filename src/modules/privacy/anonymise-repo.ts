@@ -20,7 +20,8 @@ export async function anonymiseCalls(tx: Executor, agency: string, callSids: rea
   );
   const calls = await countOf(
     tx,
-    sql`update calls set from_number = null where agency_code = ${agency} and call_sid = any(${texts(callSids)}) and from_number is not null`,
+    sql`update calls set from_number = null, callback_phone = null
+          where agency_code = ${agency} and call_sid = any(${texts(callSids)}) and (from_number is not null or callback_phone is not null)`,
   );
   return { calls, callEvents };
 }

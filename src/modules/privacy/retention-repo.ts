@@ -122,7 +122,7 @@ export function callsDue(db: Executor, window: RetentionWindow, cursor: Retentio
     alias: 'c',
     at: 'started_at',
     id: 'call_sid',
-    stillPersonal: sql`c.from_number is not null or exists (select 1 from call_events e where e.call_sid = c.call_sid
+    stillPersonal: sql`c.from_number is not null or c.callback_phone is not null or exists (select 1 from call_events e where e.call_sid = c.call_sid
       and exists (select 1 from jsonb_object_keys(e.payload) k where not (k = any(${kept}))))`,
   });
 }

@@ -109,7 +109,7 @@ export async function findSubjectRecords(
     key: 'call_sid',
     agency,
     pageSize: SUBJECT_SCAN_PAGE.calls,
-    match: sql`c.from_number = any(${texts(keys.phones)})
+    match: sql`(c.from_number = any(${texts(keys.phones)}) or c.callback_phone = any(${texts(keys.phones)}))
           ${orMatching(pattern, (p) => sql`c.from_number ~* ${p} or exists (select 1 from call_events e where e.call_sid = c.call_sid and e.payload::text ~* ${p})`)}`,
   });
 

@@ -37,6 +37,7 @@ function totalsSection(title: string, report: CallReport): string[] {
     csvRow(['Abbandonate', t.abandoned]),
     csvRow(['Abbandoni brevi', t.shortAbandoned]),
     csvRow(['Perse senza esito', t.lost]),
+    csvRow(['Richiamate in coda', t.queuedCallbacks]),
     csvRow([`Risposte entro ${report.parameters.serviceLevelSeconds} s`, t.answeredWithinServiceLevel]),
     csvRow(['Livello di servizio %', t.serviceLevelPct]),
     csvRow(['Obiettivo raggiunto', t.serviceLevelTargetMet]),
