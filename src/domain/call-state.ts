@@ -14,6 +14,7 @@ export const CALL_OUTCOMES = [
   'left_menu', // hung up before choosing a queue
   'queue_other', // any other QueueResult (error, leave, redirected, queue-full, system-error)
   'lost', // waited in queue, then fell silent: no wait-URL poll and no result within the silence window
+  'incident_report', // heard a known problem of their building before the menu and added their report to it, no operator needed
 ] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
@@ -69,7 +70,7 @@ export function outcomeOfQueueResult(queueResult: string, queueTimeSeconds: numb
 export const CALL_TRANSITIONS: Readonly<Record<CallOutcome, readonly CallOutcome[]>> = {
   unknown_number: [],
   out_of_hours: [],
-  in_menu: ['queued', 'left_menu'],
+  in_menu: ['queued', 'left_menu', 'incident_report'],
   queued: ['bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other', 'lost'],
   bridged: ['answered'],
   lost: ['bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other'],
@@ -78,6 +79,7 @@ export const CALL_TRANSITIONS: Readonly<Record<CallOutcome, readonly CallOutcome
   short_abandoned: [],
   left_menu: [],
   queue_other: [],
+  incident_report: [],
 };
 
 /** Whether a call in `from` may move to `to` (staying where it is always may). */
@@ -107,4 +109,5 @@ export const SETTLED_OUTCOMES: readonly CallOutcome[] = [
   'queue_other',
   'left_menu',
   'lost',
+  'incident_report',
 ];

@@ -117,3 +117,12 @@ export function heardOf(incident: boolean, status: boolean): PreMenuHeard | null
   if (status) return 'status';
   return null;
 }
+
+/** What a caller hears before the menu; null parts are not said. */
+export type PreMenuAnnouncement = Readonly<{
+  /** The incident offered (press 1 to add, 2 for an operator), with its id for the choice's step. */
+  incident: Readonly<{ id: string; offer: string }> | null;
+  /** The state of the caller's own open tickets. */
+  status: string | null;
+  heard: PreMenuHeard;
+}>;

@@ -72,6 +72,8 @@ export const BridgedParams = z.looseObject({
   QueueTime: optionalSeconds,
 });
 
+export const IncidentQuery = z.object({ incident: z.uuid() });
+
 export const MenuQuery = z.object({ attempt: z.coerce.number().int().min(1).max(9).default(1) });
 
 // Postgres stores neither NUL nor lone surrogates, in text or in jsonb: a parameter carrying one

@@ -13,6 +13,7 @@ import {
   UNKNOWN_NUMBER_IT,
   waitAnnouncementIt,
 } from '../../src/domain/voice-prompts.ts';
+import { INCIDENT_REPORTED_IT } from '../../src/domain/pre-menu-announcement.ts';
 import type { DialDecision } from '../../src/modules/callbacks/callback-dial.ts';
 import type { VoiceDecision } from '../../src/modules/calls/voice-decisions.ts';
 
@@ -29,6 +30,7 @@ export const VOICE_PATHS = {
   status: '/webhooks/twilio/voice/status',
   operator: '/webhooks/twilio/voice/operator',
   bridged: '/webhooks/twilio/voice/bridged',
+  incident: '/webhooks/twilio/voice/incident',
 } as const;
 
 // XML 1.0 cannot carry NUL, most control characters or lone surrogates; xmlbuilder throws on
@@ -72,9 +74,26 @@ export function renderDecision(unsafeDecision: VoiceDecision, unsafeBaseUrl: str
         method: 'POST',
       });
       const intro = decision.greeting ?? (decision.attempt > 1 ? MENU_RETRY_IT : '');
-      gather.say(SAY, [intro, decision.prompt ?? MENU_PROMPT_IT].filter(Boolean).join(' '));
+      gather.say(SAY, [intro, decision.preamble, decision.prompt ?? MENU_PROMPT_IT].filter(Boolean).join(' '));
       break;
     }
+    case 'incident_offer': {
+      // Its own gather: 1 adds the report, anything else (nothing too) comes back as the menu.
+      const gather = response.gather({
+        input: ['dtmf'],
+        numDigits: 1,
+        timeout: 6,
+        actionOnEmptyResult: true,
+        action: `${baseUrl}${VOICE_PATHS.incident}?incident=${encodeURIComponent(decision.incidentId)}`,
+        method: 'POST',
+      });
+      gather.say(SAY, [decision.greeting, decision.preamble, decision.offer].filter(Boolean).join(' '));
+      break;
+    }
+    case 'incident_reported':
+      response.say(SAY, INCIDENT_REPORTED_IT);
+      response.hangup();
+      break;
     case 'enqueue':
       response.say(SAY, decision.chosen ? ENQUEUED_IT : `${NOTHING_CHOSEN_IT} ${ENQUEUED_IT}`);
       response.enqueue(

@@ -19,6 +19,7 @@ export const CALL_OUTCOME_LABEL: Readonly<Record<string, string>> = {
   left_menu: 'Uscita dal menu',
   queue_other: 'Altro esito di coda',
   lost: 'Persa',
+  incident_report: 'Aggiunta a un guasto noto',
 };
 
 /** A history line's title; the status moves name the new status. */

@@ -40,6 +40,10 @@ export const calls = pgTable(
     wrapUpCode: text('wrap_up_code'),
     wrapUpBy: text('wrap_up_by'),
     wrapUpAt: timestamp('wrap_up_at', { withTimezone: true, mode: 'date' }),
+    /** What the caller heard before the menu: `incident`, `status` (their tickets' state), `incident+status`, or null. */
+    preMenu: text('pre_menu'),
+    /** The incident the caller heard about (and, with outcome `incident_report`, added their report to). */
+    incidentId: uuid('incident_id'),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (table) => [

@@ -13,3 +13,4 @@ export * from './reports.ts';
 export * from './cluster.ts';
 export * from './privacy.ts';
 export * from './audit.ts';
+export * from './incidents.ts';
