@@ -34,7 +34,7 @@ export function incidentsRoutes(app: FastifyInstance, incidents: IncidentsServic
         tags,
         summary: "Declare a known problem on a building of the agency's registry; its callers hear it before the menu",
         body: DeclareIncidentBody,
-        response: Incident,
+        response: { 201: Incident },
       }),
     },
     async (request, reply) => {
