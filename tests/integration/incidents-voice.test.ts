@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { calls, emailOutbox } from '../../src/db/schema/index.ts';
 import { INCIDENT_REPORTED_IT } from '../../src/domain/pre-menu-announcement.ts';
 import type { Session } from '../helpers/auth.ts';
 import { createStaffUser, loginAs } from '../helpers/auth.ts';
+import { deliverEmail, emailFixture } from '../helpers/email-requests.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 import { incomingCallParams, newCallSid, twilioPost } from '../helpers/twilio-requests.ts';
@@ -168,6 +169,25 @@ describe('the state of the caller’s own requests, before the menu', () => {
   });
 });
 
+describe('e-mails of the building’s tenants', () => {
+  const heatingMail = (from: string) => {
+    const raw = emailFixture('outlook-caldaia-latin1.eml').toString('latin1');
+    return Buffer.from(
+      raw.replace(/^From: (.*)<[^>]+>/m, `From: $1<${from}>`).replace(/^Message-ID: <[^>]+>/m, `Message-ID: <${from}.${Date.now()}@example.it>`),
+      'latin1',
+    );
+  };
+
+  it('are linked to the incident on that category when the sender is on the registry in that building, and only then', async () => {
+    const stranger = await deliverEmail(t.app, heatingMail('qualcuno@example.it'));
+    const tenant = await deliverEmail(t.app, heatingMail('giuseppe.rinaldi@example.it'));
+    expect([stranger.status, tenant.status]).toEqual(['ticket', 'ticket']);
+    await vi.waitFor(async () => expect((await incident()).tickets.map((ticket) => ticket.via)).toEqual(['call', 'email']));
+    expect((await incident()).tickets.map((ticket) => ticket.ref)).toContain(tenant.ticket);
+    expect((await incident()).tickets.map((ticket) => ticket.ref)).not.toContain(stranger.ticket);
+  });
+});
+
 describe('closing the incident', () => {
   it('closes every linked ticket and tells the tenants who gave an e-mail address', async () => {
     const closed = await t.app.inject({
@@ -179,14 +199,11 @@ describe('closing the incident', () => {
     expect(closed.statusCode).toBe(200);
     const after = await incident();
     expect(after.status).toBe('closed');
-    expect(after.tickets.map((ticket) => ticket.status)).toEqual(['closed']);
+    // The call's report and the e-mail's (still new: routed, then closed).
+    expect(after.tickets.map((ticket) => ticket.status)).toEqual(['closed', 'closed']);
     const notices = await t.database.db.select().from(emailOutbox).where(eq(emailOutbox.kind, 'incident_closed'));
-    expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatchObject({
-      toAddress: 'giuseppe.rinaldi@example.it',
-      ticketRef: after.tickets[0]!.ref,
-      fromAddress: 'callcenter@aler-pavia-lodi.example',
-    });
+    expect(notices.map((notice) => notice.ticketRef).sort()).toEqual(after.tickets.map((ticket) => ticket.ref).sort());
+    expect(notices[0]).toMatchObject({ toAddress: 'giuseppe.rinaldi@example.it', fromAddress: 'callcenter@aler-pavia-lodi.example' });
     expect(notices[0]!.textBody).toContain('Caldaia riparata');
     // Closed: the building's callers hear the plain menu again.
     expect((await incoming(RINALDI_LANDLINE)).said).not.toContain('È già stato segnalato');

@@ -42,7 +42,14 @@ function linkEmailTickets(incidents: IncidentsService, failed: (error: unknown) 
     if (event.type !== 'ticket.created' || !event.agency) return;
     const ticket = event.data.ticket;
     incidents
-      .linkEmailTicket({ agency: ticket.agency, ref: ticket.ref, tenantCode: ticket.tenantCode, category: ticket.category, channel: ticket.channel })
+      .linkEmailTicket({
+        agency: ticket.agency,
+        ref: ticket.ref,
+        callerEmail: ticket.caller.email,
+        tenantCode: ticket.tenantCode,
+        category: ticket.category,
+        channel: ticket.channel,
+      })
       .catch(failed);
   };
 }

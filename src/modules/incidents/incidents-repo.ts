@@ -125,15 +125,23 @@ export async function registryBuildings(tx: Executor, agency: string): Promise<R
 }
 
 /**
- * The open incident of the building a registered e-mail sender lives in, on that category: the
- * e-mail's ticket is linked to it. Null when the sender is on no building with one.
+ * The open incident on `category` of the building a registered e-mail sender lives in (the sender's
+ * address on the agency's registry, or the tenant the ticket names): the e-mail's ticket is linked
+ * to it. Null when the sender is on no building with one.
  */
-export async function openIncidentOfTenant(tx: Executor, agency: string, tenantCode: string, category: string): Promise<string | null> {
+export async function openIncidentOfSender(
+  tx: Executor,
+  agency: string,
+  sender: { email: string | null; tenantCode: string | null },
+  category: string,
+): Promise<string | null> {
+  if (!sender.email && !sender.tenantCode) return null;
   const rows = await rowsOf<{ id: string }>(
     tx,
     sql`select i.id from ${incidents} i join ${tenants} t
           on t.agency_code = i.agency_code and coalesce(t.municipality, '') = i.municipality and t.building = i.building
-        where i.agency_code = ${agency} and i.status = 'open' and i.category = ${category} and t.code = ${tenantCode}
+        where i.agency_code = ${agency} and i.status = 'open' and i.category = ${category}
+          and (lower(t.email) = lower(${sender.email ?? ''}) or t.code = ${sender.tenantCode ?? ''})
         order by i.created_at desc limit 1`,
   );
   return rows[0]?.id ?? null;

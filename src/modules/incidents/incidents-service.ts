@@ -258,11 +258,18 @@ export function createIncidentsService(deps: IncidentsServiceDeps) {
     },
 
     /** An e-mail's ticket from a tenant of a building with an open incident on its category is gathered into it. */
-    async linkEmailTicket(ticket: { agency: string; ref: string; tenantCode: string | null; category: string; channel: string }): Promise<boolean> {
-      if (ticket.channel !== 'email' || !ticket.tenantCode) return false;
+    async linkEmailTicket(ticket: {
+      agency: string;
+      ref: string;
+      callerEmail: string | null;
+      tenantCode: string | null;
+      category: string;
+      channel: string;
+    }): Promise<boolean> {
+      if (ticket.channel !== 'email') return false;
       const now = clock.now();
       const linked = await db.transaction(async (tx) => {
-        const incidentId = await repo.openIncidentOfTenant(tx, ticket.agency, ticket.tenantCode!, ticket.category);
+        const incidentId = await repo.openIncidentOfSender(tx, ticket.agency, { email: ticket.callerEmail, tenantCode: ticket.tenantCode }, ticket.category);
         if (!incidentId) return null;
         const [found] = await repo.ticketsByRef(tx, ticket.agency, [ticket.ref]);
         if (!found || !(await repo.linkTicket(tx, { incidentId, ticketId: found.id, via: 'email', linkedAt: now }))) return null;
