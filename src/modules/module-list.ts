@@ -142,6 +142,7 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
       dayTotals: reports.ports.dayTotals,
       calls: calls.service,
       stampedSnapshot: edges.stampedSnapshot,
+      incidentsToday: (agency, since) => incidents.service.openSummary([agency], since),
     }),
   );
   const privacy = add(createPrivacyModule({ ...core, directory: agencies.service, accessLog: accessLog.service, emailBytes: email.ports.bytes }));

@@ -127,6 +127,16 @@ describe('a known problem in the building, before the menu', () => {
     });
     const [row] = await t.database.db.select().from(calls).where(eq(calls.callSid, callSid));
     expect(row).toMatchObject({ outcome: 'incident_report', preMenu: 'incident', incidentId });
+
+    // The wallboard's snapshot shows the open incident and the call it answered; the agency's clerk sees no such figure.
+    const snapshot = (await t.app.inject({ url: '/api/v1/live/snapshot', headers: supervisor.headers })).json() as {
+      agencies: { code: string; incidents: unknown }[];
+    };
+    expect(snapshot.agencies.find((agency) => agency.code === 'aler-pavia-lodi')?.incidents).toEqual({ open: 1, callsAnsweredToday: 1 });
+    expect(snapshot.agencies.find((agency) => agency.code === 'aler-milano')?.incidents).toEqual({ open: 0, callsAnsweredToday: 0 });
+    const referente = await loginAs(t.app, 'referente-pavia');
+    const clerkView = (await t.app.inject({ url: '/api/v1/live/snapshot', headers: referente.headers })).json() as { agencies: { incidents: unknown }[] };
+    expect(clerkView.agencies[0]?.incidents).toBeNull();
   });
 
   it('is not offered again to the number that already added its report; its ticket’s state is read instead', async () => {
