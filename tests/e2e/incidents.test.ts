@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/client.ts';
+import type { Actor } from '../../src/domain/actor.ts';
 import { TEST_DEMO_PASSWORD } from '../helpers/test-constants.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 import { incomingCallParams, newCallSid, twilioPostOverHttp } from '../helpers/twilio-requests.ts';
@@ -80,7 +81,7 @@ describe('incidents in the browser', () => {
     const card = page.getByTestId('incident').filter({ hasText: 'Via Riviera 41' });
     await card.locator(`tr[data-ref="${existingRef}"]`).waitFor();
     await checkScreen(page, 'incident-declared', SHOTS);
-    const incidentId = (await (await server.app.services.incidents.listIncidents(systemStaff(), { limit: 10 })).items[0]!.id) as string;
+    const incidentId = (await server.app.services.incidents.listIncidents(systemStaff(), { limit: 10 })).items[0]!.id;
 
     // A tenant of the building calls, as Twilio posts it.
     const callSid = newCallSid();
@@ -111,6 +112,6 @@ describe('incidents in the browser', () => {
 });
 
 /** The platform's own view, to read the incident's id the way the Twilio action URL carries it. */
-function systemStaff() {
-  return Object.freeze({ kind: 'system', id: 'test', name: 'test', role: 'admin', agencies: ['aler-pavia-lodi'] }) as const;
+function systemStaff(): Actor {
+  return Object.freeze({ kind: 'system', id: 'test', name: 'test', role: 'admin', agencies: ['aler-pavia-lodi'] });
 }
