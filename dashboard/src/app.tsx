@@ -12,6 +12,7 @@ import { ROLE_LABEL } from './format.ts';
 import { navigate, usePath } from './router.ts';
 import { AgencyScreen } from './screens/agency-screen.tsx';
 import { CallbacksScreen } from './screens/callbacks-screen.tsx';
+import { INCIDENTS_PATH, IncidentsScreen } from './screens/incidents-screen.tsx';
 import { LoginScreen } from './screens/login-screen.tsx';
 import { PasswordScreen } from './screens/password-screen.tsx';
 import { OperatorScreen } from './screens/operator-screen.tsx';
@@ -31,6 +32,7 @@ const SCREENS: readonly Screen[] = [
   { path: '/operatore', label: 'Postazione', allowed: isStaff },
   { path: '/wallboard', label: 'Wallboard', allowed: isStaff },
   { path: '/richiamate', label: 'Richiamate', allowed: isStaff },
+  { path: INCIDENTS_PATH, label: 'Guasti', allowed: isStaff },
   { path: '/agenzia', label: 'Segnalazioni', allowed: () => true },
   { path: TICKETS_SCREEN_PATH, label: 'Cerca', allowed: () => true },
   { path: '/report', label: 'Report', allowed: (user) => isSupervisor(user) || user.role === 'agency' },
@@ -185,6 +187,7 @@ function ScreenFor({ path, user, store }: { path: string; user: User; store: Liv
   if (path === '/operatore') return <OperatorScreen user={user} store={store} />;
   if (path === '/wallboard') return <WallboardScreen store={store} />;
   if (path === '/richiamate') return <CallbacksScreen user={user} store={store} />;
+  if (path === INCIDENTS_PATH) return <IncidentsScreen store={store} />;
   if (path === '/agenzia') return <AgencyScreen user={user} store={store} />;
   if (path === '/report') return <LazyReports user={user} store={store} />;
   if (path === '/quarantena') return <QuarantineWithAgencies store={store} />;

@@ -7,7 +7,7 @@ export const AuditEntry = z.strictObject({
   at: Instant,
   actor: z.strictObject({ kind: z.enum(['user', 'token', 'system']), id: z.string(), name: z.string() }),
   action: z.string(),
-  target: z.strictObject({ kind: z.enum(['agency', 'user', 'token', 'delivery_target']), id: z.string() }),
+  target: z.strictObject({ kind: z.enum(['agency', 'user', 'token', 'delivery_target', 'incident']), id: z.string() }),
   agency: z.string().nullable(),
   before: z.unknown(),
   after: z.unknown(),

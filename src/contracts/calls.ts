@@ -11,7 +11,7 @@ export const Call = z.strictObject({
   numberKind: z.string().nullable(),
   startedAt: Instant,
   status: z.string(),
-  /** unknown_number, out_of_hours, in_menu, queued, bridged, answered, abandoned, short_abandoned, left_menu, queue_other, lost, callback_waiting, queued_callback (src/domain/call-state.ts). */
+  /** unknown_number, out_of_hours, in_menu, queued, bridged, answered, abandoned, short_abandoned, left_menu, queue_other, lost, callback_waiting, queued_callback, incident_report (src/domain/call-state.ts). */
   outcome: z.string(),
   category: z.string().nullable(),
   queue: z.string().nullable(),

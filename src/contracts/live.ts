@@ -67,6 +67,8 @@ export const LiveAgency = z.strictObject({
   /** The agency's portfolios (housing stocks it manages for others), for filters and re-filing. */
   portfolios: z.array(z.strictObject({ id: z.string(), name: z.string() })),
   today: AgencyToday,
+  /** Call-center staff only (null for agency users): open incidents and the calls they answered today without an operator. */
+  incidents: z.strictObject({ open: z.number().int(), callsAnsweredToday: z.number().int() }).nullable().optional(),
 });
 export type LiveAgency = z.infer<typeof LiveAgency>;
 

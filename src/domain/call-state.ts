@@ -16,6 +16,7 @@ export const CALL_OUTCOMES = [
   'lost', // waited in queue, then fell silent: no wait-URL poll and no result within the silence window
   'callback_waiting', // left the queue keeping its place: a queued call-back waits to be dialled (src/domain/queued-callback.ts)
   'queued_callback', // «richiamata in coda»: the queued call-back was made (reached, or handed to a call-back task)
+  'incident_report', // heard a known problem of their building before the menu and added their report to it, no operator needed
 ] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
@@ -71,7 +72,7 @@ export function outcomeOfQueueResult(queueResult: string, queueTimeSeconds: numb
 export const CALL_TRANSITIONS: Readonly<Record<CallOutcome, readonly CallOutcome[]>> = {
   unknown_number: [],
   out_of_hours: [],
-  in_menu: ['queued', 'left_menu'],
+  in_menu: ['queued', 'left_menu', 'incident_report'],
   queued: ['bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other', 'lost', 'callback_waiting'],
   bridged: ['answered'],
   lost: ['bridged', 'answered', 'abandoned', 'short_abandoned', 'queue_other'],
@@ -83,6 +84,7 @@ export const CALL_TRANSITIONS: Readonly<Record<CallOutcome, readonly CallOutcome
   // The caller has left the queue on purpose (`<Leave/>`): the `leave` result and the hang-up change nothing.
   callback_waiting: ['queued_callback'],
   queued_callback: [],
+  incident_report: [],
 };
 
 /** Whether a call in `from` may move to `to` (staying where it is always may). */
@@ -113,4 +115,5 @@ export const SETTLED_OUTCOMES: readonly CallOutcome[] = [
   'left_menu',
   'lost',
   'queued_callback',
+  'incident_report',
 ];

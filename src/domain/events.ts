@@ -9,6 +9,7 @@
 import type { Callback } from '../contracts/callbacks.ts';
 import type { Call } from '../contracts/calls.ts';
 import type { Delivery } from '../contracts/delivery.ts';
+import type { Incident } from '../contracts/incidents.ts';
 import type { IssuedStatementNotice, QuarantinedEmailNotice, ReceivedEmailNotice } from '../contracts/events.ts';
 import type { AgencyToday } from '../contracts/live.ts';
 import type { Operator } from '../contracts/operators.ts';
@@ -45,6 +46,10 @@ export type EventPayloads = {
   'statement.issued': IssuedStatementNotice;
   /** An administrator changed an agency's configuration (`parts`: which parts): every node reloads its directory. */
   'agency.configured': { agency: string; parts: string[] };
+  /** A known problem in a building was declared, gained a ticket, or was closed (incidents module). */
+  'incident.declared': { incident: Incident };
+  'incident.changed': { incident: Incident };
+  'incident.closed': { incident: Incident };
   /** The realtime layer's own: an agency's figures for today, recomputed after its calls change. */
   'live.today': { today: AgencyToday };
 };

@@ -64,6 +64,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
       'wrap_up_code',
       'wrap_up_by',
       'callback_result',
+      'pre_menu',
     ],
     atContractEnd: 'delete',
   },
@@ -134,6 +135,15 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     scope: parent('ticket_id', 'tickets'),
     personal: ['text', 'data'],
     neutral: ['type', 'from_status', 'to_status', 'email_id', 'actor_kind', 'actor_id', 'actor_name', 'actor_role'],
+    atContractEnd: 'delete',
+  },
+  // Incidents: a building's known problem is the agency's; the text names a building, not a person.
+  { table: 'incident_tickets', scope: parent('incident_id', 'incidents'), personal: [], neutral: ['via'], atContractEnd: 'delete' },
+  {
+    table: 'incidents',
+    scope: agency(),
+    personal: [],
+    neutral: ['agency_code', 'municipality', 'building', 'address', 'category', 'description', 'status', 'created_by', 'closed_by', 'closing_note'],
     atContractEnd: 'delete',
   },
   { table: 'ticket_calls', scope: parent('ticket_id', 'tickets'), personal: [], neutral: ['call_sid'], atContractEnd: 'delete' },

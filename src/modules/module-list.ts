@@ -10,6 +10,8 @@ import { createCallsModule } from './calls/calls-module.ts';
 import type { RenderVoice } from './calls/voice-preview.ts';
 import { createDeliveryModule } from './delivery/delivery-module.ts';
 import { createEmailModule } from './email/email-module.ts';
+import type { IncidentsModule } from './incidents/incidents-module.ts';
+import { createIncidentsModule } from './incidents/incidents-module.ts';
 import { createLiveModule } from './live/live-module.ts';
 import type { AppModule, ModuleCore } from './module.ts';
 import { createOperatorsModule } from './operators/operators-module.ts';
@@ -78,6 +80,8 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
       reconcilePresence: operators.ports.reconcilePresence,
       afterCallChange: [reports.ports.afterCallChange, callbacks.ports.afterCallChange],
       renderVoice: edges.renderVoice,
+      preMenu: (...query) => incidents.ports.preMenu(...query),
+      reportFromCall: (...report) => incidents.ports.reportFromCall(...report),
     }),
   );
   const tenants = add(
@@ -122,6 +126,15 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
       mail: outbox.ports.mail,
     }),
   );
+  const incidents: IncidentsModule = add(
+    createIncidentsModule({
+      ...core,
+      directory: agencies.service,
+      audit: audit.ports,
+      tickets: { openWithin: tickets.service.openWithin, closeWithin: tickets.service.closeWithin },
+      notifyTenant: email.ports.tenantNotice,
+    }),
+  );
   const live = add(
     createLiveModule({
       ...core,
@@ -130,6 +143,7 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
       dayTotals: reports.ports.dayTotals,
       calls: calls.service,
       stampedSnapshot: edges.stampedSnapshot,
+      incidentsToday: (agency, since) => incidents.service.openSummary([agency], since),
     }),
   );
   const reportMail = add(
@@ -168,6 +182,7 @@ export async function createModules(core: ModuleCore, edges: ModuleEdges) {
       emailParser: email.ports.parser,
       live: live.service,
       privacy: privacy.service,
+      incidents: incidents.service,
     },
   };
 }

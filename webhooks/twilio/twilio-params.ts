@@ -77,6 +77,7 @@ export const DialActionParams = z.looseObject({ ...VoiceParams.shape, DialCallSt
 
 export const QueueCallbackQuery = z.object({ step: z.enum(['choice', 'number']) });
 export const CallbackDialledQuery = z.object({ call: CallSid });
+export const IncidentQuery = z.object({ incident: z.uuid() });
 
 export const MenuQuery = z.object({ attempt: z.coerce.number().int().min(1).max(9).default(1) });
 

@@ -12,6 +12,7 @@ import {
   BridgedParams,
   CallbackDialledQuery,
   DialActionParams,
+  IncidentQuery,
   MenuParams,
   MenuQuery,
   OperatorParams,
@@ -97,6 +98,16 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
     const { attempt } = parse(MenuQuery, request.query);
     return render(reply, await voice.handle({ kind: 'menu', params: callParams(params), attempt, digits: params.Digits, payload: params }));
   });
+
+  app.post(
+    VOICE_PATHS.incident,
+    { schema: twimlDoc("The caller's choice after a known problem of their building: 1 adds their report, else the menu") },
+    async (request, reply) => {
+      const params = parse(MenuParams, request.body);
+      const { incident } = parse(IncidentQuery, request.query);
+      return render(reply, await voice.handle({ kind: 'incident', params: callParams(params), incidentId: incident, digits: params.Digits, payload: params }));
+    },
+  );
 
   // Twilio requests the wait URL again every time its TwiML ends: that is the caller's heartbeat,
   // the one thing recorded here (best effort: the music is answered whatever the database does).

@@ -22,6 +22,7 @@ import {
   waitAnnouncementIt,
 } from '../../src/domain/voice-prompts.ts';
 import { digitsToSpeak } from '../../src/domain/queued-callback.ts';
+import { INCIDENT_REPORTED_IT } from '../../src/domain/pre-menu-announcement.ts';
 import type { DialDecision } from '../../src/modules/callbacks/callback-dial.ts';
 import type { VoiceDecision } from '../../src/modules/calls/voice-decisions.ts';
 
@@ -42,6 +43,7 @@ export const VOICE_PATHS = {
   queueCallback: '/webhooks/twilio/voice/queue-callback',
   /** `<Dial action>` of a queued call-back dialled from an operator's softphone (`?call=<CallSid>`). */
   callbackDialled: '/webhooks/twilio/voice/callback-dialled',
+  incident: '/webhooks/twilio/voice/incident',
 } as const;
 
 // XML 1.0 cannot carry NUL, most control characters or lone surrogates; xmlbuilder throws on
@@ -85,9 +87,26 @@ export function renderDecision(unsafeDecision: VoiceDecision, unsafeBaseUrl: str
         method: 'POST',
       });
       const intro = decision.greeting ?? (decision.attempt > 1 ? MENU_RETRY_IT : '');
-      gather.say(SAY, [intro, decision.prompt ?? MENU_PROMPT_IT].filter(Boolean).join(' '));
+      gather.say(SAY, [intro, decision.preamble, decision.prompt ?? MENU_PROMPT_IT].filter(Boolean).join(' '));
       break;
     }
+    case 'incident_offer': {
+      // Its own gather: 1 adds the report, anything else (nothing too) comes back as the menu.
+      const gather = response.gather({
+        input: ['dtmf'],
+        numDigits: 1,
+        timeout: 6,
+        actionOnEmptyResult: true,
+        action: `${baseUrl}${VOICE_PATHS.incident}?incident=${encodeURIComponent(decision.incidentId)}`,
+        method: 'POST',
+      });
+      gather.say(SAY, [decision.greeting, decision.preamble, decision.offer].filter(Boolean).join(' '));
+      break;
+    }
+    case 'incident_reported':
+      response.say(SAY, INCIDENT_REPORTED_IT);
+      response.hangup();
+      break;
     case 'enqueue':
       response.say(SAY, decision.chosen ? ENQUEUED_IT : `${NOTHING_CHOSEN_IT} ${ENQUEUED_IT}`);
       response.enqueue(

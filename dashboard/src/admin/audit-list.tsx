@@ -16,6 +16,9 @@ const ACTION_LABEL: Readonly<Record<string, string>> = {
   'delivery_target.create': 'Destinazione di consegna aggiunta',
   'delivery_target.update': 'Destinazione di consegna modificata',
   'delivery_target.test': 'Consegna di prova inviata',
+  'incident.declare': 'Guasto di stabile dichiarato',
+  'incident.link': 'Segnalazioni collegate a un guasto',
+  'incident.close': 'Guasto di stabile chiuso',
 };
 
 /** The parts of an agency's configuration, as the agency page names them. */

@@ -107,6 +107,14 @@ function AgencyTile(props: { agency: LiveAgency; queues: QueueView[]; backlog: B
           tone={null}
           testid="tv-emails"
         />
+        {agency.incidents ? (
+          <Figure
+            label="Guasti di stabile aperti (chiamate risolte oggi)"
+            value={`${formatInteger(agency.incidents.open)} (${formatInteger(agency.incidents.callsAnsweredToday)})`}
+            tone={null}
+            testid="tv-incidents"
+          />
+        ) : null}
       </dl>
     </section>
   );

@@ -21,6 +21,7 @@ export const CALL_OUTCOME_LABEL: Readonly<Record<string, string>> = {
   lost: 'Persa',
   callback_waiting: 'Richiamata in coda (da fare)',
   queued_callback: 'Richiamata in coda',
+  incident_report: 'Aggiunta a un guasto noto',
 };
 
 /** A history line's title; the status moves name the new status. */

@@ -17,7 +17,7 @@ export const auditTrail = pgTable(
     actorName: text('actor_name').notNull(),
     /** e.g. `agency.numbers`, `user.create`, `token.revoke`. */
     action: text('action').notNull(),
-    targetKind: text('target_kind', { enum: ['agency', 'user', 'token', 'delivery_target'] }).notNull(),
+    targetKind: text('target_kind', { enum: ['agency', 'user', 'token', 'delivery_target', 'incident'] }).notNull(),
     targetId: text('target_id').notNull(),
     /** The agency the change concerns, when there is one. */
     agencyCode: text('agency_code'),

@@ -51,6 +51,10 @@ export const calls = pgTable(
     callbackNotBefore: timestamp('callback_not_before', { withTimezone: true, mode: 'date' }),
     /** How the queued call-back ended: `reached`, or `gave_up` (then it is an ordinary call-back task). */
     callbackResult: text('callback_result', { enum: ['reached', 'gave_up'] }),
+    /** What the caller heard before the menu: `incident`, `status` (their tickets' state), `incident+status`, or null. */
+    preMenu: text('pre_menu'),
+    /** The incident the caller heard about (and, with outcome `incident_report`, added their report to). */
+    incidentId: uuid('incident_id'),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (table) => [

@@ -14,3 +14,4 @@ export * from './cluster.ts';
 export * from './privacy.ts';
 export * from './audit.ts';
 export * from './report-mail.ts';
+export * from './incidents.ts';

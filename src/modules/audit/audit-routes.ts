@@ -8,7 +8,7 @@ import type { AuditService } from './audit-service.ts';
 
 const AuditQuery = z.object({
   agency: z.string().max(63).optional(),
-  targetKind: z.enum(['agency', 'user', 'token', 'delivery_target']).optional(),
+  targetKind: z.enum(['agency', 'user', 'token', 'delivery_target', 'incident']).optional(),
   targetId: z.string().max(200).optional(),
   cursor: z
     .string()

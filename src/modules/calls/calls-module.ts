@@ -9,6 +9,7 @@ import { findCallSummary } from './calls-repo.ts';
 import type { CallRow } from './calls-repo.ts';
 import { callsRoutes } from './calls-routes.ts';
 import { createCallService } from './calls-service.ts';
+import type { CallServiceDeps } from './calls-service.ts';
 import { createResilientVoice } from './resilient-voice.ts';
 import type { RenderVoice } from './voice-preview.ts';
 import { createVoicePreview } from './voice-preview.ts';
@@ -38,6 +39,9 @@ export type CallsModuleDeps = Pick<ModuleCore, 'config' | 'db' | 'connections' |
   reconcilePresence: (now: Date) => Promise<unknown>;
   /** The Twilio adapter's TwiML renderer, for the administration's preview (an edge: modules never import webhooks/). */
   renderVoice: RenderVoice;
+  /** The incidents module: what a caller hears before the menu, and a caller's report added to an incident. */
+  preMenu?: CallServiceDeps['preMenu'];
+  reportFromCall?: CallServiceDeps['reportFromCall'];
 };
 
 /**
@@ -60,6 +64,8 @@ export async function createCallsModule(deps: CallsModuleDeps) {
     operatorLegEnded: deps.operatorLegEnded,
     wrapUpDone: deps.wrapUpDone,
     pickRules: { ...DEFAULT_PICK_RULES, heatingSeason: config.workflow.heatingSeason },
+    preMenu: deps.preMenu,
+    reportFromCall: deps.reportFromCall,
     afterCallChange: async (executor, call) => {
       for (const hook of deps.afterCallChange) await hook(executor, call);
     },

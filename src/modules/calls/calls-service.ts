@@ -32,6 +32,9 @@ import * as repo from './calls-repo.ts';
 import { createIncomingBatcher } from './incoming-batcher.ts';
 import type { CallRow } from './calls-repo.ts';
 import type { VoiceDecision } from './voice-decisions.ts';
+import { incidentMenu } from './voice-steps.ts';
+import type { PreMenuAnnouncement } from '../../domain/pre-menu-announcement.ts';
+import { withTimeout } from '../../util/with-timeout.ts';
 
 /** The parameters every Twilio voice request carries that the call service reads. */
 export type CallParams = Readonly<{ callSid: string; from: string | null; to: string | null; callStatus: string | null }>;
@@ -62,6 +65,15 @@ export type CallServiceDeps = Readonly<{
    * caller (the reports and callbacks modules; an incoming call never owes a call-back).
    */
   afterCallChange?: (executor: Executor, call: CallRow) => Promise<void>;
+  /**
+   * What a caller of this agency hears before the menu (the incidents module: a known problem of
+   * their building, their own tickets' state). Asked once per live incoming call, within
+   * `preMenuBudgetMs`; slow or failing, the caller gets the plain menu.
+   */
+  preMenu?: (agency: string, from: string | null, now: Date) => Promise<PreMenuAnnouncement | null>;
+  preMenuBudgetMs?: number;
+  /** The caller pressed 1 after an incident's offer: their report, inside the step's transaction (the incidents module); null when it closed meanwhile. */
+  reportFromCall?: (tx: Tx, report: { incidentId: string; agency: string; callSid: string }) => Promise<(() => void) | null>;
 }>;
 
 export type CallService = ReturnType<typeof createCallService>;
@@ -114,6 +126,17 @@ export function createCallService(deps: CallServiceDeps) {
     return { kind: 'dial_callback', callSid: claimed.callSid, to: placeholder.callbackPhone, callerId };
   }
 
+  /** The one bounded lookup of an incoming call; any failure or delay is the plain menu. */
+  async function lookUpPreMenu(agency: string, from: string | null, now: Date): Promise<PreMenuAnnouncement | null> {
+    if (!deps.preMenu) return null;
+    const budget = deps.preMenuBudgetMs ?? 600;
+    try {
+      return await withTimeout(deps.preMenu(agency, from, now), budget, `pre-menu lookup did not answer within ${budget} ms`);
+    } catch {
+      return null;
+    }
+  }
+
   return {
     /**
      * "A call comes in": route by the dialled number, enforce the opening window, offer the menu.
@@ -121,11 +144,15 @@ export function createCallService(deps: CallServiceDeps) {
      * single statement shared with the calls arriving at the same moment (group commit): this is
      * the path every call takes while Twilio's clock is running.
      */
-    async receiveIncomingCall(params: CallParams, payload: Record<string, unknown>, at?: Date): Promise<VoiceDecision> {
+    async receiveIncomingCall(params: CallParams, payload: Record<string, unknown>, at?: Date, options: { announce?: boolean } = {}): Promise<VoiceDecision> {
       const now = at ?? clock.now();
-      const decision = decideIncomingCall(directory, params.to, now);
       const route = params.to ? directory.routeNumber(params.to) : undefined;
+      const plain = decideIncomingCall(directory, params.to, now);
+      const heard = options.announce && plain.kind === 'menu' && route ? await lookUpPreMenu(route.agency.code, params.from, now) : null;
+      const decision = heard && plain.kind === 'menu' ? withPreMenu(plain, heard) : plain;
       const call = {
+        preMenu: heard?.heard ?? null,
+        incidentId: heard?.incident?.id ?? null,
         callSid: params.callSid,
         agencyCode: route?.agency.code ?? null,
         portfolioId: route?.portfolioId ?? null,
@@ -144,6 +171,34 @@ export function createCallService(deps: CallServiceDeps) {
       if (deps.afterCallChange) await deps.afterCallChange(db, row);
       publish(row.outcome === 'in_menu' ? 'call.ringing' : 'call.settled', row);
       return decision;
+    },
+
+    /**
+     * After an incident's offer: 1 adds the caller's report to it (a ticket, no operator) and ends
+     * the call, recorded `incident_report`; 2, nothing or anything else, the menu.
+     */
+    async chooseIncidentOption(params: CallParams, incidentId: string, digits: string | undefined, payload: Record<string, unknown>, at?: Date) {
+      let announce: (() => void) | null = null;
+      const result = await runStep(
+        { callSid: params.callSid, step: 'incident', type: 'incident', payload },
+        async (tx, now) => {
+          const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
+          const route = params.to ? directory.routeNumber(params.to) : undefined;
+          const agency = call?.agencyCode ? directory.agency(call.agencyCode) : route?.agency;
+          if (!agency) return { decision: { kind: 'unknown_number' }, call: call ?? null };
+          if (!call || call.outcome !== 'in_menu' || digits !== '1' || !deps.reportFromCall) return { decision: incidentMenu(agency), call: call ?? null };
+          announce = await deps.reportFromCall(tx, { incidentId, agency: agency.code, callSid: call.callSid });
+          if (!announce) return { decision: incidentMenu(agency), call };
+          const updated = await repo.updateCall(tx, call.id, { outcome: 'incident_report', incidentId, updatedAt: now });
+          return { decision: { kind: 'incident_reported' }, call: updated };
+        },
+        at,
+      );
+      if (result.fresh && result.decision.kind === 'incident_reported') {
+        (announce as (() => void) | null)?.();
+        publish('call.settled', result.call);
+      }
+      return result.decision;
     },
 
     /**
@@ -517,7 +572,12 @@ export function createCallService(deps: CallServiceDeps) {
   };
 }
 
-const OUTCOME_OF_INCOMING: Readonly<Record<string, CallOutcome>> = { unknown_number: 'unknown_number', closed: 'out_of_hours', menu: 'in_menu' };
+const OUTCOME_OF_INCOMING: Readonly<Record<string, CallOutcome>> = {
+  unknown_number: 'unknown_number',
+  closed: 'out_of_hours',
+  menu: 'in_menu',
+  incident_offer: 'in_menu',
+};
 
 /** The answer to a new call, from the in-memory directory alone: the same with or without a database. */
 export function decideIncomingCall(directory: AgencyDirectory, to: string | null, at: Date): VoiceDecision {
@@ -549,6 +609,13 @@ export function decideIncomingFor(agency: AgencyProfile, portfolioId: string | n
   };
 }
 
+/** The menu with what the caller hears first: an incident's offer (its own gather) or their tickets' state. */
+function withPreMenu(menu: Extract<VoiceDecision, { kind: 'menu' }>, heard: PreMenuAnnouncement): VoiceDecision {
+  if (heard.incident)
+    return { kind: 'incident_offer', incidentId: heard.incident.id, greeting: menu.greeting, preamble: heard.status, offer: heard.incident.offer };
+  return heard.status ? { ...menu, preamble: heard.status } : menu;
+}
+
 function emptyCallRow(): Omit<CallRow, 'id' | 'callSid' | 'toNumber' | 'startedAt' | 'status' | 'outcome' | 'updatedAt'> {
   return {
     agencyCode: null,
@@ -574,6 +641,8 @@ function emptyCallRow(): Omit<CallRow, 'id' | 'callSid' | 'toNumber' | 'startedA
     callbackAttempts: null,
     callbackNotBefore: null,
     callbackResult: null,
+    preMenu: null,
+    incidentId: null,
   };
 }
 

@@ -96,6 +96,8 @@ async function insertBatch(db: Executor, records: readonly IncomingRecord[]): Pr
       started_at: c.startedAt.toISOString(),
       status: c.status,
       outcome: c.outcome,
+      pre_menu: c.preMenu ?? null,
+      incident_id: c.incidentId ?? null,
       updated_at: c.updatedAt.toISOString(),
     })),
   );
@@ -104,15 +106,15 @@ async function insertBatch(db: Executor, records: readonly IncomingRecord[]): Pr
     with input as (
       select * from jsonb_to_recordset(${input}::jsonb) as input (
         call_sid text, payload jsonb, response text, occurred_at timestamptz, agency_code text, portfolio_id text, to_number text,
-        from_number text, number_kind text, started_at timestamptz, status text, outcome text, updated_at timestamptz)
+        from_number text, number_kind text, started_at timestamptz, status text, outcome text, pre_menu text, incident_id uuid, updated_at timestamptz)
     ), event as (
       insert into ${callEvents} (call_sid, step, type, payload, response, occurred_at)
       select call_sid, 'incoming', 'incoming', payload, response, occurred_at from input
       on conflict (call_sid, step) do nothing
       returning call_sid, id
     ), call as (
-      insert into ${calls} (call_sid, agency_code, portfolio_id, to_number, from_number, number_kind, started_at, status, outcome, updated_at)
-      select input.call_sid, agency_code, portfolio_id, to_number, from_number, number_kind, started_at, status, outcome, updated_at
+      insert into ${calls} (call_sid, agency_code, portfolio_id, to_number, from_number, number_kind, started_at, status, outcome, pre_menu, incident_id, updated_at)
+      select input.call_sid, agency_code, portfolio_id, to_number, from_number, number_kind, started_at, status, outcome, pre_menu, incident_id, updated_at
       from input join event on event.call_sid = input.call_sid
       on conflict (call_sid) do nothing
       returning call_sid, id

@@ -61,7 +61,7 @@ export function createResilientVoice(deps: ResilientVoiceDeps) {
     // While earlier steps wait in the journal, later ones join them so that order is kept.
     if (journal.size() === 0 && Date.now() >= databaseSuspectUntil) {
       try {
-        return await withTimeout(applyVoiceStep(calls, step, at), budgetMs, `database did not answer within ${budgetMs} ms`);
+        return await withTimeout(applyVoiceStep(calls, step, at, true), budgetMs, `database did not answer within ${budgetMs} ms`);
       } catch (error) {
         if (error instanceof AppError) throw error;
         databaseSuspectUntil = Date.now() + breakerMs;
@@ -70,7 +70,8 @@ export function createResilientVoice(deps: ResilientVoiceDeps) {
     }
     blindAt = at;
     const decision = decideFromMemory(step, at, directory, () => oldestWaitingQueue());
-    await journal.append(step, at);
+    // A caller who pressed 1 for an incident got the menu from memory: the journal records that, not a report.
+    await journal.append(step.kind === 'incident' ? { ...step, digits: undefined } : step, at);
     trackFromMemory(step, decision, at);
     scheduleReplay();
     return decision;

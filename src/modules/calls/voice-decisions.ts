@@ -8,7 +8,12 @@ export type VoiceDecision =
   | { kind: 'unknown_number' }
   | { kind: 'closed'; message: string; emergencyNumber: string | null }
   /** `prompt`: the agency's menu; decisions stored before menus were per agency have none (the default menu). */
-  | { kind: 'menu'; attempt: number; greeting: string | null; prompt?: string }
+  /** `preamble`: what the caller hears before the menu (the state of their own tickets), when there is something to say. */
+  | { kind: 'menu'; attempt: number; greeting: string | null; prompt?: string; preamble?: string }
+  /** A known problem of the caller's building, before the menu: 1 adds their report, 2 (or nothing) the menu. */
+  | { kind: 'incident_offer'; incidentId: string; greeting: string | null; preamble: string | null; offer: string }
+  /** The caller added their report to the incident: said so, and the call ends. */
+  | { kind: 'incident_reported' }
   | { kind: 'enqueue'; queueName: string; category: Category; chosen: boolean }
   | { kind: 'queue_result'; result: string }
   | { kind: 'dial_queue'; queueName: string }

@@ -1,4 +1,5 @@
 import { decideMenuStep } from '../../domain/menu-step.ts';
+import { menuPromptIt } from '../../domain/categories.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { CallParams, CallService } from './calls-service.ts';
 import { decideIncomingCall } from './calls-service.ts';
@@ -10,6 +11,7 @@ type Payload = Record<string, unknown>;
 export type VoiceStep =
   | { kind: 'incoming'; params: CallParams; payload: Payload }
   | { kind: 'menu'; params: CallParams; attempt: number; digits: string | undefined; payload: Payload }
+  | { kind: 'incident'; params: CallParams; incidentId: string; digits: string | undefined; payload: Payload }
   | { kind: 'queue-result'; params: CallParams; queueResult: string; queueTimeSeconds: number; payload: Payload }
   | { kind: 'status'; params: CallParams; callStatus: string; sequence: number | null; durationSeconds: number | null; payload: Payload }
   | { kind: 'operator'; operatorCallSid: string; identity: string; payload: Payload }
@@ -17,11 +19,16 @@ export type VoiceStep =
   /** `<Dial action>` of a queued call-back, on the operator's leg (`operatorCallSid`); `callSid` is the placeholder's call. */
   | { kind: 'callback-dialled'; operatorCallSid: string; callSid: string; dialCallStatus: string; payload: Payload };
 
-/** Runs a step through the call service's verbs, at the instant it was received. */
-export function applyVoiceStep(calls: CallService, step: VoiceStep, at: Date): Promise<VoiceDecision> {
+/**
+ * Runs a step through the call service's verbs, at the instant it was received. `live`: the caller
+ * is waiting for this answer (not a replay), so an incoming call may look up what to say before the menu.
+ */
+export function applyVoiceStep(calls: CallService, step: VoiceStep, at: Date, live = false): Promise<VoiceDecision> {
   switch (step.kind) {
     case 'incoming':
-      return calls.receiveIncomingCall(step.params, step.payload, at);
+      return calls.receiveIncomingCall(step.params, step.payload, at, { announce: live });
+    case 'incident':
+      return calls.chooseIncidentOption(step.params, step.incidentId, step.digits, step.payload, at);
     case 'menu':
       return calls.chooseFromMenu(step.params, step.attempt, step.digits, step.payload, at);
     case 'queue-result':
@@ -51,6 +58,12 @@ export function decideFromMemory(step: VoiceStep, at: Date, directory: AgencyDir
       if (!route) return { kind: 'unknown_number' };
       return decideMenuStep(step.digits, step.attempt, route.agency);
     }
+    case 'incident': {
+      // Adding a report needs the database: without it the caller gets the menu (and the journal says so, see resilient-voice.ts).
+      const route = step.params.to ? directory.routeNumber(step.params.to) : undefined;
+      if (!route) return { kind: 'unknown_number' };
+      return incidentMenu(route.agency);
+    }
     case 'queue-result':
       return { kind: 'queue_result', result: step.queueResult };
     case 'status':
@@ -71,4 +84,9 @@ export function decideFromMemory(step: VoiceStep, at: Date, directory: AgencyDir
 export function stepCallSid(step: VoiceStep): string {
   if (step.kind === 'operator' || step.kind === 'callback-dialled') return step.operatorCallSid;
   return step.params.callSid;
+}
+
+/** The menu after an incident's offer, when the caller wants an operator (or chose nothing): no greeting again. */
+export function incidentMenu(agency: Readonly<{ categories: Parameters<typeof menuPromptIt>[0] }>): VoiceDecision {
+  return { kind: 'menu', attempt: 1, greeting: null, prompt: menuPromptIt(agency.categories) };
 }

@@ -10,6 +10,7 @@ import type { EmailAccessRecorder } from './email-service.ts';
 import { createEmailService } from './email-service.ts';
 import { createParsePool } from './parse-pool.ts';
 import { createReplyHandler } from './reply-handler.ts';
+import { createIncidentNotice } from './incident-notice.ts';
 import { replyRoutes } from './reply-routes.ts';
 import type { ReplyTicketPort } from './ticket-replies.ts';
 import { createTicketReplies } from './ticket-replies.ts';
@@ -49,6 +50,7 @@ export function createEmailModule(
   // Operators' replies to tenants go out through the same outbox and transport as acknowledgements.
   const replies = createTicketReplies({ db, clock: deps.clock, directory: deps.directory, tickets: deps.tickets, outbox: deps.outbox });
   if (deps.mail) deps.outbox.register(createReplyHandler(deps.mail));
+  const tenantNotice = createIncidentNotice({ directory: deps.directory, outbox: deps.outbox, send: deps.mail });
   return {
     name: 'email',
     service: email,
@@ -86,6 +88,8 @@ export function createEmailModule(
       }),
     ],
     ports: {
+      /** For the incidents module: tells a tenant, in the closing's transaction, that their building's problem is solved. */
+      tenantNotice,
       /** The parsing threads (tests and benchmarks parse through the app's own pool). */
       parser,
       /** For the privacy module: a stored message or attachment whole, and the removal of bytes whose rows are gone. */

@@ -4,7 +4,7 @@ import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { CallService } from '../calls/calls-service.ts';
 import type { AppModule, ModuleCore } from '../module.ts';
 import { liveRoutes } from './live-routes.ts';
-import type { DayTotals, OperatorDirectory } from './live-service.ts';
+import type { DayTotals, LiveServiceDeps, OperatorDirectory } from './live-service.ts';
 import { createLiveService } from './live-service.ts';
 import { createSoftphoneService } from './softphone-service.ts';
 
@@ -21,10 +21,18 @@ export function createLiveModule(
     calls: CallService;
     /** The live state stamped by the realtime layer with the event positions it is consistent with. */
     stampedSnapshot: (actor: Actor) => Promise<LiveSnapshot>;
+    incidentsToday?: LiveServiceDeps['incidentsToday'];
   },
 ) {
   const { config, db, clock } = deps;
-  const live = createLiveService({ db, directory: deps.directory, clock, operators: deps.operators, dayTotals: deps.dayTotals });
+  const live = createLiveService({
+    db,
+    directory: deps.directory,
+    clock,
+    operators: deps.operators,
+    dayTotals: deps.dayTotals,
+    incidentsToday: deps.incidentsToday,
+  });
   const { accountSid, apiKey, apiSecret, twimlAppSid } = config.twilio;
   const softphone = createSoftphoneService({
     db,

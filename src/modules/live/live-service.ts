@@ -28,6 +28,8 @@ export type LiveServiceDeps = Readonly<{
   dayTotals: DayTotals;
   /** A caller waiting longer than this raises the wallboard alert. */
   waitAlertSeconds?: number;
+  /** The incidents module: an agency's open incidents and the calls they answered since the start of its day. */
+  incidentsToday?: (agency: string, since: Date) => Promise<{ open: number; callsAnsweredToday: number }>;
 }>;
 
 /** Calls that started longer ago than this and never reported an end are not shown as in progress. */
@@ -49,17 +51,24 @@ export function createLiveService(deps: LiveServiceDeps) {
     return { date, ...(await deps.dayTotals(code, date)) };
   }
 
+  function startOfDay(code: string, now: Date): Date {
+    return DateTime.fromJSDate(now, { zone: directory.agency(code)?.timezone ?? 'Europe/Rome' })
+      .startOf('day')
+      .toJSDate();
+  }
+
   return {
     /** The live state the actor may see: its agencies only, operators for the staff only. */
     async snapshot(actor: Actor): Promise<LiveState> {
       assertRole(actor, 'operator', 'supervisor', 'admin', 'agency');
       const now = clock.now();
       const codes = actor.agencies.filter((code) => directory.agency(code));
-      const [figures, active, operators, servedQueues] = await Promise.all([
+      const [figures, active, operators, servedQueues, incidents] = await Promise.all([
         Promise.all(codes.map((code) => today(code, now))),
         repo.findActiveCalls(db, codes, new Date(now.getTime() - ACTIVE_WINDOW_MS)),
         isStaff(actor) ? deps.operators.listOperators(actor, {}) : Promise.resolve(null),
         actor.role === 'operator' ? deps.operators.queuesServedBy(actor.name) : Promise.resolve(null),
+        Promise.all(codes.map((code) => (isStaff(actor) && deps.incidentsToday ? deps.incidentsToday(code, startOfDay(code, now)) : Promise.resolve(null)))),
       ]);
       const agencies: LiveAgency[] = codes.map((code, index) => {
         const agency = directory.agency(code)!;
@@ -72,6 +81,7 @@ export function createLiveService(deps: LiveServiceDeps) {
           categories: agency.categories.map((category) => ({ code: category.code, label: category.label, retired: category.retired })),
           portfolios: agency.portfolios.map((portfolio) => ({ id: portfolio.id, name: portfolio.name })),
           today: figures[index],
+          incidents: incidents[index] ?? null,
         };
       });
       return {

@@ -579,6 +579,57 @@ export function createTicketService(deps: TicketServiceDeps) {
       return ticket;
     },
 
+    /**
+     * For the incidents module: opens a ticket inside the caller's transaction (a caller's report
+     * added to an incident, with the call step that chose it). The caller checks scope; `publish`
+     * announces it once that transaction has committed.
+     */
+    async openWithin(tx: Tx, actor: Actor, input: CreateTicketInput): Promise<Readonly<{ id: string; ref: string; publish: () => void }>> {
+      const agency = directory.agency(input.agency);
+      if (!agency) throw notFound('Agency');
+      assertActiveCategory(agency, input.category);
+      const now = clock.now();
+      const row = await openTicket(tx, actor, agency, input, now, input.route ?? true);
+      const ticket = await load(tx, row, 'admin');
+      return { id: row.id, ref: row.ref, publish: () => publish([{ type: 'ticket.created', ticket, change: null }]) };
+    },
+
+    /**
+     * For the incidents module: closes an open ticket inside the caller's transaction, with `note`
+     * in its history; a ticket not yet routed goes to the agency's office first (a ticket is only
+     * closed from there). Undefined when it was no longer open.
+     */
+    async closeWithin(
+      tx: Tx,
+      actor: Actor,
+      ticketId: string,
+      note: string,
+    ): Promise<Readonly<{ ref: string; callerEmail: string | null; publish: () => void }> | undefined> {
+      let row = await repo.findTicketById(tx, ticketId);
+      if (!row || !isOpenTicketStatus(row.status)) return undefined;
+      const now = clock.now();
+      const changes: TicketEventRow[] = [];
+      const moves: TicketStatus[] = row.status === 'new' ? ['routed', 'closed'] : ['closed'];
+      for (const to of moves) {
+        const from = row.status;
+        const updated = await repo.updateTicketIf(tx, row.id, { status: from }, { status: to, updatedAt: now });
+        if (!updated) throw conflict(`Ticket ${row.ref} was changed meanwhile`);
+        const event = await repo.insertTicketEvent(
+          tx,
+          eventBy(actor, row.id, now, { type: to, fromStatus: from, toStatus: to, text: to === 'closed' ? note : null, data: null }),
+        );
+        changes.push(event!);
+        row = updated;
+        await announce(tx, actor, row, true, event!, `ticket.${to}`, now);
+      }
+      const loaded = await load(tx, row, 'admin');
+      return {
+        ref: row.ref,
+        callerEmail: row.callerEmail,
+        publish: () => publish(changes.map((change) => ({ type: 'ticket.changed' as const, ticket: loaded, change: toTicketEvent(change) }))),
+      };
+    },
+
     /** For the screen pop: a caller's earlier tickets in one agency (the caller checks scope). */
     async ticketsOfCaller(agency: string, phones: readonly string[], tenantCodes: readonly string[], limit = 20): Promise<TicketSummary[]> {
       const rows = await repo.ticketsOfCaller(db, agency, phones, tenantCodes, limit);
