@@ -66,6 +66,8 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
     ],
     atContractEnd: 'delete',
   },
+  // A caller's keypad rating of the service: no caller number, kept for the quality figures.
+  { table: 'call_ratings', scope: agency(), personal: [], neutral: ['call_sid', 'agency_code'], atContractEnd: 'delete' },
   {
     table: 'call_rollup_hourly',
     scope: agency(),
@@ -243,6 +245,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
       'closed_message',
       'emergency_number',
       'neutral_greeting',
+      'ask_rating',
       'offer_callbacks',
       'email_acknowledgements',
     ],

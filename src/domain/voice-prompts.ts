@@ -31,3 +31,11 @@ export const CALLBACK_REFUSED_IT =
   'Chiamata non consentita. Dal centralino si possono richiamare solo i numeri delle richiamate e delle segnalazioni che lei può vedere.';
 /** Said to an operator whose call-back could not be checked (the database did not answer). */
 export const CALLBACK_UNAVAILABLE_IT = 'Non è possibile avviare la richiamata in questo momento. Riprovi tra poco.';
+
+/** The one question after an answered call (issue 17 §4), asked where the agency turned it on. */
+export const RATING_QUESTION_IT = 'Grazie per aver chiamato. Come valuta il servizio ricevuto? Prema da 1 a 5: 1 per niente soddisfatto, 5 molto soddisfatto.';
+/** Before the question a second time, after a key that is not 1 to 5 or no key at all. */
+export const RATING_RETRY_IT = 'Tasto non valido.';
+export const RATING_THANKS_IT = 'Grazie per la sua valutazione. Arrivederci.';
+/** No rating after the second question: the caller is let go without one. */
+export const RATING_GOODBYE_IT = 'Grazie, arrivederci.';

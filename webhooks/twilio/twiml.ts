@@ -10,6 +10,10 @@ import {
   CALLBACK_REFUSED_IT,
   CALLBACK_UNAVAILABLE_IT,
   QUEUE_ERROR_IT,
+  RATING_GOODBYE_IT,
+  RATING_QUESTION_IT,
+  RATING_RETRY_IT,
+  RATING_THANKS_IT,
   UNKNOWN_NUMBER_IT,
   waitAnnouncementIt,
 } from '../../src/domain/voice-prompts.ts';
@@ -29,6 +33,7 @@ export const VOICE_PATHS = {
   status: '/webhooks/twilio/voice/status',
   operator: '/webhooks/twilio/voice/operator',
   bridged: '/webhooks/twilio/voice/bridged',
+  rating: '/webhooks/twilio/voice/rating',
 } as const;
 
 // XML 1.0 cannot carry NUL, most control characters or lone surrogates; xmlbuilder throws on
@@ -108,6 +113,27 @@ export function renderDecision(unsafeDecision: VoiceDecision, unsafeBaseUrl: str
       response.say(SAY, BRIDGING_IT);
       break;
     case 'ack':
+      break;
+    case 'rating_question': {
+      const gather = response.gather({
+        input: ['dtmf'],
+        numDigits: 1,
+        timeout: 6,
+        // A caller who presses nothing hears the question once more, as after a wrong key.
+        actionOnEmptyResult: true,
+        action: `${baseUrl}${VOICE_PATHS.rating}?attempt=${decision.attempt}`,
+        method: 'POST',
+      });
+      gather.say(SAY, decision.attempt > 1 ? `${RATING_RETRY_IT} ${RATING_QUESTION_IT}` : RATING_QUESTION_IT);
+      break;
+    }
+    case 'rating_thanks':
+      response.say(SAY, RATING_THANKS_IT);
+      response.hangup();
+      break;
+    case 'rating_goodbye':
+      response.say(SAY, RATING_GOODBYE_IT);
+      response.hangup();
       break;
   }
   return response.toString();

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agencies } from './agencies.ts';
 
 /**
@@ -51,6 +51,24 @@ export const calls = pgTable(
     // The report's outcome counts read only calls that have a code.
     index('calls_agency_wrap_up_idx').on(table.agencyCode, table.startedAt, table.wrapUpCode).where(sql`${table.wrapUpCode} is not null`),
   ],
+);
+
+/**
+ * The caller's answer to the one question after an answered call (issue 17 §4): a rating 1–5,
+ * kept once per call. The first digit recorded stays: the primary key refuses a second one, so a
+ * repeated or late webhook never changes it. The call's queue and day are read from `calls`.
+ */
+export const callRatings = pgTable(
+  'call_ratings',
+  {
+    callSid: text('call_sid').primaryKey(),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
+    rating: smallint('rating').notNull(),
+    ratedAt: timestamp('rated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [index('call_ratings_agency_idx').on(table.agencyCode, table.ratedAt), check('call_ratings_rating_check', sql`${table.rating} between 1 and 5`)],
 );
 
 /**

@@ -1,3 +1,4 @@
+import type { RatingStepDecision } from '../../domain/rating-step.ts';
 import type { Category } from '../../domain/routing.ts';
 
 /**
@@ -16,4 +17,6 @@ export type VoiceDecision =
   /** The operator asking for work is not available (on break, off duty, in wrap-up): nothing is offered. */
   | { kind: 'not_available' }
   | { kind: 'bridging' }
-  | { kind: 'ack' };
+  | { kind: 'ack' }
+  /** After an answered call, where the agency asks: the rating question, the thanks, or goodbye. */
+  | RatingStepDecision;

@@ -1,7 +1,8 @@
 import { decideMenuStep } from '../../domain/menu-step.ts';
+import { decideRatingStep } from '../../domain/rating-step.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { CallParams, CallService } from './calls-service.ts';
-import { decideIncomingCall } from './calls-service.ts';
+import { decideIncomingCall, decideQueueResult } from './calls-service.ts';
 import type { VoiceDecision } from './voice-decisions.ts';
 
 type Payload = Record<string, unknown>;
@@ -13,7 +14,8 @@ export type VoiceStep =
   | { kind: 'queue-result'; params: CallParams; queueResult: string; queueTimeSeconds: number; payload: Payload }
   | { kind: 'status'; params: CallParams; callStatus: string; sequence: number | null; durationSeconds: number | null; payload: Payload }
   | { kind: 'operator'; operatorCallSid: string; identity: string; payload: Payload }
-  | { kind: 'bridged'; params: CallParams; dequeuingCallSid: string | null; queueTimeSeconds: number | null; payload: Payload };
+  | { kind: 'bridged'; params: CallParams; dequeuingCallSid: string | null; queueTimeSeconds: number | null; payload: Payload }
+  | { kind: 'rating'; params: CallParams; attempt: number; digits: string | undefined; payload: Payload };
 
 /** Runs a step through the call service's verbs, at the instant it was received. */
 export function applyVoiceStep(calls: CallService, step: VoiceStep, at: Date): Promise<VoiceDecision> {
@@ -30,6 +32,8 @@ export function applyVoiceStep(calls: CallService, step: VoiceStep, at: Date): P
       return calls.takeNextCall(step.operatorCallSid, step.identity, step.payload, at);
     case 'bridged':
       return calls.linkBridgedCall(step.params, step.dequeuingCallSid, step.queueTimeSeconds, step.payload, at);
+    case 'rating':
+      return calls.recordRating(step.params, step.attempt, step.digits, step.payload, at);
   }
 }
 
@@ -47,8 +51,10 @@ export function decideFromMemory(step: VoiceStep, at: Date, directory: AgencyDir
       if (!route) return { kind: 'unknown_number' };
       return decideMenuStep(step.digits, step.attempt, route.agency);
     }
-    case 'queue-result':
-      return { kind: 'queue_result', result: step.queueResult };
+    case 'queue-result': {
+      const route = step.params.to ? directory.routeNumber(step.params.to) : undefined;
+      return decideQueueResult(step.queueResult, route ? { agency: route.agency, portfolioId: route.portfolioId } : null);
+    }
     case 'status':
       return { kind: 'ack' };
     case 'operator': {
@@ -57,6 +63,8 @@ export function decideFromMemory(step: VoiceStep, at: Date, directory: AgencyDir
     }
     case 'bridged':
       return { kind: 'bridging' };
+    case 'rating':
+      return decideRatingStep(step.digits, step.attempt);
   }
 }
 
