@@ -27,6 +27,7 @@ import type { PortfolioChoice, PortfolioFilter } from '../../domain/portfolio-sc
 import { choosePortfolio } from '../../domain/portfolio-scope.ts';
 import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
 import { monthChunks } from './call-rollup.ts';
+import { callRatings, repeatCalls } from './call-quality.ts';
 import type { CallRollup } from './call-rollup.ts';
 import type { DayChunk } from './paced-reads.ts';
 import { dayChunks, RAW_CHUNK_DAYS, readPaced } from './paced-reads.ts';
@@ -345,7 +346,13 @@ export function createReportService(deps: ReportServiceDeps) {
       checkDayRange(query.from, query.to);
       const choice = portfolioOf(agency, query.portfolio);
       const parameters = parametersOf(agency, { serviceLevelSeconds: query.serviceLevelSeconds, shortAbandonSeconds: query.shortAbandonSeconds });
-      const current = { ...(await figures(agency, query.from, query.to, parameters, query.source, choice.filter)), ...portfolioField(choice) };
+      const report = await figures(agency, query.from, query.to, parameters, query.source, choice.filter);
+      const range = (part: DayChunk) => dayRange(agency.code, parameters.timezone, part.from, part.to, choice.filter);
+      const [ratings, repeats] = await Promise.all([
+        callRatings(db, range, query.from, query.to, report.categories),
+        repeatCalls(db, range, query.from, query.to),
+      ]);
+      const current = { ...report, ratings, repeatCalls: repeats, ...portfolioField(choice) };
       if (query.compare !== 'previous-year') return current;
       const earlier = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).minus({ years: 1 }).toISODate()!;
       const previousYear = {

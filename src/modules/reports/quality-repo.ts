@@ -1,0 +1,51 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { rowsOf } from '../../db/raw-sql.ts';
+import { callRatings, calls } from '../../db/schema/index.ts';
+import type { DayRange } from './reports-repo.ts';
+import { portfolioOf } from './reports-repo.ts';
+
+export type RatingCount = Readonly<{ category: string | null; month: string; rating: number; n: number }>;
+
+/**
+ * Ratings of the calls that came in during the range (a rating belongs to its call's local day,
+ * like every other figure of the call), by queue and local month. A call is rated minutes after
+ * it ends, so ratings are looked for up to a day past the range (which keeps the index's range short).
+ */
+export async function ratingCounts(db: Executor, range: DayRange): Promise<RatingCount[]> {
+  const rows = await rowsOf<{ category: string | null; month: string; rating: number; n: number }>(
+    db,
+    sql`select ${calls.category} as category, to_char(${calls.startedAt} at time zone ${range.timezone}, 'YYYY-MM') as month,
+        ${callRatings.rating}::int as rating, count(*)::int as n
+      from ${callRatings} join ${calls} on ${calls.callSid} = ${callRatings.callSid}
+      where ${callRatings.agencyCode} = ${range.agency}
+        and ${callRatings.ratedAt} >= ${range.start.toISOString()}::timestamptz
+        and ${callRatings.ratedAt} < ${range.end.toISOString()}::timestamptz + interval '1 day'
+        and ${calls.agencyCode} = ${range.agency}
+        and ${calls.startedAt} >= ${range.start.toISOString()}::timestamptz and ${calls.startedAt} < ${range.end.toISOString()}::timestamptz
+        ${portfolioOf(calls.portfolioId, range)}
+      group by 1, 2, 3`,
+  );
+  return rows.map((row) => ({ category: row.category, month: row.month, rating: Number(row.rating), n: Number(row.n) }));
+}
+
+export type CallerCallRow = Readonly<{ from: string | null; startedAt: Date; counted: boolean }>;
+
+/**
+ * The agency's calls of the range and of the `lookBackDays` before it, with their caller's number:
+ * the earlier ones only tell whether a call of the range repeats one. `counted`: the call is in the
+ * range and in the report's part of the agency (the earlier call may have been to any of its numbers).
+ */
+export async function callerCalls(db: Executor, range: DayRange, lookBackDays: number): Promise<CallerCallRow[]> {
+  const rows = await rowsOf<{ from_number: string | null; started_at: string | Date; counted: boolean }>(
+    db,
+    sql`select ${calls.fromNumber} as from_number, ${calls.startedAt} as started_at,
+        (${calls.startedAt} >= ${range.start.toISOString()}::timestamptz ${portfolioOf(calls.portfolioId, range)}) as counted
+      from ${calls}
+      where ${calls.agencyCode} = ${range.agency}
+        and ${calls.startedAt} >= ${range.start.toISOString()}::timestamptz - make_interval(days => ${lookBackDays})
+        and ${calls.startedAt} < ${range.end.toISOString()}::timestamptz
+        and ${calls.fromNumber} is not null`,
+  );
+  return rows.map((row) => ({ from: row.from_number, startedAt: new Date(row.started_at), counted: row.counted === true || String(row.counted) === 't' }));
+}
