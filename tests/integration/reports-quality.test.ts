@@ -1,4 +1,6 @@
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calls } from '../../src/db/schema/index.ts';
 import type { Session } from '../helpers/auth.ts';
 import { createStaffUser, loginAs } from '../helpers/auth.ts';
 import type { TestApp } from '../helpers/test-app.ts';
@@ -158,5 +160,43 @@ describe('CSV and isolation', () => {
     expect((await report(as.staffMilano, `agency=${PAVIA}&from=2026-11-01&to=2026-11-30&format=csv`)).statusCode).toBe(404);
     const milano = (await report(as.staffMilano, `agency=aler-milano&from=2026-11-01&to=2026-11-30`)).json();
     expect(milano.ratings).toMatchObject({ count: 1, mean: 1 });
+  });
+});
+
+describe('the quarterly statement’s quality figure', () => {
+  it('carries the ratings of the quarter, verifies clean, and shows a late rating as a difference', async () => {
+    t.clock.set('2027-01-05T10:00:00+01:00');
+    const supervisor = await loginAs(t.app, 'supervisore');
+    const issued = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/reports/statements',
+      headers: supervisor.headers,
+      payload: { agency: PAVIA, period: '2026-Q4' },
+    });
+    expect(issued.statusCode, issued.body).toBe(201);
+    const { id, statement } = issued.json();
+    // Six answered calls in the quarter, five rated.
+    expect(statement.quality).toEqual({ ratedCalls: 5, ratedPctOfAnswered: 83.3, meanRating: 3, distribution: { 1: 1, 2: 1, 3: 1, 4: 1, 5: 1 } });
+    const printed = await t.app.inject({ url: `/api/v1/reports/statements/${id}/print`, headers: supervisor.headers });
+    expect(printed.body).toContain('Valutazione dei chiamanti');
+    expect(printed.body).toContain('<td>Voto medio (da 1 a 5)</td><td>3,00</td>');
+    const clean = (await t.app.inject({ url: `/api/v1/reports/statements/${id}/verify`, headers: supervisor.headers })).json();
+    expect(clean).toMatchObject({ reproduces: true, differences: [] });
+
+    // A rating recorded after the issue (a journal replayed late): the frozen statement says so.
+    const [late] = await t.database.db
+      .select()
+      .from(calls)
+      .where(and(eq(calls.agencyCode, PAVIA), eq(calls.queueName, `${PAVIA}.admin`)));
+    await twilioPost(t.app, '/webhooks/twilio/voice/rating?attempt=1', { ...incomingCallParams(late!.callSid, ANNA, PAVIA_VERDE), Digits: '5' });
+    const after = (await t.app.inject({ url: `/api/v1/reports/statements/${id}/verify`, headers: supervisor.headers })).json();
+    expect(after.reproduces).toBe(false);
+    expect(after.differences).toEqual(expect.arrayContaining(['quality.ratedCalls', 'quality.meanRating', 'quality.distribution.5']));
+  });
+
+  it('a quarter without ratings has no quality figure: the body statements always had', async () => {
+    const supervisor = await loginAs(t.app, 'supervisore');
+    const preview = (await t.app.inject({ url: `/api/v1/reports/statements/preview?agency=${PAVIA}&period=2026-Q3`, headers: supervisor.headers })).json();
+    expect(Object.keys(preview.statement)).not.toContain('quality');
   });
 });

@@ -9,8 +9,8 @@ export type RatingCount = Readonly<{ category: string | null; month: string; rat
 
 /**
  * Ratings of the calls that came in during the range (a rating belongs to its call's local day,
- * like every other figure of the call), by queue and local month. A call is rated minutes after
- * it ends, so ratings are looked for up to a day past the range (which keeps the index's range short).
+ * like every other figure of the call), by queue and local month. A rating is never given before
+ * its call came in, which bounds the index from below; however late one is recorded, it counts.
  */
 export async function ratingCounts(db: Executor, range: DayRange): Promise<RatingCount[]> {
   const rows = await rowsOf<{ category: string | null; month: string; rating: number; n: number }>(
@@ -20,7 +20,6 @@ export async function ratingCounts(db: Executor, range: DayRange): Promise<Ratin
       from ${callRatings} join ${calls} on ${calls.callSid} = ${callRatings.callSid}
       where ${callRatings.agencyCode} = ${range.agency}
         and ${callRatings.ratedAt} >= ${range.start.toISOString()}::timestamptz
-        and ${callRatings.ratedAt} < ${range.end.toISOString()}::timestamptz + interval '1 day'
         and ${calls.agencyCode} = ${range.agency}
         and ${calls.startedAt} >= ${range.start.toISOString()}::timestamptz and ${calls.startedAt} < ${range.end.toISOString()}::timestamptz
         ${portfolioOf(calls.portfolioId, range)}

@@ -261,12 +261,14 @@ export function createReportService(deps: ReportServiceDeps) {
     const units = billUnits(versions, quarter);
     if (!units.agency) throw validation(`No contract of ${agency.code} runs during ${period}`);
     const part = async (billing: QuarterBilling, portfolio: PortfolioFilter) => {
-      const [report, { months }] = await Promise.all([
+      const range = (chunk: DayChunk) => dayRange(agency.code, parameters.timezone, chunk.from, chunk.to, portfolio);
+      const [report, { months }, ratings] = await Promise.all([
         figures(agency, billing.from, billing.to, parameters, source, portfolio),
         monthlyVolumes(agency, billing.from, billing.to, parameters, source, portfolio),
+        callRatings(db, range, billing.from, billing.to, []),
       ]);
       const statementMonths: StatementMonth[] = months.map(({ month, calls, answered, abandoned, emails }) => ({ month, calls, answered, abandoned, emails }));
-      return assembleStatement({ agency: { code: agency.code, name: agency.name }, quarter, billing, parameters, report, months: statementMonths });
+      return assembleStatement({ agency: { code: agency.code, name: agency.name }, quarter, billing, parameters, report, months: statementMonths, ratings });
     };
     // Portfolios billed apart in this quarter: their own contacts, their own fee; the agency's contract bills the rest.
     const billedApart = units.portfolios.map((unit) => unit.id);
