@@ -63,6 +63,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
       'operator_call_sid',
       'wrap_up_code',
       'wrap_up_by',
+      'repeat_call',
     ],
     atContractEnd: 'delete',
   },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agencies } from './agencies.ts';
 
 /**
@@ -40,6 +40,12 @@ export const calls = pgTable(
     wrapUpCode: text('wrap_up_code'),
     wrapUpBy: text('wrap_up_by'),
     wrapUpAt: timestamp('wrap_up_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * Whether the call repeats one of the same number to the same agency within 7 days (issue 17
+     * §5), frozen before the caller's number is erased (erasure, retention), so the reports read
+     * the same afterwards; null: not frozen, the reports decide it from the numbers.
+     */
+    repeatCall: boolean('repeat_call'),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (table) => [
@@ -49,6 +55,8 @@ export const calls = pgTable(
     // Small: only callers waiting now. The silence reconciler finds those not heard from for a while.
     index('calls_queued_heard_idx').on(table.lastHeardAt).where(sql`${table.outcome} = 'queued'`),
     // The report's outcome counts read only calls that have a code.
+    // A caller's calls to an agency: freezing repeat-call verdicts before a number is erased.
+    index('calls_agency_from_idx').on(table.agencyCode, table.fromNumber).where(sql`${table.fromNumber} is not null`),
     index('calls_agency_wrap_up_idx').on(table.agencyCode, table.startedAt, table.wrapUpCode).where(sql`${table.wrapUpCode} is not null`),
   ],
 );

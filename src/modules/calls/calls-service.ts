@@ -500,6 +500,7 @@ function emptyCallRow(): Omit<CallRow, 'id' | 'callSid' | 'toNumber' | 'startedA
     wrapUpCode: null,
     wrapUpBy: null,
     wrapUpAt: null,
+    repeatCall: null,
   };
 }
 

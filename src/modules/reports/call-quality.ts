@@ -60,8 +60,14 @@ export async function repeatCalls(db: Executor, range: (part: DayChunk) => DayRa
     let repeats = 0;
     rows.forEach((row, index) => {
       if (!row.counted) return;
-      if (flags[index]) repeats += 1;
-      if (isIdentifiableCaller(row.from)) callsWithNumber += 1;
+      // A verdict frozen before the number was erased is the one the reports said then.
+      if (row.frozen !== null) {
+        callsWithNumber += 1;
+        if (row.frozen) repeats += 1;
+      } else if (isIdentifiableCaller(row.from)) {
+        callsWithNumber += 1;
+        if (flags[index]) repeats += 1;
+      }
     });
     return { month: month.from.slice(0, 7), callsWithNumber, repeatCalls: repeats };
   });
