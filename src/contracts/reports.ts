@@ -94,10 +94,39 @@ export type CallReportPeriod = z.infer<typeof CallReportPeriod>;
 /** Answered calls by the outcome code (esito) their wrap-up was closed with. */
 const WrapUpOutcomes = z.array(z.strictObject({ code: z.string(), label: z.string(), calls: Count }));
 
+/** How many calls got each rating 1–5 after the call, and their mean (two decimals; null without ratings). */
+const RatingFigures = {
+  count: Count,
+  mean: z.number().nullable(),
+  distribution: z.strictObject({ '1': Count, '2': Count, '3': Count, '4': Count, '5': Count }),
+};
+export const RatingFiguresView = z.strictObject(RatingFigures);
+export type RatingFiguresView = z.infer<typeof RatingFiguresView>;
+
+/** Issue 17 §4: the callers' ratings of the range's answered calls, per queue and local month. */
+export const CallRatings = z.strictObject({
+  ...RatingFigures,
+  byQueue: z.array(z.strictObject({ queue: z.string(), label: z.string(), ...RatingFigures })),
+  byMonth: z.array(z.strictObject({ month: z.string(), ...RatingFigures })),
+});
+export type CallRatings = z.infer<typeof CallRatings>;
+
+/** Issue 17 §5: calls from a number that called the agency within the `windowDays` before, per local month. */
+export const RepeatCalls = z.strictObject({
+  windowDays: z.number(),
+  /** Calls whose caller's number is known (withheld and anonymous callers cannot repeat). */
+  callsWithNumber: Count,
+  repeatCalls: Count,
+  byMonth: z.array(z.strictObject({ month: z.string(), callsWithNumber: Count, repeatCalls: Count })),
+});
+export type RepeatCalls = z.infer<typeof RepeatCalls>;
+
 export const CallReport = z.strictObject({
   ...CallReportFields,
   previousYear: z.strictObject({ ...CallReportFields, wrapUpOutcomes: WrapUpOutcomes.optional() }).optional(),
   wrapUpOutcomes: WrapUpOutcomes.optional(),
+  ratings: CallRatings.optional(),
+  repeatCalls: RepeatCalls.optional(),
 });
 export type CallReport = z.infer<typeof CallReport>;
 

@@ -9,6 +9,7 @@ export const VoiceLayerView = z.strictObject({
   neutralGreeting: z.boolean().nullable(),
   offerCallbacks: z.boolean().nullable(),
   emailAcknowledgements: z.boolean().nullable(),
+  askRating: z.boolean().nullable(),
 });
 export type VoiceLayerView = z.infer<typeof VoiceLayerView>;
 
@@ -25,6 +26,7 @@ const AgencyVoiceSettings = z.strictObject({
   neutralGreeting: z.boolean(),
   offerCallbacks: z.boolean(),
   emailAcknowledgements: z.boolean(),
+  askRating: z.boolean(),
 });
 
 /** What a field left empty means: the text generated now, or what a portfolio inherits from the agency. */

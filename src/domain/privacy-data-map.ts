@@ -65,9 +65,12 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
       'wrap_up_by',
       'callback_result',
       'pre_menu',
+      'repeat_call',
     ],
     atContractEnd: 'delete',
   },
+  // A caller's keypad rating of the service: no caller number, kept for the quality figures.
+  { table: 'call_ratings', scope: agency(), personal: [], neutral: ['call_sid', 'agency_code'], atContractEnd: 'delete' },
   {
     table: 'call_rollup_hourly',
     scope: agency(),
@@ -263,6 +266,7 @@ export const PRIVACY_DATA_MAP: readonly TableRule[] = [
       'closed_message',
       'emergency_number',
       'neutral_greeting',
+      'ask_rating',
       'offer_callbacks',
       'email_acknowledgements',
     ],

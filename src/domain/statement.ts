@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { CallReport } from './kpi.ts';
+import type { RatingSummary } from './rating-summary.ts';
 import { validation } from './errors.ts';
 
 /**
@@ -15,7 +16,10 @@ import { validation } from './errors.ts';
  *   year's Q1 has 91), each line rounded to the cent; days before the first contract bill nothing;
  * - a contract with tacit renewal runs on, on the same terms, until a later version starts;
  * - handled contacts = answered calls + e-mails received (tickets typed in during a call are the
- *   same contact as the call, so tickets are not added); cost per handled contact = fee / handled.
+ *   same contact as the call, so tickets are not added); cost per handled contact = fee / handled;
+ * - quality (issue 17 §4): where callers rated answered calls of the billed days, how many did,
+ *   the mean and the distribution 1–5; a quarter without ratings has no quality figure, so every
+ *   statement issued before ratings existed still recomputes to exactly its frozen body.
  */
 
 export type Quarter = Readonly<{ period: string; year: number; quarter: number; from: string; to: string; days: number }>;
@@ -218,6 +222,24 @@ export type StatementParameters = Readonly<{
 
 export type StatementMonth = Readonly<{ month: string; calls: number; answered: number; abandoned: number; emails: number }>;
 
+/** The callers' ratings of a statement's answered calls; the distribution lets the liaison recompute the mean. */
+export type StatementQuality = Readonly<{
+  ratedCalls: number;
+  /** 100 × rated calls / answered calls, one decimal; null without answered calls. */
+  ratedPctOfAnswered: number | null;
+  meanRating: number | null;
+  distribution: RatingSummary['distribution'];
+}>;
+
+export function statementQuality(ratings: RatingSummary, answered: number): StatementQuality {
+  return {
+    ratedCalls: ratings.count,
+    ratedPctOfAnswered: answered === 0 ? null : Math.round((1000 * ratings.count) / answered) / 10,
+    meanRating: ratings.mean,
+    distribution: ratings.distribution,
+  };
+}
+
 /** The frozen content of a statement: everything is derived from its inputs, nothing from the clock. */
 export function assembleStatement(input: {
   agency: { code: string; name: string };
@@ -226,7 +248,9 @@ export function assembleStatement(input: {
   parameters: StatementParameters;
   report: CallReport;
   months: readonly StatementMonth[];
-}) {
+  /** The callers' ratings of the billed days' calls; absent or none: the statement has no quality figure. */
+  ratings?: RatingSummary;
+}): StatementBody {
   const { report, billing } = input;
   const totals = report.totals;
   const handled = totals.answered + totals.emails;
@@ -269,16 +293,52 @@ export function assembleStatement(input: {
     byMonth: input.months,
     handledContacts: { answeredCalls: totals.answered, emails: totals.emails, total: handled },
     costPerHandledContactCents: handled === 0 ? null : Math.round(billing.totalCents / handled),
+    // Last, and only with ratings: a statement without them is the body it always was.
+    ...(input.ratings && input.ratings.count > 0 ? { quality: statementQuality(input.ratings, totals.answered) } : {}),
   };
 }
 
-export type StatementBody = ReturnType<typeof assembleStatement>;
+export type StatementBody = Readonly<{
+  agency: { code: string; name: string };
+  period: string;
+  quarter: { from: string; to: string; days: number };
+  billedPeriod: { from: string; to: string; days: number };
+  parameters: StatementParameters;
+  fee: { currency: string; vatExcluded: boolean; quarterlyFeeCents: number; lines: readonly FeeLine[]; totalCents: number };
+  volumes: {
+    calls: number;
+    outOfHours: number;
+    offered: number;
+    queued: number;
+    answered: number;
+    abandoned: number;
+    shortAbandoned: number;
+    emails: number;
+    tickets: number;
+    byChannel: CallReport['byChannel'];
+    byQueue: CallReport['byQueue'];
+  };
+  kpis: {
+    answeredWithinServiceLevel: number;
+    serviceLevelPct: number | null;
+    serviceLevelTargetPct: number;
+    serviceLevelTargetMet: boolean | null;
+    abandonRatePct: number | null;
+    asaSeconds: number | null;
+    ahtSeconds: number | null;
+    maxWaitSeconds: number | null;
+  };
+  byMonth: readonly StatementMonth[];
+  handledContacts: { answeredCalls: number; emails: number; total: number };
+  costPerHandledContactCents: number | null;
+  quality?: StatementQuality;
+}>;
 
 /** One portfolio billed separately: its days, its fee lines, its volumes and what a contact cost. */
 export type PortfolioSection = Readonly<
   { portfolio: { code: string; name: string } } & Pick<
     StatementBody,
-    'billedPeriod' | 'fee' | 'volumes' | 'kpis' | 'byMonth' | 'handledContacts' | 'costPerHandledContactCents'
+    'billedPeriod' | 'fee' | 'volumes' | 'kpis' | 'byMonth' | 'handledContacts' | 'costPerHandledContactCents' | 'quality'
   >
 >;
 
@@ -286,8 +346,8 @@ export type PortfolioSection = Readonly<
 export type SplitStatementBody = StatementBody & { portfolios?: readonly PortfolioSection[]; invoiceTotalCents?: number };
 
 export function portfolioSection(portfolio: { code: string; name: string }, body: StatementBody): PortfolioSection {
-  const { billedPeriod, fee, volumes, kpis, byMonth, handledContacts, costPerHandledContactCents } = body;
-  return { portfolio, billedPeriod, fee, volumes, kpis, byMonth, handledContacts, costPerHandledContactCents };
+  const { billedPeriod, fee, volumes, kpis, byMonth, handledContacts, costPerHandledContactCents, quality } = body;
+  return { portfolio, billedPeriod, fee, volumes, kpis, byMonth, handledContacts, costPerHandledContactCents, ...(quality ? { quality } : {}) };
 }
 
 /** The agency's part with its portfolios' sections; without sections the body is exactly the agency's part. */

@@ -52,3 +52,10 @@ export const QUEUED_CALLBACK_NO_CHOICE_IT = 'Nessun numero digitato. Resti in li
 /** Said to the operator after a queued call-back that did not reach the tenant. */
 export const QUEUED_CALLBACK_RETRY_IT = 'Nessuna risposta: la richiamata resta in coda e sarà riproposta tra qualche minuto.';
 export const QUEUED_CALLBACK_GAVE_UP_IT = "Nessuna risposta: la richiamata passa all'elenco delle richiamate da fare.";
+/** The one question after an answered call (issue 17 §4), asked where the agency turned it on. */
+export const RATING_QUESTION_IT = 'Grazie per aver chiamato. Come valuta il servizio ricevuto? Prema da 1 a 5: 1 per niente soddisfatto, 5 molto soddisfatto.';
+/** Before the question a second time, after a key that is not 1 to 5 or no key at all. */
+export const RATING_RETRY_IT = 'Tasto non valido.';
+export const RATING_THANKS_IT = 'Grazie per la sua valutazione. Arrivederci.';
+/** No rating after the second question: the caller is let go without one. */
+export const RATING_GOODBYE_IT = 'Grazie, arrivederci.';

@@ -14,6 +14,8 @@ export type VoiceLayer = Readonly<{
   neutralGreeting: boolean | null;
   offerCallbacks: boolean | null;
   emailAcknowledgements: boolean | null;
+  /** One question after an answered call: a rating 1–5 by keypad (issue 17 §4). */
+  askRating: boolean | null;
 }>;
 
 /** What a call to one number (agency, maybe portfolio) is answered with, every choice made. */
@@ -25,6 +27,7 @@ export type EffectiveVoice = Readonly<{
   neutralGreeting: boolean;
   offerCallbacks: boolean;
   emailAcknowledgements: boolean;
+  askRating: boolean;
 }>;
 
 export const EMPTY_VOICE_LAYER: VoiceLayer = {
@@ -35,10 +38,11 @@ export const EMPTY_VOICE_LAYER: VoiceLayer = {
   neutralGreeting: null,
   offerCallbacks: null,
   emailAcknowledgements: null,
+  askRating: null,
 };
 
-/** Today's behaviour: generated texts, agency named, call-backs and acknowledgements offered. */
-export const VOICE_DEFAULTS = { neutralGreeting: false, offerCallbacks: true, emailAcknowledgements: true } as const;
+/** Today's behaviour: generated texts, agency named, call-backs and acknowledgements offered, no rating asked. */
+export const VOICE_DEFAULTS = { neutralGreeting: false, offerCallbacks: true, emailAcknowledgements: true, askRating: false } as const;
 
 /** The portfolio's field where it set one, else the agency's, else the default. */
 export function effectiveVoice(agency: VoiceLayer, portfolio: VoiceLayer | undefined): EffectiveVoice {
@@ -51,6 +55,7 @@ export function effectiveVoice(agency: VoiceLayer, portfolio: VoiceLayer | undef
     neutralGreeting: pick('neutralGreeting') ?? VOICE_DEFAULTS.neutralGreeting,
     offerCallbacks: pick('offerCallbacks') ?? VOICE_DEFAULTS.offerCallbacks,
     emailAcknowledgements: pick('emailAcknowledgements') ?? VOICE_DEFAULTS.emailAcknowledgements,
+    askRating: pick('askRating') ?? VOICE_DEFAULTS.askRating,
   };
 }
 

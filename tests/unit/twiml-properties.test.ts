@@ -26,7 +26,9 @@ const decisions: fc.Arbitrary<VoiceDecision> = fc.oneof(
     .map(([queueName, category, chosen]) => ({ kind: 'enqueue', queueName, category, chosen }) as const),
   hostileText.map((result) => ({ kind: 'queue_result', result }) as const),
   hostileText.map((queueName) => ({ kind: 'dial_queue', queueName }) as const),
-  fc.constantFrom<VoiceDecision>({ kind: 'unknown_number' }, { kind: 'nothing_waiting' }, { kind: 'bridging' }, { kind: 'ack' }),
+  fc.constantFrom<VoiceDecision>({ kind: 'unknown_number' }, { kind: 'nothing_waiting' }, { kind: 'bridging' }, { kind: 'ack' }, { kind: 'rating_goodbye' }),
+  fc.integer({ min: 1, max: 2 }).map((attempt) => ({ kind: 'rating_question', attempt }) as const),
+  fc.constantFrom(1, 2, 3, 4, 5).map((rating) => ({ kind: 'rating_thanks', rating }) as const),
 );
 
 describe('TwiML rendering never breaks the XML', () => {

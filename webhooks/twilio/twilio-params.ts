@@ -81,6 +81,10 @@ export const IncidentQuery = z.object({ incident: z.uuid() });
 
 export const MenuQuery = z.object({ attempt: z.coerce.number().int().min(1).max(9).default(1) });
 
+/** The rating question's `<Gather>` action: the key pressed (or none) and which asking it answers. */
+export const RatingParams = MenuParams;
+export const RatingQuery = MenuQuery;
+
 // Postgres stores neither NUL nor lone surrogates, in text or in jsonb: a parameter carrying one
 // would fail the statement that records its call, and with it every call sharing that statement.
 const UNSTORABLE = /[\u0000\ud800-\udfff]/;

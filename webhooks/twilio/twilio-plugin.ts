@@ -19,6 +19,8 @@ import {
   QueueCallbackQuery,
   QueueResultParams,
   QueueWaitParams,
+  RatingParams,
+  RatingQuery,
   StatusParams,
   storableParams,
   VoiceParams,
@@ -164,6 +166,12 @@ export async function twilioVoicePlugin(app: FastifyInstance, options: TwilioVoi
       payload: params,
     } as const;
     return render(reply, await voice.handle(step));
+  });
+
+  app.post(VOICE_PATHS.rating, { schema: twimlDoc("After an answered call: the caller's rating 1–5, or the question again") }, async (request, reply) => {
+    const params = parse(RatingParams, request.body);
+    const { attempt } = parse(RatingQuery, request.query);
+    return render(reply, await voice.handle({ kind: 'rating', params: callParams(params), attempt, digits: params.Digits, payload: params }));
   });
 
   app.post(VOICE_PATHS.status, { schema: twimlDoc("Twilio's status callback: the call's final state and duration") }, async (request, reply) => {

@@ -10,6 +10,10 @@ import {
   CALLBACK_REFUSED_IT,
   CALLBACK_UNAVAILABLE_IT,
   QUEUE_ERROR_IT,
+  RATING_GOODBYE_IT,
+  RATING_QUESTION_IT,
+  RATING_RETRY_IT,
+  RATING_THANKS_IT,
   UNKNOWN_NUMBER_IT,
   QUEUED_CALLBACK_GAVE_UP_IT,
   QUEUED_CALLBACK_INVALID_IT,
@@ -44,6 +48,7 @@ export const VOICE_PATHS = {
   /** `<Dial action>` of a queued call-back dialled from an operator's softphone (`?call=<CallSid>`). */
   callbackDialled: '/webhooks/twilio/voice/callback-dialled',
   incident: '/webhooks/twilio/voice/incident',
+  rating: '/webhooks/twilio/voice/rating',
 } as const;
 
 // XML 1.0 cannot carry NUL, most control characters or lone surrogates; xmlbuilder throws on
@@ -152,6 +157,27 @@ export function renderDecision(unsafeDecision: VoiceDecision, unsafeBaseUrl: str
       response.leave();
       break;
     case 'ack':
+      break;
+    case 'rating_question': {
+      const gather = response.gather({
+        input: ['dtmf'],
+        numDigits: 1,
+        timeout: 6,
+        // A caller who presses nothing hears the question once more, as after a wrong key.
+        actionOnEmptyResult: true,
+        action: `${baseUrl}${VOICE_PATHS.rating}?attempt=${decision.attempt}`,
+        method: 'POST',
+      });
+      gather.say(SAY, decision.attempt > 1 ? `${RATING_RETRY_IT} ${RATING_QUESTION_IT}` : RATING_QUESTION_IT);
+      break;
+    }
+    case 'rating_thanks':
+      response.say(SAY, RATING_THANKS_IT);
+      response.hangup();
+      break;
+    case 'rating_goodbye':
+      response.say(SAY, RATING_GOODBYE_IT);
+      response.hangup();
       break;
   }
   return response.toString();

@@ -7,8 +7,8 @@ import { ADMIN_API } from './admin-paths.ts';
 
 type Texts = { greeting: string; menuIntro: string; closedMessage: string; emergencyNumber: string };
 type Flag = 'inherit' | 'yes' | 'no';
-type PortfolioDraft = Texts & { id: string; name: string; neutralGreeting: Flag; offerCallbacks: Flag; emailAcknowledgements: Flag };
-type Draft = Texts & { neutralGreeting: boolean; offerCallbacks: boolean; emailAcknowledgements: boolean; portfolios: PortfolioDraft[] };
+type PortfolioDraft = Texts & { id: string; name: string; neutralGreeting: Flag; offerCallbacks: Flag; emailAcknowledgements: Flag; askRating: Flag };
+type Draft = Texts & { neutralGreeting: boolean; offerCallbacks: boolean; emailAcknowledgements: boolean; askRating: boolean; portfolios: PortfolioDraft[] };
 
 const textsOf = (layer: VoiceLayerView): Texts => ({
   greeting: layer.greeting ?? '',
@@ -33,6 +33,7 @@ function draftOf(voice: AgencyVoice): Draft {
     neutralGreeting: voice.settings.neutralGreeting,
     offerCallbacks: voice.settings.offerCallbacks,
     emailAcknowledgements: voice.settings.emailAcknowledgements,
+    askRating: voice.settings.askRating,
     portfolios: voice.portfolios.map((portfolio) => ({
       id: portfolio.id,
       name: portfolio.name,
@@ -40,6 +41,7 @@ function draftOf(voice: AgencyVoice): Draft {
       neutralGreeting: flagOf(portfolio.overrides.neutralGreeting),
       offerCallbacks: flagOf(portfolio.overrides.offerCallbacks),
       emailAcknowledgements: flagOf(portfolio.overrides.emailAcknowledgements),
+      askRating: flagOf(portfolio.overrides.askRating),
     })),
   };
 }
@@ -47,7 +49,7 @@ function draftOf(voice: AgencyVoice): Draft {
 /**
  * What the agency's callers hear: its greeting, menu introduction, closed message and emergency
  * line, whether its callers may be at risk (a neutral greeting naming no service), whether call-backs
- * and e-mail acknowledgements are offered; then each portfolio's overrides. An empty field keeps the
+ * and e-mail acknowledgements are offered, whether answered callers are asked for a rating; then each portfolio's overrides. An empty field keeps the
  * generated text, shown as its placeholder. The preview plays the first answer at a chosen instant.
  */
 export function VoicePanel({ agency, canEdit = true }: { agency: string; canEdit?: boolean }) {
@@ -84,6 +86,7 @@ export function VoicePanel({ agency, canEdit = true }: { agency: string; canEdit
       neutralGreeting: draft.neutralGreeting,
       offerCallbacks: draft.offerCallbacks,
       emailAcknowledgements: draft.emailAcknowledgements,
+      askRating: draft.askRating,
     };
     const portfolios = draft.portfolios.map((portfolio) => ({
       id: portfolio.id,
@@ -91,6 +94,7 @@ export function VoicePanel({ agency, canEdit = true }: { agency: string; canEdit
       neutralGreeting: boolOf(portfolio.neutralGreeting),
       offerCallbacks: boolOf(portfolio.offerCallbacks),
       emailAcknowledgements: boolOf(portfolio.emailAcknowledgements),
+      askRating: boolOf(portfolio.askRating),
     }));
     const found = [
       ...voiceLayerProblemsIt(own, "dell'ente"),
@@ -155,6 +159,10 @@ export function VoicePanel({ agency, canEdit = true }: { agency: string; canEdit
                 />
                 Inviare la conferma di ricezione alle e-mail
               </label>
+              <label class="inline">
+                <input type="checkbox" checked={draft.askRating} onChange={(event) => edit({ askRating: event.currentTarget.checked })} />
+                Dopo la chiamata con l'operatore, chiedere a chi ha chiamato un voto da 1 a 5 sul servizio
+              </label>
               {draft.portfolios.map((portfolio, index) => (
                 <div class="voice-portfolio" key={portfolio.id}>
                   <h3 id={`voice-portfolio-${portfolio.id}`}>Portafoglio: {portfolio.name}</h3>
@@ -182,6 +190,12 @@ export function VoicePanel({ agency, canEdit = true }: { agency: string; canEdit
                     value={portfolio.emailAcknowledgements}
                     inherited={voice.settings.emailAcknowledgements}
                     onChange={(value) => editPortfolio(portfolio.id, { emailAcknowledgements: value })}
+                  />
+                  <FlagSelect
+                    label="Voto da 1 a 5 dopo la chiamata"
+                    value={portfolio.askRating}
+                    inherited={voice.settings.askRating}
+                    onChange={(value) => editPortfolio(portfolio.id, { askRating: value })}
                   />
                 </div>
               ))}

@@ -9,6 +9,7 @@ import type { AgencyToday } from '../../../src/contracts/live.ts';
 import type { CallReport as CallReportAnswer, CallReportPeriod, StatementList, StatementListItem, Trend } from '../../../src/contracts/reports.ts';
 import type { User } from '../session.ts';
 import { TableScroll } from '../components/table-scroll.tsx';
+import { QualityCards } from './quality-cards.tsx';
 
 /** CONTRACT §7: one period's report (the contract's type; the screen also holds the year before). */
 export type CallReport = CallReportPeriod;
@@ -166,6 +167,7 @@ export function ReportsScreen({
       {report ? (
         <OperationsCard agency={report.agency} from={report.from} to={report.to} outcomes={report.wrapUpOutcomes} partOfAgency={Boolean(report.portfolio)} />
       ) : null}
+      {report ? <QualityCards ratings={report.ratings} repeatCalls={report.repeatCalls} /> : null}
       <TrendChart agency={agency} portfolio={portfolio} />
       {user.role === 'agency' ? null : <StaffingCard agency={agency} agencyNames={agencyNames} />}
       <Statements agency={agency} />
@@ -457,6 +459,16 @@ function Definitions({ report }: { report: CallReport | null }) {
         <dd>Attesa media in coda delle chiamate risposte. Attesa massima: la più lunga tra risposte e abbandonate.</dd>
         <dt>Durata media conversazione (AHT)</dt>
         <dd>Tempo medio di conversazione delle chiamate risposte.</dd>
+        <dt>Valutazioni dopo la chiamata</dt>
+        <dd>
+          Dove l’ente la attiva, chi è stato servito da un operatore sente una domanda dopo la chiamata e vota da 1 (per niente soddisfatto) a 5 (molto
+          soddisfatto) con la tastiera; un voto per chiamata, il primo. Media = somma dei voti ÷ chiamate valutate.
+        </dd>
+        <dt>Chiamate ripetute</dt>
+        <dd>
+          Chiamate da un numero che aveva già chiamato lo stesso ente nei 7 giorni precedenti (qualunque esito, anche fuori orario). I numeri nascosti non
+          contano.
+        </dd>
         <dt>Giorni e ore</dt>
         <dd>
           Una chiamata appartiene al giorno e all’ora locali ({report?.timezone ?? 'Europe/Rome'}) in cui è arrivata; i giorni dell’intervallo sono inclusi.

@@ -201,7 +201,7 @@ function StatementPart({
   nested = false,
   label,
 }: {
-  part: Pick<StatementBody, 'billedPeriod' | 'volumes' | 'kpis' | 'handledContacts' | 'costPerHandledContactCents' | 'fee'>;
+  part: Pick<StatementBody, 'billedPeriod' | 'volumes' | 'kpis' | 'handledContacts' | 'costPerHandledContactCents' | 'fee' | 'quality'>;
   quarterDays: number;
   versions: StatementPreview['contractVersions'];
   nested?: boolean;
@@ -251,6 +251,16 @@ function StatementPart({
               <th scope="row">Costo per contatto gestito</th>
               <td class="num">{euro(statement.costPerHandledContactCents)}</td>
             </tr>
+            {statement.quality ? (
+              <tr>
+                <th scope="row">Valutazione dei chiamanti (1–5)</th>
+                <td class="num">
+                  media {statement.quality.meanRating === null ? '—' : statement.quality.meanRating.toLocaleString('it-IT', { minimumFractionDigits: 2 })} su{' '}
+                  {formatInteger(statement.quality.ratedCalls)} chiamate valutate (voti 1–5:{' '}
+                  {(['1', '2', '3', '4', '5'] as const).map((key) => formatInteger(statement.quality?.distribution[key])).join(' · ')})
+                </td>
+              </tr>
+            ) : null}
           </tbody>
         </table>
       </TableScroll>

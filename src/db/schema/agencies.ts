@@ -169,6 +169,7 @@ export const voiceSettings = pgTable(
     neutralGreeting: boolean('neutral_greeting'),
     offerCallbacks: boolean('offer_callbacks'),
     emailAcknowledgements: boolean('email_acknowledgements'),
+    askRating: boolean('ask_rating'),
   },
   (table) => [
     uniqueIndex('voice_settings_agency_idx').on(table.agencyCode).where(sql`${table.portfolioId} is null`),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agencies } from './agencies.ts';
 
 /**
@@ -55,6 +55,12 @@ export const calls = pgTable(
     preMenu: text('pre_menu'),
     /** The incident the caller heard about (and, with outcome `incident_report`, added their report to). */
     incidentId: uuid('incident_id'),
+    /**
+     * Whether the call repeats one of the same number to the same agency within 7 days (issue 17
+     * §5), frozen before the caller's number is erased (erasure, retention), so the reports read
+     * the same afterwards; null: not frozen, the reports decide it from the numbers.
+     */
+    repeatCall: boolean('repeat_call'),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (table) => [
@@ -64,8 +70,28 @@ export const calls = pgTable(
     // Small: only callers waiting now. The silence reconciler finds those not heard from for a while.
     index('calls_queued_heard_idx').on(table.lastHeardAt).where(sql`${table.outcome} = 'queued'`),
     // The report's outcome counts read only calls that have a code.
+    // A caller's calls to an agency: freezing repeat-call verdicts before a number is erased.
+    index('calls_agency_from_idx').on(table.agencyCode, table.fromNumber).where(sql`${table.fromNumber} is not null`),
     index('calls_agency_wrap_up_idx').on(table.agencyCode, table.startedAt, table.wrapUpCode).where(sql`${table.wrapUpCode} is not null`),
   ],
+);
+
+/**
+ * The caller's answer to the one question after an answered call (issue 17 §4): a rating 1–5,
+ * kept once per call. The first digit recorded stays: the primary key refuses a second one, so a
+ * repeated or late webhook never changes it. The call's queue and day are read from `calls`.
+ */
+export const callRatings = pgTable(
+  'call_ratings',
+  {
+    callSid: text('call_sid').primaryKey(),
+    agencyCode: text('agency_code')
+      .notNull()
+      .references(() => agencies.code, { onDelete: 'cascade' }),
+    rating: smallint('rating').notNull(),
+    ratedAt: timestamp('rated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [index('call_ratings_agency_idx').on(table.agencyCode, table.ratedAt), check('call_ratings_rating_check', sql`${table.rating} between 1 and 5`)],
 );
 
 /**

@@ -291,6 +291,7 @@ export const VoiceBody = z.object({
     neutralGreeting: z.boolean().default(false),
     offerCallbacks: z.boolean().default(true),
     emailAcknowledgements: z.boolean().default(true),
+    askRating: z.boolean().default(false),
   }),
   portfolios: z
     .array(
@@ -300,6 +301,7 @@ export const VoiceBody = z.object({
         neutralGreeting: z.boolean().nullable().default(null),
         offerCallbacks: z.boolean().nullable().default(null),
         emailAcknowledgements: z.boolean().nullable().default(null),
+        askRating: z.boolean().nullable().default(null),
       }),
     )
     .max(100)

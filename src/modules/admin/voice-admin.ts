@@ -88,7 +88,13 @@ function voiceView(config: LoadedConfig, menuPrompt: string, schedule: AgencyPro
   return {
     agency: agency.code,
     timezone: agency.timezone,
-    settings: { ...ownLayer, neutralGreeting: own.neutralGreeting, offerCallbacks: own.offerCallbacks, emailAcknowledgements: own.emailAcknowledgements },
+    settings: {
+      ...ownLayer,
+      neutralGreeting: own.neutralGreeting,
+      offerCallbacks: own.offerCallbacks,
+      emailAcknowledgements: own.emailAcknowledgements,
+      askRating: own.askRating,
+    },
     generated: { ...generated(null, own), menuIntro: null, emergencyNumber: null },
     menuPrompt,
     portfolios: config.portfolioRows.map((portfolio) => {

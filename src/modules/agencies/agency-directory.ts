@@ -153,6 +153,7 @@ export function voiceLayerOf(row: typeof voiceSettings.$inferSelect | undefined)
     neutralGreeting: row.neutralGreeting,
     offerCallbacks: row.offerCallbacks,
     emailAcknowledgements: row.emailAcknowledgements,
+    askRating: row.askRating,
   };
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { callEvents, callOutcomeCodes, calls, operatorLegs } from '../../db/schema/index.ts';
+import { callEvents, callOutcomeCodes, callRatings, calls, operatorLegs } from '../../db/schema/index.ts';
 import type { OutcomeCode } from '../../domain/call-outcome-codes.ts';
 import type { VoiceDecision } from './voice-decisions.ts';
 
@@ -250,4 +250,10 @@ export async function replaceOutcomeCodes(tx: Executor, agency: string, codes: r
 export async function countCallEvents(tx: Executor, callSid: string): Promise<number> {
   const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(callEvents).where(eq(callEvents.callSid, callSid));
   return row.n;
+}
+
+/** Stores a call's rating unless it has one: the first rating recorded is the one that stays. */
+export async function insertRatingOnce(tx: Executor, rating: typeof callRatings.$inferInsert): Promise<boolean> {
+  const inserted = await tx.insert(callRatings).values(rating).onConflictDoNothing({ target: callRatings.callSid }).returning({ callSid: callRatings.callSid });
+  return inserted.length > 0;
 }

@@ -11,6 +11,7 @@ import type { CallEvent, DomainEvent, EventBus, EventPayloads } from '../../doma
 import type { PickRules, WaitingCall } from '../../domain/next-call.ts';
 import { DEFAULT_PICK_RULES, pickNextCall } from '../../domain/next-call.ts';
 import { decideMenuStep } from '../../domain/menu-step.ts';
+import { decideRatingStep, wantsRatingQuestion } from '../../domain/rating-step.ts';
 import { menuPromptIt } from '../../domain/categories.ts';
 import { parseQueueName } from '../../domain/routing.ts';
 import { closedMessageIt, isOpen } from '../../domain/schedule.ts';
@@ -257,9 +258,12 @@ export function createCallService(deps: CallServiceDeps) {
         { callSid: params.callSid, step: 'queue-result', type: 'queue-result', payload },
         async (tx, now) => {
           const call = await repo.findCallBySid(tx, params.callSid, { forUpdate: true });
-          const decision: VoiceDecision = { kind: 'queue_result', result: queueResult };
+          const route = params.to ? directory.routeNumber(params.to) : undefined;
+          const agency = call?.agencyCode ? directory.agency(call.agencyCode) : route?.agency;
+          const portfolioId = call?.agencyCode ? call.portfolioId : (route?.portfolioId ?? null);
+          // The same answer as from memory (voice-steps.ts): the question after an answered call, or the result.
+          const decision = decideQueueResult(queueResult, agency ? { agency, portfolioId } : null);
           if (!call || !call.agencyCode) return { decision, call: call ?? null };
-          const agency = directory.agency(call.agencyCode);
           const outcome = outcomeOfQueueResult(queueResult, queueTimeSeconds, agency?.shortAbandonSeconds ?? 5, call.outcome);
           if (!canMoveCall(call.outcome, outcome)) return { decision, call };
           // A bridged call's wait was measured at the bridge; a result after the conversation may count it in.
@@ -465,6 +469,27 @@ export function createCallService(deps: CallServiceDeps) {
       return result.decision;
     },
 
+    /**
+     * The caller's key after the question that follows an answered call. A rating 1–5 is stored
+     * once per call (`call_ratings` keeps the first: a repeated or late post never changes it), and
+     * only for a call that an operator answered; anything else hears the question once more.
+     */
+    async recordRating(params: CallParams, attempt: number, digits: string | undefined, payload: Record<string, unknown>, at?: Date) {
+      const result = await runStep(
+        { callSid: params.callSid, step: `rating:${attempt}`, type: 'rating', payload },
+        async (tx, now) => {
+          const decision = decideRatingStep(digits, attempt);
+          const call = await repo.findCallBySid(tx, params.callSid);
+          if (decision.kind === 'rating_thanks' && call?.agencyCode && isAnsweredOutcome(call.outcome)) {
+            await repo.insertRatingOnce(tx, { callSid: call.callSid, agencyCode: call.agencyCode, rating: decision.rating, ratedAt: now });
+          }
+          return { decision, call: call ?? null };
+        },
+        at,
+      );
+      return result.decision;
+    },
+
     /** The wait URL was requested: the caller still holds (Twilio's heartbeat). Records no event. */
     async heartbeat(callSid: string, at?: Date): Promise<void> {
       await repo.touchWaitingCall(db, callSid, at ?? clock.now());
@@ -578,6 +603,20 @@ const OUTCOME_OF_INCOMING: Readonly<Record<string, CallOutcome>> = {
   menu: 'in_menu',
   incident_offer: 'in_menu',
 };
+/** Answered, or bridged and not yet settled (the queue result may come after the rating from a journal replay). */
+function isAnsweredOutcome(outcome: string): boolean {
+  return outcome === 'answered' || outcome === 'bridged';
+}
+
+/**
+ * What the caller hears when the queue lets go of them (`<Enqueue action>`): after an operator
+ * answered, the rating question where the agency (or the number's portfolio) asks for it; else the
+ * queue result. From the in-memory directory alone, so the same with or without a database.
+ */
+export function decideQueueResult(queueResult: string, where: { agency: AgencyProfile; portfolioId: string | null } | null): VoiceDecision {
+  if (where && wantsRatingQuestion(queueResult, voiceOf(where.agency, where.portfolioId).askRating)) return { kind: 'rating_question', attempt: 1 };
+  return { kind: 'queue_result', result: queueResult };
+}
 
 /** The answer to a new call, from the in-memory directory alone: the same with or without a database. */
 export function decideIncomingCall(directory: AgencyDirectory, to: string | null, at: Date): VoiceDecision {
@@ -643,6 +682,7 @@ function emptyCallRow(): Omit<CallRow, 'id' | 'callSid' | 'toNumber' | 'startedA
     callbackResult: null,
     preMenu: null,
     incidentId: null,
+    repeatCall: null,
   };
 }
 

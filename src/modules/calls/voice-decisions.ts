@@ -1,3 +1,4 @@
+import type { RatingStepDecision } from '../../domain/rating-step.ts';
 import type { Category } from '../../domain/routing.ts';
 
 /**
@@ -27,4 +28,6 @@ export type VoiceDecision =
   | { kind: 'dial_callback'; callSid: string; to: string; callerId: string }
   /** How the dial of a queued call-back went, said to the operator: reached, tried again later, or handed to a call-back task. */
   | { kind: 'callback_dialled'; result: 'reached' | 'retry' | 'gave_up' | 'unknown' }
-  | { kind: 'ack' };
+  | { kind: 'ack' }
+  /** After an answered call, where the agency asks: the rating question, the thanks, or goodbye. */
+  | RatingStepDecision;

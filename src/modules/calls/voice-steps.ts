@@ -1,8 +1,9 @@
 import { decideMenuStep } from '../../domain/menu-step.ts';
 import { menuPromptIt } from '../../domain/categories.ts';
+import { decideRatingStep } from '../../domain/rating-step.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import type { CallParams, CallService } from './calls-service.ts';
-import { decideIncomingCall } from './calls-service.ts';
+import { decideIncomingCall, decideQueueResult } from './calls-service.ts';
 import type { VoiceDecision } from './voice-decisions.ts';
 
 type Payload = Record<string, unknown>;
@@ -17,7 +18,8 @@ export type VoiceStep =
   | { kind: 'operator'; operatorCallSid: string; identity: string; payload: Payload }
   | { kind: 'bridged'; params: CallParams; dequeuingCallSid: string | null; queueTimeSeconds: number | null; payload: Payload }
   /** `<Dial action>` of a queued call-back, on the operator's leg (`operatorCallSid`); `callSid` is the placeholder's call. */
-  | { kind: 'callback-dialled'; operatorCallSid: string; callSid: string; dialCallStatus: string; payload: Payload };
+  | { kind: 'callback-dialled'; operatorCallSid: string; callSid: string; dialCallStatus: string; payload: Payload }
+  | { kind: 'rating'; params: CallParams; attempt: number; digits: string | undefined; payload: Payload };
 
 /**
  * Runs a step through the call service's verbs, at the instant it was received. `live`: the caller
@@ -41,6 +43,8 @@ export function applyVoiceStep(calls: CallService, step: VoiceStep, at: Date, li
       return calls.linkBridgedCall(step.params, step.dequeuingCallSid, step.queueTimeSeconds, step.payload, at);
     case 'callback-dialled':
       return calls.recordQueuedCallbackDial(step.operatorCallSid, step.callSid, step.dialCallStatus, step.payload, at);
+    case 'rating':
+      return calls.recordRating(step.params, step.attempt, step.digits, step.payload, at);
   }
 }
 
@@ -64,8 +68,10 @@ export function decideFromMemory(step: VoiceStep, at: Date, directory: AgencyDir
       if (!route) return { kind: 'unknown_number' };
       return incidentMenu(route.agency);
     }
-    case 'queue-result':
-      return { kind: 'queue_result', result: step.queueResult };
+    case 'queue-result': {
+      const route = step.params.to ? directory.routeNumber(step.params.to) : undefined;
+      return decideQueueResult(step.queueResult, route ? { agency: route.agency, portfolioId: route.portfolioId } : null);
+    }
     case 'status':
       return { kind: 'ack' };
     case 'operator': {
@@ -77,6 +83,8 @@ export function decideFromMemory(step: VoiceStep, at: Date, directory: AgencyDir
     // Recorded when the database returns; the operator only hears the leg end.
     case 'callback-dialled':
       return { kind: 'callback_dialled', result: 'unknown' };
+    case 'rating':
+      return decideRatingStep(step.digits, step.attempt);
   }
 }
 

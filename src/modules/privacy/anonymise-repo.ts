@@ -3,6 +3,7 @@ import type { Executor } from '../../db/client.ts';
 import { CALL_PAYLOAD_KEPT_KEYS, TICKET_EVENT_PERSONAL_KEYS } from '../../domain/privacy-data-map.ts';
 import { ANONYMISED } from '../../domain/privacy-keys.ts';
 import { array, countOf, texts, uuids } from './privacy-sql.ts';
+import { freezeRepeatVerdicts } from './repeat-verdicts.ts';
 
 /* Anonymising records, for an erasure and for retention: the facts reports count stay. */
 
@@ -18,6 +19,8 @@ export async function anonymiseCalls(tx: Executor, agency: string, callSids: rea
           and e.call_sid in (select c.call_sid from calls c where c.agency_code = ${agency})
           and exists (select 1 from jsonb_object_keys(e.payload) k where not (k = any(${kept})))`,
   );
+  // Whether a call repeats an earlier one is decided from the numbers: decided now, while they are here.
+  await freezeRepeatVerdicts(tx, agency, callSids);
   const calls = await countOf(
     tx,
     sql`update calls set from_number = null, callback_phone = null

@@ -1,4 +1,5 @@
 import { CATEGORY_TITLE_IT } from '../../domain/category-labels.ts';
+import type { CallRatings, RepeatCalls } from '../../contracts/reports.ts';
 import type { CallReport } from '../../domain/kpi.ts';
 import { CSV_LINE_END, csvCell } from '../../util/csv.ts';
 
@@ -56,12 +57,49 @@ function outcomesSection(outcomes: readonly WrapUpOutcome[]): string[] {
   return ['Esiti delle chiamate', csvRow(['Codice', 'Esito', 'Chiamate']), ...outcomes.map((row) => csvRow([row.code, row.label, row.calls]))];
 }
 
+type Ratings = CallRatings;
+type RatingRow = Pick<Ratings, 'count' | 'mean' | 'distribution'>;
+
+const ratingCells = (row: RatingRow) => [
+  row.count,
+  row.mean,
+  row.distribution['1'],
+  row.distribution['2'],
+  row.distribution['3'],
+  row.distribution['4'],
+  row.distribution['5'],
+];
+const RATING_HEADINGS = ['Valutazioni', 'Media (1-5)', 'Voto 1', 'Voto 2', 'Voto 3', 'Voto 4', 'Voto 5'];
+
+/** Issue 17 §4: the callers' ratings after the call, in all, per queue and per month. */
+function ratingsSection(ratings: Ratings): string[] {
+  return [
+    'Valutazioni dopo la chiamata',
+    csvRow(['', ...RATING_HEADINGS]),
+    csvRow(['Totale', ...ratingCells(ratings)]),
+    ...ratings.byQueue.map((row) => csvRow([row.label, ...ratingCells(row)])),
+    ...ratings.byMonth.map((row) => csvRow([row.month, ...ratingCells(row)])),
+  ];
+}
+
+/** Issue 17 §5: calls from a number that called the agency within the week before, per month. */
+function repeatCallsSection(repeats: RepeatCalls): string[] {
+  return [
+    `Chiamate ripetute (stesso numero entro ${repeats.windowDays} giorni)`,
+    csvRow(['Mese', 'Chiamate con numero', 'Chiamate ripetute']),
+    ...repeats.byMonth.map((row) => csvRow([row.month, row.callsWithNumber, row.repeatCalls])),
+    csvRow(['Totale', repeats.callsWithNumber, repeats.repeatCalls]),
+  ];
+}
+
 export function callReportCsv(
   report: CallReport & {
     categories: readonly { code: string; label: string }[];
     agencyName?: string;
     previousYear?: CallReport;
     wrapUpOutcomes?: readonly WrapUpOutcome[];
+    ratings?: CallRatings;
+    repeatCalls?: RepeatCalls;
     portfolio?: ReportPortfolio;
   },
 ): string {
@@ -145,6 +183,8 @@ export function callReportCsv(
     csvRow(['E-mail', null, null, null, null, null, null, null, null, null, null, report.byChannel.email.emails, report.byChannel.email.tickets]),
     '',
     ...(report.wrapUpOutcomes ? [...outcomesSection(report.wrapUpOutcomes), ''] : []),
+    ...(report.ratings ? [...ratingsSection(report.ratings), ''] : []),
+    ...(report.repeatCalls ? [...repeatCallsSection(report.repeatCalls), ''] : []),
     'Per giorno',
     csvRow(['Data', 'Chiamate', 'Fuori orario', 'Risposte', 'Abbandonate', 'E-mail', 'In coda', 'Abbandoni brevi', 'Segnalazioni']),
     ...report.byDay.map((row) =>

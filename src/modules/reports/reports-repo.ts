@@ -73,7 +73,7 @@ export type DayRange = Readonly<{
 }>;
 
 /** The range's portfolio as a condition on a nullable `portfolio_id` column (raw calls, e-mails, tickets). */
-function portfolioOf(column: AnyPgColumn, range: DayRange): SQL {
+export function portfolioOf(column: AnyPgColumn, range: DayRange): SQL {
   const filter = range.portfolio;
   if (filter === undefined) return sql``;
   if (filter === null) return sql`and ${column} is null`;

@@ -27,6 +27,7 @@ import type { PortfolioChoice, PortfolioFilter } from '../../domain/portfolio-sc
 import { choosePortfolio } from '../../domain/portfolio-scope.ts';
 import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
 import { monthChunks } from './call-rollup.ts';
+import { callRatings, repeatCalls } from './call-quality.ts';
 import type { CallRollup } from './call-rollup.ts';
 import type { DayChunk } from './paced-reads.ts';
 import { dayChunks, RAW_CHUNK_DAYS, readPaced } from './paced-reads.ts';
@@ -260,12 +261,14 @@ export function createReportService(deps: ReportServiceDeps) {
     const units = billUnits(versions, quarter);
     if (!units.agency) throw validation(`No contract of ${agency.code} runs during ${period}`);
     const part = async (billing: QuarterBilling, portfolio: PortfolioFilter) => {
-      const [report, { months }] = await Promise.all([
+      const range = (chunk: DayChunk) => dayRange(agency.code, parameters.timezone, chunk.from, chunk.to, portfolio);
+      const [report, { months }, ratings] = await Promise.all([
         figures(agency, billing.from, billing.to, parameters, source, portfolio),
         monthlyVolumes(agency, billing.from, billing.to, parameters, source, portfolio),
+        callRatings(db, range, billing.from, billing.to, []),
       ]);
       const statementMonths: StatementMonth[] = months.map(({ month, calls, answered, abandoned, emails }) => ({ month, calls, answered, abandoned, emails }));
-      return assembleStatement({ agency: { code: agency.code, name: agency.name }, quarter, billing, parameters, report, months: statementMonths });
+      return assembleStatement({ agency: { code: agency.code, name: agency.name }, quarter, billing, parameters, report, months: statementMonths, ratings });
     };
     // Portfolios billed apart in this quarter: their own contacts, their own fee; the agency's contract bills the rest.
     const billedApart = units.portfolios.map((unit) => unit.id);
@@ -345,7 +348,13 @@ export function createReportService(deps: ReportServiceDeps) {
       checkDayRange(query.from, query.to);
       const choice = portfolioOf(agency, query.portfolio);
       const parameters = parametersOf(agency, { serviceLevelSeconds: query.serviceLevelSeconds, shortAbandonSeconds: query.shortAbandonSeconds });
-      const current = { ...(await figures(agency, query.from, query.to, parameters, query.source, choice.filter)), ...portfolioField(choice) };
+      const report = await figures(agency, query.from, query.to, parameters, query.source, choice.filter);
+      const range = (part: DayChunk) => dayRange(agency.code, parameters.timezone, part.from, part.to, choice.filter);
+      const [ratings, repeats] = await Promise.all([
+        callRatings(db, range, query.from, query.to, report.categories),
+        repeatCalls(db, range, query.from, query.to),
+      ]);
+      const current = { ...report, ratings, repeatCalls: repeats, ...portfolioField(choice) };
       if (query.compare !== 'previous-year') return current;
       const earlier = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).minus({ years: 1 }).toISODate()!;
       const previousYear = {

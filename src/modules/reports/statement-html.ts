@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { CATEGORY_TITLE_IT } from '../../domain/category-labels.ts';
-import type { FeeLine, PortfolioSection, SplitStatementBody } from '../../domain/statement.ts';
+import type { FeeLine, PortfolioSection, SplitStatementBody, StatementQuality } from '../../domain/statement.ts';
 
 /**
  * The printable statement: one self-contained Italian page, rendered on the server. Every value
@@ -54,6 +54,23 @@ const ORDINALS = ['', 'primo', 'secondo', 'terzo', 'quarto'];
 
 function row(cells: readonly string[], tag = 'td'): string {
   return `<tr>${cells.map((cell) => `<${tag}>${cell}</${tag}>`).join('')}</tr>`;
+}
+
+/** Issue 17 §4: the callers' ratings as a quality figure, with the distribution that makes the mean checkable. */
+function qualityHtml(quality: StatementQuality): string {
+  const d = quality.distribution;
+  return `
+<h2>Valutazione dei chiamanti</h2>
+<table>
+  <tbody>
+    ${row(['Chiamate valutate', escapeHtml(`${it(quality.ratedCalls)}${quality.ratedPctOfAnswered === null ? '' : ` (${pct(quality.ratedPctOfAnswered)} delle risposte)`}`)])}
+    ${row(['Voto medio (da 1 a 5)', escapeHtml(quality.meanRating === null ? '—' : it(quality.meanRating, 2))])}
+  </tbody>
+</table>
+<table>
+  <thead>${row(['Voto', '1', '2', '3', '4', '5'], 'th')}</thead>
+  <tbody>${row(['Chiamate', ...(['1', '2', '3', '4', '5'] as const).map((key) => escapeHtml(it(d[key])))])}</tbody>
+</table>`;
 }
 
 export type PrintableStatement = Readonly<{
@@ -114,7 +131,7 @@ export function renderStatementHtml(view: PrintableStatement, categoryTitles: Re
     ${row(['Contatti gestiti (chiamate risposte + e-mail)', e(it(section.handledContacts.total))])}
     ${row(['Costo per contatto gestito', e(money(section.costPerHandledContactCents, currency))])}
   </tbody>
-</table>`;
+</table>${section.quality ? qualityHtml(section.quality) : ''}`;
   const feeLines = s.fee.lines
     .map((line) =>
       row([
@@ -224,6 +241,7 @@ ${sections.map(sectionHtml).join('\n')}${
   </tbody>
 </table>
 
+${s.quality ? qualityHtml(s.quality) : ''}
 <h2>Andamento mensile</h2>
 <table>
   <thead>${row(['Mese', 'Chiamate', 'Risposte', 'Abbandonate', 'E-mail'], 'th')}</thead>
@@ -238,6 +256,7 @@ ${sections.map(sectionHtml).join('\n')}${
   <dd>Risposte: chiamate in coda passate a un operatore. Abbandonate: chiamanti che hanno riagganciato in coda dopo almeno ${e(s.parameters.shortAbandonSeconds)} s; abbandoni brevi: prima di ${e(s.parameters.shortAbandonSeconds)} s (esclusi dagli indicatori).</dd>
   <dd>Livello di servizio = risposte entro ${e(s.parameters.serviceLevelSeconds)} s / (risposte + abbandonate). Tasso di abbandono = abbandonate / (risposte + abbandonate).</dd>
   <dd>E-mail: messaggi distinti ricevuti dall'ente che hanno aperto o integrato una segnalazione. Contatti gestiti = chiamate risposte + e-mail; le segnalazioni registrate durante una telefonata non sono contate due volte.</dd>
+  ${s.quality ? '<dd>Valutazione dei chiamanti: dopo una chiamata risposta, chi ha chiamato può dare un voto da 1 (per niente soddisfatto) a 5 (molto soddisfatto) con la tastiera; la media è la somma dei voti diviso il numero di chiamate valutate.</dd>' : ''}
   <dd>Il rendiconto è congelato all'emissione con i parametri indicati; una nuova emissione crea una nuova versione.</dd>
 </dl>
 </body>
