@@ -121,12 +121,29 @@ export const RepeatCalls = z.strictObject({
 });
 export type RepeatCalls = z.infer<typeof RepeatCalls>;
 
+const SavingFigures = {
+  /** Callers who added their report to a known problem of their building, with no operator (outcome incident_report). */
+  incidentReports: Count,
+  /** Callers who heard the state of their own request before the menu, and of those the ones who then hung up in the menu, with no operator. */
+  statusHeard: Count,
+  statusOnly: Count,
+  /** Queued call-backs: booked from the queue, then made and reaching the tenant, or handed to a call-back task after the attempts. */
+  queuedCallbacksBooked: Count,
+  queuedCallbacksReached: Count,
+  queuedCallbacksGaveUp: Count,
+};
+
+/** Issue 17 §5: what the platform answered without an operator, and the call-backs that kept a caller's place, per local month. */
+export const CallSavings = z.strictObject({ ...SavingFigures, byMonth: z.array(z.strictObject({ month: z.string(), ...SavingFigures })) });
+export type CallSavings = z.infer<typeof CallSavings>;
+
 export const CallReport = z.strictObject({
   ...CallReportFields,
   previousYear: z.strictObject({ ...CallReportFields, wrapUpOutcomes: WrapUpOutcomes.optional() }).optional(),
   wrapUpOutcomes: WrapUpOutcomes.optional(),
   ratings: CallRatings.optional(),
   repeatCalls: RepeatCalls.optional(),
+  savings: CallSavings.optional(),
 });
 export type CallReport = z.infer<typeof CallReport>;
 

@@ -10,6 +10,7 @@ import type { CallReport as CallReportAnswer, CallReportPeriod, StatementList, S
 import type { User } from '../session.ts';
 import { TableScroll } from '../components/table-scroll.tsx';
 import { QualityCards } from './quality-cards.tsx';
+import { SavingsCard } from './savings-card.tsx';
 
 /** CONTRACT §7: one period's report (the contract's type; the screen also holds the year before). */
 export type CallReport = CallReportPeriod;
@@ -168,6 +169,7 @@ export function ReportsScreen({
         <OperationsCard agency={report.agency} from={report.from} to={report.to} outcomes={report.wrapUpOutcomes} partOfAgency={Boolean(report.portfolio)} />
       ) : null}
       {report ? <QualityCards ratings={report.ratings} repeatCalls={report.repeatCalls} /> : null}
+      {report?.savings ? <SavingsCard savings={report.savings} /> : null}
       <TrendChart agency={agency} portfolio={portfolio} />
       {user.role === 'agency' ? null : <StaffingCard agency={agency} agencyNames={agencyNames} />}
       <Statements agency={agency} />

@@ -1,4 +1,4 @@
-import type { CallRatings, RepeatCalls } from '../../contracts/reports.ts';
+import type { CallRatings, CallSavings, RepeatCalls } from '../../contracts/reports.ts';
 import type { Rating } from '../../domain/rating-step.ts';
 import { summariseRatings } from '../../domain/rating-summary.ts';
 import { isIdentifiableCaller, REPEAT_WINDOW_DAYS, repeatCallFlags } from '../../domain/repeat-calls.ts';
@@ -6,7 +6,7 @@ import type { Executor } from '../../db/client.ts';
 import { monthChunks } from './call-rollup.ts';
 import type { DayChunk } from './paced-reads.ts';
 import { readPaced } from './paced-reads.ts';
-import { callerCalls, ratingCounts } from './quality-repo.ts';
+import { callerCalls, ratingCounts, savingCounts } from './quality-repo.ts';
 import type { DayRange } from './reports-repo.ts';
 
 type Counts = Map<Rating, number>;
@@ -77,4 +77,18 @@ export async function repeatCalls(db: Executor, range: (part: DayChunk) => DayRa
     repeatCalls: byMonth.reduce((total, month) => total + month.repeatCalls, 0),
     byMonth,
   };
+}
+
+const SAVING_FIELDS = ['incidentReports', 'statusHeard', 'statusOnly', 'queuedCallbacksBooked', 'queuedCallbacksReached', 'queuedCallbacksGaveUp'] as const;
+type SavingField = (typeof SAVING_FIELDS)[number];
+
+const sumOf = (rows: readonly Readonly<Record<SavingField, number>>[]) =>
+  Object.fromEntries(SAVING_FIELDS.map((field) => [field, rows.reduce((total, row) => total + row[field], 0)])) as Record<SavingField, number>;
+
+/** What issue 17's features did over the range (§5), every local month listed (0 where nothing happened). Read a month at a time. */
+export async function callSavings(db: Executor, range: (part: DayChunk) => DayRange, from: string, to: string): Promise<CallSavings> {
+  const months = monthChunks(from, to);
+  const rows = (await readPaced(months, (month) => savingCounts(db, range(month)))).flat();
+  const byMonth = months.map((month) => ({ month: month.from.slice(0, 7), ...sumOf(rows.filter((row) => row.month === month.from.slice(0, 7))) }));
+  return { ...sumOf(byMonth), byMonth };
 }

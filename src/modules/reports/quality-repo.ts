@@ -58,3 +58,44 @@ export async function callerCalls(db: Executor, range: DayRange, lookBackDays: n
 }
 
 const truthy = (value: boolean | string) => value === true || value === 't' || value === 'true';
+
+export type SavingCountsRow = Readonly<{
+  month: string;
+  incidentReports: number;
+  statusHeard: number;
+  statusOnly: number;
+  queuedCallbacksBooked: number;
+  queuedCallbacksReached: number;
+  queuedCallbacksGaveUp: number;
+}>;
+
+/**
+ * Per local month of the range: calls that added a report to an incident, heard their request's
+ * state (and hung up in the menu after it), and queued call-backs booked, reached or given up.
+ */
+export async function savingCounts(db: Executor, range: DayRange): Promise<SavingCountsRow[]> {
+  const rows = await rowsOf<Record<keyof SavingCountsRow, string | number>>(
+    db,
+    sql`select to_char(${calls.startedAt} at time zone ${range.timezone}, 'YYYY-MM') as "month",
+        count(*) filter (where ${calls.outcome} = 'incident_report') as "incidentReports",
+        count(*) filter (where ${calls.preMenu} like '%status%') as "statusHeard",
+        count(*) filter (where ${calls.preMenu} like '%status%' and ${calls.outcome} = 'left_menu') as "statusOnly",
+        count(*) filter (where ${calls.outcome} in ('callback_waiting', 'queued_callback')) as "queuedCallbacksBooked",
+        count(*) filter (where ${calls.callbackResult} = 'reached') as "queuedCallbacksReached",
+        count(*) filter (where ${calls.callbackResult} = 'gave_up') as "queuedCallbacksGaveUp"
+      from ${calls}
+      where ${calls.agencyCode} = ${range.agency}
+        and ${calls.startedAt} >= ${range.start.toISOString()}::timestamptz and ${calls.startedAt} < ${range.end.toISOString()}::timestamptz
+        ${portfolioOf(calls.portfolioId, range)}
+      group by 1`,
+  );
+  return rows.map((row) => ({
+    month: String(row.month),
+    incidentReports: Number(row.incidentReports),
+    statusHeard: Number(row.statusHeard),
+    statusOnly: Number(row.statusOnly),
+    queuedCallbacksBooked: Number(row.queuedCallbacksBooked),
+    queuedCallbacksReached: Number(row.queuedCallbacksReached),
+    queuedCallbacksGaveUp: Number(row.queuedCallbacksGaveUp),
+  }));
+}

@@ -1,5 +1,5 @@
 import { CATEGORY_TITLE_IT } from '../../domain/category-labels.ts';
-import type { CallRatings, RepeatCalls } from '../../contracts/reports.ts';
+import type { CallRatings, CallSavings, RepeatCalls } from '../../contracts/reports.ts';
 import type { CallReport } from '../../domain/kpi.ts';
 import { CSV_LINE_END, csvCell } from '../../util/csv.ts';
 
@@ -92,6 +92,32 @@ function repeatCallsSection(repeats: RepeatCalls): string[] {
   ];
 }
 
+/** Issue 17 §5: what the platform answered without an operator, and the queued call-backs, per month. */
+function savingsSection(savings: CallSavings): string[] {
+  const cells = (row: Omit<CallSavings, 'byMonth'>) => [
+    row.incidentReports,
+    row.statusHeard,
+    row.statusOnly,
+    row.queuedCallbacksBooked,
+    row.queuedCallbacksReached,
+    row.queuedCallbacksGaveUp,
+  ];
+  return [
+    'Risposte senza operatore e richiamate in coda',
+    csvRow([
+      'Mese',
+      'Segnalazioni aggiunte a un guasto noto',
+      'Stato della richiesta ascoltato',
+      'Solo lo stato (riagganciato nel menu)',
+      'Richiamate in coda prenotate',
+      'Richiamate in coda riuscite',
+      'Richiamate in coda passate all’elenco',
+    ]),
+    ...savings.byMonth.map((row) => csvRow([row.month, ...cells(row)])),
+    csvRow(['Totale', ...cells(savings)]),
+  ];
+}
+
 export function callReportCsv(
   report: CallReport & {
     categories: readonly { code: string; label: string }[];
@@ -100,6 +126,7 @@ export function callReportCsv(
     wrapUpOutcomes?: readonly WrapUpOutcome[];
     ratings?: CallRatings;
     repeatCalls?: RepeatCalls;
+    savings?: CallSavings;
     portfolio?: ReportPortfolio;
   },
 ): string {
@@ -185,6 +212,7 @@ export function callReportCsv(
     ...(report.wrapUpOutcomes ? [...outcomesSection(report.wrapUpOutcomes), ''] : []),
     ...(report.ratings ? [...ratingsSection(report.ratings), ''] : []),
     ...(report.repeatCalls ? [...repeatCallsSection(report.repeatCalls), ''] : []),
+    ...(report.savings ? [...savingsSection(report.savings), ''] : []),
     'Per giorno',
     csvRow(['Data', 'Chiamate', 'Fuori orario', 'Risposte', 'Abbandonate', 'E-mail', 'In coda', 'Abbandoni brevi', 'Segnalazioni']),
     ...report.byDay.map((row) =>

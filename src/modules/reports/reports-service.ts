@@ -27,7 +27,7 @@ import type { PortfolioChoice, PortfolioFilter } from '../../domain/portfolio-sc
 import { choosePortfolio } from '../../domain/portfolio-scope.ts';
 import type { AgencyDirectory, AgencyProfile } from '../agencies/agency-directory.ts';
 import { monthChunks } from './call-rollup.ts';
-import { callRatings, repeatCalls } from './call-quality.ts';
+import { callRatings, callSavings, repeatCalls } from './call-quality.ts';
 import type { CallRollup } from './call-rollup.ts';
 import type { DayChunk } from './paced-reads.ts';
 import { dayChunks, RAW_CHUNK_DAYS, readPaced } from './paced-reads.ts';
@@ -350,11 +350,12 @@ export function createReportService(deps: ReportServiceDeps) {
       const parameters = parametersOf(agency, { serviceLevelSeconds: query.serviceLevelSeconds, shortAbandonSeconds: query.shortAbandonSeconds });
       const report = await figures(agency, query.from, query.to, parameters, query.source, choice.filter);
       const range = (part: DayChunk) => dayRange(agency.code, parameters.timezone, part.from, part.to, choice.filter);
-      const [ratings, repeats] = await Promise.all([
+      const [ratings, repeats, savings] = await Promise.all([
         callRatings(db, range, query.from, query.to, report.categories),
         repeatCalls(db, range, query.from, query.to),
+        callSavings(db, range, query.from, query.to),
       ]);
-      const current = { ...report, ratings, repeatCalls: repeats, ...portfolioField(choice) };
+      const current = { ...report, ratings, repeatCalls: repeats, savings, ...portfolioField(choice) };
       if (query.compare !== 'previous-year') return current;
       const earlier = (date: string) => DateTime.fromISO(date, { zone: 'UTC' }).minus({ years: 1 }).toISODate()!;
       const previousYear = {
