@@ -47,8 +47,8 @@ export function callsInMenu(state: LiveState, agency: string): number {
 
 export type Alert = { key: string; text: string };
 
-/** Alerts a supervisor must see: an agency below its service-level target, a caller waiting too long. */
-export function alertsOf(agencies: LiveAgency[], queues: QueueView[], now: number, waitAlertSeconds: number): Alert[] {
+/** Alerts a supervisor must see: an agency below its service-level target, a caller waiting longer than that agency's threshold. */
+export function alertsOf(agencies: LiveAgency[], queues: QueueView[], now: number): Alert[] {
   const alerts: Alert[] = [];
   for (const agency of agencies) {
     const level = agency.today.serviceLevelPct;
@@ -61,7 +61,7 @@ export function alertsOf(agencies: LiveAgency[], queues: QueueView[], now: numbe
   }
   for (const queue of queues) {
     const longest = queue.oldestEnqueuedAt ? secondsSince(queue.oldestEnqueuedAt, now) : 0;
-    if (longest >= waitAlertSeconds) {
+    if (longest >= queue.agency.thresholds.waitAlertSeconds) {
       alerts.push({
         key: `wait:${queue.name}`,
         text: `${queue.agency.name} · ${CATEGORY_LABEL[queue.category] ?? queue.label}: un chiamante attende da ${formatDuration(longest)}`,

@@ -16,6 +16,10 @@ export const AgencyProfile = z.strictObject({
   callbackDueMinutes: z.number().nullable(),
   /** Expected wait in seconds above which a waiting caller is offered a queued call-back; null: the default, 180. */
   queuedCallbackSeconds: z.number().nullable(),
+  /** The wallboard's thresholds for this agency; null: the platform's. */
+  wallWaitAlertSeconds: z.number().nullable(),
+  wallAbandonAmberPct: z.number().nullable(),
+  wallAbandonRedPct: z.number().nullable(),
   /** Keys of the comuni served: their patron saints' days are holidays of the agency. */
   comuni: z.array(z.string()),
   /** What holidays without a choice of their own do: open as usual, or closed. */

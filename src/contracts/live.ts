@@ -61,6 +61,8 @@ export const LiveAgency = z.strictObject({
   name: z.string(),
   serviceLevelSeconds: z.number(),
   serviceLevelTargetPct: z.number(),
+  /** When the wallboard turns this agency's figures amber and red: its own thresholds, or the platform's. */
+  thresholds: z.strictObject({ waitAlertSeconds: z.number(), abandonAmberPct: z.number(), abandonRedPct: z.number() }),
   queues: z.array(LiveQueue),
   /** The agency's categories in list order; retired ones only label old tickets (new tickets cannot take them). */
   categories: z.array(z.strictObject({ code: CategoryCode, label: z.string(), retired: z.boolean() })),

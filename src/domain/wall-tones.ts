@@ -17,10 +17,14 @@ export function serviceLevelTone(pct: number | null, targetPct: number): Tone | 
   return pct >= targetPct - SERVICE_LEVEL_AMBER_POINTS ? 'amber' : 'red';
 }
 
-export function abandonTone(pct: number | null): Tone | null {
+/** The agency's own thresholds where it set them (its wallboard settings), else the platform's. */
+export function abandonTone(
+  pct: number | null,
+  thresholds: Readonly<{ amberPct: number; redPct: number }> = { amberPct: ABANDON_AMBER_PCT, redPct: ABANDON_RED_PCT },
+): Tone | null {
   if (pct === null) return null;
-  if (pct >= ABANDON_RED_PCT) return 'red';
-  return pct >= ABANDON_AMBER_PCT ? 'amber' : 'ok';
+  if (pct >= thresholds.redPct) return 'red';
+  return pct >= thresholds.amberPct ? 'amber' : 'ok';
 }
 
 /** The longest wait against the alert threshold (WAIT_ALERT_SECONDS): amber from half of it. */

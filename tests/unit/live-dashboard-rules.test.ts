@@ -83,6 +83,7 @@ describe('wallboard alerts', () => {
     name: code.toUpperCase(),
     serviceLevelSeconds: 20,
     serviceLevelTargetPct: 80,
+    thresholds: { waitAlertSeconds: 120, abandonAmberPct: 5, abandonRedPct: 10 },
     queues: [],
     categories: [],
     portfolios: [],
@@ -101,15 +102,21 @@ describe('wallboard alerts', () => {
   });
 
   it('raises one for an agency below its service-level target, none at or above it or with no calls yet', () => {
-    const alerts = alertsOf([agency('aler-pavia-lodi', 79.9), agency('aler-milano', 80), agency('aler-x', null)], [], now, 120);
+    const alerts = alertsOf([agency('aler-pavia-lodi', 79.9), agency('aler-milano', 80), agency('aler-x', null)], [], now);
     expect(alerts.map((alert) => alert.key)).toEqual(['sl:aler-pavia-lodi']);
     expect(alerts[0].text).toContain('79,9%');
   });
 
   it('raises one for a caller waiting at least the threshold', () => {
-    expect(alertsOf([], [queue(119), queue(null)], now, 120)).toEqual([]);
-    const [alert] = alertsOf([], [queue(120)], now, 120);
+    expect(alertsOf([], [queue(119), queue(null)], now)).toEqual([]);
+    const [alert] = alertsOf([], [queue(120)], now);
     expect(alert.text).toBe('ALER-MILANO · Riscaldamento: un chiamante attende da 2:00');
+  });
+
+  it("holds each queue to its own agency's threshold", () => {
+    const patient = { ...queue(150), agency: { ...queue(150).agency, thresholds: { waitAlertSeconds: 180, abandonAmberPct: 5, abandonRedPct: 10 } } };
+    const strict = { ...queue(60), agency: { ...queue(60).agency, thresholds: { waitAlertSeconds: 45, abandonAmberPct: 5, abandonRedPct: 10 } } };
+    expect(alertsOf([], [patient, strict], now).map((alert) => alert.text)).toEqual(['ALER-MILANO · Riscaldamento: un chiamante attende da 1:00']);
   });
 });
 

@@ -17,6 +17,13 @@ describe('wallboard colours', () => {
     expect(abandonTone(null)).toBeNull();
   });
 
+  it("abandon rate: an agency's own thresholds replace the platform's", () => {
+    const strict = { amberPct: 2, redPct: 4 };
+    expect(abandonTone(1.9, strict)).toBe('ok');
+    expect(abandonTone(3, strict)).toBe('amber');
+    expect(abandonTone(4.9, strict)).toBe('red');
+  });
+
   it('longest wait: amber from half the alert threshold, red at it; overdue call-backs red at the first', () => {
     expect(waitTone(59, 120)).toBe('ok');
     expect(waitTone(60, 120)).toBe('amber');

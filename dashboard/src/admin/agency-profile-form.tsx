@@ -13,7 +13,12 @@ type Draft = {
   shortAbandonSeconds: string;
   callbackDueMinutes: string;
   queuedCallbackSeconds: string;
+  wallWaitAlertSeconds: string;
+  wallAbandonAmberPct: string;
+  wallAbandonRedPct: string;
 };
+
+const optional = (value: number | null) => (value === null ? '' : String(value));
 
 const draftOf = (config: AgencyConfig): Draft => ({
   name: config.name,
@@ -23,7 +28,23 @@ const draftOf = (config: AgencyConfig): Draft => ({
   shortAbandonSeconds: String(config.shortAbandonSeconds),
   callbackDueMinutes: config.callbackDueMinutes === null ? '' : String(config.callbackDueMinutes),
   queuedCallbackSeconds: config.queuedCallbackSeconds === null ? '' : String(config.queuedCallbackSeconds),
+  wallWaitAlertSeconds: optional(config.wallWaitAlertSeconds),
+  wallAbandonAmberPct: optional(config.wallAbandonAmberPct),
+  wallAbandonRedPct: optional(config.wallAbandonRedPct),
 });
+
+/** The wallboard's thresholds of this agency: empty is the platform's value, shown as the placeholder. */
+const WALL_FIELDS: readonly {
+  key: 'wallWaitAlertSeconds' | 'wallAbandonAmberPct' | 'wallAbandonRedPct';
+  label: string;
+  placeholder: string;
+  min: number;
+  max: number;
+}[] = [
+  { key: 'wallWaitAlertSeconds', label: 'Attesa più lunga in rosso da (secondi; in giallo dalla metà)', placeholder: '120', min: 10, max: 3600 },
+  { key: 'wallAbandonAmberPct', label: 'Tasso di abbandono in giallo da (%)', placeholder: '5', min: 1, max: 99 },
+  { key: 'wallAbandonRedPct', label: 'Tasso di abbandono in rosso da (%)', placeholder: '10', min: 2, max: 100 },
+];
 
 const NUMBER_FIELDS: readonly { key: keyof Draft; label: string; help: string; min: number; max: number }[] = [
   { key: 'serviceLevelSeconds', label: 'Livello di servizio: risposta entro (secondi)', help: 'Per esempio 20: risposta entro 20 secondi.', min: 1, max: 3600 },
@@ -53,6 +74,15 @@ export function AgencyProfileForm({ config, readOnly, onSaved }: { config: Agenc
     const queuedCallbackValue = Number(queuedCallback);
     if (queuedCallback && !(Number.isInteger(queuedCallbackValue) && queuedCallbackValue >= 30 && queuedCallbackValue <= 3600))
       return fail('La soglia della richiamata senza perdere il posto è un numero di secondi da 30 a 3600, oppure vuota.');
+    const wall: Partial<Record<(typeof WALL_FIELDS)[number]['key'], number | null>> = {};
+    for (const field of WALL_FIELDS) {
+      const text = draft[field.key].trim();
+      const value = Number(text);
+      if (text && !(Number.isInteger(value) && value >= field.min && value <= field.max))
+        return fail(`«${field.label}»: un numero intero da ${field.min} a ${field.max}, oppure vuoto.`);
+      wall[field.key] = text ? value : null;
+    }
+    if ((wall.wallAbandonAmberPct ?? 5) >= (wall.wallAbandonRedPct ?? 10)) return fail('Il tasso di abbandono deve diventare giallo prima di diventare rosso.');
     const saved = await run(() =>
       patch<AgencyConfig>(ADMIN_API.agency(config.code), {
         name: draft.name.trim(),
@@ -62,6 +92,7 @@ export function AgencyProfileForm({ config, readOnly, onSaved }: { config: Agenc
         shortAbandonSeconds: Number(draft.shortAbandonSeconds),
         callbackDueMinutes: due ? Number(due) : null,
         queuedCallbackSeconds: queuedCallback ? queuedCallbackValue : null,
+        ...wall,
       }),
     );
     if (saved) onSaved(saved);
@@ -113,6 +144,16 @@ export function AgencyProfileForm({ config, readOnly, onSaved }: { config: Agenc
               secondi.
             </span>
           </label>
+          <fieldset class="wall-thresholds">
+            <legend>Soglie del tabellone</legend>
+            <p class="small muted">Quando le cifre di questo ente diventano gialle e rosse sul tabellone; vuoto: il valore della piattaforma.</p>
+            {WALL_FIELDS.map((field) => (
+              <label key={field.key}>
+                {field.label}
+                <input type="number" min={field.min} max={field.max} value={draft[field.key]} onInput={set(field.key)} placeholder={field.placeholder} />
+              </label>
+            ))}
+          </fieldset>
           <p class="small muted">
             Codice <code>{config.code}</code> · prefisso segnalazioni <code>{config.ticketPrefix}</code> · fuso orario {config.timezone}
           </p>

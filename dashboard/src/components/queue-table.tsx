@@ -8,13 +8,11 @@ import { TableScroll } from './table-scroll.tsx';
 export function QueueTable({
   queues,
   now,
-  alertSeconds,
   showAgency = true,
   showTalking = true,
 }: {
   queues: QueueView[];
   now: number;
-  alertSeconds: number;
   showAgency?: boolean;
   showTalking?: boolean;
 }) {
@@ -51,7 +49,7 @@ export function QueueTable({
             ) : null}
             {rows.map((queue) => {
               const longest = queue.oldestEnqueuedAt ? secondsSince(queue.oldestEnqueuedAt, now) : null;
-              const alert = longest !== null && longest >= alertSeconds;
+              const alert = longest !== null && longest >= queue.agency.thresholds.waitAlertSeconds;
               return (
                 <tr key={queue.name} class={alert ? 'alert' : queue.waiting.length > 0 ? 'busy' : ''} data-queue={queue.name}>
                   <td>{categoryTitleIt(queue.label)}</td>

@@ -179,7 +179,7 @@ export function OperatorScreen({ user, store }: { user: User; store: LiveStore }
           </span>
           <span class="muted small"> in attesa</span>
         </h2>
-        <QueueTable queues={queues} now={now} alertSeconds={live.waitAlertSeconds} showTalking={false} />
+        <QueueTable queues={queues} now={now} showTalking={false} />
       </section>
 
       <section class="card call-card" aria-labelledby="call-title">

@@ -16,7 +16,7 @@ export function WallboardScreen({ store }: { store: LiveStore }) {
   const now = useServerNow(live.clockOffsetMs);
   const agencies = [...live.agencies.values()];
   const queues = queueViews(live);
-  const alerts = alertsOf(agencies, queues, now, live.waitAlertSeconds);
+  const alerts = alertsOf(agencies, queues, now);
   if (!live.ready) return <p class="muted">Caricamento della situazione in tempo reale…</p>;
 
   return (
@@ -51,7 +51,6 @@ export function WallboardScreen({ store }: { store: LiveStore }) {
             queues={queues.filter((queue) => queue.agency.code === agency.code)}
             inMenu={callsInMenu(live, agency.code)}
             now={now}
-            alertSeconds={live.waitAlertSeconds}
           />
         ))}
         {live.operators ? <OperatorsPanel operators={[...live.operators.values()]} now={now} /> : null}
@@ -60,19 +59,7 @@ export function WallboardScreen({ store }: { store: LiveStore }) {
   );
 }
 
-function AgencyPanel({
-  agency,
-  queues,
-  inMenu,
-  now,
-  alertSeconds,
-}: {
-  agency: LiveAgency;
-  queues: QueueView[];
-  inMenu: number;
-  now: number;
-  alertSeconds: number;
-}) {
+function AgencyPanel({ agency, queues, inMenu, now }: { agency: LiveAgency; queues: QueueView[]; inMenu: number; now: number }) {
   const { today } = agency;
   const below = today.serviceLevelPct !== null && today.serviceLevelPct < agency.serviceLevelTargetPct;
   const waiting = queues.reduce((sum, queue) => sum + queue.waiting.length, 0);
@@ -96,7 +83,7 @@ function AgencyPanel({
         />
         <Kpi label="Tempo medio di risposta" value={formatSeconds(today.asaSeconds)} testid="kpi-asa" />
       </div>
-      <QueueTable queues={queues} now={now} alertSeconds={alertSeconds} showAgency={false} />
+      <QueueTable queues={queues} now={now} showAgency={false} />
     </section>
   );
 }

@@ -67,7 +67,6 @@ export function WallboardTv({ store }: { store: LiveStore }) {
             queues={queues.filter((queue) => queue.agency.code === agency.code)}
             backlog={backlogs[agency.code]}
             now={now}
-            alertSeconds={live.waitAlertSeconds}
           />
         ))}
         {live.operators ? <OperatorsTile operators={[...live.operators.values()]} /> : null}
@@ -76,7 +75,8 @@ export function WallboardTv({ store }: { store: LiveStore }) {
   );
 }
 
-function AgencyTile(props: { agency: LiveAgency; queues: QueueView[]; backlog: Backlog | undefined; now: number; alertSeconds: number }) {
+function AgencyTile(props: { agency: LiveAgency; queues: QueueView[]; backlog: Backlog | undefined; now: number }) {
+  const { thresholds } = props.agency;
   const { agency, queues, backlog, now } = props;
   const waiting = queues.reduce((sum, queue) => sum + queue.waiting.length, 0);
   const oldest = queues.map((queue) => queue.oldestEnqueuedAt).filter((at): at is string => at !== null);
@@ -86,15 +86,25 @@ function AgencyTile(props: { agency: LiveAgency; queues: QueueView[]; backlog: B
     <section class="wall-tile" aria-labelledby={`tv-${agency.code}`} data-agency={agency.code}>
       <h2 id={`tv-${agency.code}`}>{agency.name}</h2>
       <dl class="wall-figures">
-        <Figure label="In attesa ora" value={formatInteger(waiting)} tone={waiting > 0 ? waitTone(longest, props.alertSeconds) : 'ok'} testid="tv-waiting" />
-        <Figure label="Attesa più lunga" value={longest === null ? '—' : formatDuration(longest)} tone={waitTone(longest, props.alertSeconds)} />
+        <Figure
+          label="In attesa ora"
+          value={formatInteger(waiting)}
+          tone={waiting > 0 ? waitTone(longest, thresholds.waitAlertSeconds) : 'ok'}
+          testid="tv-waiting"
+        />
+        <Figure label="Attesa più lunga" value={longest === null ? '—' : formatDuration(longest)} tone={waitTone(longest, thresholds.waitAlertSeconds)} />
         <Figure
           label={`Livello di servizio oggi (obiettivo ${agency.serviceLevelTargetPct}%)`}
           value={formatPct(today.serviceLevelPct)}
           tone={serviceLevelTone(today.serviceLevelPct, agency.serviceLevelTargetPct)}
           testid="tv-sl"
         />
-        <Figure label="Abbandoni oggi" value={formatPct(today.abandonRatePct)} tone={abandonTone(today.abandonRatePct)} testid="tv-abandon" />
+        <Figure
+          label="Abbandoni oggi"
+          value={formatPct(today.abandonRatePct)}
+          tone={abandonTone(today.abandonRatePct, { amberPct: thresholds.abandonAmberPct, redPct: thresholds.abandonRedPct })}
+          testid="tv-abandon"
+        />
         <Figure
           label="Richiamate da fare (scadute)"
           value={backlog ? `${formatInteger(backlog.callbacks)} (${formatInteger(backlog.overdue)})` : '…'}

@@ -15,6 +15,10 @@ export const agencies = pgTable('agencies', {
   callbackDueMinutes: integer('callback_due_minutes'),
   /** Expected wait (seconds) above which a waiting caller is offered a queued call-back; null: 180. */
   queuedCallbackSeconds: integer('queued_callback_seconds'),
+  /** The wallboard's thresholds for this agency (src/domain/wall-tones.ts); null: the platform's. */
+  wallWaitAlertSeconds: integer('wall_wait_alert_seconds'),
+  wallAbandonAmberPct: integer('wall_abandon_amber_pct'),
+  wallAbandonRedPct: integer('wall_abandon_red_pct'),
   /** Prefix of ticket references, e.g. `PV` in `PV-2026-000123`. */
   ticketPrefix: text('ticket_prefix').notNull(),
   /** Keys of the comuni served (src/domain/patron-saints.ts): their patron saints' days are holidays. */

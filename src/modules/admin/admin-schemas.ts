@@ -43,6 +43,11 @@ const AgencyProfileFields = {
     .nullable(),
   /** Expected wait (seconds) above which waiting callers are offered a queued call-back; null: 180. */
   queuedCallbackSeconds: z.number().int().min(30).max(3600).nullable(),
+  /** The wallboard turns the longest wait red from here (amber from half of it); null: WAIT_ALERT_SECONDS. */
+  wallWaitAlertSeconds: z.number().int().min(10).max(3600).nullable(),
+  /** The wallboard's abandon rate turns amber, then red, from these percentages; null: 5 and 10. */
+  wallAbandonAmberPct: z.number().int().min(1).max(99).nullable(),
+  wallAbandonRedPct: z.number().int().min(2).max(100).nullable(),
   comuni: Comuni,
   /** What holidays without a choice of their own do. */
   holidayMode: z.enum(DEFAULT_HOLIDAY_MODES),
@@ -59,6 +64,9 @@ export const AgencyCreateBody = z.object({
   serviceLevelTargetPct: AgencyProfileFields.serviceLevelTargetPct.default(80),
   callbackDueMinutes: AgencyProfileFields.callbackDueMinutes.default(null),
   queuedCallbackSeconds: AgencyProfileFields.queuedCallbackSeconds.default(null),
+  wallWaitAlertSeconds: AgencyProfileFields.wallWaitAlertSeconds.default(null),
+  wallAbandonAmberPct: AgencyProfileFields.wallAbandonAmberPct.default(null),
+  wallAbandonRedPct: AgencyProfileFields.wallAbandonRedPct.default(null),
   comuni: Comuni.default([]),
   // A new client is a public office (a Comune, an agency, a help line of one): closed on national
   // holidays and its patron saint's day unless it says otherwise. Agencies that existed before

@@ -28,6 +28,7 @@ import { categoryQueueRow, categoryRow, defaultCategoryRows } from '../agencies/
 import type { AuditPort } from '../audit/audit-service.ts';
 import { changedParts } from './config-diff.ts';
 import * as repo from './agencies-admin-repo.ts';
+import { ABANDON_AMBER_PCT, ABANDON_RED_PCT } from '../../domain/wall-tones.ts';
 import { findUser } from './users-admin-repo.ts';
 import { createVoiceAdmin, voiceConfigView } from './voice-admin.ts';
 import type {
@@ -154,6 +155,7 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
       await db.transaction(async (tx) => {
         if (await repo.findAgencyRow(tx, body.code)) throw conflict(`Agency ${body.code} exists already`);
         if (await repo.findAgencyByTicketPrefix(tx, body.ticketPrefix)) throw conflict(`Ticket prefix ${body.ticketPrefix} is taken`);
+        assertAbandonThresholds(body.wallAbandonAmberPct, body.wallAbandonRedPct);
         await repo.insertAgency(tx, { ...body, createdAt: deps.clock.now() });
         // An agency is born with the three default categories and their queues; it edits them later.
         const defaults = defaultCategoryRows(body.code);
@@ -173,7 +175,15 @@ export function createAgencyAdminService(deps: { db: Database; clock: Clock; dir
       return view(body.code);
     },
 
-    updateAgency: (actor: Actor, code: string, body: AgencyPatchBody) => change(actor, code, (tx) => repo.updateAgency(tx, code, body)),
+    updateAgency: (actor: Actor, code: string, body: AgencyPatchBody) =>
+      change(actor, code, async (tx) => {
+        const row = await repo.findAgencyRow(tx, code);
+        assertAbandonThresholds(
+          body.wallAbandonAmberPct === undefined ? (row?.wallAbandonAmberPct ?? null) : body.wallAbandonAmberPct,
+          body.wallAbandonRedPct === undefined ? (row?.wallAbandonRedPct ?? null) : body.wallAbandonRedPct,
+        );
+        await repo.updateAgency(tx, code, body);
+      }),
 
     replacePortfolios: (actor: Actor, code: string, body: PortfoliosBody) =>
       change(actor, code, async (tx) => {
@@ -458,12 +468,22 @@ function publicAgency(row: repo.AgencyRow): AgencyProfile {
     serviceLevelTargetPct: row.serviceLevelTargetPct,
     callbackDueMinutes: row.callbackDueMinutes,
     queuedCallbackSeconds: row.queuedCallbackSeconds,
+    wallWaitAlertSeconds: row.wallWaitAlertSeconds,
+    wallAbandonAmberPct: row.wallAbandonAmberPct,
+    wallAbandonRedPct: row.wallAbandonRedPct,
     comuni: row.comuni,
     holidayMode: row.holidayMode,
   };
 }
 
 type LoadedConfig = NonNullable<Awaited<ReturnType<typeof repo.loadAgencyConfig>>>;
+
+/** The wallboard's abandon rate must turn amber before it turns red, whichever of the two is the agency's own. */
+function assertAbandonThresholds(amberPct: number | null, redPct: number | null): void {
+  const amber = amberPct ?? ABANDON_AMBER_PCT;
+  const red = redPct ?? ABANDON_RED_PCT;
+  if (amber >= red) throw validation(`wallAbandonAmberPct (${amber}) must be below wallAbandonRedPct (${red})`);
+}
 
 function scheduleFromConfig(config: LoadedConfig) {
   return scheduleFromRows({

@@ -30,6 +30,8 @@ export type AgencyProfile = Readonly<{
   callbackDueMinutes: number | null;
   /** Expected wait in seconds above which a waiting caller is offered a queued call-back; null: the default (180). */
   queuedCallbackSeconds: number | null;
+  /** The wallboard's thresholds of this agency, null where the platform's apply (src/domain/wall-tones.ts). */
+  wallThresholds: Readonly<{ waitAlertSeconds: number | null; abandonAmberPct: number | null; abandonRedPct: number | null }>;
   ticketPrefix: string;
   schedule: OpeningSchedule;
   queues: readonly Readonly<{ name: string; category: Category; label: string; priority: number }>[];
@@ -96,6 +98,7 @@ export async function loadDirectorySnapshot(db: Executor): Promise<Snapshot> {
       serviceLevelTargetPct: row.serviceLevelTargetPct,
       callbackDueMinutes: row.callbackDueMinutes,
       queuedCallbackSeconds: row.queuedCallbackSeconds,
+      wallThresholds: { waitAlertSeconds: row.wallWaitAlertSeconds, abandonAmberPct: row.wallAbandonAmberPct, abandonRedPct: row.wallAbandonRedPct },
       ticketPrefix: row.ticketPrefix,
       schedule: scheduleFromRows({
         timezone: row.timezone,

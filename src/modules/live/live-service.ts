@@ -7,6 +7,7 @@ import type { AgencyToday, LiveAgency, LiveCall, LiveOperator, LiveRole, LiveSta
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
 import { publicCall } from '../calls/calls-service.ts';
 import * as repo from './live-repo.ts';
+import { ABANDON_AMBER_PCT, ABANDON_RED_PCT } from '../../domain/wall-tones.ts';
 
 /** What the operators module tells the live view: staff with their presence, and the queues each answers. */
 export type OperatorDirectory = Readonly<{
@@ -77,6 +78,11 @@ export function createLiveService(deps: LiveServiceDeps) {
           name: agency.name,
           serviceLevelSeconds: agency.serviceLevelSeconds,
           serviceLevelTargetPct: agency.serviceLevelTargetPct,
+          thresholds: {
+            waitAlertSeconds: agency.wallThresholds.waitAlertSeconds ?? waitAlertSeconds,
+            abandonAmberPct: agency.wallThresholds.abandonAmberPct ?? ABANDON_AMBER_PCT,
+            abandonRedPct: agency.wallThresholds.abandonRedPct ?? ABANDON_RED_PCT,
+          },
           queues: agency.queues.map((queue) => ({ name: queue.name, category: queue.category, label: queue.label })),
           categories: agency.categories.map((category) => ({ code: category.code, label: category.label, retired: category.retired })),
           portfolios: agency.portfolios.map((portfolio) => ({ id: portfolio.id, name: portfolio.name })),
