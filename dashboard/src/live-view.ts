@@ -70,3 +70,21 @@ export function alertsOf(agencies: LiveAgency[], queues: QueueView[], now: numbe
   }
   return alerts;
 }
+
+export type PortfolioWait = Readonly<{ id: string | null; name: string; waiting: number; longestSeconds: number | null }>;
+
+/**
+ * For an agency that manages housing stocks for others: its callers waiting now, and the longest
+ * wait, per portfolio (each one, then the agency's own stock), from the numbers they dialled.
+ * Empty for an agency without portfolios, whose tile says it all.
+ */
+export function waitingByPortfolio(agency: LiveAgency, queues: readonly QueueView[], now: number): PortfolioWait[] {
+  if (agency.portfolios.length === 0) return [];
+  const waiting = queues.filter((queue) => queue.agency.code === agency.code).flatMap((queue) => queue.waiting);
+  const part = (id: string | null, name: string): PortfolioWait => {
+    const calls = waiting.filter((call) => (call.portfolio ?? null) === id);
+    const since = calls.map((call) => call.enqueuedAt).filter((at): at is string => at !== null);
+    return { id, name, waiting: calls.length, longestSeconds: since.length > 0 ? Math.max(...since.map((at) => secondsSince(at, now))) : null };
+  };
+  return [...agency.portfolios.map((portfolio) => part(portfolio.id, portfolio.name)), part(null, 'Patrimonio proprio')];
+}

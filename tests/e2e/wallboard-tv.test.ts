@@ -64,6 +64,10 @@ describe('the wallboard on a TV', () => {
     const first = await callAndWait('+393471234567');
     await callAndWait('+393401112233');
     await pavia.getByTestId('tv-waiting').filter({ hasText: '2' }).waitFor();
+    // Both dialled the agency's own number: the housing stock it manages for the Comune has nobody waiting.
+    const byStock = pavia.getByTestId('tv-portfolios');
+    expect(await byStock.locator('tr', { hasText: 'Patrimonio proprio' }).locator('td').first().textContent()).toBe('2');
+    expect(await byStock.locator('tr', { hasText: 'Comune di Pavia' }).locator('td').first().textContent()).toBe('0');
     // One gives up after a minute: a call-back is owed and the abandon rate is all of today's decided calls.
     await first.hangUp(60);
     await pavia.getByTestId('tv-waiting').filter({ hasText: '1' }).waitFor();

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { LiveAgency, LiveCall } from '../../src/contracts/live.ts';
 import { classifyEvent } from '../../dashboard/src/live-sequence.ts';
-import { alertsOf } from '../../dashboard/src/live-view.ts';
+import type { QueueView } from '../../dashboard/src/live-view.ts';
+import { alertsOf, waitingByPortfolio } from '../../dashboard/src/live-view.ts';
 import { proposedAgency } from '../../dashboard/src/quarantine-rules.ts';
 import { roomsForActor, roomsForEvent } from '../../src/realtime/realtime-rooms.ts';
 
@@ -131,5 +133,34 @@ describe('the quarantine screen’s assign form', () => {
     expect(proposedAgency(null, served)).toBe('');
     expect(proposedAgency('aler-bergamo', ['aler-pavia-lodi'])).toBe('');
     expect(proposedAgency(null, [])).toBe('');
+  });
+});
+
+describe("the TV wallboard's lines per housing stock", () => {
+  const now = Date.parse('2026-11-23T10:00:00Z');
+  const agency = {
+    code: 'aler-pavia-lodi',
+    name: 'ALER Pavia-Lodi',
+    portfolios: [{ id: 'comune-di-pavia', name: 'Patrimonio abitativo del Comune di Pavia' }],
+  } as unknown as LiveAgency;
+  const waitingCall = (portfolio: string | null, waitedSeconds: number) =>
+    ({ portfolio, enqueuedAt: new Date(now - waitedSeconds * 1000).toISOString() }) as unknown as LiveCall;
+  const queue = (waiting: LiveCall[], code = 'aler-pavia-lodi') => ({ agency: { ...agency, code }, waiting }) as unknown as QueueView;
+
+  it("splits who waits, and the longest wait, between each portfolio and the agency's own stock", () => {
+    const rows = waitingByPortfolio(
+      agency,
+      [queue([waitingCall('comune-di-pavia', 40), waitingCall(null, 200)]), queue([waitingCall('comune-di-pavia', 90)])],
+      now,
+    );
+    expect(rows).toEqual([
+      { id: 'comune-di-pavia', name: 'Patrimonio abitativo del Comune di Pavia', waiting: 2, longestSeconds: 90 },
+      { id: null, name: 'Patrimonio proprio', waiting: 1, longestSeconds: 200 },
+    ]);
+  });
+
+  it("counts only the agency's own queues, and has no lines for an agency without portfolios", () => {
+    expect(waitingByPortfolio(agency, [queue([waitingCall(null, 10)], 'aler-milano')], now)[1]).toMatchObject({ waiting: 0, longestSeconds: null });
+    expect(waitingByPortfolio({ ...agency, portfolios: [] }, [queue([waitingCall(null, 10)])], now)).toEqual([]);
   });
 });

@@ -8,8 +8,8 @@ import { ConnectionBadge } from '../components/connection-badge.tsx';
 import { PRESENCE_LABEL, formatDuration, formatInteger, formatPct } from '../format.ts';
 import { secondsSince, useLive, useServerNow } from '../hooks.ts';
 import type { LiveStore } from '../live-store.ts';
-import type { QueueView } from '../live-view.ts';
-import { queueViews } from '../live-view.ts';
+import type { PortfolioWait, QueueView } from '../live-view.ts';
+import { queueViews, waitingByPortfolio } from '../live-view.ts';
 import { navigate } from '../router.ts';
 
 export const WALLBOARD_TV_PATH = '/wallboard/tv';
@@ -126,7 +126,40 @@ function AgencyTile(props: { agency: LiveAgency; queues: QueueView[]; backlog: B
           />
         ) : null}
       </dl>
+      <PortfolioLines rows={waitingByPortfolio(agency, queues, now)} alertSeconds={thresholds.waitAlertSeconds} />
     </section>
+  );
+}
+
+/** Who waits for which housing stock, for an agency that manages some for others. */
+function PortfolioLines({ rows, alertSeconds }: { rows: readonly PortfolioWait[]; alertSeconds: number }) {
+  if (rows.length === 0) return null;
+  return (
+    <table class="wall-portfolios" data-testid="tv-portfolios">
+      <caption>In attesa per patrimonio</caption>
+      <thead>
+        <tr>
+          <th scope="col">Patrimonio</th>
+          <th scope="col">In attesa</th>
+          <th scope="col">Attesa più lunga</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => {
+          const tone = row.waiting > 0 ? waitTone(row.longestSeconds, alertSeconds) : null;
+          return (
+            <tr key={row.id ?? 'own'} class={tone && tone !== 'ok' ? tone : undefined}>
+              <th scope="row">{row.name}</th>
+              <td>{formatInteger(row.waiting)}</td>
+              <td>
+                {row.longestSeconds === null ? '—' : formatDuration(row.longestSeconds)}
+                {tone && tone !== 'ok' ? <span class="sr-only"> ({TONE_WORD[tone]})</span> : null}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }
 
