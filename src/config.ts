@@ -76,6 +76,8 @@ const EnvSchema = z.object({
   CALL_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   QUEUE_SILENCE_SECONDS: z.coerce.number().int().min(30).max(3600).default(120),
   WRAP_UP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** The agreement (or authorisation) under which figures per operator may be shown; unset: they are not. */
+  PER_OPERATOR_AGREEMENT: optionalString.pipe(z.string().max(300).optional()),
   CALLBACK_DUE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(120),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
@@ -132,6 +134,12 @@ export type Config = Readonly<{
   rollupSealIntervalMs: number;
   /** How often the monthly reports and statement drafts due by e-mail are looked for; 0 turns it off. */
   reportMailIntervalMs: number;
+  /**
+   * Figures per operator are workforce monitoring (art. 4 of the Statuto dei lavoratori): shown to
+   * supervisors only when an administrator names, here, the union agreement or the labour
+   * inspectorate's authorisation that allows them. Unset (the default): never.
+   */
+  perOperatorAgreement: string | undefined;
   /** Fastify's trustProxy: false, a hop count, or addresses/CIDRs of the proxies in front. */
   trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
   /** Development only: the platform's clock starts at this instant and runs on (demos and training after hours). */
@@ -243,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retentionIntervalMs: e.RETENTION_INTERVAL_MS,
     rollupSealIntervalMs: e.ROLLUP_SEAL_INTERVAL_MS,
     reportMailIntervalMs: e.REPORT_MAIL_INTERVAL_MS,
+    perOperatorAgreement: e.PER_OPERATOR_AGREEMENT,
     demoClockStart: e.DEMO_CLOCK_START ? new Date(e.DEMO_CLOCK_START) : undefined,
     logLevel: e.LOG_LEVEL,
     smtp: Object.freeze({ url: e.SMTP_URL, from: e.SMTP_FROM ?? 'Centralino <centralino@localhost>' }),

@@ -330,7 +330,18 @@ export const OperationsReport = z.strictObject({
     medianMinutes: z.number().nullable(),
     p90Minutes: z.number().nullable(),
   }),
-  /** Figures per operator are workforce monitoring (art. 4 of the Statuto dei lavoratori): never given here. */
-  perOperator: z.null(),
+  /**
+   * Figures per operator are workforce monitoring (art. 4 of the Statuto dei lavoratori): null unless
+   * an administrator named the agreement allowing them (PER_OPERATOR_AGREEMENT), and then only for
+   * supervisors and administrators, with that agreement.
+   */
+  perOperator: z
+    .strictObject({
+      agreement: z.string(),
+      rows: z.array(
+        z.strictObject({ operator: z.string(), answered: z.number().int(), ahtSeconds: z.number().nullable(), wrapUpSeconds: z.number().nullable() }),
+      ),
+    })
+    .nullable(),
 });
 export type OperationsReport = z.infer<typeof OperationsReport>;

@@ -11,18 +11,28 @@ const SITES = ['on_site', 'remote', 'unknown'] as const;
 
 const mean = (sum: number, count: number) => (count === 0 ? null : Math.round((sum / count) * 10) / 10);
 
+type HandlingSums = Readonly<{ answered: number; talkSeconds: number; talked: number; wrapUpSeconds: number; wrappedUp: number }>;
+
+/** Answered calls, mean talk and mean wrap-up of rows that belong together: the sums first, the means once. */
+function handling(rows: readonly HandlingSums[]) {
+  const sum = (key: keyof HandlingSums) => rows.reduce((total, row) => total + row[key], 0);
+  return { answered: sum('answered'), ahtSeconds: mean(sum('talkSeconds'), sum('talked')), wrapUpSeconds: mean(sum('wrapUpSeconds'), sum('wrappedUp')) };
+}
+
 /** Answered calls, mean talk and mean wrap-up per site of the operator who answered: every site listed, in a fixed order. */
 export function siteFigures(pieces: readonly SiteSums[]): SiteFigures[] {
-  return SITES.map((site) => {
-    const rows = pieces.filter((row) => ((SITES as readonly string[]).includes(row.site) ? row.site === site : site === 'unknown'));
-    const sum = (key: keyof Omit<SiteSums, 'site'>) => rows.reduce((total, row) => total + row[key], 0);
-    return {
-      site,
-      answered: sum('answered'),
-      ahtSeconds: mean(sum('talkSeconds'), sum('talked')),
-      wrapUpSeconds: mean(sum('wrapUpSeconds'), sum('wrappedUp')),
-    };
-  });
+  return SITES.map((site) => ({
+    site,
+    ...handling(pieces.filter((row) => ((SITES as readonly string[]).includes(row.site) ? row.site === site : site === 'unknown'))),
+  }));
+}
+
+export type OperatorSums = HandlingSums & Readonly<{ operator: string }>;
+
+/** The same per operator, by name (only where an agreement allows figures per operator). */
+export function operatorFigures(pieces: readonly OperatorSums[]) {
+  const names = [...new Set(pieces.map((row) => row.operator))].sort((a, b) => a.localeCompare(b, 'it'));
+  return names.map((operator) => ({ operator, ...handling(pieces.filter((row) => row.operator === operator)) }));
 }
 
 /** The value below which `fraction` of the values lie (nearest rank); null for none. */

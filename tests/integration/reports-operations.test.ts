@@ -28,8 +28,8 @@ let referentePavia: Session;
 let referenteMilano: Session;
 let milanoSupervisor: Session;
 
-async function userId(username: string): Promise<string> {
-  const [user] = await t.database.db.select({ id: users.id }).from(users).where(eq(users.username, username));
+async function userId(app: TestApp, username: string): Promise<string> {
+  const [user] = await app.database.db.select({ id: users.id }).from(users).where(eq(users.username, username));
   return user.id;
 }
 
@@ -106,10 +106,10 @@ function event(ticketId: string, time: string, actorKind: 'user' | 'system', typ
   };
 }
 
-beforeAll(async () => {
-  t = await createTestApp({ now: '2026-11-23T09:00:00Z' });
-  const db = t.database.db;
-  const [one, two] = [await userId('operatore1'), await userId('operatore2')];
+/** The scripted Monday, written into `app`'s database. */
+async function scriptDay(app: TestApp): Promise<void> {
+  const db = app.database.db;
+  const [one, two] = [await userId(app, 'operatore1'), await userId(app, 'operatore2')];
   await db.insert(operatorPresenceEvents).values([
     { userId: one, presence: 'available', location: 'on_site', occurredAt: at('07:55') },
     { userId: two, presence: 'available', location: 'remote', occurredAt: at('08:00') },
@@ -142,6 +142,11 @@ beforeAll(async () => {
       event(late.id, '11:00', 'system', 'created'),
       event(phoned.id, '12:00', 'user', 'created'),
     ]);
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ now: '2026-11-23T09:00:00Z' });
+  await scriptDay(t);
   [supervisor, referentePavia, referenteMilano] = await Promise.all(['supervisore', 'referente-pavia', 'referente-milano'].map((name) => loginAs(t.app, name)));
   milanoSupervisor = await createStaffUser(t.app, 'supervisore-operations-milano', 'supervisor', ['aler-milano']);
 });
@@ -169,6 +174,7 @@ describe('the service report of a scripted day', () => {
     const report = (await get(supervisor)).json();
     expect(report.callbacks).toEqual({ created: 3, done: 2, doneInTime: 1, openOverdue: 1, failed: 0, inTimePct: 50 });
     expect(report.email).toEqual({ received: 2, answered: 1, waiting: 1, medianMinutes: 30, p90Minutes: 30 });
+    // No agreement named: no figures per operator, for anyone.
     expect(report.perOperator).toBeNull();
   });
 
@@ -188,5 +194,39 @@ describe('the service report of a scripted day', () => {
     const milano = (await get(referenteMilano, `/api/v1/reports/operations?agency=aler-milano&from=${DAY}&to=${DAY}`)).json();
     expect(milano.bySite.find((row: { site: string }) => row.site === 'on_site')).toMatchObject({ answered: 1, ahtSeconds: 999 });
     expect(milano.email.received).toBe(0);
+  });
+});
+
+describe('figures per operator, where an agreement allows them', () => {
+  const AGREEMENT = 'Accordo sindacale del 12 marzo 2026 (art. 4 L. 300/1970)';
+  let withAgreement: TestApp;
+
+  beforeAll(async () => {
+    withAgreement = await createTestApp({ now: '2026-11-23T09:00:00Z', config: { PER_OPERATOR_AGREEMENT: AGREEMENT } });
+    await scriptDay(withAgreement);
+  });
+  afterAll(async () => {
+    await withAgreement?.close();
+  });
+
+  it('gives supervisors each operator’s answered calls, talk and wrap-up, with the agreement named', async () => {
+    const session = await loginAs(withAgreement.app, 'supervisore');
+    const report = (await withAgreement.app.inject({ url: URL, headers: session.headers })).json();
+    const wrapUpLimit = withAgreement.config.workflow.wrapUpSeconds;
+    expect(report.perOperator).toEqual({
+      agreement: AGREEMENT,
+      rows: [
+        // By display name: operatore2 took 10:00 (remote) and 13:00 (on site, never coded); operatore1 09:00 and 18:00.
+        { operator: 'Operatore Due', answered: 2, ahtSeconds: 180, wrapUpSeconds: 30 },
+        { operator: 'Operatore Uno', answered: 2, ahtSeconds: 90, wrapUpSeconds: (60 + wrapUpLimit) / 2 },
+      ],
+    });
+    const csv = await withAgreement.app.inject({ url: `${URL}&format=csv`, headers: session.headers });
+    expect(csv.body).toContain(`Per operatore;${AGREEMENT}`);
+  });
+
+  it('never gives them to the agency’s liaison: the call center’s staff are not the agency’s business', async () => {
+    const session = await loginAs(withAgreement.app, 'referente-pavia');
+    expect((await withAgreement.app.inject({ url: URL, headers: session.headers })).json().perOperator).toBeNull();
   });
 });

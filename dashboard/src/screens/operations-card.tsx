@@ -42,7 +42,8 @@ export function OperationsCard({
     <section class="card" aria-labelledby="operations-title">
       <h2 id="operations-title">Come è stato svolto il servizio</h2>
       <p class="muted small">
-        Dati per sede, mai per singolo operatore: il controllo dell’attività dei lavoratori è limitato dall’art. 4 dello Statuto dei lavoratori.
+        Dati per sede: il controllo dell’attività dei lavoratori è limitato dall’art. 4 dello Statuto dei lavoratori, e i dati per singolo operatore compaiono
+        solo dove un accordo lo consente.
         {partOfAgency ? ' Queste cifre riguardano tutto l’ente, non solo il portafoglio scelto.' : ''}
       </p>
       <Loaded data={report} error={error}>
@@ -134,6 +135,45 @@ export function OperationsCard({
           </div>
         )}
       </Loaded>
+      {report?.perOperator ? <PerOperator figures={report.perOperator} /> : null}
     </section>
+  );
+}
+
+/** Shown only where an administrator named the agreement that allows it, which the page states. */
+function PerOperator({ figures }: { figures: NonNullable<OperationsReport['perOperator']> }) {
+  return (
+    <div class="per-operator">
+      <h3>Per operatore</h3>
+      <p class="notice info">Dati per singolo operatore consentiti da: {figures.agreement}</p>
+      <TableScroll label="Risposte per operatore">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Operatore</th>
+              <th scope="col" class="num">
+                Risposte
+              </th>
+              <th scope="col" class="num">
+                Conversazione media
+              </th>
+              <th scope="col" class="num">
+                Riordino medio
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {figures.rows.map((row) => (
+              <tr key={row.operator}>
+                <th scope="row">{row.operator}</th>
+                <td class="num">{formatInteger(row.answered)}</td>
+                <td class="num">{formatSeconds(row.ahtSeconds)}</td>
+                <td class="num">{formatSeconds(row.wrapUpSeconds)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
+    </div>
   );
 }

@@ -33,6 +33,14 @@ export function operationsCsv(report: OperationsReport): string {
     csvRow(['In attesa', email.waiting]),
     csvRow(['Prima risposta, mediana (min)', email.medianMinutes]),
     csvRow(['Prima risposta, 90° percentile (min)', email.p90Minutes]),
+    ...(report.perOperator
+      ? [
+          '',
+          csvRow(['Per operatore', report.perOperator.agreement]),
+          csvRow(['Operatore', 'Risposte', 'Conversazione media (s)', 'Riordino medio (s)']),
+          ...report.perOperator.rows.map((row) => csvRow([row.operator, row.answered, row.ahtSeconds, row.wrapUpSeconds])),
+        ]
+      : []),
   ];
   return `${BOM}${lines.join(CSV_LINE_END)}${CSV_LINE_END}`;
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { rowsOf } from '../../db/raw-sql.ts';
-import type { CallbackSums, SiteSums } from '../../domain/operations-figures.ts';
+import type { CallbackSums, OperatorSums, SiteSums } from '../../domain/operations-figures.ts';
 
 /** One agency's piece of a period, as instants: [from, to). */
 export type InstantRange = Readonly<{ agency: string; from: Date; to: Date }>;
@@ -89,4 +89,38 @@ export async function emailFirstResponses(db: Executor, range: InstantRange): Pr
     received: rows.length,
     minutes: rows.filter((row) => row.minutes !== null).map((row) => Math.max(0, Math.round(Number(row.minutes)))),
   };
+}
+
+/** The same sums per operator who answered (by their display name): only where an agreement allows it (see operations.ts). */
+export async function operatorSums(db: Executor, range: InstantRange, wrapUpLimitSeconds: number): Promise<OperatorSums[]> {
+  const rows = await rowsOf<{
+    operator: string;
+    answered: number | string;
+    talk: number | string | null;
+    talked: number | string;
+    wrap: number | string | null;
+    wrapped: number | string;
+  }>(
+    db,
+    sql`
+      select coalesce(u.display_name, c.answered_by) as operator,
+             count(*) as answered,
+             sum(c.talk_seconds) as talk,
+             count(c.talk_seconds) as talked,
+             sum(least(extract(epoch from (c.wrap_up_at - c.ended_at)), ${wrapUpLimitSeconds})) filter (where c.wrap_up_at >= c.ended_at) as wrap,
+             count(*) filter (where c.wrap_up_at >= c.ended_at) as wrapped
+      from calls c
+      left join users u on u.username = c.answered_by
+      where c.agency_code = ${range.agency} and c.outcome = 'answered' and c.answered_by is not null
+        and c.started_at >= ${iso(range.from)} and c.started_at < ${iso(range.to)}
+      group by 1`,
+  );
+  return rows.map((row) => ({
+    operator: row.operator,
+    answered: int(row.answered),
+    talkSeconds: int(row.talk),
+    talked: int(row.talked),
+    wrapUpSeconds: Math.round(int(row.wrap)),
+    wrappedUp: int(row.wrapped),
+  }));
 }

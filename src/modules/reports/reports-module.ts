@@ -27,7 +27,13 @@ export function createReportsModule(deps: Pick<ModuleCore, 'config' | 'db' | 'cl
     heatingSeason: config.workflow.heatingSeason,
     wrapUpLimitSeconds: config.workflow.wrapUpSeconds,
   });
-  const operations = createOperationsReport({ db, directory, clock, wrapUpLimitSeconds: config.workflow.wrapUpSeconds });
+  const operations = createOperationsReport({
+    db,
+    directory,
+    clock,
+    wrapUpLimitSeconds: config.workflow.wrapUpSeconds,
+    perOperatorAgreement: config.perOperatorAgreement,
+  });
   const workers: Worker[] = [];
   if (config.rollupSealIntervalMs > 0) {
     // Several nodes may seal at once: the rollup locks per agency.
