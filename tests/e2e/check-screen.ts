@@ -14,6 +14,9 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core'
 export async function checkScreen(page: Page, name: string, shots: string): Promise<void> {
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+    // The page answers a new size at its next frames: ResizeObservers report it (a table region that
+    // now scrolls becomes focusable, TableScroll) and the screen re-renders. Look at it as a person would.
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
     if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(axeSource);
     const result = await page.evaluate(async () =>
       (globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe.run(),
