@@ -51,34 +51,11 @@ export function OperationsCard({
           <div class="report-grid">
             <div>
               <h3>Risposte per sede</h3>
-              <TableScroll label="Risposte per sede dell’operatore">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Sede</th>
-                      <th scope="col" class="num">
-                        Risposte
-                      </th>
-                      <th scope="col" class="num">
-                        Conversazione media
-                      </th>
-                      <th scope="col" class="num">
-                        Riordino medio
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {report.bySite.map((row) => (
-                      <tr key={row.site}>
-                        <th scope="row">{SITE_LABEL[row.site]}</th>
-                        <td class="num">{formatInteger(row.answered)}</td>
-                        <td class="num">{formatSeconds(row.ahtSeconds)}</td>
-                        <td class="num">{formatSeconds(row.wrapUpSeconds)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableScroll>
+              <HandlingTable
+                label="Risposte per sede dell’operatore"
+                first="Sede"
+                rows={report.bySite.map((row) => ({ ...row, key: row.site, name: SITE_LABEL[row.site] }))}
+              />
               <h3>Esiti delle chiamate</h3>
               {outcomes && outcomes.some((row) => row.calls > 0) ? (
                 <TableScroll label="Chiamate per esito">
@@ -146,34 +123,43 @@ function PerOperator({ figures }: { figures: NonNullable<OperationsReport['perOp
     <div class="per-operator">
       <h3>Per operatore</h3>
       <p class="notice info">Dati per singolo operatore consentiti da: {figures.agreement}</p>
-      <TableScroll label="Risposte per operatore">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Operatore</th>
-              <th scope="col" class="num">
-                Risposte
-              </th>
-              <th scope="col" class="num">
-                Conversazione media
-              </th>
-              <th scope="col" class="num">
-                Riordino medio
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {figures.rows.map((row) => (
-              <tr key={row.operator}>
-                <th scope="row">{row.operator}</th>
-                <td class="num">{formatInteger(row.answered)}</td>
-                <td class="num">{formatSeconds(row.ahtSeconds)}</td>
-                <td class="num">{formatSeconds(row.wrapUpSeconds)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+      <HandlingTable label="Risposte per operatore" first="Operatore" rows={figures.rows.map((row) => ({ ...row, key: row.operator, name: row.operator }))} />
     </div>
+  );
+}
+
+type HandlingRow = Readonly<{ key: string; name: string; answered: number; ahtSeconds: number | null; wrapUpSeconds: number | null }>;
+
+/** Answered calls, mean talk and mean wrap-up per site or per operator: the one shape both breakdowns have. */
+function HandlingTable({ label, first, rows }: { label: string; first: string; rows: readonly HandlingRow[] }) {
+  return (
+    <TableScroll label={label}>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{first}</th>
+            <th scope="col" class="num">
+              Risposte
+            </th>
+            <th scope="col" class="num">
+              Conversazione media
+            </th>
+            <th scope="col" class="num">
+              Riordino medio
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.key}>
+              <th scope="row">{row.name}</th>
+              <td class="num">{formatInteger(row.answered)}</td>
+              <td class="num">{formatSeconds(row.ahtSeconds)}</td>
+              <td class="num">{formatSeconds(row.wrapUpSeconds)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }

@@ -7,6 +7,24 @@ import type { CallbackSums, OperatorSums, SiteSums } from '../../domain/operatio
 export type InstantRange = Readonly<{ agency: string; from: Date; to: Date }>;
 
 const int = (value: number | string | null) => Number(value ?? 0);
+
+type HandlingRow = { answered: number | string; talk: number | string | null; talked: number | string; wrap: number | string | null; wrapped: number | string };
+
+/** Answered calls, talk and wrap-up (capped at the limit) of the rows grouped: the sums both breakdowns read. */
+const handlingColumns = (wrapUpLimitSeconds: number) => sql`
+             count(*) as answered,
+             sum(c.talk_seconds) as talk,
+             count(c.talk_seconds) as talked,
+             sum(least(extract(epoch from (c.wrap_up_at - c.ended_at)), ${wrapUpLimitSeconds})) filter (where c.wrap_up_at >= c.ended_at) as wrap,
+             count(*) filter (where c.wrap_up_at >= c.ended_at) as wrapped`;
+
+const handlingOf = (row: HandlingRow) => ({
+  answered: int(row.answered),
+  talkSeconds: int(row.talk),
+  talked: int(row.talked),
+  wrapUpSeconds: Math.round(int(row.wrap)),
+  wrappedUp: int(row.wrapped),
+});
 /** An instant as a raw-SQL parameter: postgres.js binds text, not a Date, outside drizzle's typed columns. */
 const iso = (instant: Date) => sql`${instant.toISOString()}::timestamptz`;
 
@@ -17,22 +35,10 @@ const iso = (instant: Date) => sql`${instant.toISOString()}::timestamptz`;
  * capped at `wrapUpLimitSeconds` (an operator who went home without coding it is not a 9-hour wrap-up).
  */
 export async function siteSums(db: Executor, range: InstantRange, wrapUpLimitSeconds: number): Promise<SiteSums[]> {
-  const rows = await rowsOf<{
-    site: string;
-    answered: number | string;
-    talk: number | string | null;
-    talked: number | string;
-    wrap: number | string | null;
-    wrapped: number | string;
-  }>(
+  const rows = await rowsOf<HandlingRow & { site: string }>(
     db,
     sql`
-      select coalesce(at_answer.location, 'unknown') as site,
-             count(*) as answered,
-             sum(c.talk_seconds) as talk,
-             count(c.talk_seconds) as talked,
-             sum(least(extract(epoch from (c.wrap_up_at - c.ended_at)), ${wrapUpLimitSeconds})) filter (where c.wrap_up_at >= c.ended_at) as wrap,
-             count(*) filter (where c.wrap_up_at >= c.ended_at) as wrapped
+      select coalesce(at_answer.location, 'unknown') as site, ${handlingColumns(wrapUpLimitSeconds)}
       from calls c
       left join users u on u.username = c.answered_by
       left join lateral (
@@ -44,14 +50,7 @@ export async function siteSums(db: Executor, range: InstantRange, wrapUpLimitSec
         and c.started_at >= ${iso(range.from)} and c.started_at < ${iso(range.to)}
       group by 1`,
   );
-  return rows.map((row) => ({
-    site: row.site,
-    answered: int(row.answered),
-    talkSeconds: int(row.talk),
-    talked: int(row.talked),
-    wrapUpSeconds: Math.round(int(row.wrap)),
-    wrappedUp: int(row.wrapped),
-  }));
+  return rows.map((row) => ({ site: row.site, ...handlingOf(row) }));
 }
 
 /** Call-backs created in the range: made, made by their deadline, still open past it at `now`, failed. */
@@ -93,34 +92,15 @@ export async function emailFirstResponses(db: Executor, range: InstantRange): Pr
 
 /** The same sums per operator who answered (by their display name): only where an agreement allows it (see operations.ts). */
 export async function operatorSums(db: Executor, range: InstantRange, wrapUpLimitSeconds: number): Promise<OperatorSums[]> {
-  const rows = await rowsOf<{
-    operator: string;
-    answered: number | string;
-    talk: number | string | null;
-    talked: number | string;
-    wrap: number | string | null;
-    wrapped: number | string;
-  }>(
+  const rows = await rowsOf<HandlingRow & { operator: string }>(
     db,
     sql`
-      select coalesce(u.display_name, c.answered_by) as operator,
-             count(*) as answered,
-             sum(c.talk_seconds) as talk,
-             count(c.talk_seconds) as talked,
-             sum(least(extract(epoch from (c.wrap_up_at - c.ended_at)), ${wrapUpLimitSeconds})) filter (where c.wrap_up_at >= c.ended_at) as wrap,
-             count(*) filter (where c.wrap_up_at >= c.ended_at) as wrapped
+      select coalesce(u.display_name, c.answered_by) as operator, ${handlingColumns(wrapUpLimitSeconds)}
       from calls c
       left join users u on u.username = c.answered_by
       where c.agency_code = ${range.agency} and c.outcome = 'answered' and c.answered_by is not null
         and c.started_at >= ${iso(range.from)} and c.started_at < ${iso(range.to)}
       group by 1`,
   );
-  return rows.map((row) => ({
-    operator: row.operator,
-    answered: int(row.answered),
-    talkSeconds: int(row.talk),
-    talked: int(row.talked),
-    wrapUpSeconds: Math.round(int(row.wrap)),
-    wrappedUp: int(row.wrapped),
-  }));
+  return rows.map((row) => ({ operator: row.operator, ...handlingOf(row) }));
 }
