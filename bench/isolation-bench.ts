@@ -11,20 +11,23 @@
  *   npm run bench:isolation -- --history 300000  # calls of history for the report (default 200,000)
  *   npm run bench:isolation -- --only photos     # one part of the storm, to see what costs what
  *   npm run bench:isolation -- --profile /tmp/p  # the node's CPU profiles (open in Chrome DevTools)
+ *   npm run bench:isolation -- --databases native --node-log /tmp/node.log  # one database; the node's log
  *
  * The node is not pinned to a core: its e-mail parsing threads must be free to use the other one.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { DateTime } from 'luxon';
 import { signEmailWebhook } from '../webhooks/email/email-signature.ts';
-import { BENCH_DIR, freshDatabase, signedIncomingCall, stopServer, writeResult } from './bench-kit.ts';
+import { BENCH_DIR, freshDatabase, stopServer, writeResult } from './bench-kit.ts';
+import type { CallerMessage, CallerOptions, CallSample } from './isolation-caller.ts';
 import type { LoopTurn } from './loop-probe.ts';
 
 const { values } = parseArgs({
@@ -34,6 +37,10 @@ const { values } = parseArgs({
     'calm-seconds': { type: 'string', default: '5' },
     /** Only these parts of the storm (comma-separated): html, photos, parts, multipart, reports. */
     only: { type: 'string', default: 'html,photos,parts,multipart,reports' },
+    /** Which databases to run on: pglite, native (native needs DATABASE_URL). */
+    databases: { type: 'string', default: 'pglite,native' },
+    /** A file for the node's own log at level info: each request's responseTime, to set beside the caller's. */
+    'node-log': { type: 'string' },
     /** A directory for the node's CPU profiles (`--cpu-prof`), one file per thread. */
     profile: { type: 'string' },
   },
@@ -54,7 +61,6 @@ const STORM = values
   .map((part) => part.trim())
   .filter(Boolean);
 for (const part of STORM) if (!STORM_PARTS.includes(part)) throw new Error(`--only: unknown part ${part} (known: ${STORM_PARTS.join(', ')})`);
-type CallSample = { at: number; ms: number; twiml: boolean; status: number };
 type HostileResult = { name: string; status: number | string; outcome: string; ms: number };
 
 // --- the hostile messages ---------------------------------------------------------------------
@@ -118,13 +124,13 @@ async function startNode(env: Record<string, string>): Promise<ChildProcess> {
         ...SECRETS,
         PORT: String(PORT),
         HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: values['node-log'] ? 'info' : 'warn',
         PUBLIC_BASE_URL: PUBLIC_URL,
         DEMO_PASSWORD: PASSWORD,
         DEMO_SEED: '1',
         ...env,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', values['node-log'] ? openSync(values['node-log'], 'w') : 'ignore', 'inherit'],
     },
   );
   for (;;) {
@@ -153,33 +159,31 @@ async function login(): Promise<string> {
 
 // --- the traffic ------------------------------------------------------------------------------
 
-async function call(): Promise<CallSample> {
-  const { body, signature } = signedIncomingCall(SECRETS.TWILIO_AUTH_TOKEN, PUBLIC_URL, NUMBERS);
-  const started = performance.now();
-  try {
-    const response = await fetch(`${BASE}/webhooks/twilio/voice`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-      body,
+/** Twilio's side in its own thread (bench/isolation-caller.ts): the first call's time, then a way to stop it and get the samples. */
+async function startCalls(): Promise<{ firstCallMs: number; stop: () => Promise<CallSample[]> }> {
+  const options: CallerOptions = { base: BASE, token: SECRETS.TWILIO_AUTH_TOKEN, publicUrl: PUBLIC_URL, numbers: NUMBERS, warmUpCalls: 5 };
+  const caller = new Worker(new URL('./isolation-caller.ts', import.meta.url), { workerData: options });
+  const messages = (kind: CallerMessage['kind']) =>
+    new Promise<CallerMessage>((resolve, reject) => {
+      caller.once('error', reject);
+      const listen = (message: CallerMessage) => (message.kind === kind ? resolve(message) : caller.once('message', listen));
+      caller.once('message', listen);
     });
-    const text = await response.text();
-    return { at: started, ms: performance.now() - started, twiml: response.ok && text.includes('<Response>'), status: response.status };
-  } catch {
-    return { at: started, ms: performance.now() - started, twiml: false, status: 0 };
-  }
+  const warm = (await messages('warm')) as Extract<CallerMessage, { kind: 'warm' }>;
+  return {
+    firstCallMs: warm.firstCallMs,
+    stop: async () => {
+      const samples = messages('samples');
+      caller.postMessage('stop');
+      const { samples: list } = (await samples) as Extract<CallerMessage, { kind: 'samples' }>;
+      await caller.terminate();
+      return list;
+    },
+  };
 }
 
-/** Calls every 100 ms, each without waiting for the previous one, until `stop` resolves. */
-async function callEvery100ms(stop: Promise<void>): Promise<CallSample[]> {
-  const pending: Promise<CallSample>[] = [];
-  let stopped = false;
-  void stop.then(() => (stopped = true));
-  while (!stopped) {
-    pending.push(call());
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return Promise.all(pending);
-}
+/** Now, as the caller thread counts it (milliseconds since the epoch, sub-millisecond). */
+const now = () => performance.timeOrigin + performance.now();
 
 type SignedMail = { raw: Buffer; signature: string };
 
@@ -302,11 +306,10 @@ async function runOn(label: 'PGlite' | 'native Postgres', databaseUrl: string | 
     // Built and signed before the first call: building 48 MB of base64 then would hold this process's own
     // loop and inflate the answer times it measures.
     const mails = { deepHtml: signed(deepHtml()), photo: signed(bigPhoto()), anotherPhoto: signed(bigPhoto()), manyParts: signed(manyParts(60_000)) };
-    let stopCalls!: () => void;
-    const callsDone = callEvery100ms(new Promise((resolve) => (stopCalls = resolve)));
+    const calls = await startCalls();
     const calm = Number(values['calm-seconds']) * 1000;
     await new Promise((resolve) => setTimeout(resolve, calm));
-    const stormStarted = performance.now();
+    const stormStarted = now();
     stormWindow = { from: Date.now(), to: Date.now() };
     console.log(`[${label}] storm: ${STORM.join(', ')}`);
     const storm: Record<string, () => Promise<HostileResult>[]> = {
@@ -317,11 +320,10 @@ async function runOn(label: 'PGlite' | 'native Postgres', databaseUrl: string | 
       reports: () => [yearReport(cookie, 'json'), yearReport(cookie, 'csv')],
     };
     const hostile = await Promise.all(STORM.flatMap((part) => storm[part]()));
-    const stormMs = performance.now() - stormStarted;
+    const stormMs = now() - stormStarted;
     stormWindow = { ...stormWindow, to: Date.now() };
     await new Promise((resolve) => setTimeout(resolve, calm));
-    stopCalls();
-    const samples = await callsDone;
+    const samples = await calls.stop();
     const ready = (await fetch(`${BASE}/readyz`)
       .then((response) => response.json())
       .catch((error: Error) => ({ error: error.message }))) as Record<string, unknown>;
@@ -340,6 +342,11 @@ async function runOn(label: 'PGlite' | 'native Postgres', databaseUrl: string | 
     return {
       database: label,
       stormSeconds: Math.round(stormMs / 100) / 10,
+      firstCallMs: calls.firstCallMs,
+      // Which calls were slow, and when: seconds from the storm's start, to set beside what the storm did then.
+      slowCalls: samples
+        .filter((sample) => sample.ms > 50)
+        .map((sample) => ({ atSeconds: Math.round((sample.at - stormStarted) / 100) / 10, ms: Math.round(sample.ms) })),
       allCalls: summarise(samples),
       duringStorm: summarise(during),
       hostile,
@@ -353,9 +360,11 @@ async function runOn(label: 'PGlite' | 'native Postgres', databaseUrl: string | 
   }
 }
 
-const results = [await runOn('PGlite', undefined)];
-if (process.env.DATABASE_URL) results.push(await runOn('native Postgres', process.env.DATABASE_URL));
-else console.log('\n(set DATABASE_URL to run on native Postgres too)');
+const databases = values.databases!.split(',').map((name) => name.trim());
+const results = [];
+if (databases.includes('pglite')) results.push(await runOn('PGlite', undefined));
+if (databases.includes('native') && process.env.DATABASE_URL) results.push(await runOn('native Postgres', process.env.DATABASE_URL));
+else if (databases.includes('native')) console.log('\n(set DATABASE_URL to run on native Postgres too)');
 
 console.log('\nCalls answered during the run (a signed incoming call every 100 ms), in ms:');
 console.table(
@@ -369,6 +378,10 @@ console.table(
 for (const result of results) {
   console.log(`\n${result.database}: the hostile requests`);
   console.table(result.hostile.map((h) => ({ request: h.name, status: h.status, outcome: h.outcome, ms: Math.round(h.ms) })));
+  console.log(`${result.database}: the node's first call (before the measured ones, with 4 more to warm it up): ${result.firstCallMs} ms`);
+  console.log(
+    `${result.database}: calls over 50 ms (seconds from the storm's start: ms): ${result.slowCalls.map((c) => `${c.atSeconds}: ${c.ms}`).join(', ') || 'none'}`,
+  );
   console.log(`${result.database}: /readyz after the storm: ${JSON.stringify(result.readyz)}`);
   const busy = busyTurns.get(result.database);
   if (busy)

@@ -40,18 +40,79 @@ export function callersBeingAnswered(): number {
 }
 
 /**
- * Before each step of background work: a turn of the event loop, then, while a caller is being
- * answered, a wait until none is (at most MAX_WAIT_MS).
+ * While a caller is being answered: a promise settled once none is (at most MAX_WAIT_MS). Otherwise
+ * undefined, so that a stream reading its next piece goes on without even a microtask.
  */
-export async function backgroundTurn(): Promise<void> {
-  await nextTurn();
-  if (answering === 0) return;
-  await new Promise<void>((resolve) => {
+export function callersAnswered(): Promise<void> | undefined {
+  if (answering === 0) return undefined;
+  return new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, MAX_WAIT_MS);
     timer.unref();
     waiting.push(() => {
       clearTimeout(timer);
       resolve();
     });
+  });
+}
+
+/**
+ * Before each step of background work: a turn of the event loop, then, while a caller is being
+ * answered, a wait until none is (at most MAX_WAIT_MS).
+ */
+export async function backgroundTurn(): Promise<void> {
+  await nextTurn();
+  await callersAnswered();
+}
+
+// One background step at a time in the whole process.
+let stepRunning = false;
+const stepsWaiting: Array<() => void> = [];
+
+function takeStepSlot(): Promise<void> | undefined {
+  if (!stepRunning) {
+    stepRunning = true;
+    return undefined;
+  }
+  return new Promise((resolve) => stepsWaiting.push(resolve));
+}
+
+function releaseStepSlot(): void {
+  const next = stepsWaiting.shift();
+  if (next) next();
+  else stepRunning = false;
+}
+
+/**
+ * One step of background work (a statement storing a chunk of a photo, reading a week of a
+ * report), run after `backgroundTurn` and never beside another: background steps of the whole
+ * process take turns. Each waits for callers before it starts, but one already sent to the
+ * database is not called back, and on PGlite's single connection a caller's statement queues
+ * behind every statement sent before it: with two photos being stored, their attachments, and two
+ * reports, five steps ran at once and a call's statement waited for all five. Taking turns, it
+ * waits for one. A step must not start another step (it would wait for itself).
+ */
+export async function backgroundStep<T>(step: () => Promise<T>): Promise<T> {
+  await takeStepSlot();
+  try {
+    await backgroundTurn();
+    return await step();
+  } finally {
+    releaseStepSlot();
+  }
+}
+
+/**
+ * A request body being read (a 25 MB e-mail) stops reading while a caller is being answered: each
+ * piece read costs the loop hashing and copying, and at the speed of a local network hundreds of
+ * pieces would share every turn of the loop with the caller's few steps. Paused, the socket's
+ * unread bytes wait in the kernel (and the sender), not in this process. Call after each piece;
+ * `stillReading` stops a resume after the body was refused or finished meanwhile.
+ */
+export function pauseWhileCallersWait(stream: { pause(): unknown; resume(): unknown }, stillReading: () => boolean): void {
+  const answered = callersAnswered();
+  if (!answered) return;
+  stream.pause();
+  void answered.then(() => {
+    if (stillReading()) stream.resume();
   });
 }

@@ -5,6 +5,7 @@ import { AppError } from '../../src/domain/errors.ts';
 import type { MessageBytes } from '../../src/modules/email/message-bytes.ts';
 import { createBytesCollector, messageBytesOf } from '../../src/modules/email/message-bytes.ts';
 import { decodeFormBytes } from './form-bytes.ts';
+import { pauseWhileCallersWait } from '../../src/util/callers-first.ts';
 
 /** What one provider posts: the fields we read; every other field is read past, counted and dropped. */
 export type ProviderForm = Readonly<{
@@ -81,7 +82,8 @@ export function readMultipartForm(stream: Readable, headers: IncomingHttpHeaders
     };
     const count = (chunk: Buffer) => {
       received += chunk.length;
-      if (received > totalBytes) fail(tooLarge(`The form exceeds ${totalBytes} bytes`));
+      if (received > totalBytes) return fail(tooLarge(`The form exceeds ${totalBytes} bytes`));
+      pauseWhileCallersWait(stream, () => !settled);
     };
 
     busboy.on('file', (name, part, filename) => {

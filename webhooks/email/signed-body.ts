@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { AppError } from '../../src/domain/errors.ts';
 import type { MessageBytes } from '../../src/modules/email/message-bytes.ts';
 import { createBytesCollector } from '../../src/modules/email/message-bytes.ts';
+import { pauseWhileCallersWait } from '../../src/util/callers-first.ts';
 
 /** The raw route's body: the message in pieces, and the HMAC of its bytes under EMAIL_WEBHOOK_SECRET. */
 export type SignedBody = Readonly<{ bytes: MessageBytes; hmac: Buffer }>;
@@ -21,7 +22,9 @@ export function readSignedBody(stream: Readable, headers: IncomingHttpHeaders, s
     if (Number(headers['content-length']) > maxBytes) return reject(tooLarge());
     const collector = createBytesCollector();
     const hmac = createHmac('sha256', secret);
+    let reading = true;
     const stop = () => {
+      reading = false;
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
@@ -34,6 +37,7 @@ export function readSignedBody(stream: Readable, headers: IncomingHttpHeaders, s
       }
       hmac.update(piece);
       collector.push(piece);
+      pauseWhileCallersWait(stream, () => reading);
     };
     const onEnd = () => {
       stop();

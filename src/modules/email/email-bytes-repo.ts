@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { emailBlobChunks, emailLooseBlobs } from '../../db/schema/index.ts';
-import { backgroundTurn } from '../../util/callers-first.ts';
+import { backgroundStep } from '../../util/callers-first.ts';
 import { CHUNK_BYTES } from './message-bytes.ts';
 
 /**
@@ -51,12 +51,13 @@ export async function writeBlob(db: Executor, emailId: string, bytes: Buffer | r
   // An empty blob still has its chunk 0: every blob has a first chunk.
   for (const [seq, chunk] of piecesOf(bytes).entries()) {
     if (chunk.length > CHUNK_BYTES) throw new Error(`a piece of ${chunk.length} bytes is larger than a chunk`);
-    await backgroundTurn();
-    const written = await db.execute(
-      sql`insert into ${emailBlobChunks} (blob_id, seq, email_id, bytes)
-          select ${blobId}::uuid, ${seq}::int, ${emailId}::uuid, ${bytesIn(chunk)}
-          from ${emailLooseBlobs} where ${emailLooseBlobs.blobId} = ${blobId}::uuid and ${emailLooseBlobs.state} = 'writing'
-          for share`,
+    const written = await backgroundStep(() =>
+      db.execute(
+        sql`insert into ${emailBlobChunks} (blob_id, seq, email_id, bytes)
+            select ${blobId}::uuid, ${seq}::int, ${emailId}::uuid, ${bytesIn(chunk)}
+            from ${emailLooseBlobs} where ${emailLooseBlobs.blobId} = ${blobId}::uuid and ${emailLooseBlobs.state} = 'writing'
+            for share`,
+      ),
     );
     if (affected(written) !== 1) throw new Error(`blob ${blobId} was given up by the sweep while being written`);
   }
@@ -106,12 +107,13 @@ export async function removeDroppedBlobs(db: Executor, blobIds?: readonly string
   const only = blobIds ? sql` and l.blob_id = any(${uuidArray(blobIds)})` : sql``;
   let removed = 0;
   for (;;) {
-    await backgroundTurn();
-    const deleted = await db.execute(
-      sql`delete from ${emailBlobChunks} c using (
-            select c2.blob_id, c2.seq from ${emailBlobChunks} c2 join ${emailLooseBlobs} l on l.blob_id = c2.blob_id
-            where l.state = 'dropped'${only} limit ${DELETE_BATCH}) d
-          where c.blob_id = d.blob_id and c.seq = d.seq`,
+    const deleted = await backgroundStep(() =>
+      db.execute(
+        sql`delete from ${emailBlobChunks} c using (
+              select c2.blob_id, c2.seq from ${emailBlobChunks} c2 join ${emailLooseBlobs} l on l.blob_id = c2.blob_id
+              where l.state = 'dropped'${only} limit ${DELETE_BATCH}) d
+            where c.blob_id = d.blob_id and c.seq = d.seq`,
+      ),
     );
     const count = affected(deleted);
     removed += count;
@@ -139,13 +141,14 @@ export async function sweepLooseBlobs(db: Executor, now: Date): Promise<number> 
  */
 export async function* readBlob(db: Executor, blobId: string): AsyncGenerator<Buffer> {
   for (let seq = 0; ; seq += 1) {
-    await backgroundTurn();
-    const [row] = await db
-      .select({ seq: emailBlobChunks.seq, bytes: sql<string>`encode(${emailBlobChunks.bytes}, 'base64')` })
-      .from(emailBlobChunks)
-      .where(and(eq(emailBlobChunks.blobId, blobId), gte(emailBlobChunks.seq, seq)))
-      .orderBy(asc(emailBlobChunks.seq))
-      .limit(1);
+    const [row] = await backgroundStep(() =>
+      db
+        .select({ seq: emailBlobChunks.seq, bytes: sql<string>`encode(${emailBlobChunks.bytes}, 'base64')` })
+        .from(emailBlobChunks)
+        .where(and(eq(emailBlobChunks.blobId, blobId), gte(emailBlobChunks.seq, seq)))
+        .orderBy(asc(emailBlobChunks.seq))
+        .limit(1),
+    );
     if (!row) {
       if (seq === 0) throw new Error(`blob ${blobId} has no bytes`);
       return;

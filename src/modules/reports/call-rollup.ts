@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database, Executor } from '../../db/client.ts';
-import { backgroundTurn } from '../../util/callers-first.ts';
+import { backgroundStep } from '../../util/callers-first.ts';
 import { buildRollupCells } from '../../domain/kpi-cells.ts';
 import { instantsOfDays, localSlot } from '../../domain/kpi.ts';
 import type { AgencyDirectory } from '../agencies/agency-directory.ts';
@@ -118,14 +118,15 @@ export function createCallRollup(deps: { directory: AgencyDirectory; clock: Cloc
       }
       // One transaction per month keeps memory flat and lets live traffic in between (callers first).
       for (const chunk of monthChunks(from, target)) {
-        await backgroundTurn();
-        await db.transaction(async (tx) => {
-          await repo.lockRollupAgency(tx, agency);
-          const sealed = await repo.rollupWatermark(tx, agency);
-          if (sealed !== null && (sealed.timezone ?? timezone) === timezone && sealed.sealedThrough >= chunk.to) return;
-          await rebuildChunk(tx, agency, timezone, chunk);
-          await repo.setRollupWatermark(tx, agency, { sealedThrough: chunk.to, timezone }, now);
-        });
+        await backgroundStep(() =>
+          db.transaction(async (tx) => {
+            await repo.lockRollupAgency(tx, agency);
+            const sealed = await repo.rollupWatermark(tx, agency);
+            if (sealed !== null && (sealed.timezone ?? timezone) === timezone && sealed.sealedThrough >= chunk.to) return;
+            await rebuildChunk(tx, agency, timezone, chunk);
+            await repo.setRollupWatermark(tx, agency, { sealedThrough: chunk.to, timezone }, now);
+          }),
+        );
         onMonth?.(chunk);
       }
       if (from > target) await db.transaction((tx) => repo.setRollupWatermark(tx, agency, { sealedThrough: target, timezone }, now));

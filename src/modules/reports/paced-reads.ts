@@ -1,4 +1,4 @@
-import { backgroundTurn } from '../../util/callers-first.ts';
+import { backgroundStep } from '../../util/callers-first.ts';
 import { DateTime } from 'luxon';
 import { monthChunks } from './call-rollup.ts';
 
@@ -34,12 +34,9 @@ export function dayChunks(from: string, to: string, days: number): DayChunk[] {
   return chunks;
 }
 
-/** Runs `read` over each piece in order, yielding the event loop after each; answers every result. */
+/** Runs `read` over each piece in order, each a background step (callers first); answers every result. */
 export async function readPaced<T>(chunks: readonly DayChunk[], read: (chunk: DayChunk) => Promise<T>): Promise<T[]> {
   const results: T[] = [];
-  for (const chunk of chunks) {
-    results.push(await read(chunk));
-    await backgroundTurn();
-  }
+  for (const chunk of chunks) results.push(await backgroundStep(() => read(chunk)));
   return results;
 }
