@@ -13,9 +13,10 @@ import { CHUNK_BYTES } from './message-bytes.ts';
  * row that names it commits (a crash in between leaves loose chunks that the sweep removes, never
  * a row without its bytes).
  *
- * Between two statements the loop is given a turn, and callers go first (`backgroundTurn`): PGlite
- * settles a query's promise without a turn, so a loop of awaited queries alone would hold the event
- * loop for the whole blob, and a call's statements would queue behind one chunk each.
+ * Each statement is a background step (`backgroundStep`): the loop is given a turn, callers go
+ * first, and steps of every blob and report take turns. PGlite settles a query's promise without a
+ * turn, so a loop of awaited queries alone would hold the event loop for the whole blob, and a
+ * call's statements would queue behind one chunk of each writer.
  */
 
 /** Chunks deleted per statement when a blob goes (well under a millisecond each). */
