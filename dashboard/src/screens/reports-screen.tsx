@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText, get, query } from '../api.ts';
 import { OperationsCard } from './operations-card.tsx';
 import { StaffingCard } from './staffing-card.tsx';
@@ -71,19 +71,26 @@ export function ReportsScreen({
   const [previous, setPrevious] = useState<CallReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  // Answers can come back out of order (a month of the whole agency takes longer than a day of one
+  // portfolio): only the last request asked for may fill the page, or the title would name the
+  // portfolio over the whole agency's figures.
+  const lastAsked = useRef(0);
 
   async function load() {
+    const asked = ++lastAsked.current;
     setLoading(true);
     setError(null);
     try {
       const current = await get<CallReportAnswer>(`${REPORT_PATH}${query({ agency, portfolio, from, to, compare: 'previous-year' })}`);
+      if (asked !== lastAsked.current) return;
       setReport(current);
       setPrevious(current.previousYear ?? null);
     } catch (failure) {
+      if (asked !== lastAsked.current) return;
       setError(errorText(failure));
       setReport(null);
     } finally {
-      setLoading(false);
+      if (asked === lastAsked.current) setLoading(false);
     }
   }
 
