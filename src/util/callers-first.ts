@@ -89,7 +89,10 @@ function releaseStepSlot(): void {
  * database is not called back, and on PGlite's single connection a caller's statement queues
  * behind every statement sent before it: with two photos being stored, their attachments, and two
  * reports, five steps ran at once and a call's statement waited for all five. Taking turns, it
- * waits for one. A step must not start another step (it would wait for itself).
+ * waits for one. A step must not start another step (it would wait for itself), and must not run
+ * inside a transaction: on PGlite's one connection the transaction would hold the connection while
+ * waiting for the turn, and the step holding the turn would wait for the connection. That is why
+ * the subject search, which an erasure runs inside its transaction, only uses `backgroundTurn`.
  */
 export async function backgroundStep<T>(step: () => Promise<T>): Promise<T> {
   await takeStepSlot();
